@@ -1,0 +1,14 @@
+//! The wire contract between the SPA and the server.
+//!
+//! Every JSON body that crosses `/api` is a type in this crate, so the two sides cannot drift apart.
+//! Values that carry rules (an email address, say) are validated newtypes with no public
+//! constructor but `parse`: once you hold one, it is valid. The crate compiles to wasm and native
+//! alike and so depends on nothing server-only.
+
+pub mod email;
+pub mod error;
+pub mod health;
+
+pub use email::{Email, EmailError};
+pub use error::{ErrorBody, ErrorCode};
+pub use health::{DatabaseStatus, Health};

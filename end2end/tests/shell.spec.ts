@@ -1,0 +1,53 @@
+// The SPA shell: it loads in Chromium, talks to the API, routes on the client, and speaks two
+// languages.
+import { test, expect } from '@playwright/test';
+import { ShellPage } from './fixtures/shell_page';
+
+test('the home page renders and shows the service status from the API', async ({ page }) => {
+  const shell = new ShellPage(page);
+  const health = page.waitForResponse('**/api/health');
+  await shell.goto('/');
+  expect((await health).status()).toBe(200);
+  await expect(shell.heading).toHaveText('Welcome');
+  await shell.expectHealthy();
+});
+
+test('an unknown client route shows the not-found page, not a blank one', async ({ page }) => {
+  const shell = new ShellPage(page);
+  await shell.goto('/some/client/route');
+  await expect(shell.heading).toHaveText('Page not found');
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await expect(shell.heading).toHaveText('Welcome');
+  await expect(page).toHaveURL('/');
+});
+
+test('the language follows the switcher and sets the document language', async ({ page }) => {
+  const shell = new ShellPage(page);
+  await shell.goto('/');
+  await shell.language.selectOption('fr');
+  await expect(shell.heading).toHaveText('Bienvenue');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(shell.status).toContainText('Le service fonctionne');
+});
+
+test.describe('with a French browser', () => {
+  test.use({ locale: 'fr-FR' });
+  test('the page starts in French', async ({ page }) => {
+    const shell = new ShellPage(page);
+    await shell.goto('/');
+    await expect(shell.heading).toHaveText('Bienvenue');
+  });
+});
+
+test('the page runs under the strict content security policy without violations', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+  });
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("'wasm-unsafe-eval'");
+  expect(csp).not.toContain('unsafe-inline');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome');
+  expect(violations).toEqual([]);
+});

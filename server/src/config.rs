@@ -1,0 +1,225 @@
+//! Typed configuration: built-in defaults, then an optional TOML file, then `SSPR_*` environment
+//! variables, each overriding the one before (figment does the layering).
+//!
+//! Every setting is documented in the README's "Configuration" table; keep the two in step.
+//! `Config::validate` refuses a configuration that cannot work before anything starts, so a typo
+//! fails at start-up with a clear sentence rather than at the first request.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Every setting of the server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address and port to listen on (`SSPR_LISTEN`).
+    pub listen: SocketAddr,
+    /// The origin users reach the service at, e.g. `https://id.example.com` (`SSPR_PUBLIC_ORIGIN`).
+    /// Links in mail and the CSRF origin check use it, never the request's `Host` header.
+    pub public_origin: String,
+    /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db` (`SSPR_DATABASE_URL`).
+    pub database_url: String,
+    /// Most database connections this instance opens (`SSPR_DATABASE_MAX_CONNECTIONS`).
+    pub database_max_connections: u32,
+    /// The built SPA served for every path outside `/api` (`SSPR_WEB_DIR`).
+    pub web_dir: PathBuf,
+    /// `smtp://host:port` (plain), `smtp+starttls://…`, or `smtps://…`, with optional
+    /// `user:password@`; unset means the development outbox (`SSPR_SMTP_URL`).
+    pub smtp_url: Option<String>,
+    /// The `From` of every message (`SSPR_MAIL_FROM`).
+    pub mail_from: String,
+    /// The organisation's name, shown on pages and in mail (`SSPR_ORGANISATION_NAME`).
+    pub organisation_name: String,
+    /// Development mode: the outbox page, and cookies without `Secure` over plain http (`SSPR_DEV`).
+    pub dev: bool,
+    /// Log filter in `tracing` syntax, e.g. `info` or `sspr_server=debug` (`SSPR_LOG`).
+    pub log: String,
+    /// Seconds a request may take before it is answered with a timeout (`SSPR_REQUEST_TIMEOUT_SECS`).
+    pub request_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_origin: "http://127.0.0.1:8080".into(),
+            database_url: "sqlite://data/sspr.db".into(),
+            database_max_connections: 16,
+            web_dir: PathBuf::from("dist"),
+            smtp_url: None,
+            mail_from: "SSPR <no-reply@localhost.localdomain>".into(),
+            organisation_name: "SSPR".into(),
+            dev: false,
+            log: "info".into(),
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration could not be read: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("SSPR_PUBLIC_ORIGIN must be a bare origin such as https://id.example.com, got {0:?}")]
+    PublicOrigin(String),
+    #[error(
+        "SSPR_DATABASE_URL must start with sqlite:// or postgres://, got a URL with scheme {0:?}"
+    )]
+    DatabaseUrl(String),
+    #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
+    MaxConnections,
+}
+
+impl Config {
+    /// Loads defaults, then `file` (if given, or `sspr.toml` if present), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("sspr.toml")),
+        }
+        // Only variables that name a setting: other SSPR_* variables (a test harness's, say) are
+        // not configuration, while an unknown key in the file is a typo and is refused.
+        let keys = Config::keys();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let config: Config = figment
+            .merge(Env::prefixed("SSPR_").only(&keys))
+            .extract()
+            .map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The name of every setting, as in the TOML file.
+    fn keys() -> Vec<String> {
+        serde_json::to_value(Config::default())
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
+            .unwrap_or_default()
+    }
+
+    /// Checks what the types cannot: origin and database URL shapes.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let origin_ok = axum::http::Uri::try_from(self.public_origin.as_str()).is_ok_and(|uri| {
+            matches!(uri.scheme_str(), Some("http" | "https"))
+                && uri.authority().is_some()
+                && uri
+                    .path_and_query()
+                    .is_none_or(|p| p.as_str() == "/" || p.as_str().is_empty())
+                && !self.public_origin.ends_with('/')
+        });
+        if !origin_ok {
+            return Err(ConfigError::PublicOrigin(self.public_origin.clone()));
+        }
+        let scheme = self.database_url.split("://").next().unwrap_or_default();
+        if !matches!(scheme, "sqlite" | "postgres" | "postgresql") {
+            return Err(ConfigError::DatabaseUrl(scheme.to_owned()));
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError::MaxConnections);
+        }
+        Ok(())
+    }
+
+    /// Whether session cookies are sent with `Secure` and the `__Host-` prefix: always, except
+    /// in development mode over plain http.
+    pub fn secure_cookies(&self) -> bool {
+        !(self.dev && self.public_origin.starts_with("http://"))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error
+mod tests {
+    use super::*;
+
+    fn with_origin(origin: &str) -> Config {
+        Config {
+            public_origin: origin.into(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn every_setting_has_a_key_for_the_environment() {
+        let keys = Config::keys();
+        for key in [
+            "listen",
+            "public_origin",
+            "database_url",
+            "smtp_url",
+            "web_dir",
+            "dev",
+        ] {
+            assert!(keys.iter().any(|k| k == key), "{key}");
+        }
+    }
+
+    #[test]
+    fn environment_variables_override_the_file_and_foreign_ones_are_ignored() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "sspr.toml",
+                "organisation_name = \"From file\"\ndev = true\n",
+            )?;
+            jail.set_env("SSPR_ORGANISATION_NAME", "From env");
+            jail.set_env("SSPR_SERVER_BIN", "/not/a/setting");
+            let config = Config::load(None).expect("loads");
+            assert_eq!(config.organisation_name, "From env");
+            assert!(config.dev);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("sspr.toml", "databse_url = \"sqlite://x.db\"\n")?;
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        Config::default().validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn a_public_origin_with_a_path_or_no_scheme_is_refused() {
+        for bad in [
+            "id.example.com",
+            "https://id.example.com/path",
+            "ftp://x.org",
+            "https://x.org/",
+        ] {
+            assert!(with_origin(bad).validate().is_err(), "{bad}");
+        }
+        with_origin("https://id.example.com:8443")
+            .validate()
+            .expect("valid origin");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let config = Config {
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        assert!(matches!(config.validate(), Err(ConfigError::DatabaseUrl(s)) if s == "mysql"));
+    }
+
+    #[test]
+    fn secure_cookies_are_dropped_only_in_dev_mode_over_http() {
+        let mut config = with_origin("http://127.0.0.1:8080");
+        assert!(config.secure_cookies());
+        config.dev = true;
+        assert!(!config.secure_cookies());
+        config.public_origin = "https://id.example.com".into();
+        assert!(config.secure_cookies());
+    }
+}

@@ -1,0 +1,57 @@
+//! The error envelope: every error answer under `/api` leaves with the JSON body
+//! `{code, message, request_id}` and nothing else.
+//!
+//! Handlers describe errors with an [`ErrorDetails`] extension (see `crate::error`); answers that
+//! nobody described — the router's 405, the timeout's 408, a caught panic — get a generic code
+//! for their status. Outside `/api` (the SPA's files) answers pass untouched.
+
+use crate::error::{generic, ErrorDetails};
+use crate::http::request_id::RequestId;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sspr_api::ErrorBody;
+
+pub async fn render(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path() == "/api" || request.uri().path().starts_with("/api/");
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    let details = response.extensions().get::<ErrorDetails>().cloned();
+    let status = response.status();
+    let (status, code, message) = match details {
+        Some(d) => (status, d.code, d.message),
+        None if is_api && (status.is_client_error() || status.is_server_error()) => generic(status),
+        None => return response,
+    };
+    let body = ErrorBody {
+        code: code.as_str().to_owned(),
+        message,
+        request_id,
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.extensions.remove::<ErrorDetails>();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.status = status;
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// The answer to a panic inside a handler: an opaque 500; the payload goes to the log only.
+pub fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %detail, "handler panicked");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}

@@ -1,0 +1,44 @@
+//! The built SPA on the same origin as the API.
+
+use crate::backend_tests;
+use crate::helpers::BOOTSTRAP_SCRIPT;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+backend_tests! {
+    async fn a_client_route_answers_the_spa_index(app) {
+        for path in ["/", "/some/client/route", "/reset/code"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(response.headers()["cache-control"], "no-cache");
+            let body = response.text().await.expect("text");
+            assert!(body.contains(BOOTSTRAP_SCRIPT), "{path} serves index.html");
+        }
+    }
+
+    async fn the_csp_allows_exactly_the_bootstrap_script_by_its_hash(app) {
+        let response = app.get("/").await;
+        let csp = response.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOTSTRAP_SCRIPT));
+        assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'")), "{csp}");
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
+    }
+
+    async fn a_hashed_asset_is_sent_precompressed_and_cached_for_a_year(app) {
+        let response = app
+            .client
+            .get(app.url("/app-0123456789abcdef.js"))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], "br");
+        assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(response.bytes().await.expect("body").as_ref(), b"BROTLI-BYTES");
+
+        let plain = app.get("/app-0123456789abcdef.js").await;
+        assert!(plain.headers().get("content-encoding").is_none());
+        assert_eq!(plain.text().await.expect("text"), "console.log('plain');");
+    }
+}

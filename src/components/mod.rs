@@ -1,0 +1,7 @@
+//! Presentational components shared by the pages. They style themselves only through the design
+//! tokens in `style/tokens.css`.
+
+pub mod crash_screen;
+pub mod health_status;
+pub mod language_switcher;
+pub mod layout;

@@ -1,0 +1,85 @@
+//! Small helpers for running commands and finding the workspace's folders.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The workspace root (the folder of the top-level Cargo.toml).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` if set, else `<root>/target`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        }
+        None => root().join("target"),
+    }
+}
+
+/// Prints a step heading, so the output says what is happening.
+pub fn step(text: &str) {
+    println!("\n==> {text}");
+}
+
+/// `cargo` from the toolchain running this task, in the workspace root.
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+/// `npx` with browser downloads switched off (this project uses the system's Chromium).
+pub fn npx() -> Command {
+    let mut command = Command::new("npx");
+    command.env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    command
+}
+
+/// Runs `command` with inherited output; an error names the command and its exit status.
+pub fn run(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(command)))
+    }
+}
+
+/// Runs `command` and returns its standard output, or `None` if it cannot run or fails.
+pub fn output(command: &mut Command) -> Option<String> {
+    let out = command.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Whether `program` can be started from `PATH`.
+pub fn exists(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Whether this process runs as root (then installs need no sudo and PostgreSQL runs as
+/// the `postgres` user).
+pub fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
+
+fn describe(command: &Command) -> String {
+    let mut text = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        text.push(' ');
+        text.push_str(&arg.to_string_lossy());
+    }
+    text
+}

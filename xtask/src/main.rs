@@ -1,0 +1,113 @@
+//! `cargo xtask <command>`: the project's set-up, run and test commands.
+//!
+//! Each command first installs what it needs and is missing (and says so), then does its work.
+//! Run `cargo xtask help` for the list. Only `std` plus two compression crates, so the runner
+//! itself builds in seconds on a fresh machine.
+
+mod cmd;
+mod postgres;
+mod tools;
+mod web;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  run        install what is missing, build the SPA, start the server on http://127.0.0.1:8080
+             (embedded SQLite in ./data, development outbox for mail)
+  test       install what is missing, then run every test tier: Rust unit and integration tests
+             on SQLite and on a throw-away PostgreSQL, the size budget, and the Playwright tests
+  size       build the SPA and print each asset's raw, gzip and brotli size; fails over budget
+  build-web  build the SPA into dist/ (release, precompressed)
+  setup      only install what is missing (tools for run and test)
+  help       this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("size") => tools::ensure_web_tools()
+            .and_then(|()| web::build())
+            .and_then(|()| web::size_report()),
+        Some("build-web") => tools::ensure_web_tools().and_then(|()| web::build()),
+        Some("setup") => tools::ensure_web_tools().and_then(|()| tools::ensure_test_tools()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The product on this machine: SPA built in release mode, server with SQLite and the outbox.
+fn run() -> Result<(), String> {
+    tools::ensure_web_tools()?;
+    web::build()?;
+    cmd::step(
+        "Building and starting the server (release) on http://127.0.0.1:8080 — Ctrl-C stops it",
+    );
+    let mut server = cmd::cargo();
+    server
+        .args([
+            "run",
+            "--release",
+            "--package",
+            "sspr-server",
+            "--",
+            "serve",
+        ])
+        .env("SSPR_WEB_DIR", cmd::root().join("dist"))
+        .env_remove("SSPR_CONFIG");
+    for (key, default) in [
+        ("SSPR_DEV", "true"),
+        ("SSPR_LISTEN", "127.0.0.1:8080"),
+        ("SSPR_PUBLIC_ORIGIN", "http://127.0.0.1:8080"),
+        ("SSPR_DATABASE_URL", "sqlite://data/sspr.db"),
+    ] {
+        if std::env::var_os(key).is_none() {
+            server.env(key, default);
+        }
+    }
+    cmd::run(&mut server)
+}
+
+/// Every test tier, in order from quickest feedback to slowest.
+fn test() -> Result<(), String> {
+    tools::ensure_web_tools()?;
+    tools::ensure_test_tools()?;
+    web::build()?;
+    web::size_report()?;
+
+    let cluster = postgres::Cluster::start()?;
+    cmd::step("Rust tests: unit tests and the server's integration tests on SQLite and PostgreSQL");
+    let mut tests = cmd::cargo();
+    tests
+        .args(["test", "--workspace", "--locked"])
+        .env("SSPR_TEST_POSTGRES_URL", cluster.url())
+        .env("SSPR_TEST_REQUIRE_POSTGRES", "1");
+    cmd::run(&mut tests)?;
+    drop(cluster);
+
+    cmd::step("Browser tests: Playwright in Chromium against the production-mode server");
+    let mut e2e = cmd::npx();
+    e2e.current_dir(cmd::root().join("end2end"))
+        .args(["playwright", "test"])
+        .env(
+            "SSPR_SERVER_BIN",
+            cmd::target_dir().join("debug").join("sspr-server"),
+        )
+        .env("SSPR_WEB_DIR", cmd::root().join("dist"));
+    cmd::run(&mut e2e)?;
+    cmd::step("All test tiers passed");
+    Ok(())
+}

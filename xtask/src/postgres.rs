@@ -1,0 +1,142 @@
+//! A throw-away PostgreSQL cluster for the tests: created in a temporary folder on a free port,
+//! stopped and deleted when the [`Cluster`] is dropped (also when a test tier fails).
+//!
+//! PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that
+//! Debian's package creates. Durability settings are relaxed (`fsync=off`): the data is thrown
+//! away anyway, and the tests exercise SQL semantics, not the disk.
+
+use crate::cmd;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Command;
+
+pub struct Cluster {
+    dir: PathBuf,
+    bin: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+/// The folder holding `initdb` and `pg_ctl`: on `PATH`, or the newest under /usr/lib/postgresql.
+pub fn bin_dir() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(dir) = std::env::split_paths(&path)
+            .find(|d| d.join("initdb").is_file() && d.join("pg_ctl").is_file())
+        {
+            return Some(dir);
+        }
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|bin| bin.join("initdb").is_file())
+        .collect();
+    versions.sort();
+    versions.pop()
+}
+
+impl Cluster {
+    pub fn start() -> Result<Self, String> {
+        cmd::step("Starting a throw-away PostgreSQL cluster");
+        let bin = bin_dir().ok_or("PostgreSQL's initdb was not found")?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port: {e}"))?
+            .port();
+        let dir = std::env::temp_dir().join(format!("sspr-pg-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let as_postgres = cmd::is_root();
+        if as_postgres {
+            cmd::run(
+                Command::new("chown")
+                    .args(["-R", "postgres:postgres"])
+                    .arg(&dir),
+            )?;
+        }
+        let cluster = Cluster {
+            dir,
+            bin,
+            port,
+            as_postgres,
+        };
+        let data = cluster.dir.join("data");
+        cluster.pg(
+            "initdb",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-A",
+                "trust",
+                "-U",
+                "sspr",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        )?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=400",
+            cluster.dir.display()
+        );
+        let log = cluster.dir.join("server.log");
+        cluster.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-l",
+                &log.to_string_lossy(),
+                "-o",
+                &options,
+                "-w",
+                "start",
+            ],
+        )?;
+        println!(
+            "postgresql: {} (data in {})",
+            cluster.url(),
+            cluster.dir.display()
+        );
+        Ok(cluster)
+    }
+
+    /// A URL for the cluster's `postgres` database as its superuser `sspr`; tests create their
+    /// own databases from it.
+    pub fn url(&self) -> String {
+        format!("postgres://sspr@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn pg(&self, program: &str, args: &[&str]) -> Result<(), String> {
+        let exe = self.bin.join(program);
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        command.args(args).current_dir(&self.dir);
+        cmd::run(&mut command)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        );
+        let _ = std::fs::remove_dir_all(&self.dir);
+        println!("postgresql: stopped and removed");
+    }
+}

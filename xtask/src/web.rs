@@ -1,0 +1,192 @@
+//! Building the SPA, precompressing it, and the size report with its budget.
+//!
+//! `trunk build --release` writes `dist/`; every text or wasm asset then gets `.br` and `.gz`
+//! siblings, which the server sends to clients that accept them. The size report sums what a
+//! customer's browser loads on a cold visit (`index.html` and the files it names) and fails
+//! above the SPEC §7 budget.
+
+use crate::cmd;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// SPEC §7: all bytes of a customer page's cold load, brotli-compressed.
+pub const CUSTOMER_BUDGET_BROTLI: u64 = 60 * 1024;
+
+const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "txt"];
+
+/// `trunk build --release --offline`, then precompression.
+pub fn build() -> Result<(), String> {
+    cmd::step("Building the SPA (trunk build --release)");
+    cmd::run(
+        std::process::Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .current_dir(cmd::root()),
+    )?;
+    let files = assets(&cmd::root().join("dist"))?;
+    for file in &files {
+        if is_compressible(file) {
+            let raw = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            write(&with_suffix(file, "br"), &brotli(&raw))?;
+            write(&with_suffix(file, "gz"), &gzip(&raw))?;
+        }
+    }
+    println!("dist/: {} assets, precompressed (.br, .gz)", files.len());
+    Ok(())
+}
+
+/// Prints every asset's raw, gzip and brotli size, and what a customer page's cold load takes:
+/// `index.html` and every file it names (stylesheets, icon, the JS loader and the wasm named
+/// in the bootstrap script). Fails when that total, brotli, is over the budget.
+pub fn size_report() -> Result<(), String> {
+    cmd::step("Size of the SPA (what a browser downloads)");
+    let dist = cmd::root().join("dist");
+    let index = std::fs::read_to_string(dist.join("index.html"))
+        .map_err(|e| format!("dist/index.html: {e} (build the SPA first)"))?;
+    let loaded = referenced_files(&index);
+    let mut rows = Vec::new();
+    for file in assets(&dist)? {
+        let raw = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name = file
+            .strip_prefix(&dist)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let (gz, br) = if is_compressible(&file) {
+            (gzip(&raw).len() as u64, brotli(&raw).len() as u64)
+        } else {
+            (raw.len() as u64, raw.len() as u64)
+        };
+        let cold = name == "index.html" || loaded.contains(&name);
+        rows.push((name, raw.len() as u64, gz, br, cold));
+    }
+    rows.sort();
+    println!(
+        "{:<44} {:>9} {:>9} {:>9}  cold load",
+        "asset", "raw", "gzip", "brotli"
+    );
+    let mut total = (0, 0, 0);
+    for (name, raw, gz, br, cold) in &rows {
+        println!(
+            "{name:<44} {raw:>9} {gz:>9} {br:>9}  {}",
+            if *cold { "yes" } else { "" }
+        );
+        if *cold {
+            total = (total.0 + raw, total.1 + gz, total.2 + br);
+        }
+    }
+    println!(
+        "{:<44} {:>9} {:>9} {:>9}",
+        "customer page cold load, total", total.0, total.1, total.2
+    );
+    println!(
+        "budget (brotli): {CUSTOMER_BUDGET_BROTLI} bytes (60 KiB); used {} ({:.1} %)",
+        total.2,
+        total.2 as f64 * 100.0 / CUSTOMER_BUDGET_BROTLI as f64
+    );
+    if total.2 > CUSTOMER_BUDGET_BROTLI {
+        return Err(format!(
+            "a customer page's cold load is {} bytes brotli, over the {CUSTOMER_BUDGET_BROTLI}-byte budget",
+            total.2
+        ));
+    }
+    Ok(())
+}
+
+/// The dist-relative names of the local files `html` refers to: every `/path` attribute value
+/// (quoted or not, as minified HTML has them) and every quoted `/path` in the bootstrap script.
+fn referenced_files(html: &str) -> Vec<String> {
+    html.split(['"', '\'', ' ', '=', '<', '>', '\n'])
+        .filter(|s| s.starts_with('/') && !s.starts_with("//") && s.len() > 1)
+        .map(|s| s.trim_start_matches('/').to_owned())
+        .collect()
+}
+
+/// Every file under `dir` except the precompressed copies.
+fn assets(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn is_compressible(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| COMPRESSIBLE.contains(&e))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn brotli(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    // Writing into a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
+    out
+}
+
+fn gzip(raw: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = encoder.write_all(raw);
+    encoder.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_shrinks_repetitive_text_and_round_trips() {
+        let raw = "let x = 1;\n".repeat(200).into_bytes();
+        let br = brotli(&raw);
+        let gz = gzip(&raw);
+        assert!(br.len() < raw.len() / 10 && gz.len() < raw.len() / 10);
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut back).expect("decompresses");
+        assert_eq!(back, raw);
+    }
+
+    #[test]
+    fn the_cold_load_is_the_index_and_the_files_it_names() {
+        let html = r#"<link rel="stylesheet" href="/a-1.css"><link rel="modulepreload" href="/app.js">
+<script type="module">import init from '/app.js'; init({ module_or_path: '/app_bg.wasm' });</script>
+<link href=/b-2.css rel=stylesheet><a href="//cdn.example/x.js">"#;
+        let files = referenced_files(html);
+        assert!(files.contains(&"a-1.css".to_owned()));
+        assert!(files.contains(&"b-2.css".to_owned()));
+        assert!(files.contains(&"app.js".to_owned()));
+        assert!(files.contains(&"app_bg.wasm".to_owned()));
+        assert!(!files.iter().any(|f| f.contains("cdn")));
+    }
+
+    #[test]
+    fn precompressed_copies_are_named_beside_the_original() {
+        assert_eq!(
+            with_suffix(Path::new("dist/a.js"), "br"),
+            PathBuf::from("dist/a.js.br")
+        );
+    }
+}
