@@ -2,6 +2,8 @@
 //!
 //! `code` is stable and machine-readable (clients branch on it), `message` is for people, and
 //! `request_id` matches the `x-request-id` response header so a user can quote it to support.
+//! Three optional fields carry what a page needs to say more: `attempts_left` (wrong passcode),
+//! `retry_after_secs` (throttled), `violations` (refused password).
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,15 @@ pub struct ErrorBody {
     pub message: String,
     /// The request id of the failing request.
     pub request_id: String,
+    /// For a wrong passcode: the tries left on this code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    /// For a throttled request: seconds to wait before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+    /// For a refused password: every rule it breaks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<crate::Violation>,
 }
 
 impl ErrorBody {
@@ -56,6 +67,22 @@ error_codes! {
     PayloadTooLarge => "payload_too_large",
     ValidationFailed => "validation_failed",
     DatabaseUnavailable => "database_unavailable",
+    CsrfFailed => "csrf_failed",
+    Unauthorized => "unauthorized",
+    Forbidden => "forbidden",
+    InvalidCredentials => "invalid_credentials",
+    FlowNotFound => "flow_not_found",
+    FlowExpired => "flow_expired",
+    FlowWrongState => "flow_wrong_state",
+    InvalidCode => "invalid_code",
+    CodeExpired => "code_expired",
+    ResendTooSoon => "resend_too_soon",
+    TooManyRequests => "too_many_requests",
+    PasswordPolicy => "password_policy",
+    PasswordMismatch => "password_mismatch",
+    InvitationInvalid => "invitation_invalid",
+    MethodDisabled => "method_disabled",
+    SessionNotFound => "session_not_found",
     Timeout => "timeout",
     Internal => "internal",
 }

@@ -7,8 +7,18 @@
 
 pub mod email;
 pub mod error;
+pub mod flow;
 pub mod health;
+pub mod password;
+pub mod session;
 
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};
+pub use flow::{
+    CompleteFlow, FlowDone, FlowPurpose, FlowState, FlowView, StartFlow, UnlockAction, VerifyCode,
+};
 pub use health::{DatabaseStatus, Health};
+pub use password::{PasswordPolicy, Violation};
+pub use session::{
+    ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,
+};

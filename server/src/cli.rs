@@ -1,12 +1,15 @@
-//! The command line: `sspr-server [--config FILE] [serve]`.
+//! The command line: `sspr-server [--config FILE] [serve | invite | reset-redemption]`.
 //!
 //! `serve` (the default) runs the HTTP server until SIGINT or SIGTERM, then finishes the requests
-//! under way and exits.
+//! under way and exits. `invite` and `reset-redemption` manage guests until the admin portal
+//! does.
 
 use crate::config::Config;
+use crate::identity::invitations;
 use crate::store::Db;
 use crate::{telemetry, AppState};
 use clap::{Parser, Subcommand};
+use sspr_api::Email;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokio::net::TcpListener;
@@ -25,6 +28,25 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server (the default).
     Serve,
+    /// Invite a guest by email: creates the guest account, queues the invitation mail (a running
+    /// server sends it) and prints the invitation link.
+    Invite {
+        /// The guest's email address.
+        #[arg(long)]
+        email: String,
+        /// Where the guest lands after redeeming: a path here or a URL on an allowed origin.
+        #[arg(long, default_value = "/account")]
+        redirect: String,
+        /// The guest's display name (default: the part of the address before the @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Reset a guest's redemption status: they must accept an invitation again.
+    ResetRedemption {
+        /// The guest's email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Runs the command line to completion and maps the outcome to an exit code.
@@ -47,6 +69,12 @@ pub fn main(cli: Cli) -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
+            Command::Invite {
+                email,
+                redirect,
+                name,
+            } => invite(config, &email, &redirect, name.as_deref()).await,
+            Command::ResetRedemption { email } => reset_redemption(config, &email).await,
         }
     });
     match outcome {
@@ -68,11 +96,55 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if config.dev {
         tracing::warn!("development mode is on: do not use it in production");
+        if config.secret.is_none() {
+            tracing::warn!("no SSPR_SECRET: using a random one, so codes and queued mail do not survive a restart");
+        }
+    }
+    if config.smtp_url.is_none() {
+        tracing::info!("no SSPR_SMTP_URL: mail goes to the development outbox");
     }
     tracing::info!(%address, backend = db.backend.as_str(), public_origin = %config.public_origin, "listening");
-    crate::serve(listener, AppState::new(config, db), shutdown_signal()).await?;
+    let state = AppState::new(config, db)?;
+    crate::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn invite(
+    config: Config,
+    email: &str,
+    redirect: &str,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let state = open(config).await?;
+    let invited = invitations::invite(&state, "cli", &email, name, redirect)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("Invitation for {email} (guest {}):", invited.user_id);
+    println!("{}", invited.link);
+    println!("The invitation mail is queued; a running server sends it.");
+    Ok(())
+}
+
+async fn reset_redemption(config: Config, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let state = open(config).await?;
+    match invitations::reset_redemption(&state, "cli", &email)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        Some(count) => {
+            println!("Redemption reset for {email}: {count} invitation(s) must be accepted again.");
+            Ok(())
+        }
+        None => anyhow::bail!("{email} is not a guest"),
+    }
+}
+
+async fn open(config: Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+    Ok(AppState::new(config, db)?)
 }
 
 /// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.

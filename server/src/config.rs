@@ -39,6 +39,18 @@ pub struct Config {
     pub log: String,
     /// Seconds a request may take before it is answered with a timeout (`SSPR_REQUEST_TIMEOUT_SECS`).
     pub request_timeout_secs: u64,
+    /// The server secret, base64 or hex, at least 32 bytes (`SSPR_SECRET`): keys the hashes of
+    /// passcodes and tokens and seals queued mail. Required outside development mode; every
+    /// instance of one deployment needs the same value.
+    pub secret: Option<String>,
+    /// Application origins a flow may send users back to, besides this one
+    /// (`SSPR_ALLOWED_RETURN_ORIGINS`, e.g. `["https://app.example.com"]`).
+    pub allowed_return_origins: Vec<String>,
+    /// Email one-time passcodes for guests (`SSPR_GUEST_PASSCODES`, on by default).
+    pub guest_passcodes: bool,
+    /// Take the client address from the last `X-Forwarded-For` hop (`SSPR_TRUST_FORWARDED_FOR`);
+    /// only behind a proxy that sets it.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -55,6 +67,10 @@ impl Default for Config {
             dev: false,
             log: "info".into(),
             request_timeout_secs: 30,
+            secret: None,
+            allowed_return_origins: Vec::new(),
+            guest_passcodes: true,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -72,6 +88,10 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
     MaxConnections,
+    #[error("SSPR_SECRET is required outside development mode (32+ random bytes, base64 or hex; e.g. `openssl rand -base64 32`)")]
+    MissingSecret,
+    #[error(transparent)]
+    BadSecret(#[from] crate::secrets::BadSecret),
 }
 
 impl Config {
@@ -122,6 +142,13 @@ impl Config {
         if self.database_max_connections == 0 {
             return Err(ConfigError::MaxConnections);
         }
+        match &self.secret {
+            Some(secret) => {
+                crate::secrets::Secrets::from_config(secret)?;
+            }
+            None if !self.dev => return Err(ConfigError::MissingSecret),
+            None => {}
+        }
         Ok(())
     }
 
@@ -137,9 +164,12 @@ impl Config {
 mod tests {
     use super::*;
 
+    const SECRET: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
     fn with_origin(origin: &str) -> Config {
         Config {
             public_origin: origin.into(),
+            secret: Some(SECRET.into()),
             ..Config::default()
         }
     }
@@ -168,6 +198,7 @@ mod tests {
             )?;
             jail.set_env("SSPR_ORGANISATION_NAME", "From env");
             jail.set_env("SSPR_SERVER_BIN", "/not/a/setting");
+            jail.set_env("SSPR_SECRET", SECRET);
             let config = Config::load(None).expect("loads");
             assert_eq!(config.organisation_name, "From env");
             assert!(config.dev);
@@ -185,8 +216,22 @@ mod tests {
     }
 
     #[test]
-    fn the_defaults_are_valid() {
-        Config::default().validate().expect("defaults validate");
+    fn the_defaults_are_valid_in_development_mode() {
+        let config = Config {
+            dev: true,
+            ..Config::default()
+        };
+        config.validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn production_needs_a_strong_secret() {
+        let mut config = Config::default();
+        assert!(matches!(config.validate(), Err(ConfigError::MissingSecret)));
+        config.secret = Some("short".into());
+        assert!(matches!(config.validate(), Err(ConfigError::BadSecret(_))));
+        config.secret = Some(SECRET.into());
+        config.validate().expect("valid");
     }
 
     #[test]
@@ -208,7 +253,7 @@ mod tests {
     fn an_unknown_database_scheme_is_refused() {
         let config = Config {
             database_url: "mysql://x".into(),
-            ..Config::default()
+            ..with_origin("https://id.example.com")
         };
         assert!(matches!(config.validate(), Err(ConfigError::DatabaseUrl(s)) if s == "mysql"));
     }

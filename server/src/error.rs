@@ -15,18 +15,28 @@ use sspr_api::ErrorCode;
 pub struct ErrorDetails {
     pub code: ErrorCode,
     pub message: String,
+    pub attempts_left: Option<u32>,
+    pub retry_after_secs: Option<u64>,
+    pub violations: Vec<sspr_api::Violation>,
+}
+
+/// An error the client caused or must act on, with what it needs to say more.
+#[derive(Debug)]
+pub struct ClientError {
+    pub status: StatusCode,
+    pub code: ErrorCode,
+    pub message: String,
+    pub attempts_left: Option<u32>,
+    pub retry_after_secs: Option<u64>,
+    pub violations: Vec<sspr_api::Violation>,
 }
 
 /// Every way an API request can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The body is not acceptable JSON for this endpoint.
-    #[error("{message}")]
-    BadRequest {
-        code: ErrorCode,
-        status: StatusCode,
-        message: String,
-    },
+    /// A refusal with a stable code (see [`ApiError::client`]).
+    #[error("{}", .0.message)]
+    Client(Box<ClientError>),
     /// The input parsed but breaks a rule; the message says which.
     #[error("{0}")]
     Validation(String),
@@ -41,13 +51,45 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A refusal: `status`, a stable `code` and a sentence for people.
+    pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError::Client(Box::new(ClientError {
+            status,
+            code,
+            message: message.into(),
+            attempts_left: None,
+            retry_after_secs: None,
+            violations: Vec::new(),
+        }))
+    }
+
+    /// Adds the tries left on a passcode.
+    pub fn with_attempts_left(mut self, n: u32) -> Self {
+        if let ApiError::Client(e) = &mut self {
+            e.attempts_left = Some(n);
+        }
+        self
+    }
+
+    /// Adds how long to wait before trying again.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        if let ApiError::Client(e) = &mut self {
+            e.retry_after_secs = Some(secs.max(1));
+        }
+        self
+    }
+
+    /// Adds the password rules broken.
+    pub fn with_violations(mut self, violations: Vec<sspr_api::Violation>) -> Self {
+        if let ApiError::Client(e) = &mut self {
+            e.violations = violations;
+        }
+        self
+    }
+
     fn parts(&self) -> (StatusCode, ErrorCode, String) {
         match self {
-            ApiError::BadRequest {
-                code,
-                status,
-                message,
-            } => (*status, *code, message.clone()),
+            ApiError::Client(e) => (e.status, e.code, e.message.clone()),
             ApiError::Validation(message) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::ValidationFailed,
@@ -97,11 +139,7 @@ impl From<JsonRejection> for ApiError {
             // serde's text names the field and the problem; it never echoes secrets' values.
             _ => format!("The request body is not valid: {}", rejection.body_text()),
         };
-        ApiError::BadRequest {
-            code,
-            status,
-            message,
-        }
+        ApiError::client(status, code, message)
     }
 }
 
@@ -115,16 +153,28 @@ impl IntoResponse for ApiError {
             }
             _ => {}
         }
-        error_response(status, code, message)
+        let mut response = error_response(status, code, message);
+        if let (ApiError::Client(e), Some(details)) =
+            (&self, response.extensions_mut().get_mut::<ErrorDetails>())
+        {
+            details.attempts_left = e.attempts_left;
+            details.retry_after_secs = e.retry_after_secs;
+            details.violations = e.violations.clone();
+        }
+        response
     }
 }
 
 /// A bodiless response the envelope middleware will fill with `{code, message, request_id}`.
 pub fn error_response(status: StatusCode, code: ErrorCode, message: String) -> Response {
     let mut response = status.into_response();
-    response
-        .extensions_mut()
-        .insert(ErrorDetails { code, message });
+    response.extensions_mut().insert(ErrorDetails {
+        code,
+        message,
+        attempts_left: None,
+        retry_after_secs: None,
+        violations: Vec::new(),
+    });
     response
 }
 

@@ -1,15 +1,23 @@
 //! SSPR's backend: the identity JSON API under `/api` and the built SPA on the same origin.
 //!
 //! The layout follows the request: [`http`] holds what every request passes through (request
-//! ids, the error envelope, security headers, the static SPA), [`routes`] the feature routers,
-//! [`store`] the database behind one interface for SQLite and PostgreSQL, [`config`] the typed
-//! settings. [`app`] builds the whole router from an [`AppState`], which is what tests drive.
+//! ids, the error envelope, CSRF, cookies, security headers, the static SPA); [`routes`] the
+//! thin feature handlers; [`identity`] the use-cases (flows, sign-in, sessions, account);
+//! [`domain`] the rules free of HTTP and SQL (passcodes, passwords, lockout, the flow state
+//! machine); [`store`] the database behind one interface for SQLite and PostgreSQL; [`mail`]
+//! templates, the outbox and its worker. [`app`] builds the whole router from an [`AppState`],
+//! which is what tests drive.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod http;
+pub mod identity;
+pub mod mail;
 pub mod routes;
+pub mod secrets;
 pub mod state;
 pub mod store;
 pub mod telemetry;
@@ -27,13 +35,26 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests.
+/// The mail worker runs beside it and stops with it.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> anyhow::Result<()> {
+    let transport = mail::transport::Transport::from_config(
+        state.config.smtp_url.as_deref(),
+        &state.config.mail_from,
+    )?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(mail::worker::run(state.clone(), transport, async move {
+        let mut stopped = stopped;
+        let _ = stopped.wait_for(|s| *s).await;
+    }));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    let _ = stop.send(true);
+    let _ = worker.await;
+    Ok(served?)
 }

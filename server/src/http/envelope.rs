@@ -23,15 +23,28 @@ pub async fn render(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let details = response.extensions().get::<ErrorDetails>().cloned();
     let status = response.status();
-    let (status, code, message) = match details {
-        Some(d) => (status, d.code, d.message),
-        None if is_api && (status.is_client_error() || status.is_server_error()) => generic(status),
+    let (status, details) = match details {
+        Some(d) => (status, d),
+        None if is_api && (status.is_client_error() || status.is_server_error()) => {
+            let (status, code, message) = generic(status);
+            let details = ErrorDetails {
+                code,
+                message,
+                attempts_left: None,
+                retry_after_secs: None,
+                violations: Vec::new(),
+            };
+            (status, details)
+        }
         None => return response,
     };
     let body = ErrorBody {
-        code: code.as_str().to_owned(),
-        message,
+        code: details.code.as_str().to_owned(),
+        message: details.message,
         request_id,
+        attempts_left: details.attempts_left,
+        retry_after_secs: details.retry_after_secs,
+        violations: details.violations,
     };
     let (mut parts, _) = response.into_parts();
     parts.extensions.remove::<ErrorDetails>();
@@ -41,6 +54,11 @@ pub async fn render(request: Request, next: Next) -> Response {
         HeaderValue::from_static("application/json"),
     );
     parts.status = status;
+    if let Some(secs) = body.retry_after_secs {
+        parts
+            .headers
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
     let json = serde_json::to_vec(&body).unwrap_or_default();
     Response::from_parts(parts, axum::body::Body::from(json))
 }

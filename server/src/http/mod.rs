@@ -4,6 +4,9 @@
 //! panic catcher → timeout → body limit → routes. The envelope sits outside the panic catcher and
 //! the timeout so that their answers get the error shape too.
 
+pub mod client;
+pub mod cookies;
+pub mod csrf;
 pub mod envelope;
 pub mod request_id;
 pub mod security_headers;
@@ -24,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     Router::new()
         .nest("/api", routes::api(state.clone()))
+        .merge(routes::dev_outbox::page_router().with_state(state.clone()))
         .fallback_service(spa::service(&state.config.web_dir))
         .layer(
             ServiceBuilder::new()

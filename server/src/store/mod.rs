@@ -6,6 +6,14 @@
 //! atomic steps. Only the schema differs, so each back end has its own migration folder
 //! (`server/migrations/{sqlite,postgres}`), applied automatically at start.
 
+pub mod audit;
+pub mod email_state;
+pub mod flows;
+pub mod invitations;
+pub mod rate_limits;
+pub mod sessions;
+pub mod users;
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;

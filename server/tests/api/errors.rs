@@ -11,7 +11,13 @@ backend_tests! {
     }
 
     async fn a_wrong_method_answers_405_in_the_error_shape(app) {
-        let response = app.client.delete(app.url("/api/health")).send().await.expect("sent");
+        let response = app
+            .client
+            .put(app.url("/api/health"))
+            .header("x-sspr-csrf", "1")
+            .send()
+            .await
+            .expect("sent");
         assert_eq!(response.status(), 405);
         assert_eq!(error_body(response).await.code, "method_not_allowed");
     }

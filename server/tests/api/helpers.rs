@@ -1,31 +1,51 @@
-//! `spawn_app`: a server on a free port with a fresh database, and typed helpers to call it.
+//! `spawn_app`: a server on a free port with a fresh database, real SMTP delivery into a
+//! capturing [`Mailbox`], a hand-moved clock, in production mode (secure cookies, CSRF checks);
+//! and [`Browser`], a client that keeps cookies and sends what the SPA sends.
 //!
 //! SQLite tests get a new file in a temporary folder. PostgreSQL tests get a new database in the
 //! cluster named by `SSPR_TEST_POSTGRES_URL` (the test command starts one); without that variable
 //! they are skipped with a notice, unless `SSPR_TEST_REQUIRE_POSTGRES` is set, when they fail.
 //! `backend_tests!` writes each test once and runs it on both back ends.
 
+pub use crate::mailbox::Mailbox;
+use serde_json::Value;
 use sspr_api::ErrorBody;
+use sspr_server::clock::ManualClock;
 use sspr_server::store::{Backend, Db};
 use sspr_server::{AppState, Config};
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
 /// The inline bootstrap script of the test web folder, whose hash the CSP must carry.
 pub const BOOTSTRAP_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
+/// The server secret of test apps.
+pub const SECRET: &str = "c3Nwci10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVmMDEyMw==";
+/// A password that meets the policy.
+pub const PASSWORD: &str = "correct horse battery staple";
+/// The organisation name of test apps.
+pub const ORGANISATION: &str = "Contoso";
 
 pub struct TestApp {
     pub address: SocketAddr,
+    pub origin: String,
     pub client: reqwest::Client,
     pub db: Db,
     pub backend: Backend,
+    pub clock: ManualClock,
+    pub mailbox: Mailbox,
+    pub state: AppState,
     /// The PostgreSQL database's name and the cluster's admin URL, to drop it.
     pub postgres: Option<(String, String)>,
     pub stop: Option<oneshot::Sender<()>>,
-    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+    pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
     _dir: TempDir,
 }
+
+/// Settings a test may change before the app starts.
+pub type Tweak = fn(&mut Config);
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
@@ -39,10 +59,100 @@ impl TestApp {
             .await
             .expect("request sent")
     }
+
+    /// A fresh browser (no cookies) on this app.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.url(""),
+            origin: self.origin.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Arc::default(),
+        }
+    }
+
+    /// Signs up `email` through the real flow (code read from the delivered mail) and returns
+    /// the signed-in browser.
+    pub async fn sign_up(&self, email: &str, password: &str) -> Browser {
+        let browser = self.browser();
+        let flow = browser
+            .post(
+                "/api/flows",
+                serde_json::json!({"purpose": "sign_up", "email": email}),
+            )
+            .await
+            .expect_status(201);
+        let id = flow.body["flow_id"].as_str().expect("flow id").to_owned();
+        let code = self.mailbox.code_for(email).await;
+        browser
+            .post(
+                &format!("/api/flows/{id}/verify"),
+                serde_json::json!({"code": code}),
+            )
+            .await
+            .expect_status(200);
+        browser
+            .post(
+                &format!("/api/flows/{id}/complete"),
+                serde_json::json!({"password": password, "password_confirm": password, "display_name": "Test User"}),
+            )
+            .await
+            .expect_status(200);
+        browser
+    }
+
+    /// Starts a flow for `purpose` and `email` in `browser`; returns the flow id.
+    pub async fn start_flow(&self, browser: &Browser, purpose: &str, email: &str) -> String {
+        let answer = browser
+            .post(
+                "/api/flows",
+                serde_json::json!({"purpose": purpose, "email": email}),
+            )
+            .await
+            .expect_status(201);
+        answer.body["flow_id"].as_str().expect("flow id").to_owned()
+    }
+
+    /// Runs `sql` on the app's database and returns every text and number cell, for dumps.
+    pub async fn dump(&self, table: &str) -> Vec<String> {
+        use sqlx::{Column, Row, TypeInfo, ValueRef};
+        let rows = sqlx::query(&format!("SELECT * FROM {table}"))
+            .fetch_all(&self.db.pool)
+            .await
+            .expect("dump");
+        let mut cells = Vec::new();
+        for row in rows {
+            for column in row.columns() {
+                let i = column.ordinal();
+                let raw = row.try_get_raw(i).expect("cell");
+                if raw.is_null() {
+                    continue;
+                }
+                let name = raw.type_info().name().to_ascii_uppercase();
+                if name.contains("INT") {
+                    cells.push(
+                        row.try_get::<i64, _>(i)
+                            .map(|v| v.to_string())
+                            .unwrap_or_default(),
+                    );
+                } else {
+                    cells.push(row.try_get::<String, _>(i).unwrap_or_default());
+                }
+            }
+        }
+        cells
+    }
 }
 
 /// Spawns a server on `backend`, or `None` when PostgreSQL is not configured (test skipped).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// The same, with `tweak` applied to the configuration first.
+pub async fn spawn_app_with(backend: Backend, tweak: Tweak) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let web_dir = dir.path().join("web");
     write_web_dir(&web_dir);
@@ -68,30 +178,45 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             (format!("{base}/{name}"), Some((name, admin)))
         }
     };
-    let config = Config {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        database_url,
-        database_max_connections: 8,
-        web_dir,
-        ..Config::default()
-    };
-    let db = Db::connect(&config.database_url, config.database_max_connections)
-        .await
-        .expect("database opens and migrates");
-    let listener = tokio::net::TcpListener::bind(config.listen)
+    let mailbox = Mailbox::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
+    let origin = format!("http://{address}");
+    let mut config = Config {
+        listen: address,
+        public_origin: origin.clone(),
+        database_url,
+        database_max_connections: 8,
+        web_dir,
+        smtp_url: Some(mailbox.url()),
+        mail_from: "Contoso <no-reply@contoso.example>".into(),
+        organisation_name: ORGANISATION.into(),
+        secret: Some(SECRET.into()),
+        allowed_return_origins: vec!["https://app.contoso.example".into()],
+        ..Config::default()
+    };
+    tweak(&mut config);
+    config.validate().expect("valid test configuration");
+    let db = Db::connect(&config.database_url, config.database_max_connections)
+        .await
+        .expect("database opens and migrates");
+    let clock = ManualClock::new(1_800_000_000_000);
+    let state = AppState::with_clock(config, db.clone(), Arc::new(clock.clone())).expect("state");
     let (stop, stopped) = oneshot::channel::<()>();
-    let state = AppState::new(config, db.clone());
-    let server = tokio::spawn(sspr_server::serve(listener, state, async {
+    let server = tokio::spawn(sspr_server::serve(listener, state.clone(), async {
         let _ = stopped.await;
     }));
     Some(TestApp {
         address,
+        origin,
         client: reqwest::Client::new(),
         db,
         backend,
+        clock,
+        mailbox,
+        state,
         postgres,
         stop: Some(stop),
         server,
@@ -124,6 +249,169 @@ fn write_web_dir(dir: &std::path::Path) {
     std::fs::write(dir.join("app-0123456789abcdef.js.br"), b"BROTLI-BYTES").expect("br");
 }
 
+/// A client that behaves like the SPA in a browser: keeps cookies (whatever their `Secure`
+/// flag: the test server is plain http on loopback, as browsers allow), sends the CSRF header and
+/// the page's `Origin` on every state change.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    base: String,
+    origin: String,
+    pub client: reqwest::Client,
+    cookies: Arc<Mutex<HashMap<String, String>>>,
+}
+
+/// An answer, read whole.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub body: Value,
+}
+
+impl Answer {
+    #[track_caller]
+    pub fn expect_status(self, status: u16) -> Self {
+        assert_eq!(self.status, status, "unexpected answer: {}", self.text);
+        self
+    }
+
+    /// The error body, checked to be exactly the error shape.
+    #[track_caller]
+    pub fn error(&self) -> ErrorBody {
+        check_error_shape(&self.body, &self.headers);
+        serde_json::from_value(self.body.clone()).expect("error body")
+    }
+
+    /// The error code of an error answer.
+    #[track_caller]
+    pub fn code(&self) -> String {
+        self.error().code
+    }
+
+    /// The `Set-Cookie` headers.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .expect("cookies")
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The value of a cookie this browser holds.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("cookies").get(name).cloned()
+    }
+
+    /// Sets a cookie by hand (to replay a stolen one, say).
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .expect("cookies")
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        for set in headers.get_all(reqwest::header::SET_COOKIE) {
+            let text = set.to_str().unwrap_or_default();
+            let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
+            if let Some((name, value)) = pair.split_once('=') {
+                let mut cookies = self.cookies.lock().expect("cookies");
+                if attributes.contains("Max-Age=0") {
+                    cookies.remove(name);
+                } else {
+                    cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            text,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.client.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("x-sspr-csrf", "1")
+                .header("origin", &self.origin)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.send(
+            self.client
+                .delete(format!("{}{path}", self.base))
+                .header("x-sspr-csrf", "1")
+                .header("origin", &self.origin),
+        )
+        .await
+    }
+}
+
+/// Checks `value` is exactly the error shape: `code`, `message`, `request_id` (matching the
+/// header), and only the documented optional fields.
+#[track_caller]
+pub fn check_error_shape(value: &Value, headers: &reqwest::header::HeaderMap) {
+    let object = value.as_object().expect("an error body is a JSON object");
+    for key in object.keys() {
+        assert!(
+            [
+                "code",
+                "message",
+                "request_id",
+                "attempts_left",
+                "retry_after_secs",
+                "violations"
+            ]
+            .contains(&key.as_str()),
+            "unexpected key {key} in {value}"
+        );
+    }
+    let code = object["code"].as_str().expect("code");
+    assert!(
+        sspr_api::ErrorCode::from_str(code).is_some(),
+        "unknown code {code}"
+    );
+    assert!(!object["message"].as_str().expect("message").is_empty());
+    let header_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(object["request_id"].as_str(), Some(header_id));
+}
+
 /// Reads an error answer's body, checking it is exactly the error shape.
 pub async fn error_body(response: reqwest::Response) -> ErrorBody {
     let content_type = response
@@ -136,13 +424,9 @@ pub async fn error_body(response: reqwest::Response) -> ErrorBody {
         content_type.starts_with("application/json"),
         "{content_type}"
     );
-    let header_id = response
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let value: serde_json::Value = response.json().await.expect("JSON body");
+    let headers = response.headers().clone();
+    let value: Value = response.json().await.expect("JSON body");
+    check_error_shape(&value, &headers);
     let keys: Vec<&str> = value
         .as_object()
         .expect("an object")
@@ -154,13 +438,7 @@ pub async fn error_body(response: reqwest::Response) -> ErrorBody {
         ["code", "message", "request_id"],
         "exactly the error shape"
     );
-    let body: ErrorBody = serde_json::from_value(value).expect("error shape");
-    assert_eq!(
-        body.request_id, header_id,
-        "body and header carry one request id"
-    );
-    assert!(!body.message.is_empty());
-    body
+    serde_json::from_value(value).expect("error shape")
 }
 
 /// Writes each test once and runs it on SQLite and on PostgreSQL:
@@ -172,7 +450,7 @@ macro_rules! backend_tests {
             #[allow(unused_imports)]
             use super::*;
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let $app = $crate::helpers::spawn_app(sspr_server::store::Backend::Sqlite)
                         .await
@@ -185,7 +463,7 @@ macro_rules! backend_tests {
             #[allow(unused_imports)]
             use super::*;
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let Some($app) = $crate::helpers::spawn_app(sspr_server::store::Backend::Postgres).await else {
                         return;

@@ -1,0 +1,166 @@
+//! Self-service flows: sign-up, password reset, passwordless sign-in, guest redemption, unlock.
+//!
+//! Every flow is a server-side record with an id, a purpose, a state and an expiry (like Ory
+//! Kratos' self-service flows, or Entra native auth's continuation token). The client holds only
+//! the id; each step names the flow and the server checks the step fits the state.
+//!
+//! ```text
+//! POST /api/flows                  {purpose, email | invitation, return_to?}  → FlowView
+//! GET  /api/flows/{id}                                                        → FlowView
+//! POST /api/flows/{id}/resend                                                 → FlowView
+//! POST /api/flows/{id}/verify      {code}                                     → FlowView
+//! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?} → FlowDone
+//! ```
+
+use crate::Email;
+use serde::{Deserialize, Serialize};
+
+/// What a flow is for. Each has its own passcode lifetime and its own last step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowPurpose {
+    /// Email → code → password and display name → new account, signed in.
+    SignUp,
+    /// Email → code → new password → signed in (SSPR).
+    PasswordReset,
+    /// Email → code → signed in, creating the account on first use (Email OTP user flows).
+    Passwordless,
+    /// Invitation (or a redeemed guest's email) → code → signed in as a guest.
+    Guest,
+    /// Email → code → unlock (keep the password) or reset.
+    Unlock,
+}
+
+impl FlowPurpose {
+    pub const ALL: [FlowPurpose; 5] = [
+        FlowPurpose::SignUp,
+        FlowPurpose::PasswordReset,
+        FlowPurpose::Passwordless,
+        FlowPurpose::Guest,
+        FlowPurpose::Unlock,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FlowPurpose::SignUp => "sign_up",
+            FlowPurpose::PasswordReset => "password_reset",
+            FlowPurpose::Passwordless => "passwordless",
+            FlowPurpose::Guest => "guest",
+            FlowPurpose::Unlock => "unlock",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        FlowPurpose::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// Where a flow stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowState {
+    /// A passcode was sent (or, for unknown accounts, seemed to be); waiting for it.
+    CodeSent,
+    /// The passcode was right; waiting for the last step.
+    CodeVerified,
+    /// Done: nothing more can happen in this flow.
+    Completed,
+}
+
+impl FlowState {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FlowState::CodeSent => "code_sent",
+            FlowState::CodeVerified => "code_verified",
+            FlowState::Completed => "completed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            FlowState::CodeSent,
+            FlowState::CodeVerified,
+            FlowState::Completed,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// `POST /api/flows`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartFlow {
+    pub purpose: FlowPurpose,
+    /// The address typed on the first page. Required except for a guest flow opened from an
+    /// invitation link.
+    #[serde(default)]
+    pub email: Option<Email>,
+    /// The invitation token from a guest invitation link.
+    #[serde(default)]
+    pub invitation: Option<String>,
+    /// Where to send the user when done: a path on this origin, or an allowed application origin.
+    #[serde(default)]
+    pub return_to: Option<String>,
+}
+
+/// A flow as the client sees it: the same fields, and for a given purpose the same values
+/// (but ids and times), whether or not the account exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowView {
+    pub flow_id: String,
+    pub purpose: FlowPurpose,
+    pub state: FlowState,
+    /// `j•••@example.com`, for "we sent a code to …".
+    pub masked_email: String,
+    /// Digits in the passcode.
+    pub code_length: u8,
+    /// Seconds until **Resend code** is allowed.
+    pub resend_after_secs: u64,
+    /// Seconds until the flow expires.
+    pub expires_in_secs: u64,
+    /// For a verified passwordless flow: whether the last step must collect a display name
+    /// (a new account) or completes at once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_profile: bool,
+}
+
+/// `POST /api/flows/{id}/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyCode {
+    pub code: String,
+}
+
+/// What the last step of an unlock flow does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnlockAction {
+    /// Unlock and keep the password.
+    Unlock,
+    /// Unlock and set a new password.
+    Reset,
+}
+
+/// `POST /api/flows/{id}/complete`: the fields the flow's purpose needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteFlow {
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub password_confirm: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub action: Option<UnlockAction>,
+}
+
+/// The answer to the last step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowDone {
+    /// Whether a session cookie was set (not after "unlock only").
+    pub signed_in: bool,
+    /// Where to go next: the flow's checked `return_to`, or `/account`.
+    pub return_to: String,
+}

@@ -1,0 +1,181 @@
+//! The password policy (SPEC §6, SECURITY.md §14–16), one implementation for the SPA's live
+//! checklist and the server's enforcement.
+//!
+//! Rules: at least 12 and at most 256 characters (Unicode code points; no truncation), no
+//! composition rules, not a common or breached password, and not containing a context word (the
+//! email's local part, the organisation's name). The common-password list is large, so the
+//! server holds it and passes it in as a predicate; the SPA passes one that knows none and shows
+//! the server's verdict for that rule.
+//!
+//! `GET /api/password-policy` answers [`PasswordPolicy`].
+
+use serde::{Deserialize, Serialize};
+
+pub const MIN_LENGTH: usize = 12;
+pub const MAX_LENGTH: usize = 256;
+/// Context words shorter than this are too common to refuse (`jo@…` must not ban "jo").
+const MIN_CONTEXT_WORD: usize = 4;
+
+/// The policy's numbers, for the client's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    pub max_length: usize,
+    /// The organisation's name: a context word the password must not contain.
+    pub organisation_name: String,
+}
+
+impl PasswordPolicy {
+    pub fn new(organisation_name: impl Into<String>) -> Self {
+        PasswordPolicy {
+            min_length: MIN_LENGTH,
+            max_length: MAX_LENGTH,
+            organisation_name: organisation_name.into(),
+        }
+    }
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Violation {
+    TooShort,
+    TooLong,
+    Common,
+    ContainsContext,
+}
+
+impl Violation {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Violation::TooShort => "too_short",
+            Violation::TooLong => "too_long",
+            Violation::Common => "common",
+            Violation::ContainsContext => "contains_context",
+        }
+    }
+}
+
+/// Every rule `password` breaks, in checklist order; empty means acceptable.
+///
+/// `context` holds the words the password must not contain (compared ignoring case);
+/// `is_common` says whether a (lower-cased) password is on the common list.
+pub fn check(password: &str, context: &[&str], is_common: impl Fn(&str) -> bool) -> Vec<Violation> {
+    let mut broken = Vec::new();
+    let length = password.chars().count();
+    if length < MIN_LENGTH {
+        broken.push(Violation::TooShort);
+    }
+    if length > MAX_LENGTH {
+        broken.push(Violation::TooLong);
+    }
+    let lower = password.to_lowercase();
+    if is_common(&lower) {
+        broken.push(Violation::Common);
+    }
+    if context.iter().any(|word| {
+        let word = word.trim().to_lowercase();
+        word.chars().count() >= MIN_CONTEXT_WORD && lower.contains(&word)
+    }) {
+        broken.push(Violation::ContainsContext);
+    }
+    broken
+}
+
+/// A rough strength from 0 (very weak) to 4 (strong) for the meter: length and variety.
+/// The policy, not this number, decides what is accepted.
+pub fn strength(password: &str) -> u8 {
+    let length = password.chars().count();
+    if length == 0 {
+        return 0;
+    }
+    let classes = [
+        password.chars().any(|c| c.is_lowercase()),
+        password.chars().any(|c| c.is_uppercase()),
+        password.chars().any(|c| c.is_numeric()),
+        password.chars().any(|c| !c.is_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count();
+    let distinct = {
+        let mut chars: Vec<char> = password.chars().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars.len()
+    };
+    let mut score: u8 = match length {
+        0..=7 => 0,
+        8..=11 => 1,
+        12..=15 => 2,
+        16..=19 => 3,
+        _ => 4,
+    };
+    if classes >= 3 && score < 4 {
+        score += 1;
+    }
+    if distinct * 3 < length || distinct < 5 {
+        score = score.saturating_sub(2);
+    }
+    score.min(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none(_: &str) -> bool {
+        false
+    }
+
+    #[test]
+    fn twelve_characters_is_the_minimum_and_256_the_maximum() {
+        assert_eq!(check("abcdefghijk", &[], none), vec![Violation::TooShort]);
+        assert!(check("abcdefghijkl", &[], none).is_empty());
+        assert!(check(&"x".repeat(256), &[], none).is_empty());
+        assert_eq!(check(&"x".repeat(257), &[], none), vec![Violation::TooLong]);
+    }
+
+    #[test]
+    fn length_counts_code_points_not_bytes() {
+        // 12 code points, 36 bytes.
+        assert!(check("密码密码密码密码密码密码", &[], none).is_empty());
+    }
+
+    #[test]
+    fn no_composition_rules_apply() {
+        assert!(check("correct horse battery", &[], none).is_empty());
+    }
+
+    #[test]
+    fn a_common_password_is_refused_whatever_its_case() {
+        let common = |p: &str| p == "passwordpassword";
+        assert_eq!(
+            check("PasswordPassword", &[], common),
+            vec![Violation::Common]
+        );
+    }
+
+    #[test]
+    fn context_words_are_refused_ignoring_case() {
+        let context = ["jane.doe", "Contoso"];
+        assert_eq!(
+            check("my-JANE.DOE-secret", &context, none),
+            vec![Violation::ContainsContext]
+        );
+        assert_eq!(
+            check("i love contoso a lot", &context, none),
+            vec![Violation::ContainsContext]
+        );
+        // Short local parts are not context words.
+        assert!(check("jo jo jo jo jo jo", &["jo"], none).is_empty());
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(strength(""), 0);
+        assert!(strength("aaaaaaaaaaaaaaaa") <= 1);
+        assert!(strength("Tr0ub4dor&3-horse-staple") >= 4);
+        assert!(strength("abcdefghijkl") < strength("abcdefghijkl-MNOP-1234"));
+    }
+}

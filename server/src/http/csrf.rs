@@ -1,0 +1,38 @@
+//! CSRF defence (SECURITY.md §29): every state-changing `/api` request must carry the header
+//! `X-SSPR-CSRF: 1` and, when the browser sends an `Origin`, it must be the public origin.
+//!
+//! A cross-site page cannot add a custom header without a CORS preflight, which this server
+//! never grants, so a forged form post (`text/plain` or otherwise) is refused before any
+//! handler runs. The session cookie's SameSite=Lax is a second line.
+
+use crate::error::error_response;
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use sspr_api::ErrorCode;
+
+pub const HEADER: &str = "x-sspr-csrf";
+
+pub async fn check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe {
+        let headers = request.headers();
+        let has_header = headers.get(HEADER).is_some_and(|v| v.as_bytes() == b"1");
+        let origin_ok = headers
+            .get(axum::http::header::ORIGIN)
+            .is_none_or(|o| o.as_bytes() == state.config.public_origin.as_bytes());
+        if !has_header || !origin_ok {
+            return error_response(
+                StatusCode::FORBIDDEN,
+                ErrorCode::CsrfFailed,
+                "This request did not come from this site's pages, so it was refused.".into(),
+            );
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,138 @@
+//! The signed-in user's own account: who they are, their sessions, their password.
+
+use crate::error::ApiError;
+use crate::http::client::Client;
+use crate::identity::flows::check_policy;
+use crate::identity::limits::{self, PASSWORD};
+use crate::identity::sessions::SignedIn;
+use crate::identity::sign_in::{count_failure, invalid_credentials};
+use crate::mail::Mail;
+use crate::store::audit::{self, Event};
+use crate::store::{sessions, users};
+use crate::AppState;
+use axum::http::StatusCode;
+use sspr_api::{ChangePassword, ErrorCode, Me, SessionList};
+
+pub fn me(state: &AppState, signed_in: &SignedIn) -> Me {
+    Me {
+        user: signed_in.user.view(state.now_ms()),
+        session: signed_in.session.summary(&signed_in.session.token_hash),
+        return_to: None,
+    }
+}
+
+pub async fn sessions(state: &AppState, signed_in: &SignedIn) -> Result<SessionList, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let list = sessions::of_user(&mut conn, &signed_in.user.id, state.now_ms()).await?;
+    Ok(SessionList {
+        sessions: list
+            .iter()
+            .map(|s| s.summary(&signed_in.session.token_hash))
+            .collect(),
+    })
+}
+
+pub async fn sign_out(
+    state: &AppState,
+    client: &Client,
+    signed_in: &SignedIn,
+) -> Result<(), ApiError> {
+    let now = state.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    sessions::revoke(&mut tx, &signed_in.session.token_hash, now).await?;
+    audit::record(&mut tx, &event(client, "sign_out", &signed_in.user.id), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn revoke(
+    state: &AppState,
+    client: &Client,
+    signed_in: &SignedIn,
+    public_id: &str,
+) -> Result<(), ApiError> {
+    let now = state.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    if !sessions::revoke_public(&mut tx, &signed_in.user.id, public_id, now).await? {
+        return Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::SessionNotFound,
+            "That session is not one of yours, or it has already ended.",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        &event(client, "session_revoked", &signed_in.user.id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the password: the current one is required (and a wrong one counts toward lockout);
+/// every other session is signed out; the user is told by mail.
+pub async fn change_password(
+    state: &AppState,
+    client: &Client,
+    signed_in: &SignedIn,
+    request: ChangePassword,
+) -> Result<(), ApiError> {
+    limits::enforce(state, PASSWORD, &client.ip).await?;
+    let user = &signed_in.user;
+    let matched = state
+        .passwords
+        .verify(&request.current_password, user.password_hash.as_deref())
+        .await?;
+    if !matched {
+        let now = state.now_ms();
+        let mut tx = state.db.pool.begin().await?;
+        count_failure(&mut tx, state, client, &user.id, now).await?;
+        audit::record(
+            &mut tx,
+            &Event {
+                outcome: "failure",
+                ..event(client, "password_changed", &user.id)
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(invalid_credentials());
+    }
+    check_policy(state, &request.new_password, &user.email)?;
+    let hash = state.passwords.hash(&request.new_password).await?;
+    let now = state.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    users::set_password(&mut tx, &user.id, &hash, now).await?;
+    sessions::revoke_all(&mut tx, &user.id, Some(&signed_in.session.token_hash), now).await?;
+    let notice =
+        Mail::PasswordChanged.render(&state.config.organisation_name, &state.config.public_origin);
+    state
+        .outbox
+        .enqueue(
+            &mut tx,
+            &state.secrets,
+            now,
+            Mail::PasswordChanged.kind(),
+            &user.email,
+            notice,
+        )
+        .await?;
+    audit::record(&mut tx, &event(client, "password_changed", &user.id), now).await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    Ok(())
+}
+
+fn event<'a>(client: &'a Client, name: &'a str, user_id: &'a str) -> Event<'a> {
+    Event {
+        event: name,
+        outcome: "success",
+        actor: Some(user_id),
+        subject: Some(user_id),
+        client_ip: Some(&client.ip),
+        request_id: Some(&client.request_id),
+        detail: None,
+    }
+}

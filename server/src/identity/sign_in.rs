@@ -1,0 +1,145 @@
+//! Sign-in with email and password, with smart lockout.
+//!
+//! Every attempt costs one Argon2id verification — against the account's hash, or against a
+//! dummy hash when there is no account or no password — so the answer's timing does not tell
+//! whether an account exists. Wrong password, unknown account, locked and disabled accounts all
+//! get the same 401 `invalid_credentials`.
+
+use crate::domain::{lockout, return_to};
+use crate::error::ApiError;
+use crate::http::client::Client;
+use crate::identity::limits::{self, PASSWORD};
+use crate::identity::sessions::{self, NewSession};
+use crate::store::audit::{self, Event};
+use crate::store::users;
+use crate::AppState;
+use axum::http::StatusCode;
+use sspr_api::{ErrorCode, Me, SignIn};
+
+/// The answer of a successful sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub me: Me,
+    pub session: NewSession,
+}
+
+pub async fn password(
+    state: &AppState,
+    client: &Client,
+    request: SignIn,
+) -> Result<SignedIn, ApiError> {
+    limits::enforce(state, PASSWORD, &client.ip).await?;
+    let canonical = request.email.canonical();
+    let mut conn = state.db.pool.acquire().await?;
+    let user = users::by_email(&mut conn, &canonical).await?;
+    drop(conn);
+    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let matched = state.passwords.verify(&request.password, hash).await?;
+    let now = state.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let usable = user.as_ref().filter(|u| !u.disabled && !u.is_locked(now));
+    match (usable, matched) {
+        (Some(user), true) => {
+            let session = sessions::create(&mut tx, state, &user.id, client).await?;
+            audit::record(&mut tx, &event(client, "success", &user.id, None), now).await?;
+            tx.commit().await?;
+            let hash = session.hash(state);
+            let session_row = crate::store::sessions::live(
+                &mut *state.db.pool.acquire().await?,
+                &hash,
+                state.now_ms(),
+            )
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the new session vanished"))?;
+            let return_to = request
+                .return_to
+                .as_deref()
+                .and_then(|r| return_to::check(r, &state.config.allowed_return_origins))
+                .unwrap_or_else(|| return_to::DEFAULT.to_owned());
+            Ok(SignedIn {
+                me: Me {
+                    user: user.view(now),
+                    session: session_row.summary(&hash),
+                    return_to: Some(return_to),
+                },
+                session,
+            })
+        }
+        (usable, _) => {
+            let (subject, reason) = match (&user, usable) {
+                (None, _) => (canonical.clone(), "unknown_account"),
+                (Some(u), None) if u.disabled => (u.id.clone(), "disabled"),
+                (Some(u), None) => (u.id.clone(), "locked"),
+                (Some(u), Some(_)) => (u.id.clone(), "wrong_password"),
+            };
+            if let Some(user) = usable {
+                count_failure(&mut tx, state, client, &user.id, now).await?;
+            }
+            audit::record(
+                &mut tx,
+                &event(client, "failure", &subject, Some(reason)),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Err(invalid_credentials())
+        }
+    }
+}
+
+/// Counts a wrong password for `user_id` and locks the account at the threshold.
+pub async fn count_failure(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    client: &Client,
+    user_id: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some((failures, lockouts)) = users::count_failure(conn, user_id).await? {
+        if failures >= lockout::THRESHOLD {
+            let until = now + lockout::duration_ms(lockouts);
+            if users::lock_if_due(conn, user_id, lockout::THRESHOLD, until).await? {
+                audit::record(
+                    conn,
+                    &Event {
+                        event: "account_locked",
+                        outcome: "success",
+                        subject: Some(user_id),
+                        client_ip: Some(&client.ip),
+                        request_id: Some(&client.request_id),
+                        detail: Some(serde_json::json!({ "until_ms": until })),
+                        ..Event::default()
+                    },
+                    state.now_ms(),
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn invalid_credentials() -> ApiError {
+    ApiError::client(
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+        "The email address or password is not right.",
+    )
+}
+
+fn event<'a>(
+    client: &'a Client,
+    outcome: &'a str,
+    subject: &'a str,
+    reason: Option<&'a str>,
+) -> Event<'a> {
+    Event {
+        event: "sign_in",
+        outcome,
+        actor: None,
+        subject: Some(subject),
+        client_ip: Some(&client.ip),
+        request_id: Some(&client.request_id),
+        detail: Some(serde_json::json!({ "method": "password", "reason": reason })),
+    }
+}

@@ -1,0 +1,178 @@
+//! Every message the service sends, as plain text and HTML, carrying the organisation's name.
+//! Links are built from the configured public origin only (never from a request's `Host`).
+
+use sspr_api::FlowPurpose;
+
+/// A message to render.
+#[derive(Debug, Clone)]
+pub enum Mail {
+    /// A passcode for a flow.
+    Passcode {
+        purpose: FlowPurpose,
+        code: String,
+        minutes: i64,
+    },
+    /// Someone tried to sign up with an address that already has an account.
+    AccountExists,
+    /// The password was changed (by a reset or by the user).
+    PasswordChanged,
+    /// An invitation for a guest, with the link that opens redemption.
+    Invitation { token: String },
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Mail {
+    /// The purpose recorded with the message (never its content).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Mail::Passcode { purpose, .. } => purpose.as_str(),
+            Mail::AccountExists => "account_exists",
+            Mail::PasswordChanged => "password_changed",
+            Mail::Invitation { .. } => "invitation",
+        }
+    }
+
+    /// Subject, text and HTML for `organisation` at `origin`.
+    pub fn render(&self, organisation: &str, origin: &str) -> Rendered {
+        let (subject, lines, code): (String, Vec<String>, Option<&str>) = match self {
+            Mail::Passcode {
+                purpose,
+                code,
+                minutes,
+            } => {
+                let (subject, why) = match purpose {
+                    FlowPurpose::PasswordReset => (
+                        format!("{organisation} password reset code"),
+                        "Use this code to reset your password.",
+                    ),
+                    FlowPurpose::SignUp => (
+                        format!("{organisation} account verification code"),
+                        "Use this code to verify your email address and create your account.",
+                    ),
+                    FlowPurpose::Passwordless => (
+                        format!("{organisation} sign-in code"),
+                        "Use this code to sign in.",
+                    ),
+                    FlowPurpose::Guest => (
+                        format!("{organisation} guest sign-in code"),
+                        "Use this code to sign in as a guest.",
+                    ),
+                    FlowPurpose::Unlock => (
+                        format!("{organisation} account unlock code"),
+                        "Use this code to unlock your account.",
+                    ),
+                };
+                (
+                    subject,
+                    vec![
+                        why.to_owned(),
+                        format!("The code expires in {minutes} minutes and works once."),
+                        "If you did not ask for it, ignore this message: nothing changes without the code.".to_owned(),
+                    ],
+                    Some(code.as_str()),
+                )
+            }
+            Mail::AccountExists => (
+                format!("{organisation}: you already have an account"),
+                vec![
+                    "Someone, probably you, tried to create an account with this email address, which already has one.".to_owned(),
+                    format!("Sign in at {origin}/sign-in, or reset your password there if you have forgotten it."),
+                    "If it was not you, ignore this message.".to_owned(),
+                ],
+                None,
+            ),
+            Mail::PasswordChanged => (
+                format!("{organisation}: your password was changed"),
+                vec![
+                    "The password of your account was just changed, and every other session was signed out.".to_owned(),
+                    format!("If this was not you, reset your password at once at {origin}/reset and contact your administrator."),
+                ],
+                None,
+            ),
+            Mail::Invitation { token } => (
+                format!("You are invited to {organisation}"),
+                vec![
+                    format!("You have been invited to sign in to {organisation} as a guest."),
+                    format!("Open this link to accept: {origin}/guest?invitation={token}"),
+                    "You will get a one-time code by email to sign in.".to_owned(),
+                ],
+                None,
+            ),
+        };
+        let mut text = format!("{organisation}\n\n");
+        let mut html = format!(
+            "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><h1>{}</h1>",
+            escape(organisation)
+        );
+        if let Some(code) = code {
+            text.push_str(&format!("Your code: {code}\n\n"));
+            html.push_str(&format!(
+                "<p>Your code:</p><p style=\"font-size:28px;letter-spacing:4px\"><strong>{}</strong></p>",
+                escape(code)
+            ));
+        }
+        for line in &lines {
+            text.push_str(line);
+            text.push('\n');
+            html.push_str(&format!("<p>{}</p>", escape(line)));
+        }
+        html.push_str("</body></html>");
+        Rendered {
+            subject,
+            text,
+            html,
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passcode_mail_carries_the_code_the_organisation_and_the_lifetime() {
+        let mail = Mail::Passcode {
+            purpose: FlowPurpose::PasswordReset,
+            code: "12345678".into(),
+            minutes: 10,
+        };
+        let r = mail.render("Contoso", "https://id.contoso.com");
+        assert_eq!(r.subject, "Contoso password reset code");
+        assert!(r.text.contains("Your code: 12345678"));
+        assert!(r.text.contains("10 minutes"));
+        assert!(r.html.contains("<strong>12345678</strong>"));
+    }
+
+    #[test]
+    fn links_use_the_given_origin_and_html_is_escaped() {
+        let r = Mail::Invitation {
+            token: "abc".into(),
+        }
+        .render("A<b>", "https://id.example.com");
+        assert!(r
+            .text
+            .contains("https://id.example.com/guest?invitation=abc"));
+        assert!(r.html.contains("A&lt;b&gt;"));
+        assert!(!r.html.contains("A<b>"));
+    }
+
+    #[test]
+    fn the_password_changed_notice_holds_no_secret() {
+        let r = Mail::PasswordChanged.render("Contoso", "https://id.contoso.com");
+        assert!(!r.text.chars().any(|c| c.is_ascii_digit()));
+    }
+}

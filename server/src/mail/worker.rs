@@ -1,0 +1,139 @@
+//! The outbox worker: claims due messages, delivers them, retries failures with back-off.
+//!
+//! Several server instances may run workers on one database: a message is claimed by setting a
+//! lease (`locked_until_ms`) in a single `UPDATE … WHERE locked_until_ms <= now`, which only one
+//! of them wins. A failed send is retried after 5 s, 10 s, 20 s … up to 10 minutes, forever:
+//! mail is never dropped, only delayed.
+
+use super::outbox::Envelope;
+use super::transport::Transport;
+use crate::AppState;
+use sqlx::Row;
+use std::time::Duration;
+
+const BATCH: i64 = 20;
+const LEASE_MS: i64 = 60_000;
+const POLL: Duration = Duration::from_secs(1);
+
+/// Runs until `shutdown` resolves.
+pub async fn run(
+    state: AppState,
+    transport: Transport,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        match drain(&state, &transport).await {
+            Ok(0) => {}
+            Ok(_) => continue,
+            Err(error) => tracing::warn!(%error, "outbox: could not read the queue"),
+        }
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = state.outbox.woken() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Sends what is due; returns how many messages it handled.
+pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sqlx::Error> {
+    let now = state.clock.now_ms();
+    let rows = sqlx::query(
+        "UPDATE outbox SET locked_until_ms = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
+                      AND locked_until_ms <= $2 ORDER BY created_at_ms LIMIT $3) \
+           AND locked_until_ms <= $2 \
+         RETURNING id, purpose, sealed_body, attempts",
+    )
+    .bind(now + LEASE_MS)
+    .bind(now)
+    .bind(BATCH)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let count = rows.len();
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let purpose: String = row.try_get("purpose")?;
+        let sealed: Option<String> = row.try_get("sealed_body")?;
+        let attempts: i64 = row.try_get("attempts")?;
+        let Some(sealed) = sealed else {
+            // A suppressed message (to an unknown account): nothing to send.
+            sqlx::query("DELETE FROM outbox WHERE id = $1")
+                .bind(&id)
+                .execute(&state.db.pool)
+                .await?;
+            continue;
+        };
+        let envelope = state
+            .secrets
+            .open(&sealed)
+            .and_then(|plain| serde_json::from_slice::<Envelope>(&plain).ok());
+        let Some(envelope) = envelope else {
+            tracing::error!(
+                id,
+                "outbox: a message cannot be opened (was the secret changed?)"
+            );
+            mark_failed(state, &id, attempts, "cannot open the sealed body").await?;
+            continue;
+        };
+        match transport.send(&envelope).await {
+            Ok(()) => {
+                let done = state.clock.now_ms();
+                let body = transport.keeps_body().then_some(sealed);
+                sqlx::query(
+                    "UPDATE outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
+                )
+                .bind(done)
+                .bind(body)
+                .bind(&id)
+                .execute(&state.db.pool)
+                .await?;
+                tracing::info!(id, purpose, "mail delivered");
+            }
+            Err(error) => {
+                tracing::warn!(id, purpose, attempts, %error, "mail delivery failed; will retry");
+                mark_failed(state, &id, attempts, &error.to_string()).await?;
+            }
+        }
+    }
+    Ok(count)
+}
+
+async fn mark_failed(
+    state: &AppState,
+    id: &str,
+    attempts: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    let next = state.clock.now_ms() + backoff_ms(attempts);
+    let error: String = error.chars().take(500).collect();
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_ms = $1, locked_until_ms = 0, last_error = $2 WHERE id = $3",
+    )
+    .bind(next)
+    .bind(error)
+    .bind(id)
+    .execute(&state.db.pool)
+    .await
+    .map(|_| ())
+}
+
+/// 5 s after the first failure, doubling, at most 10 minutes.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let doublings = (attempts - 1).clamp(0, 10) as u32;
+    (5_000i64 << doublings).min(600_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn retries_back_off_from_five_seconds_to_ten_minutes() {
+        assert_eq!(backoff_ms(1), 5_000);
+        assert_eq!(backoff_ms(2), 10_000);
+        assert_eq!(backoff_ms(4), 40_000);
+        assert_eq!(backoff_ms(50), 600_000);
+    }
+}

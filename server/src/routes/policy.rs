@@ -1,0 +1,16 @@
+//! `GET /api/password-policy`: the policy's numbers and context, for the SPA's live checklist.
+
+use crate::error::Json;
+use crate::AppState;
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use sspr_api::PasswordPolicy;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/password-policy", get(policy))
+}
+
+async fn policy(State(state): State<AppState>) -> Json<PasswordPolicy> {
+    Json(PasswordPolicy::new(state.config.organisation_name.clone()))
+}

@@ -1,0 +1,203 @@
+//! Keys derived from the one server secret (`SSPR_SECRET`).
+//!
+//! Passcodes, session tokens and invitation tokens are stored only as keyed hashes, and mail
+//! bodies in the outbox are sealed, so a database dump alone reveals none of them (SECURITY.md
+//! §8). Each use gets its own key, derived with HMAC from the secret and a label.
+
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The derived keys. Debug output never shows them.
+pub struct Secrets {
+    passcode_key: [u8; 32],
+    token_key: [u8; 32],
+    seal: XChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets(..)")
+    }
+}
+
+/// Why a configured secret cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("SSPR_SECRET must be at least 32 bytes, written as base64 or hex")]
+pub struct BadSecret;
+
+impl Secrets {
+    /// From the configured secret (base64, base64url or hex of at least 32 bytes).
+    pub fn from_config(secret: &str) -> Result<Self, BadSecret> {
+        let secret = secret.trim();
+        let bytes = hex_decode(secret)
+            .or_else(|| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(secret)
+                    .ok()
+            })
+            .or_else(|| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(secret)
+                    .ok()
+            })
+            .ok_or(BadSecret)?;
+        if bytes.len() < 32 {
+            return Err(BadSecret);
+        }
+        Ok(Secrets::from_bytes(&bytes))
+    }
+
+    /// A fresh random secret, for development mode without a configured one.
+    pub fn random() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Secrets::from_bytes(&bytes)
+    }
+
+    fn from_bytes(secret: &[u8]) -> Self {
+        let derive = |label: &[u8]| -> [u8; 32] {
+            let mut mac =
+                <HmacSha256 as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+            mac.update(label);
+            mac.finalize().into_bytes().into()
+        };
+        let seal_key = derive(b"sspr outbox seal v1");
+        Secrets {
+            passcode_key: derive(b"sspr passcode v1"),
+            token_key: derive(b"sspr token v1"),
+            seal: XChaCha20Poly1305::new(&seal_key.into()),
+        }
+    }
+
+    /// The keyed hash of a passcode, bound to its flow and purpose (hex).
+    pub fn passcode_hash(&self, flow_id: &str, purpose: &str, code: &str) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.passcode_key)
+            .expect("HMAC takes any key length");
+        for part in [flow_id, purpose, code] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        hex_encode(&mac.finalize().into_bytes())
+    }
+
+    /// The keyed hash of a bearer token (session, invitation, flow binding), hex.
+    pub fn token_hash(&self, token: &str) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.token_key)
+            .expect("HMAC takes any key length");
+        mac.update(token.as_bytes());
+        hex_encode(&mac.finalize().into_bytes())
+    }
+
+    /// Encrypts `plain` for storage: base64 of nonce ‖ ciphertext.
+    pub fn seal(&self, plain: &[u8]) -> String {
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let sealed = self
+            .seal
+            .encrypt(XNonce::from_slice(&nonce), plain)
+            .expect("encryption into a Vec cannot fail");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        base64::engine::general_purpose::STANDARD.encode(out)
+    }
+
+    /// Decrypts what [`Secrets::seal`] made; `None` if it was tampered with or sealed under
+    /// another secret.
+    pub fn open(&self, sealed: &str) -> Option<Vec<u8>> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .ok()?;
+        if bytes.len() < 24 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        self.seal
+            .decrypt(XNonce::from_slice(nonce), ciphertext)
+            .ok()
+    }
+}
+
+/// A random token of `bytes` bytes, base64url without padding.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn a_short_or_malformed_secret_is_refused() {
+        assert!(Secrets::from_config("too short").is_err());
+        assert!(Secrets::from_config("0011").is_err());
+        assert!(Secrets::from_config(SECRET).is_ok());
+    }
+
+    #[test]
+    fn passcode_hashes_are_bound_to_flow_and_purpose() {
+        let s = Secrets::from_config(SECRET).expect("valid");
+        let h = s.passcode_hash("flow1", "password_reset", "12345678");
+        assert_eq!(h, s.passcode_hash("flow1", "password_reset", "12345678"));
+        assert_ne!(h, s.passcode_hash("flow2", "password_reset", "12345678"));
+        assert_ne!(h, s.passcode_hash("flow1", "guest", "12345678"));
+        assert!(!h.contains("12345678"));
+        let other = Secrets::random();
+        assert_ne!(
+            h,
+            other.passcode_hash("flow1", "password_reset", "12345678")
+        );
+    }
+
+    #[test]
+    fn sealed_text_opens_only_with_the_same_secret_and_untampered() {
+        let s = Secrets::from_config(SECRET).expect("valid");
+        let sealed = s.seal(b"Your code is 12345678");
+        assert!(!sealed.contains("12345678"));
+        assert_eq!(
+            s.open(&sealed).as_deref(),
+            Some(&b"Your code is 12345678"[..])
+        );
+        assert_eq!(Secrets::random().open(&sealed), None);
+        let mut tampered = sealed.into_bytes();
+        let last = tampered.len() - 3;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(s.open(&String::from_utf8(tampered).expect("ascii")), None);
+    }
+
+    #[test]
+    fn random_tokens_are_long_and_distinct() {
+        let a = random_token(32);
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, random_token(32));
+    }
+}

@@ -1,0 +1,102 @@
+//! Per-address counters that hold whether or not an account exists: the send cap (10 messages
+//! per 10 minutes, then a 24 h block) and the consecutive passcode failures, which no resend
+//! resets (SECURITY.md §10). Each is one atomic upsert.
+
+use crate::domain::passcode::PasscodePolicy;
+use sqlx::{AnyConnection, Row};
+
+/// Counts one message to `canonical`; `false` when the address is over its cap (then nothing is
+/// sent, and the request answers as if it had been).
+pub async fn allow_send(
+    conn: &mut AnyConnection,
+    canonical: &str,
+    policy: &PasscodePolicy,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO email_state (email_canonical, send_window_start_ms, sends_in_window) \
+         VALUES ($1, $2, 1) \
+         ON CONFLICT (email_canonical) DO UPDATE SET \
+           sends_in_window = CASE WHEN email_state.send_window_start_ms > $3 \
+                                  THEN email_state.sends_in_window + 1 ELSE 1 END, \
+           send_window_start_ms = CASE WHEN email_state.send_window_start_ms > $3 \
+                                       THEN email_state.send_window_start_ms ELSE $2 END \
+         RETURNING sends_in_window, send_blocked_until_ms",
+    )
+    .bind(canonical)
+    .bind(now_ms)
+    .bind(now_ms - policy.send_window_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    let sends: i64 = row.try_get(0)?;
+    let blocked_until: i64 = row.try_get(1)?;
+    if blocked_until > now_ms {
+        return Ok(false);
+    }
+    if sends > policy.sends_per_window {
+        sqlx::query("UPDATE email_state SET send_blocked_until_ms = $1 WHERE email_canonical = $2")
+            .bind(now_ms + policy.send_block_ms)
+            .bind(canonical)
+            .execute(conn)
+            .await?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Whether passcode checks for `canonical` are stopped after too many failures in a row.
+pub async fn otp_blocked(
+    conn: &mut AnyConnection,
+    canonical: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT otp_blocked_until_ms FROM email_state WHERE email_canonical = $1")
+            .bind(canonical)
+            .fetch_optional(conn)
+            .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64, _>(0)? > now_ms,
+        None => false,
+    })
+}
+
+/// Counts one wrong passcode for `canonical`; blocks checks when the run reaches the maximum.
+pub async fn count_otp_failure(
+    conn: &mut AnyConnection,
+    canonical: &str,
+    policy: &PasscodePolicy,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO email_state (email_canonical, otp_failures) VALUES ($1, 1) \
+         ON CONFLICT (email_canonical) DO UPDATE SET otp_failures = email_state.otp_failures + 1 \
+         RETURNING otp_failures",
+    )
+    .bind(canonical)
+    .fetch_one(&mut *conn)
+    .await?;
+    let failures: i64 = row.try_get(0)?;
+    if failures >= policy.max_account_failures {
+        sqlx::query(
+            "UPDATE email_state SET otp_failures = 0, otp_blocked_until_ms = $1 WHERE email_canonical = $2",
+        )
+        .bind(now_ms + policy.account_failure_block_ms)
+        .bind(canonical)
+        .execute(conn)
+        .await?;
+    }
+    Ok(failures)
+}
+
+/// A right passcode ends the run of failures.
+pub async fn clear_otp_failures(
+    conn: &mut AnyConnection,
+    canonical: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_state SET otp_failures = 0 WHERE email_canonical = $1")
+        .bind(canonical)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

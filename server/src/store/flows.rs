@@ -1,0 +1,199 @@
+//! Flows and their passcodes. The passcode steps are single SQL statements, so counting and
+//! consumption are atomic under any concurrency (SECURITY.md §11): a try is counted by an
+//! `UPDATE … WHERE attempts < max RETURNING`, and a code is consumed by an
+//! `UPDATE … WHERE used_at_ms IS NULL`, which exactly one caller wins.
+
+use sqlx::{AnyConnection, Row};
+use sspr_api::{FlowPurpose, FlowState};
+
+/// A flow as stored.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub id: String,
+    pub purpose: FlowPurpose,
+    pub state: FlowState,
+    pub email: String,
+    pub email_canonical: String,
+    pub user_id: Option<String>,
+    pub invitation_id: Option<String>,
+    pub binding_hash: String,
+    pub return_to: Option<String>,
+    pub expires_at_ms: i64,
+    pub last_sent_at_ms: i64,
+}
+
+const COLUMNS: &str = "id, purpose, state, email, email_canonical, user_id, invitation_id, \
+                       binding_hash, return_to, expires_at_ms, last_sent_at_ms";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Flow, sqlx::Error> {
+    let purpose: String = row.try_get("purpose")?;
+    let state: String = row.try_get("state")?;
+    let bad = |what: &str| sqlx::Error::Decode(format!("unknown flow {what}").into());
+    Ok(Flow {
+        id: row.try_get("id")?,
+        purpose: FlowPurpose::parse(&purpose).ok_or_else(|| bad("purpose"))?,
+        state: FlowState::parse(&state).ok_or_else(|| bad("state"))?,
+        email: row.try_get("email")?,
+        email_canonical: row.try_get("email_canonical")?,
+        user_id: row.try_get("user_id")?,
+        invitation_id: row.try_get("invitation_id")?,
+        binding_hash: row.try_get("binding_hash")?,
+        return_to: row.try_get("return_to")?,
+        expires_at_ms: row.try_get("expires_at_ms")?,
+        last_sent_at_ms: row.try_get("last_sent_at_ms")?,
+    })
+}
+
+pub async fn insert(conn: &mut AnyConnection, flow: &Flow, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO flows (id, purpose, state, email, email_canonical, user_id, invitation_id, \
+                            binding_hash, return_to, created_at_ms, expires_at_ms, last_sent_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&flow.id)
+    .bind(flow.purpose.as_str())
+    .bind(flow.state.as_str())
+    .bind(&flow.email)
+    .bind(&flow.email_canonical)
+    .bind(&flow.user_id)
+    .bind(&flow.invitation_id)
+    .bind(&flow.binding_hash)
+    .bind(&flow.return_to)
+    .bind(now_ms)
+    .bind(flow.expires_at_ms)
+    .bind(flow.last_sent_at_ms)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Flow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM flows WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Moves the flow from `from` to `to`; `false` if another request moved it first.
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: &str,
+    from: FlowState,
+    to: FlowState,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let completed = (to == FlowState::Completed).then_some(now_ms);
+    let done = sqlx::query(
+        "UPDATE flows SET state = $1, completed_at_ms = $2 WHERE id = $3 AND state = $4",
+    )
+    .bind(to.as_str())
+    .bind(completed)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims a resend: only if the cooldown has passed since the last send (one concurrent caller
+/// wins). Returns whether this call may send.
+pub async fn claim_resend(
+    conn: &mut AnyConnection,
+    id: &str,
+    cooldown_ms: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE flows SET last_sent_at_ms = $1 WHERE id = $2 AND state = 'code_sent' \
+         AND last_sent_at_ms <= $3",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .bind(now_ms - cooldown_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stores a new passcode for the flow, revoking any earlier one.
+pub async fn replace_passcode(
+    conn: &mut AnyConnection,
+    id: &str,
+    flow_id: &str,
+    code_hash: &str,
+    now_ms: i64,
+    expires_at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE passcodes SET revoked_at_ms = $1 \
+         WHERE flow_id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(flow_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO passcodes (id, flow_id, code_hash, created_at_ms, expires_at_ms) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(flow_id)
+    .bind(code_hash)
+    .bind(now_ms)
+    .bind(expires_at_ms)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A try on the flow's live code, counted before it is evaluated.
+#[derive(Debug)]
+pub struct Try {
+    pub passcode_id: String,
+    pub code_hash: String,
+    pub attempts: i64,
+}
+
+/// Counts one try on the flow's live code, atomically, if it is unexpired, unused, unrevoked
+/// and has tries left. `None`: there is no code to try (dead, expired or replaced).
+pub async fn count_try(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+    max_attempts: i64,
+    now_ms: i64,
+) -> Result<Option<Try>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE passcodes SET attempts = attempts + 1 \
+         WHERE flow_id = $1 AND used_at_ms IS NULL AND revoked_at_ms IS NULL \
+           AND expires_at_ms > $2 AND attempts < $3 \
+         RETURNING id, code_hash, attempts",
+    )
+    .bind(flow_id)
+    .bind(now_ms)
+    .bind(max_attempts)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(Try {
+            passcode_id: r.try_get("id")?,
+            code_hash: r.try_get("code_hash")?,
+            attempts: r.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+/// Consumes the code; exactly one caller gets `true`.
+pub async fn consume(
+    conn: &mut AnyConnection,
+    passcode_id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE passcodes SET used_at_ms = $1 WHERE id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(passcode_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,36 @@
+//! Fixed-window rate limits in the database, so every instance behind a load balancer counts
+//! against the same numbers (SPEC §2).
+
+use sqlx::{AnyConnection, Row};
+
+/// Counts one hit on `key` in the current window of `window_ms`; returns the hits so far in
+/// it and the milliseconds until the window ends.
+pub async fn hit(
+    conn: &mut AnyConnection,
+    key: &str,
+    window_ms: i64,
+    now_ms: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let window_start = now_ms - now_ms.rem_euclid(window_ms);
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+           hits = CASE WHEN rate_limits.window_start_ms = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
+           window_start_ms = $2 \
+         RETURNING hits",
+    )
+    .bind(key)
+    .bind(window_start)
+    .fetch_one(conn)
+    .await?;
+    Ok((row.try_get(0)?, window_start + window_ms - now_ms))
+}
+
+/// Deletes counters whose window ended before `before_ms`.
+pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM rate_limits WHERE window_start_ms < $1")
+        .bind(before_ms)
+        .execute(conn)
+        .await
+        .map(|d| d.rows_affected())
+}
