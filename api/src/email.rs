@@ -16,6 +16,8 @@ const MAX_LABEL_LEN: usize = 63;
 
 /// A single, syntactically valid email address with a lower-case domain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, format = "email", example = "jane@example.com"))]
 pub struct Email(String);
 
 /// Why a string is not an acceptable email address.
@@ -38,8 +40,14 @@ pub enum EmailError {
 }
 
 impl Email {
-    /// Checks and normalises `input`: surrounding white space is trimmed, the domain lower-cased.
+    /// Checks and normalises `input`: surrounding spaces and tabs are trimmed, the domain
+    /// lower-cased; a line break anywhere is refused.
     pub fn parse(input: &str) -> Result<Self, EmailError> {
+        // Line breaks are refused anywhere, even where trimming would drop them: they are how
+        // headers get injected, and a client that sends one is not sending a plain address.
+        if input.contains(['\r', '\n']) {
+            return Err(EmailError::NotSingle);
+        }
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
@@ -187,6 +195,8 @@ mod tests {
             Err(EmailError::NotSingle)
         );
         assert_eq!(Email::parse("a@x.org\nb"), Err(EmailError::NotSingle));
+        assert_eq!(Email::parse("a@x.org\r\n"), Err(EmailError::NotSingle));
+        assert_eq!(Email::parse("\na@x.org"), Err(EmailError::NotSingle));
         assert_eq!(
             Email::parse("=?utf-8?q?a=40x.org?=@y.org"),
             Err(EmailError::InvalidLocalPart)

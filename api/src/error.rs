@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// The JSON body of every error answer: `{ "code": …, "message": …, "request_id": … }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A stable snake_case code from [`ErrorCode`] (kept as a string so older clients can read
     /// codes added later).

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a flow is for. Each has its own passcode lifetime and its own last step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowPurpose {
     /// Email → code → password and display name → new account, signed in.
@@ -57,6 +58,7 @@ impl FlowPurpose {
 
 /// Where a flow stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowState {
     /// A passcode was sent (or, for unknown accounts, seemed to be); waiting for it.
@@ -89,6 +91,7 @@ impl FlowState {
 
 /// `POST /api/flows`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartFlow {
     pub purpose: FlowPurpose,
@@ -107,6 +110,7 @@ pub struct StartFlow {
 /// A flow as the client sees it: the same fields, and for a given purpose the same values
 /// (but ids and times), whether or not the account exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowView {
     pub flow_id: String,
     pub purpose: FlowPurpose,
@@ -123,10 +127,15 @@ pub struct FlowView {
     /// (a new account) or completes at once.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub needs_profile: bool,
+    /// Where to go next, once the flow has signed the user in at verification (guests,
+    /// returning passwordless users).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
 }
 
 /// `POST /api/flows/{id}/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyCode {
     pub code: String,
@@ -134,6 +143,7 @@ pub struct VerifyCode {
 
 /// What the last step of an unlock flow does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnlockAction {
     /// Unlock and keep the password.
@@ -144,6 +154,7 @@ pub enum UnlockAction {
 
 /// `POST /api/flows/{id}/complete`: the fields the flow's purpose needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CompleteFlow {
     #[serde(default)]
@@ -158,6 +169,7 @@ pub struct CompleteFlow {
 
 /// The answer to the last step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowDone {
     /// Whether a session cookie was set (not after "unlock only").
     pub signed_in: bool,

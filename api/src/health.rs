@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The answer of a healthy server. An unhealthy one answers 503 with an [`crate::ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// `"ok"`.
     pub status: String,
@@ -15,6 +16,7 @@ pub struct Health {
 
 /// What the health check found of the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatabaseStatus {
     /// `"sqlite"` or `"postgres"`.
     pub backend: String,

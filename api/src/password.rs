@@ -18,6 +18,7 @@ const MIN_CONTEXT_WORD: usize = 4;
 
 /// The policy's numbers, for the client's checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordPolicy {
     pub min_length: usize,
     pub max_length: usize,
@@ -37,6 +38,7 @@ impl PasswordPolicy {
 
 /// One broken rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Violation {
     TooShort,

@@ -33,6 +33,9 @@ pub struct Config {
     pub mail_from: String,
     /// The organisation's name, shown on pages and in mail (`SSPR_ORGANISATION_NAME`).
     pub organisation_name: String,
+    /// The CSS theme of every page: a file `style/themes/<theme>.css` (`SSPR_THEME`): `default`,
+    /// `dark`, `high-contrast`, or one a designer added.
+    pub theme: String,
     /// Development mode: the outbox page, and cookies without `Secure` over plain http (`SSPR_DEV`).
     pub dev: bool,
     /// Log filter in `tracing` syntax, e.g. `info` or `sspr_server=debug` (`SSPR_LOG`).
@@ -51,6 +54,16 @@ pub struct Config {
     /// Take the client address from the last `X-Forwarded-For` hop (`SSPR_TRUST_FORWARDED_FOR`);
     /// only behind a proxy that sets it.
     pub trust_forwarded_for: bool,
+    /// Flows started or codes resent per client address per minute
+    /// (`SSPR_FLOW_STARTS_PER_MINUTE`); over it the answer is the same but no mail is sent.
+    pub flow_starts_per_minute: u32,
+    /// Passcode checks per client address per minute (`SSPR_CODE_CHECKS_PER_MINUTE`).
+    pub code_checks_per_minute: u32,
+    /// Password sign-ins and changes per client address per minute
+    /// (`SSPR_PASSWORD_ATTEMPTS_PER_MINUTE`).
+    pub password_attempts_per_minute: u32,
+    /// API requests per client address per minute (`SSPR_REQUESTS_PER_MINUTE`).
+    pub requests_per_minute: u32,
 }
 
 impl Default for Config {
@@ -64,6 +77,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "SSPR <no-reply@localhost.localdomain>".into(),
             organisation_name: "SSPR".into(),
+            theme: "default".into(),
             dev: false,
             log: "info".into(),
             request_timeout_secs: 30,
@@ -71,6 +85,10 @@ impl Default for Config {
             allowed_return_origins: Vec::new(),
             guest_passcodes: true,
             trust_forwarded_for: false,
+            flow_starts_per_minute: 20,
+            code_checks_per_minute: 30,
+            password_attempts_per_minute: 30,
+            requests_per_minute: 300,
         }
     }
 }
@@ -86,6 +104,8 @@ pub enum ConfigError {
         "SSPR_DATABASE_URL must start with sqlite:// or postgres://, got a URL with scheme {0:?}"
     )]
     DatabaseUrl(String),
+    #[error("SSPR_THEME must be a theme file's name (letters, digits and dashes), got {0:?}")]
+    Theme(String),
     #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
     MaxConnections,
     #[error("SSPR_SECRET is required outside development mode (32+ random bytes, base64 or hex; e.g. `openssl rand -base64 32`)")]
@@ -141,6 +161,15 @@ impl Config {
         }
         if self.database_max_connections == 0 {
             return Err(ConfigError::MaxConnections);
+        }
+        let theme_ok = !self.theme.is_empty()
+            && self.theme.len() <= 64
+            && self
+                .theme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !theme_ok {
+            return Err(ConfigError::Theme(self.theme.clone()));
         }
         match &self.secret {
             Some(secret) => {
@@ -247,6 +276,20 @@ mod tests {
         with_origin("https://id.example.com:8443")
             .validate()
             .expect("valid origin");
+    }
+
+    #[test]
+    fn a_theme_name_cannot_reach_outside_the_themes_folder() {
+        for bad in ["../secret", "a/b", "", "dark.css"] {
+            let config = Config {
+                theme: bad.into(),
+                ..with_origin("https://id.example.com")
+            };
+            assert!(
+                matches!(config.validate(), Err(ConfigError::Theme(_))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

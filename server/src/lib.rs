@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod identity;
+pub mod janitor;
 pub mod mail;
 pub mod routes;
 pub mod secrets;
@@ -35,7 +36,7 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests.
-/// The mail worker runs beside it and stops with it.
+/// The mail worker and the janitor run beside it and stop with it.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -46,15 +47,20 @@ pub async fn serve(
         &state.config.mail_from,
     )?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(mail::worker::run(state.clone(), transport, async move {
-        let mut stopped = stopped;
-        let _ = stopped.wait_for(|s| *s).await;
-    }));
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }
+    };
+    let worker = tokio::spawn(mail::worker::run(state.clone(), transport, until_stopped()));
+    let janitor = tokio::spawn(janitor::run(state.clone(), until_stopped()));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop.send(true);
     let _ = worker.await;
+    let _ = janitor.await;
     Ok(served?)
 }

@@ -130,6 +130,17 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// Whether `text` could be a token from [`random_token`]: short base64url. Ids from the client
+/// that fail this name nothing and must not reach the database (PostgreSQL refuses a NUL byte
+/// in text with an error, which would answer 500).
+pub fn looks_like_token(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 fn hex_encode(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -192,6 +203,15 @@ mod tests {
         let last = tampered.len() - 3;
         tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
         assert_eq!(s.open(&String::from_utf8(tampered).expect("ascii")), None);
+    }
+
+    #[test]
+    fn only_short_base64url_looks_like_a_token() {
+        assert!(looks_like_token(&random_token(32)));
+        assert!(!looks_like_token(""));
+        assert!(!looks_like_token("a\0b"));
+        assert!(!looks_like_token("a/b"));
+        assert!(!looks_like_token(&"a".repeat(65)));
     }
 
     #[test]

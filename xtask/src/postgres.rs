@@ -1,9 +1,11 @@
-//! A throw-away PostgreSQL cluster for the tests: created in a temporary folder on a free port,
-//! stopped and deleted when the [`Cluster`] is dropped (also when a test tier fails).
+//! A throw-away PostgreSQL cluster for the tests and the benchmark: created in a temporary folder
+//! on a free port, stopped and deleted when the [`Cluster`] is dropped (also when a tier fails).
 //!
 //! PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that
-//! Debian's package creates. Durability settings are relaxed (`fsync=off`): the data is thrown
-//! away anyway, and the tests exercise SQL semantics, not the disk.
+//! Debian's package creates. For the tests durability settings are relaxed (`fsync=off`): the
+//! data is thrown away anyway, and the tests exercise SQL semantics, not the disk. The
+//! benchmark's cluster ([`Cluster::start_durable`]) keeps PostgreSQL's defaults, so a committed
+//! passcode request is on disk, as in production.
 
 use crate::cmd;
 use std::net::TcpListener;
@@ -37,7 +39,18 @@ pub fn bin_dir() -> Option<PathBuf> {
 }
 
 impl Cluster {
+    /// A cluster for the tests: durability off.
     pub fn start() -> Result<Self, String> {
+        Cluster::start_with(false)
+    }
+
+    /// A cluster for the benchmark: PostgreSQL's default durability (`fsync`,
+    /// `synchronous_commit` and `full_page_writes` on).
+    pub fn start_durable() -> Result<Self, String> {
+        Cluster::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<Self, String> {
         cmd::step("Starting a throw-away PostgreSQL cluster");
         let bin = bin_dir().ok_or("PostgreSQL's initdb was not found")?;
         let port = TcpListener::bind("127.0.0.1:0")
@@ -75,9 +88,13 @@ impl Cluster {
                 "--no-sync",
             ],
         )?;
+        let relaxed = if durable {
+            ""
+        } else {
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=400",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400{relaxed}",
             cluster.dir.display()
         );
         let log = cluster.dir.join("server.log");
@@ -106,6 +123,26 @@ impl Cluster {
     /// own databases from it.
     pub fn url(&self) -> String {
         format!("postgres://sspr@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Creates database `name` in the cluster and returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String, String> {
+        // `initdb` on PATH may be a symbolic link into the folder that also holds `createdb`.
+        let createdb = std::fs::canonicalize(self.bin.join("initdb"))
+            .ok()
+            .and_then(|initdb| Some(initdb.parent()?.join("createdb")))
+            .filter(|c| c.is_file())
+            .unwrap_or_else(|| self.bin.join("createdb"));
+        cmd::run(Command::new(createdb).args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "sspr",
+            name,
+        ]))?;
+        Ok(format!("postgres://sspr@127.0.0.1:{}/{name}", self.port))
     }
 
     fn pg(&self, program: &str, args: &[&str]) -> Result<(), String> {

@@ -97,12 +97,17 @@ pub fn ensure_test_tools() -> Result<(), String> {
                 .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         )?;
     }
+    ensure_postgres()
+}
+
+/// PostgreSQL's server binaries (`initdb`, `pg_ctl`, `createdb`).
+pub fn ensure_postgres() -> Result<(), String> {
     if crate::postgres::bin_dir().is_some() {
         println!("postgresql: installed");
+        Ok(())
     } else {
-        apt_install(&["postgresql"])?;
+        apt_install(&["postgresql"])
     }
-    Ok(())
 }
 
 fn ensure_node() -> Result<(), String> {

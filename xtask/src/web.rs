@@ -56,7 +56,8 @@ pub fn size_report() -> Result<(), String> {
         } else {
             (raw.len() as u64, raw.len() as u64)
         };
-        let cold = name == "index.html" || loaded.contains(&name);
+        // `/theme.css` is served from the configured theme; the default one counts.
+        let cold = name == "index.html" || name == "themes/default.css" || loaded.contains(&name);
         rows.push((name, raw.len() as u64, gz, br, cold));
     }
     rows.sort();

@@ -1,9 +1,11 @@
 //! Password hashing and the policy check (SPEC §6, SECURITY.md §13–16).
 //!
 //! Argon2id with m = 19 456 KiB, t = 2, p = 1, a fresh salt per hash, the PHC string stored.
-//! Hashing is deliberately slow, so it never runs on the async workers: it goes to Tokio's
-//! blocking pool behind a semaphore with one permit per core, so a burst of sign-ins queues
-//! instead of starving everything else. Input is NFKC-normalised first, so the same password
+//! Hashing is deliberately slow, so it never runs on the async workers: it goes to a pool of
+//! its own with one thread per core, so a burst of sign-ins queues instead of starving
+//! everything else. Dedicated threads (rather than Tokio's blocking pool, which grows to
+//! hundreds of threads) also bound memory: each thread's allocator keeps the 19 MiB Argon2
+//! buffer it last used, so the process holds at most one per core. Input is NFKC-normalised first, so the same password
 //! typed on two keyboards hashes the same. Unknown accounts are verified against a dummy hash,
 //! so a sign-in takes as long whether or not the account exists.
 
@@ -11,17 +13,71 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::collections::HashSet;
 use std::io::Read;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
 const COMMON_PASSWORDS_GZ: &[u8] = include_bytes!("../../data/common-passwords.txt.gz");
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A fixed set of threads running hashing jobs in turn. The threads end when the last
+/// [`Passwords`] clone is dropped.
+struct HashPool {
+    jobs: Mutex<mpsc::Sender<Job>>,
+    threads: usize,
+}
+
+impl HashPool {
+    fn new(threads: usize) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..threads {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "cannot start a password hashing thread");
+            }
+        }
+        HashPool {
+            jobs: Mutex::new(jobs),
+            threads,
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs
+            .lock()
+            .map_err(|_| anyhow::anyhow!("hashing pool poisoned"))?
+            .send(job)
+            .map_err(|_| anyhow::anyhow!("hashing pool stopped"))?;
+        result.await?
+    }
+}
 
 /// Hashes and verifies passwords on a bounded pool, and knows the common-password list.
 #[derive(Clone)]
 pub struct Passwords {
     argon2: Arc<Argon2<'static>>,
-    permits: Arc<Semaphore>,
+    pool: Arc<HashPool>,
     common: Arc<HashSet<String>>,
     dummy_hash: Arc<String>,
 }
@@ -29,7 +85,7 @@ pub struct Passwords {
 impl std::fmt::Debug for Passwords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Passwords")
-            .field("permits", &self.permits.available_permits())
+            .field("threads", &self.pool.threads)
             .field("common", &self.common.len())
             .finish()
     }
@@ -47,7 +103,7 @@ impl Passwords {
             .to_string();
         Passwords {
             argon2: Arc::new(argon2),
-            permits: Arc::new(Semaphore::new(workers.max(1))),
+            pool: Arc::new(HashPool::new(workers.max(1))),
             common: Arc::new(load_common()),
             dummy_hash: Arc::new(dummy_hash),
         }
@@ -98,8 +154,7 @@ impl Passwords {
         &self,
         work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let _permit = self.permits.acquire().await?;
-        tokio::task::spawn_blocking(work).await?
+        self.pool.run(work).await
     }
 }
 
@@ -155,6 +210,16 @@ mod tests {
             .verify("fine password 123", Some(&stored))
             .await
             .expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_on_the_pool_threads_not_the_async_workers() {
+        let passwords = Passwords::new(2);
+        let name = passwords
+            .on_pool(|| Ok(std::thread::current().name().unwrap_or_default().to_owned()))
+            .await
+            .expect("runs");
+        assert!(name.starts_with("argon2-"), "{name}");
     }
 
     #[tokio::test]

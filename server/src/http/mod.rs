@@ -28,7 +28,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", routes::api(state.clone()))
         .merge(routes::dev_outbox::page_router().with_state(state.clone()))
-        .fallback_service(spa::service(&state.config.web_dir))
+        .fallback_service(spa::service(&state.config.web_dir, &state.config.theme))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn(request_id::assign))

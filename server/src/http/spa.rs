@@ -1,6 +1,7 @@
 //! The built SPA: files from the web directory, precompressed `.br`/`.gz` siblings when the
 //! client accepts them, and `index.html` for every path that is not a file (client routes).
 //!
+//! `/theme.css` is the configured theme (`SSPR_THEME`), so changing themes needs no rebuild.
 //! Trunk puts a content hash in asset names (`app-1a2b3c4d5e6f7a8b.js`), so those are cached for
 //! a year; `index.html` is revalidated every time so a new release is picked up at once.
 
@@ -12,8 +13,12 @@ use axum::Router;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// A router serving `web_dir` with the `index.html` fallback.
-pub fn service(web_dir: &Path) -> Router {
+/// A router serving `web_dir` with the `index.html` fallback, and `/theme.css` from the
+/// configured theme (`<web_dir>/themes/<theme>.css`).
+pub fn service(web_dir: &Path, theme: &str) -> Router {
+    let theme = ServeFile::new(web_dir.join("themes").join(format!("{theme}.css")))
+        .precompressed_br()
+        .precompressed_gzip();
     let index = ServeFile::new(web_dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -22,6 +27,7 @@ pub fn service(web_dir: &Path) -> Router {
         .precompressed_gzip()
         .fallback(index);
     Router::new()
+        .route_service("/theme.css", theme)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
 }

@@ -51,14 +51,20 @@ pub async fn revoke(
     signed_in: &SignedIn,
     public_id: &str,
 ) -> Result<(), ApiError> {
-    let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
-    if !sessions::revoke_public(&mut tx, &signed_in.user.id, public_id, now).await? {
-        return Err(ApiError::client(
+    let not_found = || {
+        ApiError::client(
             StatusCode::NOT_FOUND,
             ErrorCode::SessionNotFound,
             "That session is not one of yours, or it has already ended.",
-        ));
+        )
+    };
+    if !crate::secrets::looks_like_token(public_id) {
+        return Err(not_found());
+    }
+    let now = state.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    if !sessions::revoke_public(&mut tx, &signed_in.user.id, public_id, now).await? {
+        return Err(not_found());
     }
     audit::record(
         &mut tx,
@@ -98,6 +104,11 @@ pub async fn change_password(
         )
         .await?;
         tx.commit().await?;
+        return Err(invalid_credentials());
+    }
+    // A locked account takes no password here either, as at sign-in: otherwise the lock that
+    // wrong current passwords set would not stop a stolen session from guessing on.
+    if user.is_locked(state.now_ms()) {
         return Err(invalid_credentials());
     }
     check_policy(state, &request.new_password, &user.email)?;

@@ -76,7 +76,7 @@ pub async fn start(
         .as_deref()
         .and_then(|r| return_to::check(r, &state.config.allowed_return_origins));
 
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let (email, invitation) = match (&request.invitation, &request.email) {
         (Some(token), _) if request.purpose == FlowPurpose::Guest => {
             let invitation = invitations::by_token_hash(&mut tx, &state.secrets.token_hash(token))
@@ -103,7 +103,7 @@ pub async fn start(
     let ip_key = format!("{}:{}", FLOW_START.name, client.ip);
     let (ip_hits, _) = rate_limits::hit(&mut tx, &ip_key, FLOW_START.window_ms, now).await?;
     let cap_ok = email_state::allow_send(&mut tx, &canonical, &state.passcodes, now).await?;
-    let send = if ip_hits <= FLOW_START.max && cap_ok {
+    let send = if ip_hits <= FLOW_START.max_for(&state.config) && cap_ok {
         send
     } else {
         Send::Nothing
@@ -113,7 +113,12 @@ pub async fn start(
         id: random_token(16),
         purpose: request.purpose,
         state: FlowState::CodeSent,
-        email: email.as_str().to_owned(),
+        // Mail goes to the address on the account, never to another spelling of it that was
+        // typed (SECURITY.md §6: local parts are case-sensitive to a mail server); with no
+        // account, to the address typed.
+        email: user
+            .as_ref()
+            .map_or_else(|| email.as_str().to_owned(), |u| u.email.clone()),
         email_canonical: canonical,
         user_id: user
             .as_ref()
@@ -158,7 +163,7 @@ pub async fn resend(
     id: &str,
 ) -> Result<FlowView, ApiError> {
     let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let flow = load(&mut tx, state, binding, id).await?;
     require(&flow, Step::Resend)?;
     let cooldown = state.passcodes.resend_cooldown_ms;
@@ -183,7 +188,7 @@ pub async fn resend(
     let (ip_hits, _) = rate_limits::hit(&mut tx, &ip_key, FLOW_START.window_ms, now).await?;
     let cap_ok =
         email_state::allow_send(&mut tx, &flow.email_canonical, &state.passcodes, now).await?;
-    let send = if ip_hits <= FLOW_START.max && cap_ok {
+    let send = if ip_hits <= FLOW_START.max_for(&state.config) && cap_ok {
         send
     } else {
         Send::Nothing
@@ -191,7 +196,12 @@ pub async fn resend(
     issue_code(&mut tx, state, client, &flow, send, now).await?;
     tx.commit().await?;
     state.outbox.wake();
-    Ok(view_of(state, &flow, now))
+    // The view counts the cooldown from this send (`flow` was read before the claim moved it).
+    let sent = Flow {
+        last_sent_at_ms: now,
+        ..flow
+    };
+    Ok(view_of(state, &sent, now))
 }
 
 /// The outcome of a correct code: the flow's new view, and a session when the flow signs in.
@@ -199,7 +209,6 @@ pub async fn resend(
 pub struct Verified {
     pub view: FlowView,
     pub session: Option<NewSession>,
-    pub return_to: Option<String>,
 }
 
 /// `POST /api/flows/{id}/verify`.
@@ -266,7 +275,10 @@ pub async fn verify(
         );
     }
 
-    let mut tx = state.db.pool.begin().await?;
+    // One connection at a time: holding `conn` while waiting for another deadlocks the pool
+    // under load (every verify holding one, all waiting for a second).
+    drop(conn);
+    let mut tx = state.db.begin_write().await?;
     if !store::consume(&mut tx, &attempt.passcode_id, now).await? {
         return Err(code_expired());
     }
@@ -312,14 +324,13 @@ pub async fn verify(
     );
     view.needs_profile =
         flow.purpose == FlowPurpose::Passwordless && next == FlowState::CodeVerified;
-    Ok(Verified {
-        view,
-        session,
-        return_to: Some(
+    if next == FlowState::Completed {
+        view.return_to = Some(
             flow.return_to
                 .unwrap_or_else(|| return_to::DEFAULT.to_owned()),
-        ),
-    })
+        );
+    }
+    Ok(Verified { view, session })
 }
 
 /// The outcome of the last step.
@@ -592,7 +603,7 @@ async fn load(
             "This page has expired or was opened in another browser. Please start again.",
         )
     };
-    if id.len() > 64 {
+    if !crate::secrets::looks_like_token(id) {
         return Err(not_found());
     }
     let flow = store::get(conn, id).await?.ok_or_else(not_found)?;
@@ -693,7 +704,9 @@ fn display_name(input: Option<&str>) -> Result<String, ApiError> {
 }
 
 fn view_of(state: &AppState, flow: &Flow, now: i64) -> FlowView {
-    let masked = Email::parse(&flow.email)
+    // Masked from the case-folded form: the stored spelling of a known address must not show
+    // through (the case of the first letter would tell that an account exists).
+    let masked = Email::parse(&flow.email_canonical)
         .map(|e| e.masked())
         .unwrap_or_default();
     let resend_at = flow.last_sent_at_ms + state.passcodes.resend_cooldown_ms;
@@ -706,6 +719,7 @@ fn view_of(state: &AppState, flow: &Flow, now: i64) -> FlowView {
         resend_after_secs: u64::try_from(((resend_at - now).max(0) + 999) / 1000).unwrap_or(0),
         expires_in_secs: u64::try_from((flow.expires_at_ms - now).max(0) / 1000).unwrap_or(0),
         needs_profile: false,
+        return_to: None,
     }
 }
 

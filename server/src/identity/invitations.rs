@@ -36,7 +36,7 @@ pub async fn invite(
         })?;
     let now = state.now_ms();
     let token = random_token(32);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let canonical = email.canonical();
     let user_id = match users::by_email(&mut tx, &canonical).await? {
         Some(user) if user.user_type == UserType::Guest => user.id,
@@ -119,7 +119,7 @@ pub async fn reset_redemption(
     email: &Email,
 ) -> Result<Option<u64>, ApiError> {
     let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some(user) = users::by_email(&mut tx, &email.canonical())
         .await?
         .filter(|u| u.user_type == UserType::Guest)

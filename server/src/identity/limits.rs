@@ -1,41 +1,51 @@
-//! Rate limits per client address, counted in the database (shared by every instance).
+//! Rate limits per client address, counted in the database (shared by every instance). The
+//! numbers are settings (`SSPR_*_PER_MINUTE`): a site whose customers share an address (an
+//! office behind one NAT) may need more.
 
+use crate::config::Config;
 use crate::error::ApiError;
 use crate::store::rate_limits;
 use crate::AppState;
 use axum::http::StatusCode;
 use sspr_api::ErrorCode;
 
-/// A limit: `max` hits per `window_ms` for one client address.
+/// A limit: at most `max(config)` hits per `window_ms` for one client address.
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
     pub name: &'static str,
-    pub max: i64,
+    pub max: fn(&Config) -> u32,
     pub window_ms: i64,
 }
 
-/// Starting flows (passcode mail): 20 a minute from one address.
+impl Limit {
+    /// The configured maximum.
+    pub fn max_for(&self, config: &Config) -> i64 {
+        i64::from((self.max)(config))
+    }
+}
+
+/// Starting or resending flows (passcode mail), per minute (default 20).
 pub const FLOW_START: Limit = Limit {
     name: "flow_start",
-    max: 20,
+    max: |c| c.flow_starts_per_minute,
     window_ms: 60_000,
 };
-/// Passcode checks: 30 a minute from one address.
+/// Passcode checks, per minute (default 30).
 pub const VERIFY: Limit = Limit {
     name: "verify",
-    max: 30,
+    max: |c| c.code_checks_per_minute,
     window_ms: 60_000,
 };
-/// Password sign-ins and changes: 30 a minute from one address.
+/// Password sign-ins and changes, per minute (default 30).
 pub const PASSWORD: Limit = Limit {
     name: "password",
-    max: 30,
+    max: |c| c.password_attempts_per_minute,
     window_ms: 60_000,
 };
-/// Everything else: 300 a minute from one address.
+/// Every API request, per minute (default 300).
 pub const GENERAL: Limit = Limit {
     name: "general",
-    max: 300,
+    max: |c| c.requests_per_minute,
     window_ms: 60_000,
 };
 
@@ -45,7 +55,7 @@ pub async fn allow(state: &AppState, limit: Limit, ip: &str) -> Result<(bool, i6
     let key = format!("{}:{ip}", limit.name);
     let (hits, reset_in_ms) =
         rate_limits::hit(&mut conn, &key, limit.window_ms, state.now_ms()).await?;
-    Ok((hits <= limit.max, reset_in_ms))
+    Ok((hits <= limit.max_for(&state.config), reset_in_ms))
 }
 
 /// Counts one hit and refuses with 429 `too_many_requests` when over the limit.

@@ -2,8 +2,9 @@
 //!
 //! Several server instances may run workers on one database: a message is claimed by setting a
 //! lease (`locked_until_ms`) in a single `UPDATE … WHERE locked_until_ms <= now`, which only one
-//! of them wins. A failed send is retried after 5 s, 10 s, 20 s … up to 10 minutes, forever:
-//! mail is never dropped, only delayed.
+//! of them wins. The messages of a batch are delivered concurrently (one SMTP conversation waits
+//! on the network far more than it computes). A failed send is retried after 5 s, 10 s, 20 s …
+//! up to 10 minutes, forever: mail is never dropped, only delayed.
 
 use super::outbox::Envelope;
 use super::transport::Transport;
@@ -25,7 +26,14 @@ pub async fn run(
     loop {
         match drain(&state, &transport).await {
             Ok(0) => {}
-            Ok(_) => continue,
+            Ok(_) => {
+                // More may be due; but a stop request wins over a backlog (it stays queued).
+                tokio::select! {
+                    biased;
+                    () = &mut shutdown => return,
+                    () = std::future::ready(()) => continue,
+                }
+            }
             Err(error) => tracing::warn!(%error, "outbox: could not read the queue"),
         }
         tokio::select! {
@@ -52,52 +60,87 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
     .fetch_all(&state.db.pool)
     .await?;
     let count = rows.len();
+    let mut deliveries = tokio::task::JoinSet::new();
     for row in rows {
-        let id: String = row.try_get("id")?;
-        let purpose: String = row.try_get("purpose")?;
-        let sealed: Option<String> = row.try_get("sealed_body")?;
-        let attempts: i64 = row.try_get("attempts")?;
-        let Some(sealed) = sealed else {
-            // A suppressed message (to an unknown account): nothing to send.
-            sqlx::query("DELETE FROM outbox WHERE id = $1")
-                .bind(&id)
-                .execute(&state.db.pool)
-                .await?;
-            continue;
+        let message = Claimed {
+            id: row.try_get("id")?,
+            purpose: row.try_get("purpose")?,
+            sealed: row.try_get("sealed_body")?,
+            attempts: row.try_get("attempts")?,
         };
-        let envelope = state
-            .secrets
-            .open(&sealed)
-            .and_then(|plain| serde_json::from_slice::<Envelope>(&plain).ok());
-        let Some(envelope) = envelope else {
-            tracing::error!(
-                id,
-                "outbox: a message cannot be opened (was the secret changed?)"
-            );
-            mark_failed(state, &id, attempts, "cannot open the sealed body").await?;
-            continue;
-        };
-        match transport.send(&envelope).await {
-            Ok(()) => {
-                let done = state.clock.now_ms();
-                let body = transport.keeps_body().then_some(sealed);
-                sqlx::query(
-                    "UPDATE outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
-                )
-                .bind(done)
-                .bind(body)
-                .bind(&id)
-                .execute(&state.db.pool)
-                .await?;
-                tracing::info!(id, purpose, "mail delivered");
-            }
-            Err(error) => {
-                tracing::warn!(id, purpose, attempts, %error, "mail delivery failed; will retry");
-                mark_failed(state, &id, attempts, &error.to_string()).await?;
-            }
+        deliveries.spawn(deliver(state.clone(), transport.clone(), message));
+    }
+    let mut first_error = None;
+    while let Some(done) = deliveries.join_next().await {
+        if let Ok(Err(error)) = done {
+            first_error.get_or_insert(error);
         }
     }
-    Ok(count)
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(count),
+    }
+}
+
+/// A message this worker leased.
+struct Claimed {
+    id: String,
+    purpose: String,
+    sealed: Option<String>,
+    attempts: i64,
+}
+
+async fn deliver(
+    state: AppState,
+    transport: Transport,
+    message: Claimed,
+) -> Result<(), sqlx::Error> {
+    let Claimed {
+        id,
+        purpose,
+        sealed,
+        attempts,
+    } = message;
+    let state = &state;
+    let Some(sealed) = sealed else {
+        // A suppressed message (to an unknown account): nothing to send.
+        sqlx::query("DELETE FROM outbox WHERE id = $1")
+            .bind(&id)
+            .execute(&state.db.pool)
+            .await?;
+        return Ok(());
+    };
+    let envelope = state
+        .secrets
+        .open(&sealed)
+        .and_then(|plain| serde_json::from_slice::<Envelope>(&plain).ok());
+    let Some(envelope) = envelope else {
+        tracing::error!(
+            id,
+            "outbox: a message cannot be opened (was the secret changed?)"
+        );
+        return mark_failed(state, &id, attempts, "cannot open the sealed body").await;
+    };
+    match transport.send(&envelope).await {
+        Ok(()) => {
+            let done = state.clock.now_ms();
+            let body = transport.keeps_body().then_some(sealed);
+            sqlx::query(
+                "UPDATE outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
+            )
+            .bind(done)
+            .bind(body)
+            .bind(&id)
+            .execute(&state.db.pool)
+            .await?;
+            tracing::info!(id, purpose, "mail delivered");
+            Ok(())
+        }
+        Err(error) => {
+            tracing::warn!(id, purpose, attempts, %error, "mail delivery failed; will retry");
+            mark_failed(state, &id, attempts, &error.to_string()).await
+        }
+    }
 }
 
 async fn mark_failed(

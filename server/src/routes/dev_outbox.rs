@@ -12,7 +12,7 @@ use axum::Router;
 use sqlx::Row;
 
 /// One kept message.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct OutboxMessage {
     pub id: String,
     pub purpose: String,
@@ -62,6 +62,8 @@ async fn messages(state: &AppState) -> Result<Vec<OutboxMessage>, ApiError> {
     Ok(list)
 }
 
+#[utoipa::path(get, path = "/api/dev/outbox", tag = "development",
+    responses((status = 200, description = "Kept messages, newest first (development mode only)", body = Vec<OutboxMessage>), (status = 404, description = "Not in development mode", body = sspr_api::ErrorBody)))]
 async fn json(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
     Ok(Json(messages(&state).await?))
 }

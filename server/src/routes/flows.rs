@@ -30,6 +30,8 @@ fn binding(state: &AppState, headers: &HeaderMap) -> Option<String> {
     )
 }
 
+#[utoipa::path(post, path = "/api/flows", tag = "flows", request_body = StartFlow,
+    responses((status = 201, description = "Flow started; a passcode was sent if the address may receive one (the answer is the same either way)", body = sspr_api::FlowView), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn start(
     State(state): State<AppState>,
     client: Client,
@@ -44,6 +46,8 @@ async fn start(
     })
 }
 
+#[utoipa::path(get, path = "/api/flows/{id}", tag = "flows", params(("id" = String, Path, description = "Flow id")),
+    responses((status = 200, body = sspr_api::FlowView), (status = 404, body = sspr_api::ErrorBody), (status = 410, body = sspr_api::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -52,6 +56,8 @@ async fn show(
     Ok(Json(flows::get(&state, binding(&state, &headers), &id).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/flows/{id}/resend", tag = "flows", params(("id" = String, Path, description = "Flow id")),
+    responses((status = 200, description = "A new code replaces the old one", body = sspr_api::FlowView), (status = 404, body = sspr_api::ErrorBody), (status = 409, body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn resend(
     State(state): State<AppState>,
     client: Client,
@@ -62,6 +68,8 @@ async fn resend(
     Ok(Json(view).into_response())
 }
 
+#[utoipa::path(post, path = "/api/flows/{id}/verify", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = VerifyCode,
+    responses((status = 200, description = "Code accepted; a session cookie is set when the flow signs in", body = sspr_api::FlowView), (status = 404, body = sspr_api::ErrorBody), (status = 409, body = sspr_api::ErrorBody), (status = 410, body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn verify(
     State(state): State<AppState>,
     client: Client,
@@ -84,6 +92,8 @@ async fn verify(
     })
 }
 
+#[utoipa::path(post, path = "/api/flows/{id}/complete", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = CompleteFlow,
+    responses((status = 200, description = "Flow done; a session cookie is set when signed in", body = sspr_api::FlowDone), (status = 404, body = sspr_api::ErrorBody), (status = 409, body = sspr_api::ErrorBody), (status = 422, description = "Password refused", body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn complete(
     State(state): State<AppState>,
     client: Client,

@@ -16,6 +16,8 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/health", get(health))
 }
 
+#[utoipa::path(get, path = "/api/health", tag = "health",
+    responses((status = 200, body = Health), (status = 503, description = "The database does not answer", body = sspr_api::ErrorBody)))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     match tokio::time::timeout(PING_TIMEOUT, state.db.ping()).await {
         Ok(Ok(())) => Ok(Json(Health {

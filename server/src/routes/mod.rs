@@ -4,6 +4,7 @@
 pub mod dev_outbox;
 mod flows;
 mod health;
+pub mod openapi;
 mod policy;
 mod session;
 
@@ -28,6 +29,7 @@ pub fn api(state: AppState) -> Router {
         .merge(session::router())
         .merge(policy::router())
         .merge(dev_outbox::api_router())
+        .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), general_limit))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::check))
@@ -35,18 +37,49 @@ pub fn api(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// A generous ceiling per client address on every endpoint; the sensitive ones have tighter
-/// limits of their own. The health check is exempt (load balancers poll it).
+/// A generous ceiling per client address on every endpoint. Exempt: the health check (load
+/// balancers poll it) and the endpoints that count against a tighter limit of their own
+/// (starting and resending flows, checking codes, password sign-in and change), which would
+/// otherwise pay for two counter writes per request.
 async fn general_limit(
     State(state): State<AppState>,
     client: Client,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path() != "/health" {
+    if !exempt(request.method(), request.uri().path()) {
         if let Err(error) = limits::enforce(&state, GENERAL, &client.ip).await {
             return error.into_response();
         }
     }
     next.run(request).await
+}
+
+fn exempt(method: &axum::http::Method, path: &str) -> bool {
+    let own_limit = *method == axum::http::Method::POST
+        && (path == "/flows"
+            || path == "/session"
+            || path == "/account/password"
+            || (path.starts_with("/flows/")
+                && (path.ends_with("/resend") || path.ends_with("/verify"))));
+    path == "/health" || own_limit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exempt;
+    use axum::http::Method;
+
+    #[test]
+    fn only_the_health_check_and_endpoints_with_their_own_limit_skip_the_general_one() {
+        assert!(exempt(&Method::GET, "/health"));
+        assert!(exempt(&Method::POST, "/flows"));
+        assert!(exempt(&Method::POST, "/flows/abc/verify"));
+        assert!(exempt(&Method::POST, "/flows/abc/resend"));
+        assert!(exempt(&Method::POST, "/session"));
+        assert!(!exempt(&Method::POST, "/flows/abc/complete"));
+        assert!(!exempt(&Method::GET, "/session"));
+        assert!(!exempt(&Method::DELETE, "/session"));
+        assert!(!exempt(&Method::GET, "/flows/abc"));
+    }
 }

@@ -11,6 +11,8 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/password-policy", get(policy))
 }
 
+#[utoipa::path(get, path = "/api/password-policy", tag = "account",
+    responses((status = 200, body = PasswordPolicy)))]
 async fn policy(State(state): State<AppState>) -> Json<PasswordPolicy> {
     Json(PasswordPolicy::new(state.config.organisation_name.clone()))
 }

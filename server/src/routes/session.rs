@@ -21,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(change_password))
 }
 
+#[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignIn,
+    responses((status = 200, description = "Signed in; the session cookie is set", body = Me), (status = 401, description = "Wrong email or password (also for unknown, locked and disabled accounts)", body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     client: Client,
@@ -33,10 +35,14 @@ async fn sign_in(
     ))
 }
 
+#[utoipa::path(get, path = "/api/session", tag = "session",
+    responses((status = 200, body = Me), (status = 401, body = sspr_api::ErrorBody)))]
 async fn me(State(state): State<AppState>, signed_in: SignedIn) -> Json<Me> {
     Json(account::me(&state, &signed_in))
 }
 
+#[utoipa::path(delete, path = "/api/session", tag = "session",
+    responses((status = 204, description = "Signed out; the cookie is deleted"), (status = 401, body = sspr_api::ErrorBody)))]
 async fn sign_out(
     State(state): State<AppState>,
     client: Client,
@@ -46,6 +52,8 @@ async fn sign_out(
     Ok(signed_out(&state))
 }
 
+#[utoipa::path(get, path = "/api/sessions", tag = "session",
+    responses((status = 200, body = SessionList), (status = 401, body = sspr_api::ErrorBody)))]
 async fn sessions(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -53,6 +61,8 @@ async fn sessions(
     Ok(Json(account::sessions(&state, &signed_in).await?))
 }
 
+#[utoipa::path(delete, path = "/api/sessions/{id}", tag = "session", params(("id" = String, Path, description = "Public session id")),
+    responses((status = 204, description = "Session ended"), (status = 401, body = sspr_api::ErrorBody), (status = 404, body = sspr_api::ErrorBody)))]
 async fn revoke(
     State(state): State<AppState>,
     client: Client,
@@ -63,6 +73,8 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/account/password", tag = "account", request_body = ChangePassword,
+    responses((status = 204, description = "Password changed; other sessions signed out"), (status = 401, body = sspr_api::ErrorBody), (status = 422, body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn change_password(
     State(state): State<AppState>,
     client: Client,

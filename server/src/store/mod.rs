@@ -106,6 +106,19 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// A transaction that reads before it writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting under `busy_timeout`): a deferred transaction that read first
+    /// cannot upgrade once another connection has committed — SQLite fails it at once with
+    /// `SQLITE_BUSY_SNAPSHOT` (517) whatever the timeout, which the API would answer with a 500
+    /// (found by the API tests: flow starts failed while the mail worker marked mail sent).
+    /// PostgreSQL needs nothing special.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// One round trip to the database.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")

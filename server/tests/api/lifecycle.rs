@@ -38,6 +38,8 @@ fn the_binary_reads_its_environment_serves_and_exits_cleanly_on_sigterm() {
             format!("sqlite://{}/db/sspr.db", dir.path().display()),
         )
         .env("SSPR_WEB_DIR", dir.path().join("web"))
+        // Required outside development mode since the identity core.
+        .env("SSPR_SECRET", crate::helpers::SECRET)
         .env("SSPR_LOG", "info")
         .current_dir(dir.path())
         .stderr(Stdio::piped())
@@ -90,4 +92,54 @@ fn the_binary_refuses_a_bad_configuration_with_a_clear_message() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("SSPR_PUBLIC_ORIGIN"), "{stderr}");
+}
+
+#[test]
+fn the_command_line_invites_a_guest_and_resets_the_redemption() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sspr-server"))
+            .env_clear()
+            .env("SSPR_PUBLIC_ORIGIN", "https://id.contoso.example")
+            .env(
+                "SSPR_DATABASE_URL",
+                format!("sqlite://{}/sspr.db", dir.path().display()),
+            )
+            .env("SSPR_SECRET", crate::helpers::SECRET)
+            .env("SSPR_LOG", "warn")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let invited = run(&[
+        "invite",
+        "--email",
+        "guest@partner.example",
+        "--redirect",
+        "/account",
+    ]);
+    assert!(
+        invited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&invited.stderr)
+    );
+    let out = String::from_utf8_lossy(&invited.stdout);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("https://id.contoso.example/guest?invitation=") && l.len() > 60),
+        "{out}"
+    );
+    let reset = run(&["reset-redemption", "--email", "guest@partner.example"]);
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("1 invitation(s)"));
+    let not_guest = run(&["reset-redemption", "--email", "nobody@partner.example"]);
+    assert!(!not_guest.status.success());
+    assert!(String::from_utf8_lossy(&not_guest.stderr).contains("not a guest"));
+    let bad = run(&["invite", "--email", "a@b@c", "--redirect", "/account"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--email"));
 }

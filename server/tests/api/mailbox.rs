@@ -48,6 +48,8 @@ pub struct Mailbox {
     address: SocketAddr,
     inner: Arc<Mutex<Inner>>,
     arrived: Arc<Notify>,
+    /// While set, every connection is turned away with `421`, as by a mail server that is down.
+    down: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Mailbox {
@@ -57,6 +59,7 @@ impl Mailbox {
             address: listener.local_addr().expect("address"),
             inner: Arc::default(),
             arrived: Arc::default(),
+            down: Arc::default(),
         };
         let serving = mailbox.clone();
         tokio::spawn(async move {
@@ -76,6 +79,9 @@ impl Mailbox {
 
     async fn session(&self, socket: tokio::net::TcpStream) -> std::io::Result<()> {
         let (read, mut write) = socket.into_split();
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return write.write_all(b"421 capture is down\r\n").await;
+        }
         let mut lines = BufReader::new(read).lines();
         write.write_all(b"220 capture ESMTP\r\n").await?;
         let mut to = Vec::new();
@@ -120,6 +126,11 @@ impl Mailbox {
             write.write_all(reply).await?;
         }
         Ok(())
+    }
+
+    /// Turns the mail server away (`true`) or back on.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Every message delivered so far.

@@ -6,9 +6,28 @@
 mod helpers;
 #[allow(dead_code)]
 mod mailbox;
+#[allow(dead_code)]
+mod support;
 
+mod audit;
+mod bad_input;
+mod concurrency;
+mod csrf;
+mod enumeration;
 mod errors;
+mod flows;
+mod guests;
 mod health;
+mod janitor;
 mod lifecycle;
+mod lockout;
+mod logs;
+mod mail;
+mod openapi;
+mod outbox;
+mod passcodes;
+mod passwords;
 mod reset;
+mod sessions;
 mod spa;
+mod throttling;

@@ -1,0 +1,46 @@
+//! `GET /api/openapi.json`: the whole public API as an OpenAPI 3.1 document, generated from the
+//! handlers' `#[utoipa::path]` annotations and the contract crate's types, so it cannot drift
+//! from the code.
+
+use crate::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "SSPR API",
+        description = "Self-service password reset with email one-time passcodes. Every error \
+                       answer is `{code, message, request_id}` (see ErrorBody). State-changing \
+                       requests need the header `X-SSPR-CSRF: 1`.",
+    ),
+    paths(
+        super::health::health,
+        super::flows::start,
+        super::flows::show,
+        super::flows::resend,
+        super::flows::verify,
+        super::flows::complete,
+        super::session::sign_in,
+        super::session::me,
+        super::session::sign_out,
+        super::session::sessions,
+        super::session::revoke,
+        super::session::change_password,
+        super::policy::policy,
+        super::dev_outbox::json,
+    ),
+    tags(
+        (name = "flows", description = "Self-service flows: sign-up, password reset, passwordless, guest, unlock"),
+        (name = "session", description = "Sign-in with a password, sign-out, sessions"),
+        (name = "account", description = "The signed-in user's password and the password policy"),
+        (name = "health", description = "Liveness and database reachability"),
+        (name = "development", description = "Development mode only"),
+    )
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+}

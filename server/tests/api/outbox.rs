@@ -1,0 +1,100 @@
+//! The outbox: mail leaves through a worker, is retried until the mail server takes it, and in
+//! development mode is kept for the outbox page.
+
+use crate::backend_tests;
+use crate::backend_tests_with;
+use crate::helpers::PASSWORD;
+use serde_json::json;
+use sqlx::Row;
+
+/// Messages waiting to be sent, and how many of them have a recorded failure.
+async fn pending(app: &crate::helpers::TestApp) -> (i64, i64) {
+    let row = sqlx::query(
+        "SELECT COUNT(*), COUNT(last_error) FROM outbox WHERE sent_at_ms IS NULL AND sealed_body IS NOT NULL",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("count");
+    (
+        row.try_get(0).expect("count"),
+        row.try_get(1).expect("failed"),
+    )
+}
+
+backend_tests! {
+    async fn a_message_the_mail_server_refuses_is_retried_until_it_is_delivered(app) {
+        let email = "retry@contoso.example";
+        app.sign_up(email, PASSWORD).await;
+        app.mailbox.set_down(true);
+        let browser = app.browser();
+        // The request answers at once: it never waits for the mail server.
+        app.start_flow(&browser, "password_reset", email).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if pending(&app).await == (1, 1) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "the failed send was not recorded");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // The mail server comes back; after the back-off the message goes out.
+        app.mailbox.set_down(false);
+        app.clock.advance_ms(10 * 60_000);
+        let code = app.mailbox.code_for(email).await;
+        assert_eq!(code.len(), 8);
+        // The worker records the delivery right after the mail server took the message.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while pending(&app).await.0 != 0 {
+            assert!(std::time::Instant::now() < deadline, "the delivery was not recorded");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        // Delivered mail keeps no body (it held the code).
+        let bodies: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE sealed_body IS NOT NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count")
+            .try_get(0)
+            .expect("number");
+        assert_eq!(bodies, 0);
+    }
+
+    async fn outside_development_mode_there_is_no_outbox_page(app) {
+        let answer = app.browser().get("/api/dev/outbox").await.expect_status(404);
+        assert_eq!(answer.code(), "not_found");
+        let page = app.get("/dev/outbox").await;
+        let text = page.text().await.expect("text");
+        assert!(!text.contains("Development outbox"));
+    }
+}
+
+mod development {
+    use super::*;
+
+    backend_tests_with! {
+        |c| { c.dev = true; c.smtp_url = None; };
+
+        async fn in_development_mode_mail_is_kept_and_shown_on_the_outbox_page(app) {
+            let browser = app.browser();
+            browser
+                .post("/api/flows", json!({"purpose": "sign_up", "email": "dev@contoso.example"}))
+                .await
+                .expect_status(201);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            let messages = loop {
+                let answer = browser.get("/api/dev/outbox").await.expect_status(200);
+                let list = answer.body.as_array().cloned().unwrap_or_default();
+                if !list.is_empty() {
+                    break list;
+                }
+                assert!(std::time::Instant::now() < deadline, "nothing reached the outbox");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            };
+            assert_eq!(messages[0]["to"], "dev@contoso.example");
+            assert!(messages[0]["text"].as_str().is_some_and(|t| t.contains("Your code: ")));
+            let page = app.get("/dev/outbox").await;
+            assert_eq!(page.status(), 200);
+            let html = page.text().await.expect("html");
+            assert!(html.contains("Development outbox") && html.contains("dev@contoso.example"));
+        }
+    }
+}
