@@ -1,15 +1,43 @@
 // Playwright drives the system's Chromium (Debian's /usr/bin/chromium; no browser download)
 // against the real server binary in production mode, serving the release build of the SPA from
-// dist/, on a fresh SQLite file. `cargo xtask test` builds both and sets SSPR_SERVER_BIN.
+// dist/, on a fresh SQLite file, delivering mail over real SMTP to a capturing listener
+// (support/smtp-sink.mjs) whose messages the tests read. `cargo xtask test` builds everything
+// and sets SSPR_SERVER_BIN.
 import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as crypto from 'node:crypto';
 
+// Set once in the runner and inherited by its workers, so every process agrees.
+process.env.SSPR_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sspr-e2e-'));
+process.env.SSPR_E2E_SECRET ??= crypto.randomBytes(32).toString('base64');
+const dataDir = process.env.SSPR_E2E_DIR;
 const port = Number(process.env.E2E_PORT ?? 18080);
+const smtpPort = Number(process.env.SSPR_E2E_SMTP_PORT ?? 18025);
 const origin = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspr-e2e-'));
+export const maildir = path.join(dataDir, 'mail');
+
+/** The server's environment; the tests run its command line (`invite`) with the same. */
+export const serverEnv: Record<string, string> = {
+  SSPR_LISTEN: `127.0.0.1:${port}`,
+  SSPR_PUBLIC_ORIGIN: origin,
+  SSPR_DATABASE_URL: `sqlite://${path.join(dataDir, 'sspr.db')}`,
+  SSPR_WEB_DIR: process.env.SSPR_WEB_DIR ?? path.join(root, 'dist'),
+  SSPR_DEV: 'false',
+  SSPR_SECRET: process.env.SSPR_E2E_SECRET,
+  SSPR_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  SSPR_MAIL_FROM: 'Contoso <no-reply@contoso.example>',
+  SSPR_ORGANISATION_NAME: 'Contoso',
+  SSPR_LOG: 'info',
+  // Every test runs from 127.0.0.1: the per-address limits would be hit by the suite itself.
+  SSPR_FLOW_STARTS_PER_MINUTE: '1000',
+  SSPR_CODE_CHECKS_PER_MINUTE: '1000',
+  SSPR_PASSWORD_ATTEMPTS_PER_MINUTE: '1000',
+  SSPR_REQUESTS_PER_MINUTE: '10000',
+};
+export const serverBin = process.env.SSPR_SERVER_BIN ?? path.join(root, 'target', 'debug', 'sspr-server');
 
 export default defineConfig({
   testDir: './tests',
@@ -18,7 +46,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
-  timeout: 30_000,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   use: {
     baseURL: origin,
     trace: 'retain-on-failure',
@@ -34,20 +63,21 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: process.env.SSPR_SERVER_BIN ?? path.join(root, 'target', 'debug', 'sspr-server'),
-    url: `${origin}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      SSPR_LISTEN: `127.0.0.1:${port}`,
-      SSPR_PUBLIC_ORIGIN: origin,
-      SSPR_DATABASE_URL: `sqlite://${path.join(dataDir, 'sspr.db')}`,
-      SSPR_WEB_DIR: process.env.SSPR_WEB_DIR ?? path.join(root, 'dist'),
-      SSPR_DEV: 'false',
-      SSPR_LOG: 'info',
+  webServer: [
+    {
+      command: 'node support/smtp-sink.mjs',
+      port: smtpPort,
+      reuseExistingServer: false,
+      env: { SSPR_E2E_MAILDIR: maildir, SSPR_E2E_SMTP_PORT: String(smtpPort) },
     },
-  },
+    {
+      command: serverBin,
+      url: `${origin}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: serverEnv,
+    },
+  ],
 });

@@ -11,7 +11,11 @@
 //! error details are not kept as text, which would link Rust's formatting machinery.
 
 use serde::de::DeserializeOwned;
-use sspr_api::{ErrorBody, Health};
+use serde::Serialize;
+use sspr_api::{
+    CompleteFlow, ErrorBody, FlowDone, FlowPurpose, FlowView, Health, Me, PasswordPolicy,
+    SessionList, SignIn, StartFlow, VerifyCode,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -47,6 +51,10 @@ async fn call<T: DeserializeOwned>(
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("accept", "application/json");
+    if method != "GET" {
+        // The server refuses state changes without it (CSRF defence).
+        let _ = headers.set("x-sspr-csrf", "1");
+    }
     if let Some(body) = body {
         let _ = headers.set("content-type", "application/json");
         init.set_body(&JsValue::from_str(body));
@@ -61,6 +69,10 @@ async fn call<T: DeserializeOwned>(
     .map_err(|_| ApiError::Network)?
     .unchecked_into();
     let status = response.status();
+    if status == 204 {
+        return serde_wasm_bindgen::from_value(JsValue::NULL)
+            .map_err(|_| ApiError::Decode { status });
+    }
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
@@ -76,7 +88,86 @@ async fn call<T: DeserializeOwned>(
     }
 }
 
+async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiError::Network)?;
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or(ApiError::Network)?;
+    call("POST", path, Some(&text)).await
+}
+
 /// `GET /api/health`.
 pub async fn health() -> Result<Health, ApiError> {
     call("GET", "/api/health", None).await
+}
+
+/// `POST /api/flows`.
+pub async fn start_flow(
+    purpose: FlowPurpose,
+    email: Option<sspr_api::Email>,
+    invitation: Option<String>,
+    return_to: Option<String>,
+) -> Result<FlowView, ApiError> {
+    let body = StartFlow {
+        purpose,
+        email,
+        invitation,
+        return_to,
+    };
+    post("/api/flows", &body).await
+}
+
+/// `GET /api/flows/{id}`.
+pub async fn flow(id: &str) -> Result<FlowView, ApiError> {
+    call("GET", &["/api/flows/", id].concat(), None).await
+}
+
+/// `POST /api/flows/{id}/resend`.
+pub async fn resend(id: &str) -> Result<FlowView, ApiError> {
+    call("POST", &["/api/flows/", id, "/resend"].concat(), Some("{}")).await
+}
+
+/// `POST /api/flows/{id}/verify`.
+pub async fn verify(id: &str, code: String) -> Result<FlowView, ApiError> {
+    post(
+        &["/api/flows/", id, "/verify"].concat(),
+        &VerifyCode { code },
+    )
+    .await
+}
+
+/// `POST /api/flows/{id}/complete`.
+pub async fn complete(id: &str, body: &CompleteFlow) -> Result<FlowDone, ApiError> {
+    post(&["/api/flows/", id, "/complete"].concat(), body).await
+}
+
+/// `POST /api/session`.
+pub async fn sign_in(body: &SignIn) -> Result<Me, ApiError> {
+    post("/api/session", body).await
+}
+
+/// `GET /api/session`.
+pub async fn me() -> Result<Me, ApiError> {
+    call("GET", "/api/session", None).await
+}
+
+/// `DELETE /api/session`.
+pub async fn sign_out() -> Result<(), ApiError> {
+    call("DELETE", "/api/session", None).await
+}
+
+/// `GET /api/sessions`.
+pub async fn sessions() -> Result<SessionList, ApiError> {
+    call("GET", "/api/sessions", None).await
+}
+
+/// `DELETE /api/sessions/{id}`.
+pub async fn revoke(id: &str) -> Result<(), ApiError> {
+    call("DELETE", &["/api/sessions/", id].concat(), None).await
+}
+
+/// `GET /api/password-policy`.
+pub async fn password_policy() -> Result<PasswordPolicy, ApiError> {
+    call("GET", "/api/password-policy", None).await
 }

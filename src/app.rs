@@ -1,8 +1,19 @@
 //! The App: language, routing, the page layout, and which page each [`Route`] shows.
+//! After every navigation, focus moves to the new page's heading so screen readers announce it
+//! and keyboard users start from the top.
 
 use crate::components::layout::Layout;
 use crate::i18n::provide_i18n;
-use crate::pages::{home::Home, not_found::NotFound};
+use crate::memory::provide_memory;
+use crate::pages::flow::{
+    code::Code, finish::Finish, invitation::Invitation, start::Start, unlock_choice::UnlockChoice,
+};
+use crate::pages::{
+    account::Account,
+    home::Home,
+    not_found::NotFound,
+    sign_in::{SignInEmail, SignInPassword},
+};
 use crate::router::{provide_router, Route};
 use leptos::prelude::*;
 
@@ -10,11 +21,36 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    provide_memory();
     let router = provide_router();
+    let first = StoredValue::new(true);
+    Effect::new(move || {
+        router.location();
+        if first.get_value() {
+            first.set_value(false);
+            return;
+        }
+        request_animation_frame(|| {
+            if let Ok(Some(heading)) = document().query_selector("main h1") {
+                if let Ok(heading) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading)
+                {
+                    let _ = heading.focus();
+                }
+            }
+        });
+    });
     view! {
         <Layout>
             {move || match router.route() {
                 Route::Home => view! { <Home/> }.into_any(),
+                Route::SignIn => view! { <SignInEmail/> }.into_any(),
+                Route::SignInPassword => view! { <SignInPassword/> }.into_any(),
+                Route::Start(purpose) => view! { <Start purpose/> }.into_any(),
+                Route::Invitation(token) => view! { <Invitation token/> }.into_any(),
+                Route::Code(purpose, flow) => view! { <Code purpose flow/> }.into_any(),
+                Route::Finish(purpose, flow) => view! { <Finish purpose flow/> }.into_any(),
+                Route::UnlockChoice(flow) => view! { <UnlockChoice flow/> }.into_any(),
+                Route::Account => view! { <Account/> }.into_any(),
                 Route::NotFound(_) => view! { <NotFound/> }.into_any(),
             }}
         </Layout>

@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
+pub mod memory;
 pub mod pages;
 pub mod router;
 

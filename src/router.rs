@@ -9,6 +9,7 @@
 //! unit-tested natively.
 
 use leptos::prelude::*;
+use sspr_api::FlowPurpose;
 use wasm_bindgen::JsCast;
 
 /// Every screen of the SPA. Adding a screen: a variant here, its path in [`Route::parse`] and
@@ -16,24 +17,92 @@ use wasm_bindgen::JsCast;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Home,
+    /// Identifier-first sign-in: the email…
+    SignIn,
+    /// …then the password.
+    SignInPassword,
+    /// The first page of a flow: the email (or, for a guest, the invitation).
+    Start(FlowPurpose),
+    /// A guest's invitation link: `/guest?invitation=…`.
+    Invitation(String),
+    /// Enter the passcode: `/<flow>/code?flow=<id>`.
+    Code(FlowPurpose, String),
+    /// The last step: new password, display name: `/<flow>/finish?flow=<id>`.
+    Finish(FlowPurpose, String),
+    /// Unlock: keep the password or choose a new one: `/unlock/choose?flow=<id>`.
+    UnlockChoice(String),
+    Account,
     NotFound(String),
 }
 
+/// The path segment of each flow.
+fn segment(purpose: FlowPurpose) -> &'static str {
+    match purpose {
+        FlowPurpose::SignUp => "sign-up",
+        FlowPurpose::PasswordReset => "reset",
+        FlowPurpose::Passwordless => "passwordless",
+        FlowPurpose::Guest => "guest",
+        FlowPurpose::Unlock => "unlock",
+    }
+}
+
 impl Route {
-    /// The route a URL path names (query and fragment ignored).
-    pub fn parse(path: &str) -> Route {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
+    /// The route a URL path (with its query) names.
+    pub fn parse(location: &str) -> Route {
+        let (path, query) = location.split_once('?').unwrap_or((location, ""));
+        let path = path.split('#').next().unwrap_or_default();
         let trimmed = path.trim_end_matches('/');
-        match trimmed {
-            "" => Route::Home,
+        let param = |name: &str| {
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_owned())
+                .filter(|v| {
+                    !v.is_empty()
+                        && v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })
+        };
+        let mut parts = trimmed.trim_start_matches('/').splitn(2, '/');
+        let first = parts.next().unwrap_or_default();
+        let rest = parts.next();
+        let purpose = FlowPurpose::ALL.into_iter().find(|p| segment(*p) == first);
+        match (first, rest, purpose) {
+            ("", None, _) => Route::Home,
+            ("sign-in", None, _) => Route::SignIn,
+            ("sign-in", Some("password"), _) => Route::SignInPassword,
+            ("account", None, _) => Route::Account,
+            ("guest", None, _) => match param("invitation") {
+                Some(token) => Route::Invitation(token),
+                None => Route::Start(FlowPurpose::Guest),
+            },
+            (_, None, Some(p)) => Route::Start(p),
+            (_, Some("code"), Some(p)) => {
+                param("flow").map_or(Route::Start(p), |f| Route::Code(p, f))
+            }
+            (_, Some("finish"), Some(p)) => {
+                param("flow").map_or(Route::Start(p), |f| Route::Finish(p, f))
+            }
+            ("unlock", Some("choose"), _) => {
+                param("flow").map_or(Route::Start(FlowPurpose::Unlock), Route::UnlockChoice)
+            }
             _ => Route::NotFound(path.to_owned()),
         }
     }
 
-    /// The URL path of this route.
+    /// The URL (path and query) of this route.
     pub fn path(&self) -> String {
         match self {
-            Route::Home => "/".to_owned(),
+            Route::Home => "/".into(),
+            Route::SignIn => "/sign-in".into(),
+            Route::SignInPassword => "/sign-in/password".into(),
+            Route::Account => "/account".into(),
+            Route::Start(p) => ["/", segment(*p)].concat(),
+            Route::Invitation(token) => ["/guest?invitation=", token].concat(),
+            Route::Code(p, flow) => ["/", segment(*p), "/code?flow=", flow].concat(),
+            Route::Finish(p, flow) => ["/", segment(*p), "/finish?flow=", flow].concat(),
+            Route::UnlockChoice(flow) => ["/unlock/choose?flow=", flow].concat(),
             Route::NotFound(path) => path.clone(),
         }
     }
@@ -86,11 +155,10 @@ pub fn provide_router() -> Router {
     router
 }
 
-/// The [`Router`] in context.
+/// The [`Router`] in context. Call it while building a component (not inside an async task,
+/// which has no context) and move the copy where it is needed.
 pub fn use_router() -> Router {
-    use_context::<Router>().unwrap_or_else(|| Router {
-        location: RwSignal::new(current_location()),
-    })
+    expect_context::<Router>()
 }
 
 fn current_location() -> String {
@@ -136,10 +204,43 @@ mod tests {
 
     #[test]
     fn paths_parse_to_routes_and_back() {
-        assert_eq!(Route::parse("/"), Route::Home);
-        assert_eq!(Route::parse(""), Route::Home);
+        let routes = [
+            Route::Home,
+            Route::SignIn,
+            Route::SignInPassword,
+            Route::Account,
+            Route::Start(FlowPurpose::PasswordReset),
+            Route::Start(FlowPurpose::SignUp),
+            Route::Code(FlowPurpose::PasswordReset, "abc_-9".into()),
+            Route::Finish(FlowPurpose::SignUp, "f1".into()),
+            Route::Code(FlowPurpose::Guest, "g".into()),
+            Route::Invitation("tok".into()),
+            Route::UnlockChoice("u1".into()),
+        ];
+        for route in routes {
+            assert_eq!(Route::parse(&route.path()), route, "{}", route.path());
+        }
         assert_eq!(Route::parse("/?lang=fr"), Route::Home);
-        assert_eq!(Route::Home.path(), "/");
+        assert_eq!(
+            Route::parse("/reset/"),
+            Route::Start(FlowPurpose::PasswordReset)
+        );
+    }
+
+    #[test]
+    fn a_step_without_a_usable_flow_id_goes_back_to_the_start() {
+        assert_eq!(
+            Route::parse("/reset/code"),
+            Route::Start(FlowPurpose::PasswordReset)
+        );
+        assert_eq!(
+            Route::parse("/reset/code?flow=<x>"),
+            Route::Start(FlowPurpose::PasswordReset)
+        );
+        assert_eq!(
+            Route::parse("/nope/code?flow=a"),
+            Route::NotFound("/nope/code".into())
+        );
         assert_eq!(
             Route::parse("/some/client/route"),
             Route::NotFound("/some/client/route".into())

@@ -1,15 +1,18 @@
-//! `/`: the landing page.
+//! `/`: the landing page, leading to sign-in and sign-up.
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h1>{move || i18n.t().home_title}</h1>
-            <p>{move || i18n.t().home_intro}</p>
+            <h1 tabindex="-1">{tr(|m| m.home_title)}</h1>
+            <p>{tr(|m| m.home_intro)}</p>
+            <div class="actions">
+                <a class="button button--primary" href="/sign-in">{tr(|m| m.sign_in)}</a>
+                <a class="button button--secondary" href="/sign-up">{tr(|m| m.sign_up)}</a>
+            </div>
         </section>
     }
 }

@@ -1,4 +1,7 @@
-//! One module per routed screen.
+//! One module per routed screen (the flows' shared screens under [`flow`]).
 
+pub mod account;
+pub mod flow;
 pub mod home;
 pub mod not_found;
+pub mod sign_in;

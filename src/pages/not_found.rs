@@ -1,16 +1,15 @@
 //! Any path no route matches.
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 use leptos::prelude::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h1>{move || i18n.t().not_found_title}</h1>
-            <p>{move || i18n.t().not_found_body}</p>
-            <a href="/">{move || i18n.t().go_home}</a>
+            <h1 tabindex="-1">{tr(|m| m.not_found_title)}</h1>
+            <p>{tr(|m| m.not_found_body)}</p>
+            <a href="/">{tr(|m| m.go_home)}</a>
         </section>
     }
 }
