@@ -37,6 +37,17 @@ export const serverEnv: Record<string, string> = {
   SSPR_PASSWORD_ATTEMPTS_PER_MINUTE: '1000',
   SSPR_REQUESTS_PER_MINUTE: '10000',
 };
+/** A second server whose passcodes live 3 seconds (the expired-code test), in the dark theme
+ * (the accessibility test checks its contrast). */
+export const shortLivedOrigin = `http://127.0.0.1:${port + 1}`;
+const shortLivedEnv: Record<string, string> = {
+  ...serverEnv,
+  SSPR_LISTEN: `127.0.0.1:${port + 1}`,
+  SSPR_PUBLIC_ORIGIN: shortLivedOrigin,
+  SSPR_DATABASE_URL: `sqlite://${path.join(dataDir, 'short-lived.db')}`,
+  SSPR_PASSCODE_LIFETIME_SECS: '3',
+  SSPR_THEME: 'dark',
+};
 export const serverBin = process.env.SSPR_SERVER_BIN ?? path.join(root, 'target', 'debug', 'sspr-server');
 
 export default defineConfig({
@@ -78,6 +89,13 @@ export default defineConfig({
       stdout: 'pipe',
       stderr: 'pipe',
       env: serverEnv,
+    },
+    {
+      command: serverBin,
+      url: `${shortLivedOrigin}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: shortLivedEnv,
     },
   ],
 });

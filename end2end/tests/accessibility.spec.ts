@@ -4,6 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
 import { FlowPages, signUp } from './fixtures/pages';
+import { shortLivedOrigin } from '../playwright.config';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -88,4 +89,37 @@ test('the keyboard alone completes the email step, with a visible focus ring', a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter your code');
   // Focus moved to the new step's heading, so a screen reader announces it.
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+});
+
+test('the sign-up and unlock steps have no WCAG 2.2 AA violations', async ({ page, context }) => {
+  const email = uniqueEmail('a11y-steps');
+  const flow = new FlowPages(page);
+  await page.goto('/sign-up');
+  await flow.submitEmail(email);
+  await check(page, 'sign-up-code');
+  await flow.submitCode(await nextCode(email, 0));
+  await expect(flow.heading()).toHaveText('Finish creating your account');
+  await check(page, 'sign-up-finish');
+  await page.getByLabel('Display name').fill('Ada');
+  await flow.choosePassword('a decent new passphrase', 'Create account');
+  await expect(page).toHaveURL(/\/account$/);
+  await context.clearCookies();
+
+  await page.goto('/unlock');
+  await flow.submitEmail(email);
+  await flow.submitCode(await nextCode(email, 1));
+  await expect(flow.heading()).toHaveText('Your identity is confirmed');
+  await check(page, 'unlock-choice');
+});
+
+test('the dark theme keeps WCAG 2.2 AA contrast', async ({ page }) => {
+  for (const [path, name] of [
+    ['/reset', 'dark-reset-email'],
+    ['/sign-in', 'dark-sign-in'],
+  ]) {
+    await page.goto(`${shortLivedOrigin}${path}`);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(17, 22, 29)');
+    await check(page, name);
+  }
 });

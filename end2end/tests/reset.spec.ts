@@ -3,6 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { countFor, messageFor, nextCode, uniqueEmail } from './fixtures/mailbox';
 import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
+import { shortLivedOrigin } from '../playwright.config';
 
 const NEW_PASSWORD = 'a brand new passphrase 2026';
 
@@ -123,4 +124,17 @@ test('an expired or foreign flow link offers to start again', async ({ page }) =
   await page.getByRole('link', { name: 'Start again' }).click();
   await expect(page).toHaveURL(/\/reset$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reset your password');
+});
+
+test('an expired code is refused with a way to get a new one', async ({ page }) => {
+  // This server's codes live 3 seconds (SSPR_PASSCODE_LIFETIME_SECS); the main one's 10 minutes.
+  const email = uniqueEmail('expired');
+  const flow = new FlowPages(page);
+  await page.goto(`${shortLivedOrigin}/sign-up`);
+  await flow.submitEmail(email);
+  const code = await nextCode(email, 0);
+  await page.waitForTimeout(3500);
+  await flow.submitCode(code);
+  await expect(flow.alert()).toHaveText(/This code no longer works\. Ask for a new code\./);
+  await expect(page.getByRole('button', { name: 'Resend code' })).toBeVisible();
 });

@@ -54,6 +54,12 @@ pub struct Config {
     /// Take the client address from the last `X-Forwarded-For` hop (`SSPR_TRUST_FORWARDED_FOR`);
     /// only behind a proxy that sets it.
     pub trust_forwarded_for: bool,
+    /// How long a passcode works, in seconds (`SSPR_PASSCODE_LIFETIME_SECS`, 10 minutes; at
+    /// most an hour).
+    pub passcode_lifetime_secs: u32,
+    /// How long a guest's passcode works, in seconds (`SSPR_GUEST_PASSCODE_LIFETIME_SECS`,
+    /// 30 minutes as in Entra; at most a day).
+    pub guest_passcode_lifetime_secs: u32,
     /// Flows started or codes resent per client address per minute
     /// (`SSPR_FLOW_STARTS_PER_MINUTE`); over it the answer is the same but no mail is sent.
     pub flow_starts_per_minute: u32,
@@ -85,6 +91,8 @@ impl Default for Config {
             allowed_return_origins: Vec::new(),
             guest_passcodes: true,
             trust_forwarded_for: false,
+            passcode_lifetime_secs: 600,
+            guest_passcode_lifetime_secs: 1800,
             flow_starts_per_minute: 20,
             code_checks_per_minute: 30,
             password_attempts_per_minute: 30,
@@ -106,6 +114,8 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("SSPR_THEME must be a theme file's name (letters, digits and dashes), got {0:?}")]
     Theme(String),
+    #[error("SSPR_PASSCODE_LIFETIME_SECS must be 1 to 3600 and SSPR_GUEST_PASSCODE_LIFETIME_SECS 1 to 86400")]
+    PasscodeLifetime,
     #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
     MaxConnections,
     #[error("SSPR_SECRET is required outside development mode (32+ random bytes, base64 or hex; e.g. `openssl rand -base64 32`)")]
@@ -161,6 +171,11 @@ impl Config {
         }
         if self.database_max_connections == 0 {
             return Err(ConfigError::MaxConnections);
+        }
+        if !(1..=3600).contains(&self.passcode_lifetime_secs)
+            || !(1..=86_400).contains(&self.guest_passcode_lifetime_secs)
+        {
+            return Err(ConfigError::PasscodeLifetime);
         }
         let theme_ok = !self.theme.is_empty()
             && self.theme.len() <= 64
@@ -290,6 +305,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn passcode_lifetimes_stay_within_safe_bounds() {
+        let mut config = with_origin("https://id.example.com");
+        config.passcode_lifetime_secs = 7200;
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::PasscodeLifetime)
+        ));
+        config.passcode_lifetime_secs = 0;
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::PasscodeLifetime)
+        ));
+        config.passcode_lifetime_secs = 300;
+        config.validate().expect("five minutes is fine");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::passcode::PasscodePolicy;
 use crate::domain::password::Passwords;
-use crate::mail::Outbox;
+use crate::mail::{Mail, Outbox};
 use crate::secrets::{BadSecret, Secrets};
 use crate::store::Db;
 use std::sync::Arc;
@@ -35,13 +35,18 @@ impl AppState {
             None => Secrets::random(),
         };
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let passcodes = PasscodePolicy {
+            lifetime_ms: i64::from(config.passcode_lifetime_secs) * 1000,
+            guest_lifetime_ms: i64::from(config.guest_passcode_lifetime_secs) * 1000,
+            ..PasscodePolicy::default()
+        };
         Ok(AppState {
             config: Arc::new(config),
             db,
             clock,
             secrets: Arc::new(secrets),
             passwords: Passwords::new(cores),
-            passcodes: Arc::new(PasscodePolicy::default()),
+            passcodes: Arc::new(passcodes),
             outbox: Outbox::default(),
         })
     }
@@ -49,5 +54,26 @@ impl AppState {
     /// Now, in unix milliseconds.
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// Queues `mail` to `to` on `conn` (inside the caller's transaction), rendered with the
+    /// organisation's name and the public origin. Call `self.outbox.wake()` after the commit.
+    pub async fn queue_mail(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        mail: &Mail,
+        to: &str,
+    ) -> Result<(), sqlx::Error> {
+        let rendered = mail.render(&self.config.organisation_name, &self.config.public_origin);
+        self.outbox
+            .enqueue(
+                conn,
+                &self.secrets,
+                self.now_ms(),
+                mail.kind(),
+                to,
+                rendered,
+            )
+            .await
     }
 }

@@ -117,18 +117,8 @@ pub async fn change_password(
     let mut tx = state.db.pool.begin().await?;
     users::set_password(&mut tx, &user.id, &hash, now).await?;
     sessions::revoke_all(&mut tx, &user.id, Some(&signed_in.session.token_hash), now).await?;
-    let notice =
-        Mail::PasswordChanged.render(&state.config.organisation_name, &state.config.public_origin);
     state
-        .outbox
-        .enqueue(
-            &mut tx,
-            &state.secrets,
-            now,
-            Mail::PasswordChanged.kind(),
-            &user.email,
-            notice,
-        )
+        .queue_mail(&mut tx, &Mail::PasswordChanged, &user.email)
         .await?;
     audit::record(&mut tx, &event(client, "password_changed", &user.id), now).await?;
     tx.commit().await?;

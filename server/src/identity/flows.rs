@@ -393,18 +393,8 @@ pub async fn complete(
             users::set_password(&mut tx, &user_id, &hash, now).await?;
             session_store::revoke_all(&mut tx, &user_id, None, now).await?;
             let session = sessions::create(&mut tx, state, &user_id, client).await?;
-            let notice = Mail::PasswordChanged
-                .render(&state.config.organisation_name, &state.config.public_origin);
             state
-                .outbox
-                .enqueue(
-                    &mut tx,
-                    &state.secrets,
-                    now,
-                    Mail::PasswordChanged.kind(),
-                    &flow.email,
-                    notice,
-                )
+                .queue_mail(&mut tx, &Mail::PasswordChanged, &flow.email)
                 .await?;
             audit::record(
                 &mut tx,
@@ -533,53 +523,32 @@ async fn issue_code(
     };
     let lifetime = state.passcodes.lifetime_for(flow.purpose);
     store::replace_passcode(conn, &random_token(16), &flow.id, hash, now, now + lifetime).await?;
-    let (org, origin) = (&state.config.organisation_name, &state.config.public_origin);
     let subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
-    let outcome = match send {
+    let (mail, outcome) = match send {
         Send::Code => {
-            let mail = Mail::Passcode {
-                purpose: flow.purpose,
-                code,
-                minutes: lifetime / 60_000,
-            };
-            let rendered = mail.render(org, origin);
-            state
-                .outbox
-                .enqueue(
-                    conn,
-                    &state.secrets,
-                    now,
-                    mail.kind(),
-                    &flow.email,
-                    rendered,
-                )
-                .await?;
-            "success"
+            let minutes = ((lifetime + 59_999) / 60_000).max(1);
+            let purpose = flow.purpose;
+            (
+                Some(Mail::Passcode {
+                    purpose,
+                    code,
+                    minutes,
+                }),
+                "success",
+            )
         }
-        Send::AccountExists => {
-            let mail = Mail::AccountExists;
-            let rendered = mail.render(org, origin);
-            state
-                .outbox
-                .enqueue(
-                    conn,
-                    &state.secrets,
-                    now,
-                    mail.kind(),
-                    &flow.email,
-                    rendered,
-                )
-                .await?;
-            "account_exists"
-        }
-        Send::Nothing => {
+        Send::AccountExists => (Some(Mail::AccountExists), "account_exists"),
+        Send::Nothing => (None, "suppressed"),
+    };
+    match &mail {
+        Some(mail) => state.queue_mail(conn, mail, &flow.email).await?,
+        None => {
             state
                 .outbox
                 .enqueue_suppressed(conn, now, flow.purpose.as_str())
-                .await?;
-            "suppressed"
+                .await?
         }
-    };
+    }
     audit::record(
         conn,
         &event(client, "passcode_sent", outcome, &subject, flow.purpose),

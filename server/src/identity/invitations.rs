@@ -79,18 +79,7 @@ pub async fn invite(
     let mail = Mail::Invitation {
         token: token.clone(),
     };
-    let rendered = mail.render(&state.config.organisation_name, &state.config.public_origin);
-    state
-        .outbox
-        .enqueue(
-            &mut tx,
-            &state.secrets,
-            now,
-            mail.kind(),
-            email.as_str(),
-            rendered,
-        )
-        .await?;
+    state.queue_mail(&mut tx, &mail, email.as_str()).await?;
     audit::record(
         &mut tx,
         &Event {

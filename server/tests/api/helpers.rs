@@ -442,35 +442,10 @@ pub async fn error_body(response: reqwest::Response) -> ErrorBody {
 }
 
 /// Writes each test once and runs it on SQLite and on PostgreSQL:
-/// `backend_tests! { async fn name(app) { … } }`.
+/// `backend_tests! { async fn name(app) { … } }` (see `backend_tests_with!` to change settings).
 #[macro_export]
 macro_rules! backend_tests {
     ($(async fn $name:ident($app:ident) $body:block)+) => {
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let $app = $crate::helpers::spawn_app(sspr_server::store::Backend::Sqlite)
-                        .await
-                        .expect("SQLite is always available");
-                    $body
-                }
-            )+
-        }
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let Some($app) = $crate::helpers::spawn_app(sspr_server::store::Backend::Postgres).await else {
-                        return;
-                    };
-                    $body
-                }
-            )+
-        }
+        $crate::backend_tests_with! { |_| {}; $(async fn $name($app) $body)+ }
     };
 }
