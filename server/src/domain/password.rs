@@ -4,13 +4,16 @@
 //! Hashing is deliberately slow, so it never runs on the async workers: it goes to a pool of
 //! its own with one thread per core, so a burst of sign-ins queues instead of starving
 //! everything else. Dedicated threads (rather than Tokio's blocking pool, which grows to
-//! hundreds of threads) also bound memory: each thread's allocator keeps the 19 MiB Argon2
-//! buffer it last used, so the process holds at most one per core. Input is NFKC-normalised first, so the same password
+//! hundreds of threads) also bound memory: each thread keeps one 19 MiB Argon2 memory block and
+//! reuses it for every hash, so the process never holds more than one per core. Input is NFKC-normalised first, so the same password
 //! typed on two keyboards hashes the same. Unknown accounts are verified against a dummy hash,
 //! so a sign-in takes as long whether or not the account exists.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{
+    Output, PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString,
+};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::io::Read;
 use std::sync::mpsc;
@@ -18,6 +21,35 @@ use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
 const COMMON_PASSWORDS_GZ: &[u8] = include_bytes!("../../data/common-passwords.txt.gz");
+/// SPEC §6: Argon2id, m = 19 456 KiB, t = 2, p = 1, a 32-byte hash.
+const M_COST: u32 = 19_456;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+const OUTPUT_LEN: usize = 32;
+
+thread_local! {
+    /// This hashing thread's Argon2 memory, allocated once and reused.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Argon2id of `password` with `salt` into `out`, in this thread's reused memory.
+fn hash_into(
+    argon2: &Argon2<'_>,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> anyhow::Result<()> {
+    MEMORY.with(|memory| {
+        let mut blocks = memory.borrow_mut();
+        let needed = Params::new(M_COST, T_COST, P_COST, None)
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
+            .block_count();
+        blocks.resize(needed, Block::default());
+        argon2
+            .hash_password_into_with_memory(password, salt, out, &mut blocks[..])
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+    })
+}
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -94,7 +126,8 @@ impl std::fmt::Debug for Passwords {
 impl Passwords {
     /// Argon2id at SPEC parameters; `workers` concurrent hashes at most.
     pub fn new(workers: usize) -> Self {
-        let params = Params::new(19_456, 2, 1, None).expect("valid Argon2 parameters");
+        let params =
+            Params::new(M_COST, T_COST, P_COST, Some(OUTPUT_LEN)).expect("valid Argon2 parameters");
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy_salt = SaltString::generate(&mut rand::rngs::OsRng);
         let dummy_hash = argon2
@@ -125,10 +158,17 @@ impl Passwords {
         let argon2 = self.argon2.clone();
         self.on_pool(move || {
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            argon2
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+            let mut raw_salt = [0u8; 64];
+            let raw_salt = salt
+                .decode_b64(&mut raw_salt)
+                .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+            let mut out = [0u8; OUTPUT_LEN];
+            hash_into(&argon2, password.as_bytes(), raw_salt, &mut out)?;
+            let output = Output::new(&out).map_err(|e| anyhow::anyhow!("output: {e}"))?;
+            Ok(format!(
+                "$argon2id$v=19$m={M_COST},t={T_COST},p={P_COST}${}${output}",
+                salt.as_str()
+            ))
         })
         .await
     }
@@ -144,7 +184,30 @@ impl Passwords {
             .on_pool(move || {
                 let parsed =
                     PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-                Ok(argon2.verify_password(password.as_bytes(), &parsed).is_ok())
+                let ours = parsed.algorithm.as_str() == "argon2id"
+                    && parsed.version == Some(0x13)
+                    && parsed.params.get_decimal("m") == Some(M_COST)
+                    && parsed.params.get_decimal("t") == Some(T_COST)
+                    && parsed.params.get_decimal("p") == Some(P_COST)
+                    && parsed.hash.is_some_and(|h| h.len() == OUTPUT_LEN);
+                match (ours, parsed.salt, parsed.hash) {
+                    (true, Some(salt), Some(expected)) => {
+                        let mut raw_salt = [0u8; 64];
+                        let raw_salt = salt
+                            .decode_b64(&mut raw_salt)
+                            .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+                        let mut out = [0u8; OUTPUT_LEN];
+                        hash_into(&argon2, password.as_bytes(), raw_salt, &mut out)?;
+                        // `Output`'s equality is constant-time.
+                        Ok(
+                            Output::new(&out).map_err(|e| anyhow::anyhow!("output: {e}"))?
+                                == expected,
+                        )
+                    }
+                    // A hash made with other parameters (an older policy): the library's own
+                    // check, which allocates its memory.
+                    _ => Ok(argon2.verify_password(password.as_bytes(), &parsed).is_ok()),
+                }
             })
             .await?;
         Ok(real && matched)
@@ -199,6 +262,47 @@ mod tests {
             .verify("correct horse batterY", Some(&a))
             .await
             .expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn hashes_from_the_library_and_from_other_parameters_still_verify() {
+        let passwords = Passwords::new(1);
+        // Made by the argon2 crate's own PasswordHasher at the SPEC parameters…
+        let params = Params::new(M_COST, T_COST, P_COST, Some(OUTPUT_LEN)).expect("params");
+        let library = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let theirs = library
+            .hash_password(b"a shared passphrase", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(passwords
+            .verify("a shared passphrase", Some(&theirs))
+            .await
+            .expect("verify"));
+        assert!(!passwords
+            .verify("another passphrase", Some(&theirs))
+            .await
+            .expect("verify"));
+        // …and with lighter parameters, as an older deployment might have stored.
+        let light = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).expect("params"),
+        );
+        let old = light
+            .hash_password(b"an old passphrase", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(passwords
+            .verify("an old passphrase", Some(&old))
+            .await
+            .expect("verify"));
+        // Ours verify with the library too.
+        let ours = passwords.hash("a shared passphrase").await.expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        assert!(library
+            .verify_password(b"a shared passphrase", &parsed)
+            .is_ok());
     }
 
     #[tokio::test]
