@@ -84,6 +84,8 @@ error_codes! {
     InvitationInvalid => "invitation_invalid",
     MethodDisabled => "method_disabled",
     SessionNotFound => "session_not_found",
+    AdminSetupInvalid => "admin_setup_invalid",
+    AdminExists => "admin_exists",
     Timeout => "timeout",
     Internal => "internal",
 }

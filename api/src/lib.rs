@@ -5,6 +5,7 @@
 //! constructor but `parse`: once you hold one, it is valid. The crate compiles to wasm and native
 //! alike and so depends on nothing server-only.
 
+pub mod admin;
 pub mod email;
 pub mod error;
 pub mod flow;
@@ -12,6 +13,10 @@ pub mod health;
 pub mod password;
 pub mod session;
 
+pub use admin::{
+    AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
+    CreateAdmin,
+};
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};
 pub use flow::{

@@ -1,9 +1,12 @@
-//! The command line: `sspr-server [--config FILE] [serve | invite | reset-redemption]`.
+//! The command line: `sspr-server [--config FILE] [serve | invite | reset-redemption |
+//! bootstrap-admin]`.
 //!
 //! `serve` (the default) runs the HTTP server until SIGINT or SIGTERM, then finishes the requests
 //! under way and exits. `invite` and `reset-redemption` manage guests until the admin portal
-//! does.
+//! does. `bootstrap-admin` prints the one-time setup link for the first administrator; `serve`
+//! logs one itself at the first start on an empty database.
 
+use crate::admin;
 use crate::config::Config;
 use crate::identity::invitations;
 use crate::store::Db;
@@ -47,6 +50,13 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Print a one-time setup token and link for the first global administrator (valid 24 h).
+    /// Refused once an administrator exists, or while an unused token exists unless --replace.
+    BootstrapAdmin {
+        /// Revoke the unused setup token and issue a new one.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 /// Runs the command line to completion and maps the outcome to an exit code.
@@ -75,6 +85,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 name,
             } => invite(config, &email, &redirect, name.as_deref()).await,
             Command::ResetRedemption { email } => reset_redemption(config, &email).await,
+            Command::BootstrapAdmin { replace } => bootstrap_admin(config, replace).await,
         }
     });
     match outcome {
@@ -105,6 +116,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!(%address, backend = db.backend.as_str(), public_origin = %config.public_origin, "listening");
     let state = AppState::new(config, db)?;
+    if let Some(issued) = admin::bootstrap::issue_at_start(&state).await? {
+        // The only secret ever logged, by design and once: without it nobody could administer
+        // a fresh installation. It is valid 24 h and only while no administrator exists.
+        tracing::warn!(
+            link = %issued.link,
+            "no administrator yet: open this one-time link within 24 h to create the first global administrator"
+        );
+    }
     crate::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
@@ -140,6 +159,15 @@ async fn reset_redemption(config: Config, email: &str) -> anyhow::Result<()> {
         }
         None => anyhow::bail!("{email} is not a guest"),
     }
+}
+
+async fn bootstrap_admin(config: Config, replace: bool) -> anyhow::Result<()> {
+    let state = open(config).await?;
+    let issued = admin::bootstrap::issue_first(&state, replace).await?;
+    println!("One-time setup token for the first global administrator (valid 24 h):");
+    println!("{}", issued.token);
+    println!("{}", issued.link);
+    Ok(())
 }
 
 async fn open(config: Config) -> anyhow::Result<AppState> {

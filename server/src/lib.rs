@@ -8,6 +8,7 @@
 //! templates, the outbox and its worker. [`app`] builds the whole router from an [`AppState`],
 //! which is what tests drive.
 
+pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod config;

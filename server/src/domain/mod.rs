@@ -7,3 +7,4 @@ pub mod lockout;
 pub mod passcode;
 pub mod password;
 pub mod return_to;
+pub mod totp;

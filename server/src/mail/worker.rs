@@ -2,8 +2,8 @@
 //!
 //! Several server instances may run workers on one database: a message is claimed by setting a
 //! lease (`locked_until_ms`) in a single `UPDATE … WHERE locked_until_ms <= now`, which only one
-//! of them wins. The messages of a batch are delivered concurrently (one SMTP conversation waits
-//! on the network far more than it computes). A failed send is retried after 5 s, 10 s, 20 s …
+//! of them wins. A batch is delivered concurrently across recipients (one SMTP conversation
+//! waits on the network far more than it computes) and in order for each recipient. A failed send is retried after 5 s, 10 s, 20 s …
 //! up to 10 minutes, forever: mail is never dropped, only delayed.
 
 use super::outbox::Envelope;
@@ -52,7 +52,7 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
          WHERE id IN (SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
                       AND locked_until_ms <= $2 ORDER BY created_at_ms LIMIT $3) \
            AND locked_until_ms <= $2 \
-         RETURNING id, purpose, sealed_body, attempts",
+         RETURNING id, purpose, recipient, sealed_body, attempts, created_at_ms",
     )
     .bind(now + LEASE_MS)
     .bind(now)
@@ -60,15 +60,35 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
     .fetch_all(&state.db.pool)
     .await?;
     let count = rows.len();
-    let mut deliveries = tokio::task::JoinSet::new();
+    // RETURNING promises no order: queue order is restored by the time each message was queued.
+    let mut rows = rows;
+    rows.sort_by_key(|row| row.try_get::<i64, _>("created_at_ms").unwrap_or_default());
+    // One task per recipient, each delivering that recipient's messages in the order they were
+    // queued (a person reads "your code" before "your password was changed"); different
+    // recipients are served concurrently.
+    let mut by_recipient: Vec<(String, Vec<Claimed>)> = Vec::new();
     for row in rows {
+        let recipient: String = row.try_get("recipient")?;
         let message = Claimed {
             id: row.try_get("id")?,
             purpose: row.try_get("purpose")?,
             sealed: row.try_get("sealed_body")?,
             attempts: row.try_get("attempts")?,
         };
-        deliveries.spawn(deliver(state.clone(), transport.clone(), message));
+        match by_recipient.iter_mut().find(|(r, _)| *r == recipient) {
+            Some((_, queue)) => queue.push(message),
+            None => by_recipient.push((recipient, vec![message])),
+        }
+    }
+    let mut deliveries = tokio::task::JoinSet::new();
+    for (_, queue) in by_recipient {
+        let (state, transport) = (state.clone(), transport.clone());
+        deliveries.spawn(async move {
+            for message in queue {
+                deliver(state.clone(), transport.clone(), message).await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        });
     }
     let mut first_error = None;
     while let Some(done) = deliveries.join_next().await {

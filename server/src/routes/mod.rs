@@ -1,6 +1,7 @@
 //! The API's feature routers, mounted under `/api`. Each feature module owns its `router()`.
 //! Every route passes the CSRF check (state-changing methods) and a per-address rate limit.
 
+mod admin;
 pub mod dev_outbox;
 mod flows;
 mod health;
@@ -28,6 +29,7 @@ pub fn api(state: AppState) -> Router {
         .merge(flows::router())
         .merge(session::router())
         .merge(policy::router())
+        .merge(admin::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })

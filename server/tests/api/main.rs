@@ -9,6 +9,7 @@ mod mailbox;
 #[allow(dead_code)]
 mod support;
 
+mod admin;
 mod audit;
 mod bad_input;
 mod concurrency;

@@ -1,0 +1,19 @@
+//! Administrators (SPEC §4 A1, SECURITY.md §23, §24, §31): accounts apart from customers, each
+//! with one role, a password and an authenticator app.
+//!
+//! There is no default account. The first global administrator is created with a one-time
+//! bootstrap token ([`bootstrap`]), issued by `sspr-server bootstrap-admin` or logged once at
+//! the first start on an empty database, and usable only while no administrator exists. Later
+//! administrators are created by a global administrator, which issues a setup token for the new
+//! account; the same endpoint redeems both kinds of token. Every sign-in needs the password and
+//! a current TOTP code ([`sign_in`]); sessions live 12 h at most and end after 15 min idle
+//! ([`sessions`]); every admin endpoint names the [`roles::Permission`] it needs.
+
+pub mod bootstrap;
+pub mod roles;
+pub mod sessions;
+pub mod sign_in;
+pub mod store;
+
+pub use roles::Permission;
+pub use sessions::AdminSession;

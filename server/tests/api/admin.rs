@@ -1,0 +1,419 @@
+//! Administrators (SPEC §4 A1, SECURITY.md §23, §24, §31): no default account, a one-time
+//! bootstrap, an authenticator app at every sign-in (each TOTP step once, one step of skew),
+//! sessions 12 h absolute and 15 min idle, and roles checked on every admin endpoint.
+
+use crate::backend_tests;
+use crate::helpers::{Browser, TestApp, PASSWORD};
+use crate::support::{count, set_cookie_value};
+use serde_json::json;
+use sspr_server::admin::bootstrap::{self, BootstrapRefused};
+use sspr_server::domain::totp;
+use std::process::Command;
+
+const COOKIE: &str = "__Host-sspr_admin";
+const ADMIN: &str = "root@contoso.example";
+const STEP_MS: i64 = 30_000;
+
+/// The code of `secret` for the step `offset` steps from now.
+fn code(app: &TestApp, secret: &[u8], offset: i64) -> String {
+    let step = totp::step_at(app.state.now_ms()) + offset;
+    totp::code_for_step(secret, totp::DIGITS, step)
+}
+
+fn decode(base32: &str) -> Vec<u8> {
+    totp_rs::Secret::Encoded(base32.to_owned())
+        .to_bytes()
+        .expect("base32 secret")
+}
+
+async fn first_token(app: &TestApp) -> String {
+    bootstrap::issue_first(&app.state, true)
+        .await
+        .expect("a first-admin token")
+        .token
+}
+
+/// Redeems `token` for `email`; answers the TOTP secret.
+async fn set_up(app: &TestApp, token: &str, email: &str) -> Vec<u8> {
+    let answer = app
+        .browser()
+        .post(
+            "/api/admin/bootstrap",
+            json!({"token": token, "email": email, "display_name": "Root", "password": PASSWORD}),
+        )
+        .await
+        .expect_status(201);
+    let secret = answer.body["totp_secret"].as_str().expect("secret");
+    assert!(answer.body["otpauth_uri"]
+        .as_str()
+        .expect("uri")
+        .starts_with("otpauth://totp/"));
+    decode(secret)
+}
+
+async fn confirm(app: &TestApp, email: &str, secret: &[u8]) {
+    app.browser()
+        .post(
+            "/api/admin/totp/confirm",
+            json!({"email": email, "password": PASSWORD, "code": code(app, secret, 0)}),
+        )
+        .await
+        .expect_status(204);
+}
+
+/// Bootstraps, enrols and moves past the enrolment's step: the first admin's TOTP secret.
+async fn first_admin(app: &TestApp) -> Vec<u8> {
+    let token = first_token(app).await;
+    let secret = set_up(app, &token, ADMIN).await;
+    confirm(app, ADMIN, &secret).await;
+    app.clock.advance_ms(STEP_MS);
+    secret
+}
+
+async fn sign_in_with(app: &TestApp, email: &str, password: &str, code: &str) -> (Browser, u16) {
+    let browser = app.browser();
+    let answer = browser
+        .post(
+            "/api/admin/session",
+            json!({"email": email, "password": password, "code": code}),
+        )
+        .await;
+    if answer.status != 200 {
+        assert_eq!(answer.code(), "invalid_credentials", "{}", answer.text);
+    }
+    (browser, answer.status)
+}
+
+async fn signed_in(app: &TestApp, email: &str, secret: &[u8]) -> Browser {
+    let (browser, status) = sign_in_with(app, email, PASSWORD, &code(app, secret, 0)).await;
+    assert_eq!(status, 200);
+    browser
+}
+
+backend_tests! {
+    async fn no_administrator_exists_and_nobody_signs_in_without_the_bootstrap(app) {
+        assert_eq!(count(&app, "admins").await, 0);
+        for (email, password) in [(ADMIN, PASSWORD), ("admin@contoso.example", "admin"), ("admin@localhost.example", "password")] {
+            let (_, status) = sign_in_with(&app, email, password, "123456").await;
+            assert_eq!(status, 401);
+        }
+        let answer = app.browser().get("/api/admin/session").await.expect_status(401);
+        assert_eq!(answer.code(), "unauthorized");
+        let made_up = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": "madeUpToken", "email": ADMIN, "display_name": "Root", "password": PASSWORD}))
+            .await
+            .expect_status(400);
+        assert_eq!(made_up.code(), "admin_setup_invalid");
+        assert_eq!(count(&app, "admins").await, 0);
+    }
+
+    async fn the_bootstrap_works_once_and_never_again(app) {
+        let first = first_token(&app).await;
+        // A second token while one is unused needs --replace, which retires the first.
+        assert!(matches!(bootstrap::issue_first(&app.state, false).await, Err(BootstrapRefused::TokenLive)));
+        let token = bootstrap::issue_first(&app.state, true).await.expect("replaced").token;
+        let retired = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": first, "email": ADMIN, "display_name": "Root", "password": PASSWORD}))
+            .await
+            .expect_status(400);
+        assert_eq!(retired.code(), "admin_setup_invalid");
+        let answer = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": token, "email": ADMIN, "display_name": "Root", "password": PASSWORD}))
+            .await
+            .expect_status(201);
+        assert_eq!(answer.body["admin"]["role"], "global_administrator");
+        assert_eq!(answer.body["admin"]["email"], ADMIN);
+        // The secret is 160 bits and stored only sealed.
+        let secret = answer.body["totp_secret"].as_str().expect("secret").to_owned();
+        assert_eq!(decode(&secret).len(), 20);
+        assert!(!app.dump("admins").await.iter().any(|cell| cell.contains(&secret)));
+        assert!(!app.dump("admin_bootstrap").await.iter().any(|cell| cell.contains(&token)));
+        // Never again: not the same token, nor a new one.
+        let again = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": token, "email": "second@contoso.example", "display_name": "Second", "password": PASSWORD}))
+            .await
+            .expect_status(400);
+        assert_eq!(again.code(), "admin_setup_invalid");
+        assert!(matches!(bootstrap::issue_first(&app.state, true).await, Err(BootstrapRefused::AdminExists)));
+        assert!(bootstrap::issue_at_start(&app.state).await.expect("db").is_none());
+        assert_eq!(count(&app, "admins").await, 1);
+    }
+
+    async fn a_bootstrap_token_expires_after_24_hours(app) {
+        let token = first_token(&app).await;
+        app.clock.advance_ms(bootstrap::TOKEN_LIFETIME_MS);
+        let answer = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": token, "email": ADMIN, "display_name": "Root", "password": PASSWORD}))
+            .await
+            .expect_status(400);
+        assert_eq!(answer.code(), "admin_setup_invalid");
+    }
+
+    async fn the_bootstrap_password_follows_the_password_policy(app) {
+        let token = first_token(&app).await;
+        let answer = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": token, "email": ADMIN, "display_name": "Root", "password": "short"}))
+            .await
+            .expect_status(422);
+        assert_eq!(answer.code(), "password_policy");
+        // The token was not used up by the refused attempt.
+        set_up(&app, &token, ADMIN).await;
+    }
+
+    async fn sign_in_is_refused_until_the_authenticator_is_enrolled_and_the_enrolment_code_cannot_sign_in(app) {
+        let token = first_token(&app).await;
+        let secret = set_up(&app, &token, ADMIN).await;
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &code(&app, &secret, 0)).await;
+        assert_eq!(status, 401, "not enrolled yet");
+        let enrolment_code = code(&app, &secret, 0);
+        app.browser()
+            .post("/api/admin/totp/confirm", json!({"email": ADMIN, "password": PASSWORD, "code": enrolment_code}))
+            .await
+            .expect_status(204);
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &enrolment_code).await;
+        assert_eq!(status, 401, "the enrolment's step is used up");
+        // Enrolling again is refused like any wrong credential.
+        app.clock.advance_ms(STEP_MS);
+        let again = app
+            .browser()
+            .post("/api/admin/totp/confirm", json!({"email": ADMIN, "password": PASSWORD, "code": code(&app, &secret, 0)}))
+            .await
+            .expect_status(401);
+        assert_eq!(again.code(), "invalid_credentials");
+        app.clock.advance_ms(STEP_MS);
+        signed_in(&app, ADMIN, &secret).await;
+    }
+
+    async fn sign_in_needs_the_password_and_a_current_totp_code(app) {
+        let secret = first_admin(&app).await;
+        let right = code(&app, &secret, 0);
+        let wrong = if right == "000000" { "000001".to_owned() } else { "000000".to_owned() };
+        let mut answers = Vec::new();
+        for (password, code) in [("not the password at all", right.as_str()), (PASSWORD, wrong.as_str()), (PASSWORD, ""), (PASSWORD, "12345")] {
+            let answer = app
+                .browser()
+                .post("/api/admin/session", json!({"email": ADMIN, "password": password, "code": code}))
+                .await
+                .expect_status(401);
+            assert!(answer.set_cookies().is_empty());
+            answers.push(answer.body["message"].clone());
+        }
+        answers.dedup();
+        assert_eq!(answers.len(), 1, "one answer for every failure");
+        let browser = app.browser();
+        let answer = browser
+            .post("/api/admin/session", json!({"email": ADMIN, "password": PASSWORD, "code": right}))
+            .await
+            .expect_status(200);
+        let token = set_cookie_value(&answer, COOKIE).expect("admin cookie");
+        assert!(token.len() >= 43);
+        assert_eq!(
+            answer.set_cookies()[0],
+            format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200; Secure")
+        );
+        let me = browser.get("/api/admin/session").await.expect_status(200);
+        assert_eq!(me.body["email"], ADMIN);
+        assert_eq!(me.body["role"], "global_administrator");
+        // The customer session endpoints do not accept the admin cookie, nor the reverse.
+        browser.get("/api/session").await.expect_status(401);
+        browser.delete("/api/admin/session").await.expect_status(204);
+        browser.get("/api/admin/session").await.expect_status(401);
+    }
+
+    async fn a_totp_code_is_accepted_once(app) {
+        let secret = first_admin(&app).await;
+        let current = code(&app, &secret, 0);
+        signed_in(&app, ADMIN, &secret).await;
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &current).await;
+        assert_eq!(status, 401, "a replayed code is refused");
+        app.clock.advance_ms(STEP_MS);
+        signed_in(&app, ADMIN, &secret).await;
+    }
+
+    async fn one_step_of_skew_is_accepted_and_two_are_refused(app) {
+        let secret = first_admin(&app).await;
+        app.clock.advance_ms(10 * STEP_MS);
+        for offset in [-2, 2] {
+            let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &code(&app, &secret, offset)).await;
+            assert_eq!(status, 401, "offset {offset}");
+        }
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &code(&app, &secret, -1)).await;
+        assert_eq!(status, 200, "one step behind");
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &code(&app, &secret, 1)).await;
+        assert_eq!(status, 200, "one step ahead");
+        // Every step up to the one ahead is now used.
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &code(&app, &secret, 0)).await;
+        assert_eq!(status, 401);
+    }
+
+    async fn five_failures_lock_an_administrator_for_15_minutes(app) {
+        let secret = first_admin(&app).await;
+        for _ in 0..5 {
+            let (_, status) = sign_in_with(&app, ADMIN, "not the password at all", &code(&app, &secret, 0)).await;
+            assert_eq!(status, 401);
+        }
+        let (_, status) = sign_in_with(&app, ADMIN, PASSWORD, &code(&app, &secret, 0)).await;
+        assert_eq!(status, 401, "locked: right credentials refused alike");
+        app.clock.advance_ms(15 * 60_000);
+        signed_in(&app, ADMIN, &secret).await;
+    }
+
+    async fn an_admin_session_ends_after_15_minutes_idle_and_12_hours_in_all(app) {
+        let secret = first_admin(&app).await;
+        let browser = signed_in(&app, ADMIN, &secret).await;
+        for _ in 0..3 {
+            app.clock.advance_ms(14 * 60_000);
+            browser.get("/api/admin/session").await.expect_status(200);
+        }
+        app.clock.advance_ms(15 * 60_000);
+        let answer = browser.get("/api/admin/session").await.expect_status(401);
+        assert_eq!(answer.code(), "unauthorized");
+
+        let browser = signed_in(&app, ADMIN, &secret).await;
+        // Active every 14 minutes: 51 × 14 min = 11 h 54 min.
+        for _ in 0..51 {
+            app.clock.advance_ms(14 * 60_000);
+            browser.get("/api/admin/session").await.expect_status(200);
+        }
+        app.clock.advance_ms(6 * 60_000 - 1);
+        browser.get("/api/admin/session").await.expect_status(200);
+        app.clock.advance_ms(1);
+        browser.get("/api/admin/session").await.expect_status(401);
+    }
+
+    async fn a_reader_is_refused_creating_an_administrator_and_a_global_administrator_may(app) {
+        let secret = first_admin(&app).await;
+        let global = signed_in(&app, ADMIN, &secret).await;
+        let reader_email = "reader@contoso.example";
+        let invited = global
+            .post("/api/admin/admins", json!({"email": reader_email, "display_name": "Reader", "role": "reader"}))
+            .await
+            .expect_status(201);
+        assert_eq!(invited.body["admin"]["role"], "reader");
+        let token = invited.body["setup_token"].as_str().expect("token").to_owned();
+        assert!(invited.body["setup_link"].as_str().expect("link").ends_with(&format!("/admin/setup?token={token}")));
+        // The setup token is for that address only.
+        let other = app
+            .browser()
+            .post("/api/admin/bootstrap", json!({"token": token, "email": "someone@contoso.example", "display_name": "X", "password": PASSWORD}))
+            .await
+            .expect_status(400);
+        assert_eq!(other.code(), "admin_setup_invalid");
+        let reader_secret = set_up(&app, &token, reader_email).await;
+        confirm(&app, reader_email, &reader_secret).await;
+        app.clock.advance_ms(STEP_MS);
+        let reader = signed_in(&app, reader_email, &reader_secret).await;
+        assert_eq!(reader.get("/api/admin/session").await.expect_status(200).body["role"], "reader");
+        let refused = reader
+            .post("/api/admin/admins", json!({"email": "new@contoso.example", "display_name": "New", "role": "global_administrator"}))
+            .await
+            .expect_status(403);
+        assert_eq!(refused.code(), "forbidden");
+        global
+            .post("/api/admin/admins", json!({"email": "new@contoso.example", "display_name": "New", "role": "user_administrator"}))
+            .await
+            .expect_status(201);
+        let duplicate = global
+            .post("/api/admin/admins", json!({"email": "NEW@contoso.example", "display_name": "New", "role": "reader"}))
+            .await
+            .expect_status(409);
+        assert_eq!(duplicate.code(), "admin_exists");
+        // Nobody signed in: 401.
+        app.browser()
+            .post("/api/admin/admins", json!({"email": "x@contoso.example", "display_name": "X", "role": "reader"}))
+            .await
+            .expect_status(401);
+        assert_eq!(count(&app, "admins").await, 3);
+    }
+
+    async fn admin_state_changes_need_the_csrf_header(app) {
+        let secret = first_admin(&app).await;
+        let response = app
+            .client
+            .post(app.url("/api/admin/session"))
+            .json(&json!({"email": ADMIN, "password": PASSWORD, "code": code(&app, &secret, 0)}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 403);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["code"], "csrf_failed");
+        // The code was never checked, so it still signs in with the header.
+        signed_in(&app, ADMIN, &secret).await;
+    }
+
+    async fn bad_admin_input_gets_the_error_shape(app) {
+        let browser = app.browser();
+        let cases = [
+            ("/api/admin/session", json!({"email": ["a@contoso.example", "b@contoso.example"], "password": "p", "code": "123456"})),
+            ("/api/admin/session", json!({"email": ADMIN, "password": "p"})),
+            ("/api/admin/session", json!({"email": ADMIN, "password": "p", "code": "123456", "extra": 1})),
+            ("/api/admin/totp/confirm", json!({"email": "not an email", "password": "p", "code": "123456"})),
+            ("/api/admin/bootstrap", json!({"token": "t", "email": ADMIN, "password": PASSWORD})),
+        ];
+        for (path, body) in cases {
+            let answer = browser.post(path, body.clone()).await;
+            assert!(answer.status == 400 || answer.status == 422, "{path} {body}: {}", answer.text);
+            answer.error();
+        }
+        let token = first_token(&app).await;
+        let answer = browser
+            .post("/api/admin/bootstrap", json!({"token": token, "email": ADMIN, "display_name": "  ", "password": PASSWORD}))
+            .await
+            .expect_status(422);
+        assert_eq!(answer.code(), "validation_failed");
+        let secret = first_admin(&app).await;
+        let global = signed_in(&app, ADMIN, &secret).await;
+        let answer = global
+            .post("/api/admin/admins", json!({"email": "x@contoso.example", "display_name": "X", "role": "root"}))
+            .await;
+        assert!(answer.status == 400 || answer.status == 422, "{}", answer.text);
+        answer.error();
+    }
+}
+
+#[test]
+fn the_bootstrap_admin_command_prints_a_token_once_and_refuses_a_second_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sspr-server"))
+            .env_clear()
+            .env("SSPR_PUBLIC_ORIGIN", "https://id.contoso.example")
+            .env(
+                "SSPR_DATABASE_URL",
+                format!("sqlite://{}/sspr.db", dir.path().display()),
+            )
+            .env("SSPR_SECRET", crate::helpers::SECRET)
+            .env("SSPR_LOG", "warn")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let link_of = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.starts_with("https://id.contoso.example/admin/setup?token="))
+            .map(str::to_owned)
+    };
+    let first = run(&["bootstrap-admin"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let link = link_of(&first).expect("a setup link");
+    assert!(link.len() > 60, "{link}");
+    let second = run(&["bootstrap-admin"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(link_of(&second).is_none());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("--replace"));
+    let replaced = run(&["bootstrap-admin", "--replace"]);
+    assert!(replaced.status.success());
+    assert_ne!(link_of(&replaced).expect("a new link"), link);
+}
