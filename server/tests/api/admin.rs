@@ -8,7 +8,6 @@ use crate::support::{count, set_cookie_value};
 use serde_json::json;
 use sspr_server::admin::bootstrap::{self, BootstrapRefused};
 use sspr_server::domain::totp;
-use std::process::Command;
 
 const COOKIE: &str = "__Host-sspr_admin";
 const ADMIN: &str = "root@contoso.example";
@@ -381,20 +380,7 @@ backend_tests! {
 #[test]
 fn the_bootstrap_admin_command_prints_a_token_once_and_refuses_a_second_time() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_sspr-server"))
-            .env_clear()
-            .env("SSPR_PUBLIC_ORIGIN", "https://id.contoso.example")
-            .env(
-                "SSPR_DATABASE_URL",
-                format!("sqlite://{}/sspr.db", dir.path().display()),
-            )
-            .env("SSPR_SECRET", crate::helpers::SECRET)
-            .env("SSPR_LOG", "warn")
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| crate::support::run_cli(dir.path(), args);
     let link_of = |out: &std::process::Output| {
         String::from_utf8_lossy(&out.stdout)
             .lines()

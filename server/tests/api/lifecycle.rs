@@ -97,20 +97,7 @@ fn the_binary_refuses_a_bad_configuration_with_a_clear_message() {
 #[test]
 fn the_command_line_invites_a_guest_and_resets_the_redemption() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_sspr-server"))
-            .env_clear()
-            .env("SSPR_PUBLIC_ORIGIN", "https://id.contoso.example")
-            .env(
-                "SSPR_DATABASE_URL",
-                format!("sqlite://{}/sspr.db", dir.path().display()),
-            )
-            .env("SSPR_SECRET", crate::helpers::SECRET)
-            .env("SSPR_LOG", "warn")
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| crate::support::run_cli(dir.path(), args);
     let invited = run(&[
         "invite",
         "--email",

@@ -266,3 +266,20 @@ pub fn decoded(data: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Runs the server binary's command line (`invite`, `bootstrap-admin`, …) on a SQLite file in
+/// `dir`, in production mode with the test secret; returns what it printed and its status.
+pub fn run_cli(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sspr-server"))
+        .env_clear()
+        .env("SSPR_PUBLIC_ORIGIN", "https://id.contoso.example")
+        .env(
+            "SSPR_DATABASE_URL",
+            format!("sqlite://{}/sspr.db", dir.display()),
+        )
+        .env("SSPR_SECRET", crate::helpers::SECRET)
+        .env("SSPR_LOG", "warn")
+        .args(args)
+        .output()
+        .expect("runs")
+}
