@@ -9,6 +9,7 @@
 //! a current TOTP code ([`sign_in`]); sessions live 12 h at most and end after 15 min idle
 //! ([`sessions`]); every admin endpoint names the [`roles::Permission`] it needs.
 
+pub mod audit;
 pub mod bootstrap;
 pub mod roles;
 pub mod sessions;

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod email_state;
 pub mod flows;
+pub mod groups;
 pub mod invitations;
 pub mod rate_limits;
 pub mod sessions;

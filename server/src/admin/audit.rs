@@ -1,0 +1,50 @@
+//! Every change an administrator makes is itself audited (issue: "who changed what, before and
+//! after"). One function records it, so every portal and Graph endpoint writes the same shape:
+//! event `admin_change`, actor `admin:<id>`, subject the changed thing, and a detail of
+//! `{ "what": …, "before": …, "after": … }` with no secret in either value.
+
+use super::store::Admin;
+use crate::http::client::Client;
+use crate::store::audit::{self, Event};
+use sqlx::AnyConnection;
+
+/// One administrative change: `what` names the setting or action (e.g.
+/// `authentication_method.email`, `user.unlock`), `subject` the thing changed (a method id, a
+/// user id, a group id).
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub what: &'a str,
+    pub subject: &'a str,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+/// Records `change` by `admin` in the audit log, inside the caller's transaction so the change
+/// and its record commit together.
+pub async fn record_change(
+    conn: &mut AnyConnection,
+    admin: &Admin,
+    client: &Client,
+    change: Change<'_>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let actor = format!("admin:{}", admin.id);
+    audit::record(
+        conn,
+        &Event {
+            event: "admin_change",
+            outcome: "success",
+            actor: Some(&actor),
+            subject: Some(change.subject),
+            client_ip: Some(&client.ip),
+            request_id: Some(&client.request_id),
+            detail: Some(serde_json::json!({
+                "what": change.what,
+                "before": change.before,
+                "after": change.after,
+            })),
+        },
+        now_ms,
+    )
+    .await
+}
