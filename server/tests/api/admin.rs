@@ -2,92 +2,17 @@
 //! bootstrap, an authenticator app at every sign-in (each TOTP step once, one step of skew),
 //! sessions 12 h absolute and 15 min idle, and roles checked on every admin endpoint.
 
+use crate::admins::{
+    code, confirm, decode, first_admin, first_token, set_up, sign_in_with, signed_in, ADMIN,
+    STEP_MS,
+};
 use crate::backend_tests;
-use crate::helpers::{Browser, TestApp, PASSWORD};
+use crate::helpers::PASSWORD;
 use crate::support::{count, set_cookie_value};
 use serde_json::json;
 use sspr_server::admin::bootstrap::{self, BootstrapRefused};
-use sspr_server::domain::totp;
 
 const COOKIE: &str = "__Host-sspr_admin";
-const ADMIN: &str = "root@contoso.example";
-const STEP_MS: i64 = 30_000;
-
-/// The code of `secret` for the step `offset` steps from now.
-fn code(app: &TestApp, secret: &[u8], offset: i64) -> String {
-    let step = totp::step_at(app.state.now_ms()) + offset;
-    totp::code_for_step(secret, totp::DIGITS, step)
-}
-
-fn decode(base32: &str) -> Vec<u8> {
-    totp_rs::Secret::Encoded(base32.to_owned())
-        .to_bytes()
-        .expect("base32 secret")
-}
-
-async fn first_token(app: &TestApp) -> String {
-    bootstrap::issue_first(&app.state, true)
-        .await
-        .expect("a first-admin token")
-        .token
-}
-
-/// Redeems `token` for `email`; answers the TOTP secret.
-async fn set_up(app: &TestApp, token: &str, email: &str) -> Vec<u8> {
-    let answer = app
-        .browser()
-        .post(
-            "/api/admin/bootstrap",
-            json!({"token": token, "email": email, "display_name": "Root", "password": PASSWORD}),
-        )
-        .await
-        .expect_status(201);
-    let secret = answer.body["totp_secret"].as_str().expect("secret");
-    assert!(answer.body["otpauth_uri"]
-        .as_str()
-        .expect("uri")
-        .starts_with("otpauth://totp/"));
-    decode(secret)
-}
-
-async fn confirm(app: &TestApp, email: &str, secret: &[u8]) {
-    app.browser()
-        .post(
-            "/api/admin/totp/confirm",
-            json!({"email": email, "password": PASSWORD, "code": code(app, secret, 0)}),
-        )
-        .await
-        .expect_status(204);
-}
-
-/// Bootstraps, enrols and moves past the enrolment's step: the first admin's TOTP secret.
-async fn first_admin(app: &TestApp) -> Vec<u8> {
-    let token = first_token(app).await;
-    let secret = set_up(app, &token, ADMIN).await;
-    confirm(app, ADMIN, &secret).await;
-    app.clock.advance_ms(STEP_MS);
-    secret
-}
-
-async fn sign_in_with(app: &TestApp, email: &str, password: &str, code: &str) -> (Browser, u16) {
-    let browser = app.browser();
-    let answer = browser
-        .post(
-            "/api/admin/session",
-            json!({"email": email, "password": password, "code": code}),
-        )
-        .await;
-    if answer.status != 200 {
-        assert_eq!(answer.code(), "invalid_credentials", "{}", answer.text);
-    }
-    (browser, answer.status)
-}
-
-async fn signed_in(app: &TestApp, email: &str, secret: &[u8]) -> Browser {
-    let (browser, status) = sign_in_with(app, email, PASSWORD, &code(app, secret, 0)).await;
-    assert_eq!(status, 200);
-    browser
-}
 
 backend_tests! {
     async fn no_administrator_exists_and_nobody_signs_in_without_the_bootstrap(app) {

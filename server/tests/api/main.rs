@@ -3,6 +3,8 @@
 
 // Shared by every test file; not each file uses every helper.
 #[allow(dead_code)]
+mod admins;
+#[allow(dead_code)]
 mod helpers;
 #[allow(dead_code)]
 mod mailbox;
