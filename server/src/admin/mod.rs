@@ -9,12 +9,15 @@
 //! a current TOTP code ([`sign_in`]); sessions live 12 h at most and end after 15 min idle
 //! ([`sessions`]); every admin endpoint names the [`roles::Permission`] it needs.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod bootstrap;
+pub mod principal;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod store;
 
+pub use principal::Principal;
 pub use roles::Permission;
 pub use sessions::AdminSession;

@@ -423,9 +423,11 @@ mod tests {
 
     #[test]
     fn email_is_on_for_everyone_by_default_with_the_configured_lifetimes() {
-        let mut config = Config::default();
-        config.passcode_lifetime_secs = 3;
-        config.guest_passcodes = false;
+        let config = Config {
+            passcode_lifetime_secs: 3,
+            guest_passcodes: false,
+            ..Config::default()
+        };
         let email = default_for(MethodId::Email, &config);
         assert_eq!(email.state, MethodState::Enabled);
         assert_eq!(email.include_targets[0].id, ALL_USERS);

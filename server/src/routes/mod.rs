@@ -2,11 +2,15 @@
 //! Every route passes the CSRF check (state-changing methods) and a per-address rate limit.
 
 mod admin;
+mod api_tokens;
 pub mod dev_outbox;
 mod flows;
+mod graph;
+mod guests;
 mod health;
 pub mod openapi;
 mod policy;
+mod reset_policy;
 mod session;
 
 use crate::error::ApiError;
@@ -30,6 +34,10 @@ pub fn api(state: AppState) -> Router {
         .merge(session::router())
         .merge(policy::router())
         .merge(admin::router())
+        .merge(graph::router())
+        .merge(reset_policy::router())
+        .merge(api_tokens::router())
+        .merge(guests::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })
