@@ -86,6 +86,7 @@ error_codes! {
     SessionNotFound => "session_not_found",
     AdminSetupInvalid => "admin_setup_invalid",
     AdminExists => "admin_exists",
+    UserFlowInUse => "user_flow_in_use",
     Timeout => "timeout",
     Internal => "internal",
 }

@@ -12,6 +12,7 @@ pub mod flow;
 pub mod health;
 pub mod password;
 pub mod session;
+pub mod user_flows;
 
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
@@ -26,4 +27,8 @@ pub use health::{DatabaseStatus, Health};
 pub use password::{PasswordPolicy, Violation};
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,
+};
+pub use user_flows::{
+    Application, ApplicationInput, CustomerUserFlow, IdentityProvider, UserAttribute, UserFlow,
+    UserFlowInput, UserFlowKind, UserFlowList, DEFAULT_USER_FLOW,
 };

@@ -8,6 +8,7 @@ mod health;
 pub mod openapi;
 mod policy;
 mod session;
+mod user_flows;
 
 use crate::error::ApiError;
 use crate::http::client::Client;
@@ -30,6 +31,7 @@ pub fn api(state: AppState) -> Router {
         .merge(session::router())
         .merge(policy::router())
         .merge(admin::router())
+        .merge(user_flows::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })

@@ -35,6 +35,12 @@ use utoipa::OpenApi;
         super::admin::me,
         super::admin::sign_out,
         super::admin::create_admin,
+        super::user_flows::list,
+        super::user_flows::create,
+        super::user_flows::show,
+        super::user_flows::update,
+        super::user_flows::remove,
+        super::user_flows::customer,
         super::dev_outbox::json,
     ),
     tags(
@@ -42,6 +48,7 @@ use utoipa::OpenApi;
         (name = "session", description = "Sign-in with a password, sign-out, sessions"),
         (name = "account", description = "The signed-in user's password and the password policy"),
         (name = "admin", description = "Administrators: one-time setup, sign-in with password and authenticator app, accounts and roles"),
+        (name = "user-flows", description = "User flows: per application, the identity provider, the attributes collected at sign-up and SSPR on or off"),
         (name = "health", description = "Liveness and database reachability"),
         (name = "development", description = "Development mode only"),
     )

@@ -34,3 +34,4 @@ mod reset;
 mod sessions;
 mod spa;
 mod throttling;
+mod user_flows;
