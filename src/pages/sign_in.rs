@@ -1,6 +1,6 @@
 //! `/sign-in` and `/sign-in/password`: identifier first (SPEC C2). The email page asks only for
 //! the address and **Next**; the password page shows it, asks for the password, and offers
-//! **Forgot password?** when the user flow has SSPR on. (An Email OTP user flow shows the
+//! **Forgot password?** and **Can’t access your account?** when the user flow has SSPR on. (An Email OTP user flow shows the
 //! passcode sign-in instead: see `app.rs`.) Wrong password, unknown and locked accounts get one message.
 
 use crate::api;
@@ -127,7 +127,9 @@ pub fn SignInPassword() -> impl IntoView {
                 })}
                 <Submit label=|m| m.sign_in busy/>
             </form>
-            <p class="links"><a href="/unlock">{tr(|m| m.cant_access)}</a></p>
+            {move || memory.sspr_enabled().then(|| view! {
+                <p class="links"><a href="/unlock">{tr(|m| m.cant_access)}</a></p>
+            })}
         </section>
     }
     .into_any()

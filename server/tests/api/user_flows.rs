@@ -253,13 +253,27 @@ backend_tests! {
         create(&admin, shop_flow("shop-app")).await;
         let email = "shopper@contoso.example";
         app.sign_up(email, PASSWORD).await;
+        let mail_before = app.mailbox.count_for(email);
         let browser = app.browser();
         let refused = browser
             .post("/api/flows", json!({"purpose": "password_reset", "email": email, "client_id": "shop-app"}))
             .await
             .expect_status(403);
         assert_eq!(refused.code(), "method_disabled");
-        // No code was sent for it; the same user resets through the default flow.
+        // Unlocking (which can end in a new password) is part of SSPR too.
+        let refused = browser
+            .post("/api/flows", json!({"purpose": "unlock", "email": email, "client_id": "shop-app"}))
+            .await
+            .expect_status(403);
+        assert_eq!(refused.code(), "method_disabled");
+        assert_eq!(app.mailbox.settled_count_for(email).await, mail_before, "no mail for a refused start");
+        // Sign-up and passcode sign-in still work for the application.
+        browser
+            .post("/api/flows", json!({"purpose": "passwordless", "email": email, "client_id": "shop-app"}))
+            .await
+            .expect_status(201);
+        assert_eq!(app.mailbox.code_for(email).await.len(), 8);
+        // No reset code was sent; the same user resets through the default flow.
         app.start_flow(&browser, "password_reset", email).await;
         assert_eq!(app.mailbox.code_for(email).await.len(), 8);
         // An unknown application is refused outright.
@@ -289,7 +303,7 @@ backend_tests! {
         let email = "otp.user@contoso.example";
         app.sign_up(email, PASSWORD).await;
         let browser = app.browser();
-        for purpose in ["sign_up", "password_reset"] {
+        for purpose in ["sign_up", "password_reset", "unlock"] {
             let answer = browser
                 .post("/api/flows", json!({"purpose": purpose, "email": "new@contoso.example", "client_id": "otp-app"}))
                 .await
