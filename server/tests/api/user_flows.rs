@@ -221,6 +221,24 @@ backend_tests! {
         assert_eq!(admin.delete("/api/admin/user-flows/nope").await.expect_status(404).code(), "not_found");
     }
 
+    async fn concurrent_creates_with_one_client_id_or_name_give_one_flow_and_no_500(app) {
+        let admin = admin_with_role(&app, "global_administrator").await;
+        for (a, b) in [
+            (shop_flow("race-app"), { let mut b = shop_flow("race-app"); b["name"] = json!("Other name"); b }),
+            ({ let mut a = shop_flow("name-a"); a["name"] = json!("Same"); a }, { let mut b = shop_flow("name-b"); b["name"] = json!("Same"); b }),
+        ] {
+            let (first, second) = tokio::join!(
+                admin.post("/api/admin/user-flows", a),
+                admin.post("/api/admin/user-flows", b),
+            );
+            let mut statuses = [first.status, second.status];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [201, 422], "{} / {}", first.text, second.text);
+        }
+        let list = admin.get("/api/admin/user-flows").await.expect_status(200);
+        assert_eq!(list.body["flows"].as_array().expect("flows").len(), 3);
+    }
+
     async fn the_customer_pages_read_the_flow_of_their_application(app) {
         let admin = admin_with_role(&app, "global_administrator").await;
         create(&admin, shop_flow("shop-app")).await;
