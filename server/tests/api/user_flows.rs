@@ -247,6 +247,11 @@ backend_tests! {
         assert_eq!(default.body, json!({"identity_provider": "email_password", "attributes": ["displayName"], "sspr_enabled": true, "return_origins": []}));
         let shop = anonymous.get("/api/user-flow?client_id=shop-app").await.expect_status(200);
         assert_eq!(shop.body, json!({"identity_provider": "email_password", "attributes": ["displayName", "givenName", "surname"], "sspr_enabled": false, "return_origins": [SHOP]}));
+        let doc = anonymous.get("/api/openapi.json").await.expect_status(200);
+        for path in ["/api/admin/user-flows", "/api/admin/user-flows/{id}", "/api/user-flow"] {
+            assert!(doc.body["paths"][path].is_object(), "{path} is documented");
+        }
+        assert!(doc.body["paths"]["/api/admin/user-flows/{id}"]["put"].is_object());
         for unknown in ["nobody-app", "<script>"] {
             let answer = anonymous.get(&format!("/api/user-flow?client_id={unknown}")).await.expect_status(404);
             assert_eq!(answer.code(), "not_found");
