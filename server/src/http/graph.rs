@@ -98,7 +98,17 @@ pub fn iso8601(ms: i64) -> String {
 /// Parses a Graph request body: JSON, a trailing comma before `}` or `]` tolerated. A body that
 /// does not parse is 400 `invalid_json` naming the problem.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(&without_trailing_commas(body)).map_err(|error| {
+    let cleaned = without_trailing_commas(body);
+    let mut deserializer = serde_json::Deserializer::from_slice(&cleaned);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| e.to_string())
+        .and_then(|value| {
+            deserializer
+                .end()
+                .map(|()| value)
+                .map_err(|e| e.to_string())
+        });
+    value.map_err(|error| {
         ApiError::client(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidJson,

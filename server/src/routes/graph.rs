@@ -3,7 +3,7 @@
 //! for Graph. Callers are a signed-in administrator or an API token ([`Principal`]); errors have
 //! Graph's shape (`http::graph`).
 
-use crate::admin::audit::Change;
+use crate::admin::audit::{self, Change};
 use crate::admin::{Permission, Principal};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
@@ -36,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn(graph::render_errors));
     Router::new().nest("/graph/v1.0", graph)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
 }
 
 fn context(state: &AppState, what: &str) -> String {
@@ -110,6 +114,7 @@ async fn patch_policy(
         .await?
         .map_err(ApiError::Validation)?;
     if next != current {
+        let diff = audit::changed(&to_json(&current), &to_json(&next));
         methods::save_settings(&mut tx, &next, now).await?;
         principal
             .record_change(
@@ -118,8 +123,8 @@ async fn patch_policy(
                 Change {
                     what: "authentication_methods_policy",
                     subject: METHODS_POLICY_ID,
-                    before: serde_json::to_value(&current).unwrap_or_default(),
-                    after: serde_json::to_value(&next).unwrap_or_default(),
+                    before: diff.0,
+                    after: diff.1,
                 },
                 now,
             )
@@ -179,6 +184,7 @@ async fn patch_method(
         .await?
         .map_err(ApiError::Validation)?;
     if next != current {
+        let diff = audit::changed(&to_json(&current), &to_json(&next));
         methods::save(&mut tx, method, &next, now).await?;
         principal
             .record_change(
@@ -187,8 +193,8 @@ async fn patch_method(
                 Change {
                     what: "authentication_method",
                     subject: method.as_str(),
-                    before: serde_json::to_value(&current).unwrap_or_default(),
-                    after: serde_json::to_value(&next).unwrap_or_default(),
+                    before: diff.0,
+                    after: diff.1,
                 },
                 now,
             )

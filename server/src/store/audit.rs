@@ -41,7 +41,7 @@ pub async fn record(
     .bind(event.subject.map(clean))
     .bind(event.client_ip.map(clean))
     .bind(event.request_id.map(clean))
-    .bind(clean(&detail))
+    .bind(clean_detail(&detail))
     .execute(conn)
     .await
     .map(|_| ())
@@ -52,9 +52,31 @@ pub fn clean(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).take(512).collect()
 }
 
+/// The longest detail kept; an administrator's before/after fits well within it.
+pub const MAX_DETAIL: usize = 8192;
+
+/// A detail (JSON, whose control characters are already escaped) kept whole, or replaced by a
+/// marker when too long: cutting it would leave invalid JSON.
+fn clean_detail(detail: &str) -> String {
+    if detail.chars().count() <= MAX_DETAIL {
+        detail.chars().filter(|c| !c.is_control()).collect()
+    } else {
+        r#"{"truncated":true}"#.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, clean_detail};
+
+    #[test]
+    fn a_long_detail_stays_valid_json() {
+        let long = serde_json::json!({"after": "x".repeat(1000)}).to_string();
+        assert_eq!(clean_detail(&long), long);
+        let huge = serde_json::json!({"after": "x".repeat(10_000)}).to_string();
+        let kept: serde_json::Value = serde_json::from_str(&clean_detail(&huge)).expect("json");
+        assert_eq!(kept["truncated"], true);
+    }
 
     #[test]
     fn control_characters_cannot_forge_lines() {

@@ -9,6 +9,8 @@ mod helpers;
 #[allow(dead_code)]
 mod mailbox;
 #[allow(dead_code)]
+mod policy_support;
+#[allow(dead_code)]
 mod support;
 
 mod admin;
@@ -19,6 +21,7 @@ mod csrf;
 mod enumeration;
 mod errors;
 mod flows;
+mod graph_policy;
 mod guests;
 mod health;
 mod janitor;
