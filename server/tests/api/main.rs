@@ -33,6 +33,7 @@ mod openapi;
 mod outbox;
 mod passcodes;
 mod passwords;
+mod policy_enforcement;
 mod reset;
 mod sessions;
 mod spa;
