@@ -14,6 +14,7 @@ mod policy_support;
 mod support;
 
 mod admin;
+mod api_tokens;
 mod audit;
 mod bad_input;
 mod concurrency;
@@ -35,6 +36,7 @@ mod passcodes;
 mod passwords;
 mod policy_enforcement;
 mod reset;
+mod reset_policy;
 mod sessions;
 mod spa;
 mod throttling;
