@@ -25,6 +25,7 @@ mod flows;
 mod graph_policy;
 mod guests;
 mod health;
+mod invitations_admin;
 mod janitor;
 mod lifecycle;
 mod lockout;
