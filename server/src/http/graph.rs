@@ -3,33 +3,24 @@
 //! codes, ISO 8601 dates, and request bodies read the way Graph reads them (Microsoft's own
 //! documented PATCH example ends its object with a trailing comma, which Graph accepts).
 
-use crate::error::{generic, ApiError, ErrorDetails};
-use crate::http::envelope::Rendered;
-use crate::http::request_id::RequestId;
-use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
+use crate::error::ApiError;
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use sspr_api::graph::{GraphError, GraphErrorBody, GraphInnerError};
 use sspr_api::ErrorCode;
 
-/// Renders every error answer under the Graph routes in Graph's shape. Validation errors are
-/// 400 `BadRequest`, as Graph answers them.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.0.clone())
-        .unwrap_or_default();
-    let response = next.run(request).await;
-    let status = response.status();
-    let details = response.extensions().get::<ErrorDetails>().cloned();
-    let (status, code, message) = match details {
-        Some(d) => (status, d.code, d.message),
-        None if status.is_client_error() || status.is_server_error() => generic(status),
-        None => return response,
-    };
+/// Where the Graph-compatible API lives; the error envelope renders errors under it with
+/// [`error_body`].
+pub const PREFIX: &str = "/api/graph/";
+
+/// Graph's error body for an error answer, and its status: validation errors are 400
+/// `BadRequest`, as Graph answers them.
+pub fn error_body(
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    request_id: String,
+) -> (StatusCode, Vec<u8>) {
     let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
         StatusCode::BAD_REQUEST
     } else {
@@ -46,17 +37,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             },
         },
     };
-    let (mut parts, _) = response.into_parts();
-    parts.extensions.remove::<ErrorDetails>();
-    parts.extensions.insert(Rendered);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    parts.status = status;
-    let json = serde_json::to_vec(&body).unwrap_or_default();
-    Response::from_parts(parts, axum::body::Body::from(json))
+    (status, serde_json::to_vec(&body).unwrap_or_default())
 }
 
 /// Graph's error code for an answer.

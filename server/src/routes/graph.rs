@@ -1,7 +1,7 @@
 //! `/api/graph/v1.0/…`: the Microsoft Graph-compatible API (SPEC §4 A3, §8) — the
 //! authentication methods policy and guest invitations — for the portal and for scripts written
-//! for Graph. Callers are a signed-in administrator or an API token ([`Principal`]); errors have
-//! Graph's shape (`http::graph`).
+//! for Graph. Callers are a signed-in administrator or an API token ([`Principal`]); every error
+//! under these paths (CSRF and rate limits included) has Graph's shape (`http::graph`).
 
 use crate::admin::audit::{self, Change};
 use crate::admin::{Permission, Principal};
@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{middleware, Router};
+use axum::Router;
 use serde_json::json;
 use sspr_api::graph::{
     AuthenticationMethodsPolicy, GraphInvitation, GraphInvitationRequest, InvitedUser,
@@ -33,8 +33,7 @@ pub fn router() -> Router<AppState> {
         .route(POLICY, get(get_policy).patch(patch_policy))
         .route(CONFIGURATION, get(get_method).patch(patch_method))
         .route("/invitations", post(create_invitation))
-        .fallback(|| async { ApiError::NotFound })
-        .layer(middleware::from_fn(graph::render_errors));
+        .fallback(|| async { ApiError::NotFound });
     Router::new().nest("/graph/v1.0", graph)
 }
 
