@@ -49,6 +49,10 @@ backend_tests! {
         assert_eq!(email_state(&app, &secret).await, "disabled");
         let recorded = changes(&app, "authentication_method").await;
         assert_eq!(recorded[0].0, format!("api_token:{id}"));
+        // The token's creation is audited, without its secret.
+        let created = changes(&app, "api_token.create").await;
+        assert_eq!(created[0].2["after"]["role"], "authentication_policy_administrator");
+        assert!(!app.dump("audit_log").await.iter().any(|cell| cell.contains(&secret[5..])));
         assert_eq!(recorded[0].2["after"]["state"], "disabled");
         // A token does not open the portal's cookie-only endpoints.
         let portal = bearer(&app, Method::GET, "/api/admin/reset-policy", &secret, None).await;
