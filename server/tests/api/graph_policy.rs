@@ -305,4 +305,54 @@ backend_tests! {
         assert_eq!(recorded[0].2["before"]["reconfirmationInDays"], Value::Null);
         assert_eq!(recorded[0].2["after"]["reconfirmationInDays"], 90);
     }
+
+    async fn the_openapi_document_describes_the_policy_endpoints(app) {
+        let doc: Value = app.get("/api/openapi.json").await.json().await.expect("json");
+        let paths = doc["paths"].as_object().expect("paths");
+        let configuration = "/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}";
+        for (path, verb) in [
+            ("/api/graph/v1.0/policies/authenticationMethodsPolicy", "get"),
+            ("/api/graph/v1.0/policies/authenticationMethodsPolicy", "patch"),
+            (configuration, "get"),
+            (configuration, "patch"),
+            ("/api/graph/v1.0/invitations", "post"),
+            ("/api/admin/reset-policy", "get"),
+            ("/api/admin/reset-policy", "put"),
+            ("/api/admin/api-tokens", "get"),
+            ("/api/admin/api-tokens", "post"),
+            ("/api/admin/api-tokens/{id}", "delete"),
+            ("/api/admin/invitations", "get"),
+            ("/api/admin/invitations", "post"),
+            ("/api/admin/invitations/{id}/resend", "post"),
+            ("/api/admin/guests/{user_id}/reset-redemption", "post"),
+        ] {
+            assert!(paths.get(path).and_then(|p| p.get(verb)).is_some(), "{verb} {path}");
+        }
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        for schema in ["AuthenticationMethodsPolicy", "MethodConfiguration", "MethodConfigurationPatch", "GraphErrorBody", "ResetPolicy", "CreateApiToken", "InvitationView", "GraphInvitationRequest"] {
+            assert!(schemas.contains_key(schema), "{schema}");
+        }
+        let states = &schemas["ExternalEmailOtpState"]["enum"];
+        assert_eq!(states, &json!(["default", "enabled", "disabled"]));
+    }
+
+    async fn the_policys_own_patch_is_validated_too(app) {
+        let admin = first_global(&app).await;
+        for body in [
+            json!({"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration"}),
+            json!({"id": "otherPolicy"}),
+            json!({"policyMigrationState": "halfway"}),
+            json!({"displayName": "Mine"}),
+            json!({"registrationEnforcement": {"authenticationMethodsRegistrationCampaign": {
+                "snoozeDurationInDays": 1, "state": "enabled",
+                "includeTargets": [{"id": "ghost-group", "targetType": "group", "targetedAuthenticationMethod": "email"}]
+            }}}),
+        ] {
+            graph_error(&patch(&app, &admin, POLICY, body.clone()).await, 400, "BadRequest");
+        }
+        patch(&app, &admin, POLICY, json!({"@odata.type": "#microsoft.graph.authenticationMethodsPolicy", "policyMigrationState": "migrationInProgress"}))
+            .await
+            .expect_status(204);
+        assert_eq!(admin.get(POLICY).await.body["policyMigrationState"], "migrationInProgress");
+    }
 }
