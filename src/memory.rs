@@ -16,21 +16,21 @@ pub struct Memory {
     pub notice: RwSignal<Option<Text>>,
 }
 
-/// Puts a [`Memory`] in context, taking `return_to` from the URL the visit started at.
+/// Puts a [`Memory`] in context, taking `return_to` from the URL the visit started at, and the
+/// email when the link carries one (`/reset?email=…`, as in the reset mail an administrator
+/// sends), so the first page comes filled in.
 pub fn provide_memory() {
-    let return_to = window()
-        .location()
-        .search()
-        .ok()
-        .and_then(|q| {
-            q.trim_start_matches('?')
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("return_to=").map(decode))
-        })
-        .filter(|r| !r.is_empty());
+    let query = window().location().search().unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name).map(decode))
+            .filter(|v| !v.is_empty())
+    };
     provide_context(Memory {
-        email: RwSignal::new(String::new()),
-        return_to: StoredValue::new(return_to),
+        email: RwSignal::new(param("email=").unwrap_or_default()),
+        return_to: StoredValue::new(param("return_to=")),
         notice: RwSignal::new(None),
     });
 }
