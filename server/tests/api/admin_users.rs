@@ -162,8 +162,12 @@ backend_tests! {
         let disabled = add_user(&app, "disabled@contoso.example", "D", UserType::Member).await;
         admin.post(&format!("/api/admin/users/{disabled}/disable"), json!({})).await.expect_status(204);
         add_user(&app, "active@contoso.example", "A", UserType::Member).await;
-        add_guest(&app, "redeemed@fabrikam.example", true).await;
+        let redeemed = add_guest(&app, "redeemed@fabrikam.example", true).await;
         add_guest(&app, "pending@fabrikam.example", false).await;
+        let detail = admin.get(&format!("/api/admin/users/{redeemed}")).await.expect_status(200);
+        assert_eq!(detail.body["user_type"], "guest");
+        assert_eq!(detail.body["redemption"], "redeemed");
+        assert_eq!(detail.body["methods"], json!(["email"]), "a guest has no password");
         let list = |query: &'static str| {
             let admin = admin.clone();
             async move {
