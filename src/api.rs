@@ -13,8 +13,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sspr_api::{
-    CompleteFlow, ErrorBody, FlowDone, FlowPurpose, FlowView, Health, Me, PasswordPolicy,
-    SessionList, SignIn, StartFlow, VerifyCode,
+    CompleteFlow, CustomerUserFlow, ErrorBody, FlowDone, FlowPurpose, FlowView, Health, Me,
+    PasswordPolicy, SessionList, SignIn, StartFlow, VerifyCode,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -89,7 +89,10 @@ async fn call<T: DeserializeOwned>(
 }
 
 async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
-    let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiError::Network)?;
+    // Maps (sign-up attributes) as plain objects, as JSON has them (not JS `Map`s).
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|_| ApiError::Network)?;
     let text = js_sys::JSON::stringify(&value)
         .ok()
         .and_then(|t| t.as_string())
@@ -108,14 +111,30 @@ pub async fn start_flow(
     email: Option<sspr_api::Email>,
     invitation: Option<String>,
     return_to: Option<String>,
+    client_id: Option<String>,
 ) -> Result<FlowView, ApiError> {
     let body = StartFlow {
         purpose,
         email,
         invitation,
         return_to,
+        client_id,
     };
     post("/api/flows", &body).await
+}
+
+/// `GET /api/user-flow?client_id=…`: the user flow of the application (none: the default).
+pub async fn user_flow(client_id: Option<&str>) -> Result<CustomerUserFlow, ApiError> {
+    let path = match client_id {
+        // The SPA only keeps ids made of URL-safe characters; encode anyway.
+        Some(id) => [
+            "/api/user-flow?client_id=",
+            &String::from(js_sys::encode_uri_component(id)),
+        ]
+        .concat(),
+        None => "/api/user-flow".to_owned(),
+    };
+    call("GET", &path, None).await
 }
 
 /// `GET /api/flows/{id}`.

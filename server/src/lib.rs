@@ -18,11 +18,13 @@ pub mod http;
 pub mod identity;
 pub mod janitor;
 pub mod mail;
+pub mod policy;
 pub mod routes;
 pub mod secrets;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod user_flows;
 
 pub use config::Config;
 pub use error::ApiError;
