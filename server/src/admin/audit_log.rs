@@ -185,11 +185,7 @@ fn row(entry: &AuditEntry) -> [String; 10] {
     let text = |value: &Option<String>| safe_cell(value.as_deref().unwrap_or_default());
     [
         entry.id.to_string(),
-        humantime::format_rfc3339_millis(
-            std::time::UNIX_EPOCH
-                + std::time::Duration::from_millis(u64::try_from(entry.at_ms).unwrap_or(0)),
-        )
-        .to_string(),
+        crate::http::graph::iso8601(entry.at_ms),
         entry.at_ms.to_string(),
         safe_cell(&entry.event),
         safe_cell(&entry.outcome),
