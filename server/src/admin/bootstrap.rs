@@ -206,16 +206,15 @@ pub async fn invite(
         expires_at_ms,
     )
     .await?;
-    audit::record(
+    super::audit::record_change(
         &mut tx,
-        &Event {
-            event: "admin_created",
-            outcome: "success",
-            actor: Some(&by.id),
-            subject: Some(&admin.id),
-            client_ip: Some(&client.ip),
-            request_id: Some(&client.request_id),
-            detail: Some(serde_json::json!({ "role": admin.role.as_str() })),
+        by,
+        client,
+        super::audit::Change {
+            what: "admin.create",
+            subject: &admin.id,
+            before: serde_json::Value::Null,
+            after: serde_json::to_value(admin.view()).unwrap_or_default(),
         },
         now,
     )

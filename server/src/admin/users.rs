@@ -10,8 +10,9 @@
 //! sign-in already treat a disabled account exactly like an unknown one, and its sessions are
 //! revoked here, so it is signed out at its next request (§28).
 //!
-//! Re-registration: the flag (`reregistration_required_ms`) is stored and shown; it stays set
-//! until the user registers their methods again. Sign-in is to honour it once method
+//! Re-registration: the flag (`reregistration_required_ms`) is stored and shown, and every
+//! session of the user is revoked at once; the flag stays set until the user registers their
+//! methods again. Sign-in is to honour it once method
 //! registration exists: after the password (or passcode) is proven, the answer sends the user
 //! through registration (a fresh email verification) before a session is issued, and the flag
 //! is cleared when that completes.
@@ -212,9 +213,11 @@ pub async fn act(
         }
         Action::RequireReregistration => {
             let since = users::require_reregistration(&mut tx, id, now).await?;
+            // Whoever holds a session now must sign in again, and meet the flag there.
+            sessions::revoke_all(&mut tx, id, None, now).await?;
             (
-                json!({ "reregistration_required_ms": entry.reregistration_required_ms }),
-                json!({ "reregistration_required_ms": since }),
+                json!({ "reregistration_required_ms": entry.reregistration_required_ms, "live_sessions": live_sessions }),
+                json!({ "reregistration_required_ms": since, "live_sessions": 0 }),
             )
         }
         Action::ResetPassword => {

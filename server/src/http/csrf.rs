@@ -30,9 +30,12 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         .get_all(axum::http::header::COOKIE)
         .iter()
         .all(|c| c.as_bytes().trim_ascii().is_empty());
+    // A script with an API token: no cookie carries authority, and a browser cannot add an
+    // `Authorization` header cross-site without a preflight this server never grants.
     let token_only = request
         .headers()
-        .contains_key(axum::http::header::AUTHORIZATION)
+        .get(axum::http::header::AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes().starts_with(b"Bearer "))
         && no_cookie;
     if !safe && !token_only {
         let headers = request.headers();

@@ -366,6 +366,7 @@ pub async fn complete(
             let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
             let now = state.now_ms();
             let mut tx = state.db.pool.begin().await?;
+            still_allowed(&mut tx, state, &flow, &user_id).await?;
             finish_flow(&mut tx, &flow, now).await?;
             users::unlock(&mut tx, &user_id, now).await?;
             audit::record(
@@ -394,6 +395,7 @@ pub async fn complete(
             let hash = new_password(state, &request, &flow.email).await?;
             let now = state.now_ms();
             let mut tx = state.db.pool.begin().await?;
+            still_allowed(&mut tx, state, &flow, &user_id).await?;
             finish_flow(&mut tx, &flow, now).await?;
             users::set_password(&mut tx, &user_id, &hash, now).await?;
             session_store::revoke_all(&mut tx, &user_id, None, now).await?;
@@ -499,16 +501,21 @@ async fn decide(
             Some(_) if member.is_some() => Send::Code,
             Some(_) => Send::Nothing,
         },
-        FlowPurpose::Guest => match user {
-            Some(u) if !u.disabled && u.user_type == UserType::Guest => {
-                if from_invitation || invitations::redeemed(conn, &u.id).await? {
+        FlowPurpose::Guest => {
+            // Asked for every address (an unknown one about no account), so the time taken does
+            // not tell guests from other accounts and unknown addresses.
+            let redeemed = invitations::redeemed(conn, user.map_or("", |u| u.id.as_str())).await?;
+            match user {
+                Some(u)
+                    if !u.disabled
+                        && u.user_type == UserType::Guest
+                        && (from_invitation || redeemed) =>
+                {
                     Send::Code
-                } else {
-                    Send::Nothing
                 }
+                _ => Send::Nothing,
             }
-            _ => Send::Nothing,
-        },
+        }
     })
 }
 
@@ -728,6 +735,33 @@ fn event<'a>(
         request_id: Some(&client.request_id),
         detail: Some(serde_json::json!({ "purpose": purpose.as_str() })),
     }
+}
+
+/// The last step of a reset or unlock checks again what the first step checked: an
+/// administrator may have disabled the account or turned the method off while the flow ran
+/// (up to its lifetime), and then the password must not change. The address is proven by now,
+/// so saying why is no leak.
+async fn still_allowed(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    flow: &Flow,
+    user_id: &str,
+) -> Result<(), ApiError> {
+    let user = users::by_id(conn, user_id).await?.ok_or_else(wrong_state)?;
+    if user.disabled {
+        return Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "This account is disabled. Contact your administrator.",
+        ));
+    }
+    let rules = policy::flow_rules(conn, state, flow.purpose).await?;
+    if !rules.allows(conn, Some(&user)).await? {
+        return Err(policy::method_disabled(
+            "Your administrator has not enabled this for your account.",
+        ));
+    }
+    Ok(())
 }
 
 fn wrong_state() -> ApiError {

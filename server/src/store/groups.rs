@@ -6,6 +6,9 @@ use sqlx::{AnyConnection, Row};
 pub const ALL_USERS: &str = "all_users";
 
 /// Whether `user_id` belongs to at least one of `group_ids`; [`ALL_USERS`] matches everyone.
+///
+/// One query of the same shape whatever the answer (never one per group, stopping at the first
+/// match): how long it takes must not tell members, other accounts and unknown addresses apart.
 pub async fn member_of_any(
     conn: &mut AnyConnection,
     user_id: &str,
@@ -14,18 +17,22 @@ pub async fn member_of_any(
     if group_ids.iter().any(|g| g == ALL_USERS) {
         return Ok(true);
     }
-    for group_id in group_ids {
-        let found =
-            sqlx::query("SELECT 1 AS one FROM group_members WHERE group_id = $1 AND user_id = $2")
-                .bind(group_id)
-                .bind(user_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if found.is_some() {
-            return Ok(true);
-        }
+    if group_ids.is_empty() {
+        return Ok(false);
     }
-    Ok(false)
+    let placeholders: Vec<String> = (0..group_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT COUNT(*) FROM group_members WHERE user_id = $1 AND group_id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(user_id);
+    for group_id in group_ids {
+        query = query.bind(group_id);
+    }
+    let row = query.fetch_one(conn).await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
 }
 
 /// The ids of the groups `user_id` belongs to.
@@ -159,13 +166,20 @@ pub async fn update(
 }
 
 /// The ids of the policy documents (`policies`: authentication methods, password reset) that
-/// name the group as a target. Group ids are hexadecimal, so a quoted substring match is exact.
+/// name the group as a target: a quoted substring match, with LIKE's wildcards escaped so it is exact.
 pub async fn policies_naming(
     conn: &mut AnyConnection,
     group_id: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query("SELECT id FROM policies WHERE body LIKE $1 ORDER BY id")
-        .bind(format!("%\"{group_id}\"%"))
+    let escaped: String = group_id
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    sqlx::query("SELECT id FROM policies WHERE body LIKE $1 ESCAPE '\\' ORDER BY id")
+        .bind(format!("%\"{escaped}\"%"))
         .fetch_all(conn)
         .await?
         .iter()

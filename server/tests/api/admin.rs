@@ -220,6 +220,12 @@ backend_tests! {
             .await
             .expect_status(201);
         assert_eq!(invited.body["admin"]["role"], "reader");
+        // Creating an administrator is an audited change, like every other.
+        let reader_id = invited.body["admin"]["id"].as_str().expect("id").to_owned();
+        let record = crate::directory::change(&app, &reader_id, "admin.create").await;
+        assert!(record["before"].is_null());
+        assert_eq!(record["after"]["role"], "reader");
+        assert_eq!(record["after"]["email"], reader_email);
         let token = invited.body["setup_token"].as_str().expect("token").to_owned();
         assert!(invited.body["setup_link"].as_str().expect("link").ends_with(&format!("/admin/setup?token={token}")));
         // The setup token is for that address only.

@@ -344,6 +344,18 @@ backend_tests! {
         assert!(records[0].1["before"]["reregistration_required_ms"].is_null());
         assert_eq!(records[0].1["after"]["reregistration_required_ms"], at);
     }
+
+    async fn requiring_re_registration_signs_the_user_out_everywhere(app) {
+        let email = "flagged@contoso.example";
+        let browser = app.sign_up(email, PASSWORD).await;
+        let id = user_id(&app, email).await;
+        let admin = admin_with_role(&app, "user_administrator").await;
+        admin.post(&format!("/api/admin/users/{id}/require-reregistration"), json!({})).await.expect_status(204);
+        browser.get("/api/session").await.expect_status(401);
+        let record = change(&app, &id, "user.require_reregistration").await;
+        assert_eq!(record["before"]["live_sessions"], 1);
+        assert_eq!(record["after"]["live_sessions"], 0);
+    }
 }
 
 /// The page queries read an index, never the whole table, on SQLite (PostgreSQL picks its plan

@@ -67,6 +67,42 @@ backend_tests! {
         assert_eq!(resend.code(), "method_disabled");
     }
 
+    async fn a_verified_reset_cannot_set_the_password_once_the_method_is_off_or_the_account_disabled(app) {
+        let admin = first_global(&app).await;
+        for (n, turn_off) in ["method", "account"].into_iter().enumerate() {
+            let member = format!("late{n}@contoso.example");
+            app.sign_up(&member, PASSWORD).await;
+            let browser = app.browser();
+            let id = app.start_flow(&browser, "password_reset", &member).await;
+            let code = app.mailbox.code_for(&member).await;
+            browser.post(&format!("/api/flows/{id}/verify"), json!({"code": code})).await.expect_status(200);
+            let expected = if turn_off == "method" {
+                set_email(&app, &admin, json!({"state": "disabled"})).await;
+                "method_disabled"
+            } else {
+                let user = crate::directory::user_id(&app, &member).await;
+                admin.post(&format!("/api/admin/users/{user}/disable"), json!({})).await.expect_status(204);
+                "forbidden"
+            };
+            let new_password = "a brand new pass phrase 42";
+            let refused = browser
+                .post(&format!("/api/flows/{id}/complete"), json!({"password": new_password, "password_confirm": new_password}))
+                .await;
+            assert_eq!(refused.status, 403, "{turn_off}: {}", refused.text);
+            assert_eq!(refused.code(), expected, "{turn_off}");
+            set_email(&app, &admin, json!({"state": "enabled"})).await;
+            // The password did not change.
+            let (_, old) = crate::support::sign_in(&app, &member, PASSWORD).await;
+            if turn_off == "method" {
+                assert_eq!(old.status, 200, "the old password still works");
+            } else {
+                let (_, new) = crate::support::sign_in(&app, &member, new_password).await;
+                assert_eq!(new.status, old.status, "a disabled account answers alike either way");
+                assert_eq!(new.status, 401);
+            }
+        }
+    }
+
     async fn the_guest_switch_off_refuses_guest_redemption_and_on_allows_it(app) {
         let admin = first_global(&app).await;
         let guest = "gus@partner.example";
