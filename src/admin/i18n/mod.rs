@@ -1,0 +1,74 @@
+//! The portal's message catalogs: every text of the admin pages, in English (`en.rs`) and
+//! French (`fr.rs`).
+//!
+//! The language itself is the shared [`sspr_web::i18n::I18n`] context (browser language, footer
+//! switcher), so the footer and the portal switch together; only the texts are the portal's, so
+//! the customer bundle never carries them. A catalog that misses a text does not compile.
+
+mod en;
+mod fr;
+
+use leptos::prelude::Get;
+use sspr_web::i18n::{use_i18n, Locale};
+
+/// The catalog of `locale`.
+pub fn messages(locale: Locale) -> &'static AdminMessages {
+    match locale {
+        Locale::En => &en::MESSAGES,
+        Locale::Fr => &fr::MESSAGES,
+    }
+}
+
+/// A text of the catalog, named by a function from the catalog to it: `|m| m.sign_in`.
+pub type AText = fn(&'static AdminMessages) -> &'static str;
+
+/// The text `text` in the current language, as a reactive view or attribute value.
+pub fn at(text: AText) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || text(messages(i18n.locale.get()))
+}
+
+/// The current catalog (reactive).
+pub fn catalog() -> &'static AdminMessages {
+    messages(use_i18n().locale.get())
+}
+
+macro_rules! catalog {
+    ($($field:ident),* $(,)?) => {
+        /// Every text of the portal, one field per text.
+        #[derive(Debug)]
+        #[allow(dead_code)] // Pages name texts through `AText` functions the lint cannot follow.
+        pub struct AdminMessages {
+            $(pub $field: &'static str,)*
+        }
+    };
+}
+
+catalog! {
+    skip_to_content, portal_name, nav_label, nav_overview, nav_methods, nav_reset_policy, nav_external, nav_users,
+    nav_groups, nav_audit, nav_user_flows, signed_in_as, sign_out, loading, save, saved, cancel,
+    yes, no, back, next, previous, working, not_found_title, not_found_body, go_overview,
+    role_global_administrator, role_authentication_policy_administrator, role_user_administrator,
+    role_reader, role_label,
+    overview_title, overview_intro,
+    setup_title, setup_intro, setup_no_token, setup_email, setup_name, setup_password,
+    setup_password_hint, setup_submit, enrol_title, enrol_intro, enrol_qr_label, enrol_secret,
+    enrol_uri, enrol_code, enrol_code_hint, enrol_submit, enrol_done, go_sign_in,
+    sign_in_title, sign_in_intro, email_label, password_label, code_label, code_hint, sign_in,
+    signed_out, session_expired,
+    err_email, err_password, err_name, err_code, err_forbidden, err_setup_invalid, err_credentials,
+    err_not_found, err_conflict,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_fills_every_text() {
+        for locale in Locale::ALL {
+            let debug = format!("{:?}", messages(*locale));
+            assert!(!debug.contains(": \"\""), "{locale:?} has an empty text");
+        }
+    }
+}
