@@ -86,6 +86,9 @@ error_codes! {
     SessionNotFound => "session_not_found",
     AdminSetupInvalid => "admin_setup_invalid",
     AdminExists => "admin_exists",
+    GroupExists => "group_exists",
+    GroupReserved => "group_reserved",
+    InvalidCursor => "invalid_cursor",
     Timeout => "timeout",
     Internal => "internal",
 }

@@ -6,6 +6,7 @@
 //! alike and so depends on nothing server-only.
 
 pub mod admin;
+pub mod directory;
 pub mod email;
 pub mod error;
 pub mod flow;
@@ -16,6 +17,10 @@ pub mod session;
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
     CreateAdmin,
+};
+pub use directory::{
+    AuditEntry, AuditPage, GroupChanges, GroupPage, GroupRef, GroupView, NewGroup, Redemption,
+    UserDetail, UserPage, UserSession, UserSummary,
 };
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};

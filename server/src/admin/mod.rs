@@ -8,13 +8,21 @@
 //! account; the same endpoint redeems both kinds of token. Every sign-in needs the password and
 //! a current TOTP code ([`sign_in`]); sessions live 12 h at most and end after 15 min idle
 //! ([`sessions`]); every admin endpoint names the [`roles::Permission`] it needs.
+//!
+//! The directory: [`users`] (search, detail, unlock, revoke sessions, disable, re-registration,
+//! admin-started reset), [`groups`] and their members, and the [`audit_log`] view and export,
+//! all paged by keyset ([`paging`]); every change is recorded by [`audit::record_change`].
 
 pub mod audit;
+pub mod audit_log;
 pub mod bootstrap;
+pub mod groups;
+pub mod paging;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod store;
+pub mod users;
 
 pub use roles::Permission;
 pub use sessions::AdminSession;

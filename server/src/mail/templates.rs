@@ -18,6 +18,9 @@ pub enum Mail {
     PasswordChanged,
     /// An invitation for a guest, with the link that opens redemption.
     Invitation { token: String },
+    /// An administrator asked the user to reset their password: a link to the reset page with
+    /// their address filled in (no code, no password: the reset itself mails the code).
+    ResetRequested { email: String },
 }
 
 /// A rendered message.
@@ -36,6 +39,7 @@ impl Mail {
             Mail::AccountExists => "account_exists",
             Mail::PasswordChanged => "password_changed",
             Mail::Invitation { .. } => "invitation",
+            Mail::ResetRequested { .. } => "reset_requested",
         }
     }
 
@@ -105,6 +109,18 @@ impl Mail {
                 ],
                 None,
             ),
+            Mail::ResetRequested { email } => (
+                format!("{organisation}: please reset your password"),
+                vec![
+                    "Your administrator asked you to choose a new password for your account.".to_owned(),
+                    format!(
+                        "Open this link to start: {origin}/reset?email={}",
+                        form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+                    ),
+                    "You will get a one-time code by email to confirm it is you. Nobody else, your administrator included, sees or chooses your new password.".to_owned(),
+                ],
+                None,
+            ),
         };
         let mut text = format!("{organisation}\n\n");
         let mut html = format!(
@@ -168,6 +184,17 @@ mod tests {
             .contains("https://id.example.com/guest?invitation=abc"));
         assert!(r.html.contains("A&lt;b&gt;"));
         assert!(!r.html.contains("A<b>"));
+    }
+
+    #[test]
+    fn a_reset_request_links_to_the_reset_page_with_the_address_filled_in() {
+        let r = Mail::ResetRequested {
+            email: "ann+x@contoso.example".into(),
+        }
+        .render("Contoso", "https://id.contoso.com");
+        assert!(r
+            .text
+            .contains("https://id.contoso.com/reset?email=ann%2Bx%40contoso.example"));
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //! Every route passes the CSRF check (state-changing methods) and a per-address rate limit.
 
 mod admin;
+mod audit_log;
 pub mod dev_outbox;
 mod flows;
+mod groups;
 mod health;
 pub mod openapi;
 mod policy;
 mod session;
+mod users;
 
 use crate::error::ApiError;
 use crate::http::client::Client;
@@ -30,6 +33,9 @@ pub fn api(state: AppState) -> Router {
         .merge(session::router())
         .merge(policy::router())
         .merge(admin::router())
+        .merge(users::router())
+        .merge(groups::router())
+        .merge(audit_log::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })

@@ -7,6 +7,8 @@
 //! (`server/migrations/{sqlite,postgres}`), applied automatically at start.
 
 pub mod audit;
+pub mod audit_search;
+pub mod directory;
 pub mod email_state;
 pub mod flows;
 pub mod groups;

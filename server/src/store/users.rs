@@ -112,14 +112,16 @@ pub async fn insert(
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO users (id, email, email_canonical, display_name, user_type, password_hash, \
-                            created_at_ms, updated_at_ms, password_changed_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (email_canonical) DO NOTHING",
+        "INSERT INTO users (id, email, email_canonical, display_name, display_name_canonical, \
+                            user_type, password_hash, created_at_ms, updated_at_ms, \
+                            password_changed_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (email_canonical) DO NOTHING",
     )
     .bind(user.id)
     .bind(user.email)
     .bind(user.email_canonical)
     .bind(user.display_name)
+    .bind(canonical_name(user.display_name))
     .bind(match user.user_type {
         UserType::Member => "member",
         UserType::Guest => "guest",
@@ -130,6 +132,49 @@ pub async fn insert(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The lower-cased form of a display name that search compares prefixes against.
+pub fn canonical_name(display_name: &str) -> String {
+    display_name.to_lowercase()
+}
+
+/// Disables (`true`) or enables an account; returns whether it changed.
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    id: &str,
+    disabled: bool,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET disabled = $1, updated_at_ms = $2 WHERE id = $3 AND disabled <> $1",
+    )
+    .bind(i64::from(disabled))
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Flags the account: at the next sign-in the user registers their methods again (kept until
+/// they do). Returns the time the flag carries (an earlier one when already set).
+pub async fn require_reregistration(
+    conn: &mut AnyConnection,
+    id: &str,
+    now_ms: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE users SET reregistration_required_ms = COALESCE(reregistration_required_ms, $1), \
+                updated_at_ms = $1 WHERE id = $2 RETURNING reregistration_required_ms",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| r.try_get::<Option<i64>, _>(0))
+        .transpose()
+        .map(Option::flatten)
 }
 
 /// Sets a new password and clears any lockout.

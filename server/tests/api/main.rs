@@ -5,6 +5,8 @@
 #[allow(dead_code)]
 mod admins;
 #[allow(dead_code)]
+mod directory;
+#[allow(dead_code)]
 mod helpers;
 #[allow(dead_code)]
 mod mailbox;
@@ -12,6 +14,9 @@ mod mailbox;
 mod support;
 
 mod admin;
+mod admin_audit;
+mod admin_groups;
+mod admin_users;
 mod audit;
 mod bad_input;
 mod concurrency;
