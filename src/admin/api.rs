@@ -45,3 +45,24 @@ pub async fn me() -> Result<AdminView, ApiError> {
 pub async fn sign_out() -> Result<(), ApiError> {
     call("DELETE", "/api/admin/session", None).await
 }
+
+/// `s` percent-encoded for a query value.
+pub fn encode(s: &str) -> String {
+    js_sys::encode_uri_component(s)
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// `path?name=value&…` with the empty values left out.
+pub fn with_query(path: &str, params: &[(&str, String)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| [k, "=", &encode(v)].concat())
+        .collect();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        [path, "?", &query.join("&")].concat()
+    }
+}

@@ -136,3 +136,23 @@ pub fn Submit(label: AText, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
         </button>
     }
 }
+/// A confirmation ("Your changes are saved."), announced politely.
+#[component]
+pub fn Notice(notice: RwSignal<Option<AText>>) -> impl IntoView {
+    view! {
+        <div role="status">
+            {move || notice.get().map(|n| view! { <p class="notice">{at(n)}</p> })}
+        </div>
+    }
+}
+
+/// A time (unix ms) as the browser's local date and time, in the page's language.
+pub fn when(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    date.to_locale_string(
+        use_i18n().locale.get_untracked().tag(),
+        &wasm_bindgen::JsValue::UNDEFINED,
+    )
+    .as_string()
+    .unwrap_or_default()
+}

@@ -58,6 +58,7 @@ catalog! {
     signed_out, session_expired,
     err_email, err_password, err_name, err_code, err_forbidden, err_setup_invalid, err_credentials,
     err_not_found, err_conflict,
+    users_title, users_intro, users_search, users_none, search, user_title, back_to_users, col_name, col_email, col_type, col_status, col_last_sign_in, col_created, col_password_changed, col_methods, col_redemption, col_reregistration, col_started, col_last_seen, col_device, col_ip, col_description, col_members, col_time, col_outcome, col_actor, col_subject, col_detail, status_active, status_locked, status_disabled, type_member, type_guest, redemption_redeemed, redemption_pending, until, actions_title, action_unlock, action_revoke, action_disable, action_enable, action_reregister, action_reset, done_unlock, done_revoke, done_disable, done_enable, done_reregister, done_reset, sessions_title, sessions_none, groups_intro, groups_none, group_title, group_new, group_create, group_delete, back_to_groups, members_none, member_add_title, member_add, member_remove, done_group_created, done_member_added, done_member_removed, err_group_name, audit_intro, audit_filters, audit_user, audit_event, audit_any, outcome_success, outcome_failure, audit_from, audit_to, audit_apply, audit_csv, audit_none, audit_older, audit_newest, new_password_label,
 }
 
 #[cfg(test)]

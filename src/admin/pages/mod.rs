@@ -1,16 +1,27 @@
 //! One file per screen of the portal, and which screen each [`AdminRoute`] shows.
 
+mod audit;
+mod group;
+mod groups;
+mod labels;
 mod not_found;
 mod overview;
 mod setup;
 mod sign_in;
+mod user;
+mod users;
 
 use crate::i18n::AText;
 use crate::route::AdminRoute;
 use leptos::prelude::*;
 
 /// The sections of the left navigation, in order.
-pub static SECTIONS: &[(AdminRoute, AText)] = &[(AdminRoute::Overview, |m| m.nav_overview)];
+pub static SECTIONS: &[(AdminRoute, AText)] = &[
+    (AdminRoute::Overview, |m| m.nav_overview),
+    (AdminRoute::Users, |m| m.nav_users),
+    (AdminRoute::Groups, |m| m.nav_groups),
+    (AdminRoute::Audit, |m| m.nav_audit),
+];
 
 /// The page of `route`.
 pub fn page(route: AdminRoute) -> AnyView {
@@ -18,6 +29,11 @@ pub fn page(route: AdminRoute) -> AnyView {
         AdminRoute::Overview => view! { <overview::Overview/> }.into_any(),
         AdminRoute::Setup(token) => view! { <setup::Setup token/> }.into_any(),
         AdminRoute::SignIn => view! { <sign_in::SignIn/> }.into_any(),
+        AdminRoute::Users => view! { <users::Users/> }.into_any(),
+        AdminRoute::User(id) => view! { <user::User id/> }.into_any(),
+        AdminRoute::Groups => view! { <groups::Groups/> }.into_any(),
+        AdminRoute::Group(id) => view! { <group::Group id/> }.into_any(),
+        AdminRoute::Audit => view! { <audit::Audit/> }.into_any(),
         _ => view! { <not_found::NotFound/> }.into_any(),
     }
 }
