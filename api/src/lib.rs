@@ -6,18 +6,23 @@
 //! alike and so depends on nothing server-only.
 
 pub mod admin;
+pub mod api_token;
 pub mod directory;
 pub mod email;
 pub mod error;
 pub mod flow;
+pub mod graph;
 pub mod health;
+pub mod invitation;
 pub mod password;
+pub mod reset_policy;
 pub mod session;
 
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
     CreateAdmin,
 };
+pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken};
 pub use directory::{
     AuditEntry, AuditPage, GroupChanges, GroupPage, GroupRef, GroupView, NewGroup, Redemption,
     UserDetail, UserPage, UserSession, UserSummary,
@@ -28,7 +33,9 @@ pub use flow::{
     CompleteFlow, FlowDone, FlowPurpose, FlowState, FlowView, StartFlow, UnlockAction, VerifyCode,
 };
 pub use health::{DatabaseStatus, Health};
+pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};
 pub use password::{PasswordPolicy, Violation};
+pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,
 };

@@ -18,6 +18,7 @@ pub mod http;
 pub mod identity;
 pub mod janitor;
 pub mod mail;
+pub mod policy;
 pub mod routes;
 pub mod secrets;
 pub mod state;

@@ -28,13 +28,24 @@ pub async fn record_change(
     change: Change<'_>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let actor = format!("admin:{}", admin.id);
+    record_change_by(conn, &format!("admin:{}", admin.id), client, change, now_ms).await
+}
+
+/// [`record_change`] for an actor that is not a signed-in administrator: an API token
+/// (`api_token:<id>`).
+pub async fn record_change_by(
+    conn: &mut AnyConnection,
+    actor: &str,
+    client: &Client,
+    change: Change<'_>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     audit::record(
         conn,
         &Event {
             event: "admin_change",
             outcome: "success",
-            actor: Some(&actor),
+            actor: Some(actor),
             subject: Some(change.subject),
             client_ip: Some(&client.ip),
             request_id: Some(&client.request_id),

@@ -13,16 +13,19 @@
 //! admin-started reset), [`groups`] and their members, and the [`audit_log`] view and export,
 //! all paged by keyset ([`paging`]); every change is recorded by [`audit::record_change`].
 
+pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
 pub mod bootstrap;
 pub mod groups;
 pub mod paging;
+pub mod principal;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod store;
 pub mod users;
 
+pub use principal::Principal;
 pub use roles::Permission;
 pub use sessions::AdminSession;

@@ -4,6 +4,11 @@
 //! A cross-site page cannot add a custom header without a CORS preflight, which this server
 //! never grants, so a forged form post (`text/plain` or otherwise) is refused before any
 //! handler runs. The session cookie's SameSite=Lax is a second line.
+//!
+//! Scripts calling with an API token (`Authorization: Bearer …`) and no cookie are not checked:
+//! CSRF rides on cookies a browser adds by itself, and such a request carries none — its
+//! authority is the token, which a cross-site page cannot read or add (`Authorization` is not a
+//! CORS-safelisted header either). A request with a cookie is always checked, Bearer or not.
 
 use crate::error::error_response;
 use crate::AppState;
@@ -20,7 +25,11 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe {
+    let token_only = request
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+        && !request.headers().contains_key(axum::http::header::COOKIE);
+    if !safe && !token_only {
         let headers = request.headers();
         let has_header = headers.get(HEADER).is_some_and(|v| v.as_bytes() == b"1");
         let origin_ok = headers

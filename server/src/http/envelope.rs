@@ -13,6 +13,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sspr_api::ErrorBody;
 
+/// Marks an error answer already rendered in another documented shape (Graph's, on
+/// `/api/graph/…`): the envelope leaves it as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered;
+
 pub async fn render(request: Request, next: Next) -> Response {
     let is_api = request.uri().path() == "/api" || request.uri().path().starts_with("/api/");
     let request_id = request
@@ -21,6 +26,9 @@ pub async fn render(request: Request, next: Next) -> Response {
         .map(|id| id.0.clone())
         .unwrap_or_default();
     let response = next.run(request).await;
+    if response.extensions().get::<Rendered>().is_some() {
+        return response;
+    }
     let details = response.extensions().get::<ErrorDetails>().cloned();
     let status = response.status();
     let (status, details) = match details {

@@ -8,6 +8,7 @@ pub mod client;
 pub mod cookies;
 pub mod csrf;
 pub mod envelope;
+pub mod graph;
 pub mod query;
 pub mod request_id;
 pub mod security_headers;

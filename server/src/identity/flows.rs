@@ -7,13 +7,15 @@
 //! the stored passcode, which for a flow that must never succeed is a value no code hashes to.
 
 use crate::domain::flow::{self, Step, FLOW_LIFETIME_MS};
-use crate::domain::{passcode, return_to};
+use crate::domain::passcode::{self, PasscodePolicy};
+use crate::domain::return_to;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::cookies;
 use crate::identity::limits::{self, FLOW_START, VERIFY};
 use crate::identity::sessions::{self, NewSession};
 use crate::mail::Mail;
+use crate::policy::enforce as policy;
 use crate::secrets::random_token;
 use crate::store::audit::{self, Event};
 use crate::store::flows::{self as store, Flow};
@@ -68,15 +70,13 @@ pub async fn start(
             (token, Some(cookie))
         }
     };
-    if request.purpose == FlowPurpose::Guest && !state.config.guest_passcodes {
-        return Err(method_disabled());
-    }
     let return_to = request
         .return_to
         .as_deref()
         .and_then(|r| return_to::check(r, &state.config.allowed_return_origins));
 
     let mut tx = state.db.begin_write().await?;
+    let rules = policy::flow_rules(&mut tx, state, request.purpose).await?;
     let (email, invitation) = match (&request.invitation, &request.email) {
         (Some(token), _) if request.purpose == FlowPurpose::Guest => {
             let invitation = invitations::by_token_hash(&mut tx, &state.secrets.token_hash(token))
@@ -100,9 +100,10 @@ pub async fn start(
         invitation.is_some(),
     )
     .await?;
+    let send = gate(rules.allows(&mut tx, user.as_ref()).await?, send);
     let ip_key = format!("{}:{}", FLOW_START.name, client.ip);
     let (ip_hits, _) = rate_limits::hit(&mut tx, &ip_key, FLOW_START.window_ms, now).await?;
-    let cap_ok = email_state::allow_send(&mut tx, &canonical, &state.passcodes, now).await?;
+    let cap_ok = email_state::allow_send(&mut tx, &canonical, &rules.passcodes, now).await?;
     let send = if ip_hits <= FLOW_START.max_for(&state.config) && cap_ok {
         send
     } else {
@@ -131,11 +132,11 @@ pub async fn start(
         last_sent_at_ms: now,
     };
     store::insert(&mut tx, &flow, now).await?;
-    issue_code(&mut tx, state, client, &flow, send, now).await?;
+    issue_code(&mut tx, state, &rules.passcodes, client, &flow, send, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     Ok(Started {
-        view: view_of(state, &flow, now),
+        view: view_of(&rules.passcodes, &flow, now),
         binding_cookie,
     })
 }
@@ -148,7 +149,8 @@ pub async fn get(
 ) -> Result<FlowView, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let flow = load(&mut conn, state, binding, id).await?;
-    let mut view = view_of(state, &flow, state.now_ms());
+    let rules = policy::read(&mut conn, state, flow.purpose).await?;
+    let mut view = view_of(&rules.passcodes, &flow, state.now_ms());
     if flow.purpose == FlowPurpose::Passwordless && flow.state == FlowState::CodeVerified {
         view.needs_profile = true;
     }
@@ -166,7 +168,8 @@ pub async fn resend(
     let mut tx = state.db.begin_write().await?;
     let flow = load(&mut tx, state, binding, id).await?;
     require(&flow, Step::Resend)?;
-    let cooldown = state.passcodes.resend_cooldown_ms;
+    let rules = policy::flow_rules(&mut tx, state, flow.purpose).await?;
+    let cooldown = rules.passcodes.resend_cooldown_ms;
     if !store::claim_resend(&mut tx, &flow.id, cooldown, now).await? {
         let wait_ms = flow.last_sent_at_ms + cooldown - now;
         return Err(ApiError::client(
@@ -184,16 +187,17 @@ pub async fn resend(
         flow.invitation_id.is_some(),
     )
     .await?;
+    let send = gate(rules.allows(&mut tx, user.as_ref()).await?, send);
     let ip_key = format!("{}:{}", FLOW_START.name, client.ip);
     let (ip_hits, _) = rate_limits::hit(&mut tx, &ip_key, FLOW_START.window_ms, now).await?;
     let cap_ok =
-        email_state::allow_send(&mut tx, &flow.email_canonical, &state.passcodes, now).await?;
+        email_state::allow_send(&mut tx, &flow.email_canonical, &rules.passcodes, now).await?;
     let send = if ip_hits <= FLOW_START.max_for(&state.config) && cap_ok {
         send
     } else {
         Send::Nothing
     };
-    issue_code(&mut tx, state, client, &flow, send, now).await?;
+    issue_code(&mut tx, state, &rules.passcodes, client, &flow, send, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     // The view counts the cooldown from this send (`flow` was read before the claim moved it).
@@ -201,7 +205,7 @@ pub async fn resend(
         last_sent_at_ms: now,
         ..flow
     };
-    Ok(view_of(state, &sent, now))
+    Ok(view_of(&rules.passcodes, &sent, now))
 }
 
 /// The outcome of a correct code: the flow's new view, and a session when the flow signs in.
@@ -223,15 +227,16 @@ pub async fn verify(
     let mut conn = state.db.pool.acquire().await?;
     let flow = load(&mut conn, state, binding, id).await?;
     require(&flow, Step::Verify)?;
+    let rules = policy::flow_rules(&mut conn, state, flow.purpose).await?;
     drop(conn);
     limits::enforce(state, VERIFY, &client.ip).await?;
-    let Some(code) = state.passcodes.normalise(code) else {
+    let Some(code) = rules.passcodes.normalise(code) else {
         return Err(ApiError::client(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidCode,
             format!(
                 "Enter the {}-digit code from the email.",
-                state.passcodes.length
+                rules.passcodes.length
             ),
         ));
     };
@@ -240,7 +245,7 @@ pub async fn verify(
     if email_state::otp_blocked(&mut conn, &flow.email_canonical, now).await? {
         return Err(limits::too_many(state.passcodes.account_failure_block_ms));
     }
-    let max = i64::from(state.passcodes.max_attempts);
+    let max = i64::from(rules.passcodes.max_attempts);
     let Some(attempt) = store::count_try(&mut conn, &flow.id, max, now).await? else {
         return Err(code_expired());
     };
@@ -249,7 +254,7 @@ pub async fn verify(
         .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
     let audit_subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
     if !passcode::hashes_match(&attempt.code_hash, &expected) {
-        email_state::count_otp_failure(&mut conn, &flow.email_canonical, &state.passcodes, now)
+        email_state::count_otp_failure(&mut conn, &flow.email_canonical, &rules.passcodes, now)
             .await?;
         audit::record(
             &mut conn,
@@ -315,7 +320,7 @@ pub async fn verify(
     }
     tx.commit().await?;
     let mut view = view_of(
-        state,
+        &rules.passcodes,
         &Flow {
             state: next,
             ..flow.clone()
@@ -393,9 +398,11 @@ pub async fn complete(
             users::set_password(&mut tx, &user_id, &hash, now).await?;
             session_store::revoke_all(&mut tx, &user_id, None, now).await?;
             let session = sessions::create(&mut tx, state, &user_id, client).await?;
-            state
-                .queue_mail(&mut tx, &Mail::PasswordChanged, &flow.email)
-                .await?;
+            if policy::notify_on_reset(&mut tx).await? {
+                state
+                    .queue_mail(&mut tx, &Mail::PasswordChanged, &flow.email)
+                    .await?;
+            }
             audit::record(
                 &mut tx,
                 &event(client, "password_reset", "success", &user_id, flow.purpose),
@@ -503,16 +510,27 @@ async fn decide(
     })
 }
 
+/// `send`, unless the policy does not allow the method for this user: then nothing is sent,
+/// exactly as for an unknown address (see `policy::enforce`).
+fn gate(allowed: bool, send: Send) -> Send {
+    if allowed {
+        send
+    } else {
+        Send::Nothing
+    }
+}
+
 /// Stores a fresh code for `flow` (killing the old one) and queues what `send` says.
 async fn issue_code(
     conn: &mut AnyConnection,
     state: &AppState,
+    passcodes: &PasscodePolicy,
     client: &Client,
     flow: &Flow,
     send: Send,
     now: i64,
 ) -> Result<(), ApiError> {
-    let code = state.passcodes.generate();
+    let code = passcodes.generate();
     let real = state
         .secrets
         .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
@@ -521,7 +539,7 @@ async fn issue_code(
     } else {
         UNMATCHABLE
     };
-    let lifetime = state.passcodes.lifetime_for(flow.purpose);
+    let lifetime = passcodes.lifetime_for(flow.purpose);
     store::replace_passcode(conn, &random_token(16), &flow.id, hash, now, now + lifetime).await?;
     let subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
     let (mail, outcome) = match send {
@@ -672,19 +690,19 @@ fn display_name(input: Option<&str>) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-fn view_of(state: &AppState, flow: &Flow, now: i64) -> FlowView {
+fn view_of(passcodes: &PasscodePolicy, flow: &Flow, now: i64) -> FlowView {
     // Masked from the case-folded form: the stored spelling of a known address must not show
     // through (the case of the first letter would tell that an account exists).
     let masked = Email::parse(&flow.email_canonical)
         .map(|e| e.masked())
         .unwrap_or_default();
-    let resend_at = flow.last_sent_at_ms + state.passcodes.resend_cooldown_ms;
+    let resend_at = flow.last_sent_at_ms + passcodes.resend_cooldown_ms;
     FlowView {
         flow_id: flow.id.clone(),
         purpose: flow.purpose,
         state: flow.state,
         masked_email: masked,
-        code_length: state.passcodes.length,
+        code_length: passcodes.length,
         resend_after_secs: u64::try_from(((resend_at - now).max(0) + 999) / 1000).unwrap_or(0),
         expires_in_secs: u64::try_from((flow.expires_at_ms - now).max(0) / 1000).unwrap_or(0),
         needs_profile: false,
@@ -732,13 +750,5 @@ fn invitation_invalid() -> ApiError {
         StatusCode::NOT_FOUND,
         ErrorCode::InvitationInvalid,
         "This invitation link is not valid. Ask the person who invited you for a new one.",
-    )
-}
-
-fn method_disabled() -> ApiError {
-    ApiError::client(
-        StatusCode::FORBIDDEN,
-        ErrorCode::MethodDisabled,
-        "Sign-in with an email code is turned off for guests. Contact your administrator.",
     )
 }

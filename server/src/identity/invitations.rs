@@ -1,6 +1,7 @@
 //! Guest invitations (seed 001): inviting creates the guest account and mails a link; the guest
 //! redeems it with an email passcode. Resetting redemption makes the guest accept again.
-//! Until the admin portal owns these, the server's command line runs them.
+//! The server's command line, the portal and the Graph-compatible `POST /invitations` run them;
+//! the `*_on` forms work inside the caller's transaction (so the portal audits in the same one).
 
 use crate::error::ApiError;
 use crate::mail::Mail;
@@ -8,12 +9,17 @@ use crate::secrets::random_token;
 use crate::store::audit::{self, Event};
 use crate::store::{invitations, users};
 use crate::AppState;
+use sqlx::AnyConnection;
 use sspr_api::{Email, UserType};
 
 /// A created invitation: the link to give the guest.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Invited {
+    pub invitation_id: String,
     pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub redirect: String,
     pub link: String,
 }
 
@@ -27,6 +33,24 @@ pub async fn invite(
     display_name: Option<&str>,
     redirect: &str,
 ) -> Result<Invited, ApiError> {
+    let mut tx = state.db.begin_write().await?;
+    let invited = invite_on(&mut tx, state, actor, email, display_name, redirect, true).await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    Ok(invited)
+}
+
+/// [`invite`] inside the caller's transaction; mails the link only with `send_mail`. Call
+/// `state.outbox.wake()` after the commit.
+pub async fn invite_on(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    actor: &str,
+    email: &Email,
+    display_name: Option<&str>,
+    redirect: &str,
+    send_mail: bool,
+) -> Result<Invited, ApiError> {
     let redirect = crate::domain::return_to::check(redirect, &state.config.allowed_return_origins)
         .ok_or_else(|| {
             ApiError::Validation(
@@ -35,11 +59,9 @@ pub async fn invite(
             )
         })?;
     let now = state.now_ms();
-    let token = random_token(32);
-    let mut tx = state.db.begin_write().await?;
     let canonical = email.canonical();
-    let user_id = match users::by_email(&mut tx, &canonical).await? {
-        Some(user) if user.user_type == UserType::Guest => user.id,
+    let (user_id, name) = match users::by_email(conn, &canonical).await? {
+        Some(user) if user.user_type == UserType::Guest => (user.id, user.display_name),
         Some(_) => {
             return Err(ApiError::Validation(
                 "This address belongs to a member account, not a guest.".into(),
@@ -49,39 +71,44 @@ pub async fn invite(
             let id = uuid::Uuid::new_v4().to_string();
             let name = display_name
                 .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .unwrap_or(email.local_part());
+                .filter(|n| !n.is_empty() && n.chars().count() <= 100)
+                .unwrap_or(email.local_part())
+                .to_owned();
             users::insert(
-                &mut tx,
+                conn,
                 &users::NewUser {
                     id: &id,
                     email: email.as_str(),
                     email_canonical: &canonical,
-                    display_name: name,
+                    display_name: &name,
                     user_type: UserType::Guest,
                     password_hash: None,
                 },
                 now,
             )
             .await?;
-            id
+            (id, name)
         }
     };
+    let token = random_token(32);
+    let invitation_id = random_token(16);
     invitations::insert(
-        &mut tx,
-        &random_token(16),
+        conn,
+        &invitation_id,
         &state.secrets.token_hash(&token),
         &user_id,
         &redirect,
         now,
     )
     .await?;
-    let mail = Mail::Invitation {
-        token: token.clone(),
-    };
-    state.queue_mail(&mut tx, &mail, email.as_str()).await?;
+    if send_mail {
+        let mail = Mail::Invitation {
+            token: token.clone(),
+        };
+        state.queue_mail(conn, &mail, email.as_str()).await?;
+    }
     audit::record(
-        &mut tx,
+        conn,
         &Event {
             event: "invitation_created",
             outcome: "success",
@@ -92,12 +119,62 @@ pub async fn invite(
         now,
     )
     .await?;
-    tx.commit().await?;
-    state.outbox.wake();
     Ok(Invited {
+        invitation_id,
         user_id,
-        link: format!("{}/guest?invitation={token}", state.config.public_origin),
+        email: email.as_str().to_owned(),
+        display_name: name,
+        redirect,
+        link: link(state, &token),
     })
+}
+
+/// Gives the pending invitation `invitation_id` a new link (the old one stops working) and mails
+/// it. `None` when there is no such invitation; a redeemed one is refused.
+pub async fn resend_on(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    actor: &str,
+    invitation_id: &str,
+) -> Result<Option<Invited>, ApiError> {
+    let Some(invitation) = invitations::by_id(conn, invitation_id).await? else {
+        return Ok(None);
+    };
+    if invitation.redeemed_at_ms.is_some() {
+        return Err(ApiError::Validation(
+            "This invitation was already accepted; reset the guest's redemption to invite them again."
+                .into(),
+        ));
+    }
+    let Some(guest) = users::by_id(conn, &invitation.user_id).await? else {
+        return Ok(None);
+    };
+    let token = random_token(32);
+    invitations::replace_token(conn, invitation_id, &state.secrets.token_hash(&token)).await?;
+    let mail = Mail::Invitation {
+        token: token.clone(),
+    };
+    state.queue_mail(conn, &mail, &guest.email).await?;
+    audit::record(
+        conn,
+        &Event {
+            event: "invitation_resent",
+            outcome: "success",
+            actor: Some(actor),
+            subject: Some(&guest.id),
+            ..Event::default()
+        },
+        state.now_ms(),
+    )
+    .await?;
+    Ok(Some(Invited {
+        invitation_id: invitation.id,
+        user_id: guest.id,
+        email: guest.email,
+        display_name: guest.display_name,
+        redirect: invitation.redirect_url,
+        link: link(state, &token),
+    }))
 }
 
 /// Resets a guest's redemption status: they must accept an invitation again. Returns how many
@@ -107,7 +184,6 @@ pub async fn reset_redemption(
     actor: &str,
     email: &Email,
 ) -> Result<Option<u64>, ApiError> {
-    let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     let Some(user) = users::by_email(&mut tx, &email.canonical())
         .await?
@@ -115,19 +191,34 @@ pub async fn reset_redemption(
     else {
         return Ok(None);
     };
-    let count = invitations::reset_redemption(&mut tx, &user.id).await?;
+    let count = reset_redemption_on(&mut tx, state, actor, &user.id).await?;
+    tx.commit().await?;
+    Ok(Some(count))
+}
+
+/// [`reset_redemption`] of the guest `user_id` inside the caller's transaction.
+pub async fn reset_redemption_on(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    actor: &str,
+    user_id: &str,
+) -> Result<u64, ApiError> {
+    let count = invitations::reset_redemption(conn, user_id).await?;
     audit::record(
-        &mut tx,
+        conn,
         &Event {
             event: "redemption_reset",
             outcome: "success",
             actor: Some(actor),
-            subject: Some(&user.id),
+            subject: Some(user_id),
             ..Event::default()
         },
-        now,
+        state.now_ms(),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Some(count))
+    Ok(count)
+}
+
+fn link(state: &AppState, token: &str) -> String {
+    format!("{}/guest?invitation={token}", state.config.public_origin)
 }

@@ -2,13 +2,17 @@
 //! Every route passes the CSRF check (state-changing methods) and a per-address rate limit.
 
 mod admin;
+mod api_tokens;
 mod audit_log;
 pub mod dev_outbox;
 mod flows;
+mod graph;
 mod groups;
+mod guests;
 mod health;
 pub mod openapi;
 mod policy;
+mod reset_policy;
 mod session;
 mod users;
 
@@ -36,6 +40,10 @@ pub fn api(state: AppState) -> Router {
         .merge(users::router())
         .merge(groups::router())
         .merge(audit_log::router())
+        .merge(graph::router())
+        .merge(reset_policy::router())
+        .merge(api_tokens::router())
+        .merge(guests::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })

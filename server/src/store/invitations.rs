@@ -88,3 +88,95 @@ pub async fn reset_redemption(conn: &mut AnyConnection, user_id: &str) -> Result
         .await
         .map(|d| d.rows_affected())
 }
+
+pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Invitation>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, user_id, redirect_url, redeemed_at_ms FROM invitations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(Invitation {
+            id: r.try_get("id")?,
+            user_id: r.try_get("user_id")?,
+            redirect_url: r.try_get("redirect_url")?,
+            redeemed_at_ms: r.try_get("redeemed_at_ms")?,
+        })
+    })
+    .transpose()
+}
+
+/// A new link for the invitation: the old token stops working.
+pub async fn replace_token(
+    conn: &mut AnyConnection,
+    id: &str,
+    token_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invitations SET token_hash = $1 WHERE id = $2")
+        .bind(token_hash)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// An invitation with its guest, for the portal's list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub invitation: Invitation,
+    pub email: String,
+    pub display_name: String,
+    pub created_at_ms: i64,
+}
+
+/// The newest `limit` invitations with their guests.
+pub async fn list(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query(
+        "SELECT i.id, i.user_id, i.redirect_url, i.redeemed_at_ms, i.created_at_ms, \
+                u.email, u.display_name \
+         FROM invitations i JOIN users u ON u.id = i.user_id \
+         ORDER BY i.created_at_ms DESC, i.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Listed {
+            invitation: Invitation {
+                id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                redirect_url: r.try_get("redirect_url")?,
+                redeemed_at_ms: r.try_get("redeemed_at_ms")?,
+            },
+            email: r.try_get("email")?,
+            display_name: r.try_get("display_name")?,
+            created_at_ms: r.try_get("created_at_ms")?,
+        })
+    })
+    .collect()
+}
+
+/// The guest's newest invitation.
+pub async fn latest_for(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Option<Invitation>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, user_id, redirect_url, redeemed_at_ms FROM invitations \
+         WHERE user_id = $1 ORDER BY created_at_ms DESC, id LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(Invitation {
+            id: r.try_get("id")?,
+            user_id: r.try_get("user_id")?,
+            redirect_url: r.try_get("redirect_url")?,
+            redeemed_at_ms: r.try_get("redeemed_at_ms")?,
+        })
+    })
+    .transpose()
+}

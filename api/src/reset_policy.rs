@@ -1,0 +1,63 @@
+//! The password reset policy (SPEC §4 A4), read and written by the portal:
+//!
+//! ```text
+//! GET /api/admin/reset-policy               → ResetPolicy
+//! PUT /api/admin/reset-policy  ResetPolicy  → ResetPolicy
+//! ```
+//!
+//! Enforced today: `enabled_for` (who may reset; anyone else gets the same answer as an unknown
+//! address and no code), `notify_users_on_reset`. Stored and shown, waiting for the methods they
+//! need: `methods_required` 2 and `methods` other than `email` (only Email OTP exists), the
+//! admin notification (administrators cannot reset their password by themselves yet),
+//! `reconfirm_after_days` and `require_registration` (Graph's `reconfirmationInDays` and
+//! registration campaign, the same stored values).
+
+use serde::{Deserialize, Serialize};
+
+/// Who may reset their password by themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SsprScope {
+    /// Nobody: reset and unlock are refused with `method_disabled`.
+    None,
+    /// Members of `group_id` only.
+    Group,
+    /// Every user.
+    All,
+}
+
+/// A method that counts towards a reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ResetMethod {
+    Email,
+    MobilePhone,
+    OfficePhone,
+    SecurityQuestions,
+    AuthenticatorApp,
+}
+
+/// The whole password reset policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetPolicy {
+    pub enabled_for: SsprScope,
+    /// The group when `enabled_for` is `group`; must exist.
+    #[serde(default)]
+    pub group_id: Option<String>,
+    /// 1 or 2.
+    pub methods_required: u8,
+    /// At least `methods_required` distinct methods.
+    pub methods: Vec<ResetMethod>,
+    /// Send the "your password was changed" mail after a reset.
+    pub notify_users_on_reset: bool,
+    /// Tell every administrator when an administrator's password is reset.
+    pub notify_admins_on_admin_reset: bool,
+    /// Ask users to re-confirm their methods after this many days (0 = never), at most 730.
+    pub reconfirm_after_days: u32,
+    /// Ask users to register their methods when they sign in.
+    pub require_registration: bool,
+}

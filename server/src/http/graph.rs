@@ -1,0 +1,159 @@
+//! Microsoft Graph's wire conventions on `/api/graph/v1.0`: errors as
+//! `{"error": {"code", "message", "innerError": {"code", "request-id", "date"}}}` with Graph's
+//! codes, ISO 8601 dates, and request bodies read the way Graph reads them (Microsoft's own
+//! documented PATCH example ends its object with a trailing comma, which Graph accepts).
+
+use crate::error::{generic, ApiError, ErrorDetails};
+use crate::http::envelope::Rendered;
+use crate::http::request_id::RequestId;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+use sspr_api::graph::{GraphError, GraphErrorBody, GraphInnerError};
+use sspr_api::ErrorCode;
+
+/// Renders every error answer under the Graph routes in Graph's shape. Validation errors are
+/// 400 `BadRequest`, as Graph answers them.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    let status = response.status();
+    let details = response.extensions().get::<ErrorDetails>().cloned();
+    let (status, code, message) = match details {
+        Some(d) => (status, d.code, d.message),
+        None if status.is_client_error() || status.is_server_error() => generic(status),
+        None => return response,
+    };
+    let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
+        StatusCode::BAD_REQUEST
+    } else {
+        status
+    };
+    let body = GraphErrorBody {
+        error: GraphError {
+            code: graph_code(status, code).into(),
+            message,
+            inner_error: GraphInnerError {
+                code: code.as_str().into(),
+                request_id,
+                date: iso8601(system_now_ms()),
+            },
+        },
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.extensions.remove::<ErrorDetails>();
+    parts.extensions.insert(Rendered);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.status = status;
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// Graph's error code for an answer.
+fn graph_code(status: StatusCode, code: ErrorCode) -> &'static str {
+    match (status, code) {
+        (_, ErrorCode::CsrfFailed) => "Authorization_RequestDenied",
+        (StatusCode::BAD_REQUEST, _) => "BadRequest",
+        (StatusCode::UNAUTHORIZED, _) => "InvalidAuthenticationToken",
+        (StatusCode::FORBIDDEN, _) => "Authorization_RequestDenied",
+        (StatusCode::NOT_FOUND, _) => "Request_ResourceNotFound",
+        (StatusCode::METHOD_NOT_ALLOWED, _) => "Request_BadRequest",
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, _) => "Request_UnsupportedMediaType",
+        (StatusCode::PAYLOAD_TOO_LARGE, _) => "Request_EntityTooLarge",
+        (StatusCode::TOO_MANY_REQUESTS, _) => "TooManyRequests",
+        (StatusCode::SERVICE_UNAVAILABLE, _) => "ServiceUnavailable",
+        (StatusCode::REQUEST_TIMEOUT, _) => "Timeout",
+        (s, _) if s.is_client_error() => "BadRequest",
+        _ => "InternalServerError",
+    }
+}
+
+fn system_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+}
+
+/// `ms` (unix milliseconds) as ISO 8601 in UTC, e.g. `2022-01-26T10:47:26.604Z`.
+pub fn iso8601(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+}
+
+/// Parses a Graph request body: JSON, a trailing comma before `}` or `]` tolerated. A body that
+/// does not parse is 400 `invalid_json` naming the problem.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(&without_trailing_commas(body)).map_err(|error| {
+        ApiError::client(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidJson,
+            format!("The request body is not valid: {error}"),
+        )
+    })
+}
+
+/// `json` without the commas that directly precede (spaces aside) a `}` or `]`, outside strings.
+fn without_trailing_commas(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &byte) in json.iter().enumerate() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        } else if byte == b',' {
+            let next = json[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+            if matches!(next, Some(b'}' | b']')) {
+                continue;
+            }
+        }
+        out.push(byte);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_commas_go_but_commas_in_strings_stay() {
+        let cleaned = without_trailing_commas(br#"{"a": "x,}", "b": [1, 2, ], }"#);
+        assert_eq!(
+            String::from_utf8(cleaned).expect("utf-8"),
+            r#"{"a": "x,}", "b": [1, 2 ] }"#
+        );
+        let escaped = without_trailing_commas(br#"{"a": "q\",]",}"#);
+        assert_eq!(
+            String::from_utf8(escaped).expect("utf-8"),
+            r#"{"a": "q\",]"}"#
+        );
+    }
+
+    #[test]
+    fn dates_are_iso_8601_utc() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601(1_643_194_046_604), "2022-01-26T10:47:26.604Z");
+    }
+}

@@ -1,0 +1,204 @@
+//! What the policies allow a customer flow, read fresh for each request.
+//!
+//! Two kinds of refusal, chosen so that no answer tells whether an account exists:
+//! - **The method is off for everyone** (Email OTP disabled; guest passcodes switched off for a
+//!   guest flow; self-service reset set to "none" for a reset or unlock): the request is refused
+//!   with 403 `method_disabled` whatever the address — the same for every address, so it leaks
+//!   nothing.
+//! - **The method is off for this user** (not in the Email method's include targets, in its
+//!   exclude targets, or outside the reset policy's group): the flow starts and answers exactly as
+//!   for an unknown address, and no code is sent (the flow's mail is suppressed) — a per-user
+//!   decision must not be observable.
+//!
+//! Targets apply to members; guests are governed by the guest switch
+//! (`allowExternalIdToUseEmailOtp`), as in Entra. Sign-up's email verification is not the Email
+//! OTP authentication method and is not refused.
+
+use super::{methods, reset, store};
+use crate::domain::passcode::PasscodePolicy;
+use crate::error::ApiError;
+use crate::store::groups::{self, ALL_USERS};
+use crate::store::users::User;
+use crate::AppState;
+use axum::http::StatusCode;
+use sqlx::AnyConnection;
+use sspr_api::graph::{MethodConfiguration, MethodId, MethodState, TargetType};
+use sspr_api::{ErrorCode, FlowPurpose, ResetPolicy, SsprScope, UserType};
+
+/// The rules in force for one flow request.
+#[derive(Debug, Clone)]
+pub struct FlowRules {
+    /// The passcode rules, with the Email method's length, lifetimes and tries.
+    pub passcodes: PasscodePolicy,
+    pub email: MethodConfiguration,
+    pub reset: ResetPolicy,
+    purpose: FlowPurpose,
+}
+
+/// Reads the rules for a `purpose` flow; refuses with 403 `method_disabled` when the method is
+/// off for everyone. Called at every step that sends or checks a code.
+pub async fn flow_rules(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    purpose: FlowPurpose,
+) -> Result<FlowRules, ApiError> {
+    let rules = read(conn, state, purpose).await?;
+    rules.refuse_if_off()?;
+    Ok(rules)
+}
+
+/// Reads the rules without refusing (to show a flow).
+pub async fn read(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    purpose: FlowPurpose,
+) -> Result<FlowRules, ApiError> {
+    let email_id = methods::document_id(MethodId::Email);
+    let documents = store::load(conn, &[&email_id, reset::DOCUMENT_ID]).await?;
+    let find = |id: &str| documents.iter().find(|d| d.id == id);
+    let email = methods::from_document(MethodId::Email, find(&email_id), &state.config);
+    let reset = reset::from_body(find(reset::DOCUMENT_ID).map(|d| d.body.as_str()));
+    let mut passcodes = (*state.passcodes).clone();
+    if let Some(length) = email.passcode_length {
+        passcodes.length = length;
+    }
+    if let Some(tries) = email.passcode_max_attempts {
+        passcodes.max_attempts = tries;
+    }
+    if let Some(secs) = email.passcode_lifetime_in_seconds {
+        passcodes.lifetime_ms = i64::from(secs) * 1000;
+    }
+    if let Some(secs) = email.guest_passcode_lifetime_in_seconds {
+        passcodes.guest_lifetime_ms = i64::from(secs) * 1000;
+    }
+    Ok(FlowRules {
+        passcodes,
+        email,
+        reset,
+        purpose,
+    })
+}
+
+impl FlowRules {
+    fn refuse_if_off(&self) -> Result<(), ApiError> {
+        let uses_email_otp = self.purpose != FlowPurpose::SignUp;
+        if uses_email_otp && self.email.state == MethodState::Disabled {
+            return Err(method_disabled(
+                "Email one-time passcodes are turned off, so this cannot be done here. Contact your administrator.",
+            ));
+        }
+        let guests_allowed = self
+            .email
+            .allow_external_id_to_use_email_otp
+            .is_none_or(|s| s.allows_guests());
+        if self.purpose == FlowPurpose::Guest && !guests_allowed {
+            return Err(method_disabled(
+                "Sign-in with an email code is turned off for guests. Contact your administrator.",
+            ));
+        }
+        let resets = matches!(
+            self.purpose,
+            FlowPurpose::PasswordReset | FlowPurpose::Unlock
+        );
+        if resets && self.reset.enabled_for == SsprScope::None {
+            return Err(method_disabled(
+                "Self-service password reset is turned off. Contact your administrator.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the method is on for `user` (`None`: no account with that address). A flow whose
+    /// user is not allowed answers as usual and sends nothing.
+    pub async fn allows(
+        &self,
+        conn: &mut AnyConnection,
+        user: Option<&User>,
+    ) -> Result<bool, sqlx::Error> {
+        if matches!(self.purpose, FlowPurpose::SignUp | FlowPurpose::Guest) {
+            return Ok(true);
+        }
+        if let Some(u) = user {
+            if u.user_type == UserType::Guest {
+                return Ok(true);
+            }
+        }
+        if !targets_user(conn, &self.email, user).await? {
+            return Ok(false);
+        }
+        let resets = matches!(
+            self.purpose,
+            FlowPurpose::PasswordReset | FlowPurpose::Unlock
+        );
+        if resets && self.reset.enabled_for == SsprScope::Group {
+            let (Some(u), Some(group)) = (user, &self.reset.group_id) else {
+                return Ok(false);
+            };
+            return groups::member_of_any(conn, &u.id, std::slice::from_ref(group)).await;
+        }
+        Ok(true)
+    }
+}
+
+/// Whether `configuration`'s targets include `user` and do not exclude them; an address with no
+/// account is included only by `all_users`.
+pub async fn targets_user(
+    conn: &mut AnyConnection,
+    configuration: &MethodConfiguration,
+    user: Option<&User>,
+) -> Result<bool, sqlx::Error> {
+    let Some(user) = user else {
+        return Ok(configuration
+            .include_targets
+            .iter()
+            .any(|t| t.target_type == TargetType::Group && t.id == ALL_USERS));
+    };
+    let include: Vec<(&str, TargetType)> = configuration
+        .include_targets
+        .iter()
+        .map(|t| (t.id.as_str(), t.target_type))
+        .collect();
+    if !matches_any(conn, &user.id, &include).await? {
+        return Ok(false);
+    }
+    let exclude: Vec<(&str, TargetType)> = configuration
+        .exclude_targets
+        .iter()
+        .map(|t| (t.id.as_str(), t.target_type))
+        .collect();
+    Ok(!matches_any(conn, &user.id, &exclude).await?)
+}
+
+/// Whether one of `targets` is `user_id` or a group they belong to (`all_users`: everyone).
+async fn matches_any(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    targets: &[(&str, TargetType)],
+) -> Result<bool, sqlx::Error> {
+    if targets
+        .iter()
+        .any(|(id, kind)| *kind == TargetType::User && *id == user_id)
+    {
+        return Ok(true);
+    }
+    let groups: Vec<String> = targets
+        .iter()
+        .filter(|(_, kind)| *kind == TargetType::Group)
+        .map(|(id, _)| (*id).to_owned())
+        .collect();
+    if groups.is_empty() {
+        return Ok(false);
+    }
+    groups::member_of_any(conn, user_id, &groups).await
+}
+
+/// Whether to send the "password changed" mail after a reset.
+pub async fn notify_on_reset(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    let documents = store::load(conn, &[reset::DOCUMENT_ID]).await?;
+    Ok(reset::from_body(documents.first().map(|d| d.body.as_str())).notify_users_on_reset)
+}
+
+/// 403 `method_disabled`.
+pub fn method_disabled(message: &str) -> ApiError {
+    ApiError::client(StatusCode::FORBIDDEN, ErrorCode::MethodDisabled, message)
+}

@@ -1,0 +1,492 @@
+//! The authentication methods policy: one configuration per method (document `method:<Id>`) and
+//! the policy's own settings (document `methods`), in Graph's shapes (`sspr_api::graph`).
+//!
+//! Only Email OTP is used by this service's flows; the other methods Graph lists are stored and
+//! answered so Graph scripts that read or set them work, and wait for their features.
+
+use super::store::{self, Document};
+use crate::config::Config;
+use crate::store::groups::ALL_USERS;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+use sspr_api::graph::{
+    AdvancedConfigState, CampaignIncludeTarget, ExcludeTarget, ExternalEmailOtpState,
+    IncludeTarget, MethodConfiguration, MethodConfigurationPatch, MethodId, MethodState,
+    MethodsPolicyPatch, PolicyMigrationState, RegistrationCampaign, RegistrationEnforcement,
+    TargetType,
+};
+
+/// The document id of the policy's own settings.
+pub const SETTINGS_ID: &str = "methods";
+
+/// Safe bounds of the Email passcode settings (SPEC §6).
+pub const LENGTH_BOUNDS: std::ops::RangeInclusive<u8> = 6..=10;
+pub const LIFETIME_BOUNDS: std::ops::RangeInclusive<u32> = 1..=3600;
+pub const GUEST_LIFETIME_BOUNDS: std::ops::RangeInclusive<u32> = 1..=86_400;
+pub const ATTEMPTS_BOUNDS: std::ops::RangeInclusive<u32> = 1..=10;
+/// Most targets one list may hold.
+const MAX_TARGETS: usize = 100;
+
+/// The document id of `method`'s configuration.
+pub fn document_id(method: MethodId) -> String {
+    format!("method:{}", method.as_str())
+}
+
+/// The policy's own settings (Graph's top-level writable properties).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub policy_migration_state: PolicyMigrationState,
+    pub reconfirmation_in_days: Option<u32>,
+    pub registration_enforcement: RegistrationEnforcement,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            policy_migration_state: PolicyMigrationState::MigrationComplete,
+            reconfirmation_in_days: None,
+            registration_enforcement: RegistrationEnforcement {
+                authentication_methods_registration_campaign: RegistrationCampaign {
+                    snooze_duration_in_days: 1,
+                    state: AdvancedConfigState::Default,
+                    exclude_targets: Vec::new(),
+                    include_targets: vec![CampaignIncludeTarget {
+                        id: ALL_USERS.into(),
+                        target_type: TargetType::Group,
+                        targeted_authentication_method: "email".into(),
+                    }],
+                },
+            },
+        }
+    }
+}
+
+fn everyone() -> Vec<IncludeTarget> {
+    vec![IncludeTarget {
+        id: ALL_USERS.into(),
+        target_type: TargetType::Group,
+        is_registration_required: false,
+        is_usable_for_sign_in: None,
+    }]
+}
+
+/// `method`'s configuration before any administrator changed it. Email OTP is on for everyone
+/// (the reset needs it) with the configured lifetimes and guest switch; the others are off.
+pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
+    let passcodes = crate::domain::passcode::PasscodePolicy::default();
+    let mut configuration = MethodConfiguration {
+        odata_type: method.odata_type(),
+        id: method.as_str().into(),
+        state: MethodState::Disabled,
+        include_targets: everyone(),
+        exclude_targets: Vec::new(),
+        allow_external_id_to_use_email_otp: None,
+        is_office_phone_allowed: None,
+        passcode_length: None,
+        passcode_lifetime_in_seconds: None,
+        guest_passcode_lifetime_in_seconds: None,
+        passcode_max_attempts: None,
+    };
+    match method {
+        MethodId::Email => {
+            configuration.state = MethodState::Enabled;
+            configuration.allow_external_id_to_use_email_otp = Some(if config.guest_passcodes {
+                ExternalEmailOtpState::Default
+            } else {
+                ExternalEmailOtpState::Disabled
+            });
+            configuration.passcode_length = Some(passcodes.length);
+            configuration.passcode_lifetime_in_seconds = Some(config.passcode_lifetime_secs);
+            configuration.guest_passcode_lifetime_in_seconds =
+                Some(config.guest_passcode_lifetime_secs);
+            configuration.passcode_max_attempts = Some(passcodes.max_attempts);
+        }
+        MethodId::Sms => configuration.include_targets[0].is_usable_for_sign_in = Some(true),
+        MethodId::Voice => configuration.is_office_phone_allowed = Some(false),
+        _ => {}
+    }
+    configuration
+}
+
+/// The configuration in `document`, or the default when there is none or it cannot be read.
+pub fn from_document(
+    method: MethodId,
+    document: Option<&Document>,
+    config: &Config,
+) -> MethodConfiguration {
+    document
+        .and_then(|d| match serde_json::from_str(&d.body) {
+            Ok(configuration) => Some(configuration),
+            Err(error) => {
+                tracing::error!(%error, id = %d.id, "unreadable policy document: using defaults");
+                None
+            }
+        })
+        .unwrap_or_else(|| default_for(method, config))
+}
+
+/// The whole policy as stored, and when it last changed (0: never).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub settings: Settings,
+    pub methods: Vec<MethodConfiguration>,
+    pub last_modified_ms: i64,
+}
+
+/// Reads the whole policy.
+pub async fn load(conn: &mut AnyConnection, config: &Config) -> Result<Snapshot, sqlx::Error> {
+    let documents = store::load_prefixed(conn, "method").await?;
+    let find = |id: &str| documents.iter().find(|d| d.id == id);
+    let settings = find(SETTINGS_ID)
+        .and_then(|d| serde_json::from_str(&d.body).ok())
+        .unwrap_or_default();
+    let methods = MethodId::ALL
+        .into_iter()
+        .map(|m| from_document(m, find(&document_id(m)), config))
+        .collect();
+    let last_modified_ms = documents.iter().map(|d| d.updated_at_ms).max().unwrap_or(0);
+    Ok(Snapshot {
+        settings,
+        methods,
+        last_modified_ms,
+    })
+}
+
+/// Reads one method's configuration.
+pub async fn load_one(
+    conn: &mut AnyConnection,
+    config: &Config,
+    method: MethodId,
+) -> Result<MethodConfiguration, sqlx::Error> {
+    let id = document_id(method);
+    let documents = store::load(conn, &[&id]).await?;
+    Ok(from_document(method, documents.first(), config))
+}
+
+/// Applies `patch` to `current` (method `method`), checking every rule; the error is a sentence
+/// for the caller. Target ids are checked against the database by [`check_targets`].
+pub fn apply(
+    method: MethodId,
+    current: &MethodConfiguration,
+    patch: MethodConfigurationPatch,
+) -> Result<MethodConfiguration, String> {
+    let expected = method.odata_type();
+    match patch.odata_type.as_deref() {
+        None => {
+            return Err(format!(
+                "The property '@odata.type' is required: use \"{expected}\"."
+            ))
+        }
+        Some(t) if t != expected => {
+            return Err(format!(
+                "'@odata.type' is \"{t}\" but this is the {} method: use \"{expected}\".",
+                method.as_str()
+            ))
+        }
+        Some(_) => {}
+    }
+    if let Some(id) = &patch.id {
+        if !id.eq_ignore_ascii_case(method.as_str()) {
+            return Err(format!(
+                "The 'id' \"{id}\" does not match the address's \"{}\".",
+                method.as_str()
+            ));
+        }
+    }
+    let email_only = [
+        (
+            "allowExternalIdToUseEmailOtp",
+            patch.allow_external_id_to_use_email_otp.is_some(),
+        ),
+        ("passcodeLength", patch.passcode_length.is_some()),
+        (
+            "passcodeLifetimeInSeconds",
+            patch.passcode_lifetime_in_seconds.is_some(),
+        ),
+        (
+            "guestPasscodeLifetimeInSeconds",
+            patch.guest_passcode_lifetime_in_seconds.is_some(),
+        ),
+        ("passcodeMaxAttempts", patch.passcode_max_attempts.is_some()),
+    ];
+    if method != MethodId::Email {
+        if let Some((name, _)) = email_only.iter().find(|(_, set)| *set) {
+            return Err(format!(
+                "The property '{name}' applies only to the Email method."
+            ));
+        }
+    }
+    if method != MethodId::Voice && patch.is_office_phone_allowed.is_some() {
+        return Err("The property 'isOfficePhoneAllowed' applies only to the Voice method.".into());
+    }
+    let mut next = current.clone();
+    if let Some(state) = patch.state {
+        next.state = state;
+    }
+    if let Some(targets) = patch.include_targets {
+        check_list(targets.len(), "includeTargets")?;
+        for target in &targets {
+            check_target_id(&target.id, target.target_type)?;
+            if method != MethodId::Sms && target.is_usable_for_sign_in.is_some() {
+                return Err("'isUsableForSignIn' applies only to the Sms method's targets.".into());
+            }
+        }
+        next.include_targets = targets;
+    }
+    if let Some(targets) = patch.exclude_targets {
+        check_list(targets.len(), "excludeTargets")?;
+        for target in &targets {
+            check_target_id(&target.id, target.target_type)?;
+            if target.id == ALL_USERS {
+                return Err("'all_users' cannot be excluded: turn the method off instead.".into());
+            }
+        }
+        next.exclude_targets = targets;
+    }
+    if let Some(value) = patch.allow_external_id_to_use_email_otp {
+        next.allow_external_id_to_use_email_otp = Some(value);
+    }
+    if let Some(value) = patch.is_office_phone_allowed {
+        next.is_office_phone_allowed = Some(value);
+    }
+    if let Some(value) = patch.passcode_length {
+        within("passcodeLength", value, &LENGTH_BOUNDS)?;
+        next.passcode_length = Some(value);
+    }
+    if let Some(value) = patch.passcode_lifetime_in_seconds {
+        within("passcodeLifetimeInSeconds", value, &LIFETIME_BOUNDS)?;
+        next.passcode_lifetime_in_seconds = Some(value);
+    }
+    if let Some(value) = patch.guest_passcode_lifetime_in_seconds {
+        within(
+            "guestPasscodeLifetimeInSeconds",
+            value,
+            &GUEST_LIFETIME_BOUNDS,
+        )?;
+        next.guest_passcode_lifetime_in_seconds = Some(value);
+    }
+    if let Some(value) = patch.passcode_max_attempts {
+        within("passcodeMaxAttempts", value, &ATTEMPTS_BOUNDS)?;
+        next.passcode_max_attempts = Some(value);
+    }
+    Ok(next)
+}
+
+/// Applies a top-level `patch` to `current`.
+pub fn apply_settings(current: &Settings, patch: MethodsPolicyPatch) -> Result<Settings, String> {
+    if let Some(t) = patch.odata_type.as_deref() {
+        if t != "#microsoft.graph.authenticationMethodsPolicy" {
+            return Err(format!(
+                "'@odata.type' is \"{t}\": use \"#microsoft.graph.authenticationMethodsPolicy\"."
+            ));
+        }
+    }
+    if let Some(id) = &patch.id {
+        if id != sspr_api::graph::METHODS_POLICY_ID {
+            return Err(format!(
+                "The 'id' \"{id}\" is not \"authenticationMethodsPolicy\"."
+            ));
+        }
+    }
+    let mut next = current.clone();
+    if let Some(state) = patch.policy_migration_state {
+        next.policy_migration_state = state;
+    }
+    if let Some(days) = patch.reconfirmation_in_days {
+        if let Some(d) = days {
+            within("reconfirmationInDays", d, &(0..=365))?;
+        }
+        next.reconfirmation_in_days = days;
+    }
+    if let Some(enforcement) = patch.registration_enforcement {
+        let campaign = &enforcement.authentication_methods_registration_campaign;
+        within(
+            "snoozeDurationInDays",
+            campaign.snooze_duration_in_days,
+            &(0..=14),
+        )?;
+        check_list(campaign.include_targets.len(), "includeTargets")?;
+        check_list(campaign.exclude_targets.len(), "excludeTargets")?;
+        for target in &campaign.include_targets {
+            check_target_id(&target.id, target.target_type)?;
+        }
+        for target in &campaign.exclude_targets {
+            check_target_id(&target.id, target.target_type)?;
+        }
+        next.registration_enforcement = enforcement;
+    }
+    Ok(next)
+}
+
+/// Every target id that names no group or user, as a sentence; `Ok` when all exist.
+pub async fn check_targets(
+    conn: &mut AnyConnection,
+    targets: impl Iterator<Item = (&str, TargetType)>,
+) -> Result<Result<(), String>, sqlx::Error> {
+    for (id, kind) in targets {
+        if kind == TargetType::Group && id == ALL_USERS {
+            continue;
+        }
+        let sql = match kind {
+            TargetType::Group => "SELECT 1 AS one FROM groups WHERE id = $1",
+            TargetType::User => "SELECT 1 AS one FROM users WHERE id = $1",
+        };
+        let found = sqlx::query(sql).bind(id).fetch_optional(&mut *conn).await?;
+        if found.map(|r| r.try_get::<i32, _>("one")).is_none() {
+            let what = match kind {
+                TargetType::Group => "group",
+                TargetType::User => "user",
+            };
+            return Ok(Err(format!("There is no {what} with the id \"{id}\".")));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Writes `configuration` as `method`'s document.
+pub async fn save(
+    conn: &mut AnyConnection,
+    method: MethodId,
+    configuration: &MethodConfiguration,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let body =
+        serde_json::to_string(configuration).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    store::save(conn, &document_id(method), &body, now_ms).await
+}
+
+/// Writes the policy's own settings.
+pub async fn save_settings(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let body = serde_json::to_string(settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    store::save(conn, SETTINGS_ID, &body, now_ms).await
+}
+
+fn within<T: PartialOrd + std::fmt::Display>(
+    name: &str,
+    value: T,
+    bounds: &std::ops::RangeInclusive<T>,
+) -> Result<(), String> {
+    if bounds.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' must be from {} to {}.",
+            bounds.start(),
+            bounds.end()
+        ))
+    }
+}
+
+fn check_list(len: usize, name: &str) -> Result<(), String> {
+    if len > MAX_TARGETS {
+        return Err(format!("'{name}' may hold at most {MAX_TARGETS} targets."));
+    }
+    Ok(())
+}
+
+fn check_target_id(id: &str, kind: TargetType) -> Result<(), String> {
+    if id.is_empty() || id.len() > 100 || id.chars().any(char::is_control) {
+        return Err("A target's 'id' must have 1 to 100 characters.".into());
+    }
+    if kind == TargetType::User && id == ALL_USERS {
+        return Err("'all_users' is a group: use \"targetType\": \"group\".".into());
+    }
+    Ok(())
+}
+
+/// A configuration's exclude targets, for [`check_targets`].
+pub fn exclude_ids(targets: &[ExcludeTarget]) -> impl Iterator<Item = (&str, TargetType)> {
+    targets.iter().map(|t| (t.id.as_str(), t.target_type))
+}
+
+/// A configuration's include targets, for [`check_targets`].
+pub fn include_ids(targets: &[IncludeTarget]) -> impl Iterator<Item = (&str, TargetType)> {
+    targets.iter().map(|t| (t.id.as_str(), t.target_type))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email() -> MethodConfiguration {
+        default_for(MethodId::Email, &Config::default())
+    }
+
+    fn patch(json: &str) -> MethodConfigurationPatch {
+        serde_json::from_str(json).expect("patch parses")
+    }
+
+    #[test]
+    fn email_is_on_for_everyone_by_default_with_the_configured_lifetimes() {
+        let config = Config {
+            passcode_lifetime_secs: 3,
+            guest_passcodes: false,
+            ..Config::default()
+        };
+        let email = default_for(MethodId::Email, &config);
+        assert_eq!(email.state, MethodState::Enabled);
+        assert_eq!(email.include_targets[0].id, ALL_USERS);
+        assert_eq!(email.passcode_lifetime_in_seconds, Some(3));
+        assert_eq!(
+            email.allow_external_id_to_use_email_otp,
+            Some(ExternalEmailOtpState::Disabled)
+        );
+        assert_eq!(
+            default_for(MethodId::Sms, &config).state,
+            MethodState::Disabled
+        );
+    }
+
+    #[test]
+    fn the_type_is_required_and_must_be_the_methods() {
+        let missing = apply(MethodId::Email, &email(), patch(r#"{"state": "disabled"}"#));
+        assert!(missing.expect_err("refused").contains("@odata.type"));
+        let wrong = apply(
+            MethodId::Email,
+            &email(),
+            patch(r##"{"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration"}"##),
+        );
+        assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn settings_stay_within_safe_bounds_and_on_their_method() {
+        let t = r##""@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration""##;
+        for bad in [
+            r#""passcodeLength": 4"#,
+            r#""passcodeLength": 11"#,
+            r#""passcodeLifetimeInSeconds": 0"#,
+            r#""passcodeLifetimeInSeconds": 3601"#,
+            r#""passcodeMaxAttempts": 11"#,
+            r#""isOfficePhoneAllowed": true"#,
+            r#""excludeTargets": [{"id": "all_users", "targetType": "group"}]"#,
+        ] {
+            let result = apply(MethodId::Email, &email(), patch(&format!("{{{t}, {bad}}}")));
+            assert!(result.is_err(), "{bad} accepted");
+        }
+        let ok = apply(
+            MethodId::Email,
+            &email(),
+            patch(&format!(
+                "{{{t}, \"passcodeLength\": 6, \"state\": \"disabled\"}}"
+            )),
+        )
+        .expect("accepted");
+        assert_eq!(ok.passcode_length, Some(6));
+        assert_eq!(ok.state, MethodState::Disabled);
+        let sms = default_for(MethodId::Sms, &Config::default());
+        let refused = apply(
+            MethodId::Sms,
+            &sms,
+            patch(
+                r##"{"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration", "passcodeLength": 8}"##,
+            ),
+        );
+        assert!(refused.is_err());
+    }
+}

@@ -1,0 +1,153 @@
+//! The password reset policy (document `password_reset`; `sspr_api::ResetPolicy`).
+//!
+//! Its "re-confirm after N days" and "require registration at sign-in" are the authentication
+//! methods policy's `reconfirmationInDays` and registration campaign: one stored value each
+//! (in the `methods` document), read and written from both places.
+
+use super::methods::{self, Settings};
+use super::store;
+use crate::store::groups::ALL_USERS;
+use sqlx::AnyConnection;
+use sspr_api::graph::AdvancedConfigState;
+use sspr_api::{ResetMethod, ResetPolicy, SsprScope};
+
+/// The document id.
+pub const DOCUMENT_ID: &str = "password_reset";
+
+/// Self-service reset for everyone with one method (Email OTP), users told of every reset.
+pub fn default_policy() -> ResetPolicy {
+    ResetPolicy {
+        enabled_for: SsprScope::All,
+        group_id: None,
+        methods_required: 1,
+        methods: vec![ResetMethod::Email],
+        notify_users_on_reset: true,
+        notify_admins_on_admin_reset: true,
+        reconfirm_after_days: 0,
+        require_registration: false,
+    }
+}
+
+/// The stored policy from `body`, or the default.
+pub fn from_body(body: Option<&str>) -> ResetPolicy {
+    body.and_then(|b| match serde_json::from_str(b) {
+        Ok(policy) => Some(policy),
+        Err(error) => {
+            tracing::error!(%error, "unreadable password reset policy: using defaults");
+            None
+        }
+    })
+    .unwrap_or_else(default_policy)
+}
+
+/// The policy, with the two values it shares with the methods policy.
+pub async fn load(conn: &mut AnyConnection) -> Result<ResetPolicy, sqlx::Error> {
+    let documents = store::load(conn, &[DOCUMENT_ID, methods::SETTINGS_ID]).await?;
+    let body = |id: &str| {
+        documents
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.body.as_str())
+    };
+    let mut policy = from_body(body(DOCUMENT_ID));
+    let settings: Settings = body(methods::SETTINGS_ID)
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or_default();
+    policy.reconfirm_after_days = settings.reconfirmation_in_days.unwrap_or(0);
+    policy.require_registration = settings
+        .registration_enforcement
+        .authentication_methods_registration_campaign
+        .state
+        == AdvancedConfigState::Enabled;
+    Ok(policy)
+}
+
+/// Checks `policy`'s rules; the error is a sentence. The group's existence is checked by the
+/// caller.
+pub fn check(policy: &ResetPolicy) -> Result<(), String> {
+    match (policy.enabled_for, policy.group_id.as_deref()) {
+        (SsprScope::Group, None) => {
+            return Err("Choose the group whose members may reset their password.".into())
+        }
+        (SsprScope::Group, Some(ALL_USERS)) => {
+            return Err("For every user, choose \"all\" rather than a group.".into())
+        }
+        (SsprScope::None | SsprScope::All, Some(_)) => {
+            return Err("A group applies only when reset is enabled for a group.".into())
+        }
+        _ => {}
+    }
+    if !(1..=2).contains(&policy.methods_required) {
+        return Err("The number of methods required must be 1 or 2.".into());
+    }
+    let mut distinct = policy.methods.clone();
+    distinct.sort_by_key(|m| *m as u8);
+    distinct.dedup();
+    if distinct.len() != policy.methods.len() {
+        return Err("Each method may be listed once.".into());
+    }
+    if policy.methods.len() < usize::from(policy.methods_required) {
+        return Err(format!(
+            "Choose at least {} methods that count towards a reset.",
+            policy.methods_required
+        ));
+    }
+    if policy.reconfirm_after_days > 730 {
+        return Err("Re-confirmation must be within 0 (never) to 730 days.".into());
+    }
+    Ok(())
+}
+
+/// Writes `policy` (and its two shared values into the methods policy's settings).
+pub async fn save(
+    conn: &mut AnyConnection,
+    policy: &ResetPolicy,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let body = serde_json::to_string(policy).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    store::save(conn, DOCUMENT_ID, &body, now_ms).await?;
+    let documents = store::load(conn, &[methods::SETTINGS_ID]).await?;
+    let mut settings: Settings = documents
+        .first()
+        .and_then(|d| serde_json::from_str(&d.body).ok())
+        .unwrap_or_default();
+    let days = (policy.reconfirm_after_days > 0).then_some(policy.reconfirm_after_days);
+    let campaign = &mut settings
+        .registration_enforcement
+        .authentication_methods_registration_campaign;
+    let state = match (policy.require_registration, campaign.state) {
+        (true, _) => AdvancedConfigState::Enabled,
+        (false, AdvancedConfigState::Enabled) => AdvancedConfigState::Disabled,
+        (false, other) => other,
+    };
+    if settings.reconfirmation_in_days != days || campaign.state != state {
+        campaign.state = state;
+        settings.reconfirmation_in_days = days;
+        methods::save_settings(conn, &settings, now_ms).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_passes_and_broken_policies_are_named() {
+        assert_eq!(check(&default_policy()), Ok(()));
+        let mut p = default_policy();
+        p.methods_required = 2;
+        assert!(check(&p).is_err(), "two required, one method");
+        p.methods.push(ResetMethod::MobilePhone);
+        assert_eq!(check(&p), Ok(()));
+        p.methods.push(ResetMethod::Email);
+        assert!(check(&p).is_err(), "duplicate");
+        let mut g = default_policy();
+        g.enabled_for = SsprScope::Group;
+        assert!(check(&g).is_err(), "group without id");
+        g.group_id = Some("g1".into());
+        assert_eq!(check(&g), Ok(()));
+        g.methods_required = 3;
+        assert!(check(&g).is_err());
+    }
+}
