@@ -66,3 +66,96 @@ pub fn with_query(path: &str, params: &[(&str, String)]) -> String {
         [path, "?", &query.join("&")].concat()
     }
 }
+
+/// A call to the Graph-compatible API, whose error bodies have Graph's shape
+/// (`{"error": {"code", "message", "innerError": {"code", "request-id"}}}`): they become the
+/// usual [`ApiError::Server`] with this service's own code, so pages treat both APIs alike.
+async fn graph<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.set("accept", "application/json");
+    if method != "GET" {
+        let _ = headers.set("x-sspr-csrf", "1");
+    }
+    if let Some(body) = &body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(
+        web_sys::window()
+            .ok_or(ApiError::Network)?
+            .fetch_with_str_and_init(path, &init),
+    )
+    .await
+    .map_err(|_| ApiError::Network)?
+    .unchecked_into();
+    let status = response.status();
+    if status == 204 {
+        return serde_json::from_str("null").map_err(|_| ApiError::Decode { status });
+    }
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .ok_or(ApiError::Decode { status })?;
+    if response.ok() {
+        return serde_json::from_str(&text).map_err(|_| ApiError::Decode { status });
+    }
+    let error: sspr_api::graph::GraphErrorBody =
+        serde_json::from_str(&text).map_err(|_| ApiError::Decode { status })?;
+    Err(ApiError::Server {
+        status,
+        body: sspr_api::ErrorBody {
+            code: error.error.inner_error.code,
+            message: error.error.message,
+            request_id: error.error.inner_error.request_id,
+            attempts_left: None,
+            retry_after_secs: None,
+            violations: Vec::new(),
+        },
+    })
+}
+
+const METHODS_POLICY: &str = "/api/graph/v1.0/policies/authenticationMethodsPolicy";
+
+/// `GET …/authenticationMethodsPolicy`.
+pub async fn methods_policy() -> Result<sspr_api::graph::AuthenticationMethodsPolicy, ApiError> {
+    graph("GET", METHODS_POLICY, None).await
+}
+
+/// `GET …/authenticationMethodConfigurations/{id}`.
+pub async fn method(id: &str) -> Result<sspr_api::graph::MethodConfiguration, ApiError> {
+    let path = [METHODS_POLICY, "/authenticationMethodConfigurations/", id].concat();
+    graph("GET", &path, None).await
+}
+
+/// `PATCH …/authenticationMethodConfigurations/{id}` (204).
+pub async fn patch_method(
+    id: &str,
+    patch: &sspr_api::graph::MethodConfigurationPatch,
+) -> Result<(), ApiError> {
+    let path = [METHODS_POLICY, "/authenticationMethodConfigurations/", id].concat();
+    let body = serde_json::to_string(&skip_nulls(patch)).map_err(|_| ApiError::Network)?;
+    graph("PATCH", &path, Some(body)).await
+}
+
+/// `value` as a JSON object without its `null` members: a Graph PATCH changes only the
+/// properties it names.
+fn skip_nulls(value: &impl Serialize) -> serde_json::Value {
+    let mut json = serde_json::to_value(value).unwrap_or_default();
+    if let Some(map) = json.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+    }
+    json
+}

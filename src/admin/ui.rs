@@ -28,13 +28,10 @@ impl Problem {
     /// The sentence for this problem in the current language (reactive).
     pub fn text(&self) -> String {
         let m = catalog();
-        let error = match self {
+        let (status, error) = match self {
             Problem::Local(text) => return text(m).to_owned(),
-            Problem::Api(ApiError::Server { body, .. }) => body,
-            Problem::Api(other) => {
-                return sspr_web::components::alert::Problem::Api(other.clone())
-                    .text(use_i18n().locale.get().messages())
-            }
+            Problem::Api(ApiError::Server { status, body }) => (*status, body),
+            Problem::Api(other) => return customer_text(other.clone()),
         };
         match error.known_code() {
             Some(ErrorCode::Forbidden) => m.err_forbidden.to_owned(),
@@ -42,13 +39,18 @@ impl Problem {
             Some(ErrorCode::InvalidCredentials) => m.err_credentials.to_owned(),
             Some(ErrorCode::NotFound) => m.err_not_found.to_owned(),
             Some(ErrorCode::Unauthorized) => m.session_expired.to_owned(),
-            Some(ErrorCode::ValidationFailed | ErrorCode::InvalidJson | ErrorCode::AdminExists)
-            | None => error.message.clone(),
-            Some(_) => sspr_web::components::alert::Problem::Api(ApiError::Server {
-                status: 0,
+            Some(
+                ErrorCode::TooManyRequests | ErrorCode::PasswordPolicy | ErrorCode::MethodDisabled,
+            ) => customer_text(ApiError::Server {
+                status,
                 body: error.clone(),
-            })
-            .text(use_i18n().locale.get().messages()),
+            }),
+            // Any other refusal: the server's own sentence says what to fix.
+            _ if status < 500 => error.message.clone(),
+            _ => customer_text(ApiError::Server {
+                status,
+                body: error.clone(),
+            }),
         }
     }
 
@@ -59,6 +61,12 @@ impl Problem {
             _ => None,
         }
     }
+}
+
+/// The customer pages' sentence for `error` (network trouble, throttling, server faults with
+/// their request id), in the current language.
+fn customer_text(error: ApiError) -> String {
+    sspr_web::components::alert::Problem::Api(error).text(use_i18n().locale.get().messages())
 }
 
 /// Announces `problem` when there is one (`role="alert"`, always in the page so screen readers
@@ -142,6 +150,33 @@ pub fn Notice(notice: RwSignal<Option<AText>>) -> impl IntoView {
     view! {
         <div role="status">
             {move || notice.get().map(|n| view! { <p class="notice">{at(n)}</p> })}
+        </div>
+    }
+}
+
+/// An on/off switch (a checkbox with `role="switch"`), its label beside it.
+#[component]
+pub fn Switch(
+    id: &'static str,
+    label: AText,
+    checked: RwSignal<bool>,
+    #[prop(optional)] hint: Option<AText>,
+) -> impl IntoView {
+    let hint_id = [id, "-hint"].concat();
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="switch-field">
+            <input
+                class="switch"
+                type="checkbox"
+                role="switch"
+                id=id
+                prop:checked=move || checked.get()
+                aria-describedby=described
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label class="switch-field__label" for=id>{at(label)}</label>
+            {hint.map(|h| view! { <p class="field__hint switch-field__hint" id=hint_id.clone()>{at(h)}</p> })}
         </div>
     }
 }

@@ -1,11 +1,15 @@
 //! One file per screen of the portal, and which screen each [`AdminRoute`] shows.
 
 mod audit;
+mod external;
 mod group;
 mod groups;
 mod labels;
+mod method;
+mod methods;
 mod not_found;
 mod overview;
+mod reset_policy;
 mod setup;
 mod sign_in;
 mod user;
@@ -18,6 +22,9 @@ use leptos::prelude::*;
 /// The sections of the left navigation, in order.
 pub static SECTIONS: &[(AdminRoute, AText)] = &[
     (AdminRoute::Overview, |m| m.nav_overview),
+    (AdminRoute::Methods, |m| m.nav_methods),
+    (AdminRoute::ResetPolicy, |m| m.nav_reset_policy),
+    (AdminRoute::External, |m| m.nav_external),
     (AdminRoute::Users, |m| m.nav_users),
     (AdminRoute::Groups, |m| m.nav_groups),
     (AdminRoute::Audit, |m| m.nav_audit),
@@ -29,6 +36,10 @@ pub fn page(route: AdminRoute) -> AnyView {
         AdminRoute::Overview => view! { <overview::Overview/> }.into_any(),
         AdminRoute::Setup(token) => view! { <setup::Setup token/> }.into_any(),
         AdminRoute::SignIn => view! { <sign_in::SignIn/> }.into_any(),
+        AdminRoute::Methods => view! { <methods::Methods/> }.into_any(),
+        AdminRoute::Method(id) => view! { <method::Method id/> }.into_any(),
+        AdminRoute::ResetPolicy => view! { <reset_policy::ResetPolicyPage/> }.into_any(),
+        AdminRoute::External => view! { <external::External/> }.into_any(),
         AdminRoute::Users => view! { <users::Users/> }.into_any(),
         AdminRoute::User(id) => view! { <user::User id/> }.into_any(),
         AdminRoute::Groups => view! { <groups::Groups/> }.into_any(),
