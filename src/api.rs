@@ -13,8 +13,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sspr_api::{
-    CompleteFlow, ErrorBody, FlowDone, FlowPurpose, FlowView, Health, Me, PasswordPolicy,
-    SessionList, SignIn, StartFlow, VerifyCode,
+    CompleteFlow, CustomerUserFlow, ErrorBody, FlowDone, FlowPurpose, FlowView, Health, Me,
+    PasswordPolicy, SessionList, SignIn, StartFlow, VerifyCode,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -108,14 +108,30 @@ pub async fn start_flow(
     email: Option<sspr_api::Email>,
     invitation: Option<String>,
     return_to: Option<String>,
+    client_id: Option<String>,
 ) -> Result<FlowView, ApiError> {
     let body = StartFlow {
         purpose,
         email,
         invitation,
         return_to,
+        client_id,
     };
     post("/api/flows", &body).await
+}
+
+/// `GET /api/user-flow?client_id=…`: the user flow of the application (none: the default).
+pub async fn user_flow(client_id: Option<&str>) -> Result<CustomerUserFlow, ApiError> {
+    let path = match client_id {
+        // The SPA only keeps ids made of URL-safe characters; encode anyway.
+        Some(id) => [
+            "/api/user-flow?client_id=",
+            &String::from(js_sys::encode_uri_component(id)),
+        ]
+        .concat(),
+        None => "/api/user-flow".to_owned(),
+    };
+    call("GET", &path, None).await
 }
 
 /// `GET /api/flows/{id}`.

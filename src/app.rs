@@ -4,7 +4,7 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::provide_i18n;
-use crate::memory::provide_memory;
+use crate::memory::{provide_memory, use_memory};
 use crate::pages::flow::{
     code::Code, finish::Finish, invitation::Invitation, start::Start, unlock_choice::UnlockChoice,
 };
@@ -16,12 +16,14 @@ use crate::pages::{
 };
 use crate::router::{provide_router, Route};
 use leptos::prelude::*;
+use sspr_api::FlowPurpose;
 
 /// The whole SPA.
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_memory();
+    let memory = use_memory();
     let router = provide_router();
     let first = StoredValue::new(true);
     Effect::new(move || {
@@ -43,6 +45,11 @@ pub fn App() -> impl IntoView {
         <Layout>
             {move || match router.route() {
                 Route::Home => view! { <Home/> }.into_any(),
+                // An Email OTP user flow has no password: sign-in and sign-up are the
+                // passcode flow (SPEC C4).
+                Route::SignIn | Route::Start(FlowPurpose::SignUp) if memory.passcode_only() => {
+                    view! { <Start purpose=FlowPurpose::Passwordless/> }.into_any()
+                }
                 Route::SignIn => view! { <SignInEmail/> }.into_any(),
                 Route::SignInPassword => view! { <SignInPassword/> }.into_any(),
                 Route::Start(purpose) => view! { <Start purpose/> }.into_any(),

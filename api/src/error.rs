@@ -89,6 +89,7 @@ error_codes! {
     GroupExists => "group_exists",
     GroupReserved => "group_reserved",
     InvalidCursor => "invalid_cursor",
+    UserFlowInUse => "user_flow_in_use",
     Timeout => "timeout",
     Internal => "internal",
 }

@@ -5,15 +5,17 @@
 //! the id; each step names the flow and the server checks the step fits the state.
 //!
 //! ```text
-//! POST /api/flows                  {purpose, email | invitation, return_to?}  → FlowView
+//! POST /api/flows                  {purpose, email | invitation, return_to?, client_id?} → FlowView
 //! GET  /api/flows/{id}                                                        → FlowView
 //! POST /api/flows/{id}/resend                                                 → FlowView
 //! POST /api/flows/{id}/verify      {code}                                     → FlowView
-//! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?} → FlowDone
+//! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
 //! ```
 
+use crate::user_flows::UserAttribute;
 use crate::Email;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What a flow is for. Each has its own passcode lifetime and its own last step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,6 +107,11 @@ pub struct StartFlow {
     /// Where to send the user when done: a path on this origin, or an allowed application origin.
     #[serde(default)]
     pub return_to: Option<String>,
+    /// The application the user came from (its client id): the flow follows that
+    /// application's user flow, and `return_to` may also point at its origins. Without it, the
+    /// default user flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// A flow as the client sees it: the same fields, and for a given purpose the same values
@@ -165,6 +172,10 @@ pub struct CompleteFlow {
     pub display_name: Option<String>,
     #[serde(default)]
     pub action: Option<UnlockAction>,
+    /// Sign-up: the attributes the user flow collects besides the display name, keyed by their
+    /// name (`{"givenName": "Ada", "surname": "Lovelace"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<UserAttribute, String>,
 }
 
 /// The answer to the last step.

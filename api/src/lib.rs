@@ -17,6 +17,7 @@ pub mod invitation;
 pub mod password;
 pub mod reset_policy;
 pub mod session;
+pub mod user_flows;
 
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
@@ -38,4 +39,8 @@ pub use password::{PasswordPolicy, Violation};
 pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,
+};
+pub use user_flows::{
+    Application, ApplicationInput, CustomerUserFlow, IdentityProvider, UserAttribute, UserFlow,
+    UserFlowInput, UserFlowKind, UserFlowList, DEFAULT_USER_FLOW,
 };

@@ -21,6 +21,9 @@ pub struct SignIn {
     pub password: String,
     #[serde(default)]
     pub return_to: Option<String>,
+    /// The application the user came from: `return_to` may also point at its origins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// Member or guest (B2B).

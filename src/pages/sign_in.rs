@@ -1,6 +1,7 @@
 //! `/sign-in` and `/sign-in/password`: identifier first (SPEC C2). The email page asks only for
 //! the address and **Next**; the password page shows it, asks for the password, and offers
-//! **Forgot password?**. Wrong password, unknown and locked accounts get one message.
+//! **Forgot password?** when the user flow has SSPR on. (An Email OTP user flow shows the
+//! passcode sign-in instead: see `app.rs`.) Wrong password, unknown and locked accounts get one message.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
@@ -90,6 +91,7 @@ pub fn SignInPassword() -> impl IntoView {
                 email: parsed.get_value(),
                 password: typed,
                 return_to: memory.return_to.get_value(),
+                client_id: memory.client_id.get_value(),
             };
             match api::sign_in(&body).await {
                 Ok(me) => go(router, me.return_to),
@@ -120,7 +122,9 @@ pub fn SignInPassword() -> impl IntoView {
                     node=password
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <p class="links"><a href="/reset">{tr(|m| m.forgot_password)}</a></p>
+                {move || memory.sspr_enabled().then(|| view! {
+                    <p class="links"><a href="/reset">{tr(|m| m.forgot_password)}</a></p>
+                })}
                 <Submit label=|m| m.sign_in busy/>
             </form>
             <p class="links"><a href="/unlock">{tr(|m| m.cant_access)}</a></p>

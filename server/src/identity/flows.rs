@@ -70,10 +70,9 @@ pub async fn start(
             (token, Some(cookie))
         }
     };
-    let return_to = request
-        .return_to
-        .as_deref()
-        .and_then(|r| return_to::check(r, &state.config.allowed_return_origins));
+    let followed =
+        crate::user_flows::admit(state, request.purpose, request.client_id.as_deref()).await?;
+    let return_to = followed.return_to(state, request.return_to.as_deref());
 
     let mut tx = state.db.begin_write().await?;
     let rules = policy::flow_rules(&mut tx, state, request.purpose).await?;
@@ -132,6 +131,7 @@ pub async fn start(
         last_sent_at_ms: now,
     };
     store::insert(&mut tx, &flow, now).await?;
+    followed.remember(&mut tx, &flow.id).await?;
     issue_code(&mut tx, state, &rules.passcodes, client, &flow, send, now).await?;
     tx.commit().await?;
     state.outbox.wake();
@@ -449,6 +449,8 @@ pub async fn complete(
                 // Someone created the account between the code and now.
                 return Err(wrong_state());
             }
+            crate::user_flows::save_sign_up_attributes(&mut tx, &flow.id, &user_id, &request)
+                .await?;
             let session = sessions::create(&mut tx, state, &user_id, client).await?;
             audit::record(
                 &mut tx,

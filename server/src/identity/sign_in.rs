@@ -29,6 +29,8 @@ pub async fn password(
     request: SignIn,
 ) -> Result<SignedIn, ApiError> {
     limits::enforce(state, PASSWORD, &client.ip).await?;
+    let followed =
+        crate::user_flows::admit_password_sign_in(state, request.client_id.as_deref()).await?;
     let canonical = request.email.canonical();
     let mut conn = state.db.pool.acquire().await?;
     let user = users::by_email(&mut conn, &canonical).await?;
@@ -51,10 +53,8 @@ pub async fn password(
             )
             .await?
             .ok_or_else(|| anyhow::anyhow!("the new session vanished"))?;
-            let return_to = request
-                .return_to
-                .as_deref()
-                .and_then(|r| return_to::check(r, &state.config.allowed_return_origins))
+            let return_to = followed
+                .return_to(state, request.return_to.as_deref())
                 .unwrap_or_else(|| return_to::DEFAULT.to_owned());
             Ok(SignedIn {
                 me: Me {

@@ -14,6 +14,7 @@ pub mod openapi;
 mod policy;
 mod reset_policy;
 mod session;
+mod user_flows;
 mod users;
 
 use crate::error::ApiError;
@@ -44,6 +45,7 @@ pub fn api(state: AppState) -> Router {
         .merge(reset_policy::router())
         .merge(api_tokens::router())
         .merge(guests::router())
+        .merge(user_flows::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
         .fallback(|| async { ApiError::NotFound })

@@ -67,6 +67,12 @@ use utoipa::OpenApi;
         super::guests::create,
         super::guests::resend,
         super::guests::reset_redemption,
+        super::user_flows::list,
+        super::user_flows::create,
+        super::user_flows::show,
+        super::user_flows::update,
+        super::user_flows::remove,
+        super::user_flows::customer,
         super::dev_outbox::json,
     ),
     tags(
@@ -78,6 +84,7 @@ use utoipa::OpenApi;
         (name = "graph", description = "Microsoft Graph v1.0-compatible: the authentication methods policy and invitations; an admin session or `Authorization: Bearer <API token>`; Graph-shaped errors"),
         (name = "admin-policies", description = "Password reset policy and API tokens"),
         (name = "admin-guests", description = "Guest invitations and redemption status"),
+        (name = "user-flows", description = "User flows: per application, the identity provider, the attributes collected at sign-up and SSPR on or off"),
         (name = "health", description = "Liveness and database reachability"),
         (name = "development", description = "Development mode only"),
     )

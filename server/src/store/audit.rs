@@ -26,10 +26,7 @@ pub async fn record(
     event: &Event<'_>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let detail = event
-        .detail
-        .as_ref()
-        .map_or_else(|| "{}".to_owned(), |d| d.to_string());
+    let detail = detail_text(event.detail.as_ref());
     sqlx::query(
         "INSERT INTO audit_log (at_ms, event, outcome, actor, subject, client_ip, request_id, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -41,10 +38,29 @@ pub async fn record(
     .bind(event.subject.map(clean))
     .bind(event.client_ip.map(clean))
     .bind(event.request_id.map(clean))
-    .bind(clean(&detail))
+    .bind(detail)
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Most characters of a detail kept whole; an administrator's before/after of a policy fits.
+pub const MAX_DETAIL_CHARS: usize = 16 * 1024;
+
+/// The detail as JSON text. Cutting JSON at a length would leave it unreadable, so a detail
+/// over [`MAX_DETAIL_CHARS`] is replaced by `{"truncated": true}`. Serialised JSON escapes
+/// C0 controls; the others (DEL, C1), which it would keep raw inside strings, are dropped.
+fn detail_text(detail: Option<&serde_json::Value>) -> String {
+    let text: String = detail
+        .map_or_else(|| "{}".to_owned(), serde_json::Value::to_string)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if text.chars().count() > MAX_DETAIL_CHARS {
+        r#"{"truncated":true}"#.to_owned()
+    } else {
+        text
+    }
 }
 
 /// `text` without control characters, at most 512 characters.
@@ -54,10 +70,25 @@ pub fn clean(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, detail_text, MAX_DETAIL_CHARS};
 
     #[test]
     fn control_characters_cannot_forge_lines() {
         assert_eq!(clean("a\r\nfake event\u{1b}[31m"), "afake event[31m");
+    }
+
+    #[test]
+    fn a_detail_is_kept_whole_as_json_or_replaced() {
+        let long = serde_json::json!({"before": "x".repeat(2000), "after": "line\nbreak"});
+        let c1 = serde_json::json!({"after": "a\u{85}b\u{7f}"});
+        assert_eq!(detail_text(Some(&c1)), r#"{"after":"ab"}"#);
+        let text = detail_text(Some(&long));
+        assert!(!text.chars().any(char::is_control));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).expect("json"),
+            long
+        );
+        let huge = serde_json::json!({"before": "x".repeat(MAX_DETAIL_CHARS)});
+        assert_eq!(detail_text(Some(&huge)), r#"{"truncated":true}"#);
     }
 }

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod invitations;
 pub mod rate_limits;
 pub mod sessions;
+pub mod user_flows;
 pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -384,6 +384,17 @@ impl Browser {
         .await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> Answer {
+        self.send(
+            self.client
+                .put(format!("{}{path}", self.base))
+                .header("x-sspr-csrf", "1")
+                .header("origin", &self.origin)
+                .json(&body),
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str) -> Answer {
         self.send(
             self.client

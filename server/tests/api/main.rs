@@ -39,3 +39,4 @@ mod reset;
 mod sessions;
 mod spa;
 mod throttling;
+mod user_flows;

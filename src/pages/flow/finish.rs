@@ -1,6 +1,7 @@
 //! `/<flow>/finish?flow=…`: the last step. A new password with its confirmation (reset, unlock
-//! with reset, sign-up), a display name (sign-up, a new passwordless account); the policy as a
-//! live checklist from the shared rules, and a strength meter.
+//! with reset, sign-up), a display name and the other attributes the user flow collects (sign-up,
+//! a new passwordless account); the policy as a live checklist from the shared rules, and a
+//! strength meter.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
@@ -11,7 +12,8 @@ use crate::router::{use_router, Route};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::password::{self, Violation};
-use sspr_api::{CompleteFlow, FlowPurpose, UnlockAction};
+use sspr_api::{CompleteFlow, FlowPurpose, UnlockAction, UserAttribute};
+use std::collections::BTreeMap;
 
 #[component]
 pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
@@ -20,6 +22,18 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
     let wants_password = purpose != FlowPurpose::Passwordless;
     let wants_name = matches!(purpose, FlowPurpose::SignUp | FlowPurpose::Passwordless);
     let (name, new, confirm) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    // The attributes the user flow collects besides the display name, each with its field.
+    let extra: Vec<(UserAttribute, NodeRef<leptos::html::Input>)> = memory
+        .user_flow
+        .get_untracked()
+        .filter(|_| wants_name)
+        .map(|f| f.attributes)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| *a != UserAttribute::DisplayName)
+        .map(|a| (a, NodeRef::new()))
+        .collect();
+    let extra = StoredValue::new(extra);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let typed = RwSignal::new(String::new());
@@ -59,6 +73,16 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
             focus(name);
             return;
         }
+        let mut attributes = BTreeMap::new();
+        for (attribute, node) in extra.get_value() {
+            let typed = value_of(node);
+            if typed.is_empty() {
+                problem.set(Some(Problem::Local(|m| m.attribute_required)));
+                focus(node);
+                return;
+            }
+            attributes.insert(attribute, typed);
+        }
         let (password, password_confirm) = if wants_password {
             (Some(raw_value_of(new)), Some(raw_value_of(confirm)))
         } else {
@@ -81,15 +105,14 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
             password_confirm,
             display_name,
             action: (purpose == FlowPurpose::Unlock).then_some(UnlockAction::Reset),
+            attributes,
         };
         busy.set(true);
         problem.set(None);
         leptos::task::spawn_local(async move {
             match api::complete(&flow.get_value(), &body).await {
-                Ok(done) => go(
-                    router,
-                    Some(memory.return_to.get_value().unwrap_or(done.return_to)),
-                ),
+                // The server's answer: `return_to` as checked against the allowed origins.
+                Ok(done) => go(router, Some(done.return_to)),
                 Err(error) => {
                     problem.set(Some(error.into()));
                     busy.set(false);
@@ -152,6 +175,10 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
                 {wants_name.then(|| view! {
                     <Field id="display-name" label=|m| m.display_name_label autocomplete="name" node=name/>
                 })}
+                {extra.get_value().into_iter().map(|(attribute, node)| {
+                    let (label, autocomplete) = field_of(attribute);
+                    view! { <Field id=attribute.as_str() label autocomplete node/> }
+                }).collect_view()}
                 {wants_password.then(|| view! {
                     <PasswordField
                         id="new-password"
@@ -177,5 +204,20 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
                 />
             </form>
         </section>
+    }
+}
+
+/// An attribute's label and `autocomplete` token.
+fn field_of(attribute: UserAttribute) -> (Text, &'static str) {
+    match attribute {
+        UserAttribute::DisplayName => (|m| m.display_name_label, "name"),
+        UserAttribute::GivenName => (|m| m.attr_given_name, "given-name"),
+        UserAttribute::Surname => (|m| m.attr_surname, "family-name"),
+        UserAttribute::City => (|m| m.attr_city, "address-level2"),
+        UserAttribute::Country => (|m| m.attr_country, "country-name"),
+        UserAttribute::JobTitle => (|m| m.attr_job_title, "organization-title"),
+        UserAttribute::PostalCode => (|m| m.attr_postal_code, "postal-code"),
+        UserAttribute::State => (|m| m.attr_state, "address-level1"),
+        UserAttribute::StreetAddress => (|m| m.attr_street_address, "street-address"),
     }
 }

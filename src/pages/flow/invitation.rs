@@ -28,6 +28,7 @@ pub fn Invitation(token: String) -> impl IntoView {
                 None,
                 Some(token.get_value()),
                 memory.return_to.get_value(),
+                None,
             )
             .await;
             match started {

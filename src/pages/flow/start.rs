@@ -34,7 +34,15 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
         busy.set(true);
         problem.set(None);
         leptos::task::spawn_local(async move {
-            match api::start_flow(purpose, Some(parsed), None, memory.return_to.get_value()).await {
+            match api::start_flow(
+                purpose,
+                Some(parsed),
+                None,
+                memory.return_to.get_value(),
+                memory.client_id.get_value(),
+            )
+            .await
+            {
                 Ok(flow) => router.navigate(&Route::Code(purpose, flow.flow_id).path()),
                 Err(error) => {
                     problem.set(Some(error.into()));
@@ -51,6 +59,8 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
         <section class="card">
             <h1 tabindex="-1">{tr(title)}</h1>
             <p>{tr(intro)}</p>
+            {move || (purpose == FlowPurpose::PasswordReset && !memory.sspr_enabled())
+                .then(|| view! { <p class="notice" role="status">{tr(|m| m.reset_off)}</p> })}
             <form on:submit=submit novalidate>
                 <Alert problem/>
                 <Field

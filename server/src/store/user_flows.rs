@@ -1,0 +1,271 @@
+//! The `user_flows`, `user_flow_apps` and `flow_clients` tables: user flows, the applications
+//! that use them, and which application each self-service flow was started for.
+//! Lists (attributes, redirect origins) are stored as JSON arrays of strings.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use sspr_api::{
+    Application, IdentityProvider, UserAttribute, UserFlow, UserFlowKind, DEFAULT_USER_FLOW,
+};
+
+const COLUMNS: &str = "id, name, identity_provider, attributes, sspr_enabled, is_default, \
+                       created_at_ms, updated_at_ms";
+
+fn decode_error(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("bad stored user flow {what}").into())
+}
+
+fn strings(text: &str, what: &str) -> Result<Vec<String>, sqlx::Error> {
+    serde_json::from_str(text).map_err(|_| decode_error(what))
+}
+
+fn from_row(row: &AnyRow) -> Result<UserFlow, sqlx::Error> {
+    let provider: String = row.try_get("identity_provider")?;
+    let attributes: String = row.try_get("attributes")?;
+    Ok(UserFlow {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: UserFlowKind::SignUpAndSignIn,
+        identity_provider: IdentityProvider::parse(&provider)
+            .ok_or_else(|| decode_error("identity provider"))?,
+        attributes: strings(&attributes, "attributes")?
+            .iter()
+            .map(|a| UserAttribute::parse(a).ok_or_else(|| decode_error("attribute")))
+            .collect::<Result<_, _>>()?,
+        sspr_enabled: row.try_get::<i64, _>("sspr_enabled")? != 0,
+        applications: Vec::new(),
+        is_default: row.try_get::<i64, _>("is_default")? != 0,
+        created_at_ms: row.try_get("created_at_ms")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
+
+fn app_from_row(row: &AnyRow) -> Result<(String, Application), sqlx::Error> {
+    let origins: String = row.try_get("redirect_origins")?;
+    Ok((
+        row.try_get("user_flow_id")?,
+        Application {
+            name: row.try_get("name")?,
+            client_id: row.try_get("client_id")?,
+            redirect_origins: strings(&origins, "redirect origins")?,
+        },
+    ))
+}
+
+fn attributes_json(flow: &UserFlow) -> String {
+    serde_json::Value::from(
+        flow.attributes
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .to_string()
+}
+
+/// Every user flow with its applications, the default first, then by name.
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UserFlow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM user_flows ORDER BY is_default DESC, name");
+    let mut flows = sqlx::query(&sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let apps = sqlx::query(
+        "SELECT user_flow_id, client_id, name, redirect_origins FROM user_flow_apps \
+         ORDER BY user_flow_id, position",
+    )
+    .fetch_all(conn)
+    .await?;
+    for row in &apps {
+        let (flow_id, app) = app_from_row(row)?;
+        if let Some(flow) = flows.iter_mut().find(|f| f.id == flow_id) {
+            flow.applications.push(app);
+        }
+    }
+    Ok(flows)
+}
+
+/// The user flow `id` with its applications.
+pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<UserFlow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM user_flows WHERE id = $1");
+    let Some(mut flow) = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    let apps = sqlx::query(
+        "SELECT user_flow_id, client_id, name, redirect_origins FROM user_flow_apps \
+         WHERE user_flow_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    flow.applications = apps
+        .iter()
+        .map(|row| app_from_row(row).map(|(_, app)| app))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(flow))
+}
+
+/// The user flow of the application `client_id`, or of no application (the default).
+pub async fn by_client(
+    conn: &mut AnyConnection,
+    client_id: Option<&str>,
+) -> Result<Option<UserFlow>, sqlx::Error> {
+    let id = match client_id {
+        None => DEFAULT_USER_FLOW.to_owned(),
+        Some(client_id) => {
+            let row = sqlx::query("SELECT user_flow_id FROM user_flow_apps WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match row {
+                Some(row) => row.try_get("user_flow_id")?,
+                None => return Ok(None),
+            }
+        }
+    };
+    by_id(conn, &id).await
+}
+
+/// Whether another flow than `except` is named `name`.
+pub async fn name_taken(
+    conn: &mut AnyConnection,
+    name: &str,
+    except: &str,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM user_flows WHERE name = $1 AND id <> $2")
+            .bind(name)
+            .bind(except)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Stores a new flow (without its applications: see [`replace_apps`]).
+pub async fn insert(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO user_flows (id, name, kind, identity_provider, attributes, sspr_enabled, \
+                                 is_default, created_at_ms, updated_at_ms) \
+         VALUES ($1, $2, 'sign_up_and_sign_in', $3, $4, $5, 0, $6, $7)",
+    )
+    .bind(&flow.id)
+    .bind(&flow.name)
+    .bind(flow.identity_provider.as_str())
+    .bind(attributes_json(flow))
+    .bind(i64::from(flow.sspr_enabled))
+    .bind(flow.created_at_ms)
+    .bind(flow.updated_at_ms)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Rewrites a flow's settings (not its applications).
+pub async fn update(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE user_flows SET name = $1, identity_provider = $2, attributes = $3, \
+                sspr_enabled = $4, updated_at_ms = $5 WHERE id = $6",
+    )
+    .bind(&flow.name)
+    .bind(flow.identity_provider.as_str())
+    .bind(attributes_json(flow))
+    .bind(i64::from(flow.sspr_enabled))
+    .bind(flow.updated_at_ms)
+    .bind(&flow.id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Replaces the applications of `flow_id` with `apps`. Answers the client id of the first
+/// application another flow already uses (nothing is written for it), if any.
+pub async fn replace_apps(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+    apps: &[Application],
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("DELETE FROM user_flow_apps WHERE user_flow_id = $1")
+        .bind(flow_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, app) in (0_i64..).zip(apps) {
+        let origins = serde_json::Value::from(app.redirect_origins.clone()).to_string();
+        let done = sqlx::query(
+            "INSERT INTO user_flow_apps (client_id, user_flow_id, name, redirect_origins, position) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id) DO NOTHING",
+        )
+        .bind(&app.client_id)
+        .bind(flow_id)
+        .bind(&app.name)
+        .bind(origins)
+        .bind(position)
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(Some(app.client_id.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// Deletes the flow `id` (its applications go with it).
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_flows WHERE id = $1 AND is_default = 0")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Remembers that the self-service flow `flow_id` was started for `client_id` of `user_flow_id`.
+pub async fn remember_client(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+    user_flow_id: &str,
+    client_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO flow_clients (flow_id, user_flow_id, client_id) VALUES ($1, $2, $3)")
+        .bind(flow_id)
+        .bind(user_flow_id)
+        .bind(client_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The user flow id the self-service flow `flow_id` was started under, if an application was
+/// named.
+pub async fn flow_user_flow(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT user_flow_id FROM flow_clients WHERE flow_id = $1")
+        .bind(flow_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| row.try_get("user_flow_id"))
+        .transpose()
+}
+
+/// Stores a new account's collected attributes (a JSON object).
+pub async fn set_user_attributes(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    attributes: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET attributes = $1 WHERE id = $2")
+        .bind(attributes.to_string())
+        .bind(user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
