@@ -13,6 +13,8 @@ mod reset_policy;
 mod setup;
 mod sign_in;
 mod user;
+mod user_flow;
+mod user_flows;
 mod users;
 
 use crate::i18n::AText;
@@ -27,6 +29,7 @@ pub static SECTIONS: &[(AdminRoute, AText)] = &[
     (AdminRoute::External, |m| m.nav_external),
     (AdminRoute::Users, |m| m.nav_users),
     (AdminRoute::Groups, |m| m.nav_groups),
+    (AdminRoute::UserFlows, |m| m.nav_user_flows),
     (AdminRoute::Audit, |m| m.nav_audit),
 ];
 
@@ -44,7 +47,9 @@ pub fn page(route: AdminRoute) -> AnyView {
         AdminRoute::User(id) => view! { <user::User id/> }.into_any(),
         AdminRoute::Groups => view! { <groups::Groups/> }.into_any(),
         AdminRoute::Group(id) => view! { <group::Group id/> }.into_any(),
+        AdminRoute::UserFlows => view! { <user_flows::UserFlows/> }.into_any(),
+        AdminRoute::UserFlow(id) => view! { <user_flow::UserFlowPage id/> }.into_any(),
         AdminRoute::Audit => view! { <audit::Audit/> }.into_any(),
-        _ => view! { <not_found::NotFound/> }.into_any(),
+        AdminRoute::NotFound => view! { <not_found::NotFound/> }.into_any(),
     }
 }
