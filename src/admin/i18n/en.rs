@@ -247,4 +247,5 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     app_add: "Add application",
     app_remove: "Remove application",
     err_flow_name: "Enter the user flow’s name.",
+    audit_show_detail: "Show",
 };

@@ -247,4 +247,5 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     app_add: "Ajouter une application",
     app_remove: "Retirer l’application",
     err_flow_name: "Entrez le nom du flux utilisateur.",
+    audit_show_detail: "Afficher",
 };

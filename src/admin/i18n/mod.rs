@@ -44,18 +44,61 @@ macro_rules! catalog {
 }
 
 catalog! {
-skip_to_content, portal_name, nav_label, nav_overview, nav_methods, nav_reset_policy, nav_external, nav_users,
-nav_groups, nav_audit, nav_user_flows, signed_in_as, sign_out, loading, save, saved, yes, no, next, previous, working, not_found_title, not_found_body, go_overview,
-role_global_administrator, role_authentication_policy_administrator, role_user_administrator,
-role_reader, role_label,
-overview_title, overview_intro,
-setup_title, setup_intro, setup_no_token, setup_email, setup_name, setup_password_hint, setup_submit, enrol_title, enrol_intro, enrol_qr_label, enrol_secret,
-enrol_uri, enrol_code, enrol_code_hint, enrol_submit, enrol_done, sign_in_title, sign_in_intro, email_label, code_label, code_hint, sign_in,
-signed_out, session_expired,
-err_email, err_password, err_name, err_code, err_forbidden, err_setup_invalid, err_credentials,
-err_not_found, user_flows_intro, user_flow_new, user_flow_title, user_flow_delete, back_to_user_flows, col_provider, col_sspr, col_applications, default_badge, provider_email_password, provider_email_otp, attributes_legend, attr_display_name, attr_given_name, attr_surname, attr_city, attr_country, attr_job_title, attr_postal_code, attr_state, attr_street_address, flow_sspr, flow_sspr_hint, app_name, app_client_id, app_client_id_placeholder, app_origins, app_add, app_remove, err_flow_name,
-methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms, method_voice, method_software_oath, method_authenticator, method_fido2, method_tap, method_other, target_all, target_none, target_groups, target_select, back_to_methods, settings_suffix, enable, include_legend, include_groups, exclude_legend, email_settings, passcode_length, passcode_length_hint, passcode_lifetime, passcode_lifetime_hint, guest_passcode_lifetime, guest_passcode_lifetime_hint, passcode_attempts, passcode_attempts_hint, allow_external, allow_external_hint, external_intro, guest_otp_title, guest_otp_question, invite_title, invite_name, invite_redirect, invite_redirect_hint, invite_send, invite_submit, invite_link, invite_resend, reset_redemption, invitations_title, invitations_none, done_invited, done_resent, done_redemption_reset, reset_policy_title, reset_policy_intro, sspr_enabled_for, scope_none, scope_group, scope_all, sspr_group, choose_group, methods_required, methods_available, reset_method_email, reset_method_mobile, reset_method_office, reset_method_questions, reset_method_app, notify_users, notify_admins, require_registration, reconfirm_days, reconfirm_hint,
-users_title, users_intro, users_search, users_none, search, user_title, back_to_users, col_name, col_email, col_type, col_status, col_last_sign_in, col_created, col_password_changed, col_methods, col_redemption, col_reregistration, col_started, col_last_seen, col_device, col_ip, col_description, col_members, col_time, col_outcome, col_actor, col_subject, col_detail, status_active, status_locked, status_disabled, type_member, type_guest, redemption_redeemed, redemption_pending, until, actions_title, action_unlock, action_revoke, action_disable, action_enable, action_reregister, action_reset, done_unlock, done_revoke, done_disable, done_enable, done_reregister, done_reset, sessions_title, sessions_none, groups_intro, groups_none, group_title, group_new, group_create, group_delete, back_to_groups, members_none, member_add_title, member_add, member_remove, done_group_created, done_member_added, done_member_removed, err_group_name, audit_intro, audit_filters, audit_user, audit_event, audit_any, outcome_success, outcome_failure, audit_from, audit_to, audit_apply, audit_csv, audit_none, audit_older, audit_newest, }
+    // The frame, navigation and shared words
+    skip_to_content, portal_name, nav_label, nav_overview, nav_methods, nav_reset_policy,
+    nav_external, nav_users, nav_groups, nav_audit, nav_user_flows, signed_in_as, sign_out,
+    loading, save, saved, yes, no, next, previous, working, not_found_title, not_found_body,
+    go_overview, role_global_administrator, role_authentication_policy_administrator,
+    role_user_administrator, role_reader, role_label, default_badge, search, until,
+    actions_title,
+    // Overview, setup and sign-in
+    overview_title, overview_intro, setup_title, setup_intro, setup_no_token, setup_email,
+    setup_name, setup_password_hint, setup_submit, enrol_title, enrol_intro, enrol_qr_label,
+    enrol_secret, enrol_uri, enrol_code, enrol_code_hint, enrol_submit, enrol_done,
+    sign_in_title, sign_in_intro, email_label, code_label, code_hint, sign_in, signed_out,
+    session_expired,
+    // Errors
+    err_email, err_password, err_name, err_code, err_forbidden, err_setup_invalid,
+    err_credentials, err_not_found, err_flow_name, err_group_name,
+    // Authentication methods and external identities
+    methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms,
+    method_voice, method_software_oath, method_authenticator, method_fido2, method_tap,
+    method_other, target_all, target_none, target_groups, target_select, back_to_methods,
+    settings_suffix, enable, include_legend, include_groups, exclude_legend, email_settings,
+    passcode_length, passcode_length_hint, passcode_lifetime, passcode_lifetime_hint,
+    guest_passcode_lifetime, guest_passcode_lifetime_hint, passcode_attempts,
+    passcode_attempts_hint, allow_external, allow_external_hint, external_intro,
+    guest_otp_title, guest_otp_question, invite_title, invite_name, invite_redirect,
+    invite_redirect_hint, invite_send, invite_submit, invite_link, invite_resend,
+    reset_redemption, invitations_title, invitations_none, done_invited, done_resent,
+    done_redemption_reset, methods_required, methods_available, col_methods,
+    // Password reset policy
+    reset_policy_title, reset_policy_intro, sspr_enabled_for, scope_none, scope_group,
+    scope_all, sspr_group, choose_group, reset_method_email, reset_method_mobile,
+    reset_method_office, reset_method_questions, reset_method_app, notify_users, notify_admins,
+    require_registration, reconfirm_days, reconfirm_hint,
+    // User flows
+    user_flows_intro, user_flow_new, user_flow_title, user_flow_delete, back_to_user_flows,
+    col_provider, col_sspr, col_applications, provider_email_password, provider_email_otp,
+    attributes_legend, attr_display_name, attr_given_name, attr_surname, attr_city,
+    attr_country, attr_job_title, attr_postal_code, attr_state, attr_street_address, flow_sspr,
+    flow_sspr_hint, app_name, app_client_id, app_client_id_placeholder, app_origins, app_add,
+    app_remove,
+    // Users, groups and the audit log
+    audit_show_detail, users_title, users_intro, users_search, users_none, user_title,
+    back_to_users, col_name, col_email, col_type, col_status, col_last_sign_in, col_created,
+    col_password_changed, col_redemption, col_reregistration, col_started, col_last_seen,
+    col_device, col_ip, col_description, col_members, col_time, col_outcome, col_actor,
+    col_subject, col_detail, status_active, status_locked, status_disabled, type_member,
+    type_guest, redemption_redeemed, redemption_pending, action_unlock, action_revoke,
+    action_disable, action_enable, action_reregister, action_reset, done_unlock, done_revoke,
+    done_disable, done_enable, done_reregister, done_reset, sessions_title, sessions_none,
+    groups_intro, groups_none, group_title, group_new, group_create, group_delete,
+    back_to_groups, members_none, member_add_title, member_add, member_remove,
+    done_group_created, done_member_added, done_member_removed, audit_intro, audit_filters,
+    audit_user, audit_event, audit_any, outcome_success, outcome_failure, audit_from, audit_to,
+    audit_apply, audit_csv, audit_none, audit_older, audit_newest,
+}
 
 #[cfg(test)]
 mod tests {

@@ -131,7 +131,12 @@ pub fn Audit() -> impl IntoView {
                                     <td>{e.actor}</td>
                                     <td class="cell--wrap">{e.subject}</td>
                                     <td>{e.client_ip}</td>
-                                    <td class="cell--wrap"><code>{e.detail}</code></td>
+                                    <td class="cell--wrap">
+                                        <details>
+                                            <summary>{at(|m| m.audit_show_detail)}</summary>
+                                            <code>{e.detail}</code>
+                                        </details>
+                                    </td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -108,8 +108,9 @@ pub fn User(id: String) -> impl IntoView {
             Some(u) => {
                 let toggle = if u.status == UserStatus::Disabled { ENABLE } else { DISABLE };
                 let locked = u.status == UserStatus::Locked;
-                let methods = u.methods.join(", ");
-                let groups = u.groups.iter().map(|g| g.display_name.clone()).collect::<Vec<_>>().join(", ");
+                let dash = |text: String| if text.is_empty() { "—".to_owned() } else { text };
+                let methods = dash(u.methods.join(", "));
+                let groups = dash(u.groups.iter().map(|g| g.display_name.clone()).collect::<Vec<_>>().join(", "));
                 view! {
                     <dl class="facts">
                         <dt>{at(|m| m.col_email)}</dt><dd>{u.email.clone()}</dd>
@@ -123,8 +124,8 @@ pub fn User(id: String) -> impl IntoView {
                         <dt>{at(|m| m.col_methods)}</dt><dd>{methods}</dd>
                         <dt>{at(|m| m.nav_groups)}</dt><dd>{groups}</dd>
                         <dt>{at(|m| m.col_created)}</dt><dd>{when(u.created_at_ms)}</dd>
-                        <dt>{at(|m| m.col_last_sign_in)}</dt><dd>{u.last_sign_in_ms.map(when)}</dd>
-                        <dt>{at(|m| m.col_password_changed)}</dt><dd>{u.password_changed_ms.map(when)}</dd>
+                        <dt>{at(|m| m.col_last_sign_in)}</dt><dd>{u.last_sign_in_ms.map_or_else(|| "—".to_owned(), when)}</dd>
+                        <dt>{at(|m| m.col_password_changed)}</dt><dd>{u.password_changed_ms.map_or_else(|| "—".to_owned(), when)}</dd>
                         {u.reregistration_required_ms.map(|t| view! { <dt>{at(|m| m.col_reregistration)}</dt><dd>{when(t)}</dd> })}
                     </dl>
                     <h2>{at(|m| m.actions_title)}</h2>
