@@ -89,7 +89,10 @@ pub async fn call<T: DeserializeOwned>(
 }
 
 async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
-    let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiError::Network)?;
+    // Maps (sign-up attributes) as plain objects, as JSON has them (not JS `Map`s).
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|_| ApiError::Network)?;
     let text = js_sys::JSON::stringify(&value)
         .ok()
         .and_then(|t| t.as_string())

@@ -1,6 +1,6 @@
 //! `/sign-in` and `/sign-in/password`: identifier first (SPEC C2). The email page asks only for
 //! the address and **Next**; the password page shows it, asks for the password, and offers
-//! **Forgot password?** when the user flow has SSPR on. (An Email OTP user flow shows the
+//! **Forgot password?** and **Can’t access your account?** when the user flow has SSPR on. (An Email OTP user flow shows the
 //! passcode sign-in instead: see `app.rs`.) Wrong password, unknown and locked accounts get one message.
 
 use crate::api;
@@ -73,6 +73,8 @@ pub fn SignInPassword() -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let parsed = StoredValue::new(parsed);
+    // Hidden, not left out: one reactive attribute is far less wasm than a reactive view.
+    let no_reset = Signal::derive(move || !memory.sspr_enabled());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -122,12 +124,10 @@ pub fn SignInPassword() -> impl IntoView {
                     node=password
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                {move || memory.sspr_enabled().then(|| view! {
-                    <p class="links"><a href="/reset">{tr(|m| m.forgot_password)}</a></p>
-                })}
+                <p class="links" hidden=no_reset><a href="/reset">{tr(|m| m.forgot_password)}</a></p>
                 <Submit label=|m| m.sign_in busy/>
             </form>
-            <p class="links"><a href="/unlock">{tr(|m| m.cant_access)}</a></p>
+            <p class="links" hidden=no_reset><a href="/unlock">{tr(|m| m.cant_access)}</a></p>
         </section>
     }
     .into_any()

@@ -150,12 +150,13 @@ pub async fn name_taken(
     )
 }
 
-/// Stores a new flow (without its applications: see [`replace_apps`]).
-pub async fn insert(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Stores a new flow (without its applications: see [`replace_apps`]); `false` when another
+/// flow has its name (a concurrent create that won).
+pub async fn insert(conn: &mut AnyConnection, flow: &UserFlow) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO user_flows (id, name, kind, identity_provider, attributes, sspr_enabled, \
                                  is_default, created_at_ms, updated_at_ms) \
-         VALUES ($1, $2, 'sign_up_and_sign_in', $3, $4, $5, 0, $6, $7)",
+         VALUES ($1, $2, 'sign_up_and_sign_in', $3, $4, $5, 0, $6, $7) ON CONFLICT DO NOTHING",
     )
     .bind(&flow.id)
     .bind(&flow.name)
@@ -165,8 +166,8 @@ pub async fn insert(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), sql
     .bind(flow.created_at_ms)
     .bind(flow.updated_at_ms)
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Rewrites a flow's settings (not its applications).

@@ -1,8 +1,9 @@
 //! The customer side: which user flow a request follows, and what that flow allows.
 //!
 //! A request names its application by `client_id` (none: the default flow). The server, not the
-//! pages, enforces the flow: a flow with SSPR off refuses to start a password reset; an Email OTP
-//! flow refuses a sign-up with a password and a password sign-in; a sign-up must bring every
+//! pages, enforces the flow: a flow with SSPR off refuses to start a password reset or an unlock;
+//! an Email OTP flow refuses a sign-up with a password, password reset, unlock and a password
+//! sign-in; a sign-up must bring every
 //! attribute the flow collects and no other; `return_to` may point at the application's own
 //! origins besides the configured ones.
 
@@ -99,13 +100,17 @@ pub async fn admit(
 ) -> Result<Followed, ApiError> {
     let followed = follow(state, client_id).await?;
     let otp = followed.flow.identity_provider == IdentityProvider::EmailOtp;
+    // Unlocking is part of self-service password reset (as in Entra): it proves identity the
+    // same way and can end with a new password.
     match purpose {
-        FlowPurpose::PasswordReset if !followed.flow.sspr_enabled => Err(disabled(
-            "Password reset is turned off for this application. Contact your administrator.",
-        )),
-        FlowPurpose::PasswordReset | FlowPurpose::SignUp if otp => Err(disabled(
-            "This application signs in with an email code, without a password.",
-        )),
+        FlowPurpose::PasswordReset | FlowPurpose::Unlock if !followed.flow.sspr_enabled => {
+            Err(disabled(
+                "Password reset is turned off for this application. Contact your administrator.",
+            ))
+        }
+        FlowPurpose::PasswordReset | FlowPurpose::Unlock | FlowPurpose::SignUp if otp => Err(
+            disabled("This application signs in with an email code, without a password."),
+        ),
         _ => Ok(followed),
     }
 }

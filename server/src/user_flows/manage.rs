@@ -49,7 +49,9 @@ pub async fn create(
     };
     let mut tx = state.db.begin_write().await?;
     name_free(&mut tx, &flow).await?;
-    store::insert(&mut tx, &flow).await?;
+    if !store::insert(&mut tx, &flow).await? {
+        return Err(name_taken(&flow.name));
+    }
     apps_free(store::replace_apps(&mut tx, &flow.id, &flow.applications).await?)?;
     let change = Change {
         what: "user_flow.create",
@@ -132,12 +134,15 @@ pub async fn delete(
 
 async fn name_free(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), ApiError> {
     if store::name_taken(conn, &flow.name, &flow.id).await? {
-        return Err(ApiError::Validation(format!(
-            "Another user flow is named {:?}. Choose another name.",
-            flow.name
-        )));
+        return Err(name_taken(&flow.name));
     }
     Ok(())
+}
+
+fn name_taken(name: &str) -> ApiError {
+    ApiError::Validation(format!(
+        "Another user flow is named {name:?}. Choose another name."
+    ))
 }
 
 /// Turns the store's "this client id is taken" into a refusal (the transaction is dropped).

@@ -221,6 +221,24 @@ backend_tests! {
         assert_eq!(admin.delete("/api/admin/user-flows/nope").await.expect_status(404).code(), "not_found");
     }
 
+    async fn concurrent_creates_with_one_client_id_or_name_give_one_flow_and_no_500(app) {
+        let admin = admin_with_role(&app, "global_administrator").await;
+        for (a, b) in [
+            (shop_flow("race-app"), { let mut b = shop_flow("race-app"); b["name"] = json!("Other name"); b }),
+            ({ let mut a = shop_flow("name-a"); a["name"] = json!("Same"); a }, { let mut b = shop_flow("name-b"); b["name"] = json!("Same"); b }),
+        ] {
+            let (first, second) = tokio::join!(
+                admin.post("/api/admin/user-flows", a),
+                admin.post("/api/admin/user-flows", b),
+            );
+            let mut statuses = [first.status, second.status];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [201, 422], "{} / {}", first.text, second.text);
+        }
+        let list = admin.get("/api/admin/user-flows").await.expect_status(200);
+        assert_eq!(list.body["flows"].as_array().expect("flows").len(), 3);
+    }
+
     async fn the_customer_pages_read_the_flow_of_their_application(app) {
         let admin = admin_with_role(&app, "global_administrator").await;
         create(&admin, shop_flow("shop-app")).await;
@@ -229,6 +247,11 @@ backend_tests! {
         assert_eq!(default.body, json!({"identity_provider": "email_password", "attributes": ["displayName"], "sspr_enabled": true, "return_origins": []}));
         let shop = anonymous.get("/api/user-flow?client_id=shop-app").await.expect_status(200);
         assert_eq!(shop.body, json!({"identity_provider": "email_password", "attributes": ["displayName", "givenName", "surname"], "sspr_enabled": false, "return_origins": [SHOP]}));
+        let doc = anonymous.get("/api/openapi.json").await.expect_status(200);
+        for path in ["/api/admin/user-flows", "/api/admin/user-flows/{id}", "/api/user-flow"] {
+            assert!(doc.body["paths"][path].is_object(), "{path} is documented");
+        }
+        assert!(doc.body["paths"]["/api/admin/user-flows/{id}"]["put"].is_object());
         for unknown in ["nobody-app", "<script>"] {
             let answer = anonymous.get(&format!("/api/user-flow?client_id={unknown}")).await.expect_status(404);
             assert_eq!(answer.code(), "not_found");
@@ -253,13 +276,27 @@ backend_tests! {
         create(&admin, shop_flow("shop-app")).await;
         let email = "shopper@contoso.example";
         app.sign_up(email, PASSWORD).await;
+        let mail_before = app.mailbox.count_for(email);
         let browser = app.browser();
         let refused = browser
             .post("/api/flows", json!({"purpose": "password_reset", "email": email, "client_id": "shop-app"}))
             .await
             .expect_status(403);
         assert_eq!(refused.code(), "method_disabled");
-        // No code was sent for it; the same user resets through the default flow.
+        // Unlocking (which can end in a new password) is part of SSPR too.
+        let refused = browser
+            .post("/api/flows", json!({"purpose": "unlock", "email": email, "client_id": "shop-app"}))
+            .await
+            .expect_status(403);
+        assert_eq!(refused.code(), "method_disabled");
+        assert_eq!(app.mailbox.settled_count_for(email).await, mail_before, "no mail for a refused start");
+        // Sign-up and passcode sign-in still work for the application.
+        browser
+            .post("/api/flows", json!({"purpose": "passwordless", "email": email, "client_id": "shop-app"}))
+            .await
+            .expect_status(201);
+        assert_eq!(app.mailbox.code_for(email).await.len(), 8);
+        // No reset code was sent; the same user resets through the default flow.
         app.start_flow(&browser, "password_reset", email).await;
         assert_eq!(app.mailbox.code_for(email).await.len(), 8);
         // An unknown application is refused outright.
@@ -289,7 +326,7 @@ backend_tests! {
         let email = "otp.user@contoso.example";
         app.sign_up(email, PASSWORD).await;
         let browser = app.browser();
-        for purpose in ["sign_up", "password_reset"] {
+        for purpose in ["sign_up", "password_reset", "unlock"] {
             let answer = browser
                 .post("/api/flows", json!({"purpose": purpose, "email": "new@contoso.example", "client_id": "otp-app"}))
                 .await

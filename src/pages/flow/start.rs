@@ -59,8 +59,9 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
         <section class="card">
             <h1 tabindex="-1">{tr(title)}</h1>
             <p>{tr(intro)}</p>
-            {move || (purpose == FlowPurpose::PasswordReset && !memory.sspr_enabled())
-                .then(|| view! { <p class="notice" role="status">{tr(|m| m.reset_off)}</p> })}
+            <p class="notice" role="status" hidden=Signal::derive(move || purpose != FlowPurpose::PasswordReset || memory.sspr_enabled())>
+                {tr(|m| m.reset_off)}
+            </p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
                 <Field
