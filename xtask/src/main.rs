@@ -22,8 +22,9 @@ cargo xtask <command>
              is printed too; `size` is the budget gate)
   bench      build the release server and measure it against the SPEC §7 performance budgets on
              SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run)
-  size       build the SPA and print each asset's raw, gzip and brotli size; fails over budget
-  build-web  build the SPA into dist/ (release, precompressed)
+  size       build the SPA and print each asset's raw, gzip and brotli size and the cold loads of
+             the customer pages and the admin portal; fails when the customer pages are over budget
+  build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
   setup      only install what is missing (tools for run and test)
   help       this text
 ";
