@@ -48,3 +48,14 @@ test('an unknown admin address shows a page, not a blank screen', async ({ page 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
   await checkPage(page, 'not-found');
 });
+
+test('an ended session sends the administrator to the sign-in page, saying why', async ({ page, context }) => {
+  const portal = new AdminPortal(page);
+  await page.goto('/admin/users');
+  await expect(portal.heading()).toHaveText('Users');
+  // The cookie goes (as when the session times out); the next request is refused.
+  await context.clearCookies();
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(portal.heading()).toHaveText('Sign in to the admin center');
+  await expect(page.getByText('Your session has ended. Sign in again.')).toBeVisible();
+});

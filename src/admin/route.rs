@@ -31,6 +31,8 @@ pub enum AdminRoute {
     Group(String),
     /// `/admin/audit`.
     Audit,
+    /// `/admin/api-tokens`: tokens for scripts calling the Graph-compatible API.
+    ApiTokens,
     /// `/admin/user-flows`.
     UserFlows,
     /// `/admin/user-flows/{id}`.
@@ -81,6 +83,7 @@ impl AdminRoute {
             ("groups", None, 0) => AdminRoute::Groups,
             ("groups", Some(id), 1) => AdminRoute::Group(id),
             ("audit", None, 0) => AdminRoute::Audit,
+            ("api-tokens", None, 0) => AdminRoute::ApiTokens,
             ("user-flows", None, 0) => AdminRoute::UserFlows,
             ("user-flows", Some(id), 1) => AdminRoute::UserFlow(id),
             _ => AdminRoute::NotFound,
@@ -104,6 +107,7 @@ impl AdminRoute {
             AdminRoute::Groups => "/admin/groups".into(),
             AdminRoute::Group(id) => with_id("groups", id),
             AdminRoute::Audit => "/admin/audit".into(),
+            AdminRoute::ApiTokens => "/admin/api-tokens".into(),
             AdminRoute::UserFlows => "/admin/user-flows".into(),
             AdminRoute::UserFlow(id) => with_id("user-flows", id),
             AdminRoute::NotFound => "/admin".into(),
@@ -147,6 +151,7 @@ mod tests {
             AdminRoute::Groups,
             AdminRoute::Group("g1".into()),
             AdminRoute::Audit,
+            AdminRoute::ApiTokens,
             AdminRoute::UserFlows,
             AdminRoute::UserFlow("f1".into()),
         ];

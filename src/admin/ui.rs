@@ -71,8 +71,24 @@ fn customer_text(error: ApiError) -> String {
 
 /// Announces `problem` when there is one (`role="alert"`, always in the page so screen readers
 /// hear it appear).
+///
+/// An answer that the session has ended (401) signs the portal out: the shell then shows the
+/// sign-in page with "Your session has ended".
 #[component]
 pub fn Alert(problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    if let Some(portal) = use_context::<crate::app::Portal>() {
+        let router = sspr_web::router::use_router();
+        Effect::new(move || {
+            let ended = problem.with(|p| {
+                p.as_ref()
+                    .is_some_and(|p| p.code() == Some(ErrorCode::Unauthorized))
+            });
+            if ended && !crate::app::current(router).is_public() {
+                portal.notice.set(Some(|m| m.session_expired));
+                portal.me.set(Some(None));
+            }
+        });
+    }
     view! {
         <div class="alert-region" role="alert">
             {move || problem.get().map(|p| view! { <p class="alert" id="form-error">{p.text()}</p> })}
