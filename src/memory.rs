@@ -38,11 +38,13 @@ impl Memory {
     }
 }
 
-/// Puts a [`Memory`] in context, taking `return_to` from the URL the visit started at.
+/// Puts a [`Memory`] in context, taking `return_to` from the URL the visit started at, and the
+/// email when the link carries one (`/reset?email=…`, as in the reset mail an administrator
+/// sends), so the first page comes filled in.
 pub fn provide_memory() {
     let client_id = param("client_id=");
     let memory = Memory {
-        email: RwSignal::new(String::new()),
+        email: RwSignal::new(param("email=").unwrap_or_default()),
         return_to: StoredValue::new(param("return_to=")),
         notice: RwSignal::new(None),
         client_id: StoredValue::new(client_id.clone()),

@@ -88,6 +88,7 @@ error_codes! {
     AdminExists => "admin_exists",
     GroupExists => "group_exists",
     GroupReserved => "group_reserved",
+    GroupInUse => "group_in_use",
     InvalidCursor => "invalid_cursor",
     UserFlowInUse => "user_flow_in_use",
     Timeout => "timeout",

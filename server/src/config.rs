@@ -49,7 +49,8 @@ pub struct Config {
     /// Application origins a flow may send users back to, besides this one
     /// (`SSPR_ALLOWED_RETURN_ORIGINS`, e.g. `["https://app.example.com"]`).
     pub allowed_return_origins: Vec<String>,
-    /// Email one-time passcodes for guests (`SSPR_GUEST_PASSCODES`, on by default).
+    /// The initial value of the guest passcode switch (`SSPR_GUEST_PASSCODES`, on by default);
+    /// the Email method's `allowExternalIdToUseEmailOtp` in the policies table rules once set.
     pub guest_passcodes: bool,
     /// Take the client address from the last `X-Forwarded-For` hop (`SSPR_TRUST_FORWARDED_FOR`);
     /// only behind a proxy that sets it.

@@ -116,7 +116,7 @@ pub static MESSAGES: Messages = Messages {
     err_password_common: "This password is too common. Choose another.",
     err_mismatch: "The two passwords are not the same.",
     err_invitation: "This invitation link is not valid. Ask for a new one.",
-    err_disabled_method: "Sign-in with an email code is turned off. Contact your administrator.",
+    err_disabled_method: "This is turned off: email codes or password reset are not available here. Contact your administrator.",
     err_signed_out: "You are not signed in.",
     account_title: "Your account",
     signed_in_as: "Signed in as",

@@ -114,7 +114,7 @@ pub static MESSAGES: Messages = Messages {
     err_password_common: "Ce mot de passe est trop courant. Choisissez-en un autre.",
     err_mismatch: "Les deux mots de passe ne sont pas identiques.",
     err_invitation: "Ce lien d’invitation n’est pas valide. Demandez-en un nouveau.",
-    err_disabled_method: "La connexion par code e-mail est désactivée. Contactez votre administrateur.",
+    err_disabled_method: "Cette fonction est désactivée : les codes par e-mail ou la réinitialisation du mot de passe ne sont pas disponibles ici. Contactez votre administrateur.",
     err_signed_out: "Vous n’êtes pas connecté.",
     account_title: "Votre compte",
     signed_in_as: "Connecté en tant que",

@@ -5,6 +5,7 @@
 //! itself builds in seconds on a fresh machine.
 
 mod bench;
+mod bench_directory;
 mod cmd;
 mod postgres;
 mod tools;
@@ -21,7 +22,9 @@ cargo xtask <command>
              on SQLite and on a throw-away PostgreSQL, and the Playwright tests (the size report
              is printed too; `size` is the budget gate)
   bench      build the release server and measure it against the SPEC §7 performance budgets on
-             SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run)
+             SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run),
+             then the admin directory's page and search latency over 100,000 users
+             (--directory: only that)
   size       build the SPA and print each asset's raw, gzip and brotli size and the cold loads of
              the customer pages and the admin portal; fails when the customer pages are over budget
   build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
@@ -35,9 +38,12 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("bench") => match args.get(1).map(String::as_str) {
-            None => bench::run(false),
-            Some("--quick") => bench::run(true),
-            Some(other) => Err(format!("unknown bench option {other:?} (only --quick)")),
+            None => bench::run(false).and_then(|()| bench_directory::run(false)),
+            Some("--quick") => bench::run(true).and_then(|()| bench_directory::run(true)),
+            Some("--directory") => bench_directory::run(false),
+            Some(other) => Err(format!(
+                "unknown bench option {other:?} (--quick or --directory)"
+            )),
         },
         Some("size") => tools::ensure_web_tools()
             .and_then(|()| web::build())

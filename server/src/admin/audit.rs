@@ -19,6 +19,27 @@ pub struct Change<'a> {
     pub after: serde_json::Value,
 }
 
+/// The top-level properties of two objects that differ, as `(before, after)`: what an audit
+/// record of a settings change needs (unchanged settings would only bury the change). Values
+/// that are not both objects are kept whole.
+pub fn changed(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> (serde_json::Value, serde_json::Value) {
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+        return (before.clone(), after.clone());
+    };
+    let mut old = serde_json::Map::new();
+    let mut new = serde_json::Map::new();
+    for key in b.keys().chain(a.keys()) {
+        if b.get(key) != a.get(key) && !old.contains_key(key) && !new.contains_key(key) {
+            old.insert(key.clone(), b.get(key).cloned().unwrap_or_default());
+            new.insert(key.clone(), a.get(key).cloned().unwrap_or_default());
+        }
+    }
+    (old.into(), new.into())
+}
+
 /// Records `change` by `admin` in the audit log, inside the caller's transaction so the change
 /// and its record commit together.
 pub async fn record_change(

@@ -25,8 +25,8 @@ const EXPORT_CHUNK: u32 = 1000;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
-    /// Events about this user: a user id, or an email address (events about an address with no
-    /// account are kept under the address).
+    /// Events about this user: a user id or an email address; either way the events under the
+    /// account's id and under its address (before the account existed) both match.
     pub user: Option<String>,
     /// Events done by this actor: a user id, or `admin:<id>` for an administrator.
     pub actor: Option<String>,
@@ -46,20 +46,9 @@ pub struct AuditParams {
 
 /// Checks the parameters and resolves an email address to its account.
 pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, ApiError> {
-    let subject = match non_empty(&params.user) {
-        None => None,
-        Some(user) if user.contains('@') => {
-            let canonical = sspr_api::Email::parse(user)
-                .map_err(|_| bad_request("user must be a user id or an email address."))?
-                .canonical();
-            let mut conn = state.db.pool.acquire().await?;
-            Some(match users::by_email(&mut conn, &canonical).await? {
-                Some(account) => account.id,
-                None => canonical,
-            })
-        }
-        Some(id) if plausible_id(id) => Some(id.to_owned()),
-        Some(_) => return Err(bad_request("user must be a user id or an email address.")),
+    let subjects = match non_empty(&params.user) {
+        None => Vec::new(),
+        Some(user) => subjects(state, user).await?,
     };
     let actor = match non_empty(&params.actor) {
         None => None,
@@ -103,7 +92,7 @@ pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, Ap
         Some(cursor) => Some(decode_before(cursor)?),
     };
     Ok(Filter {
-        subject,
+        subjects,
         actor,
         event: name(&params.event, "event")?,
         outcome: name(&params.outcome, "outcome")?,
@@ -112,6 +101,29 @@ pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, Ap
         before,
         limit: paging::limit(params.limit.as_deref())?,
     })
+}
+
+/// The subjects of a `user` filter: the account's id and its address, whichever was given (an
+/// address without an account is its own subject).
+async fn subjects(state: &AppState, user: &str) -> Result<Vec<String>, ApiError> {
+    let refuse = || bad_request("user must be a user id or an email address.");
+    let mut conn = state.db.pool.acquire().await?;
+    if user.contains('@') {
+        let canonical = sspr_api::Email::parse(user)
+            .map_err(|_| refuse())?
+            .canonical();
+        let account = users::by_email(&mut conn, &canonical).await?;
+        Ok(std::iter::once(canonical)
+            .chain(account.map(|a| a.id))
+            .collect())
+    } else if plausible_id(user) {
+        let account = users::by_id(&mut conn, user).await?;
+        Ok(std::iter::once(user.to_owned())
+            .chain(account.map(|a| a.email_canonical))
+            .collect())
+    } else {
+        Err(refuse())
+    }
 }
 
 /// `GET /api/admin/audit`.
@@ -173,11 +185,7 @@ fn row(entry: &AuditEntry) -> [String; 10] {
     let text = |value: &Option<String>| safe_cell(value.as_deref().unwrap_or_default());
     [
         entry.id.to_string(),
-        humantime::format_rfc3339_millis(
-            std::time::UNIX_EPOCH
-                + std::time::Duration::from_millis(u64::try_from(entry.at_ms).unwrap_or(0)),
-        )
-        .to_string(),
+        crate::http::graph::iso8601(entry.at_ms),
         entry.at_ms.to_string(),
         safe_cell(&entry.event),
         safe_cell(&entry.outcome),

@@ -3,6 +3,10 @@
 //! case; a description at most 1,000. The id `all_users` stands for everyone and is reserved:
 //! no stored group has it or takes it as a name, and it cannot be changed or deleted.
 //!
+//! A group a policy names (an include or exclude target of an authentication method, or the
+//! password-reset group) cannot be deleted: removing an excluded group would silently widen the
+//! policy. The administrator takes it out of the policy first.
+//!
 //! Every change (create, rename, delete, a member added or removed) is audited with its before
 //! and after in the same transaction.
 
@@ -142,6 +146,17 @@ pub async fn delete(
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     let before = find(&mut tx, id).await?;
+    let policies = groups::policies_naming(&mut tx, id).await?;
+    if !policies.is_empty() {
+        return Err(ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::GroupInUse,
+            format!(
+                "This group is a target of a policy ({}): take it out of the policy first.",
+                policies.join(", ")
+            ),
+        ));
+    }
     groups::delete(&mut tx, id).await?;
     record_change(
         &mut tx,

@@ -25,10 +25,15 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
+    let no_cookie = request
+        .headers()
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .all(|c| c.as_bytes().trim_ascii().is_empty());
     let token_only = request
         .headers()
         .contains_key(axum::http::header::AUTHORIZATION)
-        && !request.headers().contains_key(axum::http::header::COOKIE);
+        && no_cookie;
     if !safe && !token_only {
         let headers = request.headers();
         let has_header = headers.get(HEADER).is_some_and(|v| v.as_bytes() == b"1");

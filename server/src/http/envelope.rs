@@ -13,22 +13,16 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sspr_api::ErrorBody;
 
-/// Marks an error answer already rendered in another documented shape (Graph's, on
-/// `/api/graph/…`): the envelope leaves it as it is.
-#[derive(Debug, Clone, Copy)]
-pub struct Rendered;
-
 pub async fn render(request: Request, next: Next) -> Response {
     let is_api = request.uri().path() == "/api" || request.uri().path().starts_with("/api/");
+    // The Graph-compatible paths answer errors in Graph's shape instead (`http::graph`).
+    let is_graph = request.uri().path().starts_with(super::graph::PREFIX);
     let request_id = request
         .extensions()
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .unwrap_or_default();
     let response = next.run(request).await;
-    if response.extensions().get::<Rendered>().is_some() {
-        return response;
-    }
     let details = response.extensions().get::<ErrorDetails>().cloned();
     let status = response.status();
     let (status, details) = match details {
@@ -46,13 +40,19 @@ pub async fn render(request: Request, next: Next) -> Response {
         }
         None => return response,
     };
-    let body = ErrorBody {
-        code: details.code.as_str().to_owned(),
-        message: details.message,
-        request_id,
-        attempts_left: details.attempts_left,
-        retry_after_secs: details.retry_after_secs,
-        violations: details.violations,
+    let retry_after_secs = details.retry_after_secs;
+    let (status, json) = if is_graph {
+        super::graph::error_body(status, details.code, details.message, request_id)
+    } else {
+        let body = ErrorBody {
+            code: details.code.as_str().to_owned(),
+            message: details.message,
+            request_id,
+            attempts_left: details.attempts_left,
+            retry_after_secs: details.retry_after_secs,
+            violations: details.violations,
+        };
+        (status, serde_json::to_vec(&body).unwrap_or_default())
     };
     let (mut parts, _) = response.into_parts();
     parts.extensions.remove::<ErrorDetails>();
@@ -62,12 +62,11 @@ pub async fn render(request: Request, next: Next) -> Response {
         HeaderValue::from_static("application/json"),
     );
     parts.status = status;
-    if let Some(secs) = body.retry_after_secs {
+    if let Some(secs) = retry_after_secs {
         parts
             .headers
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-    let json = serde_json::to_vec(&body).unwrap_or_default();
     Response::from_parts(parts, axum::body::Body::from(json))
 }
 

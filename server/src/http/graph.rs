@@ -3,33 +3,24 @@
 //! codes, ISO 8601 dates, and request bodies read the way Graph reads them (Microsoft's own
 //! documented PATCH example ends its object with a trailing comma, which Graph accepts).
 
-use crate::error::{generic, ApiError, ErrorDetails};
-use crate::http::envelope::Rendered;
-use crate::http::request_id::RequestId;
-use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
+use crate::error::ApiError;
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use sspr_api::graph::{GraphError, GraphErrorBody, GraphInnerError};
 use sspr_api::ErrorCode;
 
-/// Renders every error answer under the Graph routes in Graph's shape. Validation errors are
-/// 400 `BadRequest`, as Graph answers them.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.0.clone())
-        .unwrap_or_default();
-    let response = next.run(request).await;
-    let status = response.status();
-    let details = response.extensions().get::<ErrorDetails>().cloned();
-    let (status, code, message) = match details {
-        Some(d) => (status, d.code, d.message),
-        None if status.is_client_error() || status.is_server_error() => generic(status),
-        None => return response,
-    };
+/// Where the Graph-compatible API lives; the error envelope renders errors under it with
+/// [`error_body`].
+pub const PREFIX: &str = "/api/graph/";
+
+/// Graph's error body for an error answer, and its status: validation errors are 400
+/// `BadRequest`, as Graph answers them.
+pub fn error_body(
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    request_id: String,
+) -> (StatusCode, Vec<u8>) {
     let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
         StatusCode::BAD_REQUEST
     } else {
@@ -46,17 +37,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             },
         },
     };
-    let (mut parts, _) = response.into_parts();
-    parts.extensions.remove::<ErrorDetails>();
-    parts.extensions.insert(Rendered);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    parts.status = status;
-    let json = serde_json::to_vec(&body).unwrap_or_default();
-    Response::from_parts(parts, axum::body::Body::from(json))
+    (status, serde_json::to_vec(&body).unwrap_or_default())
 }
 
 /// Graph's error code for an answer.
@@ -98,7 +79,17 @@ pub fn iso8601(ms: i64) -> String {
 /// Parses a Graph request body: JSON, a trailing comma before `}` or `]` tolerated. A body that
 /// does not parse is 400 `invalid_json` naming the problem.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(&without_trailing_commas(body)).map_err(|error| {
+    let cleaned = without_trailing_commas(body);
+    let mut deserializer = serde_json::Deserializer::from_slice(&cleaned);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| e.to_string())
+        .and_then(|value| {
+            deserializer
+                .end()
+                .map(|()| value)
+                .map_err(|e| e.to_string())
+        });
+    value.map_err(|error| {
         ApiError::client(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidJson,

@@ -17,7 +17,7 @@
 use super::{methods, reset, store};
 use crate::domain::passcode::PasscodePolicy;
 use crate::error::ApiError;
-use crate::store::groups::{self, ALL_USERS};
+use crate::store::groups;
 use crate::store::users::User;
 use crate::AppState;
 use axum::http::StatusCode;
@@ -109,7 +109,8 @@ impl FlowRules {
     }
 
     /// Whether the method is on for `user` (`None`: no account with that address). A flow whose
-    /// user is not allowed answers as usual and sends nothing.
+    /// user is not allowed answers as usual and sends nothing. Known, unknown and guest
+    /// addresses run the same queries, so the time taken does not tell them apart either.
     pub async fn allows(
         &self,
         conn: &mut AnyConnection,
@@ -118,55 +119,47 @@ impl FlowRules {
         if matches!(self.purpose, FlowPurpose::SignUp | FlowPurpose::Guest) {
             return Ok(true);
         }
-        if let Some(u) = user {
-            if u.user_type == UserType::Guest {
-                return Ok(true);
-            }
-        }
-        if !targets_user(conn, &self.email, user).await? {
-            return Ok(false);
-        }
+        // No account: an id no account has, so only `all_users` includes it.
+        let user_id = user.map_or("", |u| u.id.as_str());
+        let targeted = targets_user(conn, &self.email, user_id).await?;
         let resets = matches!(
             self.purpose,
             FlowPurpose::PasswordReset | FlowPurpose::Unlock
         );
-        if resets && self.reset.enabled_for == SsprScope::Group {
-            let (Some(u), Some(group)) = (user, &self.reset.group_id) else {
-                return Ok(false);
-            };
-            return groups::member_of_any(conn, &u.id, std::slice::from_ref(group)).await;
-        }
-        Ok(true)
+        let in_scope = match (&self.reset.enabled_for, &self.reset.group_id) {
+            (SsprScope::Group, Some(group)) if resets => {
+                groups::member_of_any(conn, user_id, std::slice::from_ref(group)).await?
+                    && user.is_some()
+            }
+            (SsprScope::Group, None) if resets => false,
+            _ => true,
+        };
+        // Targets apply to members; guests follow the guest switch.
+        let guest = user.is_some_and(|u| u.user_type == UserType::Guest);
+        Ok(guest || (targeted && in_scope))
     }
 }
 
-/// Whether `configuration`'s targets include `user` and do not exclude them; an address with no
-/// account is included only by `all_users`.
+/// Whether `configuration`'s targets include the account `user_id` and do not exclude it; `""`
+/// (no account) is included only by `all_users`.
 pub async fn targets_user(
     conn: &mut AnyConnection,
     configuration: &MethodConfiguration,
-    user: Option<&User>,
+    user_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let Some(user) = user else {
-        return Ok(configuration
-            .include_targets
-            .iter()
-            .any(|t| t.target_type == TargetType::Group && t.id == ALL_USERS));
-    };
     let include: Vec<(&str, TargetType)> = configuration
         .include_targets
         .iter()
         .map(|t| (t.id.as_str(), t.target_type))
         .collect();
-    if !matches_any(conn, &user.id, &include).await? {
-        return Ok(false);
-    }
     let exclude: Vec<(&str, TargetType)> = configuration
         .exclude_targets
         .iter()
         .map(|t| (t.id.as_str(), t.target_type))
         .collect();
-    Ok(!matches_any(conn, &user.id, &exclude).await?)
+    let included = matches_any(conn, user_id, &include).await?;
+    let excluded = matches_any(conn, user_id, &exclude).await?;
+    Ok(included && !excluded)
 }
 
 /// Whether one of `targets` is `user_id` or a group they belong to (`all_users`: everyone).
@@ -175,9 +168,10 @@ async fn matches_any(
     user_id: &str,
     targets: &[(&str, TargetType)],
 ) -> Result<bool, sqlx::Error> {
-    if targets
-        .iter()
-        .any(|(id, kind)| *kind == TargetType::User && *id == user_id)
+    if !user_id.is_empty()
+        && targets
+            .iter()
+            .any(|(id, kind)| *kind == TargetType::User && *id == user_id)
     {
         return Ok(true);
     }

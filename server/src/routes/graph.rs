@@ -1,9 +1,9 @@
 //! `/api/graph/v1.0/…`: the Microsoft Graph-compatible API (SPEC §4 A3, §8) — the
 //! authentication methods policy and guest invitations — for the portal and for scripts written
-//! for Graph. Callers are a signed-in administrator or an API token ([`Principal`]); errors have
-//! Graph's shape (`http::graph`).
+//! for Graph. Callers are a signed-in administrator or an API token ([`Principal`]); every error
+//! under these paths (CSRF and rate limits included) has Graph's shape (`http::graph`).
 
-use crate::admin::audit::Change;
+use crate::admin::audit::{self, Change};
 use crate::admin::{Permission, Principal};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{middleware, Router};
+use axum::Router;
 use serde_json::json;
 use sspr_api::graph::{
     AuthenticationMethodsPolicy, GraphInvitation, GraphInvitationRequest, InvitedUser,
@@ -33,9 +33,12 @@ pub fn router() -> Router<AppState> {
         .route(POLICY, get(get_policy).patch(patch_policy))
         .route(CONFIGURATION, get(get_method).patch(patch_method))
         .route("/invitations", post(create_invitation))
-        .fallback(|| async { ApiError::NotFound })
-        .layer(middleware::from_fn(graph::render_errors));
+        .fallback(|| async { ApiError::NotFound });
     Router::new().nest("/graph/v1.0", graph)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
 }
 
 fn context(state: &AppState, what: &str) -> String {
@@ -110,6 +113,7 @@ async fn patch_policy(
         .await?
         .map_err(ApiError::Validation)?;
     if next != current {
+        let diff = audit::changed(&to_json(&current), &to_json(&next));
         methods::save_settings(&mut tx, &next, now).await?;
         principal
             .record_change(
@@ -118,8 +122,8 @@ async fn patch_policy(
                 Change {
                     what: "authentication_methods_policy",
                     subject: METHODS_POLICY_ID,
-                    before: serde_json::to_value(&current).unwrap_or_default(),
-                    after: serde_json::to_value(&next).unwrap_or_default(),
+                    before: diff.0,
+                    after: diff.1,
                 },
                 now,
             )
@@ -179,6 +183,7 @@ async fn patch_method(
         .await?
         .map_err(ApiError::Validation)?;
     if next != current {
+        let diff = audit::changed(&to_json(&current), &to_json(&next));
         methods::save(&mut tx, method, &next, now).await?;
         principal
             .record_change(
@@ -187,8 +192,8 @@ async fn patch_method(
                 Change {
                     what: "authentication_method",
                     subject: method.as_str(),
-                    before: serde_json::to_value(&current).unwrap_or_default(),
-                    after: serde_json::to_value(&next).unwrap_or_default(),
+                    before: diff.0,
+                    after: diff.1,
                 },
                 now,
             )

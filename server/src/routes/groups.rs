@@ -92,7 +92,7 @@ async fn update(
 
 #[utoipa::path(delete, path = "/api/admin/groups/{id}", tag = "directory",
     params(("id" = String, Path, description = "The group's id")),
-    responses((status = 204, description = "The group and its memberships are deleted"), (status = 404, body = sspr_api::ErrorBody), (status = 409, description = "`all_users` is reserved", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, body = sspr_api::ErrorBody)))]
+    responses((status = 204, description = "The group and its memberships are deleted"), (status = 404, body = sspr_api::ErrorBody), (status = 409, description = "`all_users` is reserved (`group_reserved`), or a policy names the group (`group_in_use`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, body = sspr_api::ErrorBody)))]
 async fn delete(
     State(state): State<AppState>,
     client: Client,

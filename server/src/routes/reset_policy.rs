@@ -55,6 +55,10 @@ async fn update(
     let before = reset::load(&mut tx).await?;
     if before != policy {
         reset::save(&mut tx, &policy, now).await?;
+        let diff = audit::changed(
+            &serde_json::to_value(&before).unwrap_or_default(),
+            &serde_json::to_value(&policy).unwrap_or_default(),
+        );
         audit::record_change(
             &mut tx,
             admin,
@@ -62,8 +66,8 @@ async fn update(
             Change {
                 what: "password_reset_policy",
                 subject: reset::DOCUMENT_ID,
-                before: serde_json::to_value(&before).unwrap_or_default(),
-                after: serde_json::to_value(&policy).unwrap_or_default(),
+                before: diff.0,
+                after: diff.1,
             },
             now,
         )

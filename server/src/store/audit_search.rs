@@ -8,7 +8,9 @@ use sspr_api::AuditEntry;
 /// What to read. Times are unix ms: `from` inclusive, `to` exclusive.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub subject: Option<String>,
+    /// Any of these subjects (a user's id and their address: events from before the account
+    /// existed, or about an address without one, are kept under the address). Empty: any.
+    pub subjects: Vec<String>,
     pub actor: Option<String>,
     pub event: Option<String>,
     pub outcome: Option<String>,
@@ -35,8 +37,12 @@ pub async fn page(
         n += 1;
         format!("${n}")
     };
+    if !filter.subjects.is_empty() {
+        let list: Vec<String> = filter.subjects.iter().map(|_| placeholder()).collect();
+        conditions.push(format!("subject IN ({})", list.join(", ")));
+        texts.extend(filter.subjects.iter().cloned());
+    }
     for (column, value) in [
-        ("subject", &filter.subject),
         ("actor", &filter.actor),
         ("event", &filter.event),
         ("outcome", &filter.outcome),

@@ -158,6 +158,21 @@ pub async fn update(
         .map(|_| ())
 }
 
+/// The ids of the policy documents (`policies`: authentication methods, password reset) that
+/// name the group as a target. Group ids are hexadecimal, so a quoted substring match is exact.
+pub async fn policies_naming(
+    conn: &mut AnyConnection,
+    group_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("SELECT id FROM policies WHERE body LIKE $1 ORDER BY id")
+        .bind(format!("%\"{group_id}\"%"))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect()
+}
+
 /// Deletes the group and (by cascade) its memberships.
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM groups WHERE id = $1")

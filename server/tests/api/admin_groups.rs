@@ -168,6 +168,29 @@ backend_tests! {
         assert_eq!(crate::support::count(&app, "group_members").await, 0);
     }
 
+    async fn a_group_a_policy_names_cannot_be_deleted(app) {
+        let admin = first_global(&app).await;
+        let group = admin.post("/api/admin/groups", json!({"display_name": "Reset pilots"})).await.expect_status(201);
+        let id = group.body["id"].as_str().expect("id").to_owned();
+        let policy = |group_id: Option<&str>| json!({
+            "enabled_for": if group_id.is_some() { "group" } else { "all" },
+            "group_id": group_id,
+            "methods_required": 1,
+            "methods": ["email"],
+            "notify_users_on_reset": true,
+            "notify_admins_on_admin_reset": true,
+            "reconfirm_after_days": 0,
+            "require_registration": false
+        });
+        send(&app, &admin, reqwest::Method::PUT, "/api/admin/reset-policy", Some(policy(Some(&id)))).await.expect_status(200);
+        let refused = admin.delete(&format!("/api/admin/groups/{id}")).await.expect_status(409);
+        assert_eq!(refused.code(), "group_in_use");
+        assert!(refused.error().message.contains("password_reset"), "{}", refused.text);
+        admin.get(&format!("/api/admin/groups/{id}")).await.expect_status(200);
+        send(&app, &admin, reqwest::Method::PUT, "/api/admin/reset-policy", Some(policy(None))).await.expect_status(200);
+        admin.delete(&format!("/api/admin/groups/{id}")).await.expect_status(204);
+    }
+
     async fn groups_page_by_name_without_case(app) {
         let admin = first_global(&app).await;
         let names = ["delta", "Alpha", "charlie", "Bravo", "echo"];

@@ -162,8 +162,12 @@ backend_tests! {
         let disabled = add_user(&app, "disabled@contoso.example", "D", UserType::Member).await;
         admin.post(&format!("/api/admin/users/{disabled}/disable"), json!({})).await.expect_status(204);
         add_user(&app, "active@contoso.example", "A", UserType::Member).await;
-        add_guest(&app, "redeemed@fabrikam.example", true).await;
+        let redeemed = add_guest(&app, "redeemed@fabrikam.example", true).await;
         add_guest(&app, "pending@fabrikam.example", false).await;
+        let detail = admin.get(&format!("/api/admin/users/{redeemed}")).await.expect_status(200);
+        assert_eq!(detail.body["user_type"], "guest");
+        assert_eq!(detail.body["redemption"], "redeemed");
+        assert_eq!(detail.body["methods"], json!(["email"]), "a guest has no password");
         let list = |query: &'static str| {
             let admin = admin.clone();
             async move {
@@ -393,5 +397,63 @@ async fn user_pages_and_searches_read_an_index_on_sqlite() {
             !plan.iter().any(|line| line.trim() == "SCAN u"),
             "no full scan of users for {filter:?}:\n{text}"
         );
+    }
+}
+
+/// The directory's endpoints are in the OpenAPI document, with their query parameters by the
+/// names clients send.
+#[tokio::test]
+async fn the_openapi_document_describes_the_directory() {
+    let app = spawn_app(Backend::Sqlite).await.expect("SQLite");
+    let doc: Value = app
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut documented = vec![
+        ("/api/admin/users", "get"),
+        ("/api/admin/users/{id}", "get"),
+        ("/api/admin/groups", "get"),
+        ("/api/admin/groups", "post"),
+        ("/api/admin/groups/{id}", "get"),
+        ("/api/admin/groups/{id}", "patch"),
+        ("/api/admin/groups/{id}", "delete"),
+        ("/api/admin/groups/{id}/members", "get"),
+        ("/api/admin/groups/{id}/members/{user_id}", "put"),
+        ("/api/admin/groups/{id}/members/{user_id}", "delete"),
+        ("/api/admin/audit", "get"),
+        ("/api/admin/audit.csv", "get"),
+    ];
+    let actions: Vec<String> = ACTIONS
+        .iter()
+        .map(|a| format!("/api/admin/users/{{id}}/{a}"))
+        .collect();
+    documented.extend(actions.iter().map(|p| (p.as_str(), "post")));
+    for (path, method) in documented {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path}"
+        );
+    }
+    let names: Vec<&str> = doc["paths"]["/api/admin/users"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["search", "type", "status", "after", "limit"]);
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for schema in [
+        "UserPage",
+        "UserDetail",
+        "GroupView",
+        "GroupPage",
+        "NewGroup",
+        "GroupChanges",
+        "AuditPage",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema}");
     }
 }

@@ -11,12 +11,15 @@ mod helpers;
 #[allow(dead_code)]
 mod mailbox;
 #[allow(dead_code)]
+mod policy_support;
+#[allow(dead_code)]
 mod support;
 
 mod admin;
 mod admin_audit;
 mod admin_groups;
 mod admin_users;
+mod api_tokens;
 mod audit;
 mod bad_input;
 mod concurrency;
@@ -24,8 +27,10 @@ mod csrf;
 mod enumeration;
 mod errors;
 mod flows;
+mod graph_policy;
 mod guests;
 mod health;
+mod invitations_admin;
 mod janitor;
 mod lifecycle;
 mod lockout;
@@ -35,7 +40,9 @@ mod openapi;
 mod outbox;
 mod passcodes;
 mod passwords;
+mod policy_enforcement;
 mod reset;
+mod reset_policy;
 mod sessions;
 mod spa;
 mod throttling;
