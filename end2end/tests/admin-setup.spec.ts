@@ -75,6 +75,8 @@ test('a person with the setup link becomes the first administrator and enrols TO
 });
 
 test('the administrator signs in with password and authenticator code, and signs out', async ({ page }) => {
+  // Two sign-ins need two unused authenticator steps: the second may wait up to 30 s for one.
+  test.setTimeout(120_000);
   const portal = new AdminPortal(page);
   await page.goto('/admin/sign-in');
   await checkPage(page, 'sign-in');
