@@ -159,3 +159,25 @@ fn skip_nulls(value: &impl Serialize) -> serde_json::Value {
     }
     json
 }
+
+#[cfg(test)]
+mod tests {
+    use super::skip_nulls;
+    use sspr_api::graph::{ExternalEmailOtpState, MethodConfigurationPatch, MethodId};
+
+    #[test]
+    fn a_patch_names_only_what_it_changes_as_microsofts_example_does() {
+        let patch = MethodConfigurationPatch {
+            odata_type: Some(MethodId::Email.odata_type()),
+            allow_external_id_to_use_email_otp: Some(ExternalEmailOtpState::Disabled),
+            ..Default::default()
+        };
+        assert_eq!(
+            skip_nulls(&patch),
+            serde_json::json!({
+                "@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration",
+                "allowExternalIdToUseEmailOtp": "disabled"
+            })
+        );
+    }
+}

@@ -98,3 +98,17 @@ pub fn SignIn() -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_code;
+
+    #[test]
+    fn an_authenticator_code_is_exactly_six_digits() {
+        assert!(is_code("012345"));
+        assert!(!is_code("12345"));
+        assert!(!is_code("1234567"));
+        assert!(!is_code("12345a"));
+        assert!(!is_code("１２３４５６"));
+    }
+}
