@@ -59,6 +59,12 @@ export default defineConfig({
   reporter: [['list']],
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // The admin specs need an administrator: `admin-setup` bootstraps the first one through the
+  // portal and saves its signed-in state; every other spec runs after it.
+  projects: [
+    { name: 'admin-setup', testMatch: /admin-setup\.spec\.ts/ },
+    { name: 'pages', testIgnore: /admin-setup\.spec\.ts/, dependencies: ['admin-setup'] },
+  ],
   use: {
     baseURL: origin,
     trace: 'retain-on-failure',

@@ -41,8 +41,8 @@ impl ApiError {
 }
 
 /// Sends `method path` (with `body` as JSON if given) and decodes the answer into `T`, or the
-/// error body into [`ApiError::Server`].
-async fn call<T: DeserializeOwned>(
+/// error body into [`ApiError::Server`]. A `204 No Content` answer decodes as `()`.
+pub async fn call<T: DeserializeOwned>(
     method: &str,
     path: &str,
     body: Option<&str>,

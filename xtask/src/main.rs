@@ -25,8 +25,9 @@ cargo xtask <command>
              SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run),
              then the admin directory's page and search latency over 100,000 users
              (--directory: only that)
-  size       build the SPA and print each asset's raw, gzip and brotli size; fails over budget
-  build-web  build the SPA into dist/ (release, precompressed)
+  size       build the SPA and print each asset's raw, gzip and brotli size and the cold loads of
+             the customer pages and the admin portal; fails when the customer pages are over budget
+  build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
   setup      only install what is missing (tools for run and test)
   help       this text
 ";

@@ -1,6 +1,9 @@
 //! The built SPA: files from the web directory, precompressed `.br`/`.gz` siblings when the
 //! client accepts them, and `index.html` for every path that is not a file (client routes).
 //!
+//! `/admin` and everything under it is the admin portal, a bundle of its own in
+//! `<web_dir>/admin/` with its own `index.html` fallback, so customers never download it.
+//!
 //! `/theme.css` is the configured theme (`SSPR_THEME`), so changing themes needs no rebuild.
 //! Trunk puts a content hash in asset names (`app-1a2b3c4d5e6f7a8b.js`), so those are cached for
 //! a year; `index.html` is revalidated every time so a new release is picked up at once.
@@ -13,9 +16,18 @@ use axum::Router;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// A router serving `web_dir` with the `index.html` fallback, and `/theme.css` from the
-/// configured theme (`<web_dir>/themes/<theme>.css`).
+/// A router serving `web_dir` with the `index.html` fallback, `/admin` and `/admin/*` from
+/// `web_dir/admin` with its `index.html` fallback, and `/theme.css` from the configured theme
+/// (`<web_dir>/themes/<theme>.css`).
 pub fn service(web_dir: &Path, theme: &str) -> Router {
+    let admin_dir = web_dir.join("admin");
+    let admin_index = ServeFile::new(admin_dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let admin = ServeDir::new(&admin_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(admin_index);
     let theme = ServeFile::new(web_dir.join("themes").join(format!("{theme}.css")))
         .precompressed_br()
         .precompressed_gzip();
@@ -28,6 +40,7 @@ pub fn service(web_dir: &Path, theme: &str) -> Router {
         .fallback(index);
     Router::new()
         .route_service("/theme.css", theme)
+        .nest_service("/admin", admin)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
 }

@@ -21,6 +21,8 @@ use tokio::sync::oneshot;
 
 /// The inline bootstrap script of the test web folder, whose hash the CSP must carry.
 pub const BOOTSTRAP_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
+/// The inline script of the admin portal's stand-in `admin/index.html`.
+pub const ADMIN_BOOTSTRAP_SCRIPT: &str = "import init from '/admin/portal.js'; init();";
 /// The server secret of test apps.
 pub const SECRET: &str = "c3Nwci10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVmMDEyMw==";
 /// A password that meets the policy.
@@ -235,7 +237,7 @@ pub async fn admin_exec(admin_url: &str, sql: &str) {
 }
 
 /// A stand-in for `dist/`: an index with an inline bootstrap script and one hashed asset with a
-/// brotli sibling.
+/// brotli sibling; the admin portal's index and one asset in `admin/`.
 fn write_web_dir(dir: &std::path::Path) {
     std::fs::create_dir_all(dir).expect("web dir");
     std::fs::write(
@@ -246,6 +248,19 @@ fn write_web_dir(dir: &std::path::Path) {
     )
     .expect("index");
     std::fs::write(dir.join("app-0123456789abcdef.js"), "console.log('plain');").expect("js");
+    std::fs::create_dir_all(dir.join("admin")).expect("admin dir");
+    std::fs::write(
+        dir.join("admin").join("index.html"),
+        format!(
+            "<!DOCTYPE html><html><head><title>admin</title><script type=\"module\">{ADMIN_BOOTSTRAP_SCRIPT}</script></head><body></body></html>"
+        ),
+    )
+    .expect("admin index");
+    std::fs::write(
+        dir.join("admin").join("portal-0123456789abcdef.js"),
+        "console.log('admin');",
+    )
+    .expect("admin js");
     std::fs::write(dir.join("app-0123456789abcdef.js.br"), b"BROTLI-BYTES").expect("br");
 }
 

@@ -1,0 +1,126 @@
+// Authentication methods, external identities and the password reset policy in the admin
+// portal, and that each change takes effect for customers at once (seeds 000 and 001). Starts
+// signed in as the first administrator (admin-setup.spec.ts).
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
+import { FlowPages } from './fixtures/pages';
+import { AdminPortal, adminState, checkPage } from './fixtures/admin_pages';
+
+test.use({ storageState: adminState() });
+
+/** Starts a password reset as the customer pages do; answers the HTTP status and error code. */
+async function startReset(request: APIRequestContext, baseURL: string, email: string) {
+  const response = await request.post('/api/flows', {
+    headers: { 'x-sspr-csrf': '1', origin: baseURL },
+    data: { purpose: 'password_reset', email },
+  });
+  const body = await response.json();
+  return { status: response.status(), code: body.code as string | undefined };
+}
+
+test('an administrator enables Email OTP for all users, as seed 000 describes', async ({ page, baseURL }) => {
+  const portal = new AdminPortal(page);
+  await page.goto('/admin');
+  await portal.open('Authentication methods');
+  await checkPage(page, 'methods');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Email OTP' }) });
+  await expect(row).toHaveCount(1);
+
+  // Off first, to see the customer side refuse at once.
+  await row.getByRole('link', { name: 'Email OTP' }).click();
+  await expect(portal.heading()).toHaveText('Email OTP settings');
+  await expect(portal.heading()).toBeFocused();
+  await page.getByRole('switch', { name: 'Enable' }).uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  const refused = await startReset(page.request, baseURL!, uniqueEmail('disabled'));
+  expect(refused).toEqual({ status: 403, code: 'method_disabled' });
+
+  // Seed 000: Enable, target All users, Save.
+  await page.reload();
+  await expect(portal.heading()).toHaveText('Email OTP settings');
+  await page.getByRole('switch', { name: 'Enable' }).check();
+  await page.getByLabel('All users').check();
+  await expect(page.getByLabel('Code length')).toHaveValue(/^\d+$/);
+  await checkPage(page, 'method-email');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  const accepted = await startReset(page.request, baseURL!, uniqueEmail('enabled'));
+  expect(accepted.status).toBeLessThan(300);
+
+  await page.getByRole('link', { name: 'All authentication methods' }).click();
+  await expect(row).toContainText('All users');
+  await expect(row).toContainText('Yes');
+
+  // Bad input gets the server's sentence, announced.
+  await row.getByRole('link', { name: 'Email OTP' }).click();
+  await page.getByLabel('Code length').fill('42');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(portal.alert()).toContainText(/6|10|length/i);
+});
+
+test('an administrator turns guest passcodes off and on, and resets a guest’s redemption', async ({ page, browser }) => {
+  const portal = new AdminPortal(page);
+  const email = uniqueEmail('guest-admin');
+  await page.goto('/admin');
+  await portal.open('External identities');
+  await checkPage(page, 'external-identities');
+
+  // Invite a guest from the portal; the link is shown once.
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Display name (optional)').fill('Gia Guest');
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(page.getByText('The guest is invited.')).toBeVisible();
+  const link = (await page.locator('code.secret').textContent())!.trim();
+  expect(link).toMatch(/\/guest\?invitation=[\w-]+$/);
+  const row = () => page.getByRole('row').filter({ hasText: email });
+  await expect(row()).toContainText('Pending acceptance');
+
+  // Guest passcodes off: the guest cannot redeem, and the page says so plainly.
+  await page.getByLabel('No').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  const guest = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const guestPage = await guest.newPage();
+  const flow = new FlowPages(guestPage);
+  const path = new URL(link).pathname + new URL(link).search;
+  await guestPage.goto(path);
+  await expect(flow.heading()).toHaveText('Guest sign-in');
+  await guestPage.getByRole('button', { name: 'Send code' }).click();
+  await expect(flow.alert()).toHaveText(/turned off/);
+
+  // On again: the guest redeems.
+  await page.getByLabel('Yes').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  const seen = countFor(email);
+  await guestPage.goto(path);
+  await guestPage.getByRole('button', { name: 'Send code' }).click();
+  await expect(flow.heading()).toHaveText('Enter your code');
+  await flow.submitCode(await nextCode(email, seen));
+  await expect(guestPage).toHaveURL(/\/account$/);
+  await guest.close();
+
+  // Redeemed; reset the redemption: the guest must accept a new invitation.
+  await page.reload();
+  await expect(row()).toContainText('Accepted');
+  await row().getByRole('button', { name: `Reset redemption ${email}` }).click();
+  await expect(page.getByText('The guest must accept a new invitation before signing in again.')).toBeVisible();
+  await expect(row().first()).toContainText('Pending acceptance');
+  await checkPage(page, 'external-identities-reset');
+});
+
+test('an administrator sets the password reset policy', async ({ page }) => {
+  const portal = new AdminPortal(page);
+  await page.goto('/admin');
+  await portal.open('Password reset');
+  await expect(page.getByLabel('All', { exact: true })).toBeVisible();
+  await checkPage(page, 'password-reset');
+  await page.getByLabel('All', { exact: true }).check();
+  await page.getByRole('switch', { name: 'Notify users on password resets' }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('All', { exact: true })).toBeChecked();
+  await expect(page.getByRole('switch', { name: 'Notify users on password resets' })).toBeChecked();
+});

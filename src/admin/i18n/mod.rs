@@ -1,0 +1,116 @@
+//! The portal's message catalogs: every text of the admin pages, in English (`en.rs`) and
+//! French (`fr.rs`).
+//!
+//! The language itself is the shared [`sspr_web::i18n::I18n`] context (browser language, footer
+//! switcher), so the footer and the portal switch together; only the texts are the portal's, so
+//! the customer bundle never carries them. A catalog that misses a text does not compile.
+
+mod en;
+mod fr;
+
+use leptos::prelude::Get;
+use sspr_web::i18n::{use_i18n, Locale};
+
+/// The catalog of `locale`.
+pub fn messages(locale: Locale) -> &'static AdminMessages {
+    match locale {
+        Locale::En => &en::MESSAGES,
+        Locale::Fr => &fr::MESSAGES,
+    }
+}
+
+/// A text of the catalog, named by a function from the catalog to it: `|m| m.sign_in`.
+pub type AText = fn(&'static AdminMessages) -> &'static str;
+
+/// The text `text` in the current language, as a reactive view or attribute value.
+pub fn at(text: AText) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || text(messages(i18n.locale.get()))
+}
+
+/// The current catalog (reactive).
+pub fn catalog() -> &'static AdminMessages {
+    messages(use_i18n().locale.get())
+}
+
+macro_rules! catalog {
+    ($($field:ident),* $(,)?) => {
+        /// Every text of the portal, one field per text.
+        #[derive(Debug)]
+        pub struct AdminMessages {
+            $(pub $field: &'static str,)*
+        }
+    };
+}
+
+catalog! {
+    // The frame, navigation and shared words
+    skip_to_content, portal_name, nav_label, nav_overview, nav_methods, nav_reset_policy,
+    nav_external, nav_users, nav_groups, nav_audit, nav_user_flows, signed_in_as, sign_out,
+    loading, save, saved, yes, no, next, previous, working, not_found_title, not_found_body,
+    go_overview, role_global_administrator, role_authentication_policy_administrator,
+    role_user_administrator, role_reader, role_label, default_badge, search, until,
+    actions_title,
+    // Overview, setup and sign-in
+    overview_title, overview_intro, setup_title, setup_intro, setup_no_token, setup_email,
+    setup_name, setup_password_hint, setup_submit, enrol_title, enrol_intro, enrol_qr_label,
+    enrol_secret, enrol_uri, enrol_code, enrol_code_hint, enrol_submit, enrol_done,
+    sign_in_title, sign_in_intro, email_label, code_label, code_hint, sign_in, signed_out,
+    session_expired,
+    // Errors
+    err_email, err_password, err_name, err_code, err_forbidden, err_setup_invalid,
+    err_credentials, err_not_found, err_flow_name, err_group_name,
+    // Authentication methods and external identities
+    methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms,
+    method_voice, method_software_oath, method_authenticator, method_fido2, method_tap,
+    method_other, target_all, target_none, target_groups, target_select, back_to_methods,
+    settings_suffix, enable, include_legend, include_groups, exclude_legend, email_settings,
+    passcode_length, passcode_length_hint, passcode_lifetime, passcode_lifetime_hint,
+    guest_passcode_lifetime, guest_passcode_lifetime_hint, passcode_attempts,
+    passcode_attempts_hint, allow_external, allow_external_hint, external_intro,
+    guest_otp_title, guest_otp_question, invite_title, invite_name, invite_redirect,
+    invite_redirect_hint, invite_send, invite_submit, invite_link, invite_resend,
+    reset_redemption, invitations_title, invitations_none, done_invited, done_resent,
+    done_redemption_reset, methods_required, methods_available, col_methods,
+    // Password reset policy
+    reset_policy_title, reset_policy_intro, sspr_enabled_for, scope_none, scope_group,
+    scope_all, sspr_group, choose_group, reset_method_email, reset_method_mobile,
+    reset_method_office, reset_method_questions, reset_method_app, notify_users, notify_admins,
+    require_registration, reconfirm_days, reconfirm_hint,
+    // User flows
+    user_flows_intro, user_flow_new, user_flow_title, user_flow_delete, back_to_user_flows,
+    col_provider, col_sspr, col_applications, provider_email_password, provider_email_otp,
+    attributes_legend, attr_display_name, attr_given_name, attr_surname, attr_city,
+    attr_country, attr_job_title, attr_postal_code, attr_state, attr_street_address, flow_sspr,
+    flow_sspr_hint, app_name, app_client_id, app_client_id_placeholder, app_origins, app_add,
+    app_remove,
+    // Users, groups and the audit log
+    audit_show_detail, users_title, users_intro, users_search, users_none, user_title,
+    back_to_users, col_name, col_email, col_type, col_status, col_last_sign_in, col_created,
+    col_password_changed, col_redemption, col_reregistration, col_started, col_last_seen,
+    col_device, col_ip, col_description, col_members, col_time, col_outcome, col_actor,
+    col_subject, col_detail, status_active, status_locked, status_disabled, type_member,
+    type_guest, redemption_redeemed, redemption_pending, action_unlock, action_revoke,
+    action_disable, action_enable, action_reregister, action_reset, done_unlock, done_revoke,
+    done_disable, done_enable, done_reregister, done_reset, sessions_title, sessions_none,
+    groups_intro, groups_none, group_title, group_new, group_create, group_delete,
+    back_to_groups, members_none, member_add_title, member_add, member_remove,
+    done_group_created, done_member_added, done_member_removed, audit_intro, audit_filters,
+    audit_user, audit_event, audit_any, outcome_success, outcome_failure, audit_from, audit_to,
+    audit_apply, audit_csv, audit_none, audit_older, audit_newest,
+    // API tokens
+    nav_api_tokens, tokens_intro, token_new, token_days, token_days_hint, token_create, token_secret, token_revoke, token_revoked, tokens_none, col_expires, col_last_used, done_token_created, done_token_revoked, err_token_name,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_fills_every_text() {
+        for locale in Locale::ALL {
+            let debug = format!("{:?}", messages(*locale));
+            assert!(!debug.contains(": \"\""), "{locale:?} has an empty text");
+        }
+    }
+}

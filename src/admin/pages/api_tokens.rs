@@ -1,0 +1,148 @@
+//! `/admin/api-tokens`: tokens for scripts that call the Graph-compatible API
+//! (`Authorization: Bearer …`) — create one with a role and a lifetime (its secret is shown this
+//! once), see when each was last used, **Revoke** (`/api/admin/api-tokens`, global
+//! administrators).
+
+use crate::api;
+use crate::app::role_text;
+use crate::i18n::{at, AText};
+use crate::ui::{when, Alert, Field, Loading, Notice, Problem, Submit};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, CreatedApiToken};
+use sspr_web::components::form::{focus, value_of};
+
+#[component]
+pub fn ApiTokens() -> impl IntoView {
+    let list = RwSignal::new(None::<ApiTokenList>);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    let secret = RwSignal::new(None::<String>);
+    let name = NodeRef::new();
+    let days = NodeRef::new();
+    let role = RwSignal::new(AdminRole::Reader);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::get::<ApiTokenList>("/api/admin/api-tokens").await {
+                Ok(found) => list.set(Some(found)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        });
+    };
+    load();
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let token_name = value_of(name);
+        if token_name.is_empty() {
+            problem.set(Some(Problem::Local(|m| m.err_token_name)));
+            focus(name);
+            return;
+        }
+        let body = CreateApiToken {
+            name: token_name,
+            role: role.get_untracked(),
+            expires_in_days: value_of(days).parse().unwrap_or(0),
+        };
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        secret.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send::<CreatedApiToken>("POST", "/api/admin/api-tokens", &body).await {
+                Ok(created) => {
+                    secret.set(Some(created.secret));
+                    notice.set(Some(|m| m.done_token_created));
+                    load();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+            busy.set(false);
+        });
+    };
+    let revoke = move |id: String| {
+        problem.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let path = ["/api/admin/api-tokens/", &id].concat();
+            match sspr_web::api::call::<()>("DELETE", &path, None).await {
+                Ok(()) => {
+                    notice.set(Some(|m| m.done_token_revoked));
+                    load();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        });
+    };
+    view! {
+        <h1 tabindex="-1">{at(|m| m.nav_api_tokens)}</h1>
+        <p>{at(|m| m.tokens_intro)}</p>
+        <Alert problem/>
+        <Notice notice/>
+        {move || secret.get().map(|s| view! {
+            <p>{at(|m| m.token_secret)} " " <code class="secret" data-testid="token-secret">{s}</code></p>
+        })}
+        <section class="panel" aria-labelledby="new-token">
+            <h2 id="new-token">{at(|m| m.token_new)}</h2>
+            <form on:submit=create novalidate>
+                <Field id="token-name" label=|m| m.col_name node=name/>
+                <div class="field">
+                    <label class="field__label" for="token-role">{at(|m| m.role_label)}</label>
+                    <select class="field__input" id="token-role" on:change=move |ev| {
+                        if let Some(r) = AdminRole::from_str(&event_target_value(&ev)) { role.set(r); }
+                    }>
+                        {AdminRole::ALL.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=r == AdminRole::Reader>{at(role_text(r))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Field id="token-days" label=|m| m.token_days kind="number" inputmode="numeric" min="1" max="365"
+                    node=days value="90" hint=|m| m.token_days_hint/>
+                <Submit label=|m| m.token_create busy/>
+            </form>
+        </section>
+        {move || match list.get() {
+            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
+            Some(found) if found.tokens.is_empty() => view! { <p>{at(|m| m.tokens_none)}</p> }.into_any(),
+            Some(found) => view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_api_tokens)>
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{at(|m| m.col_name)}</th>
+                            <th scope="col">{at(|m| m.role_label)}</th>
+                            <th scope="col">{at(|m| m.col_created)}</th>
+                            <th scope="col">{at(|m| m.col_expires)}</th>
+                            <th scope="col">{at(|m| m.col_last_used)}</th>
+                            <th scope="col">{at(|m| m.actions_title)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {found.tokens.into_iter().map(|t| {
+                                let id = t.id.clone();
+                                let label = [at(|m| m.token_revoke)(), " ", &t.name].concat();
+                                view! {
+                                    <tr>
+                                        <td>{t.name.clone()}</td>
+                                        <td>{at(role_text(t.role))}</td>
+                                        <td>{when(t.created_at_ms)}</td>
+                                        <td>{when(t.expires_at_ms)}</td>
+                                        <td>{t.last_used_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
+                                        <td>{match t.revoked_at_ms {
+                                            Some(at_ms) => view! { {at(|m| m.token_revoked)} " " {when(at_ms)} }.into_any(),
+                                            None => view! {
+                                                <button type="button" class="button button--quiet" aria-label=label
+                                                    on:click=move |_| revoke(id.clone())>{at(|m| m.token_revoke)}</button>
+                                            }.into_any(),
+                                        }}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+    }
+}

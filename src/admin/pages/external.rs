@@ -1,0 +1,236 @@
+//! `/admin/external-identities`: the guest side of the directory (seed 001) — the **Email
+//! one-time passcode for guests** Yes/No switch (the Email method's
+//! `allowExternalIdToUseEmailOtp`), inviting a guest by email with a redirect URL, the
+//! invitations with **Resend**, and **Reset redemption** for a guest who must accept again.
+
+use crate::api;
+use crate::i18n::{at, AText};
+use crate::ui::{when, Alert, Field, Loading, Notice, Problem, Submit};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::graph::{ExternalEmailOtpState, MethodConfigurationPatch, MethodId};
+use sspr_api::{CreateInvitation, Email, InvitationList, InvitationView, RedemptionStatus};
+use sspr_web::components::form::{focus, value_of};
+
+#[component]
+pub fn External() -> impl IntoView {
+    view! {
+        <h1 tabindex="-1">{at(|m| m.nav_external)}</h1>
+        <p>{at(|m| m.external_intro)}</p>
+        <GuestPasscodes/>
+        <Invitations/>
+    }
+}
+
+/// The Yes/No switch for guests' email passcodes.
+#[component]
+fn GuestPasscodes() -> impl IntoView {
+    let allowed = RwSignal::new(None::<bool>);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    leptos::task::spawn_local(async move {
+        match api::method(MethodId::Email.as_str()).await {
+            Ok(config) => allowed.set(Some(
+                config
+                    .allow_external_id_to_use_email_otp
+                    .is_none_or(ExternalEmailOtpState::allows_guests),
+            )),
+            Err(error) => problem.set(Some(error.into())),
+        }
+    });
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(on) = allowed.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let patch = MethodConfigurationPatch {
+                odata_type: Some(MethodId::Email.odata_type()),
+                allow_external_id_to_use_email_otp: Some(if on {
+                    ExternalEmailOtpState::Enabled
+                } else {
+                    ExternalEmailOtpState::Disabled
+                }),
+                ..Default::default()
+            };
+            match api::patch_method(MethodId::Email.as_str(), &patch).await {
+                Ok(()) => notice.set(Some(|m| m.saved)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+            busy.set(false);
+        });
+    };
+    let radio = move |id: &'static str, value: bool, label: AText| {
+        view! {
+            <div class="choice">
+                <input type="radio" id=id name="guest-otp" prop:checked=move || allowed.get() == Some(value)
+                    on:change=move |_| allowed.set(Some(value))/>
+                <label for=id>{at(label)}</label>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="guest-otp-title">
+            <h2 id="guest-otp-title">{at(|m| m.guest_otp_title)}</h2>
+            <form on:submit=save>
+                <Alert problem/>
+                <Notice notice/>
+                {move || match allowed.get() {
+                    None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
+                    Some(_) => view! {
+                        <fieldset>
+                            <legend>{at(|m| m.guest_otp_question)}</legend>
+                            {radio("guest-otp-yes", true, |m| m.yes)}
+                            {radio("guest-otp-no", false, |m| m.no)}
+                        </fieldset>
+                        <Submit label=|m| m.save busy/>
+                    }.into_any(),
+                }}
+            </form>
+        </section>
+    }
+}
+
+/// Invite a guest; the invitations with **Resend** and **Reset redemption**.
+#[component]
+fn Invitations() -> impl IntoView {
+    let list = RwSignal::new(None::<InvitationList>);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    let link = RwSignal::new(None::<String>);
+    let email = NodeRef::new();
+    let name = NodeRef::new();
+    let redirect = NodeRef::new();
+    let send_mail = RwSignal::new(true);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::get::<InvitationList>("/api/admin/invitations").await {
+                Ok(found) => list.set(Some(found)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        });
+    };
+    load();
+    let done = move |result: Result<InvitationView, sspr_web::api::ApiError>, text: AText| {
+        match result {
+            Ok(view) => {
+                notice.set(Some(text));
+                link.set(view.invite_redeem_url);
+                load();
+            }
+            Err(error) => problem.set(Some(error.into())),
+        }
+        busy.set(false);
+    };
+    let invite = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Ok(address) = Email::parse(&value_of(email)) else {
+            problem.set(Some(Problem::Local(|m| m.err_email)));
+            focus(email);
+            return;
+        };
+        let display_name = Some(value_of(name)).filter(|n| !n.is_empty());
+        let body = CreateInvitation {
+            email: address,
+            display_name,
+            redirect_url: value_of(redirect),
+            send_message: send_mail.get_untracked(),
+        };
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        link.set(None);
+        leptos::task::spawn_local(async move {
+            done(
+                api::send("POST", "/api/admin/invitations", &body).await,
+                |m| m.done_invited,
+            );
+        });
+    };
+    let act = move |path: String, text: AText| {
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        link.set(None);
+        leptos::task::spawn_local(async move {
+            done(sspr_web::api::call("POST", &path, Some("{}")).await, text);
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="invite-title">
+            <h2 id="invite-title">{at(|m| m.invite_title)}</h2>
+            <Alert problem/>
+            <Notice notice/>
+            {move || link.get().map(|url| view! {
+                <p>{at(|m| m.invite_link)} " " <code class="secret">{url}</code></p>
+            })}
+            <form on:submit=invite novalidate>
+                <Field id="invite-email" label=|m| m.email_label kind="email" node=email/>
+                <Field id="invite-name" label=|m| m.invite_name node=name required=false/>
+                <Field id="invite-redirect" label=|m| m.invite_redirect node=redirect value="/account" hint=|m| m.invite_redirect_hint/>
+                <div class="choice">
+                    <input type="checkbox" id="invite-send" prop:checked=move || send_mail.get()
+                        on:change=move |ev| send_mail.set(event_target_checked(&ev))/>
+                    <label for="invite-send">{at(|m| m.invite_send)}</label>
+                </div>
+                <Submit label=|m| m.invite_submit busy/>
+            </form>
+        </section>
+        <h2>{at(|m| m.invitations_title)}</h2>
+        {move || match list.get() {
+            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
+            Some(found) if found.invitations.is_empty() => view! { <p>{at(|m| m.invitations_none)}</p> }.into_any(),
+            Some(found) => view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.invitations_title)>
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{at(|m| m.col_email)}</th>
+                            <th scope="col">{at(|m| m.col_name)}</th>
+                            <th scope="col">{at(|m| m.col_redemption)}</th>
+                            <th scope="col">{at(|m| m.col_created)}</th>
+                            <th scope="col">{at(|m| m.actions_title)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {found.invitations.into_iter().map(|i| {
+                                let pending = i.status == RedemptionStatus::PendingAcceptance;
+                                let resend = ["/api/admin/invitations/", &i.id, "/resend"].concat();
+                                let reset = ["/api/admin/guests/", &i.user_id, "/reset-redemption"].concat();
+                                let who = i.email.clone();
+                                let resend_label = [at(|m| m.invite_resend)(), " ", &who].concat();
+                                let reset_label = [at(|m| m.reset_redemption)(), " ", &who].concat();
+                                view! {
+                                    <tr>
+                                        <td>{i.email.clone()}</td>
+                                        <td>{i.display_name.clone()}</td>
+                                        <td>{if pending { at(|m| m.redemption_pending)() } else { at(|m| m.redemption_redeemed)() }}</td>
+                                        <td>{when(i.created_at_ms)}</td>
+                                        <td class="cell--actions">
+                                            {pending.then(|| view! {
+                                                <button type="button" class="button button--quiet" aria-label=resend_label
+                                                    disabled=move || busy.get()
+                                                    on:click=move |_| act(resend.clone(), |m| m.done_resent)>{at(|m| m.invite_resend)}</button>
+                                            })}
+                                            {(!pending).then(|| view! {
+                                                <button type="button" class="button button--quiet" aria-label=reset_label
+                                                    disabled=move || busy.get()
+                                                    on:click=move |_| act(reset.clone(), |m| m.done_redemption_reset)>{at(|m| m.reset_redemption)}</button>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,100 @@
+//! `/admin/groups`: the groups (policy targets) with their member counts, and **New group**
+//! (`GET`/`POST /api/admin/groups`).
+
+use crate::api;
+use crate::i18n::{at, AText};
+use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::{GroupPage, GroupView, NewGroup};
+use sspr_web::components::form::{focus, value_of};
+
+#[component]
+pub fn Groups() -> impl IntoView {
+    let groups = RwSignal::new(None::<GroupPage>);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    let name = NodeRef::new();
+    let description = NodeRef::new();
+    let busy = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::get::<GroupPage>("/api/admin/groups?limit=200").await {
+                Ok(found) => groups.set(Some(found)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        });
+    };
+    load();
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let display_name = value_of(name);
+        if display_name.is_empty() {
+            problem.set(Some(Problem::Local(|m| m.err_group_name)));
+            focus(name);
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let body = NewGroup {
+                display_name,
+                description: value_of(description),
+            };
+            match api::send::<GroupView>("POST", "/api/admin/groups", &body).await {
+                Ok(_) => {
+                    notice.set(Some(|m| m.done_group_created));
+                    for node in [name, description] {
+                        if let Some(input) = node.get_untracked() {
+                            input.set_value("");
+                        }
+                    }
+                    load();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h1 tabindex="-1">{at(|m| m.nav_groups)}</h1>
+        <p>{at(|m| m.groups_intro)}</p>
+        <Alert problem/>
+        <Notice notice/>
+        {move || match groups.get() {
+            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
+            Some(found) if found.items.is_empty() => view! { <p>{at(|m| m.groups_none)}</p> }.into_any(),
+            Some(found) => view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_groups)><table class="table">
+                    <caption class="visually-hidden">{at(|m| m.nav_groups)}</caption>
+                    <thead><tr>
+                        <th scope="col">{at(|m| m.col_name)}</th>
+                        <th scope="col">{at(|m| m.col_description)}</th>
+                        <th scope="col">{at(|m| m.col_members)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {found.items.into_iter().map(|g| view! {
+                            <tr>
+                                <td><a href=["/admin/groups/", &g.id].concat()>{g.display_name}</a></td>
+                                <td>{g.description}</td>
+                                <td>{g.member_count}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            }.into_any(),
+        }}
+        <section class="panel" aria-labelledby="new-group">
+            <h2 id="new-group">{at(|m| m.group_new)}</h2>
+            <form on:submit=create novalidate>
+                <Field id="group-name" label=|m| m.col_name node=name/>
+                <Field id="group-description" label=|m| m.col_description node=description required=false/>
+                <Submit label=|m| m.group_create busy/>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,240 @@
+//! `/admin/methods/{id}`: one authentication method's policy — **Enable**, who it is for (all
+//! users or chosen groups) and who not, the Email OTP settings (code length, lifetimes, tries,
+//! "allow external users to use email OTP"), and **Save**
+//! (`PATCH …/authenticationMethodConfigurations/{id}`, Graph's shape, effective at once).
+
+use crate::api;
+use crate::i18n::{at, AText};
+use crate::pages::methods::{method_name, ALL_USERS};
+use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit, Switch};
+use leptos::ev::SubmitEvent;
+use leptos::html::Input;
+use leptos::prelude::*;
+use sspr_api::graph::{
+    ExcludeTarget, ExternalEmailOtpState, IncludeTarget, MethodConfiguration,
+    MethodConfigurationPatch, MethodId, MethodState, TargetType,
+};
+use sspr_api::{GroupPage, GroupView};
+use sspr_web::components::form::value_of;
+
+#[component]
+pub fn Method(id: String) -> impl IntoView {
+    let config = RwSignal::new(None::<MethodConfiguration>);
+    let groups = RwSignal::new(Vec::<GroupView>::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let name = method_name(&id);
+    let id = StoredValue::new(id);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = api::get::<GroupPage>("/api/admin/groups?limit=200").await {
+                groups.set(page.items);
+            }
+            match api::method(&id.get_value()).await {
+                Ok(found) => config.set(Some(found)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        });
+    };
+    load();
+    view! {
+        <p><a href="/admin/methods">{at(|m| m.back_to_methods)}</a></p>
+        <h1 tabindex="-1">{at(name)} " " {at(|m| m.settings_suffix)}</h1>
+        {move || match config.get() {
+            None => view! {
+                <Alert problem/>
+                {move || problem.with(Option::is_none).then(|| view! { <Loading/> })}
+            }.into_any(),
+            Some(found) => view! { <MethodForm config=found groups/> }.into_any(),
+        }}
+    }
+}
+
+/// Groups as checkboxes, `chosen` holding the ticked ids.
+#[component]
+fn GroupChoices(
+    name: &'static str,
+    legend: AText,
+    groups: RwSignal<Vec<GroupView>>,
+    chosen: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{at(legend)}</legend>
+            {move || {
+                let list = groups.get();
+                if list.is_empty() {
+                    return view! { <p class="field__hint">{at(|m| m.groups_none)}</p> }.into_any();
+                }
+                list.into_iter().map(|g| {
+                    let input_id = [name, "-", &g.id].concat();
+                    let group_id = g.id.clone();
+                    let checked = {
+                        let group_id = group_id.clone();
+                        move || chosen.with(|c| c.contains(&group_id))
+                    };
+                    view! {
+                        <div class="choice">
+                            <input type="checkbox" id=input_id.clone() prop:checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| {
+                                        c.retain(|x| x != &group_id);
+                                        if on { c.push(group_id.clone()); }
+                                    });
+                                }/>
+                            <label for=input_id>{g.display_name}</label>
+                        </div>
+                    }
+                }).collect_view().into_any()
+            }}
+        </fieldset>
+    }
+}
+
+#[component]
+fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> impl IntoView {
+    let is_email = MethodId::parse(&config.id) == Some(MethodId::Email);
+    let enabled = RwSignal::new(config.state == MethodState::Enabled);
+    let everyone = RwSignal::new(
+        config.include_targets.is_empty()
+            || config.include_targets.iter().any(|t| t.id == ALL_USERS),
+    );
+    let included = RwSignal::new(
+        config
+            .include_targets
+            .iter()
+            .filter(|t| t.id != ALL_USERS && t.target_type == TargetType::Group)
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>(),
+    );
+    let excluded = RwSignal::new(
+        config
+            .exclude_targets
+            .iter()
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>(),
+    );
+    let external = RwSignal::new(
+        config
+            .allow_external_id_to_use_email_otp
+            .is_none_or(ExternalEmailOtpState::allows_guests),
+    );
+    let length = NodeRef::<Input>::new();
+    let lifetime = NodeRef::<Input>::new();
+    let guest_lifetime = NodeRef::<Input>::new();
+    let attempts = NodeRef::<Input>::new();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    let id = StoredValue::new(config.id.clone());
+    let odata_type = StoredValue::new(config.odata_type.clone());
+    let number = |node: NodeRef<Input>| value_of(node).parse::<u32>().ok();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let include_targets = if everyone.get_untracked() {
+            vec![IncludeTarget {
+                id: ALL_USERS.into(),
+                target_type: TargetType::Group,
+                is_registration_required: false,
+                is_usable_for_sign_in: None,
+            }]
+        } else {
+            included
+                .get_untracked()
+                .into_iter()
+                .map(|id| IncludeTarget {
+                    id,
+                    target_type: TargetType::Group,
+                    is_registration_required: false,
+                    is_usable_for_sign_in: None,
+                })
+                .collect()
+        };
+        let exclude_targets = excluded
+            .get_untracked()
+            .into_iter()
+            .map(|id| ExcludeTarget {
+                id,
+                target_type: TargetType::Group,
+            })
+            .collect();
+        let mut patch = MethodConfigurationPatch {
+            odata_type: Some(odata_type.get_value()),
+            state: Some(if enabled.get_untracked() {
+                MethodState::Enabled
+            } else {
+                MethodState::Disabled
+            }),
+            include_targets: Some(include_targets),
+            exclude_targets: Some(exclude_targets),
+            ..Default::default()
+        };
+        if is_email {
+            patch.allow_external_id_to_use_email_otp = Some(if external.get_untracked() {
+                ExternalEmailOtpState::Enabled
+            } else {
+                ExternalEmailOtpState::Disabled
+            });
+            patch.passcode_length = number(length).map(|n| n.min(255) as u8);
+            patch.passcode_lifetime_in_seconds = number(lifetime);
+            patch.guest_passcode_lifetime_in_seconds = number(guest_lifetime);
+            patch.passcode_max_attempts = number(attempts);
+        }
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            match api::patch_method(&id.get_value(), &patch).await {
+                Ok(()) => notice.set(Some(|m| m.saved)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+            busy.set(false);
+        });
+    };
+    let show = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+    let settings = is_email.then(|| {
+        view! {
+            <fieldset>
+                <legend>{at(|m| m.email_settings)}</legend>
+                <Field id="passcode-length" label=|m| m.passcode_length kind="number" inputmode="numeric"
+                    min="6" max="10" node=length value=show(config.passcode_length.map(u32::from)) hint=|m| m.passcode_length_hint/>
+                <Field id="passcode-lifetime" label=|m| m.passcode_lifetime kind="number" inputmode="numeric"
+                    min="1" max="3600" node=lifetime value=show(config.passcode_lifetime_in_seconds) hint=|m| m.passcode_lifetime_hint/>
+                <Field id="guest-passcode-lifetime" label=|m| m.guest_passcode_lifetime kind="number" inputmode="numeric"
+                    min="1" max="86400" node=guest_lifetime value=show(config.guest_passcode_lifetime_in_seconds) hint=|m| m.guest_passcode_lifetime_hint/>
+                <Field id="passcode-attempts" label=|m| m.passcode_attempts kind="number" inputmode="numeric"
+                    min="1" max="10" node=attempts value=show(config.passcode_max_attempts) hint=|m| m.passcode_attempts_hint/>
+                <Switch id="allow-external" label=|m| m.allow_external checked=external hint=|m| m.allow_external_hint/>
+            </fieldset>
+        }
+    });
+    view! {
+        <form class="panel" on:submit=submit novalidate>
+            <Alert problem/>
+            <Notice notice/>
+            <Switch id="enable" label=|m| m.enable checked=enabled/>
+            <fieldset>
+                <legend>{at(|m| m.include_legend)}</legend>
+                <div class="choice">
+                    <input type="radio" id="target-all" name="target" prop:checked=move || everyone.get()
+                        on:change=move |_| everyone.set(true)/>
+                    <label for="target-all">{at(|m| m.target_all)}</label>
+                </div>
+                <div class="choice">
+                    <input type="radio" id="target-groups" name="target" prop:checked=move || !everyone.get()
+                        on:change=move |_| everyone.set(false)/>
+                    <label for="target-groups">{at(|m| m.target_select)}</label>
+                </div>
+            </fieldset>
+            <Show when=move || !everyone.get()>
+                <GroupChoices name="include" legend=|m| m.include_groups groups chosen=included/>
+            </Show>
+            <GroupChoices name="exclude" legend=|m| m.exclude_legend groups chosen=excluded/>
+            {settings}
+            <Submit label=|m| m.save busy/>
+        </form>
+    }
+}

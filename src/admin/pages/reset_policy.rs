@@ -1,0 +1,162 @@
+//! `/admin/password-reset`: the password reset policy — self-service reset for nobody, one group
+//! or everyone; how many methods a reset needs and which count; notifications; re-confirmation
+//! and registration (`GET`/`PUT /api/admin/reset-policy`).
+
+use crate::api;
+use crate::i18n::{at, AText};
+use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit, Switch};
+use leptos::ev::SubmitEvent;
+use leptos::html::Input;
+use leptos::prelude::*;
+use sspr_api::{GroupPage, GroupView, ResetMethod, ResetPolicy, SsprScope};
+use sspr_web::components::form::value_of;
+
+const METHODS: [(ResetMethod, AText); 5] = [
+    (ResetMethod::Email, |m| m.reset_method_email),
+    (ResetMethod::MobilePhone, |m| m.reset_method_mobile),
+    (ResetMethod::OfficePhone, |m| m.reset_method_office),
+    (ResetMethod::SecurityQuestions, |m| m.reset_method_questions),
+    (ResetMethod::AuthenticatorApp, |m| m.reset_method_app),
+];
+
+#[component]
+pub fn ResetPolicyPage() -> impl IntoView {
+    let policy = RwSignal::new(None::<ResetPolicy>);
+    let groups = RwSignal::new(Vec::<GroupView>::new());
+    let problem = RwSignal::new(None::<Problem>);
+    leptos::task::spawn_local(async move {
+        if let Ok(page) = api::get::<GroupPage>("/api/admin/groups?limit=200").await {
+            groups.set(page.items);
+        }
+        match api::get::<ResetPolicy>("/api/admin/reset-policy").await {
+            Ok(found) => policy.set(Some(found)),
+            Err(error) => problem.set(Some(error.into())),
+        }
+    });
+    view! {
+        <h1 tabindex="-1">{at(|m| m.reset_policy_title)}</h1>
+        <p>{at(|m| m.reset_policy_intro)}</p>
+        {move || match policy.get() {
+            None => view! {
+                <Alert problem/>
+                {move || problem.with(Option::is_none).then(|| view! { <Loading/> })}
+            }.into_any(),
+            Some(found) => view! { <PolicyForm policy=found groups/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl IntoView {
+    let scope = RwSignal::new(policy.enabled_for);
+    let group = RwSignal::new(policy.group_id.clone().unwrap_or_default());
+    let required = RwSignal::new(policy.methods_required);
+    let methods = RwSignal::new(policy.methods.clone());
+    let notify_users = RwSignal::new(policy.notify_users_on_reset);
+    let notify_admins = RwSignal::new(policy.notify_admins_on_admin_reset);
+    let registration = RwSignal::new(policy.require_registration);
+    let reconfirm = NodeRef::<Input>::new();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let body = ResetPolicy {
+            enabled_for: scope.get_untracked(),
+            group_id: (scope.get_untracked() == SsprScope::Group)
+                .then(|| group.get_untracked())
+                .filter(|g| !g.is_empty()),
+            methods_required: required.get_untracked(),
+            methods: methods.get_untracked(),
+            notify_users_on_reset: notify_users.get_untracked(),
+            notify_admins_on_admin_reset: notify_admins.get_untracked(),
+            reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
+            require_registration: registration.get_untracked(),
+        };
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send::<ResetPolicy>("PUT", "/api/admin/reset-policy", &body).await {
+                Ok(_) => notice.set(Some(|m| m.saved)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+            busy.set(false);
+        });
+    };
+    let scope_radio = move |id: &'static str, value: SsprScope, label: AText| {
+        view! {
+            <div class="choice">
+                <input type="radio" id=id name="scope" prop:checked=move || scope.get() == value
+                    on:change=move |_| scope.set(value)/>
+                <label for=id>{at(label)}</label>
+            </div>
+        }
+    };
+    let count_radio = move |id: &'static str, value: u8| {
+        view! {
+            <div class="choice">
+                <input type="radio" id=id name="required" prop:checked=move || required.get() == value
+                    on:change=move |_| required.set(value)/>
+                <label for=id>{value}</label>
+            </div>
+        }
+    };
+    view! {
+        <form class="panel" on:submit=submit novalidate>
+            <Alert problem/>
+            <Notice notice/>
+            <fieldset>
+                <legend>{at(|m| m.sspr_enabled_for)}</legend>
+                {scope_radio("scope-none", SsprScope::None, |m| m.scope_none)}
+                {scope_radio("scope-group", SsprScope::Group, |m| m.scope_group)}
+                {scope_radio("scope-all", SsprScope::All, |m| m.scope_all)}
+            </fieldset>
+            <Show when=move || scope.get() == SsprScope::Group>
+                <div class="field">
+                    <label class="field__label" for="sspr-group">{at(|m| m.sspr_group)}</label>
+                    <select class="field__input" id="sspr-group" on:change=move |ev| group.set(event_target_value(&ev))>
+                        <option value="">{at(|m| m.choose_group)}</option>
+                        {move || groups.get().into_iter().map(|g| {
+                            let selected = group.get_untracked() == g.id;
+                            view! { <option value=g.id.clone() selected=selected>{g.display_name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Show>
+            <fieldset>
+                <legend>{at(|m| m.methods_required)}</legend>
+                {count_radio("required-1", 1)}
+                {count_radio("required-2", 2)}
+            </fieldset>
+            <fieldset>
+                <legend>{at(|m| m.methods_available)}</legend>
+                {METHODS.into_iter().map(|(method, label)| {
+                    let input_id = ["method-", &(method as u8).to_string()].concat();
+                    view! {
+                        <div class="choice">
+                            <input type="checkbox" id=input_id.clone() prop:checked=move || methods.with(|m| m.contains(&method))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    methods.update(|m| {
+                                        m.retain(|x| *x != method);
+                                        if on { m.push(method); }
+                                    });
+                                }/>
+                            <label for=input_id>{at(label)}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <Switch id="notify-users" label=|m| m.notify_users checked=notify_users/>
+            <Switch id="notify-admins" label=|m| m.notify_admins checked=notify_admins/>
+            <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
+            <Field id="reconfirm" label=|m| m.reconfirm_days kind="number" inputmode="numeric" min="0" max="730"
+                node=reconfirm value=policy.reconfirm_after_days.to_string() hint=|m| m.reconfirm_hint/>
+            <Submit label=|m| m.save busy/>
+        </form>
+    }
+}

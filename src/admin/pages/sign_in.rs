@@ -1,0 +1,114 @@
+//! `/admin/sign-in`: email, password and the authenticator's current code, every time
+//! (`POST /api/admin/session`). A wrong password, code or address gets one message.
+
+use crate::api;
+use crate::app::{go, use_portal};
+use crate::i18n::at;
+use crate::route::AdminRoute;
+use crate::ui::{Alert, Field, Problem, Submit};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::{AdminCredentials, Email};
+use sspr_web::components::form::{focus, raw_value_of, value_of, PasswordField};
+use sspr_web::router::use_router;
+
+/// Whether `code` is six ASCII digits.
+pub fn is_code(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let portal = use_portal();
+    let router = use_router();
+    let email = NodeRef::new();
+    let password = NodeRef::new();
+    let code = NodeRef::new();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let invalid = RwSignal::new("");
+    let notice = portal.notice.get_untracked();
+    portal.notice.set(None);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let typed_email = value_of(email);
+        let typed_password = raw_value_of(password);
+        let typed_code: String = value_of(code)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let fail =
+            |field: &'static str, text: crate::i18n::AText, node: NodeRef<leptos::html::Input>| {
+                invalid.set(field);
+                problem.set(Some(Problem::Local(text)));
+                focus(node);
+            };
+        let Ok(parsed) = Email::parse(&typed_email) else {
+            return fail("email", |m| m.err_email, email);
+        };
+        if typed_password.is_empty() {
+            return fail("password", |m| m.err_password, password);
+        }
+        if !is_code(&typed_code) {
+            return fail("code", |m| m.err_code, code);
+        }
+        busy.set(true);
+        invalid.set("");
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let body = AdminCredentials {
+                email: parsed,
+                password: typed_password,
+                code: typed_code,
+            };
+            match api::sign_in(&body).await {
+                Ok(admin) => {
+                    portal.me.set(Some(Some(admin)));
+                    go(router, &AdminRoute::Overview);
+                }
+                Err(error) => {
+                    problem.set(Some(error.into()));
+                    busy.set(false);
+                    if let Some(input) = code.get_untracked() {
+                        input.set_value("");
+                    }
+                    focus(code);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card admin-card">
+            <h1 tabindex="-1">{at(|m| m.sign_in_title)}</h1>
+            {notice.map(|n| view! { <p class="notice" role="status">{at(n)}</p> })}
+            <p>{at(|m| m.sign_in_intro)}</p>
+            <form on:submit=submit novalidate>
+                <Alert problem/>
+                <Field id="email" label=|m| m.email_label kind="email" autocomplete="username" node=email
+                    invalid=Signal::derive(move || invalid.get() == "email")/>
+                <PasswordField id="password" label=|m| m.password_label autocomplete="current-password" node=password
+                    invalid=Signal::derive(move || invalid.get() == "password")/>
+                <Field id="code" label=|m| m.code_label autocomplete="one-time-code" inputmode="numeric" node=code
+                    hint=|m| m.code_hint invalid=Signal::derive(move || invalid.get() == "code" || problem.with(|p| p.as_ref().is_some_and(|p| p.code().is_some())))/>
+                <Submit label=|m| m.sign_in busy/>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_code;
+
+    #[test]
+    fn an_authenticator_code_is_exactly_six_digits() {
+        assert!(is_code("012345"));
+        assert!(!is_code("12345"));
+        assert!(!is_code("1234567"));
+        assert!(!is_code("12345a"));
+        assert!(!is_code("１２３４５６"));
+    }
+}

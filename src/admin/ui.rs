@@ -1,0 +1,209 @@
+//! The portal's building blocks: a labelled field, a switch, the submit button, the alert that
+//! announces what went wrong, a loading line. They use the customer pages' CSS classes and so
+//! the same design tokens; their texts come from the portal's catalog.
+
+use crate::i18n::{at, catalog, AText};
+use leptos::html::Input;
+use leptos::prelude::*;
+use sspr_api::ErrorCode;
+use sspr_web::api::ApiError;
+use sspr_web::i18n::use_i18n;
+
+/// A problem a page shows.
+#[derive(Debug, Clone)]
+pub enum Problem {
+    /// An answer from the API.
+    Api(ApiError),
+    /// A check the page made itself.
+    Local(AText),
+}
+
+impl From<ApiError> for Problem {
+    fn from(error: ApiError) -> Self {
+        Problem::Api(error)
+    }
+}
+
+impl Problem {
+    /// The sentence for this problem in the current language (reactive).
+    pub fn text(&self) -> String {
+        let m = catalog();
+        let (status, error) = match self {
+            Problem::Local(text) => return text(m).to_owned(),
+            Problem::Api(ApiError::Server { status, body }) => (*status, body),
+            Problem::Api(other) => return customer_text(other.clone()),
+        };
+        match error.known_code() {
+            Some(ErrorCode::Forbidden) => m.err_forbidden.to_owned(),
+            Some(ErrorCode::AdminSetupInvalid) => m.err_setup_invalid.to_owned(),
+            Some(ErrorCode::InvalidCredentials) => m.err_credentials.to_owned(),
+            Some(ErrorCode::NotFound) => m.err_not_found.to_owned(),
+            Some(ErrorCode::Unauthorized) => m.session_expired.to_owned(),
+            Some(
+                ErrorCode::TooManyRequests | ErrorCode::PasswordPolicy | ErrorCode::MethodDisabled,
+            ) => customer_text(ApiError::Server {
+                status,
+                body: error.clone(),
+            }),
+            // Any other refusal: the server's own sentence says what to fix.
+            _ if status < 500 => error.message.clone(),
+            _ => customer_text(ApiError::Server {
+                status,
+                body: error.clone(),
+            }),
+        }
+    }
+
+    /// The API's error code, if this came from the API.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Problem::Api(ApiError::Server { body, .. }) => body.known_code(),
+            _ => None,
+        }
+    }
+}
+
+/// The customer pages' sentence for `error` (network trouble, throttling, server faults with
+/// their request id), in the current language.
+fn customer_text(error: ApiError) -> String {
+    sspr_web::components::alert::Problem::Api(error).text(use_i18n().locale.get().messages())
+}
+
+/// Announces `problem` when there is one (`role="alert"`, always in the page so screen readers
+/// hear it appear).
+///
+/// An answer that the session has ended (401) signs the portal out: the shell then shows the
+/// sign-in page with "Your session has ended".
+#[component]
+pub fn Alert(problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    if let Some(portal) = use_context::<crate::app::Portal>() {
+        let router = sspr_web::router::use_router();
+        Effect::new(move || {
+            let ended = problem.with(|p| {
+                p.as_ref()
+                    .is_some_and(|p| p.code() == Some(ErrorCode::Unauthorized))
+            });
+            if ended && !crate::app::current(router).is_public() {
+                portal.notice.set(Some(|m| m.session_expired));
+                portal.me.set(Some(None));
+            }
+        });
+    }
+    view! {
+        <div class="alert-region" role="alert">
+            {move || problem.get().map(|p| view! { <p class="alert" id="form-error">{p.text()}</p> })}
+        </div>
+    }
+}
+
+/// "Loading…" with a spinner.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! {
+        <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{at(|m| m.loading)}</p>
+    }
+}
+
+/// A labelled input.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: AText,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    node: NodeRef<Input>,
+    #[prop(into, optional)] value: String,
+    #[prop(into, optional)] invalid: Signal<bool>,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] hint: Option<AText>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] min: &'static str,
+    #[prop(optional)] max: &'static str,
+) -> impl IntoView {
+    let hint_id = [id, "-hint"].concat();
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label class="field__label" for=id>{at(label)}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{at(h)}</p> })}
+            <input
+                class="field__input"
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                min=(!min.is_empty()).then_some(min)
+                max=(!max.is_empty()).then_some(max)
+                value=value
+                required=required
+                aria-describedby=move || if invalid.get() { Some("form-error".to_owned()) } else { described.clone() }
+                aria-invalid=move || invalid.get().then_some("true")
+                node_ref=node
+            />
+        </div>
+    }
+}
+
+/// A form's main button: disabled with a spinner while `busy`.
+#[component]
+pub fn Submit(label: AText, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button button--primary button--inline"
+            disabled=move || busy.get()
+            aria-busy=move || if busy.get() { "true" } else { "false" }
+        >
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{move || if busy.get() { at(|m| m.working)() } else { at(label)() }}</span>
+        </button>
+    }
+}
+/// A confirmation ("Your changes are saved."), announced politely.
+#[component]
+pub fn Notice(notice: RwSignal<Option<AText>>) -> impl IntoView {
+    view! {
+        <div role="status">
+            {move || notice.get().map(|n| view! { <p class="notice">{at(n)}</p> })}
+        </div>
+    }
+}
+
+/// An on/off switch (a checkbox with `role="switch"`), its label beside it.
+#[component]
+pub fn Switch(
+    id: &'static str,
+    label: AText,
+    checked: RwSignal<bool>,
+    #[prop(optional)] hint: Option<AText>,
+) -> impl IntoView {
+    let hint_id = [id, "-hint"].concat();
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="switch-field">
+            <input
+                class="switch"
+                type="checkbox"
+                role="switch"
+                id=id
+                prop:checked=move || checked.get()
+                aria-describedby=described
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label class="switch-field__label" for=id>{at(label)}</label>
+            {hint.map(|h| view! { <p class="field__hint switch-field__hint" id=hint_id.clone()>{at(h)}</p> })}
+        </div>
+    }
+}
+
+/// A time (unix ms) as the browser's local date and time, in the page's language.
+pub fn when(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    date.to_locale_string(
+        use_i18n().locale.get_untracked().tag(),
+        &wasm_bindgen::JsValue::UNDEFINED,
+    )
+    .as_string()
+    .unwrap_or_default()
+}
