@@ -75,9 +75,20 @@ pub fn Methods() -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view()}
+                            <tr>
+                                <td>{at(|m| m.method_password)}</td>
+                                <td>{at(|m| m.target_all)}</td>
+                                <td><span class="state" data-on="true">{at(|m| m.state_always_on)}</span></td>
+                            </tr>
+                            <tr>
+                                <td>{at(|m| m.method_security_questions)}</td>
+                                <td>{at(|m| m.target_none)}</td>
+                                <td><span class="state" data-on="false">{at(|m| m.state_not_available)}</span></td>
+                            </tr>
                         </tbody>
                     </table>
                 </div>
+                <p>{at(|m| m.methods_builtin_note)}</p>
             }.into_any(),
         }}
     }
