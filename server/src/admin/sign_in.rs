@@ -115,12 +115,16 @@ async fn check(
     } else {
         "failure"
     };
-    let mut locked = false;
-    if let (Some(a), Some(r)) = (&admin, reason) {
-        if r != "locked" {
-            locked = store::count_failure(&mut tx, &a.id, LOCK_THRESHOLD, now + LOCK_MS).await?;
+    // Every failure but a locked account's runs the same counting write; for an unknown
+    // address it names no account and changes nothing, so the time taken does not tell which
+    // addresses are administrators.
+    let locked = match reason {
+        Some(r) if r != "locked" => {
+            let id = admin.as_ref().map_or("", |a| a.id.as_str());
+            store::count_failure(&mut tx, id, LOCK_THRESHOLD, now + LOCK_MS).await?
         }
-    }
+        _ => false,
+    };
     audit::record(
         &mut tx,
         &Event {
