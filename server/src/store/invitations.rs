@@ -32,25 +32,29 @@ pub async fn insert(
     .map(|_| ())
 }
 
+/// The columns every lookup selects, and the row they make.
+const COLUMNS: &str = "id, user_id, redirect_url, redeemed_at_ms";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Invitation, sqlx::Error> {
+    Ok(Invitation {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        redirect_url: r.try_get("redirect_url")?,
+        redeemed_at_ms: r.try_get("redeemed_at_ms")?,
+    })
+}
+
 pub async fn by_token_hash(
     conn: &mut AnyConnection,
     token_hash: &str,
 ) -> Result<Option<Invitation>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, user_id, redirect_url, redeemed_at_ms FROM invitations WHERE token_hash = $1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM invitations WHERE token_hash = $1"
+    ))
     .bind(token_hash)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok(Invitation {
-            id: r.try_get("id")?,
-            user_id: r.try_get("user_id")?,
-            redirect_url: r.try_get("redirect_url")?,
-            redeemed_at_ms: r.try_get("redeemed_at_ms")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn mark_redeemed(
@@ -90,21 +94,11 @@ pub async fn reset_redemption(conn: &mut AnyConnection, user_id: &str) -> Result
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Invitation>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, user_id, redirect_url, redeemed_at_ms FROM invitations WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| {
-        Ok(Invitation {
-            id: r.try_get("id")?,
-            user_id: r.try_get("user_id")?,
-            redirect_url: r.try_get("redirect_url")?,
-            redeemed_at_ms: r.try_get("redeemed_at_ms")?,
-        })
-    })
-    .transpose()
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM invitations WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
 }
 
 /// A new link for the invitation: the old token stops working.
@@ -144,12 +138,7 @@ pub async fn list(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Listed>, s
     .iter()
     .map(|r| {
         Ok(Listed {
-            invitation: Invitation {
-                id: r.try_get("id")?,
-                user_id: r.try_get("user_id")?,
-                redirect_url: r.try_get("redirect_url")?,
-                redeemed_at_ms: r.try_get("redeemed_at_ms")?,
-            },
+            invitation: from_row(r)?,
             email: r.try_get("email")?,
             display_name: r.try_get("display_name")?,
             created_at_ms: r.try_get("created_at_ms")?,
@@ -163,20 +152,12 @@ pub async fn latest_for(
     conn: &mut AnyConnection,
     user_id: &str,
 ) -> Result<Option<Invitation>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, user_id, redirect_url, redeemed_at_ms FROM invitations \
-         WHERE user_id = $1 ORDER BY created_at_ms DESC, id LIMIT 1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM invitations \
+         WHERE user_id = $1 ORDER BY created_at_ms DESC, id LIMIT 1"
+    ))
     .bind(user_id)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok(Invitation {
-            id: r.try_get("id")?,
-            user_id: r.try_get("user_id")?,
-            redirect_url: r.try_get("redirect_url")?,
-            redeemed_at_ms: r.try_get("redeemed_at_ms")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(from_row).transpose()
 }
