@@ -6,8 +6,9 @@
 //! ```
 //!
 //! Enforced today: `enabled_for` (who may reset; anyone else gets the same answer as an unknown
-//! address and no code), `notify_users_on_reset`. Stored and shown, waiting for the methods they
-//! need: `methods_required` 2 and `methods` other than `email` (only Email OTP exists), the
+//! address and no code), `notify_users_on_reset`, and `methods_required` against `methods`: only
+//! the email passcode can be proven today, so a policy needing two methods, or not counting
+//! `email`, refuses every reset alike. Stored and shown, waiting for what they need: the
 //! admin notification (administrators cannot reset their password by themselves yet),
 //! `reconfirm_after_days` and `require_registration` (Graph's `reconfirmationInDays` and
 //! registration campaign, the same stored values).

@@ -23,7 +23,7 @@ use crate::AppState;
 use axum::http::StatusCode;
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodId, MethodState, TargetType};
-use sspr_api::{ErrorCode, FlowPurpose, ResetPolicy, SsprScope, UserType};
+use sspr_api::{ErrorCode, FlowPurpose, ResetMethod, ResetPolicy, SsprScope, UserType};
 
 /// The rules in force for one flow request.
 #[derive(Debug, Clone)]
@@ -103,6 +103,15 @@ impl FlowRules {
         if resets && self.reset.enabled_for == SsprScope::None {
             return Err(method_disabled(
                 "Self-service password reset is turned off. Contact your administrator.",
+            ));
+        }
+        // The methods a customer can prove today: only the email passcode. A policy that
+        // needs more of the counted methods than that cannot be met by anyone, so resets are
+        // refused for every address alike.
+        let provable = usize::from(self.reset.methods.contains(&ResetMethod::Email));
+        if resets && provable < usize::from(self.reset.methods_required) {
+            return Err(method_disabled(
+                "The password reset policy asks for verification methods this service cannot check yet. Contact your administrator.",
             ));
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! The password reset policy (SPEC §4 A4): roles, validation, the audit, and what it enforces —
-//! who may reset (nobody, a group, everyone) and the "password changed" notice.
+//! who may reset (nobody, a group, everyone), the methods a reset needs (only the email
+//! passcode can be proven today) and the "password changed" notice.
 
 use crate::admins::{admin_with_role, first_global, invited};
 use crate::backend_tests;
@@ -117,6 +118,28 @@ backend_tests! {
             .post("/api/flows", json!({"purpose": "passwordless", "email": member}))
             .await
             .expect_status(201);
+    }
+
+    async fn a_policy_needing_methods_nobody_can_prove_refuses_every_reset_alike(app) {
+        let member = "twice@contoso.example";
+        app.sign_up(member, PASSWORD).await;
+        let admin = first_global(&app).await;
+        // Two methods, or one that is not the email passcode: no customer can meet either today.
+        for unmet in [
+            json!({"methods_required": 2, "methods": ["email", "mobile_phone"]}),
+            json!({"methods_required": 1, "methods": ["security_questions"]}),
+        ] {
+            put(&app, &admin, PATH, policy(unmet.clone())).await.expect_status(200);
+            for purpose in ["password_reset", "unlock"] {
+                let known = app.browser().post("/api/flows", json!({"purpose": purpose, "email": member})).await;
+                let unknown = app.browser().post("/api/flows", json!({"purpose": purpose, "email": "nobody@contoso.example"})).await;
+                assert_eq!(known.status, 403, "{unmet} {purpose}: {}", known.text);
+                assert_eq!(known.code(), "method_disabled");
+                assert_eq!(crate::support::comparable(&known), crate::support::comparable(&unknown));
+            }
+        }
+        put(&app, &admin, PATH, policy(json!({}))).await.expect_status(200);
+        reset(&app, member).await;
     }
 
     async fn reset_for_a_group_sends_codes_to_its_members_only(app) {
