@@ -56,6 +56,17 @@ impl Violation {
             Violation::ContainsContext => "contains_context",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Violation::TooShort,
+            Violation::TooLong,
+            Violation::Common,
+            Violation::ContainsContext,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
 }
 
 /// Every rule `password` breaks, in checklist order; empty means acceptable.

@@ -1,10 +1,22 @@
-//! The admin endpoints, through the shared client [`sspr_web::api::call`] (same CSRF header,
-//! same error decoding). Bodies are written with `serde_json`, which keeps maps as JSON objects.
+//! The admin endpoints, through the shared client [`sspr_web::api::fetch_json`] (same CSRF
+//! header, same error decoding). Answers are read with serde (the portal has no size budget, so
+//! it does not need the customer pages' hand-written decoders); bodies are written with
+//! `serde_json`, which keeps maps as JSON objects.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sspr_api::{AdminCredentials, AdminEnrolment, AdminSetup, AdminView};
-use sspr_web::api::{call, ApiError};
+use sspr_web::api::{fetch_json, ApiError};
+
+/// Sends `method path` (with `body` as JSON if given) and decodes the answer with serde.
+pub async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> Result<T, ApiError> {
+    let (status, json) = fetch_json(method, path, body).await?;
+    serde_wasm_bindgen::from_value(json).map_err(|_| ApiError::Decode { status })
+}
 
 /// Sends `body` as JSON with `method` to `path`.
 pub async fn send<T: DeserializeOwned>(

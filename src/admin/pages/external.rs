@@ -161,7 +161,7 @@ fn Invitations() -> impl IntoView {
         notice.set(None);
         link.set(None);
         leptos::task::spawn_local(async move {
-            done(sspr_web::api::call("POST", &path, Some("{}")).await, text);
+            done(crate::api::call("POST", &path, Some("{}")).await, text);
         });
     };
     view! {

@@ -5,12 +5,14 @@
 //! code and can show the request id. Network failures and undecodable answers have their own
 //! variants, so a page can offer "retry" rather than a raw error.
 //!
-//! Size matters here (SPEC §7 gives every customer page together 60 KB): requests go through the
-//! browser's `fetch` directly and JSON is parsed by the browser (`Response.json()`) and mapped onto
-//! the Rust types by `serde-wasm-bindgen`, which is smaller in wasm than a JSON parser. Transport
-//! error details are not kept as text, which would link Rust's formatting machinery.
+//! Size matters here (SPEC §7 gives a customer page's cold load 60 KB): requests go through the
+//! browser's `fetch` directly, the browser parses the JSON (`Response.json()`), and [`decode`]
+//! picks the fields without serde. Transport error details are not kept as text, which would
+//! link Rust's formatting machinery.
 
-use serde::de::DeserializeOwned;
+pub mod decode;
+
+use decode::Decode;
 use serde::Serialize;
 use sspr_api::{
     CompleteFlow, CustomerUserFlow, ErrorBody, FlowDone, FlowPurpose, FlowView, Health, Me,
@@ -42,11 +44,19 @@ impl ApiError {
 
 /// Sends `method path` (with `body` as JSON if given) and decodes the answer into `T`, or the
 /// error body into [`ApiError::Server`]. A `204 No Content` answer decodes as `()`.
-pub async fn call<T: DeserializeOwned>(
+pub async fn call<T: Decode>(method: &str, path: &str, body: Option<&str>) -> Result<T, ApiError> {
+    let (status, json) = fetch_json(method, path, body).await?;
+    T::decode(&json).ok_or(ApiError::Decode { status })
+}
+
+/// Sends `method path` (with `body` as JSON if given) and answers the HTTP status with the
+/// parsed JSON of a successful answer (`null` for `204 No Content`). An error answer becomes
+/// [`ApiError::Server`] with its decoded body. The admin portal decodes the JSON with serde.
+pub async fn fetch_json(
     method: &str,
     path: &str,
     body: Option<&str>,
-) -> Result<T, ApiError> {
+) -> Result<(u16, JsValue), ApiError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
@@ -70,8 +80,7 @@ pub async fn call<T: DeserializeOwned>(
     .unchecked_into();
     let status = response.status();
     if status == 204 {
-        return serde_wasm_bindgen::from_value(JsValue::NULL)
-            .map_err(|_| ApiError::Decode { status });
+        return Ok((status, JsValue::NULL));
     }
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),
@@ -79,16 +88,15 @@ pub async fn call<T: DeserializeOwned>(
     };
     let json = json.ok_or(ApiError::Decode { status })?;
     if response.ok() {
-        serde_wasm_bindgen::from_value(json).map_err(|_| ApiError::Decode { status })
-    } else {
-        match serde_wasm_bindgen::from_value::<ErrorBody>(json) {
-            Ok(body) => Err(ApiError::Server { status, body }),
-            Err(_) => Err(ApiError::Decode { status }),
-        }
+        return Ok((status, json));
+    }
+    match ErrorBody::decode(&json) {
+        Some(body) => Err(ApiError::Server { status, body }),
+        None => Err(ApiError::Decode { status }),
     }
 }
 
-async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+async fn post<T: Decode>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
     // Maps (sign-up attributes) as plain objects, as JSON has them (not JS `Map`s).
     let value = body
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
