@@ -74,6 +74,18 @@ impl Violation {
 /// `context` holds the words the password must not contain (compared ignoring case);
 /// `is_common` says whether a (lower-cased) password is on the common list.
 pub fn check(password: &str, context: &[&str], is_common: impl Fn(&str) -> bool) -> Vec<Violation> {
+    check_with(password, context, is_common, str::to_lowercase)
+}
+
+/// [`check`], with the Unicode lower-casing supplied by the caller. The SPA passes the
+/// browser's (`String.prototype.toLowerCase`, the same Unicode mapping), which keeps Rust's
+/// case tables out of its wasm.
+pub fn check_with(
+    password: &str,
+    context: &[&str],
+    is_common: impl Fn(&str) -> bool,
+    lowercase: impl Fn(&str) -> String,
+) -> Vec<Violation> {
     let mut broken = Vec::new();
     let length = password.chars().count();
     if length < MIN_LENGTH {
@@ -82,12 +94,12 @@ pub fn check(password: &str, context: &[&str], is_common: impl Fn(&str) -> bool)
     if length > MAX_LENGTH {
         broken.push(Violation::TooLong);
     }
-    let lower = password.to_lowercase();
+    let lower = lowercase(password);
     if is_common(&lower) {
         broken.push(Violation::Common);
     }
     if context.iter().any(|word| {
-        let word = word.trim().to_lowercase();
+        let word = lowercase(word.trim());
         word.chars().count() >= MIN_CONTEXT_WORD && lower.contains(&word)
     }) {
         broken.push(Violation::ContainsContext);
@@ -97,25 +109,34 @@ pub fn check(password: &str, context: &[&str], is_common: impl Fn(&str) -> bool)
 
 /// A rough strength from 0 (very weak) to 4 (strong) for the meter: length and variety.
 /// The policy, not this number, decides what is accepted.
+///
+/// Variety counts four classes: ASCII lower-case letters, ASCII capitals, ASCII digits, and
+/// everything else (punctuation, spaces and every non-ASCII character). Only the SPA's meter
+/// uses this; ASCII classes keep Unicode property tables out of its wasm.
 pub fn strength(password: &str) -> u8 {
     let length = password.chars().count();
     if length == 0 {
         return 0;
     }
     let classes = [
-        password.chars().any(|c| c.is_lowercase()),
-        password.chars().any(|c| c.is_uppercase()),
-        password.chars().any(|c| c.is_numeric()),
-        password.chars().any(|c| !c.is_alphanumeric()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ]
     .iter()
     .filter(|&&b| b)
     .count();
     let distinct = {
-        let mut chars: Vec<char> = password.chars().collect();
-        chars.sort_unstable();
-        chars.dedup();
-        chars.len()
+        // At most 1,024 characters reach here (the field's limit); a linear scan is plenty
+        // and, unlike sorting, adds almost no wasm.
+        let mut seen: Vec<char> = Vec::new();
+        for c in password.chars() {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        seen.len()
     };
     let mut score: u8 = match length {
         0..=7 => 0,
@@ -190,5 +211,26 @@ mod tests {
         assert!(strength("aaaaaaaaaaaaaaaa") <= 1);
         assert!(strength("Tr0ub4dor&3-horse-staple") >= 4);
         assert!(strength("abcdefghijkl") < strength("abcdefghijkl-MNOP-1234"));
+        // Non-ASCII characters count as symbols; repeats count once.
+        assert_eq!(
+            strength("пароль-пароль-пароль"),
+            strength("xyzabc-xyzabc-xyzabc")
+        );
+        assert!(strength("abababababababababab") < strength("abcdefghijklmnopqrst"));
+    }
+
+    #[test]
+    fn check_with_uses_the_given_lower_casing() {
+        let context = ["Contoso"];
+        let ascii = |s: &str| s.to_ascii_lowercase();
+        assert_eq!(
+            check_with("I LOVE CONTOSO!", &context, none, ascii),
+            vec![Violation::ContainsContext]
+        );
+        // The same Unicode mapping as `check`: Σ lower-cases for the context comparison.
+        assert_eq!(
+            check("ΣΟΦΙΑ-secret-words", &["σοφια"], none),
+            vec![Violation::ContainsContext]
+        );
     }
 }

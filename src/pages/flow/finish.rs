@@ -51,7 +51,7 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
         let email = memory.email.get();
         let local = email.split('@').next().unwrap_or_default().to_owned();
         let org = organisation.get();
-        typed.with(|p| password::check(p, &[&local, &org], |_| false))
+        typed.with(|p| password::check_with(p, &[&local, &org], |_| false, browser_lowercase))
     };
     let server_says_common = move || {
         problem.with(|p| match p {
@@ -220,4 +220,10 @@ fn field_of(attribute: UserAttribute) -> (Text, &'static str) {
         UserAttribute::State => (|m| m.attr_state, "address-level1"),
         UserAttribute::StreetAddress => (|m| m.attr_street_address, "street-address"),
     }
+}
+
+/// Unicode lower-casing by the browser (`String.prototype.toLowerCase`): the same mapping as
+/// the server's, without Rust's case tables in the wasm.
+fn browser_lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }
