@@ -27,6 +27,7 @@ cargo xtask <command>
              (--directory: only that)
   size       build the SPA and print each asset's raw, gzip and brotli size and the cold loads of
              the customer pages and the admin portal; fails when the customer pages are over budget
+             (--floor: only build and measure the smallest Leptos app, examples/size_floor.rs)
   build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
   setup      only install what is missing (tools for run and test)
   help       this text
@@ -45,9 +46,13 @@ fn main() -> ExitCode {
                 "unknown bench option {other:?} (--quick or --directory)"
             )),
         },
-        Some("size") => tools::ensure_web_tools()
-            .and_then(|()| web::build())
-            .and_then(|()| web::size_report()),
+        Some("size") => match args.get(1).map(String::as_str) {
+            None => tools::ensure_web_tools()
+                .and_then(|()| web::build())
+                .and_then(|()| web::size_report()),
+            Some("--floor") => tools::ensure_web_tools().and_then(|()| web::floor_report()),
+            Some(other) => Err(format!("unknown size option {other:?} (--floor)")),
+        },
         Some("build-web") => tools::ensure_web_tools().and_then(|()| web::build()),
         Some("setup") => tools::ensure_web_tools().and_then(|()| tools::ensure_test_tools()),
         Some("help" | "--help" | "-h") | None => {

@@ -138,6 +138,59 @@ pub fn size_report() -> Result<(), String> {
 
 /// The dist-relative names of the local files `html` refers to: every `/path` attribute value
 /// (quoted or not, as minified HTML has them) and every quoted `/path` in the bootstrap script.
+/// Builds `examples/size_floor.rs`, the smallest Leptos app, the way Trunk builds the customer
+/// pages (same profile, wasm-bindgen `--target web`, `wasm-opt -Oz`), and prints its wasm and
+/// JS loader sizes: what every Leptos page pays before any code of its own.
+pub fn floor_report() -> Result<(), String> {
+    cmd::step("Size of the smallest Leptos app (examples/size_floor.rs)");
+    cmd::run(cmd::cargo().args([
+        "build",
+        "--example",
+        "size_floor",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let built =
+        cmd::target_dir().join("wasm32-unknown-unknown/wasm-release/examples/size_floor.wasm");
+    let out = cmd::target_dir().join("size-floor");
+    let _ = std::fs::remove_dir_all(&out);
+    cmd::run(std::process::Command::new("wasm-bindgen").args([
+        "--target".as_ref(),
+        "web".as_ref(),
+        "--out-dir".as_ref(),
+        out.as_os_str(),
+        built.as_os_str(),
+    ]))?;
+    let wasm = out.join("size_floor_bg.wasm");
+    cmd::run(std::process::Command::new("wasm-opt").args([
+        "-Oz".as_ref(),
+        "--enable-bulk-memory".as_ref(),
+        "--enable-nontrapping-float-to-int".as_ref(),
+        "--enable-sign-ext".as_ref(),
+        "--enable-mutable-globals".as_ref(),
+        "--enable-reference-types".as_ref(),
+        wasm.as_os_str(),
+        "-o".as_ref(),
+        wasm.as_os_str(),
+    ]))?;
+    let mut total = 0;
+    for file in [wasm, out.join("size_floor.js")] {
+        let raw = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let br = brotli(&raw).len();
+        total += br;
+        println!(
+            "{:<24} {:>9} raw {:>9} brotli",
+            file.file_name().unwrap_or_default().to_string_lossy(),
+            raw.len(),
+            br
+        );
+    }
+    println!("smallest Leptos app, wasm + JS, brotli: {total} bytes");
+    Ok(())
+}
+
 fn referenced_files(html: &str) -> Vec<String> {
     html.split(['"', '\'', ' ', '=', '<', '>', '\n'])
         .filter(|s| s.starts_with('/') && !s.starts_with("//") && s.len() > 1)
