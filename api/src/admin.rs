@@ -50,6 +50,35 @@ impl AdminRole {
     pub fn from_str(text: &str) -> Option<Self> {
         AdminRole::ALL.into_iter().find(|r| r.as_str() == text)
     }
+
+    /// Whether this role grants `permission`. The server enforces it on every admin endpoint;
+    /// the portal uses the same table to disable what the role cannot change.
+    pub fn allows(self, permission: Permission) -> bool {
+        match self {
+            AdminRole::GlobalAdministrator => true,
+            AdminRole::AuthenticationPolicyAdministrator => matches!(
+                permission,
+                Permission::Read | Permission::ManageAuthenticationPolicy
+            ),
+            AdminRole::UserAdministrator => {
+                matches!(permission, Permission::Read | Permission::ManageUsers)
+            }
+            AdminRole::Reader => permission == Permission::Read,
+        }
+    }
+}
+
+/// One thing an admin endpoint may need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read anything in the portal (users, policies, logs, administrators).
+    Read,
+    /// Create administrators and change their roles; manage API tokens.
+    ManageAdmins,
+    /// Change authentication-method and password-reset policies, and user flows.
+    ManageAuthenticationPolicy,
+    /// Manage users, groups and guests (unlock, revoke sessions, start resets, invite).
+    ManageUsers,
 }
 
 /// `POST /api/admin/bootstrap`: a one-time setup token, and the new administrator's details.
@@ -119,6 +148,26 @@ pub struct AdminInvitation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_role_grants_exactly_its_permissions() {
+        use AdminRole::*;
+        use Permission::*;
+        let table = [
+            (GlobalAdministrator, [true, true, true, true]),
+            (
+                AuthenticationPolicyAdministrator,
+                [true, false, true, false],
+            ),
+            (UserAdministrator, [true, false, false, true]),
+            (Reader, [true, false, false, false]),
+        ];
+        for (role, expected) in table {
+            let got = [Read, ManageAdmins, ManageAuthenticationPolicy, ManageUsers]
+                .map(|p| role.allows(p));
+            assert_eq!(got, expected, "{role:?}");
+        }
+    }
 
     #[test]
     fn roles_round_trip_through_their_wire_form() {

@@ -21,7 +21,7 @@ pub mod user_flows;
 
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
-    CreateAdmin,
+    CreateAdmin, Permission,
 };
 pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken};
 pub use directory::{

@@ -10,7 +10,7 @@ use crate::i18n::{at, AText};
 use crate::pages;
 use crate::route::AdminRoute;
 use leptos::prelude::*;
-use sspr_api::{AdminRole, AdminView};
+use sspr_api::{AdminRole, AdminView, Permission};
 use sspr_web::components::{health_status::HealthStatus, language_switcher::LanguageSwitcher};
 use sspr_web::i18n::provide_i18n;
 use sspr_web::router::{provide_router, use_router, Router};
@@ -22,6 +22,18 @@ pub struct Portal {
     pub me: RwSignal<Option<Option<AdminView>>>,
     /// A confirmation to show on the next page ("You are signed out.").
     pub notice: RwSignal<Option<AText>>,
+}
+
+impl Portal {
+    /// Whether the signed-in administrator's role grants `permission` (reactive; `false` while
+    /// nobody is known). The server checks again on every request.
+    pub fn can(&self, permission: Permission) -> bool {
+        self.me.with(|me| {
+            me.as_ref()
+                .flatten()
+                .is_some_and(|me| me.role.allows(permission))
+        })
+    }
 }
 
 pub fn use_portal() -> Portal {

@@ -2,10 +2,11 @@
 //! announces what went wrong, a loading line. They use the customer pages' CSS classes and so
 //! the same design tokens; their texts come from the portal's catalog.
 
+use crate::app::use_portal;
 use crate::i18n::{at, catalog, AText};
 use leptos::html::Input;
 use leptos::prelude::*;
-use sspr_api::ErrorCode;
+use sspr_api::{ErrorCode, Permission};
 use sspr_web::api::ApiError;
 use sspr_web::i18n::use_i18n;
 
@@ -160,6 +161,25 @@ pub fn Submit(label: AText, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
         </button>
     }
 }
+/// Controls that change something, disabled — with a sentence saying why — when the signed-in
+/// administrator's role does not grant `permission`. A disabled `<fieldset>` keeps every value
+/// readable and takes its inputs and buttons out of the tab order.
+#[component]
+pub fn Guarded(
+    permission: Permission,
+    /// Leave out the sentence (another `Guarded` on the page already says it).
+    #[prop(optional)]
+    quiet: bool,
+    children: Children,
+) -> impl IntoView {
+    let portal = use_portal();
+    let denied = move || !portal.can(permission);
+    view! {
+        {move || (denied() && !quiet).then(|| view! { <p class="notice notice--muted">{at(|m| m.read_only)}</p> })}
+        <fieldset class="guarded" disabled=denied>{children()}</fieldset>
+    }
+}
+
 /// A confirmation ("Your changes are saved."), announced politely.
 #[component]
 pub fn Notice(notice: RwSignal<Option<AText>>) -> impl IntoView {

@@ -7,7 +7,8 @@
 //! administrators are created by a global administrator, which issues a setup token for the new
 //! account; the same endpoint redeems both kinds of token. Every sign-in needs the password and
 //! a current TOTP code ([`sign_in`]); sessions live 12 h at most and end after 15 min idle
-//! ([`sessions`]); every admin endpoint names the [`roles::Permission`] it needs.
+//! ([`sessions`]); every admin endpoint names the [`Permission`] it needs (the role table is
+//! [`sspr_api::AdminRole::allows`], shared with the portal).
 //!
 //! The directory: [`users`] (search, detail, unlock, revoke sessions, disable, re-registration,
 //! admin-started reset), [`groups`] and their members, and the [`audit_log`] view and export,
@@ -20,12 +21,11 @@ pub mod bootstrap;
 pub mod groups;
 pub mod paging;
 pub mod principal;
-pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod store;
 pub mod users;
 
 pub use principal::Principal;
-pub use roles::Permission;
 pub use sessions::AdminSession;
+pub use sspr_api::Permission;

@@ -5,8 +5,8 @@
 
 use super::api_tokens;
 use super::audit::{self, Change};
-use super::roles::{allows, Permission};
 use super::sessions::AdminSession;
+use super::Permission;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::AppState;
@@ -37,7 +37,7 @@ impl Principal {
 
     /// `Ok` when the caller's role grants `permission`; 403 `forbidden` otherwise.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if allows(self.role(), permission) {
+        if self.role().allows(permission) {
             Ok(())
         } else {
             Err(ApiError::client(

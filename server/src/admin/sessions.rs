@@ -3,8 +3,8 @@
 //! the idle window. [`AdminSession`] turns the cookie into an administrator, or a 401;
 //! [`AdminSession::require`] answers 403 `forbidden` when the role lacks a permission.
 
-use super::roles::{allows, Permission};
 use super::store::{self, Admin};
+use super::Permission;
 use crate::error::ApiError;
 use crate::http::cookies;
 use crate::secrets::random_token;
@@ -57,7 +57,7 @@ pub struct AdminSession {
 impl AdminSession {
     /// `Ok` when the administrator's role grants `permission`; 403 `forbidden` otherwise.
     pub fn require(&self, permission: Permission) -> Result<&Admin, ApiError> {
-        if allows(self.admin.role, permission) {
+        if self.admin.role.allows(permission) {
             Ok(&self.admin)
         } else {
             Err(ApiError::client(

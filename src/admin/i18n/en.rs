@@ -63,6 +63,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     err_name: "Enter a display name.",
     err_code: "Enter the six-digit code from your authenticator app.",
     err_forbidden: "Your role does not allow this change.",
+    read_only: "Your role can view these settings but not change them.",
     err_setup_invalid: "This setup link is not valid any more. Ask for a new one.",
     err_credentials: "The email address, password or code is not right.",
     err_not_found: "It does not exist (any more).",

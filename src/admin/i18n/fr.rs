@@ -63,6 +63,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     err_name: "Entrez un nom d’affichage.",
     err_code: "Entrez le code à six chiffres de votre application d’authentification.",
     err_forbidden: "Votre rôle ne permet pas cette modification.",
+    read_only: "Votre rôle permet de consulter ces réglages, pas de les modifier.",
     err_setup_invalid: "Ce lien de configuration n’est plus valide. Demandez-en un nouveau.",
     err_credentials: "L’adresse e-mail, le mot de passe ou le code n’est pas correct.",
     err_not_found: "Cet élément n’existe pas (ou plus).",

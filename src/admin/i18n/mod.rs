@@ -58,7 +58,7 @@ catalog! {
     sign_in_title, sign_in_intro, email_label, code_label, code_hint, sign_in, signed_out,
     session_expired,
     // Errors
-    err_email, err_password, err_name, err_code, err_forbidden, err_setup_invalid,
+    err_email, err_password, err_name, err_code, err_forbidden, read_only, err_setup_invalid,
     err_credentials, err_not_found, err_flow_name, err_group_name,
     // Authentication methods and external identities
     methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms,

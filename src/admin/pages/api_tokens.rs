@@ -6,10 +6,10 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Field, Loading, Notice, Problem, Submit};
+use crate::ui::{when, Alert, Field, Guarded, Loading, Notice, Problem, Submit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, CreatedApiToken};
+use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, CreatedApiToken, Permission};
 use sspr_web::components::form::{focus, value_of};
 
 #[component]
@@ -88,6 +88,7 @@ pub fn ApiTokens() -> impl IntoView {
         <section class="panel" aria-labelledby="new-token">
             <h2 id="new-token">{at(|m| m.token_new)}</h2>
             <form on:submit=create novalidate>
+                <Guarded permission=Permission::ManageAdmins>
                 <Field id="token-name" label=|m| m.col_name node=name/>
                 <div class="field">
                     <label class="field__label" for="token-role">{at(|m| m.role_label)}</label>
@@ -102,12 +103,14 @@ pub fn ApiTokens() -> impl IntoView {
                 <Field id="token-days" label=|m| m.token_days kind="number" inputmode="numeric" min="1" max="365"
                     node=days value="90" hint=|m| m.token_days_hint/>
                 <Submit label=|m| m.token_create busy/>
+                </Guarded>
             </form>
         </section>
         {move || match list.get() {
             None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
             Some(found) if found.tokens.is_empty() => view! { <p>{at(|m| m.tokens_none)}</p> }.into_any(),
             Some(found) => view! {
+                <Guarded permission=Permission::ManageAdmins quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_api_tokens)>
                     <table class="table">
                         <thead><tr>
@@ -142,6 +145,7 @@ pub fn ApiTokens() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                </Guarded>
             }.into_any(),
         }}
     }

@@ -5,11 +5,13 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Field, Loading, Notice, Problem, Submit};
+use crate::ui::{when, Alert, Field, Guarded, Loading, Notice, Problem, Submit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::graph::{ExternalEmailOtpState, MethodConfigurationPatch, MethodId};
-use sspr_api::{CreateInvitation, Email, InvitationList, InvitationView, RedemptionStatus};
+use sspr_api::{
+    CreateInvitation, Email, InvitationList, InvitationView, Permission, RedemptionStatus,
+};
 use sspr_web::components::form::{focus, value_of};
 
 #[component]
@@ -79,6 +81,7 @@ fn GuestPasscodes() -> impl IntoView {
             <form on:submit=save>
                 <Alert problem/>
                 <Notice notice/>
+                <Guarded permission=Permission::ManageAuthenticationPolicy>
                 {move || match allowed.get() {
                     None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
                     Some(_) => view! {
@@ -90,6 +93,7 @@ fn GuestPasscodes() -> impl IntoView {
                         <Submit label=|m| m.save busy/>
                     }.into_any(),
                 }}
+                </Guarded>
             </form>
         </section>
     }
@@ -173,6 +177,7 @@ fn Invitations() -> impl IntoView {
                 <p>{at(|m| m.invite_link)} " " <code class="secret">{url}</code></p>
             })}
             <form on:submit=invite novalidate>
+                <Guarded permission=Permission::ManageUsers>
                 <Field id="invite-email" label=|m| m.email_label kind="email" node=email/>
                 <Field id="invite-name" label=|m| m.invite_name node=name required=false/>
                 <Field id="invite-redirect" label=|m| m.invite_redirect node=redirect value="/account" hint=|m| m.invite_redirect_hint/>
@@ -182,6 +187,7 @@ fn Invitations() -> impl IntoView {
                     <label for="invite-send">{at(|m| m.invite_send)}</label>
                 </div>
                 <Submit label=|m| m.invite_submit busy/>
+                </Guarded>
             </form>
         </section>
         <h2>{at(|m| m.invitations_title)}</h2>
@@ -189,6 +195,7 @@ fn Invitations() -> impl IntoView {
             None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
             Some(found) if found.invitations.is_empty() => view! { <p>{at(|m| m.invitations_none)}</p> }.into_any(),
             Some(found) => view! {
+                <Guarded permission=Permission::ManageUsers quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.invitations_title)>
                     <table class="table">
                         <thead><tr>
@@ -230,6 +237,7 @@ fn Invitations() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                </Guarded>
             }.into_any(),
         }}
     }

@@ -3,10 +3,10 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Loading, Notice, Problem};
+use crate::ui::{Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{GroupView, UserPage};
+use sspr_api::{GroupView, Permission, UserPage};
 use sspr_web::components::form::value_of;
 use sspr_web::router::use_router;
 
@@ -86,6 +86,7 @@ pub fn Group(id: String) -> impl IntoView {
             None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
             Some(page) if page.items.is_empty() => view! { <p>{at(|m| m.members_none)}</p> }.into_any(),
             Some(page) => view! {
+                <Guarded permission=Permission::ManageUsers quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.col_members)><table class="table">
                     <thead><tr>
                         <th scope="col">{at(|m| m.col_name)}</th>
@@ -108,8 +109,10 @@ pub fn Group(id: String) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table></div>
+                </Guarded>
             }.into_any(),
         }}
+        <Guarded permission=Permission::ManageUsers>
         <section class="panel" aria-labelledby="add-member">
             <h2 id="add-member">{at(|m| m.member_add_title)}</h2>
             <form class="toolbar" role="search" on:submit=find>
@@ -137,5 +140,6 @@ pub fn Group(id: String) -> impl IntoView {
             })}
         </section>
         <button type="button" class="button button--secondary" on:click=delete>{at(|m| m.group_delete)}</button>
+        </Guarded>
     }
 }

@@ -3,10 +3,10 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit};
+use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{GroupPage, GroupView, NewGroup};
+use sspr_api::{GroupPage, GroupView, NewGroup, Permission};
 use sspr_web::components::form::{focus, value_of};
 
 #[component]
@@ -91,9 +91,11 @@ pub fn Groups() -> impl IntoView {
         <section class="panel" aria-labelledby="new-group">
             <h2 id="new-group">{at(|m| m.group_new)}</h2>
             <form on:submit=create novalidate>
+                <Guarded permission=Permission::ManageUsers>
                 <Field id="group-name" label=|m| m.col_name node=name/>
                 <Field id="group-description" label=|m| m.col_description node=description required=false/>
                 <Submit label=|m| m.group_create busy/>
+                </Guarded>
             </form>
         </section>
     }

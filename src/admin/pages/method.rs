@@ -6,7 +6,7 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::methods::{method_name, ALL_USERS};
-use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit, Switch};
+use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use sspr_api::graph::{
     ExcludeTarget, ExternalEmailOtpState, IncludeTarget, MethodConfiguration,
     MethodConfigurationPatch, MethodId, MethodState, TargetType,
 };
-use sspr_api::{GroupPage, GroupView};
+use sspr_api::{GroupPage, GroupView, Permission};
 use sspr_web::components::form::value_of;
 
 #[component]
@@ -215,6 +215,7 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
         <form class="panel" on:submit=submit novalidate>
             <Alert problem/>
             <Notice notice/>
+            <Guarded permission=Permission::ManageAuthenticationPolicy>
             <Switch id="enable" label=|m| m.enable checked=enabled/>
             <fieldset>
                 <legend>{at(|m| m.include_legend)}</legend>
@@ -235,6 +236,7 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
             <GroupChoices name="exclude" legend=|m| m.exclude_legend groups chosen=excluded/>
             {settings}
             <Submit label=|m| m.save busy/>
+            </Guarded>
         </form>
     }
 }

@@ -4,11 +4,11 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit, Switch};
+use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
-use sspr_api::{GroupPage, GroupView, ResetMethod, ResetPolicy, SsprScope};
+use sspr_api::{GroupPage, GroupView, Permission, ResetMethod, ResetPolicy, SsprScope};
 use sspr_web::components::form::value_of;
 
 const METHODS: [(ResetMethod, AText); 5] = [
@@ -109,6 +109,7 @@ fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl Int
         <form class="panel" on:submit=submit novalidate>
             <Alert problem/>
             <Notice notice/>
+            <Guarded permission=Permission::ManageAuthenticationPolicy>
             <fieldset>
                 <legend>{at(|m| m.sspr_enabled_for)}</legend>
                 {scope_radio("scope-none", SsprScope::None, |m| m.scope_none)}
@@ -157,6 +158,7 @@ fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl Int
             <Field id="reconfirm" label=|m| m.reconfirm_days kind="number" inputmode="numeric" min="0" max="730"
                 node=reconfirm value=policy.reconfirm_after_days.to_string() hint=|m| m.reconfirm_hint/>
             <Submit label=|m| m.save busy/>
+            </Guarded>
         </form>
     }
 }

@@ -7,9 +7,9 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::labels::{redemption_text, status_text, type_text};
-use crate::ui::{when, Alert, Loading, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::prelude::*;
-use sspr_api::{UserDetail, UserStatus};
+use sspr_api::{Permission, UserDetail, UserStatus};
 
 /// An action on a user: its path segment, its button, and what the page says once done.
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +129,7 @@ pub fn User(id: String) -> impl IntoView {
                         {u.reregistration_required_ms.map(|t| view! { <dt>{at(|m| m.col_reregistration)}</dt><dd>{when(t)}</dd> })}
                     </dl>
                     <h2>{at(|m| m.actions_title)}</h2>
+                    <Guarded permission=Permission::ManageUsers>
                     <div class="button-row">
                         {locked.then(|| button(UNLOCK))}
                         {button(REVOKE)}
@@ -136,6 +137,7 @@ pub fn User(id: String) -> impl IntoView {
                         {button(REREGISTER)}
                         {button(RESET)}
                     </div>
+                    </Guarded>
                     <h2>{at(|m| m.sessions_title)}</h2>
                     {if u.sessions.is_empty() {
                         view! { <p>{at(|m| m.sessions_none)}</p> }.into_any()

@@ -6,11 +6,12 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::user_flows::{provider_text, NEW};
-use crate::ui::{Alert, Field, Loading, Notice, Problem, Submit, Switch};
+use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{
-    ApplicationInput, IdentityProvider, UserAttribute, UserFlow, UserFlowInput, UserFlowKind,
+    ApplicationInput, IdentityProvider, Permission, UserAttribute, UserFlow, UserFlowInput,
+    UserFlowKind,
 };
 use sspr_web::components::form::{focus, value_of};
 use sspr_web::router::use_router;
@@ -221,6 +222,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
         <form class="panel" on:submit=submit novalidate>
             <Alert problem/>
             <Notice notice/>
+            <Guarded permission=Permission::ManageAuthenticationPolicy>
             <Field id="flow-name" label=|m| m.col_name node=name value=flow.as_ref().map(|f| f.name.clone()).unwrap_or_default()/>
             <fieldset>
                 <legend>{at(|m| m.col_provider)}</legend>
@@ -290,6 +292,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                     <button type="button" class="button button--secondary" on:click=delete>{at(|m| m.user_flow_delete)}</button>
                 })}
             </div>
+            </Guarded>
         </form>
     }
 }
