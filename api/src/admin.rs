@@ -6,6 +6,7 @@
 //! POST   /api/admin/session       AdminCredentials   → AdminView (sets the admin cookie)
 //! GET    /api/admin/session                          → AdminView
 //! DELETE /api/admin/session                          → 204 (sign out)
+//! GET    /api/admin/admins                           → AdminList
 //! POST   /api/admin/admins        CreateAdmin        → AdminInvitation (global administrators)
 //! ```
 
@@ -143,6 +144,23 @@ pub struct AdminInvitation {
     pub setup_token: String,
     pub setup_link: String,
     pub expires_at_ms: i64,
+}
+
+/// `GET /api/admin/admins`: every administrator, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminList {
+    pub admins: Vec<AdminEntry>,
+}
+
+/// One administrator in [`AdminList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminEntry {
+    pub admin: AdminView,
+    /// Whether they finished setting up (password and authenticator app); `false` while the
+    /// setup link is unused.
+    pub set_up: bool,
 }
 
 #[cfg(test)]

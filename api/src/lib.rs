@@ -20,8 +20,8 @@ pub mod session;
 pub mod user_flows;
 
 pub use admin::{
-    AdminCredentials, AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, AdminView,
-    CreateAdmin, Permission,
+    AdminCredentials, AdminEnrolment, AdminEntry, AdminInvitation, AdminList, AdminRole,
+    AdminSetup, AdminView, CreateAdmin, Permission,
 };
 pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken};
 pub use directory::{

@@ -68,6 +68,15 @@ pub async fn by_email(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Every administrator, by display name then address. Organisations have a handful; the list
+/// is capped at 1,000 rather than paged.
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Admin>, sqlx::Error> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM admins ORDER BY display_name, email_canonical LIMIT 1000");
+    let rows = sqlx::query(&sql).fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Admin>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM admins WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;

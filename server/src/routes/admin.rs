@@ -1,7 +1,7 @@
 //! `/api/admin/…`: administrator setup, sign-in and accounts. Every handler past sign-in takes
 //! an [`AdminSession`] and names the permission it needs.
 
-use crate::admin::{bootstrap, sessions, sign_in, AdminSession, Permission};
+use crate::admin::{bootstrap, sessions, sign_in, store, AdminSession, Permission};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
 use crate::identity::limits::{self, PASSWORD};
@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use sspr_api::{
-    AdminCredentials, AdminEnrolment, AdminInvitation, AdminSetup, AdminView, CreateAdmin,
+    AdminCredentials, AdminEnrolment, AdminEntry, AdminInvitation, AdminList, AdminSetup,
+    AdminView, CreateAdmin,
 };
 
 pub fn router() -> Router<AppState> {
@@ -20,7 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/bootstrap", post(setup))
         .route("/admin/totp/confirm", post(confirm_totp))
         .route("/admin/session", post(sign_in).get(me).delete(sign_out))
-        .route("/admin/admins", post(create_admin))
+        .route("/admin/admins", post(create_admin).get(list_admins))
 }
 
 #[utoipa::path(post, path = "/api/admin/bootstrap", tag = "admin", request_body = AdminSetup,
@@ -85,4 +86,23 @@ async fn create_admin(
     let by = session.require(Permission::ManageAdmins)?;
     let invitation = bootstrap::invite(&state, &client, by, request).await?;
     Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+#[utoipa::path(get, path = "/api/admin/admins", tag = "admin",
+    responses((status = 200, description = "Every administrator, by name", body = AdminList), (status = 401, body = sspr_api::ErrorBody)))]
+async fn list_admins(
+    State(state): State<AppState>,
+    session: AdminSession,
+) -> Result<Json<AdminList>, ApiError> {
+    session.require(Permission::Read)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let admins = store::list(&mut conn)
+        .await?
+        .iter()
+        .map(|admin| AdminEntry {
+            admin: admin.view(),
+            set_up: admin.password_hash.is_some() && admin.totp_enrolled_at_ms.is_some(),
+        })
+        .collect();
+    Ok(Json(AdminList { admins }))
 }

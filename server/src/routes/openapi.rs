@@ -35,6 +35,7 @@ use utoipa::OpenApi;
         super::admin::me,
         super::admin::sign_out,
         super::admin::create_admin,
+        super::admin::list_admins,
         super::users::list,
         super::users::detail,
         super::users::unlock,

@@ -262,6 +262,37 @@ backend_tests! {
         assert_eq!(count(&app, "admins").await, 3);
     }
 
+    async fn every_role_lists_the_administrators_and_sees_who_has_not_finished_setup(app) {
+        let secret = first_admin(&app).await;
+        let global = signed_in(&app, ADMIN, &secret).await;
+        let invited = global
+            .post("/api/admin/admins", json!({"email": "ada@contoso.example", "display_name": "Ada", "role": "reader"}))
+            .await
+            .expect_status(201);
+        let list = global.get("/api/admin/admins").await.expect_status(200);
+        let admins = list.body["admins"].as_array().expect("admins").clone();
+        assert_eq!(admins.len(), 2, "{}", list.text);
+        // By name: "Ada" before the first administrator.
+        assert_eq!(admins[0]["admin"]["email"], "ada@contoso.example");
+        assert_eq!(admins[0]["admin"]["role"], "reader");
+        assert_eq!(admins[0]["set_up"], false);
+        assert_eq!(admins[1]["admin"]["email"], ADMIN);
+        assert_eq!(admins[1]["set_up"], true);
+        // Nothing secret in the list.
+        assert!(!list.text.contains("password") && !list.text.contains("totp"), "{}", list.text);
+        // Once Ada sets up, she can read the list too, and shows as set up.
+        let token = invited.body["setup_token"].as_str().expect("token").to_owned();
+        let ada_secret = set_up(&app, &token, "ada@contoso.example").await;
+        confirm(&app, "ada@contoso.example", &ada_secret).await;
+        // The enrolment used this step's code; sign-in needs the next one.
+        app.clock.advance_ms(STEP_MS);
+        let ada = signed_in(&app, "ada@contoso.example", &ada_secret).await;
+        let seen = ada.get("/api/admin/admins").await.expect_status(200);
+        assert_eq!(seen.body["admins"][0]["set_up"], true);
+        // Nobody signed in: 401.
+        app.browser().get("/api/admin/admins").await.expect_status(401);
+    }
+
     async fn admin_state_changes_need_the_csrf_header(app) {
         let secret = first_admin(&app).await;
         let response = app
