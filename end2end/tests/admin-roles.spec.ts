@@ -1,5 +1,5 @@
-// Roles in the portal: a global administrator creates a reader, who sets up their account from
-// the link and signs in with their own authenticator; the reader sees every policy but each
+// Roles in the portal: a global administrator adds a reader on the Administrators page, who
+// sets up their account from the link and signs in with their own authenticator; the reader sees every policy but each
 // control that would change one is disabled, with a sentence saying why. Starts signed in as the
 // first administrator (admin-setup.spec.ts).
 import { test, expect } from '@playwright/test';
@@ -8,18 +8,31 @@ import { freshCode } from './fixtures/totp';
 
 test.use({ storageState: adminState() });
 
+
 const READ_ONLY = 'Your role can view these settings but not change them.';
 
-test('a reader sees the policies with every change control disabled', async ({ page, browser, baseURL }) => {
+test('a reader sees the policies with every change control disabled', async ({ page, browser }) => {
   // Enrolment and sign-in need two authenticator steps: the second may wait up to 30 s.
   test.setTimeout(120_000);
-  // The global administrator creates the reader (the portal has no page for it yet).
-  const created = await page.request.post('/api/admin/admins', {
-    headers: { 'x-sspr-csrf': '1', origin: baseURL! },
-    data: { email: 'reader@contoso.example', display_name: 'Rita Reader', role: 'reader' },
-  });
-  expect(created.status()).toBe(201);
-  const link = new URL((await created.json()).setup_link);
+  // The global administrator adds the reader on the Administrators page.
+  const admin = new AdminPortal(page);
+  await page.goto('/admin');
+  await admin.open('Administrators');
+  await page.getByLabel('Email address').fill('reader@contoso.example');
+  await page.getByLabel('Name', { exact: true }).fill('Rita Reader');
+  await page.getByLabel('Role').selectOption('reader');
+  await page.getByRole('button', { name: 'Add administrator' }).click();
+  await expect(page.getByText('The administrator is added.')).toBeVisible();
+  const link = new URL((await page.getByTestId('admin-setup-link').textContent())!.trim());
+  const row = page.getByRole('row').filter({ hasText: 'reader@contoso.example' });
+  await expect(row).toContainText('Reader');
+  await expect(row).toContainText('Waiting for setup');
+  await checkPage(page, 'administrators');
+  // The same address twice is refused, in words.
+  await page.getByLabel('Email address').fill('Reader@contoso.example');
+  await page.getByLabel('Name', { exact: true }).fill('Rita Again');
+  await page.getByRole('button', { name: 'Add administrator' }).click();
+  await expect(admin.alert()).toHaveText(/exists already/);
 
   // The reader, in a browser of their own, sets up the account and signs in.
   const context = await browser.newContext();
@@ -56,9 +69,13 @@ test('a reader sees the policies with every change control disabled', async ({ p
   await portal.open('Groups');
   await expect(readerPage.getByRole('button', { name: 'Create group' })).toBeDisabled();
 
-  // The global administrator's own view of the same page is unchanged.
-  const admin = new AdminPortal(page);
-  await page.goto('/admin');
+  // Administrators: the reader sees the list, not the form.
+  await portal.open('Administrators');
+  await expect(readerPage.getByRole('button', { name: 'Add administrator' })).toBeDisabled();
+
+  // The global administrator now sees the reader as set up, and their own pages unchanged.
+  await page.reload();
+  await expect(row).toContainText('Set up');
   await admin.open('Password reset');
   await expect(page.getByText(READ_ONLY)).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save' })).toBeEnabled();

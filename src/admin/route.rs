@@ -31,6 +31,8 @@ pub enum AdminRoute {
     Group(String),
     /// `/admin/audit`.
     Audit,
+    /// `/admin/administrators`: who may sign in here, with what role.
+    Admins,
     /// `/admin/api-tokens`: tokens for scripts calling the Graph-compatible API.
     ApiTokens,
     /// `/admin/user-flows`.
@@ -83,6 +85,7 @@ impl AdminRoute {
             ("groups", None, 0) => AdminRoute::Groups,
             ("groups", Some(id), 1) => AdminRoute::Group(id),
             ("audit", None, 0) => AdminRoute::Audit,
+            ("administrators", None, 0) => AdminRoute::Admins,
             ("api-tokens", None, 0) => AdminRoute::ApiTokens,
             ("user-flows", None, 0) => AdminRoute::UserFlows,
             ("user-flows", Some(id), 1) => AdminRoute::UserFlow(id),
@@ -107,6 +110,7 @@ impl AdminRoute {
             AdminRoute::Groups => "/admin/groups".into(),
             AdminRoute::Group(id) => with_id("groups", id),
             AdminRoute::Audit => "/admin/audit".into(),
+            AdminRoute::Admins => "/admin/administrators".into(),
             AdminRoute::ApiTokens => "/admin/api-tokens".into(),
             AdminRoute::UserFlows => "/admin/user-flows".into(),
             AdminRoute::UserFlow(id) => with_id("user-flows", id),
@@ -151,6 +155,7 @@ mod tests {
             AdminRoute::Groups,
             AdminRoute::Group("g1".into()),
             AdminRoute::Audit,
+            AdminRoute::Admins,
             AdminRoute::ApiTokens,
             AdminRoute::UserFlows,
             AdminRoute::UserFlow("f1".into()),

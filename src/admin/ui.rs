@@ -39,6 +39,7 @@ impl Problem {
             Some(ErrorCode::AdminSetupInvalid) => m.err_setup_invalid.to_owned(),
             Some(ErrorCode::InvalidCredentials) => m.err_credentials.to_owned(),
             Some(ErrorCode::NotFound) => m.err_not_found.to_owned(),
+            Some(ErrorCode::AdminExists) => m.err_admin_exists.to_owned(),
             Some(ErrorCode::Unauthorized) => m.session_expired.to_owned(),
             Some(
                 ErrorCode::TooManyRequests | ErrorCode::PasswordPolicy | ErrorCode::MethodDisabled,

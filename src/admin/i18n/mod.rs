@@ -101,6 +101,9 @@ catalog! {
     audit_apply, audit_csv, audit_none, audit_older, audit_newest,
     // API tokens
     nav_api_tokens, tokens_intro, token_new, token_days, token_days_hint, token_create, token_secret, token_revoke, token_revoked, tokens_none, col_expires, col_last_used, done_token_created, done_token_revoked, err_token_name,
+    // Administrators
+    nav_admins, admins_intro, admin_new, admin_add, admin_setup_link, admin_link_expires, admin_set_up, admin_pending,
+    done_admin_added, err_admin_exists,
 }
 
 #[cfg(test)]

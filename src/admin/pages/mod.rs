@@ -1,5 +1,6 @@
 //! One file per screen of the portal, and which screen each [`AdminRoute`] shows.
 
+mod admins;
 mod api_tokens;
 mod audit;
 mod external;
@@ -32,6 +33,7 @@ pub static SECTIONS: &[(AdminRoute, AText)] = &[
     (AdminRoute::Groups, |m| m.nav_groups),
     (AdminRoute::UserFlows, |m| m.nav_user_flows),
     (AdminRoute::Audit, |m| m.nav_audit),
+    (AdminRoute::Admins, |m| m.nav_admins),
     (AdminRoute::ApiTokens, |m| m.nav_api_tokens),
 ];
 
@@ -51,6 +53,7 @@ pub fn page(route: AdminRoute) -> AnyView {
         AdminRoute::Group(id) => view! { <group::Group id/> }.into_any(),
         AdminRoute::UserFlows => view! { <user_flows::UserFlows/> }.into_any(),
         AdminRoute::UserFlow(id) => view! { <user_flow::UserFlowPage id/> }.into_any(),
+        AdminRoute::Admins => view! { <admins::Admins/> }.into_any(),
         AdminRoute::ApiTokens => view! { <api_tokens::ApiTokens/> }.into_any(),
         AdminRoute::Audit => view! { <audit::Audit/> }.into_any(),
         AdminRoute::NotFound => view! { <not_found::NotFound/> }.into_any(),

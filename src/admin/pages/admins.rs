@@ -1,0 +1,130 @@
+//! `/admin/administrators`: who can sign in to the admin center, with their role and whether
+//! they finished setting up; a global administrator adds one by address, name and role, and
+//! gets the one-time setup link to pass on (`GET`/`POST /api/admin/admins`).
+
+use crate::api;
+use crate::app::role_text;
+use crate::i18n::{at, AText};
+use crate::ui::{when, Alert, Field, Guarded, Loading, Notice, Problem, Submit};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::{AdminInvitation, AdminList, AdminRole, CreateAdmin, Email, Permission};
+use sspr_web::components::form::{focus, value_of};
+
+#[component]
+pub fn Admins() -> impl IntoView {
+    let list = RwSignal::new(None::<AdminList>);
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<AText>);
+    let invitation = RwSignal::new(None::<AdminInvitation>);
+    let email = NodeRef::new();
+    let name = NodeRef::new();
+    let role = RwSignal::new(AdminRole::Reader);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::get::<AdminList>("/api/admin/admins").await {
+                Ok(found) => list.set(Some(found)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        });
+    };
+    load();
+    let add = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Ok(address) = Email::parse(&value_of(email)) else {
+            problem.set(Some(Problem::Local(|m| m.err_email)));
+            focus(email);
+            return;
+        };
+        let display_name = value_of(name);
+        if display_name.is_empty() {
+            problem.set(Some(Problem::Local(|m| m.err_name)));
+            focus(name);
+            return;
+        }
+        let body = CreateAdmin {
+            email: address,
+            display_name,
+            role: role.get_untracked(),
+        };
+        busy.set(true);
+        problem.set(None);
+        notice.set(None);
+        invitation.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send::<AdminInvitation>("POST", "/api/admin/admins", &body).await {
+                Ok(created) => {
+                    for field in [email, name] {
+                        if let Some(input) = field.get_untracked() {
+                            input.set_value("");
+                        }
+                    }
+                    invitation.set(Some(created));
+                    notice.set(Some(|m| m.done_admin_added));
+                    load();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h1 tabindex="-1">{at(|m| m.nav_admins)}</h1>
+        <p>{at(|m| m.admins_intro)}</p>
+        <Alert problem/>
+        <Notice notice/>
+        {move || invitation.get().map(|i| view! {
+            <p>{at(|m| m.admin_setup_link)} " " <code class="secret" data-testid="admin-setup-link">{i.setup_link}</code></p>
+            <p>{at(|m| m.admin_link_expires)} " " {when(i.expires_at_ms)}.</p>
+        })}
+        <section class="panel" aria-labelledby="new-admin">
+            <h2 id="new-admin">{at(|m| m.admin_new)}</h2>
+            <form on:submit=add novalidate>
+                <Guarded permission=Permission::ManageAdmins>
+                <Field id="admin-email" label=|m| m.email_label kind="email" node=email/>
+                <Field id="admin-name" label=|m| m.col_name node=name/>
+                <div class="field">
+                    <label class="field__label" for="admin-role">{at(|m| m.role_label)}</label>
+                    <select class="field__input" id="admin-role" on:change=move |ev| {
+                        if let Some(r) = AdminRole::from_str(&event_target_value(&ev)) { role.set(r); }
+                    }>
+                        {AdminRole::ALL.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=r == AdminRole::Reader>{at(role_text(r))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Submit label=|m| m.admin_add busy/>
+                </Guarded>
+            </form>
+        </section>
+        {move || match list.get() {
+            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
+            Some(found) => view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_admins)>
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{at(|m| m.col_name)}</th>
+                            <th scope="col">{at(|m| m.col_email)}</th>
+                            <th scope="col">{at(|m| m.role_label)}</th>
+                            <th scope="col">{at(|m| m.col_status)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {found.admins.into_iter().map(|entry| view! {
+                                <tr>
+                                    <td>{entry.admin.display_name.clone()}</td>
+                                    <td>{entry.admin.email.clone()}</td>
+                                    <td>{at(role_text(entry.admin.role))}</td>
+                                    <td>{if entry.set_up { at(|m| m.admin_set_up)() } else { at(|m| m.admin_pending)() }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
