@@ -72,8 +72,9 @@ fn param(name: &str) -> Option<String> {
         .filter(|r| !r.is_empty())
 }
 
+/// The [`Memory`] in context (see [`crate::router::use_router`] on why not `expect_context`).
 pub fn use_memory() -> Memory {
-    expect_context::<Memory>()
+    use_context::<Memory>().expect("the App provides the memory")
 }
 
 /// Goes to `target` once a flow or sign-in is done: a path on this origin through `router`,

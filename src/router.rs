@@ -157,8 +157,11 @@ pub fn provide_router() -> Router {
 
 /// The [`Router`] in context. Call it while building a component (not inside an async task,
 /// which has no context) and move the copy where it is needed.
+///
+/// Not `expect_context`: its panic message `Debug`-formats the caller's location and the type
+/// name, which links Rust's `Debug` and Unicode-escaping code (about 3 KB brotli) into the wasm.
 pub fn use_router() -> Router {
-    expect_context::<Router>()
+    use_context::<Router>().expect("the App provides the router")
 }
 
 fn current_location() -> String {
