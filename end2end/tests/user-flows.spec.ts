@@ -6,8 +6,8 @@ import { nextCode, uniqueEmail } from './fixtures/mailbox';
 import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
 import { seedUserFlow } from './fixtures/user_flows';
 
-test('an application whose flow is Email OTP gets the Send code page, not a password', async ({ page }) => {
-  seedUserFlow({ clientId: 'e2e-otp-app', identityProvider: 'email_otp', ssprEnabled: true });
+test('an application whose flow is Email OTP gets the Send code page, not a password', async ({ page, baseURL }) => {
+  await seedUserFlow(baseURL!, { clientId: 'e2e-otp-app', identityProvider: 'email_otp', ssprEnabled: true });
   const flow = new FlowPages(page);
   const email = uniqueEmail('otp-app');
   await page.goto('/sign-in?client_id=e2e-otp-app');
@@ -23,8 +23,8 @@ test('an application whose flow is Email OTP gets the Send code page, not a pass
   await expect(page).toHaveURL(/\/account$/);
 });
 
-test('an application with SSPR off shows no Forgot password link; the default flow does', async ({ page }) => {
-  seedUserFlow({ clientId: 'e2e-no-sspr', identityProvider: 'email_password', ssprEnabled: false });
+test('an application with SSPR off shows no Forgot password link; the default flow does', async ({ page, baseURL }) => {
+  await seedUserFlow(baseURL!, { clientId: 'e2e-no-sspr', identityProvider: 'email_password', ssprEnabled: false });
   const email = uniqueEmail('no-sspr');
   await signUp(page, email);
   await page.context().clearCookies();
@@ -43,8 +43,8 @@ test('an application with SSPR off shows no Forgot password link; the default fl
   await expect(page.getByRole('link', { name: 'Forgot password?' })).toBeVisible();
 });
 
-test('sign-up for an application asks for the attributes its flow collects', async ({ page }) => {
-  seedUserFlow({
+test('sign-up for an application asks for the attributes its flow collects', async ({ page, baseURL }) => {
+  await seedUserFlow(baseURL!, {
     clientId: 'e2e-names-app',
     identityProvider: 'email_password',
     attributes: ['givenName', 'surname'],

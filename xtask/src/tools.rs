@@ -70,19 +70,13 @@ pub fn ensure_web_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// Chromium, the `sqlite3` shell (browser tests seed user flows with it), the end-to-end
-/// tests' npm packages, and PostgreSQL.
+/// Chromium, the end-to-end tests' npm packages, and PostgreSQL.
 pub fn ensure_test_tools() -> Result<(), String> {
     cmd::step("Checking the tools the tests need");
     if std::path::Path::new("/usr/bin/chromium").is_file() {
         println!("chromium: /usr/bin/chromium");
     } else {
         apt_install(&["chromium"])?;
-    }
-    if cmd::exists("sqlite3") {
-        println!("sqlite3: installed");
-    } else {
-        apt_install(&["sqlite3"])?;
     }
     ensure_node()?;
     let end2end = cmd::root().join("end2end");
