@@ -189,7 +189,6 @@ async fn admin_cookie(state: &AppState) -> anyhow::Result<String> {
         totp_secret_sealed: None,
         totp_enrolled_at_ms: Some(now),
         totp_last_step: None,
-        locked_until_ms: 0,
     };
     let mut conn = state.db.pool.acquire().await?;
     admins::insert(&mut conn, &admin, now).await?;

@@ -45,6 +45,11 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
             "DELETE FROM outbox WHERE sent_at_ms IS NOT NULL AND sent_at_ms < $1",
             now - 7 * DAY_MS,
         ),
+        (
+            // Untouched for a day, so any lock has ended (locks last 15 minutes).
+            "DELETE FROM admin_lockouts WHERE updated_at_ms < $1",
+            now - DAY_MS,
+        ),
     ] {
         removed += sqlx::query(sql)
             .bind(before)

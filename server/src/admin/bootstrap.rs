@@ -132,7 +132,6 @@ pub async fn redeem(
                     totp_secret_sealed: Some(sealed),
                     totp_enrolled_at_ms: None,
                     totp_last_step: None,
-                    locked_until_ms: 0,
                 };
                 store::insert(&mut tx, &admin, now).await?;
                 admin
@@ -239,7 +238,6 @@ fn new_admin(email: &Email, display_name: String, role: AdminRole) -> Admin {
         totp_secret_sealed: None,
         totp_enrolled_at_ms: None,
         totp_last_step: None,
-        locked_until_ms: 0,
     }
 }
 

@@ -5,7 +5,9 @@
 //! administrator), and every failure — unknown address, wrong password, wrong or replayed code,
 //! authenticator not enrolled (or already enrolled, for the confirmation), locked account — gets
 //! the same 401 `invalid_credentials`. Attempts count against the per-address `PASSWORD` limit;
-//! 5 failures on one administrator lock it for 15 min.
+//! 5 failures on one administrator from one client address lock that address out for 15 min
+//! (`admin_lockouts`), so nobody can lock an administrator out of the portal everywhere by
+//! failing on purpose.
 
 use super::sessions;
 use super::store::{self, Admin};
@@ -19,7 +21,7 @@ use crate::AppState;
 use axum::http::HeaderValue;
 use sspr_api::AdminCredentials;
 
-/// Failures before an administrator is locked.
+/// Failures from one address before that address is locked out for the administrator.
 pub const LOCK_THRESHOLD: i64 = 5;
 /// How long the lock lasts.
 pub const LOCK_MS: i64 = 15 * 60_000;
@@ -75,9 +77,13 @@ async fn check(
         Purpose::SignIn => "admin_sign_in",
     };
     let mut tx = state.db.begin_write().await?;
+    // An unknown address reads (and, below, counts) under the empty id, the same work as for
+    // an administrator.
+    let admin_id = admin.as_ref().map_or("", |a| a.id.as_str());
+    let locked_until = store::locked_until(&mut tx, admin_id, &client.ip).await?;
     let reason = match &admin {
         None => Some("unknown_account"),
-        Some(a) if a.locked_until_ms > now => Some("locked"),
+        Some(_) if locked_until > now => Some("locked"),
         Some(_) if !password_ok => Some("wrong_password"),
         Some(a) => {
             let enrolled = a.totp_enrolled_at_ms.is_some();
@@ -115,15 +121,26 @@ async fn check(
     } else {
         "failure"
     };
-    // Every failure but a locked account's runs the same counting write; for an unknown
-    // address it names no account and changes nothing, so the time taken does not tell which
-    // addresses are administrators.
+    // Every failure but a locked one runs the same counting write (for an unknown address,
+    // under the empty id, which no administrator has), so the time taken does not tell which
+    // addresses are administrators. A success clears this address's count.
     let locked = match reason {
-        Some(r) if r != "locked" => {
-            let id = admin.as_ref().map_or("", |a| a.id.as_str());
-            store::count_failure(&mut tx, id, LOCK_THRESHOLD, now + LOCK_MS).await?
+        Some("locked") => false,
+        Some(_) => {
+            store::count_failure(
+                &mut tx,
+                admin_id,
+                &client.ip,
+                LOCK_THRESHOLD,
+                now + LOCK_MS,
+                now,
+            )
+            .await?
         }
-        _ => false,
+        None => {
+            store::clear_failures(&mut tx, admin_id, &client.ip).await?;
+            false
+        }
     };
     audit::record(
         &mut tx,

@@ -15,7 +15,6 @@ pub struct Admin {
     pub totp_secret_sealed: Option<String>,
     pub totp_enrolled_at_ms: Option<i64>,
     pub totp_last_step: Option<i64>,
-    pub locked_until_ms: i64,
 }
 
 impl Admin {
@@ -30,7 +29,7 @@ impl Admin {
 }
 
 const COLUMNS: &str = "id, email, email_canonical, display_name, role, password_hash, \
-    totp_secret_sealed, totp_enrolled_at_ms, totp_last_step, locked_until_ms";
+    totp_secret_sealed, totp_enrolled_at_ms, totp_last_step";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Admin, sqlx::Error> {
     let role: String = row.try_get("role")?;
@@ -45,7 +44,6 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Admin, sqlx::Error> {
         totp_secret_sealed: row.try_get("totp_secret_sealed")?,
         totp_enrolled_at_ms: row.try_get("totp_enrolled_at_ms")?,
         totp_last_step: row.try_get("totp_last_step")?,
-        locked_until_ms: row.try_get("locked_until_ms")?,
     })
 }
 
@@ -143,7 +141,7 @@ pub async fn accept_step(
         "totp_enrolled_at_ms IS NOT NULL"
     };
     let sql = format!(
-        "UPDATE admins SET totp_last_step = $1, failed_sign_ins = 0, \
+        "UPDATE admins SET totp_last_step = $1, \
                 totp_enrolled_at_ms = COALESCE(totp_enrolled_at_ms, $2) \
          WHERE id = $3 AND {enrolled} AND (totp_last_step IS NULL OR totp_last_step < $1)"
     );
@@ -156,38 +154,73 @@ pub async fn accept_step(
     Ok(done.rows_affected() == 1)
 }
 
-/// Counts a failed sign-in; at `threshold` failures locks the admin until `until_ms` and starts
-/// the count again. Returns whether this failure locked the account.
+/// Until when sign-ins of administrator `admin_id` from `client_ip` are locked (0: not locked).
+pub async fn locked_until(
+    conn: &mut AnyConnection,
+    admin_id: &str,
+    client_ip: &str,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT locked_until_ms FROM admin_lockouts WHERE admin_id = $1 AND client_ip = $2",
+    )
+    .bind(admin_id)
+    .bind(client_ip)
+    .fetch_optional(conn)
+    .await?;
+    row.map_or(Ok(0), |row| row.try_get("locked_until_ms"))
+}
+
+/// Counts a failed sign-in of `admin_id` from `client_ip`; at `threshold` failures locks that
+/// address out until `until_ms` and starts the count again. Returns whether this failure locked.
 pub async fn count_failure(
     conn: &mut AnyConnection,
-    id: &str,
+    admin_id: &str,
+    client_ip: &str,
     threshold: i64,
     until_ms: i64,
+    now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query(
-        "UPDATE admins SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
-         RETURNING failed_sign_ins",
+    let failures: i64 = sqlx::query(
+        "INSERT INTO admin_lockouts (admin_id, client_ip, failures, locked_until_ms, updated_at_ms) \
+         VALUES ($1, $2, 1, 0, $3) \
+         ON CONFLICT (admin_id, client_ip) \
+         DO UPDATE SET failures = admin_lockouts.failures + 1, updated_at_ms = $3 \
+         RETURNING failures",
     )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let failures: i64 = match row {
-        Some(row) => row.try_get("failed_sign_ins")?,
-        None => return Ok(false),
-    };
+    .bind(admin_id)
+    .bind(client_ip)
+    .bind(now_ms)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("failures")?;
     if failures < threshold {
         return Ok(false);
     }
     let done = sqlx::query(
-        "UPDATE admins SET failed_sign_ins = 0, locked_until_ms = $1 \
-         WHERE id = $2 AND failed_sign_ins >= $3",
+        "UPDATE admin_lockouts SET failures = 0, locked_until_ms = $1 \
+         WHERE admin_id = $2 AND client_ip = $3 AND failures >= $4",
     )
     .bind(until_ms)
-    .bind(id)
+    .bind(admin_id)
+    .bind(client_ip)
     .bind(threshold)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A successful sign-in from `client_ip` clears that address's failures.
+pub async fn clear_failures(
+    conn: &mut AnyConnection,
+    admin_id: &str,
+    client_ip: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM admin_lockouts WHERE admin_id = $1 AND client_ip = $2")
+        .bind(admin_id)
+        .bind(client_ip)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 // ---- sessions ----
