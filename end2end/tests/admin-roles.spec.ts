@@ -35,7 +35,8 @@ test('a reader sees the policies with every change control disabled', async ({ p
   await expect(admin.alert()).toHaveText(/exists already/);
 
   // The reader, in a browser of their own, sets up the account and signs in.
-  const context = await browser.newContext();
+  // (Empty storage: contexts made in a test otherwise start from this file's signed-in state.)
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const readerPage = await context.newPage();
   const portal = new AdminPortal(readerPage);
   await readerPage.goto(link.pathname + link.search);

@@ -1,10 +1,10 @@
-//! The portal's building blocks: a labelled field, a switch, the submit button, the alert that
-//! announces what went wrong, a loading line. They use the customer pages' CSS classes and so
-//! the same design tokens; their texts come from the portal's catalog.
+//! The portal's own building blocks: a switch, the alert that announces what went wrong (and
+//! notices an ended session), a loading line, a notice, and the role guard. Fields and the
+//! submit button are the customer pages' (`sspr_web::components::form`), given the portal's
+//! texts through `at`. All use the same CSS classes and so the same design tokens.
 
 use crate::app::use_portal;
 use crate::i18n::{at, catalog, AText};
-use leptos::html::Input;
 use leptos::prelude::*;
 use sspr_api::{ErrorCode, Permission};
 use sspr_web::api::ApiError;
@@ -106,62 +106,6 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
-/// A labelled input.
-#[component]
-pub fn Field(
-    id: &'static str,
-    label: AText,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-    node: NodeRef<Input>,
-    #[prop(into, optional)] value: String,
-    #[prop(into, optional)] invalid: Signal<bool>,
-    #[prop(optional)] inputmode: &'static str,
-    #[prop(optional)] hint: Option<AText>,
-    #[prop(default = true)] required: bool,
-    #[prop(optional)] min: &'static str,
-    #[prop(optional)] max: &'static str,
-) -> impl IntoView {
-    let hint_id = [id, "-hint"].concat();
-    let described = hint.map(|_| hint_id.clone());
-    view! {
-        <div class="field">
-            <label class="field__label" for=id>{at(label)}</label>
-            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{at(h)}</p> })}
-            <input
-                class="field__input"
-                id=id
-                name=id
-                type=kind
-                autocomplete=autocomplete
-                inputmode=(!inputmode.is_empty()).then_some(inputmode)
-                min=(!min.is_empty()).then_some(min)
-                max=(!max.is_empty()).then_some(max)
-                value=value
-                required=required
-                aria-describedby=move || if invalid.get() { Some("form-error".to_owned()) } else { described.clone() }
-                aria-invalid=move || invalid.get().then_some("true")
-                node_ref=node
-            />
-        </div>
-    }
-}
-
-/// A form's main button: disabled with a spinner while `busy`.
-#[component]
-pub fn Submit(label: AText, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
-    view! {
-        <button
-            type="submit"
-            class="button button--primary button--inline"
-            disabled=move || busy.get()
-            aria-busy=move || if busy.get() { "true" } else { "false" }
-        >
-            <span class="spinner" aria-hidden="true"></span>
-            <span>{move || if busy.get() { at(|m| m.working)() } else { at(label)() }}</span>
-        </button>
-    }
-}
 /// Controls that change something, disabled — with a sentence saying why — when the signed-in
 /// administrator's role does not grant `permission`. A disabled `<fieldset>` keeps every value
 /// readable and takes its inputs and buttons out of the tab order.

@@ -4,38 +4,53 @@
 //! Inputs are uncontrolled: pages read them through a `NodeRef` on submit, which keeps the
 //! reactive work (and the wasm) small. Every field has a visible label, the right `autocomplete`
 //! and `aria-describedby` pointing at its hint; a field in error gets `aria-invalid`.
+//!
+//! The customer pages and the admin portal share these. Texts come in as [`Label`]s — reactive
+//! getters from either catalog: `tr(|m| m.email_label)` here, `at(|m| …)` in the portal. Each
+//! bundle passes one getter type, so each compiles every component once.
 
-use crate::i18n::{tr, Text};
+use crate::i18n::tr;
 use leptos::html::Input;
 use leptos::prelude::*;
 
+/// A text in the current language, read reactively: what [`tr`] (or the portal's `at`) gives.
+pub trait Label: Fn() -> &'static str + Copy + Send + Sync + 'static {}
+impl<T: Fn() -> &'static str + Copy + Send + Sync + 'static> Label for T {}
+
 /// A labelled text input.
 #[component]
-pub fn Field(
+pub fn Field<L: Label>(
     /// The input's id (and name).
     id: &'static str,
-    label: Text,
-    /// `email`, `text`, …
+    label: L,
+    /// `email`, `text`, `number`, …
     #[prop(default = "text")]
     kind: &'static str,
-    /// The `autocomplete` token: `username`, `email`, `name`, `one-time-code`, …
+    /// The `autocomplete` token: `username`, `email`, `name`, `one-time-code`, … (`off` when
+    /// the browser has nothing useful to offer).
+    #[prop(default = "off")]
     autocomplete: &'static str,
     node: NodeRef<Input>,
-    #[prop(optional)] value: String,
+    #[prop(into, optional)] value: String,
     /// Whether this field is the one in error.
     #[prop(into, optional)]
     invalid: Signal<bool>,
     /// `numeric` for codes.
     #[prop(optional)]
     inputmode: &'static str,
-    #[prop(optional)] hint: Option<Text>,
+    #[prop(optional)] hint: Option<L>,
+    #[prop(default = true)] required: bool,
+    /// Bounds of a `number` field.
+    #[prop(optional)]
+    min: &'static str,
+    #[prop(optional)] max: &'static str,
 ) -> impl IntoView {
     let hint_id = [id, "-hint"].concat();
     let described = hint.map(|_| hint_id.clone());
     view! {
         <div class="field">
-            <label class="field__label" for=id>{tr(label)}</label>
-            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{tr(h)}</p> })}
+            <label class="field__label" for=id>{label}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
             <input
                 class="field__input"
                 id=id
@@ -43,8 +58,10 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                min=(!min.is_empty()).then_some(min)
+                max=(!max.is_empty()).then_some(max)
                 value=value
-                required
+                required=required
                 aria-describedby=move || if invalid.get() { Some("form-error".to_owned()) } else { described.clone() }
                 aria-invalid=move || invalid.get().then_some("true")
                 node_ref=node
@@ -55,9 +72,9 @@ pub fn Field(
 
 /// A password input with a **Show password** toggle.
 #[component]
-pub fn PasswordField(
+pub fn PasswordField<L: Label>(
     id: &'static str,
-    label: Text,
+    label: L,
     /// `current-password` or `new-password`.
     autocomplete: &'static str,
     node: NodeRef<Input>,
@@ -70,7 +87,7 @@ pub fn PasswordField(
     let shown = RwSignal::new(false);
     view! {
         <div class="field">
-            <label class="field__label" for=id>{tr(label)}</label>
+            <label class="field__label" for=id>{label}</label>
             <div class="field__row">
                 <input
                     class="field__input"
@@ -104,18 +121,29 @@ pub fn PasswordField(
     }
 }
 
-/// The form's main button: disabled with a spinner while `busy`.
+/// The form's main button: disabled with a spinner while `busy`; full width in the customer
+/// pages' card, as wide as its text (`inline`) in the portal's panels.
 #[component]
-pub fn Submit(label: Text, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
+pub fn Submit<L: Label>(
+    label: L,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(optional)] inline: bool,
+) -> impl IntoView {
+    let class = if inline {
+        "button button--primary button--inline"
+    } else {
+        "button button--primary"
+    };
+    let working = tr(|m| m.working);
     view! {
         <button
             type="submit"
-            class="button button--primary"
+            class=class
             disabled=move || busy.get()
             aria-busy=move || if busy.get() { "true" } else { "false" }
         >
             <span class="spinner" aria-hidden="true"></span>
-            <span>{move || if busy.get() { tr(|m| m.working)() } else { tr(label)() }}</span>
+            <span>{move || if busy.get() { working() } else { label() }}</span>
         </button>
     }
 }

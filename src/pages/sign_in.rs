@@ -42,14 +42,14 @@ pub fn SignInEmail() -> impl IntoView {
                 <Alert problem/>
                 <Field
                     id="email"
-                    label=|m| m.email_label
+                    label=tr(|m| m.email_label)
                     kind="email"
                     autocomplete="username"
                     node=email
                     value=memory.email.get_untracked()
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <Submit label=|m| m.next busy=Signal::stored(false)/>
+                <Submit label=tr(|m| m.next) busy=Signal::stored(false)/>
             </form>
             <p class="links">
                 {tr(|m| m.no_account)} " " <a href="/sign-up">{tr(|m| m.sign_up)}</a>
@@ -119,13 +119,13 @@ pub fn SignInPassword() -> impl IntoView {
                 <input type="email" name="username" autocomplete="username" value=memory.email.get_untracked() hidden/>
                 <PasswordField
                     id="password"
-                    label=|m| m.password_label
+                    label=tr(|m| m.password_label)
                     autocomplete="current-password"
                     node=password
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
                 <p class="links" hidden=no_reset><a href="/reset">{tr(|m| m.forgot_password)}</a></p>
-                <Submit label=|m| m.sign_in busy/>
+                <Submit label=tr(|m| m.sign_in) busy/>
             </form>
             <p class="links" hidden=no_reset><a href="/unlock">{tr(|m| m.cant_access)}</a></p>
         </section>

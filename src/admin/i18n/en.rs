@@ -23,7 +23,6 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     no: "No",
     next: "Next page",
     previous: "First page",
-    working: "Please wait…",
     not_found_title: "Page not found",
     not_found_body: "There is no admin page at this address.",
     go_overview: "Go to the overview",

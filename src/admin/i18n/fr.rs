@@ -23,7 +23,6 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     no: "Non",
     next: "Page suivante",
     previous: "Première page",
-    working: "Veuillez patienter…",
     not_found_title: "Page introuvable",
     not_found_body: "Il n’y a pas de page d’administration à cette adresse.",
     go_overview: "Aller à la vue d’ensemble",

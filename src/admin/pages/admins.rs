@@ -5,11 +5,11 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Field, Guarded, Loading, Notice, Problem, Submit};
+use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminInvitation, AdminList, AdminRole, CreateAdmin, Email, Permission};
-use sspr_web::components::form::{focus, value_of};
+use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn Admins() -> impl IntoView {
@@ -85,8 +85,8 @@ pub fn Admins() -> impl IntoView {
             <h2 id="new-admin">{at(|m| m.admin_new)}</h2>
             <form on:submit=add novalidate>
                 <Guarded permission=Permission::ManageAdmins>
-                <Field id="admin-email" label=|m| m.email_label kind="email" node=email/>
-                <Field id="admin-name" label=|m| m.col_name node=name/>
+                <Field id="admin-email" label=at(|m| m.email_label) kind="email" node=email/>
+                <Field id="admin-name" label=at(|m| m.col_name) node=name/>
                 <div class="field">
                     <label class="field__label" for="admin-role">{at(|m| m.role_label)}</label>
                     <select class="field__input" id="admin-role" on:change=move |ev| {
@@ -97,7 +97,7 @@ pub fn Admins() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <Submit label=|m| m.admin_add busy/>
+                <Submit inline=true label=at(|m| m.admin_add) busy/>
                 </Guarded>
             </form>
         </section>

@@ -6,11 +6,11 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Field, Guarded, Loading, Notice, Problem, Submit};
+use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, CreatedApiToken, Permission};
-use sspr_web::components::form::{focus, value_of};
+use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn ApiTokens() -> impl IntoView {
@@ -89,7 +89,7 @@ pub fn ApiTokens() -> impl IntoView {
             <h2 id="new-token">{at(|m| m.token_new)}</h2>
             <form on:submit=create novalidate>
                 <Guarded permission=Permission::ManageAdmins>
-                <Field id="token-name" label=|m| m.col_name node=name/>
+                <Field id="token-name" label=at(|m| m.col_name) node=name/>
                 <div class="field">
                     <label class="field__label" for="token-role">{at(|m| m.role_label)}</label>
                     <select class="field__input" id="token-role" on:change=move |ev| {
@@ -100,9 +100,9 @@ pub fn ApiTokens() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <Field id="token-days" label=|m| m.token_days kind="number" inputmode="numeric" min="1" max="365"
-                    node=days value="90" hint=|m| m.token_days_hint/>
-                <Submit label=|m| m.token_create busy/>
+                <Field id="token-days" label=at(|m| m.token_days) kind="number" inputmode="numeric" min="1" max="365"
+                    node=days value="90" hint=at(|m| m.token_days_hint)/>
+                <Submit inline=true label=at(|m| m.token_create) busy/>
                 </Guarded>
             </form>
         </section>

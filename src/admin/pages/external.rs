@@ -5,14 +5,14 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Field, Guarded, Loading, Notice, Problem, Submit};
+use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::graph::{ExternalEmailOtpState, MethodConfigurationPatch, MethodId};
 use sspr_api::{
     CreateInvitation, Email, InvitationList, InvitationView, Permission, RedemptionStatus,
 };
-use sspr_web::components::form::{focus, value_of};
+use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn External() -> impl IntoView {
@@ -90,7 +90,7 @@ fn GuestPasscodes() -> impl IntoView {
                             {radio("guest-otp-yes", true, |m| m.yes)}
                             {radio("guest-otp-no", false, |m| m.no)}
                         </fieldset>
-                        <Submit label=|m| m.save busy/>
+                        <Submit inline=true label=at(|m| m.save) busy/>
                     }.into_any(),
                 }}
                 </Guarded>
@@ -178,15 +178,15 @@ fn Invitations() -> impl IntoView {
             })}
             <form on:submit=invite novalidate>
                 <Guarded permission=Permission::ManageUsers>
-                <Field id="invite-email" label=|m| m.email_label kind="email" node=email/>
-                <Field id="invite-name" label=|m| m.invite_name node=name required=false/>
-                <Field id="invite-redirect" label=|m| m.invite_redirect node=redirect value="/account" hint=|m| m.invite_redirect_hint/>
+                <Field id="invite-email" label=at(|m| m.email_label) kind="email" node=email/>
+                <Field id="invite-name" label=at(|m| m.invite_name) node=name required=false/>
+                <Field id="invite-redirect" label=at(|m| m.invite_redirect) node=redirect value="/account" hint=at(|m| m.invite_redirect_hint)/>
                 <div class="choice">
                     <input type="checkbox" id="invite-send" prop:checked=move || send_mail.get()
                         on:change=move |ev| send_mail.set(event_target_checked(&ev))/>
                     <label for="invite-send">{at(|m| m.invite_send)}</label>
                 </div>
-                <Submit label=|m| m.invite_submit busy/>
+                <Submit inline=true label=at(|m| m.invite_submit) busy/>
                 </Guarded>
             </form>
         </section>

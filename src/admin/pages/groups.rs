@@ -3,11 +3,11 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit};
+use crate::ui::{Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{GroupPage, GroupView, NewGroup, Permission};
-use sspr_web::components::form::{focus, value_of};
+use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn Groups() -> impl IntoView {
@@ -92,9 +92,9 @@ pub fn Groups() -> impl IntoView {
             <h2 id="new-group">{at(|m| m.group_new)}</h2>
             <form on:submit=create novalidate>
                 <Guarded permission=Permission::ManageUsers>
-                <Field id="group-name" label=|m| m.col_name node=name/>
-                <Field id="group-description" label=|m| m.col_description node=description required=false/>
-                <Submit label=|m| m.group_create busy/>
+                <Field id="group-name" label=at(|m| m.col_name) node=name/>
+                <Field id="group-description" label=at(|m| m.col_description) node=description required=false/>
+                <Submit inline=true label=at(|m| m.group_create) busy/>
                 </Guarded>
             </form>
         </section>

@@ -6,7 +6,7 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::methods::{method_name, ALL_USERS};
-use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit, Switch};
+use crate::ui::{Alert, Guarded, Loading, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ use sspr_api::graph::{
     MethodConfigurationPatch, MethodId, MethodState, TargetType,
 };
 use sspr_api::{GroupPage, GroupView, Permission};
-use sspr_web::components::form::value_of;
+use sspr_web::components::form::{value_of, Field, Submit};
 
 #[component]
 pub fn Method(id: String) -> impl IntoView {
@@ -199,14 +199,14 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
         view! {
             <fieldset>
                 <legend>{at(|m| m.email_settings)}</legend>
-                <Field id="passcode-length" label=|m| m.passcode_length kind="number" inputmode="numeric"
-                    min="6" max="10" node=length value=show(config.passcode_length.map(u32::from)) hint=|m| m.passcode_length_hint/>
-                <Field id="passcode-lifetime" label=|m| m.passcode_lifetime kind="number" inputmode="numeric"
-                    min="1" max="3600" node=lifetime value=show(config.passcode_lifetime_in_seconds) hint=|m| m.passcode_lifetime_hint/>
-                <Field id="guest-passcode-lifetime" label=|m| m.guest_passcode_lifetime kind="number" inputmode="numeric"
-                    min="1" max="86400" node=guest_lifetime value=show(config.guest_passcode_lifetime_in_seconds) hint=|m| m.guest_passcode_lifetime_hint/>
-                <Field id="passcode-attempts" label=|m| m.passcode_attempts kind="number" inputmode="numeric"
-                    min="1" max="10" node=attempts value=show(config.passcode_max_attempts) hint=|m| m.passcode_attempts_hint/>
+                <Field id="passcode-length" label=at(|m| m.passcode_length) kind="number" inputmode="numeric"
+                    min="6" max="10" node=length value=show(config.passcode_length.map(u32::from)) hint=at(|m| m.passcode_length_hint)/>
+                <Field id="passcode-lifetime" label=at(|m| m.passcode_lifetime) kind="number" inputmode="numeric"
+                    min="1" max="3600" node=lifetime value=show(config.passcode_lifetime_in_seconds) hint=at(|m| m.passcode_lifetime_hint)/>
+                <Field id="guest-passcode-lifetime" label=at(|m| m.guest_passcode_lifetime) kind="number" inputmode="numeric"
+                    min="1" max="86400" node=guest_lifetime value=show(config.guest_passcode_lifetime_in_seconds) hint=at(|m| m.guest_passcode_lifetime_hint)/>
+                <Field id="passcode-attempts" label=at(|m| m.passcode_attempts) kind="number" inputmode="numeric"
+                    min="1" max="10" node=attempts value=show(config.passcode_max_attempts) hint=at(|m| m.passcode_attempts_hint)/>
                 <Switch id="allow-external" label=|m| m.allow_external checked=external hint=|m| m.allow_external_hint/>
             </fieldset>
         }
@@ -235,7 +235,7 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
             </Show>
             <GroupChoices name="exclude" legend=|m| m.exclude_legend groups chosen=excluded/>
             {settings}
-            <Submit label=|m| m.save busy/>
+            <Submit inline=true label=at(|m| m.save) busy/>
             </Guarded>
         </form>
     }

@@ -4,12 +4,12 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit, Switch};
+use crate::ui::{Alert, Guarded, Loading, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 use sspr_api::{GroupPage, GroupView, Permission, ResetMethod, ResetPolicy, SsprScope};
-use sspr_web::components::form::value_of;
+use sspr_web::components::form::{value_of, Field, Submit};
 
 const METHODS: [(ResetMethod, AText); 5] = [
     (ResetMethod::Email, |m| m.reset_method_email),
@@ -155,9 +155,9 @@ fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl Int
             <Switch id="notify-users" label=|m| m.notify_users checked=notify_users/>
             <Switch id="notify-admins" label=|m| m.notify_admins checked=notify_admins/>
             <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
-            <Field id="reconfirm" label=|m| m.reconfirm_days kind="number" inputmode="numeric" min="0" max="730"
-                node=reconfirm value=policy.reconfirm_after_days.to_string() hint=|m| m.reconfirm_hint/>
-            <Submit label=|m| m.save busy/>
+            <Field id="reconfirm" label=at(|m| m.reconfirm_days) kind="number" inputmode="numeric" min="0" max="730"
+                node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint)/>
+            <Submit inline=true label=at(|m| m.save) busy/>
             </Guarded>
         </form>
     }

@@ -8,12 +8,13 @@ use crate::app::{go, use_portal};
 use crate::i18n::{at, AText};
 use crate::pages::sign_in::is_code;
 use crate::route::AdminRoute;
-use crate::ui::{Alert, Field, Problem, Submit};
+use crate::ui::{Alert, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 use sspr_api::{AdminCredentials, AdminEnrolment, AdminSetup, Email};
-use sspr_web::components::form::{focus, raw_value_of, value_of, PasswordField};
+use sspr_web::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
+use sspr_web::i18n::tr;
 use sspr_web::router::use_router;
 
 #[component]
@@ -106,14 +107,14 @@ fn Details(
             <p>{at(|m| m.setup_intro)}</p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
-                <Field id="email" label=|m| m.setup_email kind="email" autocomplete="username" node=email
+                <Field id="email" label=at(|m| m.setup_email) kind="email" autocomplete="username" node=email
                     invalid=Signal::derive(move || invalid.get() == "email")/>
-                <Field id="name" label=|m| m.setup_name autocomplete="name" node=name
+                <Field id="name" label=at(|m| m.setup_name) autocomplete="name" node=name
                     invalid=Signal::derive(move || invalid.get() == "name")/>
-                <PasswordField id="password" label=|m| m.new_password_label autocomplete="new-password" node=password
+                <PasswordField id="password" label=tr(|m| m.new_password_label) autocomplete="new-password" node=password
                     describedby="password-hint" invalid=Signal::derive(move || invalid.get() == "password")/>
                 <p class="field__hint" id="password-hint">{at(|m| m.setup_password_hint)}</p>
-                <Submit label=|m| m.setup_submit busy/>
+                <Submit inline=true label=at(|m| m.setup_submit) busy/>
             </form>
         </section>
     }
@@ -183,9 +184,9 @@ fn Enrol(enrolment: AdminEnrolment, typed: StoredValue<Option<(Email, String)>>)
             </dl>
             <form on:submit=submit novalidate>
                 <Alert problem/>
-                <Field id="code" label=|m| m.enrol_code autocomplete="one-time-code" inputmode="numeric" node=code
-                    hint=|m| m.enrol_code_hint invalid=Signal::derive(move || problem.with(Option::is_some))/>
-                <Submit label=|m| m.enrol_submit busy/>
+                <Field id="code" label=at(|m| m.enrol_code) autocomplete="one-time-code" inputmode="numeric" node=code
+                    hint=at(|m| m.enrol_code_hint) invalid=Signal::derive(move || problem.with(Option::is_some))/>
+                <Submit inline=true label=at(|m| m.enrol_submit) busy/>
             </form>
         </section>
     }

@@ -5,11 +5,12 @@ use crate::api;
 use crate::app::{go, use_portal};
 use crate::i18n::at;
 use crate::route::AdminRoute;
-use crate::ui::{Alert, Field, Problem, Submit};
+use crate::ui::{Alert, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminCredentials, Email};
-use sspr_web::components::form::{focus, raw_value_of, value_of, PasswordField};
+use sspr_web::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
+use sspr_web::i18n::tr;
 use sspr_web::router::use_router;
 
 /// Whether `code` is six ASCII digits.
@@ -87,13 +88,13 @@ pub fn SignIn() -> impl IntoView {
             <p>{at(|m| m.sign_in_intro)}</p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
-                <Field id="email" label=|m| m.email_label kind="email" autocomplete="username" node=email
+                <Field id="email" label=at(|m| m.email_label) kind="email" autocomplete="username" node=email
                     invalid=Signal::derive(move || invalid.get() == "email")/>
-                <PasswordField id="password" label=|m| m.password_label autocomplete="current-password" node=password
+                <PasswordField id="password" label=tr(|m| m.password_label) autocomplete="current-password" node=password
                     invalid=Signal::derive(move || invalid.get() == "password")/>
-                <Field id="code" label=|m| m.code_label autocomplete="one-time-code" inputmode="numeric" node=code
-                    hint=|m| m.code_hint invalid=Signal::derive(move || invalid.get() == "code" || problem.with(|p| p.as_ref().is_some_and(|p| p.code().is_some())))/>
-                <Submit label=|m| m.sign_in busy/>
+                <Field id="code" label=at(|m| m.code_label) autocomplete="one-time-code" inputmode="numeric" node=code
+                    hint=at(|m| m.code_hint) invalid=Signal::derive(move || invalid.get() == "code" || problem.with(|p| p.as_ref().is_some_and(|p| p.code().is_some())))/>
+                <Submit inline=true label=at(|m| m.sign_in) busy/>
             </form>
         </section>
     }

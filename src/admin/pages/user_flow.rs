@@ -6,14 +6,14 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::user_flows::{provider_text, NEW};
-use crate::ui::{Alert, Field, Guarded, Loading, Notice, Problem, Submit, Switch};
+use crate::ui::{Alert, Guarded, Loading, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{
     ApplicationInput, IdentityProvider, Permission, UserAttribute, UserFlow, UserFlowInput,
     UserFlowKind,
 };
-use sspr_web::components::form::{focus, value_of};
+use sspr_web::components::form::{focus, value_of, Field, Submit};
 use sspr_web::router::use_router;
 
 fn attribute_text(attribute: UserAttribute) -> AText {
@@ -223,7 +223,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             <Alert problem/>
             <Notice notice/>
             <Guarded permission=Permission::ManageAuthenticationPolicy>
-            <Field id="flow-name" label=|m| m.col_name node=name value=flow.as_ref().map(|f| f.name.clone()).unwrap_or_default()/>
+            <Field id="flow-name" label=at(|m| m.col_name) node=name value=flow.as_ref().map(|f| f.name.clone()).unwrap_or_default()/>
             <fieldset>
                 <legend>{at(|m| m.col_provider)}</legend>
                 {provider_radio(IdentityProvider::EmailPassword, "provider-password")}
@@ -287,7 +287,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=add_app>{at(|m| m.app_add)}</button>
             </fieldset>
             <div class="button-row">
-                <Submit label=|m| m.save busy/>
+                <Submit inline=true label=at(|m| m.save) busy/>
                 {(flow.is_some() && !is_default).then(|| view! {
                     <button type="button" class="button button--secondary" on:click=delete>{at(|m| m.user_flow_delete)}</button>
                 })}

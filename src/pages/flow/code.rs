@@ -100,14 +100,14 @@ pub fn Code(purpose: FlowPurpose, flow: String) -> impl IntoView {
                 </p>
                 <Field
                     id="code"
-                    label=|m| m.code_label
+                    label=tr(|m| m.code_label)
                     autocomplete="one-time-code"
                     inputmode="numeric"
                     node=code
-                    hint=|m| m.code_hint
+                    hint=tr(|m| m.code_hint)
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <Submit label=|m| m.verify busy/>
+                <Submit label=tr(|m| m.verify) busy/>
             </form>
             <p class="links">
                 <button

@@ -173,16 +173,16 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
             <form on:submit=submit novalidate>
                 <Alert problem restart=Route::Start(purpose).path()/>
                 {wants_name.then(|| view! {
-                    <Field id="display-name" label=|m| m.display_name_label autocomplete="name" node=name/>
+                    <Field id="display-name" label=tr(|m| m.display_name_label) autocomplete="name" node=name/>
                 })}
                 {extra.get_value().into_iter().map(|(attribute, node)| {
                     let (label, autocomplete) = field_of(attribute);
-                    view! { <Field id=attribute.as_str() label autocomplete node/> }
+                    view! { <Field id=attribute.as_str() label=tr(label) autocomplete node/> }
                 }).collect_view()}
                 {wants_password.then(|| view! {
                     <PasswordField
                         id="new-password"
-                        label=|m| m.new_password_label
+                        label=tr(|m| m.new_password_label)
                         autocomplete="new-password"
                         node=new
                         invalid
@@ -191,7 +191,7 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
                     />
                     <PasswordField
                         id="confirm-password"
-                        label=|m| m.confirm_password_label
+                        label=tr(|m| m.confirm_password_label)
                         autocomplete="new-password"
                         node=confirm
                         on_input=Callback::new(move |v| again.set(v))
@@ -199,7 +199,7 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
                 })}
                 {checklist}
                 <Submit
-                    label=if purpose == FlowPurpose::Passwordless || purpose == FlowPurpose::SignUp { |m| m.sign_up } else { |m| m.reset_password }
+                    label=tr(if purpose == FlowPurpose::Passwordless || purpose == FlowPurpose::SignUp { |m| m.sign_up } else { |m| m.reset_password })
                     busy
                 />
             </form>

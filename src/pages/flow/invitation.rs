@@ -46,7 +46,7 @@ pub fn Invitation(token: String) -> impl IntoView {
             <p>{tr(|m| m.guest_intro)}</p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
-                <Submit label=|m| m.send_code busy/>
+                <Submit label=tr(|m| m.send_code) busy/>
             </form>
         </section>
     }

@@ -66,14 +66,14 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
                 <Alert problem/>
                 <Field
                     id="email"
-                    label=|m| m.email_label
+                    label=tr(|m| m.email_label)
                     kind="email"
                     autocomplete="username"
                     node=email
                     value=memory.email.get_untracked()
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <Submit label=|m| m.send_code busy/>
+                <Submit label=tr(|m| m.send_code) busy/>
             </form>
             {sign_in_link}
         </section>
