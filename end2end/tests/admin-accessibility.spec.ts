@@ -43,6 +43,21 @@ test('the portal fits a 320 px screen and speaks French', async ({ page }) => {
   await expect(portal.heading()).toHaveText('Users');
 });
 
+test('the signed-out pages fit a 320 px screen too', async ({ browser }) => {
+  const context = await browser.newContext({
+    storageState: { cookies: [], origins: [] },
+    viewport: { width: 320, height: 640 },
+  });
+  const page = await context.newPage();
+  for (const path of ['/admin/sign-in', '/admin/setup']) {
+    await page.goto(path);
+    await expect(new AdminPortal(page).heading()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+  await context.close();
+});
+
 test('an unknown admin address shows a page, not a blank screen', async ({ page }) => {
   await page.goto('/admin/no-such-page');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
