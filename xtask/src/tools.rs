@@ -13,7 +13,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// Oldest binaryen that understands what current Rust emits for wasm.
 const MIN_WASM_OPT: u32 = 116;
 
-/// The wasm target, Trunk, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt.
+/// The wasm target, Trunk, the wasm-bindgen CLI matching Cargo.lock, wasm-opt, and terser.
 pub fn ensure_web_tools() -> Result<(), String> {
     cmd::step("Checking the tools that build the SPA");
     let targets = cmd::output(Command::new("rustup").args(["target", "list", "--installed"]));
@@ -66,6 +66,15 @@ pub fn ensure_web_tools() -> Result<(), String> {
             println!("installing wasm-opt (npm package binaryen)");
             cmd::run(Command::new("npm").args(["install", "--global", "binaryen"]))?;
         }
+    }
+
+    let terser = cmd::output(Command::new("terser").arg("--version")).unwrap_or_default();
+    if terser.starts_with("terser 5.") {
+        println!("terser: {}", terser.trim());
+    } else {
+        ensure_node()?;
+        println!("installing terser 5 (npm), which minifies the JS loaders");
+        cmd::run(Command::new("npm").args(["install", "--global", "terser@5"]))?;
     }
     Ok(())
 }
