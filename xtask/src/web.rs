@@ -152,8 +152,8 @@ pub fn size_report() -> Result<(), String> {
 
 /// The dist-relative names of the local files `html` refers to: every `/path` attribute value
 /// (quoted or not, as minified HTML has them) and every quoted `/path` in the bootstrap script.
-/// Builds `examples/size_floor.rs`, the smallest Leptos app, the way Trunk builds the customer
-/// pages (same profile, wasm-bindgen `--target web`, `wasm-opt -Oz`), and prints its wasm and
+/// Builds `examples/size_floor.rs`, the smallest Leptos app, the way the customer pages are
+/// built (same profile, wasm-bindgen `--target web`, `wasm-opt -Oz`, terser), and prints its wasm and
 /// JS loader sizes: what every Leptos page pays before any code of its own.
 pub fn floor_report() -> Result<(), String> {
     cmd::step("Size of the smallest Leptos app (examples/size_floor.rs)");
@@ -189,8 +189,15 @@ pub fn floor_report() -> Result<(), String> {
         "-o".as_ref(),
         wasm.as_os_str(),
     ]))?;
+    let js = out.join("size_floor.js");
+    cmd::run(
+        std::process::Command::new("terser")
+            .arg(&js)
+            .args(["--module", "--compress", "--mangle", "--output"])
+            .arg(&js),
+    )?;
     let mut total = 0;
-    for file in [wasm, out.join("size_floor.js")] {
+    for file in [wasm, js] {
         let raw = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let br = brotli(&raw).len();
         total += br;
