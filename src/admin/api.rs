@@ -87,45 +87,14 @@ async fn graph<T: DeserializeOwned>(
     path: &str,
     body: Option<String>,
 ) -> Result<T, ApiError> {
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
-    let _ = headers.set("accept", "application/json");
-    if method != "GET" {
-        let _ = headers.set("x-sspr-csrf", "1");
-    }
-    if let Some(body) = &body {
-        let _ = headers.set("content-type", "application/json");
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_headers(&headers);
-    let response: web_sys::Response = JsFuture::from(
-        web_sys::window()
-            .ok_or(ApiError::Network)?
-            .fetch_with_str_and_init(path, &init),
-    )
-    .await
-    .map_err(|_| ApiError::Network)?
-    .unchecked_into();
-    let status = response.status();
-    if status == 204 {
-        return serde_json::from_str("null").map_err(|_| ApiError::Decode { status });
-    }
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    }
-    .ok_or(ApiError::Decode { status })?;
-    if response.ok() {
-        return serde_json::from_str(&text).map_err(|_| ApiError::Decode { status });
+    let answer = sspr_web::api::request(method, path, body.as_deref()).await?;
+    let status = answer.status;
+    if answer.ok {
+        return serde_wasm_bindgen::from_value(answer.json)
+            .map_err(|_| ApiError::Decode { status });
     }
     let error: sspr_api::graph::GraphErrorBody =
-        serde_json::from_str(&text).map_err(|_| ApiError::Decode { status })?;
+        serde_wasm_bindgen::from_value(answer.json).map_err(|_| ApiError::Decode { status })?;
     Err(ApiError::Server {
         status,
         body: sspr_api::ErrorBody {

@@ -57,6 +57,35 @@ pub async fn fetch_json(
     path: &str,
     body: Option<&str>,
 ) -> Result<(u16, JsValue), ApiError> {
+    let answer = request(method, path, body).await?;
+    if answer.ok {
+        return Ok((answer.status, answer.json));
+    }
+    match ErrorBody::decode(&answer.json) {
+        Some(body) => Err(ApiError::Server {
+            status: answer.status,
+            body,
+        }),
+        None => Err(ApiError::Decode {
+            status: answer.status,
+        }),
+    }
+}
+
+/// An HTTP answer: its status, whether it is a success, and its parsed JSON body (`null` for
+/// `204 No Content`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub ok: bool,
+    pub json: JsValue,
+}
+
+/// Sends `method path` (with `body` as JSON if given), with the CSRF header on every state
+/// change, and answers whatever came back, error bodies included: the one place that calls
+/// `fetch`. A transport failure is [`ApiError::Network`]; a body that is not JSON,
+/// [`ApiError::Decode`].
+pub async fn request(method: &str, path: &str, body: Option<&str>) -> Result<Answer, ApiError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
@@ -79,21 +108,20 @@ pub async fn fetch_json(
     .map_err(|_| ApiError::Network)?
     .unchecked_into();
     let status = response.status();
+    let ok = response.ok();
     if status == 204 {
-        return Ok((status, JsValue::NULL));
+        return Ok(Answer {
+            status,
+            ok,
+            json: JsValue::NULL,
+        });
     }
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
     let json = json.ok_or(ApiError::Decode { status })?;
-    if response.ok() {
-        return Ok((status, json));
-    }
-    match ErrorBody::decode(&json) {
-        Some(body) => Err(ApiError::Server { status, body }),
-        None => Err(ApiError::Decode { status }),
-    }
+    Ok(Answer { status, ok, json })
 }
 
 async fn post<T: Decode>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
