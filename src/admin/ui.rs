@@ -98,6 +98,23 @@ pub fn Alert(problem: RwSignal<Option<Problem>>) -> impl IntoView {
     }
 }
 
+/// Fetches `path` in the background into `into`, or puts why not into `problem`: how the list
+/// pages load (and reload after a change).
+pub fn load_into<T>(
+    path: &'static str,
+    into: RwSignal<Option<T>>,
+    problem: RwSignal<Option<Problem>>,
+) where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    leptos::task::spawn_local(async move {
+        match crate::api::get::<T>(path).await {
+            Ok(found) => into.set(Some(found)),
+            Err(error) => problem.set(Some(error.into())),
+        }
+    });
+}
+
 /// "Loading…" with a spinner.
 #[component]
 pub fn Loading() -> impl IntoView {

@@ -5,7 +5,7 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{load_into, when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminInvitation, AdminList, AdminRole, CreateAdmin, Email, Permission};
@@ -21,14 +21,7 @@ pub fn Admins() -> impl IntoView {
     let name = NodeRef::new();
     let role = RwSignal::new(AdminRole::Reader);
     let busy = RwSignal::new(false);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::get::<AdminList>("/api/admin/admins").await {
-                Ok(found) => list.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
+    let load = move || load_into("/api/admin/admins", list, problem);
     load();
     let add = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -6,7 +6,7 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{load_into, when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, CreatedApiToken, Permission};
@@ -22,14 +22,7 @@ pub fn ApiTokens() -> impl IntoView {
     let days = NodeRef::new();
     let role = RwSignal::new(AdminRole::Reader);
     let busy = RwSignal::new(false);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::get::<ApiTokenList>("/api/admin/api-tokens").await {
-                Ok(found) => list.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
+    let load = move || load_into("/api/admin/api-tokens", list, problem);
     load();
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -5,7 +5,7 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{load_into, when, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::graph::{ExternalEmailOtpState, MethodConfigurationPatch, MethodId};
@@ -111,14 +111,7 @@ fn Invitations() -> impl IntoView {
     let redirect = NodeRef::new();
     let send_mail = RwSignal::new(true);
     let busy = RwSignal::new(false);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::get::<InvitationList>("/api/admin/invitations").await {
-                Ok(found) => list.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
+    let load = move || load_into("/api/admin/invitations", list, problem);
     load();
     let done = move |result: Result<InvitationView, sspr_web::api::ApiError>, text: AText| {
         match result {

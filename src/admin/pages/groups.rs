@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{load_into, Alert, Guarded, Loading, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{GroupPage, GroupView, NewGroup, Permission};
@@ -17,14 +17,7 @@ pub fn Groups() -> impl IntoView {
     let name = NodeRef::new();
     let description = NodeRef::new();
     let busy = RwSignal::new(false);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::get::<GroupPage>("/api/admin/groups?limit=200").await {
-                Ok(found) => groups.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
+    let load = move || load_into("/api/admin/groups?limit=200", groups, problem);
     load();
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();

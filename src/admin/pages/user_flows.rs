@@ -1,9 +1,8 @@
 //! `/admin/user-flows`: the sign-up-and-sign-in user flows — identity provider, SSPR, the
 //! applications that use each — and **New user flow** (`GET /api/admin/user-flows`).
 
-use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Loading, Problem};
+use crate::ui::{load_into, Alert, Loading, Problem};
 use leptos::prelude::*;
 use sspr_api::{IdentityProvider, UserFlowList};
 
@@ -21,12 +20,7 @@ pub fn provider_text(provider: IdentityProvider) -> AText {
 pub fn UserFlows() -> impl IntoView {
     let list = RwSignal::new(None::<UserFlowList>);
     let problem = RwSignal::new(None::<Problem>);
-    leptos::task::spawn_local(async move {
-        match api::get::<UserFlowList>("/api/admin/user-flows").await {
-            Ok(found) => list.set(Some(found)),
-            Err(error) => problem.set(Some(error.into())),
-        }
-    });
+    load_into("/api/admin/user-flows", list, problem);
     view! {
         <h1 tabindex="-1">{at(|m| m.nav_user_flows)}</h1>
         <p>{at(|m| m.user_flows_intro)}</p>
