@@ -3,10 +3,10 @@
 //! Two bundles: the customer pages (`index.html` → `dist/`) and the admin portal
 //! (`admin/index.html` → `dist/admin/`, public URL `/admin/`), so the portal never adds to what
 //! a customer downloads. `trunk build --release` writes each; terser minifies the JS loaders;
-//! every text or wasm asset then gets
-//! `.br` and `.gz` siblings, which the server sends to clients that accept them. The size report
-//! sums what a customer's browser loads on a cold visit (`index.html` and the files it names)
-//! and fails above the SPEC §7 budget; the portal's cold load is printed beside it, unbudgeted.
+//! every text or wasm asset then gets `.br` and `.gz` siblings, which the server sends to
+//! clients that accept them. The size report sums what a customer's browser loads on a cold
+//! visit (`index.html` and the files it names) and fails above the SPEC §7 budget; the portal's
+//! cold load is printed beside it, unbudgeted.
 
 use crate::cmd;
 use std::io::Write;
@@ -48,12 +48,7 @@ pub fn build() -> Result<(), String> {
         .iter()
         .filter(|f| f.extension().is_some_and(|e| e == "js"))
     {
-        cmd::run(
-            std::process::Command::new("terser")
-                .arg(file)
-                .args(["--module", "--compress", "--mangle", "--output"])
-                .arg(file),
-        )?;
+        minify_js(file)?;
     }
     for file in &files {
         if is_compressible(file) {
@@ -150,11 +145,9 @@ pub fn size_report() -> Result<(), String> {
     Ok(())
 }
 
-/// The dist-relative names of the local files `html` refers to: every `/path` attribute value
-/// (quoted or not, as minified HTML has them) and every quoted `/path` in the bootstrap script.
 /// Builds `examples/size_floor.rs`, the smallest Leptos app, the way the customer pages are
-/// built (same profile, wasm-bindgen `--target web`, `wasm-opt -Oz`, terser), and prints its wasm and
-/// JS loader sizes: what every Leptos page pays before any code of its own.
+/// built (same profile, wasm-bindgen `--target web`, `wasm-opt -Oz`, terser), and prints its
+/// wasm and JS loader sizes: what every Leptos page pays before any code of its own.
 pub fn floor_report() -> Result<(), String> {
     cmd::step("Size of the smallest Leptos app (examples/size_floor.rs)");
     cmd::run(cmd::cargo().args([
@@ -190,12 +183,7 @@ pub fn floor_report() -> Result<(), String> {
         wasm.as_os_str(),
     ]))?;
     let js = out.join("size_floor.js");
-    cmd::run(
-        std::process::Command::new("terser")
-            .arg(&js)
-            .args(["--module", "--compress", "--mangle", "--output"])
-            .arg(&js),
-    )?;
+    minify_js(&js)?;
     let mut total = 0;
     for file in [wasm, js] {
         let raw = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -212,6 +200,18 @@ pub fn floor_report() -> Result<(), String> {
     Ok(())
 }
 
+/// Minifies the ES module at `file` in place with terser.
+fn minify_js(file: &Path) -> Result<(), String> {
+    cmd::run(
+        std::process::Command::new("terser")
+            .arg(file)
+            .args(["--module", "--compress", "--mangle", "--output"])
+            .arg(file),
+    )
+}
+
+/// The dist-relative names of the local files `html` refers to: every `/path` attribute value
+/// (quoted or not, as minified HTML has them) and every quoted `/path` in the bootstrap script.
 fn referenced_files(html: &str) -> Vec<String> {
     html.split(['"', '\'', ' ', '=', '<', '>', '\n'])
         .filter(|s| s.starts_with('/') && !s.starts_with("//") && s.len() > 1)
