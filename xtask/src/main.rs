@@ -27,7 +27,8 @@ cargo xtask <command>
              (--directory: only that)
   size       build the SPA and print each asset's raw, gzip and brotli size and the cold loads of
              the customer pages and the admin portal; fails when the customer pages are over budget
-             (--floor: only build and measure the smallest Leptos app, examples/size_floor.rs)
+             (--floor: only measure the smallest Leptos app and the customer pages' shell, the
+             examples size_floor and size_shell)
   build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
   setup      only install what is missing (tools for run and test)
   help       this text

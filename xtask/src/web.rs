@@ -145,23 +145,34 @@ pub fn size_report() -> Result<(), String> {
     Ok(())
 }
 
-/// Builds `examples/size_floor.rs`, the smallest Leptos app, the way the customer pages are
-/// built (same profile, wasm-bindgen `--target web`, `wasm-opt -Oz`, terser), and prints its
-/// wasm and JS loader sizes: what every Leptos page pays before any code of its own.
+/// Builds two examples the way the customer pages are built (same profile, wasm-bindgen
+/// `--target web`, `wasm-opt -Oz`, terser) and prints their wasm and JS loader sizes:
+/// `size_floor`, the smallest Leptos app — what every Leptos page pays before any code of its
+/// own — and `size_shell`, the customer pages' shell with only the home and 404 pages.
 pub fn floor_report() -> Result<(), String> {
-    cmd::step("Size of the smallest Leptos app (examples/size_floor.rs)");
+    for example in ["size_floor", "size_shell"] {
+        cmd::step(&format!("Size of examples/{example}.rs"));
+        let total = example_size(example)?;
+        println!("{example}, wasm + JS, brotli: {total} bytes");
+    }
+    Ok(())
+}
+
+/// Builds `examples/{example}.rs` like the pages; prints and answers its brotli size.
+fn example_size(example: &str) -> Result<usize, String> {
     cmd::run(cmd::cargo().args([
         "build",
         "--example",
-        "size_floor",
+        example,
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
         "wasm-release",
     ]))?;
-    let built =
-        cmd::target_dir().join("wasm32-unknown-unknown/wasm-release/examples/size_floor.wasm");
-    let out = cmd::target_dir().join("size-floor");
+    let built = cmd::target_dir()
+        .join("wasm32-unknown-unknown/wasm-release/examples")
+        .join(format!("{example}.wasm"));
+    let out = cmd::target_dir().join("size-examples").join(example);
     let _ = std::fs::remove_dir_all(&out);
     cmd::run(std::process::Command::new("wasm-bindgen").args([
         "--target".as_ref(),
@@ -170,7 +181,7 @@ pub fn floor_report() -> Result<(), String> {
         out.as_os_str(),
         built.as_os_str(),
     ]))?;
-    let wasm = out.join("size_floor_bg.wasm");
+    let wasm = out.join(format!("{example}_bg.wasm"));
     cmd::run(std::process::Command::new("wasm-opt").args([
         "-Oz".as_ref(),
         "--enable-bulk-memory".as_ref(),
@@ -182,7 +193,7 @@ pub fn floor_report() -> Result<(), String> {
         "-o".as_ref(),
         wasm.as_os_str(),
     ]))?;
-    let js = out.join("size_floor.js");
+    let js = out.join(format!("{example}.js"));
     minify_js(&js)?;
     let mut total = 0;
     for file in [wasm, js] {
@@ -196,8 +207,7 @@ pub fn floor_report() -> Result<(), String> {
             br
         );
     }
-    println!("smallest Leptos app, wasm + JS, brotli: {total} bytes");
-    Ok(())
+    Ok(total)
 }
 
 /// Minifies the ES module at `file` in place with terser.
