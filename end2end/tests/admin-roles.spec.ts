@@ -48,6 +48,9 @@ test('a reader sees the policies with every change control disabled', async ({ p
   const secret = (await readerPage.getByTestId('totp-secret').textContent())!.trim();
   await readerPage.getByLabel('Code from the app').fill(await freshCode(secret));
   await readerPage.getByRole('button', { name: 'Verify and finish' }).click();
+  // Wait for the enrolment to land before leaving the page (leaving would cancel it).
+  await expect(portal.heading()).toHaveText('Sign in to the admin center');
+  await expect(readerPage.getByRole('status').first()).toHaveText(/authenticator app is linked/);
   await portal.signIn({ email: 'reader@contoso.example', password, secret });
   await expect(readerPage.getByRole('banner')).toContainText('Reader');
 
