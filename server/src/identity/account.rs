@@ -38,7 +38,7 @@ pub async fn sign_out(
     signed_in: &SignedIn,
 ) -> Result<(), ApiError> {
     let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sessions::revoke(&mut tx, &signed_in.session.token_hash, now).await?;
     audit::record(&mut tx, &event(client, "sign_out", &signed_in.user.id), now).await?;
     tx.commit().await?;
@@ -62,7 +62,7 @@ pub async fn revoke(
         return Err(not_found());
     }
     let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     if !sessions::revoke_public(&mut tx, &signed_in.user.id, public_id, now).await? {
         return Err(not_found());
     }
@@ -92,7 +92,7 @@ pub async fn change_password(
         .await?;
     if !matched {
         let now = state.now_ms();
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = state.db.begin_write().await?;
         count_failure(&mut tx, state, client, &user.id, now).await?;
         audit::record(
             &mut tx,
@@ -114,7 +114,7 @@ pub async fn change_password(
     check_policy(state, &request.new_password, &user.email)?;
     let hash = state.passwords.hash(&request.new_password).await?;
     let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     users::set_password(&mut tx, &user.id, &hash, now).await?;
     sessions::revoke_all(&mut tx, &user.id, Some(&signed_in.session.token_hash), now).await?;
     state

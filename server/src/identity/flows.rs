@@ -365,7 +365,7 @@ pub async fn complete(
         (FlowPurpose::Unlock, Some(UnlockAction::Unlock)) => {
             let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
             let now = state.now_ms();
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin_write().await?;
             still_allowed(&mut tx, state, &flow, &user_id).await?;
             finish_flow(&mut tx, &flow, now).await?;
             users::unlock(&mut tx, &user_id, now).await?;
@@ -394,7 +394,7 @@ pub async fn complete(
             let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
             let hash = new_password(state, &request, &flow.email).await?;
             let now = state.now_ms();
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin_write().await?;
             still_allowed(&mut tx, state, &flow, &user_id).await?;
             finish_flow(&mut tx, &flow, now).await?;
             users::set_password(&mut tx, &user_id, &hash, now).await?;
@@ -432,7 +432,7 @@ pub async fn complete(
             };
             let now = state.now_ms();
             let user_id = uuid::Uuid::new_v4().to_string();
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin_write().await?;
             finish_flow(&mut tx, &flow, now).await?;
             let created = users::insert(
                 &mut tx,

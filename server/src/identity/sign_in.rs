@@ -38,7 +38,7 @@ pub async fn password(
     let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let matched = state.passwords.verify(&request.password, hash).await?;
     let now = state.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let usable = user.as_ref().filter(|u| !u.disabled && !u.is_locked(now));
     match (usable, matched) {
         (Some(user), true) => {

@@ -85,6 +85,7 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(5))
+            .after_release(|conn, _meta| Box::pin(out_of_transaction(conn)))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -110,17 +111,37 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
-    /// A transaction that reads before it writes. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`, waiting under `busy_timeout`): a deferred transaction that read first
-    /// cannot upgrade once another connection has committed — SQLite fails it at once with
-    /// `SQLITE_BUSY_SNAPSHOT` (517) whatever the timeout, which the API would answer with a 500
-    /// (found by the API tests: flow starts failed while the mail worker marked mail sent).
-    /// PostgreSQL needs nothing special.
+    /// The one way to open a transaction that writes (every use-case calls this; nothing calls
+    /// `pool.begin()`). On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`, waiting
+    /// under `busy_timeout`): a deferred transaction that read first cannot upgrade once another
+    /// connection has committed — SQLite fails it at once with `SQLITE_BUSY` / `_SNAPSHOT`
+    /// whatever the timeout, which the API would answer with a 500 (16 password resets in
+    /// flight failed a quarter of their last steps that way). PostgreSQL needs nothing special.
+    ///
+    /// `BEGIN` runs in a task of its own, so that dropping the caller (a client that
+    /// disconnects, a request timeout) cannot interrupt it half-way. Both drivers have a window
+    /// there in which the database has begun the transaction but no `Transaction` value exists
+    /// yet to roll it back on drop: sqlx-sqlite 0.8 acknowledges `BEGIN IMMEDIATE` from its
+    /// worker thread and only then checks, at another `.await`, that the connection is in a
+    /// transaction; sqlx-postgres 0.8 counts the transaction only after `BEGIN` is answered, so
+    /// its cancellation guard rolls back nothing. A future dropped in that window returned its
+    /// connection to the pool inside a transaction — on SQLite holding the write lock, so every
+    /// other write waited out `busy_timeout` and failed with "database is locked", and the next
+    /// `begin_with` on that connection failed with "attempted to call begin_with at non-zero
+    /// transaction depth". In its own task the `BEGIN` always finishes, and a `Transaction`
+    /// nobody receives is dropped there, which rolls it back. [`out_of_transaction`] guards the
+    /// pool's return path as well.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+        let pool = self.pool.clone();
+        let backend = self.backend;
+        tokio::spawn(async move {
+            match backend {
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+                Backend::Postgres => pool.begin().await,
+            }
+        })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
     }
 
     /// One round trip to the database.
@@ -130,6 +151,27 @@ impl Db {
             .await
             .map(|_| ())
     }
+}
+
+/// The pool's check on every connection handed back: only a connection outside any
+/// transaction goes back to the pool; one still inside a transaction is closed (which rolls the
+/// transaction back and frees SQLite's write lock), and the pool opens a fresh one when needed.
+///
+/// A `Transaction` dropped without commit queues its `ROLLBACK`, which the round trip below
+/// runs; a connection still inside a transaction after that was left there by a cancelled
+/// `BEGIN` (see [`Db::begin_write`]) or by anything else that escaped the drivers'
+/// cancellation guards. The common case (no transaction) costs nothing.
+async fn out_of_transaction(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection came back inside a transaction: closed it");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Adds `mode=rwc` (create when missing) and creates the file's folder.

@@ -47,3 +47,4 @@ mod sessions;
 mod spa;
 mod throttling;
 mod user_flows;
+mod write_lock;
