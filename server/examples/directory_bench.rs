@@ -11,7 +11,7 @@
 //! Timing goals live here, in a benchmark, never in tests.
 
 use sspr_api::AdminRole;
-use sspr_server::admin::store::{self as admins, Admin};
+use sspr_server::store::admins::{self, Admin};
 use sspr_server::store::Db;
 use sspr_server::{AppState, Config};
 use std::time::{Duration, Instant};

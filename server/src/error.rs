@@ -1,7 +1,10 @@
 //! The one error type of the API, and how it becomes an HTTP answer.
 //!
-//! Handlers return `Result<_, ApiError>`. An `ApiError` turns into a response that carries its
-//! status and an [`ErrorDetails`] extension but no body yet; the error-envelope middleware
+//! Handlers return `Result<_, ApiError>`. Every refusal is built by [`ApiError::new`] from a
+//! stable [`ErrorCode`] and a sentence (with [`ApiError::validation`] and
+//! [`ApiError::not_found`] for the two commonest), and its status is chosen in one place,
+//! [`status_of`], from the code. An `ApiError` turns into a response that carries its status
+//! and an [`ErrorDetails`] extension but no body yet; the error-envelope middleware
 //! (`http::envelope`) writes the JSON `{code, message, request_id}` once the request id is known.
 //! Internal errors keep their detail in the log and send only the opaque code `internal`.
 
@@ -20,28 +23,12 @@ pub struct ErrorDetails {
     pub violations: Vec<sspr_api::Violation>,
 }
 
-/// An error the client caused or must act on, with what it needs to say more.
-#[derive(Debug)]
-pub struct ClientError {
-    pub status: StatusCode,
-    pub code: ErrorCode,
-    pub message: String,
-    pub attempts_left: Option<u32>,
-    pub retry_after_secs: Option<u64>,
-    pub violations: Vec<sspr_api::Violation>,
-}
-
 /// Every way an API request can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// A refusal with a stable code (see [`ApiError::client`]).
+    /// A refusal with a stable code; [`ApiError::new`] builds every one.
     #[error("{}", .0.message)]
-    Client(Box<ClientError>),
-    /// The input parsed but breaks a rule; the message says which.
-    #[error("{0}")]
-    Validation(String),
-    #[error("not found")]
-    NotFound,
+    Refused(Box<ErrorDetails>),
     /// The database could not be reached; the request is refused (fail closed).
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(#[source] sqlx::Error),
@@ -51,10 +38,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// A refusal: `status`, a stable `code` and a sentence for people.
-    pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError::Client(Box::new(ClientError {
-            status,
+    /// A refusal: a stable `code` and a sentence for people. The status follows from the code
+    /// ([`status_of`]).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError::Refused(Box::new(ErrorDetails {
             code,
             message: message.into(),
             attempts_left: None,
@@ -63,9 +50,19 @@ impl ApiError {
         }))
     }
 
+    /// 422 `validation_failed`: the input parsed but breaks a rule; the message says which.
+    pub fn validation(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::ValidationFailed, message)
+    }
+
+    /// 404 `not_found`, for an address or id that names nothing.
+    pub fn not_found() -> Self {
+        ApiError::new(ErrorCode::NotFound, NOT_FOUND)
+    }
+
     /// Adds the tries left on a passcode.
     pub fn with_attempts_left(mut self, n: u32) -> Self {
-        if let ApiError::Client(e) = &mut self {
+        if let ApiError::Refused(e) = &mut self {
             e.attempts_left = Some(n);
         }
         self
@@ -73,7 +70,7 @@ impl ApiError {
 
     /// Adds how long to wait before trying again.
     pub fn with_retry_after(mut self, secs: u64) -> Self {
-        if let ApiError::Client(e) = &mut self {
+        if let ApiError::Refused(e) = &mut self {
             e.retry_after_secs = Some(secs.max(1));
         }
         self
@@ -81,32 +78,79 @@ impl ApiError {
 
     /// Adds the password rules broken.
     pub fn with_violations(mut self, violations: Vec<sspr_api::Violation>) -> Self {
-        if let ApiError::Client(e) = &mut self {
+        if let ApiError::Refused(e) = &mut self {
             e.violations = violations;
         }
         self
     }
 
-    fn parts(&self) -> (StatusCode, ErrorCode, String) {
-        match self {
-            ApiError::Client(e) => (e.status, e.code, e.message.clone()),
-            ApiError::Validation(message) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::ValidationFailed,
-                message.clone(),
-            ),
-            ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "There is nothing at this address.".into(),
-            ),
-            ApiError::DatabaseUnavailable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::DatabaseUnavailable,
-                "The service cannot reach its database. Please try again in a moment.".into(),
-            ),
-            ApiError::Internal(_) => generic(StatusCode::INTERNAL_SERVER_ERROR),
+    /// The status and body this error is answered with.
+    fn details(self) -> (StatusCode, ErrorDetails) {
+        let details = match self {
+            ApiError::Refused(details) => *details,
+            ApiError::DatabaseUnavailable(error) => {
+                tracing::warn!(error = %error, "database unavailable");
+                described(ErrorCode::DatabaseUnavailable)
+            }
+            ApiError::Internal(error) => {
+                tracing::error!(error = ?error, "internal error");
+                described(ErrorCode::Internal)
+            }
+        };
+        (status_of(&details), details)
+    }
+}
+
+/// The status of every error answer, chosen here and nowhere else, from its code. The one code
+/// with two statuses is `invalid_code`: 422 when the input could not be a passcode at all (no
+/// try was used, so no `attempts_left`), 400 when a passcode was checked and is wrong.
+pub fn status_of(details: &ErrorDetails) -> StatusCode {
+    use ErrorCode::*;
+    match details.code {
+        InvalidCode if details.attempts_left.is_none() => StatusCode::UNPROCESSABLE_ENTITY,
+        InvalidJson | InvalidCode | CodeExpired | AdminSetupInvalid | InvalidCursor => {
+            StatusCode::BAD_REQUEST
         }
+        Unauthorized | InvalidCredentials => StatusCode::UNAUTHORIZED,
+        CsrfFailed | Forbidden | MethodDisabled => StatusCode::FORBIDDEN,
+        NotFound | FlowNotFound | SessionNotFound | InvitationInvalid => StatusCode::NOT_FOUND,
+        MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Timeout => StatusCode::REQUEST_TIMEOUT,
+        FlowWrongState | AdminExists | GroupExists | GroupReserved | GroupInUse | UserFlowInUse => {
+            StatusCode::CONFLICT
+        }
+        FlowExpired => StatusCode::GONE,
+        PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ValidationFailed | PasswordPolicy | PasswordMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+        ResendTooSoon | TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+const NOT_FOUND: &str = "There is nothing at this address.";
+
+/// The message of a code nobody described further.
+fn described(code: ErrorCode) -> ErrorDetails {
+    let message = match code {
+        ErrorCode::NotFound => NOT_FOUND,
+        ErrorCode::MethodNotAllowed => "This address does not accept that method.",
+        ErrorCode::PayloadTooLarge => "The request body is too large.",
+        ErrorCode::UnsupportedMediaType => "Send the request body as application/json.",
+        ErrorCode::Timeout => "The request took too long. Please try again.",
+        ErrorCode::InvalidJson => "The request is not valid.",
+        ErrorCode::DatabaseUnavailable => {
+            "The service cannot reach its database. Please try again in a moment."
+        }
+        _ => "Something went wrong on our side. Please try again; if it keeps happening, quote the request id.",
+    };
+    ErrorDetails {
+        code,
+        message: message.to_owned(),
+        attempts_left: None,
+        retry_after_secs: None,
+        violations: Vec::new(),
     }
 }
 
@@ -123,93 +167,48 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        let (code, status) = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => (
-                ErrorCode::UnsupportedMediaType,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ),
-            JsonRejection::BytesRejection(_) => {
-                (ErrorCode::PayloadTooLarge, StatusCode::PAYLOAD_TOO_LARGE)
+        match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::Refused(Box::new(described(ErrorCode::UnsupportedMediaType)))
             }
-            _ => (ErrorCode::InvalidJson, StatusCode::BAD_REQUEST),
-        };
-        let message = match code {
-            ErrorCode::UnsupportedMediaType => "Send the request body as application/json.".into(),
-            ErrorCode::PayloadTooLarge => "The request body is too large.".into(),
+            JsonRejection::BytesRejection(_) => {
+                ApiError::Refused(Box::new(described(ErrorCode::PayloadTooLarge)))
+            }
             // serde's text names the field and the problem; it never echoes secrets' values.
-            _ => format!("The request body is not valid: {}", rejection.body_text()),
-        };
-        ApiError::client(status, code, message)
+            _ => ApiError::new(
+                ErrorCode::InvalidJson,
+                format!("The request body is not valid: {}", rejection.body_text()),
+            ),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message) = self.parts();
-        match &self {
-            ApiError::Internal(error) => tracing::error!(error = ?error, "internal error"),
-            ApiError::DatabaseUnavailable(error) => {
-                tracing::warn!(error = %error, "database unavailable")
-            }
-            _ => {}
-        }
-        let mut response = error_response(status, code, message);
-        if let (ApiError::Client(e), Some(details)) =
-            (&self, response.extensions_mut().get_mut::<ErrorDetails>())
-        {
-            details.attempts_left = e.attempts_left;
-            details.retry_after_secs = e.retry_after_secs;
-            details.violations = e.violations.clone();
-        }
+        let (status, details) = self.details();
+        let mut response = status.into_response();
+        response.extensions_mut().insert(details);
         response
     }
 }
 
-/// A bodiless response the envelope middleware will fill with `{code, message, request_id}`.
-pub fn error_response(status: StatusCode, code: ErrorCode, message: String) -> Response {
-    let mut response = status.into_response();
-    response.extensions_mut().insert(ErrorDetails {
-        code,
-        message,
-        attempts_left: None,
-        retry_after_secs: None,
-        violations: Vec::new(),
-    });
-    response
-}
-
-/// The code and message for an error status that no handler described (a 405 from the router,
-/// a 408 from the timeout layer, a panic's 500, …).
-pub fn generic(status: StatusCode) -> (StatusCode, ErrorCode, String) {
-    let (code, message) = match status {
-        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "There is nothing at this address."),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            ErrorCode::MethodNotAllowed,
-            "This address does not accept that method.",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            (ErrorCode::PayloadTooLarge, "The request body is too large.")
+/// The details for an error status that no handler described (a 405 from the router, a 408
+/// from the timeout layer, a panic's 500, …). A client error without a code of its own keeps
+/// its status with the code `invalid_json`.
+pub fn generic(status: StatusCode) -> (StatusCode, ErrorDetails) {
+    let code = match status {
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::REQUEST_TIMEOUT => ErrorCode::Timeout,
+        s if s.is_client_error() => {
+            return (status, described(ErrorCode::InvalidJson));
         }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            ErrorCode::UnsupportedMediaType,
-            "Send the request body as application/json.",
-        ),
-        StatusCode::REQUEST_TIMEOUT => (
-            ErrorCode::Timeout,
-            "The request took too long. Please try again.",
-        ),
-        s if s.is_client_error() => (ErrorCode::InvalidJson, "The request is not valid."),
-        _ => (
-            ErrorCode::Internal,
-            "Something went wrong on our side. Please try again; if it keeps happening, quote the request id.",
-        ),
+        _ => ErrorCode::Internal,
     };
-    let status = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
-        StatusCode::INTERNAL_SERVER_ERROR
-    } else {
-        status
-    };
-    (status, code, message.to_owned())
+    let details = described(code);
+    (status_of(&details), details)
 }
 
 /// JSON body extractor whose rejection is an [`ApiError`] in the error shape.
@@ -220,5 +219,59 @@ pub struct Json<T>(pub T);
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(error: ApiError) -> StatusCode {
+        error.details().0
+    }
+
+    #[test]
+    fn validation_failed_is_always_422() {
+        assert_eq!(
+            status(ApiError::validation("x")),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status(ApiError::new(ErrorCode::ValidationFailed, "x")),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+
+    #[test]
+    fn a_passcode_that_could_not_be_one_is_422_and_a_wrong_one_400() {
+        let malformed = ApiError::new(ErrorCode::InvalidCode, "Enter the code.");
+        assert_eq!(status(malformed), StatusCode::UNPROCESSABLE_ENTITY);
+        let wrong = ApiError::new(ErrorCode::InvalidCode, "Wrong.").with_attempts_left(4);
+        assert_eq!(status(wrong), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn every_code_has_an_error_status_and_generic_statuses_keep_theirs() {
+        for code in ErrorCode::ALL {
+            let status = status_of(&described(*code));
+            assert!(
+                status.is_client_error() || status.is_server_error(),
+                "{code}"
+            );
+        }
+        for status in [
+            StatusCode::NOT_FOUND,
+            StatusCode::METHOD_NOT_ALLOWED,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            StatusCode::REQUEST_TIMEOUT,
+            StatusCode::BAD_REQUEST,
+        ] {
+            assert_eq!(generic(status).0, status);
+        }
+        assert_eq!(
+            generic(StatusCode::BAD_GATEWAY).0,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! long past, flows (and their passcodes) a day after they expired, sessions a week after they
 //! ended, delivered mail after a week. Any instance may run it; the deletes are idempotent.
 
-use crate::AppState;
+use crate::{store, AppState};
 use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(300);
@@ -30,32 +30,11 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     let pool = &state.db.pool;
     let mut removed = 0;
     let mut conn = pool.acquire().await?;
-    removed += crate::store::rate_limits::prune(&mut conn, now - DAY_MS).await?;
-    for (sql, before) in [
-        (
-            "DELETE FROM passcodes WHERE flow_id IN (SELECT id FROM flows WHERE expires_at_ms < $1)",
-            now - DAY_MS,
-        ),
-        ("DELETE FROM flows WHERE expires_at_ms < $1", now - DAY_MS),
-        (
-            "DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1",
-            now - 7 * DAY_MS,
-        ),
-        (
-            "DELETE FROM outbox WHERE sent_at_ms IS NOT NULL AND sent_at_ms < $1",
-            now - 7 * DAY_MS,
-        ),
-        (
-            // Untouched for a day, so any lock has ended (locks last 15 minutes).
-            "DELETE FROM admin_lockouts WHERE updated_at_ms < $1",
-            now - DAY_MS,
-        ),
-    ] {
-        removed += sqlx::query(sql)
-            .bind(before)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-    }
+    removed += store::rate_limits::prune(&mut conn, now - DAY_MS).await?;
+    removed += store::flows::prune(&mut conn, now - DAY_MS).await?;
+    removed += store::sessions::prune(&mut conn, now - 7 * DAY_MS).await?;
+    removed += store::outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
+    // Untouched for a day, so any lock has ended (locks last 15 minutes).
+    removed += store::admins::prune_lockouts(&mut conn, now - DAY_MS).await?;
     Ok(removed)
 }

@@ -17,6 +17,8 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod janitor;
+#[cfg(test)]
+mod layout;
 pub mod mail;
 pub mod policy;
 pub mod routes;

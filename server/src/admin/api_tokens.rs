@@ -3,34 +3,17 @@
 //! A token acts with its role's permissions; revoking or expiry ends it at once.
 
 use super::audit::{self, Change};
-use super::store::Admin;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::secrets::random_token;
+use crate::store::admins::Admin;
+use crate::store::api_tokens as store;
 use crate::AppState;
-use sqlx::{AnyConnection, Row};
-use sspr_api::{AdminRole, ApiTokenView, CreateApiToken, CreatedApiToken};
+use sqlx::AnyConnection;
+use sspr_api::{ApiTokenView, CreateApiToken, CreatedApiToken};
 
 /// Every token's secret starts with this, so secret scanners and people can tell what it is.
 pub const PREFIX: &str = "sspr_";
-
-const COLUMNS: &str =
-    "id, name, role, created_by, created_at_ms, expires_at_ms, revoked_at_ms, last_used_at_ms";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiTokenView, sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    Ok(ApiTokenView {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        role: AdminRole::from_str(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role:?}").into()))?,
-        created_by: row.try_get("created_by")?,
-        created_at_ms: row.try_get("created_at_ms")?,
-        expires_at_ms: row.try_get("expires_at_ms")?,
-        revoked_at_ms: row.try_get("revoked_at_ms")?,
-        last_used_at_ms: row.try_get("last_used_at_ms")?,
-    })
-}
 
 /// `POST /api/admin/api-tokens`.
 pub async fn create(
@@ -41,14 +24,12 @@ pub async fn create(
 ) -> Result<CreatedApiToken, ApiError> {
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::Validation(
-            "Name the token with 1 to 100 characters.".into(),
+        return Err(ApiError::validation(
+            "Name the token with 1 to 100 characters.",
         ));
     }
     if !(1..=365).contains(&request.expires_in_days) {
-        return Err(ApiError::Validation(
-            "A token expires after 1 to 365 days.".into(),
-        ));
+        return Err(ApiError::validation("A token expires after 1 to 365 days."));
     }
     let now = state.now_ms();
     let secret = format!("{PREFIX}{}", random_token(32));
@@ -63,19 +44,7 @@ pub async fn create(
         last_used_at_ms: None,
     };
     let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO api_tokens (id, name, role, token_hash, created_by, created_at_ms, \
-                                 expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&token.id)
-    .bind(&token.name)
-    .bind(token.role.as_str())
-    .bind(state.secrets.token_hash(&secret))
-    .bind(&token.created_by)
-    .bind(now)
-    .bind(token.expires_at_ms)
-    .execute(&mut *tx)
-    .await?;
+    store::insert(&mut tx, &token, &state.secrets.token_hash(&secret)).await?;
     audit::record_change(
         &mut tx,
         by,
@@ -96,9 +65,7 @@ pub async fn create(
 /// `GET /api/admin/api-tokens`: newest first.
 pub async fn list(state: &AppState) -> Result<Vec<ApiTokenView>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let sql = format!("SELECT {COLUMNS} FROM api_tokens ORDER BY created_at_ms DESC, id");
-    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    Ok(store::list(&mut conn).await?)
 }
 
 /// `DELETE /api/admin/api-tokens/{id}`: revokes it; 404 when there is no such live token.
@@ -110,21 +77,11 @@ pub async fn revoke(
 ) -> Result<(), ApiError> {
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
-    let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1");
-    let before = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(&mut *tx)
+    let before = store::by_id(&mut tx, id)
         .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()?
         .filter(|t| t.revoked_at_ms.is_none())
-        .ok_or(ApiError::NotFound)?;
-    sqlx::query("UPDATE api_tokens SET revoked_at_ms = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .ok_or_else(ApiError::not_found)?;
+    store::revoke(&mut tx, id, now).await?;
     let after = ApiTokenView {
         revoked_at_ms: Some(now),
         ..before.clone()
@@ -156,30 +113,10 @@ pub async fn authenticate(
         return Ok(None);
     }
     let now = state.now_ms();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM api_tokens \
-         WHERE token_hash = $1 AND revoked_at_ms IS NULL AND expires_at_ms > $2"
-    );
-    let Some(token) = sqlx::query(&sql)
-        .bind(state.secrets.token_hash(secret))
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()?
-    else {
+    let token_hash = state.secrets.token_hash(secret);
+    let Some(token) = store::live_by_hash(conn, &token_hash, now).await? else {
         return Ok(None);
     };
-    // At most once a minute, so a busy script does not write on every request.
-    sqlx::query(
-        "UPDATE api_tokens SET last_used_at_ms = $1 \
-         WHERE id = $2 AND (last_used_at_ms IS NULL OR last_used_at_ms < $3)",
-    )
-    .bind(now)
-    .bind(&token.id)
-    .bind(now - 60_000)
-    .execute(conn)
-    .await?;
+    store::mark_used(conn, &token.id, now).await?;
     Ok(Some(token))
 }

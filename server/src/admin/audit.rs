@@ -3,8 +3,8 @@
 //! event `admin_change`, actor `admin:<id>`, subject the changed thing, and a detail of
 //! `{ "what": …, "before": …, "after": … }` with no secret in either value.
 
-use super::store::Admin;
 use crate::http::client::Client;
+use crate::store::admins::Admin;
 use crate::store::audit::{self, Event};
 use sqlx::AnyConnection;
 

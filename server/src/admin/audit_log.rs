@@ -9,7 +9,6 @@
 use super::paging::{self, List};
 use super::users::plausible_id;
 use crate::error::ApiError;
-use crate::http::query::bad_request;
 use crate::store::audit_search::{self, Filter};
 use crate::store::users;
 use crate::AppState;
@@ -45,7 +44,7 @@ pub struct AuditParams {
 }
 
 /// Checks the parameters and resolves an email address to its account.
-pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, ApiError> {
+async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, ApiError> {
     let subjects = match non_empty(&params.user) {
         None => Vec::new(),
         Some(user) => subjects(state, user).await?,
@@ -60,14 +59,18 @@ pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, Ap
         {
             Some(actor.to_owned())
         }
-        Some(_) => return Err(bad_request("actor must be a user id or admin:<id>.")),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "actor must be a user id or admin:<id>.",
+            ))
+        }
     };
     let name = |value: &Option<String>, what: &str| match non_empty(value) {
         None => Ok(None),
         Some(v) if v.len() <= 64 && v.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
             Ok(Some(v.to_owned()))
         }
-        Some(_) => Err(bad_request(format!(
+        Some(_) => Err(ApiError::validation(format!(
             "{what} must be a name of lower-case letters and underscores, such as sign_in."
         ))),
     };
@@ -78,13 +81,15 @@ pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, Ap
             .ok()
             .filter(|t| *t >= 0)
             .map(Some)
-            .ok_or_else(|| bad_request(format!("{what} must be a time in unix milliseconds."))),
+            .ok_or_else(|| {
+                ApiError::validation(format!("{what} must be a time in unix milliseconds."))
+            }),
     };
     let from_ms = time(&params.from, "from")?;
     let to_ms = time(&params.to, "to")?;
     if let (Some(from), Some(to)) = (from_ms, to_ms) {
         if from > to {
-            return Err(bad_request("from must not be later than to."));
+            return Err(ApiError::validation("from must not be later than to."));
         }
     }
     let before = match non_empty(&params.before) {
@@ -106,7 +111,7 @@ pub async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, Ap
 /// The subjects of a `user` filter: the account's id and its address, whichever was given (an
 /// address without an account is its own subject).
 async fn subjects(state: &AppState, user: &str) -> Result<Vec<String>, ApiError> {
-    let refuse = || bad_request("user must be a user id or an email address.");
+    let refuse = || ApiError::validation("user must be a user id or an email address.");
     let mut conn = state.db.pool.acquire().await?;
     if user.contains('@') {
         let canonical = sspr_api::Email::parse(user)
@@ -126,8 +131,9 @@ async fn subjects(state: &AppState, user: &str) -> Result<Vec<String>, ApiError>
     }
 }
 
-/// `GET /api/admin/audit`.
-pub async fn page(state: &AppState, filter: &Filter) -> Result<AuditPage, ApiError> {
+/// `GET /api/admin/audit`: the page `params` ask for.
+pub async fn page(state: &AppState, params: &AuditParams) -> Result<AuditPage, ApiError> {
+    let filter = &filter(state, params).await?;
     let mut conn = state.db.pool.acquire().await?;
     let (items, more) = audit_search::page(&mut conn, filter).await?;
     let next = more
@@ -139,7 +145,8 @@ pub async fn page(state: &AppState, filter: &Filter) -> Result<AuditPage, ApiErr
 
 /// `GET /api/admin/audit.csv`: every entry the filters match (newest first, at most
 /// [`MAX_EXPORT_ROWS`]), as CSV bytes.
-pub async fn csv(state: &AppState, mut filter: Filter) -> Result<Vec<u8>, ApiError> {
+pub async fn csv(state: &AppState, params: &AuditParams) -> Result<Vec<u8>, ApiError> {
+    let mut filter = filter(state, params).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([

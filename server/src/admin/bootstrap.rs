@@ -7,17 +7,14 @@
 //! exists: the check and the creation run in one transaction that holds the write lock (SQLite)
 //! or a lock on `admins` (PostgreSQL), so two tokens redeemed at once create one administrator.
 
-use super::store::{self, Admin};
 use crate::domain::totp;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::flows::check_policy;
 use crate::secrets::{looks_like_token, random_token};
+use crate::store::admins::{self as store, Admin};
 use crate::store::audit::{self, Event};
-use crate::store::Backend;
 use crate::AppState;
-use axum::http::StatusCode;
-use sqlx::AnyConnection;
 use sspr_api::{
     AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, CreateAdmin, Email, ErrorCode,
 };
@@ -57,7 +54,7 @@ pub fn link(state: &AppState, token: &str) -> String {
 pub async fn issue_first(state: &AppState, replace: bool) -> Result<Issued, BootstrapRefused> {
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
-    lock_admins(&mut tx, state).await?;
+    store::lock(&mut tx, state.db.backend).await?;
     if store::count(&mut tx).await? > 0 {
         return Err(BootstrapRefused::AdminExists);
     }
@@ -113,7 +110,7 @@ pub async fn redeem(
     let now = state.now_ms();
     let canonical = request.email.canonical();
     let mut tx = state.db.begin_write().await?;
-    lock_admins(&mut tx, state).await?;
+    store::lock(&mut tx, state.db.backend).await?;
     let admin =
         match store::use_token(&mut tx, &state.secrets.token_hash(&request.token), now).await? {
             None => return Err(setup_invalid()),
@@ -187,8 +184,7 @@ pub async fn invite(
         .await?
         .is_some()
     {
-        return Err(ApiError::client(
-            StatusCode::CONFLICT,
+        return Err(ApiError::new(
             ErrorCode::AdminExists,
             "An administrator with this email address already exists.",
         ));
@@ -241,29 +237,18 @@ fn new_admin(email: &Email, display_name: String, role: AdminRole) -> Admin {
     }
 }
 
-/// Serialises first-admin checks on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already does).
-async fn lock_admins(conn: &mut AnyConnection, state: &AppState) -> Result<(), sqlx::Error> {
-    if state.db.backend == Backend::Postgres {
-        sqlx::query("LOCK TABLE admins IN SHARE ROW EXCLUSIVE MODE")
-            .execute(conn)
-            .await?;
-    }
-    Ok(())
-}
-
 fn display_name(input: &str) -> Result<String, ApiError> {
     let name = input.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::Validation(
-            "The display name must have 1 to 100 characters and no control characters.".into(),
+        return Err(ApiError::validation(
+            "The display name must have 1 to 100 characters and no control characters.",
         ));
     }
     Ok(name.to_owned())
 }
 
 fn setup_invalid() -> ApiError {
-    ApiError::client(
-        StatusCode::BAD_REQUEST,
+    ApiError::new(
         ErrorCode::AdminSetupInvalid,
         "This setup link is not valid: it was used, has expired, or is for another address.",
     )

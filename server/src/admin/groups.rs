@@ -12,16 +12,15 @@
 
 use super::audit::{record_change, Change};
 use super::paging::{self, List};
-use super::store::Admin;
 use super::users;
 use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::store::admins::Admin;
 use crate::store::groups::{self, Group, ALL_USERS};
 use crate::AppState;
-use axum::http::StatusCode;
 use serde_json::json;
 use sqlx::AnyConnection;
-use sspr_api::{ErrorCode, GroupChanges, GroupPage, GroupView, NewGroup};
+use sspr_api::{ErrorCode, GroupChanges, GroupPage, GroupView, NewGroup, UserPage};
 
 const MAX_NAME: usize = 100;
 const MAX_DESCRIPTION: usize = 1000;
@@ -53,6 +52,18 @@ pub async fn page(
 pub async fn get(state: &AppState, id: &str) -> Result<GroupView, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     Ok(find(&mut conn, id).await?.view())
+}
+
+/// `GET /api/admin/groups/{id}/members`: the page of the group's members `params` ask for.
+pub async fn members(
+    state: &AppState,
+    id: &str,
+    params: &users::ListParams,
+) -> Result<UserPage, ApiError> {
+    let mut filter = users::filter(params, List::Members)?;
+    get(state, id).await?;
+    filter.group_id = Some(id.to_owned());
+    users::page(state, &filter, List::Members).await
 }
 
 /// `POST /api/admin/groups`.
@@ -148,8 +159,7 @@ pub async fn delete(
     let before = find(&mut tx, id).await?;
     let policies = groups::policies_naming(&mut tx, id).await?;
     if !policies.is_empty() {
-        return Err(ApiError::client(
-            StatusCode::CONFLICT,
+        return Err(ApiError::new(
             ErrorCode::GroupInUse,
             format!(
                 "This group is a target of a policy ({}): take it out of the policy first.",
@@ -221,9 +231,11 @@ pub async fn set_member(
 /// The group with this id, or 404 `not_found` (also for `all_users`, which is not stored).
 pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Group, ApiError> {
     if !users::plausible_id(id) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     }
-    groups::by_id(conn, id).await?.ok_or(ApiError::NotFound)
+    groups::by_id(conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 fn refuse_reserved(id: &str) -> Result<(), ApiError> {
@@ -234,8 +246,7 @@ fn refuse_reserved(id: &str) -> Result<(), ApiError> {
 }
 
 fn reserved() -> ApiError {
-    ApiError::client(
-        StatusCode::CONFLICT,
+    ApiError::new(
         ErrorCode::GroupReserved,
         "all_users stands for every user: it cannot be created, changed or deleted, and its \
          members are everyone.",
@@ -243,8 +254,7 @@ fn reserved() -> ApiError {
 }
 
 fn name_exists() -> ApiError {
-    ApiError::client(
-        StatusCode::CONFLICT,
+    ApiError::new(
         ErrorCode::GroupExists,
         "A group with this display name already exists.",
     )
@@ -253,7 +263,7 @@ fn name_exists() -> ApiError {
 fn display_name(input: &str) -> Result<String, ApiError> {
     let name = input.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(ApiError::Validation(format!(
+        return Err(ApiError::validation(format!(
             "The display name must have 1 to {MAX_NAME} characters and no control characters."
         )));
     }
@@ -266,7 +276,7 @@ fn display_name(input: &str) -> Result<String, ApiError> {
 fn description(input: &str) -> Result<String, ApiError> {
     let text = input.trim();
     if text.chars().count() > MAX_DESCRIPTION || text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::Validation(format!(
+        return Err(ApiError::validation(format!(
             "The description must have at most {MAX_DESCRIPTION} characters and no control \
              characters but line breaks."
         )));

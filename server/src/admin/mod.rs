@@ -14,16 +14,18 @@
 //! admin-started reset), [`groups`] and their members, and the [`audit_log`] view and export,
 //! all paged by keyset ([`paging`]); every change is recorded by [`audit::record_change`].
 
+pub mod admins;
 pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
 pub mod bootstrap;
 pub mod groups;
+pub mod guests;
 pub mod paging;
+pub mod policies;
 pub mod principal;
 pub mod sessions;
 pub mod sign_in;
-pub mod store;
 pub mod users;
 
 pub use principal::Principal;

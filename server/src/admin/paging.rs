@@ -6,8 +6,6 @@
 //! index range however deep the page, never an `OFFSET` scan.
 
 use crate::error::ApiError;
-use crate::http::query::bad_request;
-use axum::http::StatusCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sspr_api::directory::{DEFAULT_PAGE, MAX_PAGE};
@@ -40,7 +38,7 @@ pub fn limit(raw: Option<&str>) -> Result<u32, ApiError> {
     };
     match raw.parse::<u32>() {
         Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-        _ => Err(bad_request(format!(
+        _ => Err(ApiError::validation(format!(
             "limit must be a whole number from 1 to {MAX_PAGE}."
         ))),
     }
@@ -68,8 +66,7 @@ pub fn decode(list: List, cursor: &str) -> Result<String, ApiError> {
 
 /// 400 `invalid_cursor`.
 pub fn invalid_cursor() -> ApiError {
-    ApiError::client(
-        StatusCode::BAD_REQUEST,
+    ApiError::new(
         ErrorCode::InvalidCursor,
         "This page cursor is not valid: pass back the `next` value of the previous page.",
     )

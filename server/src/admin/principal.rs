@@ -11,8 +11,8 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::AppState;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
 use sqlx::AnyConnection;
 use sspr_api::{AdminRole, ErrorCode};
 
@@ -40,8 +40,7 @@ impl Principal {
         if self.role().allows(permission) {
             Ok(())
         } else {
-            Err(ApiError::client(
-                StatusCode::FORBIDDEN,
+            Err(ApiError::new(
                 ErrorCode::Forbidden,
                 "Your role does not allow this.",
             ))
@@ -107,8 +106,7 @@ where
                 name: token.name,
                 role: token.role,
             }),
-            None => Err(ApiError::client(
-                StatusCode::UNAUTHORIZED,
+            None => Err(ApiError::new(
                 ErrorCode::Unauthorized,
                 "The access token is missing, unknown, expired or revoked.",
             )),

@@ -3,11 +3,11 @@
 //! the idle window. [`AdminSession`] turns the cookie into an administrator, or a 401;
 //! [`AdminSession::require`] answers 403 `forbidden` when the role lacks a permission.
 
-use super::store::{self, Admin};
 use super::Permission;
 use crate::error::ApiError;
 use crate::http::cookies;
 use crate::secrets::random_token;
+use crate::store::admins::{self as store, Admin};
 use crate::AppState;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -60,8 +60,7 @@ impl AdminSession {
         if self.admin.role.allows(permission) {
             Ok(&self.admin)
         } else {
-            Err(ApiError::client(
-                StatusCode::FORBIDDEN,
+            Err(ApiError::new(
                 ErrorCode::Forbidden,
                 "Your administrator role does not allow this.",
             ))
@@ -79,8 +78,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let unauthorized = || {
-            ApiError::client(
-                StatusCode::UNAUTHORIZED,
+            ApiError::new(
                 ErrorCode::Unauthorized,
                 "You are not signed in as an administrator.",
             )

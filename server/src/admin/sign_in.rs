@@ -10,12 +10,12 @@
 //! failing on purpose.
 
 use super::sessions;
-use super::store::{self, Admin};
 use crate::domain::totp;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, PASSWORD};
 use crate::identity::sign_in::invalid_credentials;
+use crate::store::admins::{self as store, Admin};
 use crate::store::audit::{self, Event};
 use crate::AppState;
 use axum::http::HeaderValue;

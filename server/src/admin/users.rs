@@ -24,11 +24,10 @@
 
 use super::audit::{record_change, Change};
 use super::paging::{self, List};
-use super::store::Admin;
 use crate::error::ApiError;
 use crate::http::client::Client;
-use crate::http::query::bad_request;
 use crate::mail::Mail;
+use crate::store::admins::Admin;
 use crate::store::directory::{self, Entry, Filter, StatusFilter};
 use crate::store::{groups, sessions, users};
 use crate::AppState;
@@ -64,7 +63,7 @@ pub fn filter(params: &ListParams, list: List) -> Result<Filter, ApiError> {
         None | Some("") => None,
         Some(text) => {
             if text.chars().count() > MAX_SEARCH || text.chars().any(char::is_control) {
-                return Err(bad_request(format!(
+                return Err(ApiError::validation(format!(
                     "search must have at most {MAX_SEARCH} characters and no control characters."
                 )));
             }
@@ -75,14 +74,13 @@ pub fn filter(params: &ListParams, list: List) -> Result<Filter, ApiError> {
         None | Some("") => None,
         Some("member") => Some(UserType::Member),
         Some("guest") => Some(UserType::Guest),
-        Some(_) => return Err(bad_request("type must be member or guest.")),
+        Some(_) => return Err(ApiError::validation("type must be member or guest.")),
     };
     let status = match params.status.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(
-            StatusFilter::parse(text)
-                .ok_or_else(|| bad_request(format!("status must be {}.", StatusFilter::NAMES)))?,
-        ),
+        Some(text) => Some(StatusFilter::parse(text).ok_or_else(|| {
+            ApiError::validation(format!("status must be {}.", StatusFilter::NAMES))
+        })?),
     };
     let after = match params.after.as_deref() {
         None | Some("") => None,
@@ -96,6 +94,12 @@ pub fn filter(params: &ListParams, list: List) -> Result<Filter, ApiError> {
         after,
         limit: paging::limit(params.limit.as_deref())?,
     })
+}
+
+/// `GET /api/admin/users`: the page of users `params` ask for.
+pub async fn list(state: &AppState, params: &ListParams) -> Result<UserPage, ApiError> {
+    let filter = filter(params, List::Users)?;
+    page(state, &filter, List::Users).await
 }
 
 /// A page of users for `filter`; `list` tags the next cursor.
@@ -222,13 +226,13 @@ pub async fn act(
         }
         Action::ResetPassword => {
             if entry.disabled {
-                return Err(ApiError::Validation(
-                    "This account is disabled: enable it before starting a password reset.".into(),
+                return Err(ApiError::validation(
+                    "This account is disabled: enable it before starting a password reset.",
                 ));
             }
             if entry.user_type == UserType::Guest {
-                return Err(ApiError::Validation(
-                    "Guests have no password: they sign in with a one-time code.".into(),
+                return Err(ApiError::validation(
+                    "Guests have no password: they sign in with a one-time code.",
                 ));
             }
             state
@@ -269,9 +273,11 @@ pub async fn act(
 /// The user with this id, or 404 `not_found`.
 pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Entry, ApiError> {
     if !plausible_id(id) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     }
-    directory::entry(conn, id).await?.ok_or(ApiError::NotFound)
+    directory::entry(conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Ids are short and URL-safe; anything else cannot name a row.

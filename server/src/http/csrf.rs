@@ -10,12 +10,12 @@
 //! authority is the token, which a cross-site page cannot read or add (`Authorization` is not a
 //! CORS-safelisted header either). A request with a cookie is always checked, Bearer or not.
 
-use crate::error::error_response;
+use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use sspr_api::ErrorCode;
 
 pub const HEADER: &str = "x-sspr-csrf";
@@ -44,11 +44,11 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
             .get(axum::http::header::ORIGIN)
             .is_none_or(|o| o.as_bytes() == state.config.public_origin.as_bytes());
         if !has_header || !origin_ok {
-            return error_response(
-                StatusCode::FORBIDDEN,
+            return ApiError::new(
                 ErrorCode::CsrfFailed,
-                "This request did not come from this site's pages, so it was refused.".into(),
-            );
+                "This request did not come from this site's pages, so it was refused.",
+            )
+            .into_response();
         }
     }
     next.run(request).await

@@ -27,17 +27,7 @@ pub async fn render(request: Request, next: Next) -> Response {
     let status = response.status();
     let (status, details) = match details {
         Some(d) => (status, d),
-        None if is_api && (status.is_client_error() || status.is_server_error()) => {
-            let (status, code, message) = generic(status);
-            let details = ErrorDetails {
-                code,
-                message,
-                attempts_left: None,
-                retry_after_secs: None,
-                violations: Vec::new(),
-            };
-            (status, details)
-        }
+        None if is_api && (status.is_client_error() || status.is_server_error()) => generic(status),
         None => return response,
     };
     let retry_after_secs = details.retry_after_secs;

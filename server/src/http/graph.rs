@@ -65,6 +65,14 @@ fn system_now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
 }
 
+/// The `@odata.context` of an answer about `what`, on the public `origin`.
+pub fn odata_context(origin: &str, what: &str) -> String {
+    format!(
+        "{}/api/graph/v1.0/$metadata#{what}",
+        origin.trim_end_matches('/')
+    )
+}
+
 /// `ms` (unix milliseconds) as ISO 8601 in UTC, e.g. `2022-01-26T10:47:26.604Z`.
 pub fn iso8601(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
@@ -90,8 +98,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                 .map_err(|e| e.to_string())
         });
     value.map_err(|error| {
-        ApiError::client(
-            StatusCode::BAD_REQUEST,
+        ApiError::new(
             ErrorCode::InvalidJson,
             format!("The request body is not valid: {error}"),
         )

@@ -4,10 +4,8 @@
 
 use crate::error::ApiError;
 use axum::extract::rejection::QueryRejection;
-use axum::http::StatusCode;
-use sspr_api::ErrorCode;
 
-/// `Query<T>` that answers `400 validation_failed` with serde's reason when the query does not
+/// `Query<T>` that answers `422 validation_failed` with serde's reason when the query does not
 /// parse.
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
@@ -15,18 +13,9 @@ pub struct Query<T>(pub T);
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        bad_request(format!(
+        ApiError::validation(format!(
             "The query string is not valid: {}",
             rejection.body_text()
         ))
     }
-}
-
-/// A 400 `validation_failed`: bad input in the URL (a filter, a limit, an id).
-pub fn bad_request(message: impl Into<String>) -> ApiError {
-    ApiError::client(
-        StatusCode::BAD_REQUEST,
-        ErrorCode::ValidationFailed,
-        message,
-    )
 }

@@ -10,7 +10,6 @@ use crate::mail::Mail;
 use crate::store::audit::{self, Event};
 use crate::store::{sessions, users};
 use crate::AppState;
-use axum::http::StatusCode;
 use sspr_api::{ChangePassword, ErrorCode, Me, SessionList};
 
 pub fn me(state: &AppState, signed_in: &SignedIn) -> Me {
@@ -52,8 +51,7 @@ pub async fn revoke(
     public_id: &str,
 ) -> Result<(), ApiError> {
     let not_found = || {
-        ApiError::client(
-            StatusCode::NOT_FOUND,
+        ApiError::new(
             ErrorCode::SessionNotFound,
             "That session is not one of yours, or it has already ended.",
         )

@@ -21,7 +21,7 @@ use crate::store::audit::{self, Event};
 use crate::store::flows::{self as store, Flow};
 use crate::store::{email_state, invitations, rate_limits, sessions as session_store, users};
 use crate::AppState;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::HeaderValue;
 use sqlx::AnyConnection;
 use sspr_api::{
     CompleteFlow, Email, ErrorCode, FlowDone, FlowPurpose, FlowState, FlowView, StartFlow,
@@ -88,7 +88,7 @@ pub async fn start(
             (email, Some(invitation.id))
         }
         (None, Some(email)) => (email.clone(), None),
-        _ => return Err(ApiError::Validation("Enter your email address.".into())),
+        _ => return Err(ApiError::validation("Enter your email address.")),
     };
     let canonical = email.canonical();
     let user = users::by_email(&mut tx, &canonical).await?;
@@ -172,8 +172,7 @@ pub async fn resend(
     let cooldown = rules.passcodes.resend_cooldown_ms;
     if !store::claim_resend(&mut tx, &flow.id, cooldown, now).await? {
         let wait_ms = flow.last_sent_at_ms + cooldown - now;
-        return Err(ApiError::client(
-            StatusCode::TOO_MANY_REQUESTS,
+        return Err(ApiError::new(
             ErrorCode::ResendTooSoon,
             "A new code can be sent in a moment.",
         )
@@ -231,8 +230,7 @@ pub async fn verify(
     drop(conn);
     limits::enforce(state, VERIFY, &client.ip).await?;
     let Some(code) = rules.passcodes.normalise(code) else {
-        return Err(ApiError::client(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(ApiError::new(
             ErrorCode::InvalidCode,
             format!(
                 "Enter the {}-digit code from the email.",
@@ -274,10 +272,7 @@ pub async fn verify(
         } else {
             format!("That code is not right. {left} tries left.")
         };
-        return Err(
-            ApiError::client(StatusCode::BAD_REQUEST, ErrorCode::InvalidCode, message)
-                .with_attempts_left(left),
-        );
+        return Err(ApiError::new(ErrorCode::InvalidCode, message).with_attempts_left(left));
     }
 
     // One connection at a time: holding `conn` while waiting for another deadlocks the pool
@@ -421,8 +416,8 @@ pub async fn complete(
                 session: Some(session),
             })
         }
-        (FlowPurpose::Unlock, None) => Err(ApiError::Validation(
-            "Choose whether to unlock your account or reset your password.".into(),
+        (FlowPurpose::Unlock, None) => Err(ApiError::validation(
+            "Choose whether to unlock your account or reset your password.",
         )),
         (FlowPurpose::SignUp | FlowPurpose::Passwordless, _) => {
             let display_name = display_name(request.display_name.as_deref())?;
@@ -593,8 +588,7 @@ async fn load(
     id: &str,
 ) -> Result<Flow, ApiError> {
     let not_found = || {
-        ApiError::client(
-            StatusCode::NOT_FOUND,
+        ApiError::new(
             ErrorCode::FlowNotFound,
             "This page has expired or was opened in another browser. Please start again.",
         )
@@ -610,8 +604,7 @@ async fn load(
         return Err(not_found());
     }
     if flow.expires_at_ms <= state.now_ms() && flow.state != FlowState::Completed {
-        return Err(ApiError::client(
-            StatusCode::GONE,
+        return Err(ApiError::new(
             ErrorCode::FlowExpired,
             "This request has expired. Please start again.",
         ));
@@ -653,10 +646,9 @@ pub async fn new_password(
     let password = request
         .password
         .as_deref()
-        .ok_or_else(|| ApiError::Validation("Enter a new password.".into()))?;
+        .ok_or_else(|| ApiError::validation("Enter a new password."))?;
     if request.password_confirm.as_deref() != Some(password) {
-        return Err(ApiError::client(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(ApiError::new(
             ErrorCode::PasswordMismatch,
             "The two passwords are not the same.",
         ));
@@ -681,19 +673,14 @@ pub fn check_policy(state: &AppState, password: &str, email: &str) -> Result<(),
             "The password must not contain your email name or the organisation's name."
         }
     };
-    Err(ApiError::client(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::PasswordPolicy,
-        reason,
-    )
-    .with_violations(broken))
+    Err(ApiError::new(ErrorCode::PasswordPolicy, reason).with_violations(broken))
 }
 
 fn display_name(input: Option<&str>) -> Result<String, ApiError> {
     let name = input.unwrap_or_default().trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::Validation(
-            "Enter a display name of 1 to 100 characters.".into(),
+        return Err(ApiError::validation(
+            "Enter a display name of 1 to 100 characters.",
         ));
     }
     Ok(name.to_owned())
@@ -749,8 +736,7 @@ async fn still_allowed(
 ) -> Result<(), ApiError> {
     let user = users::by_id(conn, user_id).await?.ok_or_else(wrong_state)?;
     if user.disabled {
-        return Err(ApiError::client(
-            StatusCode::FORBIDDEN,
+        return Err(ApiError::new(
             ErrorCode::Forbidden,
             "This account is disabled. Contact your administrator.",
         ));
@@ -765,16 +751,14 @@ async fn still_allowed(
 }
 
 fn wrong_state() -> ApiError {
-    ApiError::client(
-        StatusCode::CONFLICT,
+    ApiError::new(
         ErrorCode::FlowWrongState,
         "This step does not fit where you are. Please go back and continue from there.",
     )
 }
 
 fn code_expired() -> ApiError {
-    ApiError::client(
-        StatusCode::BAD_REQUEST,
+    ApiError::new(
         ErrorCode::CodeExpired,
         "This code no longer works. Request a new code.",
     )
@@ -782,8 +766,7 @@ fn code_expired() -> ApiError {
 }
 
 fn invitation_invalid() -> ApiError {
-    ApiError::client(
-        StatusCode::NOT_FOUND,
+    ApiError::new(
         ErrorCode::InvitationInvalid,
         "This invitation link is not valid. Ask the person who invited you for a new one.",
     )

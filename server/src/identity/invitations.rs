@@ -53,9 +53,8 @@ pub async fn invite_on(
 ) -> Result<Invited, ApiError> {
     let redirect = crate::domain::return_to::check(redirect, &state.config.allowed_return_origins)
         .ok_or_else(|| {
-            ApiError::Validation(
-                "The redirect must be a path here or a URL on an allowed application origin."
-                    .into(),
+            ApiError::validation(
+                "The redirect must be a path here or a URL on an allowed application origin.",
             )
         })?;
     let now = state.now_ms();
@@ -63,8 +62,8 @@ pub async fn invite_on(
     let (user_id, name) = match users::by_email(conn, &canonical).await? {
         Some(user) if user.user_type == UserType::Guest => (user.id, user.display_name),
         Some(_) => {
-            return Err(ApiError::Validation(
-                "This address belongs to a member account, not a guest.".into(),
+            return Err(ApiError::validation(
+                "This address belongs to a member account, not a guest.",
             ))
         }
         None => {
@@ -141,9 +140,9 @@ pub async fn resend_on(
         return Ok(None);
     };
     if invitation.redeemed_at_ms.is_some() {
-        return Err(ApiError::Validation(
+        return Err(ApiError::validation(
             "This invitation was already accepted; reset the guest's redemption to invite them again."
-                .into(),
+                ,
         ));
     }
     let Some(guest) = users::by_id(conn, &invitation.user_id).await? else {

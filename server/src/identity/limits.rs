@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::store::rate_limits;
 use crate::AppState;
-use axum::http::StatusCode;
 use sspr_api::ErrorCode;
 
 /// A limit: at most `max(config)` hits per `window_ms` for one client address.
@@ -68,8 +67,7 @@ pub async fn enforce(state: &AppState, limit: Limit, ip: &str) -> Result<(), Api
 
 /// 429 with the seconds to wait.
 pub fn too_many(wait_ms: i64) -> ApiError {
-    ApiError::client(
-        StatusCode::TOO_MANY_REQUESTS,
+    ApiError::new(
         ErrorCode::TooManyRequests,
         "Too many attempts. Please wait and try again.",
     )

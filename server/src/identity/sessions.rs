@@ -90,13 +90,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let unauthorized = || {
-            ApiError::client(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::Unauthorized,
-                "You are not signed in.",
-            )
-        };
+        let unauthorized = || ApiError::new(ErrorCode::Unauthorized, "You are not signed in.");
         let token = cookies::read(
             &parts.headers,
             cookies::SESSION,

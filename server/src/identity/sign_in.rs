@@ -13,7 +13,6 @@ use crate::identity::sessions::{self, NewSession};
 use crate::store::audit::{self, Event};
 use crate::store::users;
 use crate::AppState;
-use axum::http::StatusCode;
 use sspr_api::{ErrorCode, Me, SignIn};
 
 /// The answer of a successful sign-in.
@@ -120,8 +119,7 @@ pub async fn count_failure(
 }
 
 pub fn invalid_credentials() -> ApiError {
-    ApiError::client(
-        StatusCode::UNAUTHORIZED,
+    ApiError::new(
         ErrorCode::InvalidCredentials,
         "The email address or password is not right.",
     )

@@ -6,6 +6,7 @@
 //! it and retries with back-off until it succeeds, so a mail server outage delays mail but loses
 //! none. After sending, the sealed body is deleted: the database keeps no passcode.
 
+pub mod dev_outbox;
 pub mod outbox;
 pub mod templates;
 pub mod transport;

@@ -1,7 +1,9 @@
-//! The outbox table: messages waiting for the worker, sealed with the server secret.
+//! Queuing mail: messages waiting for the worker, sealed with the server secret, in the outbox
+//! table (`store::outbox`).
 
 use super::templates::Rendered;
 use crate::secrets::{random_token, Secrets};
+use crate::store::outbox as store;
 use sqlx::AnyConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -60,18 +62,7 @@ impl Outbox {
         to: &str,
         sealed: Option<String>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO outbox (id, purpose, recipient, sealed_body, created_at_ms, next_attempt_ms) \
-             VALUES ($1, $2, $3, $4, $5, $5)",
-        )
-        .bind(random_token(16))
-        .bind(kind)
-        .bind(to)
-        .bind(sealed)
-        .bind(now_ms)
-        .execute(conn)
-        .await
-        .map(|_| ())
+        store::insert(conn, &random_token(16), kind, to, sealed, now_ms).await
     }
 
     /// Tells the worker there is mail.

@@ -8,8 +8,8 @@
 
 use super::outbox::Envelope;
 use super::transport::Transport;
+use crate::store::outbox::{self as store, Claimed};
 use crate::AppState;
-use sqlx::Row;
 use std::time::Duration;
 
 const BATCH: i64 = 20;
@@ -47,37 +47,22 @@ pub async fn run(
 /// Sends what is due; returns how many messages it handled.
 pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sqlx::Error> {
     let now = state.clock.now_ms();
-    let rows = sqlx::query(
-        "UPDATE outbox SET locked_until_ms = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
-                      AND locked_until_ms <= $2 ORDER BY created_at_ms LIMIT $3) \
-           AND locked_until_ms <= $2 \
-         RETURNING id, purpose, recipient, sealed_body, attempts, created_at_ms",
-    )
-    .bind(now + LEASE_MS)
-    .bind(now)
-    .bind(BATCH)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let count = rows.len();
-    // RETURNING promises no order: queue order is restored by the time each message was queued.
-    let mut rows = rows;
-    rows.sort_by_key(|row| row.try_get::<i64, _>("created_at_ms").unwrap_or_default());
+    let claimed = {
+        let mut conn = state.db.pool.acquire().await?;
+        store::claim(&mut conn, now, now + LEASE_MS, BATCH).await?
+    };
+    let count = claimed.len();
     // One task per recipient, each delivering that recipient's messages in the order they were
     // queued (a person reads "your code" before "your password was changed"); different
     // recipients are served concurrently.
     let mut by_recipient: Vec<(String, Vec<Claimed>)> = Vec::new();
-    for row in rows {
-        let recipient: String = row.try_get("recipient")?;
-        let message = Claimed {
-            id: row.try_get("id")?,
-            purpose: row.try_get("purpose")?,
-            sealed: row.try_get("sealed_body")?,
-            attempts: row.try_get("attempts")?,
-        };
-        match by_recipient.iter_mut().find(|(r, _)| *r == recipient) {
+    for message in claimed {
+        match by_recipient
+            .iter_mut()
+            .find(|(r, _)| *r == message.recipient)
+        {
             Some((_, queue)) => queue.push(message),
-            None => by_recipient.push((recipient, vec![message])),
+            None => by_recipient.push((message.recipient.clone(), vec![message])),
         }
     }
     let mut deliveries = tokio::task::JoinSet::new();
@@ -102,14 +87,6 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
     }
 }
 
-/// A message this worker leased.
-struct Claimed {
-    id: String,
-    purpose: String,
-    sealed: Option<String>,
-    attempts: i64,
-}
-
 async fn deliver(
     state: AppState,
     transport: Transport,
@@ -120,15 +97,12 @@ async fn deliver(
         purpose,
         sealed,
         attempts,
+        ..
     } = message;
     let state = &state;
     let Some(sealed) = sealed else {
         // A suppressed message (to an unknown account): nothing to send.
-        sqlx::query("DELETE FROM outbox WHERE id = $1")
-            .bind(&id)
-            .execute(&state.db.pool)
-            .await?;
-        return Ok(());
+        return store::delete(&mut *state.db.pool.acquire().await?, &id).await;
     };
     let envelope = state
         .secrets
@@ -145,14 +119,7 @@ async fn deliver(
         Ok(()) => {
             let done = state.clock.now_ms();
             let body = transport.keeps_body().then_some(sealed);
-            sqlx::query(
-                "UPDATE outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
-            )
-            .bind(done)
-            .bind(body)
-            .bind(&id)
-            .execute(&state.db.pool)
-            .await?;
+            store::mark_sent(&mut *state.db.pool.acquire().await?, &id, body, done).await?;
             tracing::info!(id, purpose, "mail delivered");
             Ok(())
         }
@@ -171,15 +138,7 @@ async fn mark_failed(
 ) -> Result<(), sqlx::Error> {
     let next = state.clock.now_ms() + backoff_ms(attempts);
     let error: String = error.chars().take(500).collect();
-    sqlx::query(
-        "UPDATE outbox SET next_attempt_ms = $1, locked_until_ms = 0, last_error = $2 WHERE id = $3",
-    )
-    .bind(next)
-    .bind(error)
-    .bind(id)
-    .execute(&state.db.pool)
-    .await
-    .map(|_| ())
+    store::mark_failed(&mut *state.db.pool.acquire().await?, id, next, &error).await
 }
 
 /// 5 s after the first failure, doubling, at most 10 minutes.

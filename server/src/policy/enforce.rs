@@ -14,13 +14,13 @@
 //! (`allowExternalIdToUseEmailOtp`), as in Entra. Sign-up's email verification is not the Email
 //! OTP authentication method and is not refused.
 
-use super::{methods, reset, store};
+use super::{methods, reset};
 use crate::domain::passcode::PasscodePolicy;
 use crate::error::ApiError;
 use crate::store::groups;
+use crate::store::policies as store;
 use crate::store::users::User;
 use crate::AppState;
-use axum::http::StatusCode;
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodId, MethodState, TargetType};
 use sspr_api::{ErrorCode, FlowPurpose, ResetMethod, ResetPolicy, SsprScope, UserType};
@@ -200,5 +200,5 @@ pub async fn notify_on_reset(conn: &mut AnyConnection) -> Result<bool, sqlx::Err
 
 /// 403 `method_disabled`.
 pub fn method_disabled(message: &str) -> ApiError {
-    ApiError::client(StatusCode::FORBIDDEN, ErrorCode::MethodDisabled, message)
+    ApiError::new(ErrorCode::MethodDisabled, message)
 }

@@ -4,11 +4,12 @@
 //! Only Email OTP is used by this service's flows; the other methods Graph lists are stored and
 //! answered so Graph scripts that read or set them work, and wait for their features.
 
-use super::store::{self, Document};
 use crate::config::Config;
-use crate::store::groups::ALL_USERS;
+use crate::store::groups::{self, ALL_USERS};
+use crate::store::policies::{self as store, Document};
+use crate::store::users;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use sspr_api::graph::{
     AdvancedConfigState, CampaignIncludeTarget, ExcludeTarget, ExternalEmailOtpState,
     IncludeTarget, MethodConfiguration, MethodConfigurationPatch, MethodId, MethodState,
@@ -328,12 +329,11 @@ pub async fn check_targets(
         if kind == TargetType::Group && id == ALL_USERS {
             continue;
         }
-        let sql = match kind {
-            TargetType::Group => "SELECT 1 AS one FROM groups WHERE id = $1",
-            TargetType::User => "SELECT 1 AS one FROM users WHERE id = $1",
+        let found = match kind {
+            TargetType::Group => groups::exists(conn, id).await?,
+            TargetType::User => users::exists(conn, id).await?,
         };
-        let found = sqlx::query(sql).bind(id).fetch_optional(&mut *conn).await?;
-        if found.map(|r| r.try_get::<i32, _>("one")).is_none() {
+        if !found {
             let what = match kind {
                 TargetType::Group => "group",
                 TargetType::User => "user",

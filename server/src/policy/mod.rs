@@ -1,7 +1,7 @@
 //! Run-time policies administrators change: the authentication methods policy (SPEC §4 A2–A3,
 //! Graph's `authenticationMethodsPolicy`) and the password reset policy (A4).
 //!
-//! Both live in the `policies` table, one JSON document per row ([`store`]); a missing row means
+//! Both live in the `policies` table, one JSON document per row (`store::policies`); a missing row means
 //! the defaults, which take the configured passcode lifetimes and guest switch as their initial
 //! values. Nothing is cached: the customer endpoints read the rows they need on every request
 //! (one indexed query), so a change made on one instance holds on every instance sharing the
@@ -10,4 +10,3 @@
 pub mod enforce;
 pub mod methods;
 pub mod reset;
-pub mod store;

@@ -5,8 +5,8 @@
 //! (in the `methods` document), read and written from both places.
 
 use super::methods::{self, Settings};
-use super::store;
 use crate::store::groups::ALL_USERS;
+use crate::store::policies as store;
 use sqlx::AnyConnection;
 use sspr_api::graph::AdvancedConfigState;
 use sspr_api::{ResetMethod, ResetPolicy, SsprScope};

@@ -1,7 +1,7 @@
 //! `/api/admin/…`: administrator setup, sign-in and accounts. Every handler past sign-in takes
 //! an [`AdminSession`] and names the permission it needs.
 
-use crate::admin::{bootstrap, sessions, sign_in, store, AdminSession, Permission};
+use crate::admin::{admins, bootstrap, sessions, sign_in, AdminSession, Permission};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
 use crate::identity::limits::{self, PASSWORD};
@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use sspr_api::{
-    AdminCredentials, AdminEnrolment, AdminEntry, AdminInvitation, AdminList, AdminSetup,
-    AdminView, CreateAdmin,
+    AdminCredentials, AdminEnrolment, AdminInvitation, AdminList, AdminSetup, AdminView,
+    CreateAdmin,
 };
 
 pub fn router() -> Router<AppState> {
@@ -95,14 +95,5 @@ async fn list_admins(
     session: AdminSession,
 ) -> Result<Json<AdminList>, ApiError> {
     session.require(Permission::Read)?;
-    let mut conn = state.db.pool.acquire().await?;
-    let admins = store::list(&mut conn)
-        .await?
-        .iter()
-        .map(|admin| AdminEntry {
-            admin: admin.view(),
-            set_up: admin.password_hash.is_some() && admin.totp_enrolled_at_ms.is_some(),
-        })
-        .collect();
-    Ok(Json(AdminList { admins }))
+    Ok(Json(admins::list(&state).await?))
 }

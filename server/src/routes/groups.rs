@@ -1,8 +1,7 @@
 //! `/api/admin/groups…`: groups and their members. Reading needs `Permission::Read`; changes
 //! need `Permission::ManageUsers`.
 
-use crate::admin::paging::List;
-use crate::admin::users::{self, ListParams};
+use crate::admin::users::ListParams;
 use crate::admin::{groups, AdminSession, Permission};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
@@ -114,10 +113,7 @@ async fn members(
     Query(params): Query<ListParams>,
 ) -> Result<Json<UserPage>, ApiError> {
     session.require(Permission::Read)?;
-    let mut filter = users::filter(&params, List::Members)?;
-    groups::get(&state, &id).await?;
-    filter.group_id = Some(id);
-    Ok(Json(users::page(&state, &filter, List::Members).await?))
+    Ok(Json(groups::members(&state, &id, &params).await?))
 }
 
 #[utoipa::path(put, path = "/api/admin/groups/{id}/members/{user_id}", tag = "directory",

@@ -48,7 +48,7 @@ pub fn api(state: AppState) -> Router {
         .merge(user_flows::router())
         .merge(dev_outbox::api_router())
         .merge(openapi::router())
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn_with_state(state.clone(), general_limit))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::check))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -4,9 +4,10 @@
 use crate::admin::{AdminSession, Permission};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
+use crate::http::query::Query;
 use crate::user_flows::{self, manage};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;

@@ -1,7 +1,6 @@
 //! `/api/admin/users…`: the directory's users. Reading needs `Permission::Read`; every action
 //! needs `Permission::ManageUsers` and answers 204.
 
-use crate::admin::paging::List;
 use crate::admin::users::{self, Action, ListParams};
 use crate::admin::{AdminSession, Permission};
 use crate::error::{ApiError, Json};
@@ -37,8 +36,7 @@ async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Json<UserPage>, ApiError> {
     session.require(Permission::Read)?;
-    let filter = users::filter(&params, List::Users)?;
-    Ok(Json(users::page(&state, &filter, List::Users).await?))
+    Ok(Json(users::list(&state, &params).await?))
 }
 
 #[utoipa::path(get, path = "/api/admin/users/{id}", tag = "directory",

@@ -197,3 +197,20 @@ pub async fn consume(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Deletes flows that expired before `before_ms`, with their passcodes; returns how many rows.
+pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
+    let passcodes = sqlx::query(
+        "DELETE FROM passcodes WHERE flow_id IN (SELECT id FROM flows WHERE expires_at_ms < $1)",
+    )
+    .bind(before_ms)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let flows = sqlx::query("DELETE FROM flows WHERE expires_at_ms < $1")
+        .bind(before_ms)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(passcodes + flows)
+}

@@ -85,6 +85,15 @@ const SELECT: &str = "SELECT g.id, g.display_name, g.description, g.created_at_m
     lower(g.display_name) AS sort_key, \
     (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS member_count FROM groups g";
 
+/// Whether a row with this id exists.
+pub async fn exists(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query("SELECT 1 AS one FROM groups WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Group>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE g.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;

@@ -6,6 +6,8 @@
 //! atomic steps. Only the schema differs, so each back end has its own migration folder
 //! (`server/migrations/{sqlite,postgres}`), applied automatically at start.
 
+pub mod admins;
+pub mod api_tokens;
 pub mod audit;
 pub mod audit_search;
 pub mod directory;
@@ -13,6 +15,8 @@ pub mod email_state;
 pub mod flows;
 pub mod groups;
 pub mod invitations;
+pub mod outbox;
+pub mod policies;
 pub mod rate_limits;
 pub mod sessions;
 pub mod user_flows;

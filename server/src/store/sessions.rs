@@ -154,3 +154,14 @@ pub async fn revoke_all(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Deletes sessions that expired or were revoked before `before_ms`; returns how many.
+pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
+            .bind(before_ms)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -88,6 +88,15 @@ pub async fn by_email(
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// Whether a row with this id exists.
+pub async fn exists(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<User>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;

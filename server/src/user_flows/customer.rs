@@ -12,7 +12,6 @@ use crate::domain::return_to;
 use crate::error::ApiError;
 use crate::store::user_flows as store;
 use crate::AppState;
-use axum::http::StatusCode;
 use sqlx::AnyConnection;
 use sspr_api::{
     CompleteFlow, CustomerUserFlow, ErrorCode, FlowPurpose, IdentityProvider, UserAttribute,
@@ -71,13 +70,7 @@ impl Followed {
 /// The user flow of `client_id` (none: the default). An unknown client id is refused.
 pub async fn follow(state: &AppState, client_id: Option<&str>) -> Result<Followed, ApiError> {
     let client_id = client_id.filter(|c| !c.is_empty());
-    let unknown = || {
-        ApiError::client(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No application has this client id.",
-        )
-    };
+    let unknown = || ApiError::new(ErrorCode::NotFound, "No application has this client id.");
     if client_id.is_some_and(|c| !is_client_id(c)) {
         return Err(unknown());
     }
@@ -149,7 +142,7 @@ pub async fn save_sign_up_attributes(
     let mut values = serde_json::Map::new();
     for (attribute, value) in &request.attributes {
         if *attribute == UserAttribute::DisplayName || !collected.contains(attribute) {
-            return Err(ApiError::Validation(format!(
+            return Err(ApiError::validation(format!(
                 "This sign-up does not collect {}.",
                 attribute.as_str()
             )));
@@ -163,7 +156,7 @@ pub async fn save_sign_up_attributes(
         .iter()
         .find(|a| **a != UserAttribute::DisplayName && !request.attributes.contains_key(a))
     {
-        return Err(ApiError::Validation(format!(
+        return Err(ApiError::validation(format!(
             "Enter your {}.",
             label(*missing)
         )));
@@ -178,7 +171,7 @@ fn value_of(attribute: UserAttribute, value: &str) -> Result<String, ApiError> {
     let trimmed = value.trim();
     if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control)
     {
-        return Err(ApiError::Validation(format!(
+        return Err(ApiError::validation(format!(
             "Enter your {} (1 to 100 characters).",
             label(attribute)
         )));
@@ -202,5 +195,5 @@ fn label(attribute: UserAttribute) -> &'static str {
 }
 
 fn disabled(message: &str) -> ApiError {
-    ApiError::client(StatusCode::FORBIDDEN, ErrorCode::MethodDisabled, message)
+    ApiError::new(ErrorCode::MethodDisabled, message)
 }

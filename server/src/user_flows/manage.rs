@@ -3,12 +3,11 @@
 
 use super::validate;
 use crate::admin::audit::{record_change, Change};
-use crate::admin::store::Admin;
 use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::store::admins::Admin;
 use crate::store::user_flows as store;
 use crate::AppState;
-use axum::http::StatusCode;
 use sqlx::AnyConnection;
 use sspr_api::{ErrorCode, UserFlow, UserFlowInput, UserFlowList};
 
@@ -140,7 +139,7 @@ async fn name_free(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), ApiE
 }
 
 fn name_taken(name: &str) -> ApiError {
-    ApiError::Validation(format!(
+    ApiError::validation(format!(
         "Another user flow is named {name:?}. Choose another name."
     ))
 }
@@ -148,7 +147,7 @@ fn name_taken(name: &str) -> ApiError {
 /// Turns the store's "this client id is taken" into a refusal (the transaction is dropped).
 fn apps_free(taken: Option<String>) -> Result<(), ApiError> {
     match taken {
-        Some(client_id) => Err(ApiError::Validation(format!(
+        Some(client_id) => Err(ApiError::validation(format!(
             "The client id {client_id} is already used by another user flow."
         ))),
         None => Ok(()),
@@ -156,13 +155,9 @@ fn apps_free(taken: Option<String>) -> Result<(), ApiError> {
 }
 
 fn not_found() -> ApiError {
-    ApiError::client(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NotFound,
-        "There is no user flow with this id.",
-    )
+    ApiError::new(ErrorCode::NotFound, "There is no user flow with this id.")
 }
 
 fn in_use(message: &str) -> ApiError {
-    ApiError::client(StatusCode::CONFLICT, ErrorCode::UserFlowInUse, message)
+    ApiError::new(ErrorCode::UserFlowInUse, message)
 }

@@ -30,7 +30,7 @@ pub fn check(input: &UserFlowInput) -> Result<Checked, ApiError> {
         }
     }
     if input.applications.len() > MAX_APPLICATIONS {
-        return Err(ApiError::Validation(format!(
+        return Err(ApiError::validation(format!(
             "A user flow may list at most {MAX_APPLICATIONS} applications."
         )));
     }
@@ -45,12 +45,12 @@ pub fn check(input: &UserFlowInput) -> Result<Checked, ApiError> {
             None => uuid::Uuid::new_v4().to_string(),
         };
         if applications.iter().any(|a| a.client_id == client_id) {
-            return Err(ApiError::Validation(format!(
+            return Err(ApiError::validation(format!(
                 "The client id {client_id} is listed twice."
             )));
         }
         if app.redirect_origins.len() > MAX_ORIGINS {
-            return Err(ApiError::Validation(format!(
+            return Err(ApiError::validation(format!(
                 "An application may list at most {MAX_ORIGINS} redirect origins."
             )));
         }
@@ -79,7 +79,7 @@ fn text(input: &str, message: &str) -> Result<String, ApiError> {
     let trimmed = input.trim();
     if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control)
     {
-        return Err(ApiError::Validation(message.to_owned()));
+        return Err(ApiError::validation(message.to_owned()));
     }
     Ok(trimmed.to_owned())
 }
@@ -97,8 +97,8 @@ fn client_id(given: &str) -> Result<String, ApiError> {
     if is_client_id(given) {
         Ok(given.to_owned())
     } else {
-        Err(ApiError::Validation(
-            "A client id has 3 to 64 letters, digits, hyphens or underscores.".into(),
+        Err(ApiError::validation(
+            "A client id has 3 to 64 letters, digits, hyphens or underscores.",
         ))
     }
 }
@@ -107,7 +107,7 @@ fn client_id(given: &str) -> Result<String, ApiError> {
 /// only for the local machine (development), as Entra allows for redirect URIs.
 pub fn origin(given: &str) -> Result<String, ApiError> {
     let refuse = || {
-        ApiError::Validation(format!(
+        ApiError::validation(format!(
             "{given:?} is not an origin: give https://host or https://host:port, without a path."
         ))
     };
@@ -129,7 +129,7 @@ pub fn origin(given: &str) -> Result<String, ApiError> {
     }
     let local = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
     if !secure && !local {
-        return Err(ApiError::Validation(format!(
+        return Err(ApiError::validation(format!(
             "{given:?} must use https (plain http is allowed only for localhost)."
         )));
     }

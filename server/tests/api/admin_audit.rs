@@ -112,7 +112,9 @@ backend_tests! {
             ("sort=asc", "validation_failed", "sort"),
         ] {
             for path in ["/api/admin/audit", "/api/admin/audit.csv"] {
-                let answer = admin.get(&format!("{path}?{query}")).await.expect_status(400);
+                // Bad input is 422 `validation_failed`; a cursor this list did not hand out, 400.
+                let status = if code == "invalid_cursor" { 400 } else { 422 };
+                let answer = admin.get(&format!("{path}?{query}")).await.expect_status(status);
                 assert_eq!(answer.code(), code, "{path}?{query}");
                 assert!(answer.error().message.contains(word), "{query}: {}", answer.text);
             }

@@ -118,9 +118,9 @@ backend_tests! {
         put(&app, &admin, &format!("/api/admin/groups/{unknown}/members/{user}")).await.expect_status(404);
         put(&app, &admin, &format!("/api/admin/groups/{other_id}/members/{unknown}")).await.expect_status(404);
         // Paging input.
-        assert_eq!(admin.get("/api/admin/groups?limit=0").await.expect_status(400).code(), "validation_failed");
+        assert_eq!(admin.get("/api/admin/groups?limit=0").await.expect_status(422).code(), "validation_failed");
         assert_eq!(admin.get("/api/admin/groups?after=bad!").await.expect_status(400).code(), "invalid_cursor");
-        assert_eq!(admin.get(&format!("/api/admin/groups/{other_id}/members?limit=999")).await.expect_status(400).code(), "validation_failed");
+        assert_eq!(admin.get(&format!("/api/admin/groups/{other_id}/members?limit=999")).await.expect_status(422).code(), "validation_failed");
         // A PATCH that is not JSON.
         let answer = send(&app, &admin, reqwest::Method::PATCH, &format!("/api/admin/groups/{other_id}"), None).await;
         assert_eq!(answer.status, 415, "{}", answer.text);

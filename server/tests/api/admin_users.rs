@@ -68,7 +68,7 @@ backend_tests! {
         let global = first_global(&app).await;
         let admin = invited(&app, &global, "reader", 1).await;
         for query in ["limit=0", "limit=201", "limit=ten", "limit=-5"] {
-            let answer = admin.get(&format!("/api/admin/users?{query}")).await.expect_status(400);
+            let answer = admin.get(&format!("/api/admin/users?{query}")).await.expect_status(422);
             assert_eq!(answer.code(), "validation_failed", "{query}");
             assert!(answer.error().message.contains("limit"), "{}", answer.text);
         }
@@ -82,12 +82,12 @@ backend_tests! {
             ("search=a%0Ab", "search"),
             ("colour=blue", "colour"),
         ] {
-            let answer = admin.get(&format!("/api/admin/users?{query}")).await.expect_status(400);
+            let answer = admin.get(&format!("/api/admin/users?{query}")).await.expect_status(422);
             assert_eq!(answer.code(), "validation_failed", "{query}");
             assert!(answer.error().message.contains(word), "{}", answer.text);
         }
         let long = "a".repeat(300);
-        admin.get(&format!("/api/admin/users?search={long}")).await.expect_status(400);
+        admin.get(&format!("/api/admin/users?search={long}")).await.expect_status(422);
         for id in ["0123456789abcdef0123456789abcdef", "not%20an%20id", "x"] {
             let answer = admin.get(&format!("/api/admin/users/{id}")).await.expect_status(404);
             assert_eq!(answer.code(), "not_found");

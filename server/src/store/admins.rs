@@ -1,5 +1,7 @@
-//! The administrators' tables: `admins`, `admin_sessions`, `admin_bootstrap`.
+//! The administrators' tables: `admins`, `admin_sessions`, `admin_bootstrap` (setup tokens) and
+//! `admin_lockouts` (failed sign-ins per client address).
 
+use super::Backend;
 use sqlx::{AnyConnection, Row};
 use sspr_api::{AdminRole, AdminView};
 
@@ -223,6 +225,17 @@ pub async fn clear_failures(
     Ok(())
 }
 
+/// Deletes failure counts untouched since `before_ms`; returns how many.
+pub async fn prune_lockouts(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM admin_lockouts WHERE updated_at_ms < $1")
+            .bind(before_ms)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
 // ---- sessions ----
 
 pub async fn insert_session(
@@ -342,4 +355,15 @@ pub async fn use_token(
     .fetch_optional(conn)
     .await?;
     row.map(|r| r.try_get("admin_id")).transpose()
+}
+
+/// Serialises first-admin checks: on PostgreSQL a lock on `admins` for the transaction; SQLite's
+/// write transaction (`BEGIN IMMEDIATE`) already holds the one write lock.
+pub async fn lock(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE admins IN SHARE ROW EXCLUSIVE MODE")
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
