@@ -165,6 +165,31 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<crate::domain::password::Refused> for ApiError {
+    fn from(refused: crate::domain::password::Refused) -> Self {
+        ApiError::new(ErrorCode::PasswordPolicy, refused.reason())
+            .with_violations(refused.violations)
+    }
+}
+
+impl From<crate::domain::admission::Refusal> for ApiError {
+    fn from(refusal: crate::domain::admission::Refusal) -> Self {
+        use crate::domain::admission::Refusal;
+        match refusal {
+            Refusal::MethodDisabled(message) => ApiError::new(ErrorCode::MethodDisabled, message),
+            Refusal::AccountDisabled => ApiError::new(
+                ErrorCode::Forbidden,
+                "This account is disabled. Contact your administrator.",
+            ),
+            Refusal::TooMany { wait_ms } => ApiError::new(
+                ErrorCode::TooManyRequests,
+                "Too many attempts. Please wait and try again.",
+            )
+            .with_retry_after(u64::try_from((wait_ms.max(0) + 999) / 1000).unwrap_or(1)),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match &rejection {

@@ -26,7 +26,6 @@ pub mod secrets;
 pub mod state;
 pub mod store;
 pub mod telemetry;
-pub mod user_flows;
 
 pub use config::Config;
 pub use error::ApiError;

@@ -10,7 +10,6 @@
 use crate::domain::totp;
 use crate::error::ApiError;
 use crate::http::client::Client;
-use crate::identity::flows::check_policy;
 use crate::secrets::{looks_like_token, random_token};
 use crate::store::admins::{self as store, Admin};
 use crate::store::audit::{self, Event};
@@ -103,7 +102,11 @@ pub async fn redeem(
         return Err(setup_invalid());
     }
     let display_name = display_name(&request.display_name)?;
-    check_policy(state, &request.password, request.email.as_str())?;
+    state.passwords.check_new(
+        &request.password,
+        request.email.as_str(),
+        &state.config.organisation_name,
+    )?;
     let password_hash = state.passwords.hash(&request.password).await?;
     let secret = totp::new_secret();
     let sealed = state.secrets.seal(&secret);

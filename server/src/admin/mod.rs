@@ -26,6 +26,7 @@ pub mod policies;
 pub mod principal;
 pub mod sessions;
 pub mod sign_in;
+pub mod user_flows;
 pub mod users;
 
 pub use principal::Principal;

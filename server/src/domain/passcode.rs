@@ -76,6 +76,37 @@ impl PasscodePolicy {
     }
 }
 
+/// A counted try of a passcode, judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judged {
+    Right,
+    /// Wrong; `tries_left` on this code (0: it is dead).
+    Wrong {
+        tries_left: u32,
+    },
+}
+
+/// Judges a try: `stored` is the code's hash, `typed` the hash of what was typed, and
+/// `attempts` the tries counted on this code so far (this one included) out of `max`.
+pub fn judge(stored: &str, typed: &str, attempts: i64, max: i64) -> Judged {
+    if hashes_match(stored, typed) {
+        Judged::Right
+    } else {
+        Judged::Wrong {
+            tries_left: u32::try_from(max - attempts).unwrap_or(0),
+        }
+    }
+}
+
+/// What a wrong code's answer says.
+pub fn wrong_code_message(tries_left: u32) -> String {
+    if tries_left == 0 {
+        "That code is not right, and it has no tries left. Request a new code.".to_owned()
+    } else {
+        format!("That code is not right. {tries_left} tries left.")
+    }
+}
+
 /// Compares two hashes in constant time.
 pub fn hashes_match(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
@@ -126,6 +157,15 @@ mod tests {
         assert_eq!(policy.lifetime_for(FlowPurpose::Guest), 30 * 60_000);
         assert_eq!(policy.lifetime_for(FlowPurpose::PasswordReset), 10 * 60_000);
         assert_eq!(policy.lifetime_for(FlowPurpose::SignUp), 10 * 60_000);
+    }
+
+    #[test]
+    fn a_try_is_right_only_for_the_same_hash_and_counts_down_the_tries() {
+        assert_eq!(judge("h", "h", 1, 5), Judged::Right);
+        assert_eq!(judge("h", "x", 1, 5), Judged::Wrong { tries_left: 4 });
+        assert_eq!(judge("h", "x", 5, 5), Judged::Wrong { tries_left: 0 });
+        assert!(wrong_code_message(0).contains("no tries left"));
+        assert!(wrong_code_message(3).contains("3 tries left"));
     }
 
     #[test]

@@ -1,4 +1,7 @@
-//! Password hashing and the policy check (SPEC §6, SECURITY.md §13–16).
+//! Password hashing and the policy check for new passwords (SPEC §6, SECURITY.md §13–16): the
+//! one home of the rules sign-up, reset, change and an administrator's setup share
+//! ([`Passwords::check_new`]; the rules themselves are `sspr_api::password`, shared with the SPA's
+//! live checklist).
 //!
 //! Argon2id with m = 19 456 KiB, t = 2, p = 1, a fresh salt per hash, the PHC string stored.
 //! Hashing is deliberately slow, so it never runs on the async workers: it goes to a pool of
@@ -105,7 +108,28 @@ impl HashPool {
     }
 }
 
-/// Hashes and verifies passwords on a bounded pool, and knows the common-password list.
+/// A new password the policy refuses, with every rule it breaks (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub violations: Vec<sspr_api::Violation>,
+}
+
+impl Refused {
+    /// The first broken rule, in words.
+    pub fn reason(&self) -> &'static str {
+        match self.violations.first() {
+            Some(sspr_api::Violation::TooShort) => "The password must have at least 12 characters.",
+            Some(sspr_api::Violation::TooLong) => "The password may have at most 256 characters.",
+            Some(sspr_api::Violation::Common) => "This password is too common: choose another.",
+            Some(sspr_api::Violation::ContainsContext) | None => {
+                "The password must not contain your email name or the organisation's name."
+            }
+        }
+    }
+}
+
+/// Hashes and verifies passwords on a bounded pool, knows the common-password list, and checks
+/// new passwords against the policy.
 #[derive(Clone)]
 pub struct Passwords {
     argon2: Arc<Argon2<'static>>,
@@ -145,6 +169,25 @@ impl Passwords {
     /// Whether `lowercase` is on the bundled common-password list.
     pub fn is_common(&self, lowercase: &str) -> bool {
         self.common.contains(lowercase)
+    }
+
+    /// Checks a new password for the account at `email` against the password policy: the one
+    /// check for sign-up, reset, change and an administrator's setup (SECURITY.md §14–16).
+    /// Its context words are the address's name part and the organisation's name.
+    pub fn check_new(
+        &self,
+        password: &str,
+        email: &str,
+        organisation: &str,
+    ) -> Result<(), Refused> {
+        let local = email.split('@').next().unwrap_or_default();
+        let violations =
+            sspr_api::password::check(password, &[local, organisation], |p| self.is_common(p));
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Refused { violations })
+        }
     }
 
     /// How many passwords the list holds.
@@ -233,6 +276,43 @@ fn load_common() -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_password_is_checked_against_length_the_list_and_its_context() {
+        let passwords = Passwords::new(1);
+        assert_eq!(
+            passwords.check_new(
+                "correct horse battery staple",
+                "jane@contoso.example",
+                "Contoso"
+            ),
+            Ok(())
+        );
+        let short = passwords
+            .check_new("short", "jane@contoso.example", "Contoso")
+            .expect_err("too short");
+        assert_eq!(short.violations[0], sspr_api::Violation::TooShort);
+        assert!(short.reason().contains("12 characters"));
+        let named = passwords
+            .check_new(
+                "janedoe-is-my-password",
+                "JaneDoe@contoso.example",
+                "Contoso",
+            )
+            .expect_err("contains the email name");
+        assert_eq!(named.violations, [sspr_api::Violation::ContainsContext]);
+        let organisation = passwords
+            .check_new("welcome to contoso land", "x@y.example", "Contoso")
+            .expect_err("contains the organisation");
+        assert_eq!(
+            organisation.violations,
+            [sspr_api::Violation::ContainsContext]
+        );
+        let common = passwords
+            .check_new("password1234", "x@y.example", "Contoso")
+            .expect_err("common");
+        assert!(common.violations.contains(&sspr_api::Violation::Common));
+    }
 
     #[test]
     fn the_bundled_list_holds_at_least_ten_thousand_passwords() {

@@ -2,7 +2,6 @@
 
 use crate::error::ApiError;
 use crate::http::client::Client;
-use crate::identity::flows::check_policy;
 use crate::identity::limits::{self, PASSWORD};
 use crate::identity::sessions::SignedIn;
 use crate::identity::sign_in::{count_failure, invalid_credentials};
@@ -109,7 +108,11 @@ pub async fn change_password(
     if user.is_locked(state.now_ms()) {
         return Err(invalid_credentials());
     }
-    check_policy(state, &request.new_password, &user.email)?;
+    state.passwords.check_new(
+        &request.new_password,
+        &user.email,
+        &state.config.organisation_name,
+    )?;
     let hash = state.passwords.hash(&request.new_password).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;

@@ -3,10 +3,10 @@
 //! office behind one NAT) may need more.
 
 use crate::config::Config;
+use crate::domain::admission::Refusal;
 use crate::error::ApiError;
 use crate::store::rate_limits;
 use crate::AppState;
-use sspr_api::ErrorCode;
 
 /// A limit: at most `max(config)` hits per `window_ms` for one client address.
 #[derive(Debug, Clone, Copy)]
@@ -65,11 +65,7 @@ pub async fn enforce(state: &AppState, limit: Limit, ip: &str) -> Result<(), Api
     }
 }
 
-/// 429 with the seconds to wait.
+/// 429 `too_many_requests` with the seconds to wait.
 pub fn too_many(wait_ms: i64) -> ApiError {
-    ApiError::new(
-        ErrorCode::TooManyRequests,
-        "Too many attempts. Please wait and try again.",
-    )
-    .with_retry_after(u64::try_from((wait_ms.max(0) + 999) / 1000).unwrap_or(1))
+    Refusal::TooMany { wait_ms }.into()
 }

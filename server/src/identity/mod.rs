@@ -4,8 +4,10 @@
 //! should answer. Handlers (`routes/`) stay thin.
 
 pub mod account;
+pub mod admission;
 pub mod flows;
 pub mod invitations;
 pub mod limits;
 pub mod sessions;
 pub mod sign_in;
+pub mod user_flow;

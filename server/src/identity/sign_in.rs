@@ -5,11 +5,12 @@
 //! whether an account exists. Wrong password, unknown account, locked and disabled accounts all
 //! get the same 401 `invalid_credentials`.
 
-use crate::domain::{lockout, return_to};
+use crate::domain::{admission, lockout, return_to};
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, PASSWORD};
 use crate::identity::sessions::{self, NewSession};
+use crate::identity::user_flow;
 use crate::store::audit::{self, Event};
 use crate::store::users;
 use crate::AppState;
@@ -28,8 +29,8 @@ pub async fn password(
     request: SignIn,
 ) -> Result<SignedIn, ApiError> {
     limits::enforce(state, PASSWORD, &client.ip).await?;
-    let followed =
-        crate::user_flows::admit_password_sign_in(state, request.client_id.as_deref()).await?;
+    let followed = user_flow::follow(state, request.client_id.as_deref()).await?;
+    admission::password_sign_in(followed.application())?;
     let canonical = request.email.canonical();
     let mut conn = state.db.pool.acquire().await?;
     let user = users::by_email(&mut conn, &canonical).await?;

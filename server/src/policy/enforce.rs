@@ -1,20 +1,15 @@
-//! What the policies allow a customer flow, read fresh for each request.
+//! What the policies say about a customer flow, read fresh for each request: the passcode rules
+//! in force ([`FlowRules`]), and the two facts `domain::admission` weighs — what the methods
+//! allow everyone ([`FlowRules::methods`]) and whether the policies' targets include one
+//! account ([`FlowRules::allows`]).
 //!
-//! Two kinds of refusal, chosen so that no answer tells whether an account exists:
-//! - **The method is off for everyone** (Email OTP disabled; guest passcodes switched off for a
-//!   guest flow; self-service reset set to "none" for a reset or unlock): the request is refused
-//!   with 403 `method_disabled` whatever the address — the same for every address, so it leaks
-//!   nothing.
-//! - **The method is off for this user** (not in the Email method's include targets, in its
-//!   exclude targets, or outside the reset policy's group): the flow starts and answers exactly as
-//!   for an unknown address, and no code is sent (the flow's mail is suppressed) — a per-user
-//!   decision must not be observable.
-//!
-//! Targets apply to members; guests are governed by the guest switch
-//! (`allowExternalIdToUseEmailOtp`), as in Entra. Sign-up's email verification is not the Email
-//! OTP authentication method and is not refused.
+//! The first becomes a refusal that is the same for every address (403 `method_disabled`); the
+//! second is never shown: a flow whose user is not included starts and answers exactly as for
+//! an unknown address, and no code is sent. Targets apply to members; guests are governed by
+//! the guest switch (`allowExternalIdToUseEmailOtp`), as in Entra.
 
 use super::{methods, reset};
+use crate::domain::admission::Methods;
 use crate::domain::passcode::PasscodePolicy;
 use crate::error::ApiError;
 use crate::store::groups;
@@ -23,7 +18,7 @@ use crate::store::users::User;
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodId, MethodState, TargetType};
-use sspr_api::{ErrorCode, FlowPurpose, ResetMethod, ResetPolicy, SsprScope, UserType};
+use sspr_api::{FlowPurpose, ResetMethod, ResetPolicy, SsprScope, UserType};
 
 /// The rules in force for one flow request.
 #[derive(Debug, Clone)]
@@ -35,19 +30,7 @@ pub struct FlowRules {
     purpose: FlowPurpose,
 }
 
-/// Reads the rules for a `purpose` flow; refuses with 403 `method_disabled` when the method is
-/// off for everyone. Called at every step that sends or checks a code.
-pub async fn flow_rules(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    purpose: FlowPurpose,
-) -> Result<FlowRules, ApiError> {
-    let rules = read(conn, state, purpose).await?;
-    rules.refuse_if_off()?;
-    Ok(rules)
-}
-
-/// Reads the rules without refusing (to show a flow).
+/// Reads the rules in force for a `purpose` flow.
 pub async fn read(
     conn: &mut AnyConnection,
     state: &AppState,
@@ -80,41 +63,19 @@ pub async fn read(
 }
 
 impl FlowRules {
-    fn refuse_if_off(&self) -> Result<(), ApiError> {
-        let uses_email_otp = self.purpose != FlowPurpose::SignUp;
-        if uses_email_otp && self.email.state == MethodState::Disabled {
-            return Err(method_disabled(
-                "Email one-time passcodes are turned off, so this cannot be done here. Contact your administrator.",
-            ));
+    /// What the policies set for everyone, as `domain::admission` weighs it.
+    pub fn methods(&self) -> Methods {
+        Methods {
+            email_otp: self.email.state == MethodState::Enabled,
+            guest_passcodes: self
+                .email
+                .allow_external_id_to_use_email_otp
+                .is_none_or(|s| s.allows_guests()),
+            reset_enabled: self.reset.enabled_for != SsprScope::None,
+            // The methods a customer can prove today: only the email passcode.
+            reset_methods_provable: u8::from(self.reset.methods.contains(&ResetMethod::Email)),
+            reset_methods_required: self.reset.methods_required,
         }
-        let guests_allowed = self
-            .email
-            .allow_external_id_to_use_email_otp
-            .is_none_or(|s| s.allows_guests());
-        if self.purpose == FlowPurpose::Guest && !guests_allowed {
-            return Err(method_disabled(
-                "Sign-in with an email code is turned off for guests. Contact your administrator.",
-            ));
-        }
-        let resets = matches!(
-            self.purpose,
-            FlowPurpose::PasswordReset | FlowPurpose::Unlock
-        );
-        if resets && self.reset.enabled_for == SsprScope::None {
-            return Err(method_disabled(
-                "Self-service password reset is turned off. Contact your administrator.",
-            ));
-        }
-        // The methods a customer can prove today: only the email passcode. A policy that
-        // needs more of the counted methods than that cannot be met by anyone, so resets are
-        // refused for every address alike.
-        let provable = usize::from(self.reset.methods.contains(&ResetMethod::Email));
-        if resets && provable < usize::from(self.reset.methods_required) {
-            return Err(method_disabled(
-                "The password reset policy asks for verification methods this service cannot check yet. Contact your administrator.",
-            ));
-        }
-        Ok(())
     }
 
     /// Whether the method is on for `user` (`None`: no account with that address). A flow whose
@@ -196,9 +157,4 @@ async fn matches_any(
 pub async fn notify_on_reset(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
     let documents = store::load(conn, &[reset::DOCUMENT_ID]).await?;
     Ok(reset::from_body(documents.first().map(|d| d.body.as_str())).notify_users_on_reset)
-}
-
-/// 403 `method_disabled`.
-pub fn method_disabled(message: &str) -> ApiError {
-    ApiError::new(ErrorCode::MethodDisabled, message)
 }

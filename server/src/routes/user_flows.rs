@@ -1,11 +1,12 @@
 //! `/api/admin/user-flows…` (administrators) and `/api/user-flow` (the customer pages): user
 //! flows and the applications that use them.
 
+use crate::admin::user_flows as manage;
 use crate::admin::{AdminSession, Permission};
 use crate::error::{ApiError, Json};
 use crate::http::client::Client;
 use crate::http::query::Query;
-use crate::user_flows::{self, manage};
+use crate::identity::user_flow;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -99,6 +100,6 @@ async fn customer(
     State(state): State<AppState>,
     Query(query): Query<ClientQuery>,
 ) -> Result<Json<CustomerUserFlow>, ApiError> {
-    let followed = user_flows::follow(&state, query.client_id.as_deref()).await?;
+    let followed = user_flow::follow(&state, query.client_id.as_deref()).await?;
     Ok(Json(followed.view()))
 }

@@ -206,10 +206,14 @@ backend_tests! {
         let other = sspr_server::AppState::new((*app.state.config).clone(), app.db.clone()).expect("state");
         let mut conn = app.db.pool.acquire().await.expect("connection");
         let purpose = sspr_api::FlowPurpose::PasswordReset;
-        sspr_server::policy::enforce::flow_rules(&mut conn, &other, purpose).await.expect("on");
+        let allowed = |rules: &sspr_server::policy::enforce::FlowRules| {
+            sspr_server::domain::admission::methods_allow(purpose, rules.methods())
+        };
+        let before = sspr_server::policy::enforce::read(&mut conn, &other, purpose).await.expect("read");
+        allowed(&before).expect("on");
         set_email(&app, &admin, json!({"state": "disabled", "passcodeLength": 7})).await;
-        let refused = sspr_server::policy::enforce::flow_rules(&mut conn, &other, purpose).await;
-        assert!(refused.is_err(), "the other instance still allows it");
+        let after = sspr_server::policy::enforce::read(&mut conn, &other, purpose).await.expect("read");
+        assert!(allowed(&after).is_err(), "the other instance still allows it");
         let rules = sspr_server::policy::enforce::read(&mut conn, &other, purpose).await.expect("read");
         assert_eq!(rules.passcodes.length, 7);
     }

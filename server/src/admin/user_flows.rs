@@ -1,8 +1,10 @@
-//! Administrators list, create, replace and delete user flows. Every change is written with its
+//! User flows as administrators manage them (SPEC §4 A5): list, create, replace and delete
+//! (the customer side is `identity::user_flow`, the rules of a flow's settings
+//! `domain::user_flow`). Every change is written with its
 //! audit record (before and after) in one transaction.
 
-use super::validate;
-use crate::admin::audit::{record_change, Change};
+use super::audit::{record_change, Change};
+use crate::domain::user_flow as validate;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::store::admins::Admin;
@@ -32,7 +34,7 @@ pub async fn create(
     client: &Client,
     input: UserFlowInput,
 ) -> Result<UserFlow, ApiError> {
-    let checked = validate::check(&input)?;
+    let checked = validate::check(&input).map_err(ApiError::validation)?;
     let now = state.now_ms();
     let flow = UserFlow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -71,7 +73,7 @@ pub async fn update(
     id: &str,
     input: UserFlowInput,
 ) -> Result<UserFlow, ApiError> {
-    let checked = validate::check(&input)?;
+    let checked = validate::check(&input).map_err(ApiError::validation)?;
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     let before = store::by_id(&mut tx, id).await?.ok_or_else(not_found)?;

@@ -1,0 +1,131 @@
+//! Self-service flows (sign-up, password reset, passwordless, guest, unlock), one file per step:
+//! [`start`] (and resend), [`verify`], [`complete`]; see `sspr_api::flow` for the wire. Each step
+//! loads the flow bound to this browser, asks `identity::admission` whether it may go on, and
+//! leaves its decisions to `domain` (`domain::admission`, `domain::flow`, `domain::passcode`).
+//!
+//! Enumeration (SECURITY.md §1–4): for a given purpose, starting a flow does the same work and
+//! gives the same answer whether the address has an account, has none, is locked or disabled,
+//! or is throttled. What differs is only what the queued message holds — a passcode, an
+//! "you already have an account" notice, or nothing (a suppressed row the worker drops) — and
+//! the stored passcode, which for a flow that must never succeed is a value no code hashes to.
+
+pub mod complete;
+pub mod start;
+pub mod verify;
+
+pub use complete::{complete, Completed};
+pub use start::{resend, start, Started};
+pub use verify::{verify, Verified};
+
+use crate::domain::flow::{self, Step};
+use crate::domain::passcode::{self, PasscodePolicy};
+use crate::error::ApiError;
+use crate::http::client::Client;
+use crate::policy::enforce as policy;
+use crate::store::audit::Event;
+use crate::store::flows::{self as store, Flow};
+use crate::AppState;
+use sqlx::AnyConnection;
+use sspr_api::{Email, ErrorCode, FlowPurpose, FlowState, FlowView};
+
+/// `GET /api/flows/{id}`.
+pub async fn get(
+    state: &AppState,
+    binding: Option<String>,
+    id: &str,
+) -> Result<FlowView, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let flow = load(&mut conn, state, binding, id).await?;
+    let rules = policy::read(&mut conn, state, flow.purpose).await?;
+    let mut view = view_of(&rules.passcodes, &flow, state.now_ms());
+    view.needs_profile = flow::needs_profile(flow.purpose, flow.state);
+    Ok(view)
+}
+
+/// The flow `id`, if it exists, belongs to this browser and has not expired.
+async fn load(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    binding: Option<String>,
+    id: &str,
+) -> Result<Flow, ApiError> {
+    let not_found = || {
+        ApiError::new(
+            ErrorCode::FlowNotFound,
+            "This page has expired or was opened in another browser. Please start again.",
+        )
+    };
+    if !crate::secrets::looks_like_token(id) {
+        return Err(not_found());
+    }
+    let flow = store::get(conn, id).await?.ok_or_else(not_found)?;
+    let bound = binding
+        .map(|b| state.secrets.token_hash(&b))
+        .is_some_and(|h| passcode::hashes_match(&h, &flow.binding_hash));
+    if !bound {
+        return Err(not_found());
+    }
+    if flow.expires_at_ms <= state.now_ms() && flow.state != FlowState::Completed {
+        return Err(ApiError::new(
+            ErrorCode::FlowExpired,
+            "This request has expired. Please start again.",
+        ));
+    }
+    Ok(flow)
+}
+
+/// Refuses `step` unless the flow's state allows it.
+fn require(flow: &Flow, step: Step) -> Result<(), ApiError> {
+    if flow::allows(flow.state, step) {
+        Ok(())
+    } else {
+        Err(wrong_state())
+    }
+}
+
+/// What the pages are told about `flow` at `now`.
+fn view_of(passcodes: &PasscodePolicy, flow: &Flow, now: i64) -> FlowView {
+    // Masked from the case-folded form: the stored spelling of a known address must not show
+    // through (the case of the first letter would tell that an account exists).
+    let masked = Email::parse(&flow.email_canonical)
+        .map(|e| e.masked())
+        .unwrap_or_default();
+    let resend_at = flow.last_sent_at_ms + passcodes.resend_cooldown_ms;
+    FlowView {
+        flow_id: flow.id.clone(),
+        purpose: flow.purpose,
+        state: flow.state,
+        masked_email: masked,
+        code_length: passcodes.length,
+        resend_after_secs: u64::try_from(((resend_at - now).max(0) + 999) / 1000).unwrap_or(0),
+        expires_in_secs: u64::try_from((flow.expires_at_ms - now).max(0) / 1000).unwrap_or(0),
+        needs_profile: false,
+        return_to: None,
+    }
+}
+
+/// The audit record of a flow step.
+fn event<'a>(
+    client: &'a Client,
+    name: &'a str,
+    outcome: &'a str,
+    subject: &'a str,
+    purpose: FlowPurpose,
+) -> Event<'a> {
+    Event {
+        event: name,
+        outcome,
+        actor: None,
+        subject: Some(subject),
+        client_ip: Some(&client.ip),
+        request_id: Some(&client.request_id),
+        detail: Some(serde_json::json!({ "purpose": purpose.as_str() })),
+    }
+}
+
+fn wrong_state() -> ApiError {
+    ApiError::new(
+        ErrorCode::FlowWrongState,
+        "This step does not fit where you are. Please go back and continue from there.",
+    )
+}

@@ -1,0 +1,118 @@
+//! User flows, the customer side (SPEC §4 A5, §3 C1/C4): which user flow a request follows, and
+//! what it holds for the flow's steps. (Administrators manage user flows in `admin::user_flows`;
+//! the rules of a flow's settings are `domain::user_flow`.)
+//!
+//! A request names its application by `client_id` (none: the default flow, which serves every
+//! request that names no application). The server, not the pages, enforces the flow
+//! (`domain::admission` decides): a flow with SSPR off refuses to start a password reset or an
+//! unlock; an Email OTP flow refuses a sign-up with a password, password reset, unlock and a
+//! password sign-in; a sign-up must bring every attribute the flow collects and no other;
+//! `return_to` may point at the application's own origins besides the configured ones.
+
+use crate::domain::admission::Application;
+use crate::domain::return_to;
+use crate::domain::user_flow::{self, is_client_id};
+use crate::error::ApiError;
+use crate::store::user_flows as store;
+use crate::AppState;
+use sqlx::AnyConnection;
+use sspr_api::{CompleteFlow, CustomerUserFlow, ErrorCode, IdentityProvider, UserFlow};
+
+/// The user flow a request follows, and the application that named it.
+#[derive(Debug, Clone)]
+pub struct Followed {
+    pub flow: UserFlow,
+    pub client_id: Option<String>,
+}
+
+impl Followed {
+    /// Origins `return_to` may point at: the configured ones and the application's.
+    pub fn return_origins(&self, state: &AppState) -> Vec<String> {
+        let mut origins = state.config.allowed_return_origins.clone();
+        origins.extend(self.app_origins());
+        origins
+    }
+
+    fn app_origins(&self) -> Vec<String> {
+        self.flow
+            .applications
+            .iter()
+            .filter(|a| Some(&a.client_id) == self.client_id.as_ref())
+            .flat_map(|a| a.redirect_origins.iter().cloned())
+            .collect()
+    }
+
+    /// `requested` if it is a safe place to send the user back to, else `None`.
+    pub fn return_to(&self, state: &AppState, requested: Option<&str>) -> Option<String> {
+        requested.and_then(|r| return_to::check(r, &self.return_origins(state)))
+    }
+
+    /// What [`domain::admission`](crate::domain::admission) needs to know of this flow.
+    pub fn application(&self) -> Application {
+        Application {
+            passcode_only: self.flow.identity_provider == IdentityProvider::EmailOtp,
+            sspr_enabled: self.flow.sspr_enabled,
+        }
+    }
+
+    /// What the customer pages need, nothing secret.
+    pub fn view(&self) -> CustomerUserFlow {
+        CustomerUserFlow {
+            identity_provider: self.flow.identity_provider,
+            attributes: self.flow.attributes.clone(),
+            sspr_enabled: self.flow.sspr_enabled,
+            return_origins: self.app_origins(),
+        }
+    }
+
+    /// Remembers, for the self-service flow `flow_id`, which application it was started for
+    /// (so its last step collects that flow's attributes).
+    pub async fn remember(&self, conn: &mut AnyConnection, flow_id: &str) -> Result<(), ApiError> {
+        if let Some(client_id) = &self.client_id {
+            store::remember_client(conn, flow_id, &self.flow.id, client_id).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The user flow of `client_id` (none: the default). An unknown client id is refused.
+pub async fn follow(state: &AppState, client_id: Option<&str>) -> Result<Followed, ApiError> {
+    let client_id = client_id.filter(|c| !c.is_empty());
+    let unknown = || ApiError::new(ErrorCode::NotFound, "No application has this client id.");
+    if client_id.is_some_and(|c| !is_client_id(c)) {
+        return Err(unknown());
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let flow = store::by_client(&mut conn, client_id)
+        .await?
+        .ok_or_else(unknown)?;
+    Ok(Followed {
+        flow,
+        client_id: client_id.map(str::to_owned),
+    })
+}
+
+/// At the last step of a sign-up (or a new passwordless account): checks the attributes of
+/// `request` against the user flow the self-service flow `flow_id` was started under, and
+/// stores them on the new account `user_id`. Every attribute the flow collects is required;
+/// one it does not collect is refused.
+pub async fn save_sign_up_attributes(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+    user_id: &str,
+    request: &CompleteFlow,
+) -> Result<(), ApiError> {
+    let user_flow_id = store::flow_user_flow(conn, flow_id)
+        .await?
+        .unwrap_or_else(|| sspr_api::DEFAULT_USER_FLOW.to_owned());
+    let collected = store::by_id(conn, &user_flow_id)
+        .await?
+        .map(|f| f.attributes)
+        .unwrap_or_default();
+    let values = user_flow::sign_up_attributes(&collected, &request.attributes)
+        .map_err(ApiError::validation)?;
+    if !values.is_empty() {
+        store::set_user_attributes(conn, user_id, &serde_json::Value::Object(values)).await?;
+    }
+    Ok(())
+}
