@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod api_token;
+pub mod applications;
 pub mod directory;
 pub mod email;
 pub mod error;
@@ -22,6 +23,10 @@ pub mod user_flows;
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminEntry, AdminInvitation, AdminList, AdminRole,
     AdminSetup, AdminView, CreateAdmin, Permission,
+};
+pub use applications::{
+    AddPassword, ApplicationCreate, ApplicationPatch, GraphApplication, GraphApplicationList,
+    PasswordCredential, PasswordCredentialRequest, RedirectUris, RemovePassword, SigningAlgorithm,
 };
 pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken};
 pub use directory::{

@@ -105,18 +105,22 @@ impl UserAttribute {
     }
 }
 
-/// An application that uses a user flow.
+/// An application that uses a user flow: a summary of its registration (`applications`), which
+/// is where it is changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Application {
     pub name: String,
     /// Its client id: 3 to 64 letters, digits, `-` or `_` (a UUID when generated).
     pub client_id: String,
-    /// Origins (`https://app.example.com`) users of this application may be sent back to.
+    /// The origins of its redirect URIs (`https://app.example.com`), which the customer pages'
+    /// `return_to` may point at.
     pub redirect_origins: Vec<String>,
 }
 
-/// An application in a create or update request: without `client_id`, one is generated.
+/// An application in a user flow's create or update request. Applications are registered under
+/// `/api/graph/v1.0/applications` now, each naming its user flow, so the server refuses a user
+/// flow request that lists any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -159,6 +163,7 @@ pub struct UserFlowInput {
     #[serde(default)]
     pub attributes: Vec<UserAttribute>,
     pub sspr_enabled: bool,
+    /// Must be empty: applications name their user flow in their registration.
     #[serde(default)]
     pub applications: Vec<ApplicationInput>,
 }

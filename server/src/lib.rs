@@ -20,6 +20,7 @@ pub mod janitor;
 #[cfg(test)]
 mod layout;
 pub mod mail;
+pub mod oidc;
 pub mod policy;
 pub mod routes;
 pub mod secrets;

@@ -1,8 +1,9 @@
 //! Keys derived from the one server secret (`SSPR_SECRET`).
 //!
 //! Passcodes, session tokens and invitation tokens are stored only as keyed hashes, and mail
-//! bodies in the outbox are sealed, so a database dump alone reveals none of them (SECURITY.md
-//! §8). Each use gets its own key, derived with HMAC from the secret and a label.
+//! bodies in the outbox and the OpenID Connect signing keys are sealed, so a database dump alone
+//! reveals none of them (SECURITY.md §8). Each use gets its own key, derived with HMAC from the
+//! secret and a label.
 
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -18,6 +19,7 @@ pub struct Secrets {
     passcode_key: [u8; 32],
     token_key: [u8; 32],
     seal: XChaCha20Poly1305,
+    key_seal: XChaCha20Poly1305,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -68,10 +70,12 @@ impl Secrets {
             mac.finalize().into_bytes().into()
         };
         let seal_key = derive(b"sspr outbox seal v1");
+        let key_seal_key = derive(b"sspr signing key seal v1");
         Secrets {
             passcode_key: derive(b"sspr passcode v1"),
             token_key: derive(b"sspr token v1"),
             seal: XChaCha20Poly1305::new(&seal_key.into()),
+            key_seal: XChaCha20Poly1305::new(&key_seal_key.into()),
         }
     }
 
@@ -96,31 +100,46 @@ impl Secrets {
 
     /// Encrypts `plain` for storage: base64 of nonce ‖ ciphertext.
     pub fn seal(&self, plain: &[u8]) -> String {
-        let mut nonce = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let sealed = self
-            .seal
-            .encrypt(XNonce::from_slice(&nonce), plain)
-            .expect("encryption into a Vec cannot fail");
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        base64::engine::general_purpose::STANDARD.encode(out)
+        seal_with(&self.seal, plain)
     }
 
     /// Decrypts what [`Secrets::seal`] made; `None` if it was tampered with or sealed under
     /// another secret.
     pub fn open(&self, sealed: &str) -> Option<Vec<u8>> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(sealed)
-            .ok()?;
-        if bytes.len() < 24 {
-            return None;
-        }
-        let (nonce, ciphertext) = bytes.split_at(24);
-        self.seal
-            .decrypt(XNonce::from_slice(nonce), ciphertext)
-            .ok()
+        open_with(&self.seal, sealed)
     }
+
+    /// [`Secrets::seal`] for a token signing key, under a key of its own.
+    pub fn seal_signing_key(&self, plain: &[u8]) -> String {
+        seal_with(&self.key_seal, plain)
+    }
+
+    /// Opens what [`Secrets::seal_signing_key`] made.
+    pub fn open_signing_key(&self, sealed: &str) -> Option<Vec<u8>> {
+        open_with(&self.key_seal, sealed)
+    }
+}
+
+fn seal_with(cipher: &XChaCha20Poly1305, plain: &[u8]) -> String {
+    let mut nonce = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let sealed = cipher
+        .encrypt(XNonce::from_slice(&nonce), plain)
+        .expect("encryption into a Vec cannot fail");
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&sealed);
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+fn open_with(cipher: &XChaCha20Poly1305, sealed: &str) -> Option<Vec<u8>> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(sealed)
+        .ok()?;
+    if bytes.len() < 24 {
+        return None;
+    }
+    let (nonce, ciphertext) = bytes.split_at(24);
+    cipher.decrypt(XNonce::from_slice(nonce), ciphertext).ok()
 }
 
 /// A random token of `bytes` bytes, base64url without padding.
@@ -203,6 +222,9 @@ mod tests {
         let last = tampered.len() - 3;
         tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
         assert_eq!(s.open(&String::from_utf8(tampered).expect("ascii")), None);
+        let key = s.seal_signing_key(b"private key");
+        assert_eq!(s.open_signing_key(&key).as_deref(), Some(&b"private key"[..]));
+        assert_eq!(s.open(&key), None, "each use has its own key");
     }
 
     #[test]

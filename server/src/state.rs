@@ -20,6 +20,8 @@ pub struct AppState {
     pub passwords: Passwords,
     pub passcodes: Arc<PasscodePolicy>,
     pub outbox: Outbox,
+    /// The OpenID Connect signing keys opened so far (`oidc::keys`).
+    pub signing_keys: Arc<crate::oidc::keys::KeyCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             passwords: Passwords::new(cores),
             passcodes: Arc::new(passcodes),
             outbox: Outbox::default(),
+            signing_keys: Arc::default(),
         })
     }
 

@@ -16,6 +16,7 @@
 
 pub mod admins;
 pub mod api_tokens;
+pub mod applications;
 pub mod audit;
 pub mod audit_log;
 pub mod bootstrap;

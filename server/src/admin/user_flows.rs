@@ -8,23 +8,46 @@ use crate::domain::user_flow as validate;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::store::admins::Admin;
-use crate::store::user_flows as store;
+use crate::store::{applications, user_flows as store};
 use crate::AppState;
 use sqlx::AnyConnection;
-use sspr_api::{ErrorCode, UserFlow, UserFlowInput, UserFlowList};
+use sspr_api::{Application, ErrorCode, UserFlow, UserFlowInput, UserFlowList};
 
-/// Every user flow, the default first.
+/// Every user flow with the applications registered to it, the default first.
 pub async fn list(state: &AppState) -> Result<UserFlowList, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    Ok(UserFlowList {
-        flows: store::list(&mut conn).await?,
-    })
+    let mut flows = store::list(&mut conn).await?;
+    for flow in &mut flows {
+        with_applications(&mut conn, flow).await?;
+    }
+    Ok(UserFlowList { flows })
 }
 
-/// The user flow `id`.
+/// The user flow `id` with the applications registered to it.
 pub async fn get(state: &AppState, id: &str) -> Result<UserFlow, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    store::by_id(&mut conn, id).await?.ok_or_else(not_found)
+    found(&mut conn, id).await
+}
+
+/// The user flow `id` with its applications, or 404.
+async fn found(conn: &mut AnyConnection, id: &str) -> Result<UserFlow, ApiError> {
+    let mut flow = store::by_id(conn, id).await?.ok_or_else(not_found)?;
+    with_applications(conn, &mut flow).await?;
+    Ok(flow)
+}
+
+/// Fills in the applications registered to `flow` (their name, client id and origins).
+async fn with_applications(conn: &mut AnyConnection, flow: &mut UserFlow) -> Result<(), ApiError> {
+    flow.applications = applications::of_user_flow(conn, &flow.id)
+        .await?
+        .into_iter()
+        .map(|app| Application {
+            redirect_origins: app.origins(),
+            name: app.display_name,
+            client_id: app.app_id,
+        })
+        .collect();
+    Ok(())
 }
 
 /// Creates a user flow from `input`.
@@ -43,7 +66,7 @@ pub async fn create(
         identity_provider: input.identity_provider,
         attributes: checked.attributes,
         sspr_enabled: input.sspr_enabled,
-        applications: checked.applications,
+        applications: Vec::new(),
         is_default: false,
         created_at_ms: now,
         updated_at_ms: now,
@@ -53,7 +76,6 @@ pub async fn create(
     if !store::insert(&mut tx, &flow).await? {
         return Err(name_taken(&flow.name));
     }
-    apps_free(store::replace_apps(&mut tx, &flow.id, &flow.applications).await?)?;
     let change = Change {
         what: "user_flow.create",
         subject: &flow.id,
@@ -76,20 +98,18 @@ pub async fn update(
     let checked = validate::check(&input).map_err(ApiError::validation)?;
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
-    let before = store::by_id(&mut tx, id).await?.ok_or_else(not_found)?;
+    let before = found(&mut tx, id).await?;
     let after = UserFlow {
         name: checked.name,
         kind: input.kind,
         identity_provider: input.identity_provider,
         attributes: checked.attributes,
         sspr_enabled: input.sspr_enabled,
-        applications: checked.applications,
         updated_at_ms: now,
         ..before.clone()
     };
     name_free(&mut tx, &after).await?;
     store::update(&mut tx, &after).await?;
-    apps_free(store::replace_apps(&mut tx, id, &after.applications).await?)?;
     let change = Change {
         what: "user_flow.update",
         subject: id,
@@ -110,7 +130,7 @@ pub async fn delete(
 ) -> Result<(), ApiError> {
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
-    let before = store::by_id(&mut tx, id).await?.ok_or_else(not_found)?;
+    let before = found(&mut tx, id).await?;
     if before.is_default {
         return Err(in_use(
             "The default user flow serves every request that names no application; it cannot be deleted.",
@@ -144,16 +164,6 @@ fn name_taken(name: &str) -> ApiError {
     ApiError::validation(format!(
         "Another user flow is named {name:?}. Choose another name."
     ))
-}
-
-/// Turns the store's "this client id is taken" into a refusal (the transaction is dropped).
-fn apps_free(taken: Option<String>) -> Result<(), ApiError> {
-    match taken {
-        Some(client_id) => Err(ApiError::validation(format!(
-            "The client id {client_id} is already used by another user flow."
-        ))),
-        None => Ok(()),
-    }
 }
 
 fn not_found() -> ApiError {

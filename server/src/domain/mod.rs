@@ -3,8 +3,10 @@
 //! Everything here is unit-tested without a server.
 
 pub mod admission;
+pub mod application;
 pub mod flow;
 pub mod lockout;
+pub mod oidc;
 pub mod passcode;
 pub mod password;
 pub mod return_to;

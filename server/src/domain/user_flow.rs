@@ -1,24 +1,21 @@
 //! The rules of user flows, free of SQL: what an administrator's user flow must meet (a name,
-//! the attributes with `displayName` first and none twice, applications with well-formed unique
-//! client ids and bare origins — whether a client id or a name is taken elsewhere is the
-//! store's question), and what a sign-up under it must bring (its attributes, a display name).
+//! the attributes with `displayName` first and none twice — whether a name is taken elsewhere
+//! is the store's question), and what a sign-up under it must bring (its attributes, a display
+//! name). Applications are not part of a user flow's settings: each registration names its
+//! user flow (`domain::application`).
 
-use sspr_api::{Application, UserAttribute, UserFlowInput};
+use sspr_api::{UserAttribute, UserFlowInput};
 use std::collections::BTreeMap;
-
-/// Most applications one flow may list, and origins one application may list.
-const MAX_APPLICATIONS: usize = 50;
-const MAX_ORIGINS: usize = 20;
 
 /// A user flow's settings once checked: what the store writes.
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub name: String,
     pub attributes: Vec<UserAttribute>,
-    pub applications: Vec<Application>,
 }
 
-/// Checks `input`; generates the client ids it leaves out.
+/// Checks `input`. A user flow lists no applications any more: each registration names its
+/// user flow, so a list here is refused rather than ignored.
 pub fn check(input: &UserFlowInput) -> Result<Checked, String> {
     let name = text(
         &input.name,
@@ -30,47 +27,13 @@ pub fn check(input: &UserFlowInput) -> Result<Checked, String> {
             attributes.push(*attribute);
         }
     }
-    if input.applications.len() > MAX_APPLICATIONS {
-        return Err(format!(
-            "A user flow may list at most {MAX_APPLICATIONS} applications."
-        ));
+    if !input.applications.is_empty() {
+        return Err("Applications are no longer listed on a user flow: register each one \
+                    (App registrations, /api/graph/v1.0/applications) and choose its user flow \
+                    there."
+            .to_owned());
     }
-    let mut applications: Vec<Application> = Vec::with_capacity(input.applications.len());
-    for app in &input.applications {
-        let name = text(
-            &app.name,
-            "Enter an application name of 1 to 100 characters.",
-        )?;
-        let client_id = match &app.client_id {
-            Some(given) => client_id(given)?,
-            None => uuid::Uuid::new_v4().to_string(),
-        };
-        if applications.iter().any(|a| a.client_id == client_id) {
-            return Err(format!("The client id {client_id} is listed twice."));
-        }
-        if app.redirect_origins.len() > MAX_ORIGINS {
-            return Err(format!(
-                "An application may list at most {MAX_ORIGINS} redirect origins."
-            ));
-        }
-        let mut redirect_origins = Vec::with_capacity(app.redirect_origins.len());
-        for given in &app.redirect_origins {
-            let checked = origin(given)?;
-            if !redirect_origins.contains(&checked) {
-                redirect_origins.push(checked);
-            }
-        }
-        applications.push(Application {
-            name,
-            client_id,
-            redirect_origins,
-        });
-    }
-    Ok(Checked {
-        name,
-        attributes,
-        applications,
-    })
+    Ok(Checked { name, attributes })
 }
 
 /// A name: trimmed, 1 to 100 characters, no control characters.
@@ -151,47 +114,6 @@ pub fn is_client_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn client_id(given: &str) -> Result<String, String> {
-    if is_client_id(given) {
-        Ok(given.to_owned())
-    } else {
-        Err("A client id has 3 to 64 letters, digits, hyphens or underscores.".to_owned())
-    }
-}
-
-/// A bare origin, `https://host[:port]`: no path, query, fragment or user name; plain `http`
-/// only for the local machine (development), as Entra allows for redirect URIs.
-pub fn origin(given: &str) -> Result<String, String> {
-    let refuse = || {
-        format!(
-            "{given:?} is not an origin: give https://host or https://host:port, without a path."
-        )
-    };
-    if given.len() > 255 || given.ends_with('/') || given.contains('@') {
-        return Err(refuse());
-    }
-    let uri = axum::http::Uri::try_from(given).map_err(|_| refuse())?;
-    let host = uri.host().ok_or_else(refuse)?.to_ascii_lowercase();
-    let secure = match uri.scheme_str() {
-        Some("https") => true,
-        Some("http") => false,
-        _ => return Err(refuse()),
-    };
-    let bare = uri
-        .path_and_query()
-        .is_none_or(|p| p.as_str().is_empty() || p.as_str() == "/");
-    if !bare || given.contains('#') || host.is_empty() {
-        return Err(refuse());
-    }
-    let local = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
-    if !secure && !local {
-        return Err(format!(
-            "{given:?} must use https (plain http is allowed only for localhost)."
-        ));
-    }
-    Ok(given.to_ascii_lowercase())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,27 +130,24 @@ mod tests {
         }
     }
 
-    fn app(client_id: Option<&str>, origins: &[&str]) -> ApplicationInput {
+    fn app() -> ApplicationInput {
         ApplicationInput {
             name: "App".into(),
-            client_id: client_id.map(str::to_owned),
-            redirect_origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+            client_id: None,
+            redirect_origins: Vec::new(),
         }
     }
 
     #[test]
-    fn display_name_comes_first_and_client_ids_are_generated() {
-        let checked = check(&input(vec![app(None, &["https://Shop.example.com"])])).expect("ok");
+    fn display_name_comes_first_and_applications_are_refused() {
+        let checked = check(&input(vec![])).expect("ok");
         assert_eq!(checked.name, "Shop");
         assert_eq!(
             checked.attributes,
             [UserAttribute::DisplayName, UserAttribute::Surname]
         );
-        assert!(is_client_id(&checked.applications[0].client_id));
-        assert_eq!(
-            checked.applications[0].redirect_origins,
-            ["https://shop.example.com"]
-        );
+        let refused = check(&input(vec![app()])).expect_err("applications");
+        assert!(refused.contains("register"), "{refused}");
     }
 
     #[test]
@@ -263,32 +182,5 @@ mod tests {
         assert_eq!(display_name("   "), None);
         assert_eq!(display_name(&"a".repeat(101)), None);
         assert_eq!(display_name("a\u{7}b"), None);
-    }
-
-    #[test]
-    fn bad_client_ids_and_origins_are_refused() {
-        for bad in ["ab", "has space", "a/b", "é-client"] {
-            assert!(check(&input(vec![app(Some(bad), &[])])).is_err(), "{bad}");
-        }
-        assert!(check(&input(vec![app(Some("same"), &[]), app(Some("same"), &[])])).is_err());
-        for bad in [
-            "https://shop.example.com/",
-            "https://shop.example.com/path",
-            "https://shop.example.com?x=1",
-            "http://shop.example.com",
-            "https://user@shop.example.com",
-            "javascript:alert(1)",
-            "shop.example.com",
-            "",
-        ] {
-            assert!(origin(bad).is_err(), "{bad}");
-        }
-        for good in [
-            "https://shop.example.com",
-            "https://shop.example.com:8443",
-            "http://localhost:3000",
-        ] {
-            assert!(origin(good).is_ok(), "{good}");
-        }
     }
 }

@@ -10,7 +10,7 @@ use crate::store::users::{self, User};
 use crate::AppState;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sqlx::AnyConnection;
 use sspr_api::ErrorCode;
@@ -90,24 +90,28 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let unauthorized = || ApiError::new(ErrorCode::Unauthorized, "You are not signed in.");
-        let token = cookies::read(
-            &parts.headers,
-            cookies::SESSION,
-            state.config.secure_cookies(),
-        )
-        .ok_or_else(unauthorized)?;
-        let hash = state.secrets.token_hash(&token);
-        let mut conn = state.db.pool.acquire().await?;
-        let session = sessions::live(&mut conn, &hash, state.now_ms())
+        current(&state, &parts.headers)
             .await?
-            .ok_or_else(unauthorized)?;
-        let user = users::by_id(&mut conn, &session.user_id)
-            .await?
-            .filter(|u| !u.disabled)
-            .ok_or_else(unauthorized)?;
-        Ok(SignedIn { user, session })
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "You are not signed in."))
     }
+}
+
+/// The signed-in user of a request with `headers`, if its session cookie names a live session
+/// of an enabled user.
+pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, ApiError> {
+    let Some(token) = cookies::read(headers, cookies::SESSION, state.config.secure_cookies())
+    else {
+        return Ok(None);
+    };
+    let hash = state.secrets.token_hash(&token);
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(session) = sessions::live(&mut conn, &hash, state.now_ms()).await? else {
+        return Ok(None);
+    };
+    let user = users::by_id(&mut conn, &session.user_id)
+        .await?
+        .filter(|u| !u.disabled);
+    Ok(user.map(|user| SignedIn { user, session }))
 }
 
 /// A 204 that also deletes the session cookie.

@@ -7,39 +7,45 @@
 //! (`domain::admission` decides): a flow with SSPR off refuses to start a password reset or an
 //! unlock; an Email OTP flow refuses a sign-up with a password, password reset, unlock and a
 //! password sign-in; a sign-up must bring every attribute the flow collects and no other;
-//! `return_to` may point at the application's own origins besides the configured ones.
+//! `return_to` may point at the origins of the application's redirect URIs besides the
+//! configured ones (and at this service's own origin, written out, as the OpenID Connect
+//! provider's resume address is).
 
 use crate::domain::admission::Application;
+use crate::domain::application::Registration;
 use crate::domain::return_to;
 use crate::domain::user_flow::{self, is_client_id};
 use crate::error::ApiError;
-use crate::store::user_flows as store;
+use crate::store::{applications, user_flows as store};
 use crate::AppState;
 use sqlx::AnyConnection;
-use sspr_api::{CompleteFlow, CustomerUserFlow, ErrorCode, IdentityProvider, UserFlow};
+use sspr_api::{
+    CompleteFlow, CustomerUserFlow, ErrorCode, IdentityProvider, UserFlow, DEFAULT_USER_FLOW,
+};
 
 /// The user flow a request follows, and the application that named it.
 #[derive(Debug, Clone)]
 pub struct Followed {
     pub flow: UserFlow,
     pub client_id: Option<String>,
+    pub application: Option<Registration>,
 }
 
 impl Followed {
-    /// Origins `return_to` may point at: the configured ones and the application's.
+    /// Origins `return_to` may point at: this service's, the configured ones and the
+    /// application's.
     pub fn return_origins(&self, state: &AppState) -> Vec<String> {
-        let mut origins = state.config.allowed_return_origins.clone();
+        let mut origins = vec![state.config.public_origin.clone()];
+        origins.extend(state.config.allowed_return_origins.iter().cloned());
         origins.extend(self.app_origins());
         origins
     }
 
     fn app_origins(&self) -> Vec<String> {
-        self.flow
-            .applications
-            .iter()
-            .filter(|a| Some(&a.client_id) == self.client_id.as_ref())
-            .flat_map(|a| a.redirect_origins.iter().cloned())
-            .collect()
+        self.application
+            .as_ref()
+            .map(Registration::origins)
+            .unwrap_or_default()
     }
 
     /// `requested` if it is a safe place to send the user back to, else `None`.
@@ -83,12 +89,24 @@ pub async fn follow(state: &AppState, client_id: Option<&str>) -> Result<Followe
         return Err(unknown());
     }
     let mut conn = state.db.pool.acquire().await?;
-    let flow = store::by_client(&mut conn, client_id)
+    let application = match client_id {
+        Some(client_id) => Some(
+            applications::by_app_id(&mut conn, client_id)
+                .await?
+                .ok_or_else(unknown)?,
+        ),
+        None => None,
+    };
+    let flow_id = application
+        .as_ref()
+        .map_or(DEFAULT_USER_FLOW, |a| a.user_flow_id.as_str());
+    let flow = store::by_id(&mut conn, flow_id)
         .await?
         .ok_or_else(unknown)?;
     Ok(Followed {
         flow,
         client_id: client_id.map(str::to_owned),
+        application,
     })
 }
 

@@ -8,6 +8,7 @@
 
 pub mod admins;
 pub mod api_tokens;
+pub mod applications;
 pub mod audit;
 pub mod audit_search;
 pub mod directory;
@@ -15,10 +16,12 @@ pub mod email_state;
 pub mod flows;
 pub mod groups;
 pub mod invitations;
+pub mod oidc;
 pub mod outbox;
 pub mod policies;
 pub mod rate_limits;
 pub mod sessions;
+pub mod signing_keys;
 pub mod user_flows;
 pub mod users;
 

@@ -1,12 +1,10 @@
-//! The `user_flows`, `user_flow_apps` and `flow_clients` tables: user flows, the applications
-//! that use them, and which application each self-service flow was started for.
-//! Lists (attributes, redirect origins) are stored as JSON arrays of strings.
+//! The `user_flows` and `flow_clients` tables: user flows, and which application each
+//! self-service flow was started for. Attributes are stored as a JSON array of strings. (The
+//! applications that use a flow are registrations, `store::applications`.)
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
-use sspr_api::{
-    Application, IdentityProvider, UserAttribute, UserFlow, UserFlowKind, DEFAULT_USER_FLOW,
-};
+use sspr_api::{IdentityProvider, UserAttribute, UserFlow, UserFlowKind};
 
 const COLUMNS: &str = "id, name, identity_provider, attributes, sspr_enabled, is_default, \
                        created_at_ms, updated_at_ms";
@@ -40,18 +38,6 @@ fn from_row(row: &AnyRow) -> Result<UserFlow, sqlx::Error> {
     })
 }
 
-fn app_from_row(row: &AnyRow) -> Result<(String, Application), sqlx::Error> {
-    let origins: String = row.try_get("redirect_origins")?;
-    Ok((
-        row.try_get("user_flow_id")?,
-        Application {
-            name: row.try_get("name")?,
-            client_id: row.try_get("client_id")?,
-            redirect_origins: strings(&origins, "redirect origins")?,
-        },
-    ))
-}
-
 fn attributes_json(flow: &UserFlow) -> String {
     serde_json::Value::from(
         flow.attributes
@@ -62,76 +48,27 @@ fn attributes_json(flow: &UserFlow) -> String {
     .to_string()
 }
 
-/// Every user flow with its applications, the default first, then by name.
+/// Every user flow (without its applications), the default first, then by name.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UserFlow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM user_flows ORDER BY is_default DESC, name");
-    let mut flows = sqlx::query(&sql)
-        .fetch_all(&mut *conn)
+    sqlx::query(&sql)
+        .fetch_all(conn)
         .await?
         .iter()
         .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    let apps = sqlx::query(
-        "SELECT user_flow_id, client_id, name, redirect_origins FROM user_flow_apps \
-         ORDER BY user_flow_id, position",
-    )
-    .fetch_all(conn)
-    .await?;
-    for row in &apps {
-        let (flow_id, app) = app_from_row(row)?;
-        if let Some(flow) = flows.iter_mut().find(|f| f.id == flow_id) {
-            flow.applications.push(app);
-        }
-    }
-    Ok(flows)
+        .collect()
 }
 
-/// The user flow `id` with its applications.
+/// The user flow `id` (without its applications).
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<UserFlow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM user_flows WHERE id = $1");
-    let Some(mut flow) = sqlx::query(&sql)
+    sqlx::query(&sql)
         .bind(id)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(conn)
         .await?
         .as_ref()
         .map(from_row)
-        .transpose()?
-    else {
-        return Ok(None);
-    };
-    let apps = sqlx::query(
-        "SELECT user_flow_id, client_id, name, redirect_origins FROM user_flow_apps \
-         WHERE user_flow_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await?;
-    flow.applications = apps
-        .iter()
-        .map(|row| app_from_row(row).map(|(_, app)| app))
-        .collect::<Result<_, _>>()?;
-    Ok(Some(flow))
-}
-
-/// The user flow of the application `client_id`, or of no application (the default).
-pub async fn by_client(
-    conn: &mut AnyConnection,
-    client_id: Option<&str>,
-) -> Result<Option<UserFlow>, sqlx::Error> {
-    let id = match client_id {
-        None => DEFAULT_USER_FLOW.to_owned(),
-        Some(client_id) => {
-            let row = sqlx::query("SELECT user_flow_id FROM user_flow_apps WHERE client_id = $1")
-                .bind(client_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            match row {
-                Some(row) => row.try_get("user_flow_id")?,
-                None => return Ok(None),
-            }
-        }
-    };
-    by_id(conn, &id).await
+        .transpose()
 }
 
 /// Whether another flow than `except` is named `name`.
@@ -150,7 +87,7 @@ pub async fn name_taken(
     )
 }
 
-/// Stores a new flow (without its applications: see [`replace_apps`]); `false` when another
+/// Stores a new flow; `false` when another
 /// flow has its name (a concurrent create that won).
 pub async fn insert(conn: &mut AnyConnection, flow: &UserFlow) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -170,7 +107,7 @@ pub async fn insert(conn: &mut AnyConnection, flow: &UserFlow) -> Result<bool, s
     Ok(done.rows_affected() == 1)
 }
 
-/// Rewrites a flow's settings (not its applications).
+/// Rewrites a flow's settings.
 pub async fn update(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE user_flows SET name = $1, identity_provider = $2, attributes = $3, \
@@ -187,38 +124,7 @@ pub async fn update(conn: &mut AnyConnection, flow: &UserFlow) -> Result<(), sql
     .map(|_| ())
 }
 
-/// Replaces the applications of `flow_id` with `apps`. Answers the client id of the first
-/// application another flow already uses (nothing is written for it), if any.
-pub async fn replace_apps(
-    conn: &mut AnyConnection,
-    flow_id: &str,
-    apps: &[Application],
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("DELETE FROM user_flow_apps WHERE user_flow_id = $1")
-        .bind(flow_id)
-        .execute(&mut *conn)
-        .await?;
-    for (position, app) in (0_i64..).zip(apps) {
-        let origins = serde_json::Value::from(app.redirect_origins.clone()).to_string();
-        let done = sqlx::query(
-            "INSERT INTO user_flow_apps (client_id, user_flow_id, name, redirect_origins, position) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id) DO NOTHING",
-        )
-        .bind(&app.client_id)
-        .bind(flow_id)
-        .bind(&app.name)
-        .bind(origins)
-        .bind(position)
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Ok(Some(app.client_id.clone()));
-        }
-    }
-    Ok(None)
-}
-
-/// Deletes the flow `id` (its applications go with it).
+/// Deletes the flow `id` (the caller checked that no application uses it).
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_flows WHERE id = $1 AND is_default = 0")
         .bind(id)

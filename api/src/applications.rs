@@ -1,0 +1,203 @@
+//! Application registrations (issue 14): the organisation's applications that sign their users
+//! in with OpenID Connect, in Microsoft Graph v1.0's `application` shape.
+//!
+//! ```text
+//! GET    /api/graph/v1.0/applications                          → GraphApplicationList (Read)
+//! POST   /api/graph/v1.0/applications       ApplicationCreate  → 201 GraphApplication (ManageAuthenticationPolicy)
+//! GET    /api/graph/v1.0/applications/{id}                     → GraphApplication     (Read)
+//! PATCH  /api/graph/v1.0/applications/{id}  ApplicationPatch   → 204                  (ManageAuthenticationPolicy)
+//! DELETE /api/graph/v1.0/applications/{id}                     → 204                  (ManageAuthenticationPolicy)
+//! POST   /api/graph/v1.0/applications/{id}/addPassword     AddPassword    → PasswordCredential with secretText
+//! POST   /api/graph/v1.0/applications/{id}/removePassword  RemovePassword → 204
+//! ```
+//!
+//! `appId` is the OAuth client id. Redirect URIs are matched exactly, one list per platform as
+//! Graph has them: `web` (a confidential client, which redeems codes with a client secret from
+//! `passwordCredentials`), `spa` and `publicClient` (public clients, which must use PKCE).
+//! Beside Graph's properties, two extensions: `userFlowId`, the user flow the application's
+//! users go through (default `default`), and `idTokenSignedResponseAlg`, `ES256` (the default)
+//! or `RS256`. Graph clients ignore both.
+
+use serde::{Deserialize, Serialize};
+
+/// How the ID tokens of an application are signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SigningAlgorithm {
+    /// ECDSA with P-256 and SHA-256.
+    #[default]
+    ES256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256, for clients that know no other.
+    RS256,
+}
+
+impl SigningAlgorithm {
+    pub const ALL: [SigningAlgorithm; 2] = [SigningAlgorithm::ES256, SigningAlgorithm::RS256];
+
+    /// The JOSE name (`ES256`), also the stored one.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SigningAlgorithm::ES256 => "ES256",
+            SigningAlgorithm::RS256 => "RS256",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        SigningAlgorithm::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// A platform's redirect URIs (Graph's `webApplication`, `spaApplication`, `publicClientApplication`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedirectUris {
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+}
+
+/// A client secret as Graph lists it: never the secret itself, only its first characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordCredential {
+    pub key_id: String,
+    pub display_name: String,
+    /// The secret's first three characters.
+    pub hint: String,
+    /// ISO 8601.
+    pub start_date_time: String,
+    /// ISO 8601: the secret stops working then.
+    pub end_date_time: String,
+    /// Only in the answer to `addPassword`, the one time it is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_text: Option<String>,
+}
+
+/// `GET /api/graph/v1.0/applications/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GraphApplication {
+    /// The object id (in paths).
+    pub id: String,
+    /// The client id (in the protocol).
+    pub app_id: String,
+    pub display_name: String,
+    /// ISO 8601.
+    pub created_date_time: String,
+    pub web: RedirectUris,
+    pub spa: RedirectUris,
+    pub public_client: RedirectUris,
+    pub password_credentials: Vec<PasswordCredential>,
+    /// Extension: the user flow this application's users go through.
+    pub user_flow_id: String,
+    /// Extension: how its ID tokens are signed.
+    pub id_token_signed_response_alg: SigningAlgorithm,
+}
+
+/// `GET /api/graph/v1.0/applications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GraphApplicationList {
+    #[serde(rename = "@odata.context")]
+    pub odata_context: String,
+    pub value: Vec<GraphApplication>,
+}
+
+/// `POST /api/graph/v1.0/applications`. `appId` may be given (3 to 64 letters, digits, `-`,
+/// `_`) to keep a client id an application already uses; otherwise one is generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplicationCreate {
+    pub display_name: String,
+    #[serde(default)]
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub web: Option<RedirectUris>,
+    #[serde(default)]
+    pub spa: Option<RedirectUris>,
+    #[serde(default)]
+    pub public_client: Option<RedirectUris>,
+    #[serde(default)]
+    pub user_flow_id: Option<String>,
+    #[serde(default)]
+    pub id_token_signed_response_alg: Option<SigningAlgorithm>,
+}
+
+/// `PATCH /api/graph/v1.0/applications/{id}`: the properties given replace the stored ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplicationPatch {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub web: Option<RedirectUris>,
+    #[serde(default)]
+    pub spa: Option<RedirectUris>,
+    #[serde(default)]
+    pub public_client: Option<RedirectUris>,
+    #[serde(default)]
+    pub user_flow_id: Option<String>,
+    #[serde(default)]
+    pub id_token_signed_response_alg: Option<SigningAlgorithm>,
+}
+
+/// The secret asked for by `addPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordCredentialRequest {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// ISO 8601; default two years from now, at most two years.
+    #[serde(default)]
+    pub end_date_time: Option<String>,
+}
+
+/// `POST /api/graph/v1.0/applications/{id}/addPassword`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddPassword {
+    #[serde(default)]
+    pub password_credential: PasswordCredentialRequest,
+}
+
+/// `POST /api/graph/v1.0/applications/{id}/removePassword`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemovePassword {
+    pub key_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applications_use_graph_names() {
+        let create: ApplicationCreate = serde_json::from_str(
+            r#"{"displayName":"Shop","web":{"redirectUris":["https://shop.example.com/cb"]},
+                "idTokenSignedResponseAlg":"RS256"}"#,
+        )
+        .expect("valid");
+        assert_eq!(create.display_name, "Shop");
+        assert_eq!(
+            create.web.expect("web").redirect_uris,
+            ["https://shop.example.com/cb"]
+        );
+        assert_eq!(
+            create.id_token_signed_response_alg,
+            Some(SigningAlgorithm::RS256)
+        );
+        assert!(serde_json::from_str::<ApplicationCreate>(r#"{"displayName":"x","y":1}"#).is_err());
+        for alg in SigningAlgorithm::ALL {
+            let json = serde_json::to_string(&alg).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", alg.as_str()));
+        }
+    }
+}
