@@ -24,11 +24,11 @@ pub use admin::{
     AdminCredentials, AdminEnrolment, AdminEntry, AdminInvitation, AdminList, AdminRole,
     AdminSetup, AdminView, CreateAdmin, Permission,
 };
+pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken};
 pub use applications::{
     AddPassword, ApplicationCreate, ApplicationPatch, GraphApplication, GraphApplicationList,
     PasswordCredential, PasswordCredentialRequest, RedirectUris, RemovePassword, SigningAlgorithm,
 };
-pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken};
 pub use directory::{
     AuditEntry, AuditPage, GroupChanges, GroupPage, GroupRef, GroupView, NewGroup, Redemption,
     UserDetail, UserPage, UserSession, UserSummary,

@@ -1,10 +1,12 @@
 //! The command line: `sspr-server [--config FILE] [serve | invite | reset-redemption |
-//! bootstrap-admin]`.
+//! bootstrap-admin | rotate-signing-key]`.
 //!
 //! `serve` (the default) runs the HTTP server until SIGINT or SIGTERM, then finishes the requests
 //! under way and exits. `invite` and `reset-redemption` manage guests until the admin portal
 //! does. `bootstrap-admin` prints the one-time setup link for the first administrator; `serve`
-//! logs one itself at the first start on an empty database.
+//! logs one itself at the first start on an empty database. `rotate-signing-key` replaces the
+//! OpenID Connect signing keys, which the server makes at its first start (the old ones stay
+//! published until the tokens they signed expire).
 
 use crate::admin;
 use crate::config::Config;
@@ -57,6 +59,9 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Replace the keys that sign ID and access tokens with new ones. The old keys stop signing
+    /// at once and stay in the JWKS until every token they signed has expired (about an hour).
+    RotateSigningKey,
 }
 
 /// Runs the command line to completion and maps the outcome to an exit code.
@@ -86,6 +91,7 @@ pub fn main(cli: Cli) -> ExitCode {
             } => invite(config, &email, &redirect, name.as_deref()).await,
             Command::ResetRedemption { email } => reset_redemption(config, &email).await,
             Command::BootstrapAdmin { replace } => bootstrap_admin(config, replace).await,
+            Command::RotateSigningKey => rotate_signing_key(config).await,
         }
     });
     match outcome {
@@ -167,6 +173,14 @@ async fn bootstrap_admin(config: Config, replace: bool) -> anyhow::Result<()> {
     println!("One-time setup token for the first global administrator (valid 24 h):");
     println!("{}", issued.token);
     println!("{}", issued.link);
+    Ok(())
+}
+
+async fn rotate_signing_key(config: Config) -> anyhow::Result<()> {
+    let state = open(config).await?;
+    let kids = crate::oidc::keys::rotate(&state).await?;
+    println!("New signing keys: {}.", kids.join(", "));
+    println!("The old keys stay published until the tokens they signed expire.");
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Housekeeping: every few minutes, delete what can never matter again — rate-limit windows
 //! long past, flows (and their passcodes) a day after they expired, sessions a week after they
-//! ended, delivered mail after a week. Any instance may run it; the deletes are idempotent.
+//! ended, delivered mail after a week, OpenID Connect grants (with their codes and tokens) a
+//! day after they expired or were revoked, and signing keys once no token they signed can be
+//! valid. Any instance may run it; the deletes are idempotent.
 
 use crate::{store, AppState};
 use std::time::Duration;
@@ -36,5 +38,8 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     removed += store::outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
     // Untouched for a day, so any lock has ended (locks last 15 minutes).
     removed += store::admins::prune_lockouts(&mut conn, now - DAY_MS).await?;
+    removed += store::oidc::prune(&mut conn, now - DAY_MS).await?;
+    let retired_before = now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS;
+    removed += store::signing_keys::prune(&mut conn, retired_before).await?;
     Ok(removed)
 }

@@ -41,12 +41,17 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests.
-/// The mail worker and the janitor run beside it and stop with it.
+/// The mail worker and the janitor run beside it and stop with it. The OpenID Connect signing
+/// keys are made first when there are none yet, so the JWKS never lags behind a token (if the
+/// database cannot be reached yet, they are made when first needed).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    if let Err(error) = oidc::keys::ensure(&state).await {
+        tracing::warn!(%error, "could not make the token signing keys yet");
+    }
     let transport = mail::transport::Transport::from_config(
         state.config.smtp_url.as_deref(),
         &state.config.mail_from,

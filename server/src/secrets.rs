@@ -223,7 +223,10 @@ mod tests {
         tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
         assert_eq!(s.open(&String::from_utf8(tampered).expect("ascii")), None);
         let key = s.seal_signing_key(b"private key");
-        assert_eq!(s.open_signing_key(&key).as_deref(), Some(&b"private key"[..]));
+        assert_eq!(
+            s.open_signing_key(&key).as_deref(),
+            Some(&b"private key"[..])
+        );
         assert_eq!(s.open(&key), None, "each use has its own key");
     }
 

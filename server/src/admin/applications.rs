@@ -97,7 +97,9 @@ pub async fn create(
     }
     let view = app.graph(&[]);
     let change = change("application.create", &app.id, None, Some(&view));
-    principal.record_change(&mut tx, client, change, now).await?;
+    principal
+        .record_change(&mut tx, client, change, now)
+        .await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -139,7 +141,9 @@ pub async fn patch(
     store::update(&mut tx, &after).await?;
     let (old, new) = (before.graph(&[]), after.graph(&[]));
     let change = change("application.update", id, Some(&old), Some(&new));
-    principal.record_change(&mut tx, client, change, now).await?;
+    principal
+        .record_change(&mut tx, client, change, now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -158,7 +162,9 @@ pub async fn delete(
     store::delete(&mut tx, id).await?;
     let old = before.graph(&[]);
     let change = change("application.delete", id, Some(&old), None);
-    principal.record_change(&mut tx, client, change, now).await?;
+    principal
+        .record_change(&mut tx, client, change, now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -206,7 +212,9 @@ pub async fn add_password(
         before: serde_json::Value::Null,
         after: serde_json::to_value(&shown).map_err(anyhow::Error::from)?,
     };
-    principal.record_change(&mut tx, client, change, now).await?;
+    principal
+        .record_change(&mut tx, client, change, now)
+        .await?;
     tx.commit().await?;
     Ok(PasswordCredential {
         secret_text: Some(text),
@@ -237,7 +245,9 @@ pub async fn remove_password(
         before: serde_json::json!({ "keyId": key_id }),
         after: serde_json::Value::Null,
     };
-    principal.record_change(&mut tx, client, change, now).await?;
+    principal
+        .record_change(&mut tx, client, change, now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -251,11 +261,14 @@ async fn found(conn: &mut AnyConnection, id: &str) -> Result<Registration, ApiEr
 }
 
 async fn user_flow_exists(conn: &mut AnyConnection, id: &str) -> Result<(), ApiError> {
-    let exists = crate::secrets::looks_like_token(id) && user_flows::by_id(conn, id).await?.is_some();
+    let exists =
+        crate::secrets::looks_like_token(id) && user_flows::by_id(conn, id).await?.is_some();
     if exists {
         Ok(())
     } else {
-        Err(ApiError::validation(format!("There is no user flow {id:?}.")))
+        Err(ApiError::validation(format!(
+            "There is no user flow {id:?}."
+        )))
     }
 }
 

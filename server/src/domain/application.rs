@@ -236,9 +236,15 @@ mod tests {
             app.redirect_kind("https://shop.example.com/callback"),
             Some(RedirectKind::Web)
         );
-        assert_eq!(app.redirect_kind("https://shop.example.com/callback/"), None);
+        assert_eq!(
+            app.redirect_kind("https://shop.example.com/callback/"),
+            None
+        );
         assert_eq!(app.redirect_kind("https://SHOP.example.com/callback"), None);
-        assert_eq!(app.redirect_kind("https://shop.example.com/callback?x"), None);
+        assert_eq!(
+            app.redirect_kind("https://shop.example.com/callback?x"),
+            None
+        );
         assert!(app
             .redirect_kind("http://localhost:3000/")
             .is_some_and(RedirectKind::is_public));

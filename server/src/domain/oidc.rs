@@ -80,25 +80,33 @@ impl Refusal {
 #[derive(Debug, Clone, Default)]
 pub struct Params(Vec<(String, String)>);
 
+/// A parameter given more than once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repeated;
+
 impl Params {
     /// From `application/x-www-form-urlencoded` text (a query string or a form body).
     pub fn parse(text: &str) -> Self {
-        Params(form_urlencoded::parse(text.as_bytes()).into_owned().collect())
+        Params(
+            form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect(),
+        )
     }
 
     /// The value of `name`: `Err` when it is given twice, `Ok(None)` when missing or empty.
-    pub fn one(&self, name: &str) -> Result<Option<&str>, ()> {
+    pub fn one(&self, name: &str) -> Result<Option<&str>, Repeated> {
         let mut found = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
         let first = found.next();
         if found.next().is_some() {
-            return Err(());
+            return Err(Repeated);
         }
         Ok(first.map(String::as_str).filter(|v| !v.is_empty()))
     }
 
     fn get(&self, name: &str) -> Result<Option<&str>, Refusal> {
         self.one(name)
-            .map_err(|()| Refusal::new("invalid_request", format!("{name} is given twice.")))
+            .map_err(|Repeated| Refusal::new("invalid_request", format!("{name} is given twice.")))
     }
 }
 
@@ -178,7 +186,11 @@ pub fn check(
     };
     let ui_locale = params.get("ui_locales")?.and_then(|tags| {
         tags.split(' ').find_map(|tag| {
-            let language = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+            let language = tag
+                .split('-')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             UI_LOCALES
                 .iter()
                 .find(|l| **l == language)
@@ -286,7 +298,12 @@ pub fn redirect(redirect_uri: &str, params: &[(&str, &str)]) -> String {
 }
 
 /// The answer to an authorization request that failed after the redirect URI was trusted.
-pub fn error_redirect(request_uri: &str, state: Option<&str>, issuer: &str, refusal: &Refusal) -> String {
+pub fn error_redirect(
+    request_uri: &str,
+    state: Option<&str>,
+    issuer: &str,
+    refusal: &Refusal,
+) -> String {
     let mut params = vec![
         ("error", refusal.error),
         ("error_description", refusal.description.as_str()),
@@ -313,7 +330,12 @@ pub fn claims(
     attributes: &serde_json::Value,
 ) -> serde_json::Map<String, serde_json::Value> {
     let mut claims = serde_json::Map::new();
-    let attribute = |name: &str| attributes.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let attribute = |name: &str| {
+        attributes
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
     if has_scope(scope, "email") {
         claims.insert("email".into(), email.into());
         // Every account's address was proven with a passcode before the account existed.
@@ -387,28 +409,58 @@ mod tests {
     #[test]
     fn faults_after_the_redirect_uri_have_the_oauth_error_codes() {
         let cases = [
-            ("response_type=token&scope=openid", "unsupported_response_type"),
+            (
+                "response_type=token&scope=openid",
+                "unsupported_response_type",
+            ),
             ("scope=openid", "invalid_request"),
             ("response_type=code&scope=email", "invalid_scope"),
-            ("response_type=code&scope=openid&scope=openid", "invalid_request"),
-            ("response_type=code&scope=openid&prompt=none%20login", "invalid_request"),
-            ("response_type=code&scope=openid&max_age=-1", "invalid_request"),
-            ("response_type=code&scope=openid&request=x", "request_not_supported"),
-            ("response_type=code&scope=openid&code_challenge=abc&code_challenge_method=plain", "invalid_request"),
+            (
+                "response_type=code&scope=openid&scope=openid",
+                "invalid_request",
+            ),
+            (
+                "response_type=code&scope=openid&prompt=none%20login",
+                "invalid_request",
+            ),
+            (
+                "response_type=code&scope=openid&max_age=-1",
+                "invalid_request",
+            ),
+            (
+                "response_type=code&scope=openid&request=x",
+                "request_not_supported",
+            ),
+            (
+                "response_type=code&scope=openid&code_challenge=abc&code_challenge_method=plain",
+                "invalid_request",
+            ),
         ];
         for (query, error) in cases {
-            let refused = check(&params(query), "app", "https://a.example/cb", false).expect_err(query);
+            let refused =
+                check(&params(query), "app", "https://a.example/cb", false).expect_err(query);
             assert_eq!(refused.error, error, "{query}");
         }
         let public = check(&params("response_type=code&scope=openid"), "app", "x", true);
         assert_eq!(public.expect_err("pkce").error, "invalid_request");
-        assert!(check(&params("response_type=code&scope=openid"), "app", "x", false).is_ok());
+        assert!(check(
+            &params("response_type=code&scope=openid"),
+            "app",
+            "x",
+            false
+        )
+        .is_ok());
     }
 
     #[test]
     fn answers_keep_the_redirect_uris_own_query_and_carry_the_issuer() {
         let refusal = Refusal::new("login_required", "Sign in first.");
-        let url = error_redirect("https://a.example/cb?x=1", Some("st"), "https://id.example", &refusal);
+        let url = error_redirect(
+            "https://a.example/cb?x=1",
+            Some("st"),
+            "https://id.example",
+            &refusal,
+        );
         assert_eq!(
             url,
             "https://a.example/cb?x=1&error=login_required&error_description=Sign+in+first.&state=st&iss=https%3A%2F%2Fid.example"
@@ -420,7 +472,12 @@ mod tests {
         let attributes = serde_json::json!({"givenName": "Ada", "city": "London"});
         let openid = claims("openid", "a@b.example", "Ada L", &attributes);
         assert!(openid.is_empty());
-        let all = claims("openid email profile address", "a@b.example", "Ada L", &attributes);
+        let all = claims(
+            "openid email profile address",
+            "a@b.example",
+            "Ada L",
+            &attributes,
+        );
         assert_eq!(all["email"], "a@b.example");
         assert_eq!(all["email_verified"], true);
         assert_eq!(all["name"], "Ada L");
@@ -430,8 +487,13 @@ mod tests {
 
     #[test]
     fn max_age_compares_with_the_sign_in_time() {
-        let mut request = check(&params("response_type=code&scope=openid&max_age=60"), "a", "b", false)
-            .expect("valid");
+        let mut request = check(
+            &params("response_type=code&scope=openid&max_age=60"),
+            "a",
+            "b",
+            false,
+        )
+        .expect("valid");
         assert!(fresh_enough(&request, 0, 60_000));
         assert!(!fresh_enough(&request, 0, 60_001));
         request.max_age = None;

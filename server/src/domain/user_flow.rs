@@ -28,10 +28,12 @@ pub fn check(input: &UserFlowInput) -> Result<Checked, String> {
         }
     }
     if !input.applications.is_empty() {
-        return Err("Applications are no longer listed on a user flow: register each one \
+        return Err(
+            "Applications are no longer listed on a user flow: register each one \
                     (App registrations, /api/graph/v1.0/applications) and choose its user flow \
                     there."
-            .to_owned());
+                .to_owned(),
+        );
     }
     Ok(Checked { name, attributes })
 }

@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", routes::api(state.clone()))
         .merge(routes::dev_outbox::page_router().with_state(state.clone()))
+        .merge(routes::oidc::router(state.clone()))
         .fallback_service(spa::service(&state.config.web_dir, &state.config.theme))
         .layer(
             ServiceBuilder::new()

@@ -116,8 +116,10 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Sig
 
 /// A 204 that also deletes the session cookie.
 pub fn signed_out(state: &AppState) -> Response {
-    with_cookie(
-        StatusCode::NO_CONTENT.into_response(),
-        cookies::set(cookies::SESSION, "", 0, state.config.secure_cookies()),
-    )
+    with_cookie(StatusCode::NO_CONTENT.into_response(), clear_cookie(state))
+}
+
+/// The `Set-Cookie` header value that deletes the session cookie.
+pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    cookies::set(cookies::SESSION, "", 0, state.config.secure_cookies())
 }

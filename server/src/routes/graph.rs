@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route(POLICY, get(get_policy).patch(patch_policy))
         .route(CONFIGURATION, get(get_method).patch(patch_method))
         .route("/invitations", post(create_invitation))
+        .merge(super::applications::router())
         .fallback(|| async { ApiError::not_found() });
     Router::new().nest("/graph/v1.0", graph)
 }

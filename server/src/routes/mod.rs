@@ -3,6 +3,7 @@
 
 mod admin;
 mod api_tokens;
+mod applications;
 mod audit_log;
 pub mod dev_outbox;
 mod flows;
@@ -10,6 +11,7 @@ mod graph;
 mod groups;
 mod guests;
 mod health;
+pub mod oidc;
 pub mod openapi;
 mod policy;
 mod reset_policy;
@@ -59,7 +61,7 @@ pub fn api(state: AppState) -> Router {
 /// balancers poll it) and the endpoints that count against a tighter limit of their own
 /// (starting and resending flows, checking codes, password sign-in and change), which would
 /// otherwise pay for two counter writes per request.
-async fn general_limit(
+pub(crate) async fn general_limit(
     State(state): State<AppState>,
     client: Client,
     request: Request,

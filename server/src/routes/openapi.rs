@@ -93,5 +93,8 @@ use utoipa::OpenApi;
 pub struct ApiDoc;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+    Router::new().route(
+        "/openapi.json",
+        get(|| async { Json(ApiDoc::openapi().merge_from(super::oidc::OidcDoc::openapi())) }),
+    )
 }

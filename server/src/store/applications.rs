@@ -71,10 +71,7 @@ pub async fn of_user_flow(
     let sql = format!(
         "SELECT {COLUMNS} FROM applications WHERE user_flow_id = $1 ORDER BY display_name, id"
     );
-    let rows = sqlx::query(&sql)
-        .bind(user_flow_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&sql).bind(user_flow_id).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -167,7 +164,8 @@ pub async fn count_of_user_flow(
 
 /// The secrets of every registration, as (object id, secret), oldest first.
 pub async fn all_secrets(conn: &mut AnyConnection) -> Result<Vec<(String, Secret)>, sqlx::Error> {
-    let sql = format!("SELECT {SECRET_COLUMNS} FROM application_secrets ORDER BY start_at_ms, key_id");
+    let sql =
+        format!("SELECT {SECRET_COLUMNS} FROM application_secrets ORDER BY start_at_ms, key_id");
     let rows = sqlx::query(&sql).fetch_all(conn).await?;
     rows.iter().map(secret_from_row).collect()
 }

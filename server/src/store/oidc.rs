@@ -292,15 +292,13 @@ pub async fn insert_access(
     grant_id: &str,
     expires_at_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO oidc_access_tokens (jti, grant_id, expires_at_ms) VALUES ($1, $2, $3)",
-    )
-    .bind(jti)
-    .bind(grant_id)
-    .bind(expires_at_ms)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    sqlx::query("INSERT INTO oidc_access_tokens (jti, grant_id, expires_at_ms) VALUES ($1, $2, $3)")
+        .bind(jti)
+        .bind(grant_id)
+        .bind(expires_at_ms)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// The grant of the access token `jti` if neither it nor its grant is revoked.
@@ -348,12 +346,11 @@ pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    let grants = sqlx::query(
-        "DELETE FROM oidc_grants WHERE expires_at_ms < $1 OR revoked_at_ms < $1",
-    )
-    .bind(before_ms)
-    .execute(conn)
-    .await?
-    .rows_affected();
+    let grants =
+        sqlx::query("DELETE FROM oidc_grants WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
+            .bind(before_ms)
+            .execute(conn)
+            .await?
+            .rows_affected();
     Ok(pending + grants)
 }

@@ -176,3 +176,20 @@ pub async fn set_user_attributes(
         .await
         .map(|_| ())
 }
+
+/// The attributes collected at the account `user_id`'s sign-up (a JSON object; empty when the
+/// account is unknown).
+pub async fn user_attributes(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<serde_json::Value, sqlx::Error> {
+    let text: Option<String> = sqlx::query("SELECT attributes FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| row.try_get("attributes"))
+        .transpose()?;
+    Ok(text
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| serde_json::json!({})))
+}

@@ -11,6 +11,8 @@ mod helpers;
 #[allow(dead_code)]
 mod mailbox;
 #[allow(dead_code)]
+mod oidc_support;
+#[allow(dead_code)]
 mod policy_support;
 #[allow(dead_code)]
 mod support;
@@ -20,6 +22,7 @@ mod admin_audit;
 mod admin_groups;
 mod admin_users;
 mod api_tokens;
+mod applications;
 mod audit;
 mod bad_input;
 mod concurrency;
@@ -36,6 +39,7 @@ mod lifecycle;
 mod lockout;
 mod logs;
 mod mail;
+mod oidc;
 mod openapi;
 mod outbox;
 mod passcodes;

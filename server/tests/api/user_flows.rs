@@ -1,7 +1,8 @@
 //! User flows (SPEC §4 A5, §3 C1/C4): administrators manage them (role checks, validation,
 //! audit), and the customer endpoints follow the flow of the application a request names —
 //! SSPR off refuses a reset, an Email OTP flow refuses passwords, sign-up collects the flow's
-//! attributes, and `return_to` may point only at that application's origins.
+//! attributes, and `return_to` may point only at that application's origins. Applications are
+//! registrations (`/api/graph/v1.0/applications`) that name their user flow.
 
 use crate::admins::{admin_with_role, first_global, invited};
 use crate::backend_tests;
@@ -11,6 +12,8 @@ use sqlx::Row;
 
 const SHOP: &str = "https://shop.example.com";
 
+/// The settings of the shop's user flow; `create` registers the application `client_id` of
+/// `SHOP` for it.
 fn shop_flow(client_id: &str) -> Value {
     json!({
         "name": "Shop customers",
@@ -21,9 +24,51 @@ fn shop_flow(client_id: &str) -> Value {
     })
 }
 
+/// `body` without its applications: what the user flow endpoints take.
+fn settings(body: &Value) -> Value {
+    let mut settings = body.clone();
+    settings
+        .as_object_mut()
+        .expect("object")
+        .remove("applications");
+    settings
+}
+
+/// Creates the user flow of `body`, registers each application it lists (a generated client
+/// id when it names none; each origin becomes the redirect URI `<origin>/`) and answers the
+/// flow as the API now shows it.
 async fn create(admin: &Browser, body: Value) -> Value {
+    let flow = admin
+        .post("/api/admin/user-flows", settings(&body))
+        .await
+        .expect_status(201)
+        .body;
+    let id = flow["id"].as_str().expect("id").to_owned();
+    for app in body["applications"].as_array().into_iter().flatten() {
+        register(admin, app, &id).await;
+    }
     admin
-        .post("/api/admin/user-flows", body)
+        .get(&format!("/api/admin/user-flows/{id}"))
+        .await
+        .expect_status(200)
+        .body
+}
+
+/// Registers `app` (`{name, client_id?, redirect_origins}`) for the user flow `flow_id`.
+async fn register(admin: &Browser, app: &Value, flow_id: &str) -> Value {
+    let uris: Vec<String> = app["redirect_origins"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| format!("{}/", o.as_str().expect("origin")))
+        .collect();
+    let mut body =
+        json!({"displayName": app["name"], "web": {"redirectUris": uris}, "userFlowId": flow_id});
+    if let Some(client_id) = app["client_id"].as_str() {
+        body["appId"] = json!(client_id);
+    }
+    admin
+        .post("/api/graph/v1.0/applications", body)
         .await
         .expect_status(201)
         .body
@@ -85,14 +130,14 @@ backend_tests! {
         assert_eq!(flows[0]["kind"], "sign_up_and_sign_in");
         reader.get("/api/admin/user-flows/default").await.expect_status(200);
 
-        let put = reader.put("/api/admin/user-flows/default", shop_flow("shop-app")).await.expect_status(403);
+        let put = reader.put("/api/admin/user-flows/default", settings(&shop_flow("shop-app"))).await.expect_status(403);
         assert_eq!(put.code(), "forbidden");
-        let post = reader.post("/api/admin/user-flows", shop_flow("shop-app")).await.expect_status(403);
+        let post = reader.post("/api/admin/user-flows", settings(&shop_flow("shop-app"))).await.expect_status(403);
         assert_eq!(post.code(), "forbidden");
         assert_eq!(reader.delete("/api/admin/user-flows/default").await.expect_status(403).code(), "forbidden");
         // A user administrator may not change authentication policy either.
         let users = invited(&app, &global, "user_administrator", 2).await;
-        users.post("/api/admin/user-flows", shop_flow("shop-app")).await.expect_status(403);
+        users.post("/api/admin/user-flows", settings(&shop_flow("shop-app"))).await.expect_status(403);
         // An authentication policy administrator may.
         let policy = invited(&app, &global, "authentication_policy_administrator", 3).await;
         create(&policy, shop_flow("shop-app")).await;
@@ -120,17 +165,18 @@ backend_tests! {
         })).await;
         let id = created["id"].as_str().expect("id").to_owned();
         assert_eq!(created["attributes"], json!(["displayName", "surname", "givenName"]));
-        let client_id = created["applications"][0]["client_id"].as_str().expect("client id");
+        let client_id = created["applications"][0]["client_id"].as_str().expect("client id").to_owned();
         assert_eq!(client_id.len(), 36, "a generated UUID");
         let shown = admin.get(&format!("/api/admin/user-flows/{id}")).await.expect_status(200);
         assert_eq!(shown.body, created);
 
         let replaced = admin
-            .put(&format!("/api/admin/user-flows/{id}"), shop_flow("shop-app"))
+            .put(&format!("/api/admin/user-flows/{id}"), settings(&shop_flow("shop-app")))
             .await
             .expect_status(200);
         assert_eq!(replaced.body["id"], id.as_str());
-        assert_eq!(replaced.body["applications"][0]["client_id"], "shop-app");
+        assert_eq!(replaced.body["applications"][0]["client_id"], client_id, "its applications stay");
+        assert_eq!(replaced.body["applications"][0]["redirect_origins"], json!(["https://m.example.com"]));
         assert_eq!(replaced.body["sspr_enabled"], false);
         let list = admin.get("/api/admin/user-flows").await.expect_status(200);
         assert_eq!(list.body["flows"].as_array().expect("flows").len(), 2);
@@ -159,9 +205,19 @@ backend_tests! {
         assert_eq!(refused.code(), "user_flow_in_use");
         let refused = admin.delete("/api/admin/user-flows/default").await.expect_status(409);
         assert_eq!(refused.code(), "user_flow_in_use");
-        let mut emptied = shop_flow("shop-app");
-        emptied["applications"] = json!([]);
-        admin.put(&format!("/api/admin/user-flows/{id}"), emptied).await.expect_status(200);
+        let apps = admin.get("/api/graph/v1.0/applications").await.expect_status(200);
+        let object_id = apps.body["value"][0]["id"].as_str().expect("object id").to_owned();
+        let moved = admin
+            .send(
+                admin
+                    .client
+                    .patch(app.url(&format!("/api/graph/v1.0/applications/{object_id}")))
+                    .header("x-sspr-csrf", "1")
+                    .header("origin", &app.origin)
+                    .json(&json!({"userFlowId": "default"})),
+            )
+            .await;
+        assert_eq!(moved.status, 204, "{}", moved.text);
         admin.delete(&format!("/api/admin/user-flows/{id}")).await.expect_status(204);
         let gone = admin.get(&format!("/api/admin/user-flows/{id}")).await.expect_status(404);
         assert_eq!(gone.code(), "not_found");
@@ -171,7 +227,7 @@ backend_tests! {
             .await
             .expect("count")
             .get::<i64, _>(0);
-        assert_eq!(deleted, 4, "create, two updates, delete");
+        assert_eq!(deleted, 3, "create, update, delete");
     }
 
     async fn bad_input_is_refused_with_a_stable_code(app) {
@@ -182,34 +238,22 @@ backend_tests! {
         unknown_attribute["attributes"] = json!(["givenName", "favouriteColour"]);
         let mut unknown_field = shop_flow("shop-app");
         unknown_field["colour"] = json!("blue");
-        for body in [bad_provider, unknown_attribute, unknown_field] {
+        for body in [settings(&bad_provider), settings(&unknown_attribute), settings(&unknown_field)] {
             let answer = admin.post("/api/admin/user-flows", body).await.expect_status(400);
             assert_eq!(answer.code(), "invalid_json");
         }
-        let mut bad_origin = shop_flow("shop-app");
-        bad_origin["applications"][0]["redirect_origins"] = json!(["https://shop.example.com/path"]);
-        let mut plain_http = shop_flow("shop-app");
-        plain_http["applications"][0]["redirect_origins"] = json!(["http://shop.example.com"]);
-        let mut bad_client = shop_flow("not a client id");
-        bad_client["name"] = json!("Other");
-        let mut no_name = shop_flow("shop-app");
+        let mut no_name = settings(&shop_flow("shop-app"));
         no_name["name"] = json!("   ");
-        let mut twice = shop_flow("shop-app");
-        twice["applications"] = json!([{"name": "A", "client_id": "same-id"}, {"name": "B", "client_id": "same-id"}]);
-        for body in [bad_origin, plain_http, bad_client, no_name, twice] {
+        // Applications are registrations now: a user flow that lists one is refused.
+        for body in [no_name, shop_flow("shop-app")] {
             let answer = admin.post("/api/admin/user-flows", body.clone()).await.expect_status(422);
             assert_eq!(answer.code(), "validation_failed", "{body}");
         }
-        // A client id another flow uses, and a name another flow has.
+        // A name another flow has.
         create(&admin, shop_flow("shop-app")).await;
-        let mut duplicate_client = shop_flow("shop-app");
-        duplicate_client["name"] = json!("Another");
-        let answer = admin.post("/api/admin/user-flows", duplicate_client.clone()).await.expect_status(422);
+        let answer = admin.post("/api/admin/user-flows", settings(&shop_flow("other-app"))).await.expect_status(422);
         assert_eq!(answer.code(), "validation_failed");
-        assert!(answer.error().message.contains("shop-app"));
-        let answer = admin.put("/api/admin/user-flows/default", duplicate_client).await.expect_status(422);
-        assert_eq!(answer.code(), "validation_failed");
-        let answer = admin.post("/api/admin/user-flows", shop_flow("other-app")).await.expect_status(422);
+        let answer = admin.put("/api/admin/user-flows/default", settings(&shop_flow("x"))).await.expect_status(422);
         assert_eq!(answer.code(), "validation_failed");
         // The refused requests changed nothing.
         let default = admin.get("/api/admin/user-flows/default").await.expect_status(200);
@@ -217,26 +261,32 @@ backend_tests! {
         assert_eq!(default.body["name"], "Default sign-up and sign-in");
         // Unknown ids.
         assert_eq!(admin.get("/api/admin/user-flows/nope").await.expect_status(404).code(), "not_found");
-        assert_eq!(admin.put("/api/admin/user-flows/nope", shop_flow("x-app")).await.expect_status(404).code(), "not_found");
+        assert_eq!(admin.put("/api/admin/user-flows/nope", settings(&shop_flow("x-app"))).await.expect_status(404).code(), "not_found");
         assert_eq!(admin.delete("/api/admin/user-flows/nope").await.expect_status(404).code(), "not_found");
     }
 
     async fn concurrent_creates_with_one_client_id_or_name_give_one_flow_and_no_500(app) {
         let admin = admin_with_role(&app, "global_administrator").await;
-        for (a, b) in [
-            (shop_flow("race-app"), { let mut b = shop_flow("race-app"); b["name"] = json!("Other name"); b }),
-            ({ let mut a = shop_flow("name-a"); a["name"] = json!("Same"); a }, { let mut b = shop_flow("name-b"); b["name"] = json!("Same"); b }),
-        ] {
-            let (first, second) = tokio::join!(
-                admin.post("/api/admin/user-flows", a),
-                admin.post("/api/admin/user-flows", b),
-            );
-            let mut statuses = [first.status, second.status];
-            statuses.sort_unstable();
-            assert_eq!(statuses, [201, 422], "{} / {}", first.text, second.text);
-        }
+        let (a, b) = ({ let mut a = settings(&shop_flow("a")); a["name"] = json!("Same"); a }, { let mut b = settings(&shop_flow("b")); b["name"] = json!("Same"); b });
+        let (first, second) = tokio::join!(
+            admin.post("/api/admin/user-flows", a),
+            admin.post("/api/admin/user-flows", b),
+        );
+        let mut statuses = [first.status, second.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 422], "{} / {}", first.text, second.text);
+        let app_body = json!({"displayName": "Race", "appId": "race-app"});
+        let (first, second) = tokio::join!(
+            admin.post("/api/graph/v1.0/applications", app_body.clone()),
+            admin.post("/api/graph/v1.0/applications", app_body),
+        );
+        let mut statuses = [first.status, second.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 400], "{} / {}", first.text, second.text);
         let list = admin.get("/api/admin/user-flows").await.expect_status(200);
-        assert_eq!(list.body["flows"].as_array().expect("flows").len(), 3);
+        assert_eq!(list.body["flows"].as_array().expect("flows").len(), 2);
+        let apps = admin.get("/api/graph/v1.0/applications").await.expect_status(200);
+        assert_eq!(apps.body["value"].as_array().expect("value").len(), 1);
     }
 
     async fn the_customer_pages_read_the_flow_of_their_application(app) {
@@ -306,7 +356,7 @@ backend_tests! {
             .expect_status(404);
         assert_eq!(unknown.code(), "not_found");
         // Turning SSPR back on lets the application's users reset again.
-        let mut on = shop_flow("shop-app");
+        let mut on = settings(&shop_flow("shop-app"));
         on["sspr_enabled"] = json!(true);
         let id = admin.get("/api/admin/user-flows").await.body["flows"][1]["id"].as_str().expect("id").to_owned();
         admin.put(&format!("/api/admin/user-flows/{id}"), on).await.expect_status(200);

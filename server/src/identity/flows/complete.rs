@@ -77,8 +77,8 @@ async fn unlock(state: &AppState, client: &Client, flow: &Flow) -> Result<Comple
     })
 }
 
-/// Sets the new password, signs every session out and the user in, and tells them by mail when
-/// the reset policy says so.
+/// Sets the new password, signs every session out (and revokes every application's refresh
+/// tokens) and the user in, and tells them by mail when the reset policy says so.
 async fn new_password(
     state: &AppState,
     client: &Client,
@@ -93,6 +93,8 @@ async fn new_password(
     finish(&mut tx, flow, now).await?;
     users::set_password(&mut tx, &user_id, &hash, now).await?;
     session_store::revoke_all(&mut tx, &user_id, None, now).await?;
+    // The applications' refresh tokens too: whoever held the old password may hold those.
+    crate::store::oidc::revoke_user_grants(&mut tx, &user_id, now).await?;
     let session = sessions::create(&mut tx, state, &user_id, client).await?;
     if policy::notify_on_reset(&mut tx).await? {
         state
