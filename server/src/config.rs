@@ -5,6 +5,7 @@
 //! `Config::validate` refuses a configuration that cannot work before anything starts, so a typo
 //! fails at start-up with a clear sentence rather than at the first request.
 
+use crate::domain::passcode;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -92,8 +93,8 @@ impl Default for Config {
             allowed_return_origins: Vec::new(),
             guest_passcodes: true,
             trust_forwarded_for: false,
-            passcode_lifetime_secs: 600,
-            guest_passcode_lifetime_secs: 1800,
+            passcode_lifetime_secs: passcode::DEFAULT_LIFETIME_SECS,
+            guest_passcode_lifetime_secs: passcode::DEFAULT_GUEST_LIFETIME_SECS,
             flow_starts_per_minute: 20,
             code_checks_per_minute: 30,
             password_attempts_per_minute: 30,
@@ -115,7 +116,13 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("SSPR_THEME must be a theme file's name (letters, digits and dashes), got {0:?}")]
     Theme(String),
-    #[error("SSPR_PASSCODE_LIFETIME_SECS must be 1 to 3600 and SSPR_GUEST_PASSCODE_LIFETIME_SECS 1 to 86400")]
+    #[error(
+        "SSPR_PASSCODE_LIFETIME_SECS must be {} to {} and SSPR_GUEST_PASSCODE_LIFETIME_SECS {} to {}",
+        passcode::LIFETIME_BOUNDS.start(),
+        passcode::LIFETIME_BOUNDS.end(),
+        passcode::GUEST_LIFETIME_BOUNDS.start(),
+        passcode::GUEST_LIFETIME_BOUNDS.end()
+    )]
     PasscodeLifetime,
     #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
     MaxConnections,
@@ -173,8 +180,8 @@ impl Config {
         if self.database_max_connections == 0 {
             return Err(ConfigError::MaxConnections);
         }
-        if !(1..=3600).contains(&self.passcode_lifetime_secs)
-            || !(1..=86_400).contains(&self.guest_passcode_lifetime_secs)
+        if !passcode::LIFETIME_BOUNDS.contains(&self.passcode_lifetime_secs)
+            || !passcode::GUEST_LIFETIME_BOUNDS.contains(&self.guest_passcode_lifetime_secs)
         {
             return Err(ConfigError::PasscodeLifetime);
         }

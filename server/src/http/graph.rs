@@ -13,13 +13,14 @@ use sspr_api::ErrorCode;
 /// [`error_body`].
 pub const PREFIX: &str = "/api/graph/";
 
-/// Graph's error body for an error answer, and its status: validation errors are 400
-/// `BadRequest`, as Graph answers them.
+/// Graph's error body for an error answer at `now_ms`, and its status: validation errors are
+/// 400 `BadRequest`, as Graph answers them.
 pub fn error_body(
     status: StatusCode,
     code: ErrorCode,
     message: String,
     request_id: String,
+    now_ms: i64,
 ) -> (StatusCode, Vec<u8>) {
     let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
         StatusCode::BAD_REQUEST
@@ -33,7 +34,7 @@ pub fn error_body(
             inner_error: GraphInnerError {
                 code: code.as_str().into(),
                 request_id,
-                date: iso8601(system_now_ms()),
+                date: iso8601(now_ms),
             },
         },
     };
@@ -57,12 +58,6 @@ fn graph_code(status: StatusCode, code: ErrorCode) -> &'static str {
         (s, _) if s.is_client_error() => "BadRequest",
         _ => "InternalServerError",
     }
-}
-
-fn system_now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
 }
 
 /// The `@odata.context` of an answer about `what`, on the public `origin`.

@@ -35,7 +35,10 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(middleware::from_fn(request_id::assign))
                 .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
-                .layer(middleware::from_fn(envelope::render))
+                .layer(middleware::from_fn_with_state(
+                    state.clock.clone(),
+                    envelope::render,
+                ))
                 .layer(middleware::from_fn_with_state(
                     headers,
                     security_headers::apply,

@@ -11,7 +11,7 @@ mod groups;
 mod guests;
 mod health;
 pub mod openapi;
-mod policy;
+mod password_policy;
 mod reset_policy;
 mod session;
 mod user_flows;
@@ -36,7 +36,7 @@ pub fn api(state: AppState) -> Router {
         .merge(health::router())
         .merge(flows::router())
         .merge(session::router())
-        .merge(policy::router())
+        .merge(password_policy::router())
         .merge(admin::router())
         .merge(users::router())
         .merge(groups::router())

@@ -28,7 +28,7 @@ use utoipa::OpenApi;
         super::session::sessions,
         super::session::revoke,
         super::session::change_password,
-        super::policy::policy,
+        super::password_policy::show,
         super::admin::setup,
         super::admin::confirm_totp,
         super::admin::sign_in,

@@ -1,5 +1,5 @@
 //! Self-service flows (sign-up, password reset, passwordless, guest, unlock), one file per step:
-//! [`start`] (and resend), [`verify`], [`complete`]; see `sspr_api::flow` for the wire. Each step
+//! [`mod@start`] (and resend), [`mod@verify`], [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
 //! loads the flow bound to this browser, asks `identity::admission` whether it may go on, and
 //! leaves its decisions to `domain` (`domain::admission`, `domain::flow`, `domain::passcode`).
 //!
