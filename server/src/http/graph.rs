@@ -80,9 +80,10 @@ pub fn iso8601(ms: i64) -> String {
 }
 
 /// Parses a Graph request body: JSON, a trailing comma before `}` or `]` tolerated. A body that
-/// does not parse is 400 `invalid_json` naming the problem.
+/// does not parse is 400 `invalid_json` naming the problem. Like every body of this API it must be
+/// a JSON object, and a number with a zero fraction is an integer (`http::json::read`).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let cleaned = without_trailing_commas(body);
+    let cleaned = without_trailing_commas(&super::json::read(body)?);
     let mut deserializer = serde_json::Deserializer::from_slice(&cleaned);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| e.to_string())

@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod envelope;
 pub mod graph;
+pub mod json;
 pub mod query;
 pub mod request_id;
 pub mod security_headers;

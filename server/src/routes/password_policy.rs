@@ -1,7 +1,7 @@
 //! `GET /api/password-policy`: the password policy's numbers and context, for the SPA's live
 //! checklist (the rules themselves: `sspr_api::password`, checked by `Passwords::check_new`).
 
-use crate::error::Json;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
