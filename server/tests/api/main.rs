@@ -43,6 +43,7 @@ mod passwords;
 mod policy_enforcement;
 mod reset;
 mod reset_policy;
+mod schema_dialects;
 mod sessions;
 mod spa;
 mod throttling;
