@@ -204,6 +204,21 @@ impl Config {
         Ok(())
     }
 
+    /// The data folder: the SQLite file's folder, or `data` when the database is elsewhere.
+    /// A development install keeps what all its processes share there (its secret).
+    pub fn data_dir(&self) -> PathBuf {
+        let path = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .map(|rest| rest.split('?').next().unwrap_or_default())
+            .filter(|p| !p.is_empty() && *p != ":memory:");
+        match path.and_then(|p| Path::new(p).parent()) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            Some(_) => PathBuf::from("."),
+            None => PathBuf::from("data"),
+        }
+    }
+
     /// Whether session cookies are sent with `Secure` and the `__Host-` prefix: always, except
     /// in development mode over plain http.
     pub fn secure_cookies(&self) -> bool {
@@ -224,6 +239,24 @@ mod tests {
             secret: Some(SECRET.into()),
             ..Config::default()
         }
+    }
+
+    #[test]
+    fn the_data_folder_is_the_sqlite_files_folder() {
+        let at = |url: &str| {
+            Config {
+                database_url: url.into(),
+                ..Config::default()
+            }
+            .data_dir()
+        };
+        assert_eq!(at("sqlite://data/sspr.db"), PathBuf::from("data"));
+        assert_eq!(
+            at("sqlite:///var/lib/sspr/db.sqlite?mode=rwc"),
+            PathBuf::from("/var/lib/sspr")
+        );
+        assert_eq!(at("sqlite://sspr.db"), PathBuf::from("."));
+        assert_eq!(at("postgres://u@h/db"), PathBuf::from("data"));
     }
 
     #[test]

@@ -44,7 +44,9 @@ impl Followed {
 
     /// `requested` if it is a safe place to send the user back to, else `None`.
     pub fn return_to(&self, state: &AppState, requested: Option<&str>) -> Option<String> {
-        requested.and_then(|r| return_to::check(r, &self.return_origins(state)))
+        requested.and_then(|r| {
+            return_to::check(r, &state.config.public_origin, &self.return_origins(state))
+        })
     }
 
     /// What [`domain::admission`](crate::domain::admission) needs to know of this flow.

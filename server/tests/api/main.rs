@@ -24,6 +24,7 @@ mod audit;
 mod bad_input;
 mod concurrency;
 mod csrf;
+mod development;
 mod enumeration;
 mod errors;
 mod flows;

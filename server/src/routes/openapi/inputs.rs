@@ -554,7 +554,7 @@ mod tests {
         ] {
             assert_eq!(matches(LOCAL_PATH, path), ok, "{path}");
             assert_eq!(
-                crate::domain::return_to::check(path, &[]).is_some(),
+                crate::domain::return_to::check(path, "https://id.example.com", &[]).is_some(),
                 ok,
                 "{path}"
             );
