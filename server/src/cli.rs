@@ -114,7 +114,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if config.dev {
         tracing::warn!("development mode is on: do not use it in production");
         if config.secret.is_none() {
-            tracing::warn!("no SSPR_SECRET: using a random one, so codes and queued mail do not survive a restart");
+            tracing::warn!(
+                file = %config.data_dir().join(crate::secrets::DEVELOPMENT_FILE).display(),
+                "no SSPR_SECRET: using the development secret kept in the data folder"
+            );
         }
     }
     if config.smtp_url.is_none() {

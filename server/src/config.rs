@@ -5,6 +5,7 @@
 //! `Config::validate` refuses a configuration that cannot work before anything starts, so a typo
 //! fails at start-up with a clear sentence rather than at the first request.
 
+use crate::domain::passcode;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -92,8 +93,8 @@ impl Default for Config {
             allowed_return_origins: Vec::new(),
             guest_passcodes: true,
             trust_forwarded_for: false,
-            passcode_lifetime_secs: 600,
-            guest_passcode_lifetime_secs: 1800,
+            passcode_lifetime_secs: passcode::DEFAULT_LIFETIME_SECS,
+            guest_passcode_lifetime_secs: passcode::DEFAULT_GUEST_LIFETIME_SECS,
             flow_starts_per_minute: 20,
             code_checks_per_minute: 30,
             password_attempts_per_minute: 30,
@@ -115,7 +116,13 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("SSPR_THEME must be a theme file's name (letters, digits and dashes), got {0:?}")]
     Theme(String),
-    #[error("SSPR_PASSCODE_LIFETIME_SECS must be 1 to 3600 and SSPR_GUEST_PASSCODE_LIFETIME_SECS 1 to 86400")]
+    #[error(
+        "SSPR_PASSCODE_LIFETIME_SECS must be {} to {} and SSPR_GUEST_PASSCODE_LIFETIME_SECS {} to {}",
+        passcode::LIFETIME_BOUNDS.start(),
+        passcode::LIFETIME_BOUNDS.end(),
+        passcode::GUEST_LIFETIME_BOUNDS.start(),
+        passcode::GUEST_LIFETIME_BOUNDS.end()
+    )]
     PasscodeLifetime,
     #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
     MaxConnections,
@@ -173,8 +180,8 @@ impl Config {
         if self.database_max_connections == 0 {
             return Err(ConfigError::MaxConnections);
         }
-        if !(1..=3600).contains(&self.passcode_lifetime_secs)
-            || !(1..=86_400).contains(&self.guest_passcode_lifetime_secs)
+        if !passcode::LIFETIME_BOUNDS.contains(&self.passcode_lifetime_secs)
+            || !passcode::GUEST_LIFETIME_BOUNDS.contains(&self.guest_passcode_lifetime_secs)
         {
             return Err(ConfigError::PasscodeLifetime);
         }
@@ -197,6 +204,21 @@ impl Config {
         Ok(())
     }
 
+    /// The data folder: the SQLite file's folder, or `data` when the database is elsewhere.
+    /// A development install keeps what all its processes share there (its secret).
+    pub fn data_dir(&self) -> PathBuf {
+        let path = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .map(|rest| rest.split('?').next().unwrap_or_default())
+            .filter(|p| !p.is_empty() && *p != ":memory:");
+        match path.and_then(|p| Path::new(p).parent()) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            Some(_) => PathBuf::from("."),
+            None => PathBuf::from("data"),
+        }
+    }
+
     /// Whether session cookies are sent with `Secure` and the `__Host-` prefix: always, except
     /// in development mode over plain http.
     pub fn secure_cookies(&self) -> bool {
@@ -217,6 +239,24 @@ mod tests {
             secret: Some(SECRET.into()),
             ..Config::default()
         }
+    }
+
+    #[test]
+    fn the_data_folder_is_the_sqlite_files_folder() {
+        let at = |url: &str| {
+            Config {
+                database_url: url.into(),
+                ..Config::default()
+            }
+            .data_dir()
+        };
+        assert_eq!(at("sqlite://data/sspr.db"), PathBuf::from("data"));
+        assert_eq!(
+            at("sqlite:///var/lib/sspr/db.sqlite?mode=rwc"),
+            PathBuf::from("/var/lib/sspr")
+        );
+        assert_eq!(at("sqlite://sspr.db"), PathBuf::from("."));
+        assert_eq!(at("postgres://u@h/db"), PathBuf::from("data"));
     }
 
     #[test]

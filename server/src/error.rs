@@ -236,17 +236,6 @@ pub fn generic(status: StatusCode) -> (StatusCode, ErrorDetails) {
     (status_of(&details), details)
 }
 
-/// JSON body extractor whose rejection is an [`ApiError`] in the error shape.
-#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct Json<T>(pub T);
-
-impl<T: serde::Serialize> IntoResponse for Json<T> {
-    fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

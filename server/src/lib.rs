@@ -1,12 +1,33 @@
 //! SSPR's backend: the identity JSON API under `/api` and the built SPA on the same origin.
 //!
-//! The layout follows the request: [`http`] holds what every request passes through (request
-//! ids, the error envelope, CSRF, cookies, security headers, the static SPA); [`routes`] the
-//! thin feature handlers; [`identity`] the use-cases (flows, sign-in, sessions, account);
-//! [`domain`] the rules free of HTTP and SQL (passcodes, passwords, lockout, the flow state
-//! machine); [`store`] the database behind one interface for SQLite and PostgreSQL; [`mail`]
-//! templates, the outbox and its worker. [`app`] builds the whole router from an [`AppState`],
-//! which is what tests drive.
+//! A request runs down these layers, and no arrow points back up:
+//!
+//! ```text
+//!   http      what every request passes through: request ids, the error envelope, CSRF,
+//!    │        cookies, security headers, Graph's wire conventions, the static SPA
+//!   routes    one thin handler per endpoint: extract the input, call one use-case, map the
+//!    │        result (no transaction, audit record or SQL here)
+//!   use-cases identity (customer flows, sign-in, sessions, account, invitations, the
+//!    │        customer side of user flows) · admin (administrators, the directory, policies,
+//!    │        guests, API tokens, user flows, the audit log)
+//!   policy    what the stored authentication-methods and reset policies say
+//!    │
+//!   domain    the rules, free of HTTP and SQL and unit-tested: flow steps and admission,
+//!    │        passcodes, password rules and hashing, lockout, TOTP, return addresses,
+//!    │        user flows
+//!   store     every SQL statement, one file per table group, for SQLite and PostgreSQL alike
+//! ```
+//!
+//! That is [`http`] → [`routes`] → [`identity`] and [`admin`] → [`policy`] → [`domain`] →
+//! [`store`].
+//!
+//! Beside them: [`mail`] (templates, the outbox and its worker, the development outbox),
+//! [`janitor`] (housekeeping), [`config`] (settings), [`state`] ([`AppState`], what handlers
+//! share), [`error`] ([`ApiError`]: one constructor per refusal, the status chosen in one
+//! place), [`clock`] (injectable time), [`secrets`] (keys from the server secret),
+//! [`telemetry`] (logging), [`cli`] (the command line). [`app`] builds the whole router from an
+//! [`AppState`], which is what tests drive; a unit test (`layout`) checks that SQL stays in
+//! [`store`] and handlers stay short.
 
 pub mod admin;
 pub mod cli;

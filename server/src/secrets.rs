@@ -33,6 +33,21 @@ impl std::fmt::Debug for Secrets {
 #[error("SSPR_SECRET must be at least 32 bytes, written as base64 or hex")]
 pub struct BadSecret;
 
+/// Why the server has no secret to work with.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error(transparent)]
+    Bad(#[from] BadSecret),
+    #[error("the development secret {}: {source}", .path.display())]
+    DevelopmentFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The file, in the data folder, that keeps a development install's secret.
+pub const DEVELOPMENT_FILE: &str = "dev-secret";
+
 impl Secrets {
     /// From the configured secret (base64, base64url or hex of at least 32 bytes).
     pub fn from_config(secret: &str) -> Result<Self, BadSecret> {
@@ -55,11 +70,52 @@ impl Secrets {
         Ok(Secrets::from_bytes(&bytes))
     }
 
-    /// A fresh random secret, for development mode without a configured one.
+    /// A fresh random secret.
     pub fn random() -> Self {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         Secrets::from_bytes(&bytes)
+    }
+
+    /// Development mode without `SSPR_SECRET`: the secret kept in [`DEVELOPMENT_FILE`] in
+    /// `data_dir`, made (32 random bytes, hex, readable by this user only) by the first process
+    /// that needs it. Every process of one development install — the server, and the command
+    /// line printing a setup link or an invitation beside it — then hashes and seals with the
+    /// same keys, and codes and queued mail survive a restart.
+    pub fn development(data_dir: &std::path::Path) -> Result<Self, SecretError> {
+        let path = data_dir.join(DEVELOPMENT_FILE);
+        let failed = |source| SecretError::DevelopmentFile {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(data_dir).map_err(failed)?;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
+            Ok(mut file) => {
+                std::io::Write::write_all(&mut file, fresh.as_bytes()).map_err(failed)?
+            }
+            // Another process made it first (or an earlier start did): use theirs.
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(failed(error)),
+        }
+        // Read back even what this process wrote, so two processes racing to make the file
+        // both end with the one that won.
+        let mut kept = std::fs::read_to_string(&path).map_err(failed)?;
+        for _ in 0..50 {
+            if !kept.trim().is_empty() {
+                break;
+            }
+            // The winner has created the file but not written it yet.
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            kept = std::fs::read_to_string(&path).map_err(failed)?;
+        }
+        Ok(Secrets::from_config(&kept)?)
     }
 
     fn from_bytes(secret: &[u8]) -> Self {
@@ -183,6 +239,28 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_development_install_keeps_one_secret_in_its_data_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("data");
+        let first = Secrets::development(&data).expect("made");
+        let second = Secrets::development(&data).expect("read");
+        assert_eq!(first.token_hash("t"), second.token_hash("t"));
+        let kept = std::fs::read_to_string(data.join(DEVELOPMENT_FILE)).expect("kept");
+        assert_eq!(kept.len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(data.join(DEVELOPMENT_FILE))
+                .expect("metadata")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let other = Secrets::development(&dir.path().join("other")).expect("made");
+        assert_ne!(first.token_hash("t"), other.token_hash("t"));
+    }
 
     const SECRET: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 

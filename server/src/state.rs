@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::domain::passcode::PasscodePolicy;
 use crate::domain::password::Passwords;
 use crate::mail::{Mail, Outbox};
-use crate::secrets::{BadSecret, Secrets};
+use crate::secrets::{SecretError, Secrets};
 use crate::store::Db;
 use std::sync::Arc;
 
@@ -26,14 +26,16 @@ pub struct AppState {
 
 impl AppState {
     /// The state for `config` on `db`, with the system clock.
-    pub fn new(config: Config, db: Db) -> Result<Self, BadSecret> {
+    pub fn new(config: Config, db: Db) -> Result<Self, SecretError> {
         AppState::with_clock(config, db, Arc::new(SystemClock))
     }
 
     /// The same with another clock (tests move time by hand).
-    pub fn with_clock(config: Config, db: Db, clock: Arc<dyn Clock>) -> Result<Self, BadSecret> {
+    pub fn with_clock(config: Config, db: Db, clock: Arc<dyn Clock>) -> Result<Self, SecretError> {
         let secrets = match &config.secret {
             Some(secret) => Secrets::from_config(secret)?,
+            // Only development mode runs without one (`Config::validate`).
+            None if config.dev => Secrets::development(&config.data_dir())?,
             None => Secrets::random(),
         };
         let cores = std::thread::available_parallelism().map_or(2, usize::from);

@@ -109,12 +109,12 @@ fn run_backend(
 }
 
 /// The server process; killed if still running when dropped (a failed run).
-struct Server {
+pub(crate) struct Server {
     child: Child,
 }
 
 impl Server {
-    fn start(mut command: Command) -> Result<Server, String> {
+    pub(crate) fn start(mut command: Command) -> Result<Server, String> {
         let child = command
             .spawn()
             .map_err(|e| format!("could not start {:?}: {e}", command.get_program()))?;
@@ -126,7 +126,7 @@ impl Server {
     }
 
     /// Waits up to 60 s for `GET /api/health` to answer 200 (PostgreSQL migrations included).
-    fn wait_healthy(&mut self, port: u16) -> Result<(), String> {
+    pub(crate) fn wait_healthy(&mut self, port: u16) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -143,7 +143,7 @@ impl Server {
     }
 
     /// SIGTERM, then up to 120 s to finish (the mail worker delivers what is queued first).
-    fn stop(&mut self) -> Result<(), String> {
+    pub(crate) fn stop(&mut self) -> Result<(), String> {
         cmd::run(Command::new("kill").args(["-TERM", &self.pid().to_string()]))?;
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
@@ -191,7 +191,7 @@ fn health_ok(port: u16) -> bool {
 }
 
 /// A port that was free a moment ago on 127.0.0.1.
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -199,7 +199,7 @@ fn free_port() -> Result<u16, String> {
 }
 
 /// 32 random bytes, hex-encoded (`SSPR_SECRET` takes hex or base64).
-fn random_secret() -> Result<String, String> {
+pub(crate) fn random_secret() -> Result<String, String> {
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))

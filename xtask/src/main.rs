@@ -8,6 +8,7 @@ mod bench;
 mod bench_directory;
 mod cmd;
 mod postgres;
+mod schemathesis;
 mod tools;
 mod web;
 
@@ -19,8 +20,8 @@ cargo xtask <command>
   run        install what is missing, build the SPA, start the server on http://127.0.0.1:8080
              (embedded SQLite in ./data, development outbox for mail)
   test       install what is missing, then run every test tier: Rust unit and integration tests
-             on SQLite and on a throw-away PostgreSQL, and the Playwright tests (the size report
-             is printed too; `size` is the budget gate)
+             on SQLite and on a throw-away PostgreSQL, schemathesis against the OpenAPI document,
+             and the Playwright tests (the size report is printed too; `size` is the budget gate)
   bench      build the release server and measure it against the SPEC §7 performance budgets on
              SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run),
              then the admin directory's page and search latency over 100,000 users
@@ -29,6 +30,8 @@ cargo xtask <command>
              the customer pages and the admin portal; fails when the customer pages are over budget
              (--floor: only measure the smallest Leptos app and the customer pages' shell, the
              examples size_floor and size_shell)
+  schema     only the API schema tests of `test`: schemathesis against /api/openapi.json on the
+             production-mode server, public endpoints and then as a signed-in administrator
   build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
   setup      only install what is missing (tools for run and test)
   help       this text
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
             Some(other) => Err(format!("unknown size option {other:?} (--floor)")),
         },
         Some("build-web") => tools::ensure_web_tools().and_then(|()| web::build()),
+        Some("schema") => schemathesis::run(),
         Some("setup") => tools::ensure_web_tools().and_then(|()| tools::ensure_test_tools()),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
@@ -124,6 +128,7 @@ fn test() -> Result<(), String> {
         .env("SSPR_TEST_REQUIRE_POSTGRES", "1");
     cmd::run(&mut tests)?;
     drop(cluster);
+    schemathesis::run()?;
 
     cmd::step("Browser tests: Playwright in Chromium against the production-mode server");
     let mut e2e = cmd::npx();

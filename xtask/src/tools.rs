@@ -109,6 +109,16 @@ pub fn ensure_test_tools() -> Result<(), String> {
     ensure_postgres()
 }
 
+/// Python 3 with `venv` (the schema tests install schemathesis into a virtual environment).
+pub fn ensure_python_venv() -> Result<(), String> {
+    let ready = cmd::output(Command::new("python3").args(["-c", "import ensurepip, venv"]));
+    if ready.is_some() {
+        Ok(())
+    } else {
+        apt_install(&["python3", "python3-venv"])
+    }
+}
+
 /// PostgreSQL's server binaries (`initdb`, `pg_ctl`, `createdb`).
 pub fn ensure_postgres() -> Result<(), String> {
     if crate::postgres::bin_dir().is_some() {

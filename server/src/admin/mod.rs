@@ -13,6 +13,10 @@
 //! The directory: [`users`] (search, detail, unlock, revoke sessions, disable, re-registration,
 //! admin-started reset), [`groups`] and their members, and the [`audit_log`] view and export,
 //! all paged by keyset ([`paging`]); every change is recorded by [`audit::record_change`].
+//!
+//! Also: the administrators' list ([`admins`]), API tokens for scripts ([`api_tokens`]) and the
+//! [`Principal`] a Graph call acts as, the methods and reset [`policies`], [`guests`] and their
+//! invitations, and [`user_flows`].
 
 pub mod admins;
 pub mod api_tokens;

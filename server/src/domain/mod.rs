@@ -1,6 +1,9 @@
-//! The identity rules, free of HTTP and SQL: what a passcode is, how passwords are hashed, which
-//! flow step may follow which, how long a lockout lasts, where a user may be sent back to.
-//! Everything here is unit-tested without a server.
+//! The identity rules, free of HTTP and SQL: whether a flow may go on and what it sends
+//! ([`admission`]), which flow step may follow which and what the last one does ([`flow`]),
+//! what a passcode is and how a try is judged ([`passcode`], with every passcode default),
+//! the password rules and hashing ([`password`]), how long a lockout lasts ([`lockout`]),
+//! authenticator codes ([`totp`]), where a user may be sent back to ([`return_to`]), and the
+//! rules of user flows ([`user_flow`]). Everything here is unit-tested without a server.
 
 pub mod admission;
 pub mod application;

@@ -2,7 +2,21 @@
 
 use rand::Rng;
 use sspr_api::FlowPurpose;
+use std::ops::RangeInclusive;
 use subtle::ConstantTimeEq;
+
+/// The one home of the passcode defaults and their safe bounds (SPEC §6): the configuration's
+/// initial values (`SSPR_PASSCODE_LIFETIME_SECS`, …), the Email method's defaults in the policy,
+/// and [`PasscodePolicy::default`] all take them from here.
+pub const DEFAULT_LENGTH: u8 = 8;
+pub const LENGTH_BOUNDS: RangeInclusive<u8> = 6..=10;
+pub const DEFAULT_LIFETIME_SECS: u32 = 10 * 60;
+pub const LIFETIME_BOUNDS: RangeInclusive<u32> = 1..=3600;
+/// Seed 001: a guest's code lives 30 minutes, as in Entra.
+pub const DEFAULT_GUEST_LIFETIME_SECS: u32 = 30 * 60;
+pub const GUEST_LIFETIME_BOUNDS: RangeInclusive<u32> = 1..=86_400;
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+pub const ATTEMPTS_BOUNDS: RangeInclusive<u32> = 1..=10;
 
 /// The passcode rules in force.
 #[derive(Debug, Clone)]
@@ -33,10 +47,10 @@ impl Default for PasscodePolicy {
     fn default() -> Self {
         const MINUTE: i64 = 60_000;
         PasscodePolicy {
-            length: 8,
-            max_attempts: 5,
-            lifetime_ms: 10 * MINUTE,
-            guest_lifetime_ms: 30 * MINUTE,
+            length: DEFAULT_LENGTH,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            lifetime_ms: i64::from(DEFAULT_LIFETIME_SECS) * 1000,
+            guest_lifetime_ms: i64::from(DEFAULT_GUEST_LIFETIME_SECS) * 1000,
             resend_cooldown_ms: MINUTE,
             sends_per_window: 10,
             send_window_ms: 10 * MINUTE,

@@ -5,15 +5,18 @@
 //! nobody described — the router's 405, the timeout's 408, a caught panic — get a generic code
 //! for their status. Outside `/api` (the SPA's files) answers pass untouched.
 
+use crate::clock::Clock;
 use crate::error::{generic, ErrorDetails};
 use crate::http::request_id::RequestId;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sspr_api::ErrorBody;
+use std::sync::Arc;
 
-pub async fn render(request: Request, next: Next) -> Response {
+pub async fn render(State(clock): State<Arc<dyn Clock>>, request: Request, next: Next) -> Response {
     let is_api = request.uri().path() == "/api" || request.uri().path().starts_with("/api/");
     // The Graph-compatible paths answer errors in Graph's shape instead (`http::graph`).
     let is_graph = request.uri().path().starts_with(super::graph::PREFIX);
@@ -32,7 +35,13 @@ pub async fn render(request: Request, next: Next) -> Response {
     };
     let retry_after_secs = details.retry_after_secs;
     let (status, json) = if is_graph {
-        super::graph::error_body(status, details.code, details.message, request_id)
+        super::graph::error_body(
+            status,
+            details.code,
+            details.message,
+            request_id,
+            clock.now_ms(),
+        )
     } else {
         let body = ErrorBody {
             code: details.code.as_str().to_owned(),

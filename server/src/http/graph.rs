@@ -13,13 +13,14 @@ use sspr_api::ErrorCode;
 /// [`error_body`].
 pub const PREFIX: &str = "/api/graph/";
 
-/// Graph's error body for an error answer, and its status: validation errors are 400
-/// `BadRequest`, as Graph answers them.
+/// Graph's error body for an error answer at `now_ms`, and its status: validation errors are
+/// 400 `BadRequest`, as Graph answers them.
 pub fn error_body(
     status: StatusCode,
     code: ErrorCode,
     message: String,
     request_id: String,
+    now_ms: i64,
 ) -> (StatusCode, Vec<u8>) {
     let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
         StatusCode::BAD_REQUEST
@@ -33,7 +34,7 @@ pub fn error_body(
             inner_error: GraphInnerError {
                 code: code.as_str().into(),
                 request_id,
-                date: iso8601(system_now_ms()),
+                date: iso8601(now_ms),
             },
         },
     };
@@ -59,12 +60,6 @@ fn graph_code(status: StatusCode, code: ErrorCode) -> &'static str {
     }
 }
 
-fn system_now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
-}
-
 /// The `@odata.context` of an answer about `what`, on the public `origin`.
 pub fn odata_context(origin: &str, what: &str) -> String {
     format!(
@@ -85,9 +80,10 @@ pub fn iso8601(ms: i64) -> String {
 }
 
 /// Parses a Graph request body: JSON, a trailing comma before `}` or `]` tolerated. A body that
-/// does not parse is 400 `invalid_json` naming the problem.
+/// does not parse is 400 `invalid_json` naming the problem. Like every body of this API it must be
+/// a JSON object, and a number with a zero fraction is an integer (`http::json::read`).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let cleaned = without_trailing_commas(body);
+    let cleaned = without_trailing_commas(&super::json::read(body)?);
     let mut deserializer = serde_json::Deserializer::from_slice(&cleaned);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| e.to_string())

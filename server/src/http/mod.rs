@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod envelope;
 pub mod graph;
+pub mod json;
 pub mod query;
 pub mod request_id;
 pub mod security_headers;
@@ -36,7 +37,10 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(middleware::from_fn(request_id::assign))
                 .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
-                .layer(middleware::from_fn(envelope::render))
+                .layer(middleware::from_fn_with_state(
+                    state.clock.clone(),
+                    envelope::render,
+                ))
                 .layer(middleware::from_fn_with_state(
                     headers,
                     security_headers::apply,

@@ -51,12 +51,16 @@ pub async fn invite_on(
     redirect: &str,
     send_mail: bool,
 ) -> Result<Invited, ApiError> {
-    let redirect = crate::domain::return_to::check(redirect, &state.config.allowed_return_origins)
-        .ok_or_else(|| {
-            ApiError::validation(
-                "The redirect must be a path here or a URL on an allowed application origin.",
-            )
-        })?;
+    let redirect = crate::domain::return_to::check(
+        redirect,
+        &state.config.public_origin,
+        &state.config.allowed_return_origins,
+    )
+    .ok_or_else(|| {
+        ApiError::validation(
+            "The redirect must be a path or URL here, or a URL on an allowed application origin.",
+        )
+    })?;
     let now = state.now_ms();
     let canonical = email.canonical();
     let (user_id, name) = match users::by_email(conn, &canonical).await? {

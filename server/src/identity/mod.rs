@@ -2,6 +2,11 @@
 //! in, changes a password. Each function takes the parsed request, runs the domain rules against
 //! the store inside a transaction, queues mail and audit records, and returns what the handler
 //! should answer. Handlers (`routes/`) stay thin.
+//!
+//! [`flows`] (one file per step), [`admission`] (gathers what `domain::admission` weighs),
+//! [`sign_in`], [`sessions`], [`account`], [`invitations`] (the guest invitation core, shared by
+//! the portal, Graph and the command line), [`limits`] (rate limits per client address),
+//! [`user_flow`] (the customer side of user flows).
 
 pub mod account;
 pub mod admission;

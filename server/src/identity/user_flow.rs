@@ -8,8 +8,8 @@
 //! unlock; an Email OTP flow refuses a sign-up with a password, password reset, unlock and a
 //! password sign-in; a sign-up must bring every attribute the flow collects and no other;
 //! `return_to` may point at the origins of the application's redirect URIs besides the
-//! configured ones (and at this service's own origin, written out, as the OpenID Connect
-//! provider's resume address is).
+//! configured ones and this service's own (where the OpenID Connect provider's resume address
+//! is).
 
 use crate::domain::admission::Application;
 use crate::domain::application::Registration;
@@ -32,11 +32,10 @@ pub struct Followed {
 }
 
 impl Followed {
-    /// Origins `return_to` may point at: this service's, the configured ones and the
-    /// application's.
+    /// Origins `return_to` may point at besides this service's own: the configured ones and
+    /// the application's.
     pub fn return_origins(&self, state: &AppState) -> Vec<String> {
-        let mut origins = vec![state.config.public_origin.clone()];
-        origins.extend(state.config.allowed_return_origins.iter().cloned());
+        let mut origins = state.config.allowed_return_origins.clone();
         origins.extend(self.app_origins());
         origins
     }
@@ -50,7 +49,9 @@ impl Followed {
 
     /// `requested` if it is a safe place to send the user back to, else `None`.
     pub fn return_to(&self, state: &AppState, requested: Option<&str>) -> Option<String> {
-        requested.and_then(|r| return_to::check(r, &self.return_origins(state)))
+        requested.and_then(|r| {
+            return_to::check(r, &state.config.public_origin, &self.return_origins(state))
+        })
     }
 
     /// What [`domain::admission`](crate::domain::admission) needs to know of this flow.

@@ -5,6 +5,10 @@
 //! answered so Graph scripts that read or set them work, and wait for their features.
 
 use crate::config::Config;
+use crate::domain::passcode::{
+    ATTEMPTS_BOUNDS, DEFAULT_LENGTH, DEFAULT_MAX_ATTEMPTS, GUEST_LIFETIME_BOUNDS, LENGTH_BOUNDS,
+    LIFETIME_BOUNDS,
+};
 use crate::store::groups::{self, ALL_USERS};
 use crate::store::policies::{self as store, Document};
 use crate::store::users;
@@ -20,11 +24,6 @@ use sspr_api::graph::{
 /// The document id of the policy's own settings.
 pub const SETTINGS_ID: &str = "methods";
 
-/// Safe bounds of the Email passcode settings (SPEC §6).
-pub const LENGTH_BOUNDS: std::ops::RangeInclusive<u8> = 6..=10;
-pub const LIFETIME_BOUNDS: std::ops::RangeInclusive<u32> = 1..=3600;
-pub const GUEST_LIFETIME_BOUNDS: std::ops::RangeInclusive<u32> = 1..=86_400;
-pub const ATTEMPTS_BOUNDS: std::ops::RangeInclusive<u32> = 1..=10;
 /// Most targets one list may hold.
 const MAX_TARGETS: usize = 100;
 
@@ -75,7 +74,6 @@ fn everyone() -> Vec<IncludeTarget> {
 /// `method`'s configuration before any administrator changed it. Email OTP is on for everyone
 /// (the reset needs it) with the configured lifetimes and guest switch; the others are off.
 pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
-    let passcodes = crate::domain::passcode::PasscodePolicy::default();
     let mut configuration = MethodConfiguration {
         odata_type: method.odata_type(),
         id: method.as_str().into(),
@@ -97,11 +95,11 @@ pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
             } else {
                 ExternalEmailOtpState::Disabled
             });
-            configuration.passcode_length = Some(passcodes.length);
+            configuration.passcode_length = Some(DEFAULT_LENGTH);
             configuration.passcode_lifetime_in_seconds = Some(config.passcode_lifetime_secs);
             configuration.guest_passcode_lifetime_in_seconds =
                 Some(config.guest_passcode_lifetime_secs);
-            configuration.passcode_max_attempts = Some(passcodes.max_attempts);
+            configuration.passcode_max_attempts = Some(DEFAULT_MAX_ATTEMPTS);
         }
         MethodId::Sms => configuration.include_targets[0].is_usable_for_sign_in = Some(true),
         MethodId::Voice => configuration.is_office_phone_allowed = Some(false),

@@ -2,8 +2,9 @@
 //! an [`AdminSession`] and names the permission it needs.
 
 use crate::admin::{admins, bootstrap, sessions, sign_in, AdminSession, Permission};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::identity::limits::{self, PASSWORD};
 use crate::AppState;
 use axum::extract::State;

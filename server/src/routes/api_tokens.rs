@@ -2,8 +2,9 @@
 //! administrators only.
 
 use crate::admin::{api_tokens, AdminSession, Permission};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -4,9 +4,10 @@
 //! authentication policy administrator or global administrator.
 
 use crate::admin::{applications, Permission, Principal};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::graph;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -18,6 +19,11 @@ use sspr_api::{
     AddPassword, ApplicationCreate, ApplicationPatch, GraphApplication, GraphApplicationList,
     PasswordCredential, RemovePassword,
 };
+
+/// The OpenAPI description of these endpoints, merged into `/api/openapi.json`.
+#[derive(Debug, utoipa::OpenApi)]
+#[openapi(paths(list, create, show, update, remove, add_password, remove_password))]
+pub struct ApplicationsDoc;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -3,7 +3,8 @@
 
 use crate::admin::audit_log::{self, AuditParams};
 use crate::admin::{AdminSession, Permission};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
+use crate::http::json::Json;
 use crate::http::query::Query;
 use crate::AppState;
 use axum::extract::State;

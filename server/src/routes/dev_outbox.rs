@@ -1,7 +1,8 @@
 //! `GET /api/dev/outbox` (JSON) and `GET /dev/outbox` (a plain page): the development outbox
 //! (`mail::dev_outbox`). Outside development mode both answer 404: they show passcodes.
 
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
+use crate::http::json::Json;
 use crate::mail::dev_outbox::{self, OutboxMessage};
 use crate::AppState;
 use axum::extract::State;

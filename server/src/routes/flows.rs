@@ -1,8 +1,9 @@
 //! `/api/flows`: self-service flows (sign-up, reset, passwordless, guest, unlock).
 
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::cookies;
+use crate::http::json::Json;
 use crate::identity::flows;
 use crate::identity::sessions::with_cookie;
 use crate::AppState;
@@ -31,7 +32,7 @@ fn binding(state: &AppState, headers: &HeaderMap) -> Option<String> {
 }
 
 #[utoipa::path(post, path = "/api/flows", tag = "flows", request_body = StartFlow,
-    responses((status = 201, description = "Flow started; a passcode was sent if the address may receive one (the answer is the same either way)", body = sspr_api::FlowView), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+    responses((status = 201, description = "Flow started; a passcode was sent if the address may receive one (the answer is the same either way)", body = sspr_api::FlowView), (status = 403, description = "The method is off for everyone or for this application (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No application has this client id (`not_found`), or the invitation link is not valid (`invitation_invalid`)", body = sspr_api::ErrorBody), (status = 422, description = "No address, or an invitation outside a guest flow (`validation_failed`)", body = sspr_api::ErrorBody)))]
 async fn start(
     State(state): State<AppState>,
     client: Client,
@@ -47,7 +48,7 @@ async fn start(
 }
 
 #[utoipa::path(get, path = "/api/flows/{id}", tag = "flows", params(("id" = String, Path, description = "Flow id")),
-    responses((status = 200, body = sspr_api::FlowView), (status = 404, body = sspr_api::ErrorBody), (status = 410, body = sspr_api::ErrorBody)))]
+    responses((status = 200, body = sspr_api::FlowView), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody)))]
 async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -57,7 +58,7 @@ async fn show(
 }
 
 #[utoipa::path(post, path = "/api/flows/{id}/resend", tag = "flows", params(("id" = String, Path, description = "Flow id")),
-    responses((status = 200, description = "A new code replaces the old one", body = sspr_api::FlowView), (status = 404, body = sspr_api::ErrorBody), (status = 409, body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "A new code replaces the old one", body = sspr_api::FlowView), (status = 403, description = "The method is off for everyone (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "The flow is past this step (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 429, description = "Before the cooldown (`resend_too_soon`), or too many requests", body = sspr_api::ErrorBody)))]
 async fn resend(
     State(state): State<AppState>,
     client: Client,
@@ -69,7 +70,7 @@ async fn resend(
 }
 
 #[utoipa::path(post, path = "/api/flows/{id}/verify", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = VerifyCode,
-    responses((status = 200, description = "Code accepted; a session cookie is set when the flow signs in", body = sspr_api::FlowView), (status = 404, body = sspr_api::ErrorBody), (status = 409, body = sspr_api::ErrorBody), (status = 410, body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "Code accepted; a session cookie is set when the flow signs in", body = sspr_api::FlowView), (status = 400, description = "A wrong code (`invalid_code`, with `attempts_left`), a dead one (`code_expired`), or not JSON", body = sspr_api::ErrorBody), (status = 403, description = "The method is off for everyone (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "The flow is past this step (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "Not a code of the right length (`invalid_code`, no try used)", body = sspr_api::ErrorBody), (status = 429, description = "Too many checks from this address, or too many wrong codes for this email address", body = sspr_api::ErrorBody)))]
 async fn verify(
     State(state): State<AppState>,
     client: Client,
@@ -93,7 +94,7 @@ async fn verify(
 }
 
 #[utoipa::path(post, path = "/api/flows/{id}/complete", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = CompleteFlow,
-    responses((status = 200, description = "Flow done; a session cookie is set when signed in", body = sspr_api::FlowDone), (status = 404, body = sspr_api::ErrorBody), (status = 409, body = sspr_api::ErrorBody), (status = 422, description = "Password refused", body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "Flow done; a session cookie is set when signed in", body = sspr_api::FlowDone), (status = 403, description = "The account was disabled (`forbidden`) or the method turned off (`method_disabled`) while the flow ran, or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "The flow is not at this step, or it was completed meanwhile (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "Password refused (`password_policy`, `password_mismatch`), or a display name, attribute or unlock choice missing or not valid (`validation_failed`)", body = sspr_api::ErrorBody)))]
 async fn complete(
     State(state): State<AppState>,
     client: Client,

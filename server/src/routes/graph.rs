@@ -5,9 +5,10 @@
 //! bodies are read the way Graph reads them ([`graph::parse`]).
 
 use crate::admin::{guests, policies, Permission, Principal};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::graph;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

@@ -3,8 +3,9 @@
 
 use crate::admin::users::ListParams;
 use crate::admin::{groups, AdminSession, Permission};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::http::query::Query;
 use crate::AppState;
 use axum::extract::{Path, State};

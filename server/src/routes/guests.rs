@@ -3,8 +3,9 @@
 //! Email method's `allowExternalIdToUseEmailOtp` (Graph API).
 
 use crate::admin::{guests, AdminSession, Permission, Principal};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

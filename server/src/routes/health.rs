@@ -1,7 +1,8 @@
 //! `GET /api/health`: the version and whether the database answers. 503 in the error shape when
 //! it does not, so a load balancer takes the instance out of rotation.
 
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;

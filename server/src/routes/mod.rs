@@ -3,7 +3,7 @@
 
 mod admin;
 mod api_tokens;
-mod applications;
+pub mod applications;
 mod audit_log;
 pub mod dev_outbox;
 mod flows;
@@ -13,7 +13,7 @@ mod guests;
 mod health;
 pub mod oidc;
 pub mod openapi;
-mod policy;
+mod password_policy;
 mod reset_policy;
 mod session;
 mod user_flows;
@@ -38,7 +38,7 @@ pub fn api(state: AppState) -> Router {
         .merge(health::router())
         .merge(flows::router())
         .merge(session::router())
-        .merge(policy::router())
+        .merge(password_policy::router())
         .merge(admin::router())
         .merge(users::router())
         .merge(groups::router())

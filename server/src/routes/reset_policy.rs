@@ -1,8 +1,9 @@
 //! `/api/admin/reset-policy`: the password reset policy (SPEC §4 A4) for the portal.
 
 use crate::admin::{policies, AdminSession, Permission, Principal};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;

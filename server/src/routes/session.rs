@@ -1,8 +1,9 @@
 //! `/api/session`, `/api/sessions`, `/api/account`: signing in and out, the signed-in user's
 //! sessions and password.
 
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::identity::sessions::{signed_out, with_cookie, SignedIn};
 use crate::identity::{account, sign_in};
 use crate::AppState;
@@ -22,7 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignIn,
-    responses((status = 200, description = "Signed in; the session cookie is set", body = Me), (status = 401, description = "Wrong email or password (also for unknown, locked and disabled accounts)", body = sspr_api::ErrorBody), (status = 400, description = "Bad input", body = sspr_api::ErrorBody), (status = 403, description = "CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "Signed in; the session cookie is set", body = Me), (status = 401, description = "Wrong email or password (also for unknown, locked and disabled accounts)", body = sspr_api::ErrorBody), (status = 403, description = "This application signs in with a code only (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No application has this client id (`not_found`)", body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     client: Client,

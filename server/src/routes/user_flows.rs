@@ -3,8 +3,9 @@
 
 use crate::admin::user_flows as manage;
 use crate::admin::{AdminSession, Permission};
-use crate::error::{ApiError, Json};
+use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::http::json::Json;
 use crate::http::query::Query;
 use crate::identity::user_flow;
 use crate::AppState;
@@ -89,6 +90,7 @@ async fn remove(
 
 /// The query of `GET /api/user-flow`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ClientQuery {
     /// The application's client id; without it, the default flow.
     client_id: Option<String>,

@@ -5,6 +5,10 @@
 //! milliseconds for time, `TEXT` ids, `INSERT … ON CONFLICT` and `UPDATE … RETURNING` for the
 //! atomic steps. Only the schema differs, so each back end has its own migration folder
 //! (`server/migrations/{sqlite,postgres}`), applied automatically at start.
+//!
+//! Every SQL statement of the server is in this folder, one file per table group (a unit test
+//! checks no other module holds one), and every write transaction opens with
+//! [`Db::begin_write`].
 
 pub mod admins;
 pub mod api_tokens;
@@ -136,8 +140,8 @@ impl Db {
     /// other write waited out `busy_timeout` and failed with "database is locked", and the next
     /// `begin_with` on that connection failed with "attempted to call begin_with at non-zero
     /// transaction depth". In its own task the `BEGIN` always finishes, and a `Transaction`
-    /// nobody receives is dropped there, which rolls it back. [`out_of_transaction`] guards the
-    /// pool's return path as well.
+    /// nobody receives is dropped there, which rolls it back. The pool's `after_release` check
+    /// guards its return path as well.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         let pool = self.pool.clone();
         let backend = self.backend;

@@ -269,6 +269,17 @@ backend_tests! {
         assert!(changes(&app, "authentication_method").await.is_empty());
     }
 
+    async fn a_graph_errors_date_is_the_servers_clock(app) {
+        let answer = app.browser().get(&format!("{GRAPH}/policies/authenticationMethodsPolicy")).await;
+        assert_eq!(answer.status, 401, "{}", answer.text);
+        let date = answer.body["error"]["innerError"]["date"].as_str().expect("date");
+        assert_eq!(date, sspr_server::http::graph::iso8601(crate::support::now(&app)));
+        app.clock.advance_ms(86_400_000);
+        let later = app.browser().get(&format!("{GRAPH}/policies/authenticationMethodsPolicy")).await;
+        assert_eq!(later.body["error"]["innerError"]["date"].as_str(), Some(sspr_server::http::graph::iso8601(crate::support::now(&app)).as_str()));
+        assert_ne!(later.body["error"]["innerError"]["date"].as_str(), Some(date));
+    }
+
     async fn other_methods_and_the_policys_own_settings_are_writable(app) {
         let admin = first_global(&app).await;
         app.sign_up("member@contoso.example", crate::helpers::PASSWORD).await;

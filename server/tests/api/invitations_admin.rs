@@ -176,6 +176,39 @@ backend_tests! {
         assert_eq!(recorded[0].2["after"]["redeemed_at_ms"], Value::Null);
     }
 
+    async fn an_absolute_url_on_the_services_own_origin_is_an_allowed_redirect(app) {
+        // Microsoft's Graph SDK sends absolute URLs: the product's own origin always passes.
+        let global = first_global(&app).await;
+        let own = format!("{}/account", app.origin);
+        let graph = global
+            .post("/api/graph/v1.0/invitations", json!({"invitedUserEmailAddress": "own@partner.example", "inviteRedirectUrl": own}))
+            .await
+            .expect_status(201);
+        assert_eq!(graph.body["inviteRedirectUrl"], own.as_str());
+        let portal = global
+            .post("/api/admin/invitations", json!({"email": "own2@partner.example", "redirect_url": own}))
+            .await
+            .expect_status(201);
+        assert_eq!(portal.body["redirect_url"], own.as_str());
+        // Another origin is still refused.
+        let foreign = global
+            .post("/api/graph/v1.0/invitations", json!({"invitedUserEmailAddress": "own3@partner.example", "inviteRedirectUrl": "https://evil.example/account"}))
+            .await;
+        graph_error(&foreign, 400, "BadRequest");
+        // A flow sends the user back to it too.
+        let email = "own.return@contoso.example";
+        app.sign_up(email, crate::helpers::PASSWORD).await;
+        let browser = app.browser();
+        let started = browser
+            .post("/api/flows", json!({"purpose": "passwordless", "email": email, "return_to": format!("{}/welcome", app.origin)}))
+            .await
+            .expect_status(201);
+        let id = started.body["flow_id"].as_str().expect("id").to_owned();
+        let code = app.mailbox.code_for(email).await;
+        let verified = browser.post(&format!("/api/flows/{id}/verify"), json!({"code": code})).await.expect_status(200);
+        assert_eq!(verified.body["return_to"], format!("{}/welcome", app.origin));
+    }
+
     async fn graphs_invitation_and_reset_redemption_work(app) {
         let global = first_global(&app).await;
         let answer = global

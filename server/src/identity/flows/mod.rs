@@ -1,5 +1,5 @@
 //! Self-service flows (sign-up, password reset, passwordless, guest, unlock), one file per step:
-//! [`start`] (and resend), [`verify`], [`complete`]; see `sspr_api::flow` for the wire. Each step
+//! [`mod@start`] (and resend), [`mod@verify`], [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
 //! loads the flow bound to this browser, asks `identity::admission` whether it may go on, and
 //! leaves its decisions to `domain` (`domain::admission`, `domain::flow`, `domain::passcode`).
 //!
@@ -128,4 +128,63 @@ fn wrong_state() -> ApiError {
         ErrorCode::FlowWrongState,
         "This step does not fit where you are. Please go back and continue from there.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(email: &str, canonical: &str) -> Flow {
+        Flow {
+            id: "f".into(),
+            purpose: FlowPurpose::PasswordReset,
+            state: FlowState::CodeSent,
+            email: email.into(),
+            email_canonical: canonical.into(),
+            user_id: None,
+            invitation_id: None,
+            binding_hash: String::new(),
+            return_to: None,
+            expires_at_ms: 3_600_000,
+            last_sent_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn the_view_masks_the_case_folded_address_so_a_stored_spelling_never_shows() {
+        let passcodes = PasscodePolicy::default();
+        let known = view_of(
+            &passcodes,
+            &flow("Jane@Contoso.example", "jane@contoso.example"),
+            0,
+        );
+        let typed = view_of(
+            &passcodes,
+            &flow("jane@contoso.example", "jane@contoso.example"),
+            0,
+        );
+        assert_eq!(known.masked_email, typed.masked_email);
+        assert!(!known.masked_email.contains('J'));
+    }
+
+    #[test]
+    fn the_view_counts_the_resend_cooldown_up_and_the_lifetime_down() {
+        let passcodes = PasscodePolicy::default();
+        let f = flow("a@b.example", "a@b.example");
+        let view = view_of(&passcodes, &f, 1);
+        assert_eq!(view.resend_after_secs, 60, "59.999 s rounds up");
+        assert_eq!(view.expires_in_secs, 3599, "3,599.999 s rounds down");
+        let later = view_of(&passcodes, &f, 61_000);
+        assert_eq!(later.resend_after_secs, 0);
+        assert_eq!(view_of(&passcodes, &f, 4_000_000).expires_in_secs, 0);
+    }
+
+    #[test]
+    fn a_step_the_state_does_not_allow_is_a_conflict() {
+        let mut f = flow("a@b.example", "a@b.example");
+        assert!(require(&f, Step::Verify).is_ok());
+        f.state = FlowState::Completed;
+        let refused = require(&f, Step::Complete).expect_err("refused");
+        assert!(matches!(refused, ApiError::Refused(d) if d.code == ErrorCode::FlowWrongState));
+    }
 }

@@ -1,6 +1,7 @@
-//! `GET /api/password-policy`: the policy's numbers and context, for the SPA's live checklist.
+//! `GET /api/password-policy`: the password policy's numbers and context, for the SPA's live
+//! checklist (the rules themselves: `sspr_api::password`, checked by `Passwords::check_new`).
 
-use crate::error::Json;
+use crate::http::json::Json;
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
@@ -8,11 +9,11 @@ use axum::Router;
 use sspr_api::PasswordPolicy;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/password-policy", get(policy))
+    Router::new().route("/password-policy", get(show))
 }
 
 #[utoipa::path(get, path = "/api/password-policy", tag = "account",
     responses((status = 200, body = PasswordPolicy)))]
-async fn policy(State(state): State<AppState>) -> Json<PasswordPolicy> {
+async fn show(State(state): State<AppState>) -> Json<PasswordPolicy> {
     Json(PasswordPolicy::new(state.config.organisation_name.clone()))
 }
