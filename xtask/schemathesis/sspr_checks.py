@@ -24,6 +24,7 @@ BEYOND_THE_SCHEMA = (
     "Another application has the appId",
     "The redirect URI ",  # "… is listed twice" (across two platforms)
     "endDateTime must be",
+    "There is no user flow",
     # A group or user id that does not exist (reset policy, method targets).
     "There is no group with the id",
     "There is no user with the id",

@@ -94,6 +94,11 @@ impl Params {
         )
     }
 
+    /// Whether `text` is a sequence of `name=value` pairs (or empty): `AAA` is not a form.
+    pub fn well_formed(text: &str) -> bool {
+        text.is_empty() || text.split('&').all(|pair| pair.contains('='))
+    }
+
     /// The value of `name`: `Err` when it is given twice, `Ok(None)` when missing or empty.
     pub fn one(&self, name: &str) -> Result<Option<&str>, Repeated> {
         let mut found = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
@@ -382,6 +387,14 @@ mod tests {
 
     fn params(query: &str) -> Params {
         Params::parse(query)
+    }
+
+    #[test]
+    fn a_form_is_name_value_pairs() {
+        assert!(Params::well_formed(""));
+        assert!(Params::well_formed("a=1&b="));
+        assert!(!Params::well_formed("AAA"));
+        assert!(!Params::well_formed("a=1&junk"));
     }
 
     #[test]

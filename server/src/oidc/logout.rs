@@ -35,6 +35,9 @@ pub async fn logout(
         answer: Answer::Page(Page::error(message)),
         signed_out: false,
     };
+    if !Params::well_formed(query) {
+        return Ok(stop("The sign-out request is not valid."));
+    }
     let params = Params::parse(query);
     let one = |name: &str| params.one(name).ok().flatten();
     let hinted = match one("id_token_hint") {

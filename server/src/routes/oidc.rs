@@ -32,7 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/openid-configuration", get(configuration))
         .route("/oauth2/keys", get(keys))
         .route("/oauth2/token", post(token))
-        .route("/oauth2/userinfo", get(userinfo).post(userinfo))
+        .route("/oauth2/userinfo", get(userinfo).post(userinfo_post))
         .route("/oauth2/revoke", post(revoke))
         .layer(cors);
     Router::new()
@@ -52,8 +52,8 @@ pub fn router(state: AppState) -> Router {
 /// The OpenAPI description of these endpoints, merged into `/api/openapi.json`.
 #[derive(Debug, OpenApi)]
 #[openapi(
-    paths(configuration, keys, authorize_get, authorize_post, resume, token, userinfo, revoke, logout_get, logout_post),
-    components(schemas(TokenResponse, OAuthErrorBody, TokenForm, RevokeForm)),
+    paths(configuration, keys, authorize_get, authorize_post, resume, token, userinfo, userinfo_post, revoke, logout_get, logout_post),
+    components(schemas(TokenResponse, OAuthErrorBody, TokenForm, RevokeForm, AuthorizeForm, LogoutForm)),
     tags((name = "openid-connect", description = "The OpenID Connect provider: discovery, the authorization code flow with PKCE, tokens, userinfo, revocation and logout. Errors have OAuth's shape, `{error, error_description}`."))
 )]
 pub struct OidcDoc;
@@ -88,6 +88,33 @@ pub struct RevokeForm {
     pub token_type_hint: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+}
+
+/// The authorization request as a form (`POST /oauth2/authorize`), the same parameters as the
+/// query of `GET`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AuthorizeForm {
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub response_type: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub prompt: Option<String>,
+    pub max_age: Option<String>,
+    pub login_hint: Option<String>,
+    pub ui_locales: Option<String>,
+}
+
+/// The logout request as a form (`POST /oauth2/logout`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LogoutForm {
+    pub id_token_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub post_logout_redirect_uri: Option<String>,
+    pub state: Option<String>,
 }
 
 /// `?request=` of the resume address.
@@ -156,7 +183,7 @@ async fn authorize_get(
 }
 
 #[utoipa::path(post, path = "/oauth2/authorize", tag = "openid-connect",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /oauth2/authorize as a form"),
+    request_body(content = Option<AuthorizeForm>, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /oauth2/authorize as a form"),
     responses((status = 303, description = "As for GET"), (status = 400, description = "An HTML page, as for GET", content_type = "text/html"), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn authorize_post(
     State(state): State<AppState>,
@@ -209,6 +236,15 @@ async fn userinfo(
     Ok(Json(userinfo::userinfo(&state, &headers).await?))
 }
 
+#[utoipa::path(post, path = "/oauth2/userinfo", tag = "openid-connect",
+    responses((status = 200, description = "As for GET", body = Object), (status = 401, description = "invalid_token", body = OAuthErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+async fn userinfo_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, Failure> {
+    Ok(Json(userinfo::userinfo(&state, &headers).await?))
+}
+
 #[utoipa::path(post, path = "/oauth2/revoke", tag = "openid-connect",
     request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "Revoked, or nothing to revoke (RFC 7009)"), (status = 400, body = OAuthErrorBody), (status = 401, description = "invalid_client", body = OAuthErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
@@ -243,7 +279,7 @@ async fn logout_get(
 }
 
 #[utoipa::path(post, path = "/oauth2/logout", tag = "openid-connect",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /oauth2/logout as a form"),
+    request_body(content = Option<LogoutForm>, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /oauth2/logout as a form"),
     responses((status = 303, description = "As for GET"), (status = 200, description = "As for GET", content_type = "text/html"), (status = 400, description = "As for GET", content_type = "text/html"), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn logout_post(
     State(state): State<AppState>,
