@@ -503,6 +503,44 @@ fn method_patch(method: MethodId) -> Value {
     })
 }
 
+/// Application registrations (`domain::application`): a name, a client id, redirect URIs each
+/// once per list, a user flow's id (that it exists no schema can say).
+fn applications(document: &mut Value) {
+    let uris = json!({"type": "object", "additionalProperties": false, "properties": {
+        "redirectUris": {"type": "array", "maxItems": 50, "uniqueItems": true,
+            "items": {"type": "string", "maxLength": 200, "pattern": REDIRECT_URI}}}});
+    replace(document, "RedirectUris", uris);
+    let flow = json!({"type": "string", "pattern": ID});
+    for name in ["ApplicationCreate", "ApplicationPatch"] {
+        property(document, name, "userFlowId", optional(flow.clone()));
+    }
+    property(document, "ApplicationCreate", "displayName", text(100));
+    property(
+        document,
+        "ApplicationCreate",
+        "appId",
+        optional(json!({"type": "string", "pattern": CLIENT_ID})),
+    );
+    property(
+        document,
+        "ApplicationPatch",
+        "displayName",
+        optional(text(100)),
+    );
+    property(
+        document,
+        "PasswordCredentialRequest",
+        "displayName",
+        optional(text(100)),
+    );
+    property(
+        document,
+        "PasswordCredentialRequest",
+        "endDateTime",
+        optional(json!({"type": "string", "format": "date-time"})),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,42 +628,4 @@ mod tests {
             assert_eq!(email_only, method == MethodId::Email, "{path}");
         }
     }
-}
-
-/// Application registrations (`domain::application`): a name, a client id, redirect URIs each
-/// once per list, a user flow's id (that it exists no schema can say).
-fn applications(document: &mut Value) {
-    let uris = json!({"type": "object", "additionalProperties": false, "properties": {
-        "redirectUris": {"type": "array", "maxItems": 50, "uniqueItems": true,
-            "items": {"type": "string", "maxLength": 200, "pattern": REDIRECT_URI}}}});
-    replace(document, "RedirectUris", uris);
-    let flow = json!({"type": "string", "pattern": ID});
-    for name in ["ApplicationCreate", "ApplicationPatch"] {
-        property(document, name, "userFlowId", optional(flow.clone()));
-    }
-    property(document, "ApplicationCreate", "displayName", text(100));
-    property(
-        document,
-        "ApplicationCreate",
-        "appId",
-        optional(json!({"type": "string", "pattern": CLIENT_ID})),
-    );
-    property(
-        document,
-        "ApplicationPatch",
-        "displayName",
-        optional(text(100)),
-    );
-    property(
-        document,
-        "PasswordCredentialRequest",
-        "displayName",
-        optional(text(100)),
-    );
-    property(
-        document,
-        "PasswordCredentialRequest",
-        "endDateTime",
-        optional(json!({"type": "string", "format": "date-time"})),
-    );
 }
