@@ -57,7 +57,7 @@ pub async fn create(
     client: &Client,
     input: UserFlowInput,
 ) -> Result<UserFlow, ApiError> {
-    let checked = validate::check(&input).map_err(ApiError::validation)?;
+    let checked = validate::check(&input, &[]).map_err(ApiError::validation)?;
     let now = state.now_ms();
     let flow = UserFlow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -95,10 +95,10 @@ pub async fn update(
     id: &str,
     input: UserFlowInput,
 ) -> Result<UserFlow, ApiError> {
-    let checked = validate::check(&input).map_err(ApiError::validation)?;
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     let before = found(&mut tx, id).await?;
+    let checked = validate::check(&input, &before.applications).map_err(ApiError::validation)?;
     let after = UserFlow {
         name: checked.name,
         kind: input.kind,

@@ -4,7 +4,7 @@
 //! name). Applications are not part of a user flow's settings: each registration names its
 //! user flow (`domain::application`).
 
-use sspr_api::{UserAttribute, UserFlowInput};
+use sspr_api::{Application, ApplicationInput, UserAttribute, UserFlowInput};
 use std::collections::BTreeMap;
 
 /// A user flow's settings once checked: what the store writes.
@@ -14,9 +14,11 @@ pub struct Checked {
     pub attributes: Vec<UserAttribute>,
 }
 
-/// Checks `input`. A user flow lists no applications any more: each registration names its
-/// user flow, so a list here is refused rather than ignored.
-pub fn check(input: &UserFlowInput) -> Result<Checked, String> {
+/// Checks `input` for a flow whose applications are `current`. Applications are no longer set
+/// on a user flow — each registration names its user flow — so a list that differs from the
+/// current one is refused rather than ignored; leaving it out, or repeating it as read (as a
+/// client that sends back what it read does), changes nothing and is accepted.
+pub fn check(input: &UserFlowInput, current: &[Application]) -> Result<Checked, String> {
     let name = text(
         &input.name,
         "Enter a user flow name of 1 to 100 characters.",
@@ -27,7 +29,18 @@ pub fn check(input: &UserFlowInput) -> Result<Checked, String> {
             attributes.push(*attribute);
         }
     }
-    if !input.applications.is_empty() {
+    let same = |a: &ApplicationInput, b: &Application| {
+        a.name == b.name
+            && a.client_id.as_deref() == Some(b.client_id.as_str())
+            && a.redirect_origins == b.redirect_origins
+    };
+    let unchanged = input.applications.is_empty()
+        || input.applications.len() == current.len()
+            && input
+                .applications
+                .iter()
+                .all(|a| current.iter().any(|b| same(a, b)));
+    if !unchanged {
         return Err(
             "Applications are no longer listed on a user flow: register each one \
                     (App registrations, /api/graph/v1.0/applications) and choose its user flow \
@@ -119,7 +132,7 @@ pub fn is_client_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sspr_api::{ApplicationInput, IdentityProvider, UserFlowKind};
+    use sspr_api::{IdentityProvider, UserFlowKind};
 
     fn input(apps: Vec<ApplicationInput>) -> UserFlowInput {
         UserFlowInput {
@@ -132,24 +145,35 @@ mod tests {
         }
     }
 
-    fn app() -> ApplicationInput {
+    fn app(client_id: Option<&str>) -> ApplicationInput {
         ApplicationInput {
             name: "App".into(),
-            client_id: None,
-            redirect_origins: Vec::new(),
+            client_id: client_id.map(str::to_owned),
+            redirect_origins: vec!["https://app.example.com".into()],
         }
     }
 
     #[test]
-    fn display_name_comes_first_and_applications_are_refused() {
-        let checked = check(&input(vec![])).expect("ok");
+    fn display_name_comes_first_and_applications_are_only_read() {
+        let checked = check(&input(vec![]), &[]).expect("ok");
         assert_eq!(checked.name, "Shop");
         assert_eq!(
             checked.attributes,
             [UserAttribute::DisplayName, UserAttribute::Surname]
         );
-        let refused = check(&input(vec![app()])).expect_err("applications");
+        let refused = check(&input(vec![app(None)]), &[]).expect_err("applications");
         assert!(refused.contains("register"), "{refused}");
+        let current = [Application {
+            name: "App".into(),
+            client_id: "app".into(),
+            redirect_origins: vec!["https://app.example.com".into()],
+        }];
+        assert!(
+            check(&input(vec![app(Some("app"))]), &current).is_ok(),
+            "as read"
+        );
+        assert!(check(&input(vec![app(Some("other"))]), &current).is_err());
+        assert!(check(&input(vec![]), &current).is_ok(), "left out");
     }
 
     #[test]

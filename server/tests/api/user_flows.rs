@@ -177,6 +177,10 @@ backend_tests! {
         assert_eq!(replaced.body["id"], id.as_str());
         assert_eq!(replaced.body["applications"][0]["client_id"], client_id, "its applications stay");
         assert_eq!(replaced.body["applications"][0]["redirect_origins"], json!(["https://m.example.com"]));
+        // Sending back the applications as read is accepted (they are not changed here).
+        let mut as_read = settings(&shop_flow("shop-app"));
+        as_read["applications"] = replaced.body["applications"].clone();
+        admin.put(&format!("/api/admin/user-flows/{id}"), as_read).await.expect_status(200);
         assert_eq!(replaced.body["sspr_enabled"], false);
         let list = admin.get("/api/admin/user-flows").await.expect_status(200);
         assert_eq!(list.body["flows"].as_array().expect("flows").len(), 2);
@@ -190,7 +194,7 @@ backend_tests! {
             .map(|r| (r.get(0), r.get(1), serde_json::from_str(&r.get::<String, _>(2)).expect("json")))
             .filter(|(_, _, d): &(String, String, Value)| d["what"].as_str().is_some_and(|w| w.starts_with("user_flow.")))
             .collect();
-        assert_eq!(changes.len(), 2);
+        assert_eq!(changes.len(), 3, "create and two updates");
         assert!(changes[0].0.starts_with("admin:"));
         assert_eq!(changes[0].1, id);
         assert_eq!(changes[0].2["what"], "user_flow.create");
@@ -227,7 +231,7 @@ backend_tests! {
             .await
             .expect("count")
             .get::<i64, _>(0);
-        assert_eq!(deleted, 3, "create, update, delete");
+        assert_eq!(deleted, 4, "create, two updates, delete");
     }
 
     async fn bad_input_is_refused_with_a_stable_code(app) {
