@@ -131,12 +131,18 @@ fn test() -> Result<(), String> {
     schemathesis::run()?;
 
     cmd::step("Browser tests: Playwright in Chromium against the production-mode server");
+    // The OpenID Connect spec signs in to the example application, which it starts itself.
+    cmd::run(cmd::cargo().args(["build", "--locked", "--package", "sspr-example-sign-in"]))?;
     let mut e2e = cmd::npx();
     e2e.current_dir(cmd::root().join("end2end"))
         .args(["playwright", "test"])
         .env(
             "SSPR_SERVER_BIN",
             cmd::target_dir().join("debug").join("sspr-server"),
+        )
+        .env(
+            "SSPR_EXAMPLE_BIN",
+            cmd::target_dir().join("debug").join("sspr-example-sign-in"),
         )
         .env("SSPR_WEB_DIR", cmd::root().join("dist"));
     cmd::run(&mut e2e)?;
