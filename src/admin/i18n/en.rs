@@ -17,6 +17,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     signed_in_as: "Signed in as",
     sign_out: "Sign out",
     loading: "Loading…",
+    load_failed: "This could not be loaded.",
+    try_again: "Try again",
     save: "Save",
     saved: "Your changes are saved.",
     yes: "Yes",

@@ -17,6 +17,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     signed_in_as: "Connecté en tant que",
     sign_out: "Se déconnecter",
     loading: "Chargement…",
+    load_failed: "Le chargement a échoué.",
+    try_again: "Réessayer",
     save: "Enregistrer",
     saved: "Vos modifications sont enregistrées.",
     yes: "Oui",

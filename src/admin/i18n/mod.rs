@@ -47,7 +47,7 @@ catalog! {
     // The frame, navigation and shared words
     skip_to_content, portal_name, nav_label, nav_overview, nav_methods, nav_reset_policy,
     nav_external, nav_users, nav_groups, nav_audit, nav_user_flows, signed_in_as, sign_out,
-    loading, save, saved, yes, no, next, previous, not_found_title, not_found_body,
+    loading, load_failed, try_again, save, saved, yes, no, next, previous, not_found_title, not_found_body,
     go_overview, role_global_administrator, role_authentication_policy_administrator,
     role_user_administrator, role_reader, role_label, default_badge, search, until,
     actions_title,
