@@ -57,15 +57,35 @@ pub fn FocusOnNavigation() -> impl IntoView {
             first.set_value(false);
             return;
         }
-        request_animation_frame(focus_heading);
+        when_new_heading(main_heading(), |heading| {
+            let _ = heading.focus();
+        });
     });
 }
 
-/// Focuses the main heading, if the page has one.
-pub fn focus_heading() {
-    if let Ok(Some(heading)) = document().query_selector("main h1") {
-        if let Ok(heading) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading) {
-            let _ = heading.focus();
-        }
+/// The page's main heading, if it has one.
+pub fn main_heading() -> Option<web_sys::HtmlElement> {
+    let heading = document().query_selector("main h1").ok()??;
+    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading).ok()
+}
+
+/// Runs `then` with the page's heading once the new page has replaced `old` (the router
+/// renders the new page a little after the URL changes), or after about half a second with
+/// whatever heading there is (a navigation that kept the page).
+pub fn when_new_heading(
+    old: Option<web_sys::HtmlElement>,
+    then: impl FnOnce(web_sys::HtmlElement) + 'static,
+) {
+    fn wait(
+        old: Option<web_sys::HtmlElement>,
+        frames: u8,
+        then: impl FnOnce(web_sys::HtmlElement) + 'static,
+    ) {
+        request_animation_frame(move || match main_heading() {
+            Some(heading) if old.as_ref() != Some(&heading) || frames == 0 => then(heading),
+            _ if frames > 0 => wait(old, frames - 1, then),
+            _ => {}
+        });
     }
+    wait(old, 30, then);
 }

@@ -134,14 +134,12 @@ fn follow_navigation() {
         location.search.track();
         let initial = first.get_value();
         first.set_value(false);
-        request_animation_frame(move || {
-            let Ok(Some(heading)) = document().query_selector("main h1") else {
-                return;
-            };
+        let old = (!initial).then(sspr_web::app::main_heading).flatten();
+        sspr_web::app::when_new_heading(old, move |heading| {
             let title = heading.text_content().unwrap_or_default();
             document().set_title(&[title.as_str(), " – SSPR"].concat());
             if !initial {
-                sspr_web::app::focus_heading();
+                let _ = heading.focus();
             }
         });
     });
@@ -162,6 +160,7 @@ fn Who() -> impl IntoView {
             navigate("/admin/sign-in", NavigateOptions::default());
         }
     });
+    let signing_out = sign_out.pending();
     view! {
         <div class="who">
             {move || {
@@ -178,7 +177,7 @@ fn Who() -> impl IntoView {
             <button
                 type="button"
                 class="button button--secondary"
-                disabled=move || sign_out.pending().get()
+                disabled=signing_out
                 on:click=move |_| {
                     sign_out.dispatch(());
                 }

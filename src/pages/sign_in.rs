@@ -125,6 +125,7 @@ pub fn SignInPassword() -> impl IntoView {
         }
     });
     let parsed = StoredValue::new(parsed);
+    let resetting = reset.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = raw_value_of(password);
@@ -144,7 +145,7 @@ pub fn SignInPassword() -> impl IntoView {
     let forgot = move |ev: MouseEvent| {
         // Without the SPA the link still leads to `/reset`, which asks for the address.
         ev.prevent_default();
-        if reset.pending().get_untracked() {
+        if resetting.get_untracked() {
             return;
         }
         problem.set(None);
@@ -156,13 +157,7 @@ pub fn SignInPassword() -> impl IntoView {
             client_id: memory.client_id.get_value(),
         });
     };
-    let resetting = move || {
-        if reset.pending().get() {
-            "true"
-        } else {
-            "false"
-        }
-    };
+    let busy_link = move || if resetting.get() { "true" } else { "false" };
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.password_title)}</h1>
@@ -180,7 +175,7 @@ pub fn SignInPassword() -> impl IntoView {
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
                 <p class="links" hidden=no_reset>
-                    <a href="/reset" class="link--busy" aria-busy=resetting on:click=forgot>
+                    <a href="/reset" class="link--busy" aria-busy=busy_link on:click=forgot>
                         <span class="spinner" aria-hidden="true"></span>
                         {tr(|m| m.forgot_password)}
                     </a>

@@ -5,15 +5,17 @@
 //! a customer downloads. `trunk build --release` writes each; terser minifies the JS loaders;
 //! every text or wasm asset then gets `.br` and `.gz` siblings, which the server sends to
 //! clients that accept them. The size report sums what a customer's browser loads on a cold
-//! visit (`index.html` and the files it names) and fails above the SPEC §7 budget; the portal's
+//! visit (`index.html` and the files it names) and fails above the SPEC §7 ceiling; the portal's
 //! cold load is printed beside it, unbudgeted.
 
 use crate::cmd;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// SPEC §7: all bytes of a customer page's cold load, brotli-compressed.
-pub const CUSTOMER_BUDGET_BROTLI: u64 = 60 * 1024;
+/// SPEC §7: all bytes of a customer page's cold load, brotli-compressed — the target…
+pub const CUSTOMER_TARGET_BROTLI: u64 = 120_000;
+/// …and the ceiling: `cargo xtask size` and the test command fail above it.
+pub const CUSTOMER_GATE_BROTLI: u64 = 150_000;
 
 const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "txt"];
 
@@ -64,7 +66,7 @@ pub fn build() -> Result<(), String> {
 /// Prints every asset's raw, gzip and brotli size, and what a cold load takes — a customer
 /// page's (`index.html` and every file it names: stylesheets, icon, the JS loader and the wasm
 /// named in the bootstrap script) and, separately, the admin portal's (`admin/index.html` and
-/// its files). Fails when the customer total, brotli, is over the budget; the portal has none.
+/// its files). Fails when the customer total, brotli, is over the ceiling; the portal has none.
 pub fn size_report() -> Result<(), String> {
     cmd::step("Size of the SPA (what a browser downloads)");
     let dist = cmd::root().join("dist");
@@ -131,26 +133,26 @@ pub fn size_report() -> Result<(), String> {
         "{:<48} {:>9} {:>9} {:>9}",
         "customer page cold load, total", customer_total.0, customer_total.1, customer_total.2
     );
+    let used = customer_total.2;
     println!(
-        "budget (brotli, customer pages): {CUSTOMER_BUDGET_BROTLI} bytes (60 KiB); used {} ({:.1} %)",
-        customer_total.2,
-        customer_total.2 as f64 * 100.0 / CUSTOMER_BUDGET_BROTLI as f64
+        "customer pages, brotli: {used} bytes; target {CUSTOMER_TARGET_BROTLI} ({:.1} %), ceiling {CUSTOMER_GATE_BROTLI} ({:.1} %){}",
+        used as f64 * 100.0 / CUSTOMER_TARGET_BROTLI as f64,
+        used as f64 * 100.0 / CUSTOMER_GATE_BROTLI as f64,
+        if used > CUSTOMER_TARGET_BROTLI { " — over the target" } else { "" }
     );
-    if customer_total.2 > CUSTOMER_BUDGET_BROTLI {
+    if used > CUSTOMER_GATE_BROTLI {
         return Err(format!(
-            "a customer page's cold load is {} bytes brotli, over the {CUSTOMER_BUDGET_BROTLI}-byte budget",
-            customer_total.2
+            "a customer page's cold load is {used} bytes brotli, over the {CUSTOMER_GATE_BROTLI}-byte ceiling (SPEC §7)"
         ));
     }
     Ok(())
 }
 
-/// Builds two examples the way the customer pages are built (same profile, wasm-bindgen
-/// `--target web`, `wasm-opt -Oz`, terser) and prints their wasm and JS loader sizes:
-/// `size_floor`, the smallest Leptos app — what every Leptos page pays before any code of its
-/// own — and `size_shell`, the customer pages' shell with only the home and 404 pages.
+/// Builds `examples/size_floor.rs` the way the customer pages are built (same profile,
+/// wasm-bindgen `--target web`, `wasm-opt -Oz`, terser) and prints its wasm and JS loader
+/// sizes: the smallest Leptos app, what every Leptos page pays before any code of its own.
 pub fn floor_report() -> Result<(), String> {
-    for example in ["size_floor", "size_shell"] {
+    for example in ["size_floor"] {
         cmd::step(&format!("Size of examples/{example}.rs"));
         let total = example_size(example)?;
         println!("{example}, wasm + JS, brotli: {total} bytes");

@@ -42,9 +42,10 @@ pub fn User(id: String) -> impl IntoView {
             }
         }
     });
+    let acting = act.pending();
     let button = move |action: UserAction| {
         view! {
-            <button type="button" class="button button--secondary" disabled=move || act.pending().get()
+            <button type="button" class="button button--secondary" disabled=acting
                 on:click=move |_| {
                     problem.set(None);
                     notice.set(None);

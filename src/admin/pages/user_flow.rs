@@ -133,6 +133,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             }
         }
     });
+    let deleting = delete.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed_name = value_of(name);
@@ -266,7 +267,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             <div class="button-row">
                 <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
                 {(flow.is_some() && !is_default).then(|| view! {
-                    <button type="button" class="button button--secondary" disabled=move || delete.pending().get()
+                    <button type="button" class="button button--secondary" disabled=deleting
                         on:click=move |_| {
                             if let Some(flow_id) = id.get_value() {
                                 problem.set(None);

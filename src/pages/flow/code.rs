@@ -75,6 +75,7 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
             }
         }
     });
+    let resending = resend.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = value_of(code);
@@ -128,7 +129,7 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
                 <button
                     type="button"
                     class="button button--link"
-                    disabled=move || wait.get() > 0 || resend.pending().get()
+                    disabled=move || { wait.get() > 0 || resending.get() }
                     on:click=move |_| {
                         resent.set(false);
                         resend.dispatch(());

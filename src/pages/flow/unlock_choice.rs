@@ -39,6 +39,7 @@ pub fn UnlockChoice() -> impl IntoView {
             }
         }
     });
+    let unlocking = unlock.pending();
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.unlock_choice_title)}</h1>
@@ -48,8 +49,8 @@ pub fn UnlockChoice() -> impl IntoView {
                 <button
                     type="button"
                     class="button button--primary"
-                    disabled=move || unlock.pending().get()
-                    aria-busy=move || if unlock.pending().get() { "true" } else { "false" }
+                    disabled=unlocking
+                    aria-busy=move || if unlocking.get() { "true" } else { "false" }
                     on:click=move |_| {
                         problem.set(None);
                         unlock.dispatch(flow.clone());
