@@ -15,7 +15,6 @@ use crate::pages::{
 };
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_location;
 use leptos_router::path;
 use sspr_api::FlowPurpose;
 
@@ -25,8 +24,7 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     provide_memory();
     view! {
-        <Router>
-            <FocusOnNavigation/>
+        <Router set_is_routing=focus_after_navigation(|_| ())>
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
@@ -44,48 +42,30 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Moves focus to the page's `<h1>` after each navigation (not on the first page, where the
-/// browser's own start is right).
-#[component]
-pub fn FocusOnNavigation() -> impl IntoView {
-    let location = use_location();
-    let first = StoredValue::new(true);
-    Effect::new(move || {
-        location.pathname.track();
-        location.search.track();
-        if first.get_value() {
-            first.set_value(false);
-            return;
+/// What the router calls as each navigation starts (`true`) and ends (`false`, once the new
+/// page is rendered): at the end focus moves to the new page's `<h1>`, and `then` gets the
+/// heading too. The first page, which is not a navigation, keeps the browser's own start.
+pub fn focus_after_navigation(
+    then: impl Fn(&web_sys::HtmlElement) + Copy + Send + Sync + 'static,
+) -> SignalSetter<bool> {
+    let navigating = std::sync::atomic::AtomicBool::new(false);
+    SignalSetter::map(move |routing: bool| {
+        use std::sync::atomic::Ordering::Relaxed;
+        if routing {
+            navigating.store(true, Relaxed);
+        } else if navigating.swap(false, Relaxed) {
+            request_animation_frame(move || {
+                if let Some(heading) = main_heading() {
+                    let _ = heading.focus();
+                    then(&heading);
+                }
+            });
         }
-        when_new_heading(main_heading(), |heading| {
-            let _ = heading.focus();
-        });
-    });
+    })
 }
 
 /// The page's main heading, if it has one.
 pub fn main_heading() -> Option<web_sys::HtmlElement> {
     let heading = document().query_selector("main h1").ok()??;
     wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading).ok()
-}
-
-/// Runs `then` with the page's heading once the new page has replaced `old` (the router
-/// renders the new page a little after the URL changes), or after about half a second with
-/// whatever heading there is (a navigation that kept the page).
-pub fn when_new_heading(
-    old: Option<web_sys::HtmlElement>,
-    then: impl FnOnce(web_sys::HtmlElement) + 'static,
-) {
-    fn wait(
-        old: Option<web_sys::HtmlElement>,
-        frames: u8,
-        then: impl FnOnce(web_sys::HtmlElement) + 'static,
-    ) {
-        request_animation_frame(move || match main_heading() {
-            Some(heading) if old.as_ref() != Some(&heading) || frames == 0 => then(heading),
-            _ if frames > 0 => wait(old, frames - 1, then),
-            _ => {}
-        });
-    }
-    wait(old, 30, then);
 }

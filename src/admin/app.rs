@@ -64,8 +64,10 @@ pub fn AdminApp() -> impl IntoView {
             portal.me.set(Some(answer.ok()));
         }
     });
+    // After each navigation focus moves to the new page's heading, and the title follows it.
+    let set_is_routing = sspr_web::app::focus_after_navigation(set_title);
     view! {
-        <Router>
+        <Router set_is_routing>
             <Frame/>
         </Router>
     }
@@ -76,7 +78,7 @@ pub fn AdminApp() -> impl IntoView {
 fn Frame() -> impl IntoView {
     let portal = use_portal();
     let location = use_location();
-    follow_navigation();
+    title_first_page();
     let signed_in =
         move || matches!(portal.me.get(), Some(Some(_))) && !is_public(&location.pathname.get());
     let signed_in_now = move || portal.me.get().map(|me| me.is_some());
@@ -124,25 +126,22 @@ fn Frame() -> impl IntoView {
     }
 }
 
-/// After each navigation: the document title from the page's heading, and (but on the first
-/// page) focus on it.
-fn follow_navigation() {
-    let location = use_location();
-    let first = StoredValue::new(true);
-    Effect::new(move || {
-        location.pathname.track();
-        location.search.track();
-        let initial = first.get_value();
-        first.set_value(false);
-        let old = (!initial).then(sspr_web::app::main_heading).flatten();
-        sspr_web::app::when_new_heading(old, move |heading| {
-            let title = heading.text_content().unwrap_or_default();
-            document().set_title(&[title.as_str(), " – SSPR"].concat());
-            if !initial {
-                let _ = heading.focus();
-            }
+/// The document title from the page's heading: "Users – SSPR".
+fn set_title(heading: &web_sys::HtmlElement) {
+    let title = heading.text_content().unwrap_or_default();
+    document().set_title(&[title.as_str(), " – SSPR"].concat());
+}
+
+/// The first page's title, once its heading is there (the session check comes first).
+fn title_first_page() {
+    fn wait(frames: u16) {
+        request_animation_frame(move || match sspr_web::app::main_heading() {
+            Some(heading) => set_title(&heading),
+            None if frames > 0 => wait(frames - 1),
+            None => {}
         });
-    });
+    }
+    wait(600);
 }
 
 /// Who is signed in, their role, and **Sign out**.

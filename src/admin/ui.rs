@@ -17,6 +17,8 @@ pub enum Problem {
     Api(ApiError),
     /// A check the page made itself.
     Local(AText),
+    /// A number field outside its bounds: the field's label, the lowest and the highest.
+    Range(AText, u32, u32),
 }
 
 impl From<ApiError> for Problem {
@@ -33,6 +35,13 @@ impl Problem {
         let m = catalog();
         let (status, error) = match self {
             Problem::Local(text) => return text(m).to_owned(),
+            Problem::Range(label, min, max) => {
+                return m
+                    .err_range
+                    .replace("{field}", label(m))
+                    .replace("{min}", &min.to_string())
+                    .replace("{max}", &max.to_string())
+            }
             Problem::Api(ApiError::Server { status, body }) => (*status, body),
             Problem::Api(other) => return customer_text(other.clone()),
         };

@@ -2,7 +2,7 @@
 //! **Sign out this session** for the others), and **Sign out**. Nobody signed in: to the
 //! sign-in page. A load that fails says why and offers **Try again**.
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, LoadFailed, Problem};
 use crate::i18n::tr;
 use leptos::prelude::*;
@@ -51,13 +51,17 @@ pub fn Account() -> impl IntoView {
         me.refetch();
         sessions.refetch();
     });
-    let who = move || Suspend::new(async move { me.await.map(who_view) });
-    let list = move || {
+    // One load for the whole page: who is signed in, then where.
+    let page = move || {
         Suspend::new(async move {
-            sessions.await.map(|list| {
-                sessions_view(list, move |id| {
+            let me = me.await?;
+            let list = sessions.await?;
+            Ok::<_, ApiError>(view! {
+                {who_view(me)}
+                <h2>{tr(|m| m.sessions_title)}</h2>
+                {sessions_view(list, move |id| {
                     revoke.dispatch(id);
-                })
+                })}
             })
         })
     };
@@ -67,9 +71,7 @@ pub fn Account() -> impl IntoView {
             <Alert problem/>
             <Transition fallback=loading>
                 <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors retry/> }>
-                    {who}
-                    <h2>{tr(|m| m.sessions_title)}</h2>
-                    {list}
+                    {page}
                 </ErrorBoundary>
             </Transition>
             <button

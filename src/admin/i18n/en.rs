@@ -133,6 +133,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     done_group_created: "The group is created.",
     done_member_added: "The member is added.",
     done_member_removed: "The member is removed.",
+    err_range: "“{field}” must be a whole number from {min} to {max}.",
     err_group_name: "Enter the group’s name.",
     audit_intro: "What happened, newest first: sign-ins, resets, and every change an administrator made.",
     audit_filters: "Filter the audit log",

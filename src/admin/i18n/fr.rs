@@ -133,6 +133,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     done_group_created: "Le groupe est créé.",
     done_member_added: "Le membre est ajouté.",
     done_member_removed: "Le membre est retiré.",
+    err_range: "« {field} » doit être un nombre entier de {min} à {max}.",
     err_group_name: "Entrez le nom du groupe.",
     audit_intro: "Ce qui s’est passé, du plus récent au plus ancien : connexions, réinitialisations et chaque modification d’un administrateur.",
     audit_filters: "Filtrer le journal d’audit",

@@ -59,7 +59,7 @@ catalog! {
     session_expired,
     // Errors
     err_email, err_password, err_name, err_code, err_forbidden, read_only, err_setup_invalid,
-    err_credentials, err_not_found, err_flow_name, err_group_name,
+    err_credentials, err_not_found, err_flow_name, err_group_name, err_range,
     // Authentication methods and external identities
     methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms,
     method_voice, method_software_oath, method_authenticator, method_fido2, method_tap,

@@ -129,6 +129,14 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
         }
     });
     let odata_type = StoredValue::new(config.odata_type.clone());
+    // The Email settings, each checked against its bounds here (the server checks again), so
+    // a wrong value is named with its field in the page's language.
+    let settings = [
+        (length, (|m| m.passcode_length) as AText, 6, 10),
+        (lifetime, |m| m.passcode_lifetime, 1, 3600),
+        (guest_lifetime, |m| m.guest_passcode_lifetime, 1, 86400),
+        (attempts, |m| m.passcode_attempts, 1, 10),
+    ];
     let number = |node: NodeRef<Input>| value_of(node).parse::<u32>().ok();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -171,6 +179,16 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             ..Default::default()
         };
         if is_email {
+            for (node, label, min, max) in settings {
+                let typed = value_of(node);
+                let fits =
+                    typed.is_empty() || number(node).is_some_and(|n| (min..=max).contains(&n));
+                if !fits {
+                    problem.set(Some(Problem::Range(label, min, max)));
+                    sspr_web::components::form::focus(node);
+                    return;
+                }
+            }
             patch.allow_external_id_to_use_email_otp = Some(if external.get_untracked() {
                 ExternalEmailOtpState::Enabled
             } else {
