@@ -36,7 +36,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#content">{move || i18n.t().skip_to_content}</a>
         <header class="site-header">
-            <A href="/" attr:class="brand">
+            <A href="/" attr:class="brand" exact=true>
                 {logo}
                 <span class="brand__name">{branding.name.clone()}</span>
             </A>

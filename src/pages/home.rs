@@ -11,8 +11,8 @@ pub fn Home() -> impl IntoView {
             <h1 tabindex="-1">{tr(|m| m.home_title)}</h1>
             <p>{tr(|m| m.home_intro)}</p>
             <div class="actions">
-                <A href="/sign-in" attr:class="button button--primary">{tr(|m| m.sign_in)}</A>
-                <A href="/sign-up" attr:class="button button--secondary">{tr(|m| m.sign_up)}</A>
+                <A href="/sign-in" attr:class="button button--primary" exact=true>{tr(|m| m.sign_in)}</A>
+                <A href="/sign-up" attr:class="button button--secondary" exact=true>{tr(|m| m.sign_up)}</A>
             </div>
         </section>
     }

@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.not_found_title)}</h1>
             <p>{tr(|m| m.not_found_body)}</p>
-            <A href="/">{tr(|m| m.go_home)}</A>
+            <A href="/" exact=true>{tr(|m| m.go_home)}</A>
         </section>
     }
 }

@@ -73,9 +73,9 @@ fn SignInEmail() -> impl IntoView {
                 <Submit label=tr(|m| m.next) busy=Signal::stored(false)/>
             </form>
             <p class="links">
-                {tr(|m| m.no_account)} " " <A href="/sign-up">{tr(|m| m.sign_up)}</A>
+                {tr(|m| m.no_account)} " " <A href="/sign-up" exact=true>{tr(|m| m.sign_up)}</A>
             </p>
-            <p class="links"><A href="/passwordless">{tr(|m| m.use_code_instead)}</A></p>
+            <p class="links"><A href="/passwordless" exact=true>{tr(|m| m.use_code_instead)}</A></p>
         </section>
     }
 }
@@ -162,7 +162,7 @@ pub fn SignInPassword() -> impl IntoView {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.password_title)}</h1>
             <p class="identity">
-                <span>{email}</span> " " <A href="/sign-in">{tr(|m| m.change)}</A>
+                <span>{email}</span> " " <A href="/sign-in" exact=true>{tr(|m| m.change)}</A>
             </p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
@@ -182,7 +182,7 @@ pub fn SignInPassword() -> impl IntoView {
                 </p>
                 <Submit label=tr(|m| m.sign_in) busy=sign_in.pending()/>
             </form>
-            <p class="links" hidden=no_reset><A href="/unlock">{tr(|m| m.cant_access)}</A></p>
+            <p class="links" hidden=no_reset><A href="/unlock" exact=true>{tr(|m| m.cant_access)}</A></p>
         </section>
     }
     .into_any()

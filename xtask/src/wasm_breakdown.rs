@@ -19,7 +19,8 @@ const TOP_FUNCTIONS: usize = 25;
 /// Installs twiggy from crates.io when it is missing.
 pub fn ensure_twiggy() -> Result<(), String> {
     let installed = cmd::output(Command::new("twiggy").arg("--version")).unwrap_or_default();
-    if installed.starts_with("twiggy ") {
+    // `twiggy-opt 0.8.0`: the binary names itself after its crate's internal package.
+    if installed.starts_with("twiggy") {
         println!("twiggy: {}", installed.trim());
         return Ok(());
     }
@@ -56,7 +57,10 @@ pub fn report(bin: &str) -> Result<(), String> {
             .arg(&named),
     )
     .ok_or("twiggy top failed")?;
-    let items = parse_top(&csv);
+    let items: Vec<(String, u64)> = parse_top(&csv)
+        .into_iter()
+        .filter(|(name, _)| !is_names(name))
+        .collect();
     let total: u64 = items.iter().map(|(_, size)| size).sum();
     let mut crates: BTreeMap<String, u64> = BTreeMap::new();
     for (name, size) in &items {
@@ -118,57 +122,118 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).ok()?.modified().ok()
 }
 
-/// `(name, shallow size)` of every row of `twiggy top --format csv`, largest first.
+/// `(name, shallow size)` of every row of `twiggy top --format csv` (`Name,ShallowSize,…`),
+/// largest first.
 fn parse_top(csv: &str) -> Vec<(String, u64)> {
     let mut items: Vec<(String, u64)> = csv
         .lines()
         .skip(1)
         .filter_map(|line| {
-            // Name,ShallowSize,ShallowSizePercent — the name may hold commas (and is then quoted).
-            let mut fields = line.rsplitn(3, ',');
-            let _percent = fields.next()?;
+            let mut fields = csv_fields(line).into_iter();
+            let name = fields.next()?;
             let size = fields.next()?.trim().parse().ok()?;
-            let name = fields.next()?.trim().trim_matches('"').to_owned();
             Some((name, size))
         })
         .collect();
-    items.sort_by(|a, b| b.1.cmp(&a.1));
+    items.sort_by_key(|item| std::cmp::Reverse(item.1));
     items
+}
+
+/// The fields of one CSV line: a field may be quoted, with `""` for a quote inside.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(field) = fields.last_mut() {
+                    field.push('"');
+                }
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => {
+                if let Some(field) = fields.last_mut() {
+                    field.push(c);
+                }
+            }
+        }
+    }
+    fields
 }
 
 /// Twiggy's rows that are not functions: data segments, tables, the sections' own bytes.
 fn is_section(name: &str) -> bool {
-    name.starts_with("data[")
+    name.starts_with("data")
         || name.starts_with("table[")
         || name.starts_with("elem[")
         || name.contains(" section")
-        || name.contains("\"function names\"")
+        || name.contains(" subsection")
 }
 
-/// The crate a twiggy row belongs to: the first path segment of the function's name, the
-/// implementing type's crate for `<T as Trait>::f`; data and sections by their kind.
+/// The name section (kept only for this report; the shipped wasm has none).
+fn is_names(name: &str) -> bool {
+    name.contains("names\" subsection")
+}
+
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+    "u32", "u64", "u128", "usize",
+];
+
+/// The crate a twiggy row belongs to: the first path segment of the function's name; for
+/// `<T as Trait>::f` the type's crate, or the trait's when the type is generic or primitive.
+/// Data, imports, exports, unnamed code and sections are grouped by their kind.
 fn crate_of(name: &str) -> String {
-    if name.starts_with("data[") {
-        return "(data: strings, tables)".into();
+    let kind = [
+        ("data", "(data: strings, tables)"),
+        ("import ", "(imports from JavaScript)"),
+        ("export ", "(exports to JavaScript)"),
+        ("code[", "(functions without a name)"),
+    ];
+    if let Some((_, group)) = kind.iter().find(|(prefix, _)| name.starts_with(prefix)) {
+        return (*group).into();
     }
     if is_section(name) {
         return "(wasm sections, tables)".into();
     }
-    let mut rest = name.trim_start_matches(['<', '&', '*', '(', '[']);
+    let path = match name
+        .strip_prefix('<')
+        .and_then(|inner| inner.split_once(" as "))
+    {
+        Some((ty, trait_path)) if !bare(ty).contains("::") => trait_path,
+        _ => name,
+    };
+    let first = first_segment(path);
+    if !path.contains("::") && !name.starts_with('<') {
+        "(runtime intrinsics, exported glue)".into()
+    } else if first.is_empty() {
+        "(functions without a name)".into()
+    } else if PRIMITIVES.contains(&first) {
+        "core".into()
+    } else {
+        first.into()
+    }
+}
+
+/// `ty` without the reference, pointer and slice marks around it.
+fn bare(ty: &str) -> &str {
+    let mut rest = ty.trim_start_matches(['<', '&', '*', '(', '[']);
     for prefix in ["mut ", "const ", "dyn ", "impl "] {
         rest = rest.strip_prefix(prefix).unwrap_or(rest);
     }
-    let rest = rest.trim_start_matches(['<', '&', '(', '[']);
+    rest.trim_start_matches(['<', '&', '(', '['])
+}
+
+/// The first identifier of a path (`alloc` in `<alloc::vec::Vec<T> as …>::f`).
+fn first_segment(path: &str) -> &str {
+    let rest = bare(path);
     let end = rest
         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
         .unwrap_or(rest.len());
-    match &rest[..end] {
-        "" => "(unnamed)".into(),
-        // wasm-bindgen's generated glue (`__wbg_…`, `__wbindgen_…`) and the allocator.
-        first if first.starts_with("__wb") => "wasm-bindgen".into(),
-        first if first.chars().next().is_some_and(|c| c.is_ascii_digit()) => "(unnamed)".into(),
-        first => first.into(),
-    }
+    &rest[..end]
 }
 
 #[cfg(test)]
@@ -185,21 +250,32 @@ mod tests {
             crate_of("<serde_json::de::Deserializer<R> as serde::Deserializer>::deserialize_any"),
             "serde_json"
         );
-        assert_eq!(crate_of("<&mut T as core::fmt::Write>::write_str"), "T");
+        assert_eq!(crate_of("<&mut T as core::fmt::Write>::write_str"), "core");
+        assert_eq!(
+            crate_of("<F as leptos_router::matching::ChooseView>::choose::{{closure}}"),
+            "leptos_router"
+        );
+        assert_eq!(crate_of("<usize as core::fmt::Display>::fmt"), "core");
+        assert_eq!(crate_of("usize::to_string"), "core");
+        assert_eq!(
+            crate_of("import wbg::__wbg_fetch_1"),
+            "(imports from JavaScript)"
+        );
+        assert_eq!(crate_of("memcmp"), "(runtime intrinsics, exported glue)");
         assert_eq!(crate_of("core::fmt::write::h00"), "core");
         assert_eq!(crate_of("data[3]"), "(data: strings, tables)");
-        assert_eq!(crate_of("__wbg_fetch_1"), "wasm-bindgen");
+        assert_eq!(crate_of("code[12]"), "(functions without a name)");
     }
 
     #[test]
     fn twiggy_csv_rows_are_read_largest_first() {
-        let csv = "Name,ShallowSize,ShallowSizePercent\n\
-                   small::f,10,1.0\n\
-                   \"<a::B as c::D<e, f>>::g\",300,30.0\n\
-                   data[0],120,12.0\n";
+        let csv = "Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent\n\
+                   small::f,10,1.0,,\n\
+                   \"<a::B as c::D<e, f>>::g\",300,30.0,,\n\
+                   \"data segment \"\".rodata\"\"\",120,12.0,,\n";
         let rows = parse_top(csv);
         assert_eq!(rows[0], ("<a::B as c::D<e, f>>::g".to_owned(), 300));
-        assert_eq!(rows[1].1, 120);
+        assert_eq!(rows[1], ("data segment \".rodata\"".to_owned(), 120));
         assert_eq!(rows.len(), 3);
     }
 }

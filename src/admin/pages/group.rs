@@ -90,7 +90,7 @@ pub fn Group(id: String) -> impl IntoView {
             .map(|g| view! { <p>{g.description}</p> })
     };
     view! {
-        <p><A href="/admin/groups">{at(|m| m.back_to_groups)}</A></p>
+        <p><A href="/admin/groups" exact=true>{at(|m| m.back_to_groups)}</A></p>
         <h1 tabindex="-1">{name}</h1>
         {description}
         <Alert problem/>
@@ -114,7 +114,7 @@ pub fn Group(id: String) -> impl IntoView {
                             let label = [at(|m| m.member_remove)(), " ", &u.display_name].concat();
                             view! {
                                 <tr>
-                                    <td><A href=["/admin/users/", &u.id].concat()>{u.display_name.clone()}</A></td>
+                                    <td><A href=["/admin/users/", &u.id].concat() exact=true>{u.display_name.clone()}</A></td>
                                     <td>{u.email.clone()}</td>
                                     <td><button type="button" class="button button--quiet" aria-label=label
                                         on:click=move |_| run(Change::Remove(user_id.clone()))>

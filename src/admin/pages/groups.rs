@@ -67,7 +67,7 @@ pub fn Groups() -> impl IntoView {
                     <tbody>
                         {found.items.into_iter().map(|g| view! {
                             <tr>
-                                <td><A href=["/admin/groups/", &g.id].concat()>{g.display_name}</A></td>
+                                <td><A href=["/admin/groups/", &g.id].concat() exact=true>{g.display_name}</A></td>
                                 <td>{g.description}</td>
                                 <td>{g.member_count}</td>
                             </tr>

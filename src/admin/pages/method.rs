@@ -24,7 +24,7 @@ pub fn Method(id: String) -> impl IntoView {
     let config = LocalResource::new(move || api::method(id.clone()));
     let groups = group_list();
     view! {
-        <p><A href="/admin/methods">{at(|m| m.back_to_methods)}</A></p>
+        <p><A href="/admin/methods" exact=true>{at(|m| m.back_to_methods)}</A></p>
         <h1 tabindex="-1">{at(name)} " " {at(|m| m.settings_suffix)}</h1>
         <Loaded resource=config children=move |found: MethodConfiguration| view! { <MethodForm config=found groups/> }/>
     }

@@ -58,7 +58,7 @@ pub fn Methods() -> impl IntoView {
                                 let targets = c.include_targets.clone();
                                 view! {
                                     <tr>
-                                        <td><A href=["/admin/methods/", &c.id].concat()>{at(method_name(&c.id))}</A></td>
+                                        <td><A href=["/admin/methods/", &c.id].concat() exact=true>{at(method_name(&c.id))}</A></td>
                                         <td>{move || target_text(&targets)}</td>
                                         <td><span class="state" data-on=on.to_string()>
                                             {if on { at(|m| m.yes)() } else { at(|m| m.no)() }}

@@ -24,7 +24,7 @@ use crate::i18n::AText;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::use_params_map;
-use leptos_router::{path, MatchNestedRoutes, StaticSegment};
+use leptos_router::{path, StaticSegment};
 
 /// The sections of the left navigation, in order.
 pub static SECTIONS: &[(&str, AText)] = &[
@@ -47,7 +47,7 @@ pub fn Blade<L, LV, D, DV>(
     section: &'static str,
     list: L,
     detail: D,
-) -> impl MatchNestedRoutes + Clone
+) -> impl leptos_router::MatchNestedRoutes + Clone
 where
     L: Fn() -> LV + Send + Clone + 'static,
     LV: IntoView + 'static,

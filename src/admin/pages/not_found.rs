@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="panel">
             <h1 tabindex="-1">{at(|m| m.not_found_title)}</h1>
             <p>{at(|m| m.not_found_body)}</p>
-            <A href="/admin">{at(|m| m.go_overview)}</A>
+            <A href="/admin" exact=true>{at(|m| m.go_overview)}</A>
         </section>
     }
 }

@@ -26,7 +26,7 @@ pub fn Overview() -> impl IntoView {
                 .iter()
                 .skip(1)
                 .map(|(href, label)| view! {
-                    <li><A href=*href attr:class="tile">{at(*label)}</A></li>
+                    <li><A href=*href attr:class="tile" exact=true>{at(*label)}</A></li>
                 })
                 .collect_view()}
         </ul>

@@ -59,7 +59,7 @@ pub fn User(id: String) -> impl IntoView {
             .map_or_else(|| at(|m| m.user_title)().to_owned(), |u| u.display_name)
     };
     view! {
-        <p><A href="/admin/users">{at(|m| m.back_to_users)}</A></p>
+        <p><A href="/admin/users" exact=true>{at(|m| m.back_to_users)}</A></p>
         // One heading for the whole life of the page (focus lands on it at once), named for the
         // user when they are loaded.
         <h1 tabindex="-1">{name}</h1>

@@ -57,7 +57,8 @@ fn rows_of(flow: &UserFlow) -> Vec<AppRow> {
 
 #[component]
 pub fn UserFlowPage(id: String) -> impl IntoView {
-    let back = view! { <p><A href="/admin/user-flows">{at(|m| m.back_to_user_flows)}</A></p> };
+    let back =
+        view! { <p><A href="/admin/user-flows" exact=true>{at(|m| m.back_to_user_flows)}</A></p> };
     if id == NEW {
         return view! {
             {back}

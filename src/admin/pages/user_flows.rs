@@ -24,7 +24,7 @@ pub fn UserFlows() -> impl IntoView {
     view! {
         <h1 tabindex="-1">{at(|m| m.nav_user_flows)}</h1>
         <p>{at(|m| m.user_flows_intro)}</p>
-        <p><A href=["/admin/user-flows/", NEW].concat() attr:class="button button--secondary">{at(|m| m.user_flow_new)}</A></p>
+        <p><A href=["/admin/user-flows/", NEW].concat() attr:class="button button--secondary" exact=true>{at(|m| m.user_flow_new)}</A></p>
         <Loaded resource=list children=|found: UserFlowList| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_user_flows)>
                     <table class="table">
@@ -38,7 +38,7 @@ pub fn UserFlows() -> impl IntoView {
                             {found.flows.into_iter().map(|f| view! {
                                 <tr>
                                     <td>
-                                        <A href=["/admin/user-flows/", &f.id].concat()>{f.name.clone()}</A>
+                                        <A href=["/admin/user-flows/", &f.id].concat() exact=true>{f.name.clone()}</A>
                                         {f.is_default.then(|| view! { " " <span class="badge">{at(|m| m.default_badge)}</span> })}
                                     </td>
                                     <td>{at(provider_text(f.identity_provider))}</td>

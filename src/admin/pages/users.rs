@@ -54,7 +54,7 @@ pub fn Users() -> impl IntoView {
                         <tbody>
                             {found.items.into_iter().map(|user| view! {
                                 <tr>
-                                    <td><A href=["/admin/users/", &user.id].concat()>{user.display_name.clone()}</A></td>
+                                    <td><A href=["/admin/users/", &user.id].concat() exact=true>{user.display_name.clone()}</A></td>
                                     <td>{user.email.clone()}</td>
                                     <td>{at(type_text(user.user_type))}</td>
                                     <td>{at(status_text(user.status))}</td>

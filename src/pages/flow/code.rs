@@ -98,7 +98,7 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
     let change = (purpose != FlowPurpose::Guest).then(|| {
         view! {
             <p class="links">
-                <A href=path(purpose, Step::Email, "")>{tr(|m| m.different_email)}</A>
+                <A href=path(purpose, Step::Email, "") exact=true>{tr(|m| m.different_email)}</A>
             </p>
         }
     });

@@ -16,7 +16,7 @@ use crate::memory::use_memory;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::hooks::use_query_map;
-use leptos_router::{path, MatchNestedRoutes, StaticSegment};
+use leptos_router::{path, StaticSegment};
 use sspr_api::FlowPurpose;
 use steps::{flow_id, has_step, segment, Step};
 
@@ -35,7 +35,7 @@ pub fn title_and_intro(purpose: FlowPurpose) -> (Text, Text) {
 /// `/<wizard>/choose`. Every wizard is this one route tree with its purpose, so the five
 /// compile to one type.
 #[component(transparent)]
-pub fn Wizard(purpose: FlowPurpose) -> impl MatchNestedRoutes + Clone {
+pub fn Wizard(purpose: FlowPurpose) -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment(segment(purpose)) view=Outlet>
             <Route path=path!("") view=move || view! { <First purpose/> }/>

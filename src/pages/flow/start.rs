@@ -56,7 +56,7 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
         send.dispatch(parsed);
     };
     let sign_in_link = (purpose != FlowPurpose::Guest).then(|| {
-        view! { <p class="links"><A href="/sign-in">{tr(|m| m.sign_in)}</A></p> }
+        view! { <p class="links"><A href="/sign-in" exact=true>{tr(|m| m.sign_in)}</A></p> }
     });
     view! {
         <section class="card">

@@ -59,7 +59,7 @@ pub fn UnlockChoice() -> impl IntoView {
                     <span class="spinner" aria-hidden="true"></span>
                     <span>{tr(|m| m.unlock_keep)}</span>
                 </button>
-                <A href=reset attr:class="button button--secondary">{tr(|m| m.unlock_reset)}</A>
+                <A href=reset attr:class="button button--secondary" exact=true>{tr(|m| m.unlock_reset)}</A>
             </div>
         </section>
     }
