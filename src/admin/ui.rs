@@ -1,5 +1,6 @@
 //! The portal's own building blocks: a switch, the alert that announces what went wrong (and
-//! notices an ended session), a loading line, a notice, and the role guard. Fields and the
+//! notices an ended session), [`Loaded`] (a `LocalResource` under `Transition` and
+//! `ErrorBoundary`, with **Try again**), a loading line, a notice, and the role guard. Fields and the
 //! submit button are the customer pages' (`sspr_web::components::form`), given the portal's
 //! texts through `at`. All use the same CSS classes and so the same design tokens.
 
