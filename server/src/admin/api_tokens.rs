@@ -9,6 +9,7 @@ use crate::http::client::Client;
 use crate::secrets::random_token;
 use crate::AppState;
 use sqlx::{AnyConnection, Row};
+use sspr_api::WireName;
 use sspr_api::{AdminRole, ApiTokenView, CreateApiToken, CreatedApiToken};
 
 /// Every token's secret starts with this, so secret scanners and people can tell what it is.
@@ -22,7 +23,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiTokenView, sqlx::Error> {
     Ok(ApiTokenView {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        role: AdminRole::from_str(&role)
+        role: AdminRole::parse(&role)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role:?}").into()))?,
         created_by: row.try_get("created_by")?,
         created_at_ms: row.try_get("created_at_ms")?,

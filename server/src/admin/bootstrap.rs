@@ -18,6 +18,7 @@ use crate::store::Backend;
 use crate::AppState;
 use axum::http::StatusCode;
 use sqlx::AnyConnection;
+use sspr_api::WireName;
 use sspr_api::{
     AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, CreateAdmin, Email, ErrorCode,
 };

@@ -23,6 +23,7 @@ use crate::store::{email_state, invitations, rate_limits, sessions as session_st
 use crate::AppState;
 use axum::http::{HeaderValue, StatusCode};
 use sqlx::AnyConnection;
+use sspr_api::WireName;
 use sspr_api::{
     CompleteFlow, Email, ErrorCode, FlowDone, FlowPurpose, FlowState, FlowView, StartFlow,
     UnlockAction, UserType,

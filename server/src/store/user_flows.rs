@@ -4,6 +4,7 @@
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use sspr_api::WireName;
 use sspr_api::{
     Application, IdentityProvider, UserAttribute, UserFlow, UserFlowKind, DEFAULT_USER_FLOW,
 };

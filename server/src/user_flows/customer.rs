@@ -14,6 +14,7 @@ use crate::store::user_flows as store;
 use crate::AppState;
 use axum::http::StatusCode;
 use sqlx::AnyConnection;
+use sspr_api::WireName;
 use sspr_api::{
     CompleteFlow, CustomerUserFlow, ErrorCode, FlowPurpose, IdentityProvider, UserAttribute,
     UserFlow,
