@@ -1,7 +1,7 @@
 //! The smallest Leptos app worth the name — one button, one signal, one reactive text — built
 //! like the customer pages (`wasm-release` profile, wasm-bindgen, `wasm-opt -Oz`) by
 //! `cargo xtask size --floor`. Its size is what any Leptos 0.8 page pays before it does anything
-//! of its own, the yardstick for the customer pages' budget (README, "Size of the SPA").
+//! of its own.
 
 use leptos::prelude::*;
 

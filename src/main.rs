@@ -1,11 +1,12 @@
-//! Entry point of the SPA: mount [`sspr_web::App`] on `<body>`.
+//! Entry point of the SPA: replace `index.html`'s static frame with [`sspr_web::App`].
 
 fn main() {
-    // Readable panic messages in the console while developing. Release builds leave it out:
-    // it links Rust's whole formatting machinery, several KB of the customer pages' budget.
+    // Readable panic messages in the console while developing; release builds show the crash
+    // screen instead.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     #[cfg(not(debug_assertions))]
     sspr_web::components::crash_screen::install();
+    sspr_web::components::boot::remove_static_frame();
     leptos::mount::mount_to_body(sspr_web::App);
 }

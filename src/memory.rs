@@ -3,12 +3,13 @@
 //! from (`?client_id=…`) with its user flow, and a notice for the next page.
 //! Nothing here is stored beyond the tab's life; the server holds the flows themselves.
 
+use crate::api::{self, ApiError};
 use crate::i18n::Text;
-use crate::router::{Route, Router};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use sspr_api::{CustomerUserFlow, IdentityProvider};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Memory {
     /// The email address as typed.
     pub email: RwSignal<String>,
@@ -18,79 +19,98 @@ pub struct Memory {
     pub notice: RwSignal<Option<Text>>,
     /// The application's client id (`?client_id=…` on the first page), sent with every flow.
     pub client_id: StoredValue<Option<String>>,
-    /// The user flow the pages follow, once loaded (until then, the default's behaviour).
-    pub user_flow: RwSignal<Option<CustomerUserFlow>>,
+    /// The user flow the pages follow (until it has loaded, the default's behaviour).
+    pub user_flow: LocalResource<Result<CustomerUserFlow, ApiError>>,
+}
+
+impl std::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memory").finish_non_exhaustive()
+    }
 }
 
 impl Memory {
+    /// The user flow, once loaded (reactive).
+    fn flow<T>(&self, f: impl FnOnce(Option<&CustomerUserFlow>) -> T) -> T {
+        f(self.user_flow.get().and_then(Result::ok).as_ref())
+    }
+
     /// Whether the flow signs in with an email code only (no password pages).
     pub fn passcode_only(&self) -> bool {
-        self.user_flow.with(|f| {
-            f.as_ref()
-                .is_some_and(|f| f.identity_provider == IdentityProvider::EmailOtp)
-        })
+        self.flow(|f| f.is_some_and(|f| f.identity_provider == IdentityProvider::EmailOtp))
     }
 
     /// Whether the flow offers password reset (**Forgot password?**).
     pub fn sspr_enabled(&self) -> bool {
+        self.flow(|f| f.is_none_or(|f| f.sspr_enabled))
+    }
+
+    /// The attributes the flow collects at sign-up (untracked; empty until loaded).
+    pub fn attributes(&self) -> Vec<sspr_api::UserAttribute> {
         self.user_flow
-            .with(|f| f.as_ref().is_none_or(|f| f.sspr_enabled))
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|f| f.attributes)
+            .unwrap_or_default()
     }
 }
 
 /// Puts a [`Memory`] in context, taking `return_to` from the URL the visit started at, and the
 /// email when the link carries one (`/reset?email=…`, as in the reset mail an administrator
-/// sends), so the first page comes filled in.
+/// sends), so the first page comes filled in; starts loading the application's user flow.
 pub fn provide_memory() {
-    let client_id = param("client_id=");
+    let client_id = param("client_id");
     let memory = Memory {
-        email: RwSignal::new(param("email=").unwrap_or_default()),
-        return_to: StoredValue::new(param("return_to=")),
+        email: RwSignal::new(param("email").unwrap_or_default()),
+        return_to: StoredValue::new(param("return_to")),
         notice: RwSignal::new(None),
         client_id: StoredValue::new(client_id.clone()),
-        user_flow: RwSignal::new(None),
+        user_flow: LocalResource::new(move || api::user_flow(client_id.clone())),
     };
     provide_context(memory);
-    leptos::task::spawn_local(async move {
-        if let Ok(flow) = crate::api::user_flow(client_id.as_deref()).await {
-            memory.user_flow.set(Some(flow));
-        }
-    });
 }
 
-/// The value of `name` (with its `=`) in the query the visit started with.
+/// The value of `name` in the query the visit started with.
 fn param(name: &str) -> Option<String> {
-    window()
-        .location()
-        .search()
-        .ok()
-        .and_then(|q| {
-            q.trim_start_matches('?')
-                .split('&')
-                .find_map(|pair| pair.strip_prefix(name).map(decode))
-        })
-        .filter(|r| !r.is_empty())
+    let search = window().location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+        .filter(|v| !v.is_empty())
 }
 
-/// The [`Memory`] in context (see [`crate::router::use_router`] on why not `expect_context`).
+/// The [`Memory`] in context.
 pub fn use_memory() -> Memory {
-    use_context::<Memory>().expect("the App provides the memory")
+    expect_context::<Memory>()
 }
 
-/// Goes to `target` once a flow or sign-in is done: a path on this origin through `router`,
-/// an application URL (already checked by the server) with a full navigation.
-pub fn go(router: Router, target: Option<String>) {
-    let target = target.unwrap_or_else(|| Route::Account.path());
-    if crate::router::is_internal_href(&target) {
-        router.navigate(&target);
+/// Goes to `target` once a flow or sign-in is done (`/account` when the server named none): a
+/// path on this origin through the router, an application URL (already checked by the server)
+/// with a full navigation.
+pub fn go(navigate: &impl Fn(&str, NavigateOptions), target: Option<String>) {
+    let target = target.unwrap_or_else(|| "/account".to_owned());
+    if is_internal_href(&target) {
+        navigate(&target, NavigateOptions::default());
     } else {
         let _ = window().location().assign(&target);
     }
 }
 
-fn decode(text: &str) -> String {
-    js_sys::decode_uri_component(text)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default()
+/// Whether `href` is a path on this origin that the SPA routes (not `//host`, not `/api`).
+pub fn is_internal_href(href: &str) -> bool {
+    href.starts_with('/') && !href.starts_with("//") && href != "/api" && !href.starts_with("/api/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_same_origin_paths_outside_the_api_are_routed() {
+        assert!(is_internal_href("/reset"));
+        assert!(!is_internal_href("//evil.example/reset"));
+        assert!(!is_internal_href("https://example.com/"));
+        assert!(!is_internal_href("/api/health"));
+        assert!(!is_internal_href("#content"));
+    }
 }

@@ -36,22 +36,6 @@ impl AdminRole {
         AdminRole::Reader,
     ];
 
-    /// The wire (and database) form.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            AdminRole::GlobalAdministrator => "global_administrator",
-            AdminRole::AuthenticationPolicyAdministrator => "authentication_policy_administrator",
-            AdminRole::UserAdministrator => "user_administrator",
-            AdminRole::Reader => "reader",
-        }
-    }
-
-    /// Parses the wire form.
-    #[allow(clippy::should_implement_trait)]
-    pub fn from_str(text: &str) -> Option<Self> {
-        AdminRole::ALL.into_iter().find(|r| r.as_str() == text)
-    }
-
     /// Whether this role grants `permission`. The server enforces it on every admin endpoint;
     /// the portal uses the same table to disable what the role cannot change.
     pub fn allows(self, permission: Permission) -> bool {
@@ -166,6 +150,7 @@ pub struct AdminEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WireName;
 
     #[test]
     fn each_role_grants_exactly_its_permissions() {
@@ -190,10 +175,10 @@ mod tests {
     #[test]
     fn roles_round_trip_through_their_wire_form() {
         for role in AdminRole::ALL {
-            assert_eq!(AdminRole::from_str(role.as_str()), Some(role));
+            assert_eq!(AdminRole::parse(role.as_str()), Some(role));
             let json = serde_json::to_string(&role).expect("serialises");
             assert_eq!(json, format!("\"{}\"", role.as_str()));
         }
-        assert_eq!(AdminRole::from_str("root"), None);
+        assert_eq!(AdminRole::parse("root"), None);
     }
 }

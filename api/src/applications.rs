@@ -21,6 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How the ID tokens of an application are signed.
+/// Its JOSE name (`ES256`) is also the stored one (`WireName`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SigningAlgorithm {
@@ -33,18 +34,6 @@ pub enum SigningAlgorithm {
 
 impl SigningAlgorithm {
     pub const ALL: [SigningAlgorithm; 2] = [SigningAlgorithm::ES256, SigningAlgorithm::RS256];
-
-    /// The JOSE name (`ES256`), also the stored one.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SigningAlgorithm::ES256 => "ES256",
-            SigningAlgorithm::RS256 => "RS256",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        SigningAlgorithm::ALL.into_iter().find(|a| a.as_str() == s)
-    }
 }
 
 /// A platform's redirect URIs (Graph's `webApplication`, `spaApplication`, `publicClientApplication`).
@@ -196,8 +185,10 @@ mod tests {
         );
         assert!(serde_json::from_str::<ApplicationCreate>(r#"{"displayName":"x","y":1}"#).is_err());
         for alg in SigningAlgorithm::ALL {
+            use crate::WireName;
             let json = serde_json::to_string(&alg).expect("serialises");
             assert_eq!(json, format!("\"{}\"", alg.as_str()));
+            assert_eq!(SigningAlgorithm::parse(alg.as_str()), Some(alg));
         }
     }
 }

@@ -42,20 +42,6 @@ impl FlowPurpose {
         FlowPurpose::Guest,
         FlowPurpose::Unlock,
     ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FlowPurpose::SignUp => "sign_up",
-            FlowPurpose::PasswordReset => "password_reset",
-            FlowPurpose::Passwordless => "passwordless",
-            FlowPurpose::Guest => "guest",
-            FlowPurpose::Unlock => "unlock",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        FlowPurpose::ALL.into_iter().find(|p| p.as_str() == s)
-    }
 }
 
 /// Where a flow stands.
@@ -69,26 +55,6 @@ pub enum FlowState {
     CodeVerified,
     /// Done: nothing more can happen in this flow.
     Completed,
-}
-
-impl FlowState {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FlowState::CodeSent => "code_sent",
-            FlowState::CodeVerified => "code_verified",
-            FlowState::Completed => "completed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            FlowState::CodeSent,
-            FlowState::CodeVerified,
-            FlowState::Completed,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
-    }
 }
 
 /// `POST /api/flows`.

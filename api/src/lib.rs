@@ -19,6 +19,7 @@ pub mod password;
 pub mod reset_policy;
 pub mod session;
 pub mod user_flows;
+pub mod wire_name;
 
 pub use admin::{
     AdminCredentials, AdminEnrolment, AdminEntry, AdminInvitation, AdminList, AdminRole,
@@ -49,3 +50,4 @@ pub use user_flows::{
     Application, ApplicationInput, CustomerUserFlow, IdentityProvider, UserAttribute, UserFlow,
     UserFlowInput, UserFlowKind, UserFlowList, DEFAULT_USER_FLOW,
 };
+pub use wire_name::WireName;

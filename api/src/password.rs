@@ -47,28 +47,6 @@ pub enum Violation {
     ContainsContext,
 }
 
-impl Violation {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Violation::TooShort => "too_short",
-            Violation::TooLong => "too_long",
-            Violation::Common => "common",
-            Violation::ContainsContext => "contains_context",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Violation::TooShort,
-            Violation::TooLong,
-            Violation::Common,
-            Violation::ContainsContext,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-}
-
 /// Every rule `password` breaks, in checklist order; empty means acceptable.
 ///
 /// `context` holds the words the password must not contain (compared ignoring case);

@@ -35,21 +35,6 @@ pub enum UserType {
     Guest,
 }
 
-impl UserType {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            UserType::Member => "member",
-            UserType::Guest => "guest",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [UserType::Member, UserType::Guest]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-    }
-}
-
 /// Active, temporarily locked out, or disabled by an administrator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -58,22 +43,6 @@ pub enum UserStatus {
     Active,
     Locked,
     Disabled,
-}
-
-impl UserStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Active => "active",
-            UserStatus::Locked => "locked",
-            UserStatus::Disabled => "disabled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [UserStatus::Active, UserStatus::Locked, UserStatus::Disabled]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-    }
 }
 
 /// A user as they see themselves.

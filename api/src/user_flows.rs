@@ -40,21 +40,6 @@ pub enum IdentityProvider {
     EmailOtp,
 }
 
-impl IdentityProvider {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            IdentityProvider::EmailPassword => "email_password",
-            IdentityProvider::EmailOtp => "email_otp",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [IdentityProvider::EmailPassword, IdentityProvider::EmailOtp]
-            .into_iter()
-            .find(|p| p.as_str() == s)
-    }
-}
-
 /// A user attribute a flow may collect at sign-up, named as Microsoft Entra names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -84,25 +69,6 @@ impl UserAttribute {
         UserAttribute::State,
         UserAttribute::StreetAddress,
     ];
-
-    /// The wire (and stored) name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            UserAttribute::DisplayName => "displayName",
-            UserAttribute::GivenName => "givenName",
-            UserAttribute::Surname => "surname",
-            UserAttribute::City => "city",
-            UserAttribute::Country => "country",
-            UserAttribute::JobTitle => "jobTitle",
-            UserAttribute::PostalCode => "postalCode",
-            UserAttribute::State => "state",
-            UserAttribute::StreetAddress => "streetAddress",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        UserAttribute::ALL.into_iter().find(|a| a.as_str() == s)
-    }
 }
 
 /// An application that uses a user flow: a summary of its registration (`applications`), which
@@ -191,6 +157,7 @@ pub struct CustomerUserFlow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::WireName;
 
     #[test]
     fn attributes_use_entra_names() {

@@ -52,7 +52,7 @@ test('an administrator enables Email OTP for all users, as seed 000 describes', 
   await expect(row).toContainText('All users');
   await expect(row).toContainText('Yes');
 
-  // Bad input gets the server's sentence, announced.
+  // Bad input is refused in words that name the field and its bounds, announced.
   await row.getByRole('link', { name: 'Email OTP' }).click();
   await page.getByLabel('Code length').fill('42');
   await page.getByRole('button', { name: 'Save' }).click();

@@ -15,13 +15,10 @@ test('a customer resets a forgotten password and is signed back in', async ({ pa
   const signIn = new SignInPage(page);
   await signIn.open();
   await signIn.enterEmail(email);
+  const seen = countFor(email);
+  // The address typed on the first page is used: nothing to retype, and the code is on its way.
   await page.getByRole('link', { name: 'Forgot password?' }).click();
   const flow = new FlowPages(page);
-  await expect(flow.heading()).toHaveText('Reset your password');
-  // The address typed on the first page is used: nothing to retype.
-  await expect(page.getByLabel('Email address')).toHaveValue(email);
-  const seen = countFor(email);
-  await page.getByRole('button', { name: 'Send code' }).click();
   await expect(flow.heading()).toHaveText('Enter your code');
   await expect(page.getByText(/We sent a code to r•••@contoso\.example/)).toBeVisible();
   await expect(page).toHaveURL(/\/reset\/code\?flow=/);

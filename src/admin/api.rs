@@ -1,103 +1,303 @@
-//! The admin endpoints, through the shared client [`sspr_web::api::fetch_json`] (same CSRF
-//! header, same error decoding). Answers are read with serde (the portal has no size budget, so
-//! it does not need the customer pages' hand-written decoders); bodies are written with
-//! `serde_json`, which keeps maps as JSON objects.
+//! The portal's typed API client: one function per admin endpoint, through the transport the
+//! customer pages use ([`sspr_web::api::http`]: `gloo-net`, the CSRF header, serde, one
+//! [`ApiError`]). Pages never build a path; ids put in a path are percent-encoded here.
 
+use gloo_net::http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sspr_api::{AdminCredentials, AdminEnrolment, AdminSetup, AdminView};
-use sspr_web::api::{fetch_json, ApiError};
+use sspr_api::graph::{
+    AuthenticationMethodsPolicy, GraphErrorBody, MethodConfiguration, MethodConfigurationPatch,
+};
+use sspr_api::{
+    AdminCredentials, AdminEnrolment, AdminInvitation, AdminList, AdminSetup, AdminView,
+    ApiTokenList, AuditPage, CreateAdmin, CreateApiToken, CreateInvitation, CreatedApiToken,
+    ErrorBody, GroupPage, GroupView, InvitationList, InvitationView, NewGroup, ResetPolicy,
+    UserDetail, UserFlow, UserFlowInput, UserFlowList, UserPage,
+};
+use sspr_web::api::http::{self, ApiError};
 
-/// Sends `method path` (with `body` as JSON if given) and decodes the answer with serde.
-pub async fn call<T: DeserializeOwned>(
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> Result<T, ApiError> {
-    let (status, json) = fetch_json(method, path, body).await?;
-    serde_wasm_bindgen::from_value(json).map_err(|_| ApiError::Decode { status })
+/// The largest page a list answers; the portal's pickers show every group at once.
+const ALL: &str = "200";
+
+/// `/api/admin/{parts…}`, each part after the first percent-encoded.
+fn admin(base: &str, parts: &[&str]) -> String {
+    let mut path = ["/api/admin/", base].concat();
+    for part in parts {
+        path.push('/');
+        path.push_str(&String::from(js_sys::encode_uri_component(part)));
+    }
+    path
 }
 
-/// Sends `body` as JSON with `method` to `path`.
-pub async fn send<T: DeserializeOwned>(
-    method: &str,
-    path: &str,
-    body: &impl Serialize,
-) -> Result<T, ApiError> {
-    let text = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
-    call(method, path, Some(&text)).await
+async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    http::send(Method::POST, path, Some(body)).await
 }
 
-/// `GET path`.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    call("GET", path, None).await
+/// A bodiless `method path` answering `T` (`()` for `204`).
+async fn act<T: DeserializeOwned>(method: Method, path: &str) -> Result<T, ApiError> {
+    http::send(method, path, None::<&()>).await
 }
 
-/// `POST /api/admin/bootstrap`.
-pub async fn bootstrap(setup: &AdminSetup) -> Result<AdminEnrolment, ApiError> {
-    send("POST", "/api/admin/bootstrap", setup).await
+/// `POST /api/admin/bootstrap`: redeems a setup token.
+pub async fn bootstrap(setup: AdminSetup) -> Result<AdminEnrolment, ApiError> {
+    post("/api/admin/bootstrap", &setup).await
 }
 
-/// `POST /api/admin/totp/confirm`.
-pub async fn confirm_totp(credentials: &AdminCredentials) -> Result<(), ApiError> {
-    send("POST", "/api/admin/totp/confirm", credentials).await
+/// `POST /api/admin/totp/confirm`: enrols the authenticator with one code.
+pub async fn confirm_totp(credentials: AdminCredentials) -> Result<(), ApiError> {
+    post("/api/admin/totp/confirm", &credentials).await
 }
 
-/// `POST /api/admin/session`.
-pub async fn sign_in(credentials: &AdminCredentials) -> Result<AdminView, ApiError> {
-    send("POST", "/api/admin/session", credentials).await
+/// `POST /api/admin/session`: signs in.
+pub async fn sign_in(credentials: AdminCredentials) -> Result<AdminView, ApiError> {
+    post("/api/admin/session", &credentials).await
 }
 
-/// `GET /api/admin/session`.
+/// `GET /api/admin/session`: who is signed in.
 pub async fn me() -> Result<AdminView, ApiError> {
-    get("/api/admin/session").await
+    http::get("/api/admin/session", &[]).await
 }
 
-/// `DELETE /api/admin/session`.
+/// `DELETE /api/admin/session`: signs out.
 pub async fn sign_out() -> Result<(), ApiError> {
-    call("DELETE", "/api/admin/session", None).await
+    act(Method::DELETE, "/api/admin/session").await
 }
 
-/// `s` percent-encoded for a query value.
-pub fn encode(s: &str) -> String {
-    js_sys::encode_uri_component(s)
-        .as_string()
-        .unwrap_or_default()
+/// `GET /api/admin/admins`.
+pub async fn admins() -> Result<AdminList, ApiError> {
+    http::get("/api/admin/admins", &[]).await
 }
 
-/// `path?name=value&…` with the empty values left out.
-pub fn with_query(path: &str, params: &[(&str, String)]) -> String {
-    let query: Vec<String> = params
+/// `POST /api/admin/admins`: adds an administrator, answering their setup link.
+pub async fn add_admin(body: CreateAdmin) -> Result<AdminInvitation, ApiError> {
+    post("/api/admin/admins", &body).await
+}
+
+/// `GET /api/admin/api-tokens`.
+pub async fn api_tokens() -> Result<ApiTokenList, ApiError> {
+    http::get("/api/admin/api-tokens", &[]).await
+}
+
+/// `POST /api/admin/api-tokens`: the secret is in this answer only.
+pub async fn create_api_token(body: CreateApiToken) -> Result<CreatedApiToken, ApiError> {
+    post("/api/admin/api-tokens", &body).await
+}
+
+/// `DELETE /api/admin/api-tokens/{id}`.
+pub async fn revoke_api_token(id: String) -> Result<(), ApiError> {
+    act(Method::DELETE, &admin("api-tokens", &[&id])).await
+}
+
+/// The audit log's filters, as query pairs (empty values are left out).
+pub type Filters = Vec<(&'static str, String)>;
+
+/// `GET /api/admin/audit?…&before=…`: a page of the log, newest first.
+pub async fn audit(filters: Filters, before: Option<String>) -> Result<AuditPage, ApiError> {
+    let before = before.unwrap_or_default();
+    let mut query: Vec<(&str, &str)> = filters.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    query.extend([("before", before.as_str()), ("limit", "50")]);
+    http::get("/api/admin/audit", &query).await
+}
+
+/// The address of `GET /api/admin/audit.csv` with `filters` (a download link, not a call).
+pub fn audit_csv(filters: &Filters) -> String {
+    let query: Vec<String> = filters
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| [k, "=", &encode(v)].concat())
+        .map(|(k, v)| [k, "=", &String::from(js_sys::encode_uri_component(v))].concat())
         .collect();
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        [path, "?", &query.join("&")].concat()
+    match query.is_empty() {
+        true => "/api/admin/audit.csv".to_owned(),
+        false => ["/api/admin/audit.csv?", &query.join("&")].concat(),
     }
 }
 
-/// A call to the Graph-compatible API, whose error bodies have Graph's shape
-/// (`{"error": {"code", "message", "innerError": {"code", "request-id"}}}`): they become the
-/// usual [`ApiError::Server`] with this service's own code, so pages treat both APIs alike.
-async fn graph<T: DeserializeOwned>(
-    method: &str,
-    path: &str,
-    body: Option<String>,
-) -> Result<T, ApiError> {
-    let answer = sspr_web::api::request(method, path, body.as_deref()).await?;
-    let status = answer.status;
-    if answer.ok {
-        return serde_wasm_bindgen::from_value(answer.json)
-            .map_err(|_| ApiError::Decode { status });
+/// `GET /api/admin/users?search=&after=&limit=`.
+pub async fn users(
+    search: String,
+    after: Option<String>,
+    limit: u32,
+) -> Result<UserPage, ApiError> {
+    let (after, limit) = (after.unwrap_or_default(), limit.to_string());
+    let query = [
+        ("search", search.as_str()),
+        ("after", &after),
+        ("limit", &limit),
+    ];
+    http::get("/api/admin/users", &query).await
+}
+
+/// `GET /api/admin/users/{id}`.
+pub async fn user(id: String) -> Result<UserDetail, ApiError> {
+    http::get(&admin("users", &[&id]), &[]).await
+}
+
+/// What an administrator can do to a user: `POST /api/admin/users/{id}/<action>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserAction {
+    Unlock,
+    RevokeSessions,
+    Disable,
+    Enable,
+    RequireReregistration,
+    /// Mails the user a reset; the administrator never sees or sets the password.
+    ResetPassword,
+}
+
+/// `POST /api/admin/users/{id}/unlock`, `…/revoke-sessions`, `…/disable`, `…/enable`,
+/// `…/require-reregistration` or `…/reset-password`.
+pub async fn user_action(id: String, action: UserAction) -> Result<(), ApiError> {
+    let segment = match action {
+        UserAction::Unlock => "unlock",
+        UserAction::RevokeSessions => "revoke-sessions",
+        UserAction::Disable => "disable",
+        UserAction::Enable => "enable",
+        UserAction::RequireReregistration => "require-reregistration",
+        UserAction::ResetPassword => "reset-password",
+    };
+    act(Method::POST, &admin("users", &[&id, segment])).await
+}
+
+/// `GET /api/admin/groups?limit=200`: every group (policy targets are few).
+pub async fn groups() -> Result<GroupPage, ApiError> {
+    http::get("/api/admin/groups", &[("limit", ALL)]).await
+}
+
+/// `POST /api/admin/groups`.
+pub async fn create_group(body: NewGroup) -> Result<GroupView, ApiError> {
+    post("/api/admin/groups", &body).await
+}
+
+/// `GET /api/admin/groups/{id}`.
+pub async fn group(id: String) -> Result<GroupView, ApiError> {
+    http::get(&admin("groups", &[&id]), &[]).await
+}
+
+/// `DELETE /api/admin/groups/{id}`.
+pub async fn delete_group(id: String) -> Result<(), ApiError> {
+    act(Method::DELETE, &admin("groups", &[&id])).await
+}
+
+/// `GET /api/admin/groups/{id}/members?limit=200`.
+pub async fn group_members(id: String) -> Result<UserPage, ApiError> {
+    http::get(&admin("groups", &[&id, "members"]), &[("limit", ALL)]).await
+}
+
+/// `PUT /api/admin/groups/{id}/members/{user_id}`.
+pub async fn add_member(group: String, user: String) -> Result<(), ApiError> {
+    act(Method::PUT, &admin("groups", &[&group, "members", &user])).await
+}
+
+/// `DELETE /api/admin/groups/{id}/members/{user_id}`.
+pub async fn remove_member(group: String, user: String) -> Result<(), ApiError> {
+    act(
+        Method::DELETE,
+        &admin("groups", &[&group, "members", &user]),
+    )
+    .await
+}
+
+/// `GET /api/admin/invitations`.
+pub async fn invitations() -> Result<InvitationList, ApiError> {
+    http::get("/api/admin/invitations", &[]).await
+}
+
+/// `POST /api/admin/invitations`: answers the invitation with its link.
+pub async fn invite(body: CreateInvitation) -> Result<InvitationView, ApiError> {
+    post("/api/admin/invitations", &body).await
+}
+
+/// `POST /api/admin/invitations/{id}/resend`: a new link, mailed.
+pub async fn resend_invitation(id: String) -> Result<InvitationView, ApiError> {
+    act(Method::POST, &admin("invitations", &[&id, "resend"])).await
+}
+
+/// `POST /api/admin/guests/{user_id}/reset-redemption`: the guest must accept again.
+pub async fn reset_redemption(user: String) -> Result<InvitationView, ApiError> {
+    act(Method::POST, &admin("guests", &[&user, "reset-redemption"])).await
+}
+
+/// `GET /api/admin/reset-policy`.
+pub async fn reset_policy() -> Result<ResetPolicy, ApiError> {
+    http::get("/api/admin/reset-policy", &[]).await
+}
+
+/// `PUT /api/admin/reset-policy`.
+pub async fn save_reset_policy(policy: ResetPolicy) -> Result<ResetPolicy, ApiError> {
+    http::send(Method::PUT, "/api/admin/reset-policy", Some(&policy)).await
+}
+
+/// `GET /api/admin/user-flows`.
+pub async fn user_flows() -> Result<UserFlowList, ApiError> {
+    http::get("/api/admin/user-flows", &[]).await
+}
+
+/// `GET /api/admin/user-flows/{id}`.
+pub async fn user_flow(id: String) -> Result<UserFlow, ApiError> {
+    http::get(&admin("user-flows", &[&id]), &[]).await
+}
+
+/// `POST /api/admin/user-flows`.
+pub async fn create_user_flow(input: UserFlowInput) -> Result<UserFlow, ApiError> {
+    post("/api/admin/user-flows", &input).await
+}
+
+/// `PUT /api/admin/user-flows/{id}`: replaces the whole flow.
+pub async fn update_user_flow(id: String, input: UserFlowInput) -> Result<UserFlow, ApiError> {
+    http::send(Method::PUT, &admin("user-flows", &[&id]), Some(&input)).await
+}
+
+/// `DELETE /api/admin/user-flows/{id}`.
+pub async fn delete_user_flow(id: String) -> Result<(), ApiError> {
+    act(Method::DELETE, &admin("user-flows", &[&id])).await
+}
+
+const METHODS_POLICY: &str = "/api/graph/v1.0/policies/authenticationMethodsPolicy";
+
+/// `GET …/authenticationMethodsPolicy` (Graph).
+pub async fn methods_policy() -> Result<AuthenticationMethodsPolicy, ApiError> {
+    let request = http::json_request(Method::GET, METHODS_POLICY, None::<&()>)?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `GET …/authenticationMethodConfigurations/{id}` (Graph).
+pub async fn method(id: String) -> Result<MethodConfiguration, ApiError> {
+    let request = http::json_request(Method::GET, &configuration(&id), None::<&()>)?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `PATCH …/authenticationMethodConfigurations/{id}` (Graph; `204`). Only the properties the
+/// patch names are sent, as Microsoft's example does.
+pub async fn patch_method(id: String, patch: MethodConfigurationPatch) -> Result<(), ApiError> {
+    let body = skip_nulls(&patch);
+    let request = http::json_request(Method::PATCH, &configuration(&id), Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+fn configuration(id: &str) -> String {
+    [
+        METHODS_POLICY,
+        "/authenticationMethodConfigurations/",
+        &String::from(js_sys::encode_uri_component(id)),
+    ]
+    .concat()
+}
+
+/// A Graph answer: errors have Graph's shape (`{"error": {"code", "message", "innerError":
+/// {"code", "request-id"}}}`) and become the usual [`ApiError::Server`] with this service's own
+/// code, so pages treat both APIs alike.
+async fn graph<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+    if response.ok() {
+        return http::decode(response).await;
     }
-    let error: sspr_api::graph::GraphErrorBody =
-        serde_wasm_bindgen::from_value(answer.json).map_err(|_| ApiError::Decode { status })?;
+    let status = response.status();
+    let error: GraphErrorBody = response
+        .json()
+        .await
+        .map_err(|_| ApiError::Decode { status })?;
     Err(ApiError::Server {
         status,
-        body: sspr_api::ErrorBody {
+        body: ErrorBody {
             code: error.error.inner_error.code,
             message: error.error.message,
             request_id: error.error.inner_error.request_id,
@@ -106,29 +306,6 @@ async fn graph<T: DeserializeOwned>(
             violations: Vec::new(),
         },
     })
-}
-
-const METHODS_POLICY: &str = "/api/graph/v1.0/policies/authenticationMethodsPolicy";
-
-/// `GET …/authenticationMethodsPolicy`.
-pub async fn methods_policy() -> Result<sspr_api::graph::AuthenticationMethodsPolicy, ApiError> {
-    graph("GET", METHODS_POLICY, None).await
-}
-
-/// `GET …/authenticationMethodConfigurations/{id}`.
-pub async fn method(id: &str) -> Result<sspr_api::graph::MethodConfiguration, ApiError> {
-    let path = [METHODS_POLICY, "/authenticationMethodConfigurations/", id].concat();
-    graph("GET", &path, None).await
-}
-
-/// `PATCH …/authenticationMethodConfigurations/{id}` (204).
-pub async fn patch_method(
-    id: &str,
-    patch: &sspr_api::graph::MethodConfigurationPatch,
-) -> Result<(), ApiError> {
-    let path = [METHODS_POLICY, "/authenticationMethodConfigurations/", id].concat();
-    let body = serde_json::to_string(&skip_nulls(patch)).map_err(|_| ApiError::Network)?;
-    graph("PATCH", &path, Some(body)).await
 }
 
 /// `value` as a JSON object without its `null` members: a Graph PATCH changes only the

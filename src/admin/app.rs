@@ -1,19 +1,23 @@
 //! The portal's shell: who is signed in (`GET /api/admin/session`), the header with **Sign out**,
-//! the left navigation (like Entra's admin center), and the page of the current [`AdminRoute`].
+//! the left navigation (like Entra's admin center), and the routes (`leptos_router`): the setup
+//! and sign-in pages are open; every other page is nested under a route that needs a signed-in
+//! administrator and otherwise goes to `/admin/sign-in`. A list and its detail page are nested
+//! routes too (`/admin/users` → `/admin/users/:id`), like Entra's blades.
 //!
-//! Pages other than setup and sign-in need a signed-in administrator: without one, the shell
-//! goes to `/admin/sign-in`. After every navigation focus moves to the new page's heading and
-//! the document title follows it, so screen readers announce the page.
+//! After every navigation focus moves to the new page's heading and the document title follows
+//! it, so screen readers announce the page.
 
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages;
-use crate::route::AdminRoute;
+use crate::ui::Loading;
 use leptos::prelude::*;
+use leptos_router::components::{Outlet, ProtectedParentRoute, Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::{path, NavigateOptions};
 use sspr_api::{AdminRole, AdminView, Permission};
 use sspr_web::components::{health_status::HealthStatus, language_switcher::LanguageSwitcher};
 use sspr_web::i18n::provide_i18n;
-use sspr_web::router::{provide_router, use_router, Router};
 
 /// The signed-in administrator and a notice for the next page, shared through context.
 #[derive(Debug, Clone, Copy)]
@@ -40,67 +44,48 @@ pub fn use_portal() -> Portal {
     expect_context::<Portal>()
 }
 
-/// The current screen (reactive).
-pub fn current(router: Router) -> AdminRoute {
-    AdminRoute::parse(&router.location())
-}
-
-/// Goes to `route`.
-pub fn go(router: Router, route: &AdminRoute) {
-    router.navigate(&route.path());
+/// Whether the page at `path` is open to someone not signed in.
+pub fn is_public(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    path == "/admin/setup" || path == "/admin/sign-in"
 }
 
 #[component]
 pub fn AdminApp() -> impl IntoView {
     provide_i18n();
-    let router = provide_router();
     let portal = Portal {
         me: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
     provide_context(portal);
-    leptos::task::spawn_local(async move {
-        portal.me.set(Some(api::me().await.ok()));
-    });
-    // Nobody signed in on a page that needs it: to the sign-in page.
+    let session = LocalResource::new(api::me);
     Effect::new(move || {
-        let route = current(router);
-        if portal.me.get() == Some(None) && !route.is_public() {
-            go(router, &AdminRoute::SignIn);
+        if let Some(answer) = session.get() {
+            portal.me.set(Some(answer.ok()));
         }
     });
-    let first = StoredValue::new(true);
-    Effect::new(move || {
-        router.location();
-        let initial = first.get_value();
-        first.set_value(false);
-        request_animation_frame(move || {
-            let Ok(Some(heading)) = document().query_selector("main h1") else {
-                return;
-            };
-            let title = heading.text_content().unwrap_or_default();
-            document().set_title(&[title.as_str(), " – SSPR"].concat());
-            if !initial {
-                if let Ok(heading) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading)
-                {
-                    let _ = heading.focus();
-                }
-            }
-        });
-    });
-    let page = move || {
-        let route = current(router);
-        if !route.is_public() && !matches!(portal.me.get(), Some(Some(_))) {
-            return view! { <crate::ui::Loading/> }.into_any();
-        }
-        pages::page(route)
-    };
+    // After each navigation focus moves to the new page's heading, and the title follows it.
+    let set_is_routing = sspr_web::app::focus_after_navigation(set_title);
+    view! {
+        <Router set_is_routing>
+            <Frame/>
+        </Router>
+    }
+}
+
+/// The header, the navigation, the routed page and the footer.
+#[component]
+fn Frame() -> impl IntoView {
+    let portal = use_portal();
+    let location = use_location();
+    title_first_page();
     let signed_in =
-        move || matches!(portal.me.get(), Some(Some(_))) && !current(router).is_public();
+        move || matches!(portal.me.get(), Some(Some(_))) && !is_public(&location.pathname.get());
+    let signed_in_now = move || portal.me.get().map(|me| me.is_some());
     view! {
         <a class="skip-link" href="#content">{at(|m| m.skip_to_content)}</a>
         <header class="admin-header">
-            <a class="brand" href="/admin">{at(|m| m.portal_name)}</a>
+            <A href="/admin" exact=true attr:class="brand">{at(|m| m.portal_name)}</A>
             <Show when=signed_in>
                 <Who/>
             </Show>
@@ -110,7 +95,28 @@ pub fn AdminApp() -> impl IntoView {
                 <Navigation/>
             </Show>
             <main id="content" class="admin-main" tabindex="-1">
-                {page}
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/admin/setup") view=pages::setup::Setup/>
+                    <Route path=path!("/admin/sign-in") view=pages::sign_in::SignIn/>
+                    <ProtectedParentRoute
+                        path=path!("/admin")
+                        view=Outlet
+                        condition=signed_in_now
+                        redirect_path=|| "/admin/sign-in"
+                        fallback=Loading
+                    >
+                        <Route path=path!("") view=pages::overview::Overview/>
+                        <pages::Blade section="methods" list=pages::methods::Methods detail=|id: String| view! { <pages::method::Method id/> }/>
+                        <Route path=path!("/password-reset") view=pages::reset_policy::ResetPolicyPage/>
+                        <Route path=path!("/external-identities") view=pages::external::External/>
+                        <pages::Blade section="users" list=pages::users::Users detail=|id: String| view! { <pages::user::User id/> }/>
+                        <pages::Blade section="groups" list=pages::groups::Groups detail=|id: String| view! { <pages::group::Group id/> }/>
+                        <pages::Blade section="user-flows" list=pages::user_flows::UserFlows detail=|id: String| view! { <pages::user_flow::UserFlowPage id/> }/>
+                        <Route path=path!("/audit") view=pages::audit::Audit/>
+                        <Route path=path!("/administrators") view=pages::admins::Admins/>
+                        <Route path=path!("/api-tokens") view=pages::api_tokens::ApiTokens/>
+                    </ProtectedParentRoute>
+                </Routes>
             </main>
         </div>
         <footer class="site-footer">
@@ -120,20 +126,40 @@ pub fn AdminApp() -> impl IntoView {
     }
 }
 
+/// The document title from the page's heading: "Users – SSPR".
+fn set_title(heading: &web_sys::HtmlElement) {
+    let title = heading.text_content().unwrap_or_default();
+    document().set_title(&[title.as_str(), " – SSPR"].concat());
+}
+
+/// The first page's title, once its heading is there (the session check comes first).
+fn title_first_page() {
+    fn wait(frames: u16) {
+        request_animation_frame(move || match sspr_web::app::main_heading() {
+            Some(heading) => set_title(&heading),
+            None if frames > 0 => wait(frames - 1),
+            None => {}
+        });
+    }
+    wait(600);
+}
+
 /// Who is signed in, their role, and **Sign out**.
 #[component]
 fn Who() -> impl IntoView {
     let portal = use_portal();
-    let router = use_router();
-    let sign_out = move |_| {
-        leptos::task::spawn_local(async move {
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
             // Whatever the answer, the session is unusable afterwards; go to the sign-in page.
             let _ = api::sign_out().await;
             portal.notice.set(Some(|m| m.signed_out));
             portal.me.set(Some(None));
-            go(router, &AdminRoute::SignIn);
-        });
-    };
+            navigate("/admin/sign-in", NavigateOptions::default());
+        }
+    });
+    let signing_out = sign_out.pending();
     view! {
         <div class="who">
             {move || {
@@ -147,7 +173,14 @@ fn Who() -> impl IntoView {
                     }
                 })
             }}
-            <button type="button" class="button button--secondary" on:click=sign_out>
+            <button
+                type="button"
+                class="button button--secondary"
+                disabled=signing_out
+                on:click=move |_| {
+                    sign_out.dispatch(());
+                }
+            >
                 {at(|m| m.sign_out)}
             </button>
         </div>
@@ -166,27 +199,24 @@ pub fn role_text(role: AdminRole) -> AText {
     }
 }
 
-/// The left navigation: one link per section, the current one marked `aria-current="page"`.
+/// The left navigation: one link per section, the current one (or the one whose detail page is
+/// open) marked `aria-current="page"` by `<A>`.
 #[component]
 fn Navigation() -> impl IntoView {
-    let router = use_router();
-    let link = move |route: AdminRoute, label: AText| {
-        let href = route.path();
-        let is_current = move || current(router).section() == route;
-        view! {
-            <li>
-                <a class="admin-nav__link" href=href aria-current=move || is_current().then_some("page")>
-                    {at(label)}
-                </a>
-            </li>
-        }
-    };
     view! {
         <nav class="admin-nav" aria-label=at(|m| m.nav_label)>
             <ul class="admin-nav__list">
                 {pages::SECTIONS
                     .iter()
-                    .map(|(route, label)| link(route.clone(), *label))
+                    .map(|(href, label)| {
+                        view! {
+                            <li>
+                                <A href=*href exact=*href == "/admin" attr:class="admin-nav__link">
+                                    {at(*label)}
+                                </A>
+                            </li>
+                        }
+                    })
                     .collect_view()}
             </ul>
         </nav>

@@ -1,5 +1,6 @@
 //! The portal's own building blocks: a switch, the alert that announces what went wrong (and
-//! notices an ended session), a loading line, a notice, and the role guard. Fields and the
+//! notices an ended session), [`Loaded`] (a `LocalResource` under `Transition` and
+//! `ErrorBoundary`, with **Try again**), a loading line, a notice, and the role guard. Fields and the
 //! submit button are the customer pages' (`sspr_web::components::form`), given the portal's
 //! texts through `at`. All use the same CSS classes and so the same design tokens.
 
@@ -17,6 +18,8 @@ pub enum Problem {
     Api(ApiError),
     /// A check the page made itself.
     Local(AText),
+    /// A number field outside its bounds: the field's label, the lowest and the highest.
+    Range(AText, u32, u32),
 }
 
 impl From<ApiError> for Problem {
@@ -26,11 +29,20 @@ impl From<ApiError> for Problem {
 }
 
 impl Problem {
-    /// The sentence for this problem in the current language (reactive).
+    /// The sentence for this problem in the current language (reactive). Codes the portal
+    /// words its own way come from its catalog; every other code from the shared one, so no
+    /// server sentence is ever shown.
     pub fn text(&self) -> String {
         let m = catalog();
         let (status, error) = match self {
             Problem::Local(text) => return text(m).to_owned(),
+            Problem::Range(label, min, max) => {
+                return m
+                    .err_range
+                    .replace("{field}", label(m))
+                    .replace("{min}", &min.to_string())
+                    .replace("{max}", &max.to_string())
+            }
             Problem::Api(ApiError::Server { status, body }) => (*status, body),
             Problem::Api(other) => return customer_text(other.clone()),
         };
@@ -41,14 +53,6 @@ impl Problem {
             Some(ErrorCode::NotFound) => m.err_not_found.to_owned(),
             Some(ErrorCode::AdminExists) => m.err_admin_exists.to_owned(),
             Some(ErrorCode::Unauthorized) => m.session_expired.to_owned(),
-            Some(
-                ErrorCode::TooManyRequests | ErrorCode::PasswordPolicy | ErrorCode::MethodDisabled,
-            ) => customer_text(ApiError::Server {
-                status,
-                body: error.clone(),
-            }),
-            // Any other refusal: the server's own sentence says what to fix.
-            _ if status < 500 => error.message.clone(),
             _ => customer_text(ApiError::Server {
                 status,
                 body: error.clone(),
@@ -65,32 +69,33 @@ impl Problem {
     }
 }
 
-/// The customer pages' sentence for `error` (network trouble, throttling, server faults with
-/// their request id), in the current language.
+/// The shared catalog's sentence for `error` (network trouble, throttling, every error code,
+/// server faults with their request id), in the current language.
 fn customer_text(error: ApiError) -> String {
-    sspr_web::components::alert::Problem::Api(error).text(use_i18n().locale.get().messages())
+    sspr_web::components::alert::Problem::Api(error).text(use_i18n().t())
+}
+
+/// An answer that the session has ended (401) signs the portal out: the shell then shows the
+/// sign-in page with "Your session has ended".
+fn sign_out_on_401(problem: impl Fn() -> Option<ErrorCode> + 'static) {
+    let Some(portal) = use_context::<crate::app::Portal>() else {
+        return;
+    };
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move || {
+        let public = crate::app::is_public(&location.pathname.get());
+        if problem() == Some(ErrorCode::Unauthorized) && !public {
+            portal.notice.set(Some(|m| m.session_expired));
+            portal.me.set(Some(None));
+        }
+    });
 }
 
 /// Announces `problem` when there is one (`role="alert"`, always in the page so screen readers
 /// hear it appear).
-///
-/// An answer that the session has ended (401) signs the portal out: the shell then shows the
-/// sign-in page with "Your session has ended".
 #[component]
 pub fn Alert(problem: RwSignal<Option<Problem>>) -> impl IntoView {
-    if let Some(portal) = use_context::<crate::app::Portal>() {
-        let router = sspr_web::router::use_router();
-        Effect::new(move || {
-            let ended = problem.with(|p| {
-                p.as_ref()
-                    .is_some_and(|p| p.code() == Some(ErrorCode::Unauthorized))
-            });
-            if ended && !crate::app::current(router).is_public() {
-                portal.notice.set(Some(|m| m.session_expired));
-                portal.me.set(Some(None));
-            }
-        });
-    }
+    sign_out_on_401(move || problem.with(|p| p.as_ref().and_then(Problem::code)));
     view! {
         <div class="alert-region" role="alert">
             {move || problem.get().map(|p| view! { <p class="alert" id="form-error">{p.text()}</p> })}
@@ -98,21 +103,55 @@ pub fn Alert(problem: RwSignal<Option<Problem>>) -> impl IntoView {
     }
 }
 
-/// Fetches `path` in the background into `into`, or puts why not into `problem`: how the list
-/// pages load (and reload after a change).
-pub fn load_into<T>(
-    path: &'static str,
-    into: RwSignal<Option<T>>,
-    problem: RwSignal<Option<Problem>>,
-) where
-    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+/// A load: "Loading…" until `resource` answers, then `children` of its value; a failed load
+/// says why (announced) with **Try again**. `Transition` keeps the last value on screen while
+/// a reload (after a change) runs.
+#[component]
+pub fn Loaded<T, V, F>(resource: LocalResource<Result<T, ApiError>>, children: F) -> impl IntoView
+where
+    T: Clone + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
-    leptos::task::spawn_local(async move {
-        match crate::api::get::<T>(path).await {
-            Ok(found) => into.set(Some(found)),
-            Err(error) => problem.set(Some(error.into())),
-        }
-    });
+    let retry = move |_| resource.refetch();
+    view! {
+        <Transition fallback=Loading>
+            <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors retry/> }>
+                {
+                    let children = children.clone();
+                    move || {
+                        let children = children.clone();
+                        Suspend::new(async move { resource.await.map(children) })
+                    }
+                }
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// Why a load failed, and **Try again**.
+#[component]
+fn LoadFailed(
+    errors: ArcRwSignal<Errors>,
+    retry: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let problem = move || {
+        errors.with(|e| {
+            e.iter()
+                .find_map(|(_, e)| e.downcast_ref::<ApiError>().cloned())
+                .map(Problem::Api)
+        })
+    };
+    let code = problem.clone();
+    sign_out_on_401(move || code().and_then(|p| p.code()));
+    view! {
+        <div class="load-failed" role="alert">
+            <p class="alert">{move || problem().map_or_else(|| at(|m| m.load_failed)().to_owned(), |p| p.text())}</p>
+            <button type="button" class="button button--secondary" on:click=retry>
+                {at(|m| m.try_again)}
+            </button>
+        </div>
+    }
 }
 
 /// "Loading…" with a spinner.

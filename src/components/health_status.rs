@@ -4,22 +4,20 @@
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use sspr_api::Health;
 
 /// "Service is running (v0.1.0)" or why not, with the request id when there is one.
 #[component]
 pub fn HealthStatus() -> impl IntoView {
     let i18n = use_i18n();
-    let health = RwSignal::new(None::<Result<Health, ApiError>>);
-    leptos::task::spawn_local(async move { health.set(Some(api::health().await)) });
-    let state = move || match health.with(|h| h.as_ref().map(Result::is_ok)) {
+    let health = LocalResource::new(api::health);
+    let state = move || match health.get() {
         None => "checking",
-        Some(true) => "ok",
-        Some(false) => "down",
+        Some(Ok(_)) => "ok",
+        Some(Err(_)) => "down",
     };
     let text = move || {
         let t = i18n.t();
-        health.with(|h| match h {
+        match health.get() {
             None => t.status_checking.to_owned(),
             Some(Ok(h)) => [t.status_ok, " (v", &h.version, ")"].concat(),
             Some(Err(ApiError::Server { body, .. })) => [
@@ -31,7 +29,7 @@ pub fn HealthStatus() -> impl IntoView {
             ]
             .concat(),
             Some(Err(_)) => t.status_unreachable.to_owned(),
-        })
+        }
     };
     view! {
         <p class="health" role="status" aria-live="polite" data-state=state>

@@ -4,6 +4,7 @@
 use crate::components::{health_status::HealthStatus, language_switcher::LanguageSwitcher};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// The organisation shown in the header. Company branding (the admin portal) fills it; until
 /// then the product's own name stands.
@@ -35,10 +36,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#content">{move || i18n.t().skip_to_content}</a>
         <header class="site-header">
-            <a class="brand" href="/">
+            <A href="/" attr:class="brand" exact=true>
                 {logo}
                 <span class="brand__name">{branding.name.clone()}</span>
-            </a>
+            </A>
         </header>
         <main id="content" class="site-main" tabindex="-1">
             {children()}

@@ -2,6 +2,7 @@
 //! tokens in `style/tokens.css`.
 
 pub mod alert;
+pub mod boot;
 pub mod crash_screen;
 pub mod form;
 pub mod health_status;

@@ -1,100 +1,144 @@
 //! `/account`: who is signed in, their sign-in methods, where they are signed in (with
-//! **Sign out this session** for the others), and **Sign out**.
+//! **Sign out this session** for the others), and **Sign out**. Nobody signed in: to the
+//! sign-in page. A load that fails says why and offers **Try again**.
 
 use crate::api::{self, ApiError};
-use crate::components::alert::{Alert, Problem};
+use crate::components::alert::{Alert, LoadFailed, Problem};
 use crate::i18n::tr;
-use crate::router::{use_router, Route};
 use leptos::prelude::*;
-use sspr_api::{Me, SessionSummary, UserType};
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use sspr_api::{Me, SessionList, UserType};
 
 #[component]
 pub fn Account() -> impl IntoView {
-    let router = use_router();
-    let me = RwSignal::new(None::<Me>);
-    let sessions = RwSignal::new(Vec::<SessionSummary>::new());
+    let navigate = use_navigate();
     let problem = RwSignal::new(None::<Problem>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::me().await {
-                Ok(found) => me.set(Some(found)),
-                Err(ApiError::Server { status: 401, .. }) => {
-                    router.navigate(&Route::SignIn.path());
-                    return;
-                }
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    return;
-                }
+    let me = LocalResource::new(api::me);
+    let sessions = LocalResource::new(api::sessions);
+    // Not signed in (or no longer): to the sign-in page, in place of this one.
+    let to_sign_in = navigate.clone();
+    Effect::new(move || {
+        if let Some(Err(error)) = me.get() {
+            if error.status() == Some(401) {
+                let replace = NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                };
+                to_sign_in("/sign-in", replace);
             }
-            match api::sessions().await {
-                Ok(list) => sessions.set(list.sessions),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
-    load();
-    let sign_out = move |_: leptos::ev::MouseEvent| {
-        leptos::task::spawn_local(async move {
+        }
+    });
+    let sign_out = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
             match api::sign_out().await {
-                Ok(()) => router.navigate(&Route::Home.path()),
+                Ok(()) => navigate("/", NavigateOptions::default()),
                 Err(error) => problem.set(Some(error.into())),
             }
-        });
-    };
-    let revoke = move |id: String| {
-        leptos::task::spawn_local(async move {
-            match api::revoke(&id).await {
-                Ok(()) => load(),
+        }
+    });
+    let revoke = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match api::revoke(id).await {
+                Ok(()) => sessions.refetch(),
                 Err(error) => problem.set(Some(error.into())),
             }
-        });
+        }
+    });
+    let retry = Callback::new(move |()| {
+        me.refetch();
+        sessions.refetch();
+    });
+    // One load for the whole page: who is signed in, then where.
+    let page = move || {
+        Suspend::new(async move {
+            let me = me.await?;
+            let list = sessions.await?;
+            Ok::<_, ApiError>(view! {
+                {who_view(me)}
+                <h2>{tr(|m| m.sessions_title)}</h2>
+                {sessions_view(list, move |id| {
+                    revoke.dispatch(id);
+                })}
+            })
+        })
     };
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.account_title)}</h1>
             <Alert problem/>
-            {move || match me.get() {
-                None => view! { <p class="loading" role="status"><span class="spinner"></span>{tr(|m| m.loading)}</p> }.into_any(),
-                Some(me) => {
-                    let guest = (me.user.user_type == UserType::Guest)
-                        .then(|| view! { <span class="badge">{tr(|m| m.guest_badge)}</span> });
-                    let has_password = me.user.methods.iter().any(|m| m == "password");
-                    view! {
-                        <p>
-                            {tr(|m| m.signed_in_as)} " " <strong>{me.user.display_name}</strong>
-                            " (" {me.user.email} ") " {guest}
-                        </p>
-                        <h2>{tr(|m| m.methods_title)}</h2>
-                        <ul class="methods">
-                            <li>{tr(|m| m.method_email)}</li>
-                            {has_password.then(|| view! { <li>{tr(|m| m.method_password)}</li> })}
-                        </ul>
-                    }
-                    .into_any()
+            <Transition fallback=loading>
+                <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors retry/> }>
+                    {page}
+                </ErrorBoundary>
+            </Transition>
+            <button
+                type="button"
+                class="button button--primary"
+                disabled=move || sign_out.pending().get()
+                on:click=move |_| {
+                    sign_out.dispatch(());
                 }
-            }}
-            <h2>{tr(|m| m.sessions_title)}</h2>
-            <ul class="sessions">
-                <For each=move || sessions.get() key=|s| s.id.clone() let:session>
-                    <li class="session">
-                        <span class="session__agent">{session.user_agent.clone()}</span>
-                        <span class="session__ip">{session.client_ip.clone()}</span>
-                        {if session.current {
-                            view! { <span class="badge">{tr(|m| m.this_session)}</span> }.into_any()
-                        } else {
-                            let id = session.id.clone();
-                            view! {
-                                <button type="button" class="button button--secondary" on:click=move |_| revoke(id.clone())>
-                                    {tr(|m| m.revoke)}
-                                </button>
-                            }
-                            .into_any()
-                        }}
-                    </li>
-                </For>
-            </ul>
-            <button type="button" class="button button--primary" on:click=sign_out>{tr(|m| m.sign_out)}</button>
+            >
+                {tr(|m| m.sign_out)}
+            </button>
         </section>
+    }
+}
+
+/// "Loading…" with a spinner, announced politely.
+fn loading() -> impl IntoView {
+    view! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{tr(|m| m.loading)}</p> }
+}
+
+/// Who is signed in, and their sign-in methods.
+fn who_view(me: Me) -> impl IntoView {
+    let guest = (me.user.user_type == UserType::Guest)
+        .then(|| view! { <span class="badge">{tr(|m| m.guest_badge)}</span> });
+    let has_password = me.user.methods.iter().any(|m| m == "password");
+    view! {
+        <p>
+            {tr(|m| m.signed_in_as)} " " <strong>{me.user.display_name}</strong>
+            " (" {me.user.email} ") " {guest}
+        </p>
+        <h2>{tr(|m| m.methods_title)}</h2>
+        <ul class="methods">
+            <li>{tr(|m| m.method_email)}</li>
+            {has_password.then(|| view! { <li>{tr(|m| m.method_password)}</li> })}
+        </ul>
+    }
+}
+
+/// Where the user is signed in; every session but this one can be ended with `revoke`.
+fn sessions_view(list: SessionList, revoke: impl Fn(String) + Copy + 'static) -> impl IntoView {
+    view! {
+        <ul class="sessions">
+            {list
+                .sessions
+                .into_iter()
+                .map(|session| {
+                    let action = if session.current {
+                        view! { <span class="badge">{tr(|m| m.this_session)}</span> }.into_any()
+                    } else {
+                        let id = session.id.clone();
+                        view! {
+                            <button type="button" class="button button--secondary" on:click=move |_| revoke(id.clone())>
+                                {tr(|m| m.revoke)}
+                            </button>
+                        }
+                        .into_any()
+                    };
+                    view! {
+                        <li class="session">
+                            <span class="session__agent">{session.user_agent}</span>
+                            <span class="session__ip">{session.client_ip}</span>
+                            {action}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }

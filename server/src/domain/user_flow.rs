@@ -4,6 +4,7 @@
 //! name). Applications are not part of a user flow's settings: each registration names its
 //! user flow (`domain::application`).
 
+use sspr_api::WireName;
 use sspr_api::{Application, ApplicationInput, UserAttribute, UserFlowInput};
 use std::collections::BTreeMap;
 

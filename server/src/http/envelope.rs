@@ -14,6 +14,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sspr_api::ErrorBody;
+use sspr_api::WireName;
 use std::sync::Arc;
 
 pub async fn render(State(clock): State<Arc<dyn Clock>>, request: Request, next: Next) -> Response {

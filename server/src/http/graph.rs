@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use sspr_api::graph::{GraphError, GraphErrorBody, GraphInnerError};
 use sspr_api::ErrorCode;
+use sspr_api::WireName;
 
 /// Where the Graph-compatible API lives; the error envelope renders errors under it with
 /// [`error_body`].

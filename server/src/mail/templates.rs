@@ -2,6 +2,7 @@
 //! Links are built from the configured public origin only (never from a request's `Host`).
 
 use sspr_api::FlowPurpose;
+use sspr_api::WireName;
 
 /// A message to render.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use sqlx::AnyConnection;
 use sspr_api::SigningAlgorithm;
+use sspr_api::WireName;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

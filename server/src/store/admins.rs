@@ -3,6 +3,7 @@
 
 use super::Backend;
 use sqlx::{AnyConnection, Row};
+use sspr_api::WireName;
 use sspr_api::{AdminRole, AdminView};
 
 /// An administrator as stored.
@@ -40,7 +41,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Admin, sqlx::Error> {
         email: row.try_get("email")?,
         email_canonical: row.try_get("email_canonical")?,
         display_name: row.try_get("display_name")?,
-        role: AdminRole::from_str(&role)
+        role: AdminRole::parse(&role)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown admin role {role:?}").into()))?,
         password_hash: row.try_get("password_hash")?,
         totp_secret_sealed: row.try_get("totp_secret_sealed")?,

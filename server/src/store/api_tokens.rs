@@ -1,6 +1,7 @@
 //! The `api_tokens` table: tokens for scripts, stored with a keyed hash of their secret.
 
 use sqlx::{AnyConnection, Row};
+use sspr_api::WireName;
 use sspr_api::{AdminRole, ApiTokenView};
 
 const COLUMNS: &str =
@@ -11,7 +12,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiTokenView, sqlx::Error> {
     Ok(ApiTokenView {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        role: AdminRole::from_str(&role)
+        role: AdminRole::parse(&role)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role:?}").into()))?,
         created_by: row.try_get("created_by")?,
         created_at_ms: row.try_get("created_at_ms")?,

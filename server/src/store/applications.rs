@@ -5,6 +5,7 @@ use crate::domain::application::{Registration, Secret};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use sspr_api::SigningAlgorithm;
+use sspr_api::WireName;
 
 const COLUMNS: &str = "id, app_id, display_name, user_flow_id, web_redirect_uris, \
                        spa_redirect_uris, public_client_redirect_uris, id_token_signing_alg, \

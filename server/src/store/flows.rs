@@ -4,6 +4,7 @@
 //! `UPDATE … WHERE used_at_ms IS NULL`, which exactly one caller wins.
 
 use sqlx::{AnyConnection, Row};
+use sspr_api::WireName;
 use sspr_api::{FlowPurpose, FlowState};
 
 /// A flow as stored.

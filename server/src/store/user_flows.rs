@@ -4,6 +4,7 @@
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use sspr_api::WireName;
 use sspr_api::{IdentityProvider, UserAttribute, UserFlow, UserFlowKind};
 
 const COLUMNS: &str = "id, name, identity_provider, attributes, sspr_enabled, is_default, \

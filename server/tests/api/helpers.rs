@@ -427,7 +427,7 @@ pub fn check_error_shape(value: &Value, headers: &reqwest::header::HeaderMap) {
     }
     let code = object["code"].as_str().expect("code");
     assert!(
-        sspr_api::ErrorCode::from_str(code).is_some(),
+        <sspr_api::ErrorCode as sspr_api::WireName>::parse(code).is_some(),
         "unknown code {code}"
     );
     assert!(!object["message"].as_str().expect("message").is_empty());

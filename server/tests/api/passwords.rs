@@ -36,7 +36,11 @@ fn assert_refused(answer: &Answer, expected: &[&str], what: &str) {
     assert_eq!(answer.status, 422, "{what}: {}", answer.text);
     let error = answer.error();
     assert_eq!(error.code, "password_policy", "{what}");
-    let violations: Vec<&str> = error.violations.iter().map(|v| v.as_str()).collect();
+    let violations: Vec<&str> = error
+        .violations
+        .iter()
+        .map(|v| sspr_api::WireName::as_str(*v))
+        .collect();
     assert_eq!(violations, expected, "{what}");
     assert!(!error.message.is_empty());
 }

@@ -47,7 +47,7 @@ catalog! {
     // The frame, navigation and shared words
     skip_to_content, portal_name, nav_label, nav_overview, nav_methods, nav_reset_policy,
     nav_external, nav_users, nav_groups, nav_audit, nav_user_flows, signed_in_as, sign_out,
-    loading, save, saved, yes, no, next, previous, not_found_title, not_found_body,
+    loading, load_failed, try_again, save, saved, yes, no, next, previous, not_found_title, not_found_body,
     go_overview, role_global_administrator, role_authentication_policy_administrator,
     role_user_administrator, role_reader, role_label, default_badge, search, until,
     actions_title,
@@ -59,7 +59,7 @@ catalog! {
     session_expired,
     // Errors
     err_email, err_password, err_name, err_code, err_forbidden, read_only, err_setup_invalid,
-    err_credentials, err_not_found, err_flow_name, err_group_name,
+    err_credentials, err_not_found, err_flow_name, err_group_name, err_range,
     // Authentication methods and external identities
     methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms,
     method_voice, method_software_oath, method_authenticator, method_fido2, method_tap,

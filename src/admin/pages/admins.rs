@@ -5,29 +5,41 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{load_into, when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{AdminInvitation, AdminList, AdminRole, CreateAdmin, Email, Permission};
+use sspr_api::{AdminInvitation, AdminList, AdminRole, CreateAdmin, Email, Permission, WireName};
 use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn Admins() -> impl IntoView {
-    let list = RwSignal::new(None::<AdminList>);
+    let list = LocalResource::new(api::admins);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let invitation = RwSignal::new(None::<AdminInvitation>);
-    let email = NodeRef::new();
-    let name = NodeRef::new();
+    let email = NodeRef::<leptos::html::Input>::new();
+    let name = NodeRef::<leptos::html::Input>::new();
     let role = RwSignal::new(AdminRole::Reader);
-    let busy = RwSignal::new(false);
-    let load = move || load_into("/api/admin/admins", list, problem);
-    load();
+    let save = Action::new_local(move |body: &CreateAdmin| {
+        let body = body.clone();
+        async move {
+            match api::add_admin(body).await {
+                Ok(created) => {
+                    for field in [email, name] {
+                        if let Some(input) = field.get_untracked() {
+                            input.set_value("");
+                        }
+                    }
+                    invitation.set(Some(created));
+                    notice.set(Some(|m| m.done_admin_added));
+                    list.refetch();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let add = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let Ok(address) = Email::parse(&value_of(email)) else {
             problem.set(Some(Problem::Local(|m| m.err_email)));
             focus(email);
@@ -44,26 +56,10 @@ pub fn Admins() -> impl IntoView {
             display_name,
             role: role.get_untracked(),
         };
-        busy.set(true);
         problem.set(None);
         notice.set(None);
         invitation.set(None);
-        leptos::task::spawn_local(async move {
-            match api::send::<AdminInvitation>("POST", "/api/admin/admins", &body).await {
-                Ok(created) => {
-                    for field in [email, name] {
-                        if let Some(input) = field.get_untracked() {
-                            input.set_value("");
-                        }
-                    }
-                    invitation.set(Some(created));
-                    notice.set(Some(|m| m.done_admin_added));
-                    load();
-                }
-                Err(error) => problem.set(Some(error.into())),
-            }
-            busy.set(false);
-        });
+        save.dispatch(body);
     };
     view! {
         <h1 tabindex="-1">{at(|m| m.nav_admins)}</h1>
@@ -83,20 +79,18 @@ pub fn Admins() -> impl IntoView {
                 <div class="field">
                     <label class="field__label" for="admin-role">{at(|m| m.role_label)}</label>
                     <select class="field__input" id="admin-role" on:change=move |ev| {
-                        if let Some(r) = AdminRole::from_str(&event_target_value(&ev)) { role.set(r); }
+                        if let Some(r) = AdminRole::parse(&event_target_value(&ev)) { role.set(r); }
                     }>
                         {AdminRole::ALL.into_iter().map(|r| view! {
                             <option value=r.as_str() selected=r == AdminRole::Reader>{at(role_text(r))}</option>
                         }).collect_view()}
                     </select>
                 </div>
-                <Submit inline=true label=at(|m| m.admin_add) busy/>
+                <Submit inline=true label=at(|m| m.admin_add) busy=save.pending()/>
                 </Guarded>
             </form>
         </section>
-        {move || match list.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) => view! {
+        <Loaded resource=list children=|found: AdminList| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_admins)>
                     <table class="table">
                         <thead><tr>
@@ -117,7 +111,6 @@ pub fn Admins() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-            }.into_any(),
-        }}
+        }/>
     }
 }

@@ -6,29 +6,48 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{load_into, when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, CreatedApiToken, Permission};
+use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, Permission, WireName};
 use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn ApiTokens() -> impl IntoView {
-    let list = RwSignal::new(None::<ApiTokenList>);
+    let list = LocalResource::new(api::api_tokens);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let secret = RwSignal::new(None::<String>);
     let name = NodeRef::new();
     let days = NodeRef::new();
     let role = RwSignal::new(AdminRole::Reader);
-    let busy = RwSignal::new(false);
-    let load = move || load_into("/api/admin/api-tokens", list, problem);
-    load();
+    let save = Action::new_local(move |body: &CreateApiToken| {
+        let body = body.clone();
+        async move {
+            match api::create_api_token(body).await {
+                Ok(created) => {
+                    secret.set(Some(created.secret));
+                    notice.set(Some(|m| m.done_token_created));
+                    list.refetch();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let revoke = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match api::revoke_api_token(id).await {
+                Ok(()) => {
+                    notice.set(Some(|m| m.done_token_revoked));
+                    list.refetch();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let token_name = value_of(name);
         if token_name.is_empty() {
             problem.set(Some(Problem::Local(|m| m.err_token_name)));
@@ -40,35 +59,15 @@ pub fn ApiTokens() -> impl IntoView {
             role: role.get_untracked(),
             expires_in_days: value_of(days).parse().unwrap_or(0),
         };
-        busy.set(true);
         problem.set(None);
         notice.set(None);
         secret.set(None);
-        leptos::task::spawn_local(async move {
-            match api::send::<CreatedApiToken>("POST", "/api/admin/api-tokens", &body).await {
-                Ok(created) => {
-                    secret.set(Some(created.secret));
-                    notice.set(Some(|m| m.done_token_created));
-                    load();
-                }
-                Err(error) => problem.set(Some(error.into())),
-            }
-            busy.set(false);
-        });
+        save.dispatch(body);
     };
     let revoke = move |id: String| {
         problem.set(None);
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            let path = ["/api/admin/api-tokens/", &id].concat();
-            match sspr_web::api::call::<()>("DELETE", &path, None).await {
-                Ok(()) => {
-                    notice.set(Some(|m| m.done_token_revoked));
-                    load();
-                }
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
+        revoke.dispatch(id);
     };
     view! {
         <h1 tabindex="-1">{at(|m| m.nav_api_tokens)}</h1>
@@ -86,7 +85,7 @@ pub fn ApiTokens() -> impl IntoView {
                 <div class="field">
                     <label class="field__label" for="token-role">{at(|m| m.role_label)}</label>
                     <select class="field__input" id="token-role" on:change=move |ev| {
-                        if let Some(r) = AdminRole::from_str(&event_target_value(&ev)) { role.set(r); }
+                        if let Some(r) = AdminRole::parse(&event_target_value(&ev)) { role.set(r); }
                     }>
                         {AdminRole::ALL.into_iter().map(|r| view! {
                             <option value=r.as_str() selected=r == AdminRole::Reader>{at(role_text(r))}</option>
@@ -95,14 +94,13 @@ pub fn ApiTokens() -> impl IntoView {
                 </div>
                 <Field id="token-days" label=at(|m| m.token_days) kind="number" inputmode="numeric" min="1" max="365"
                     node=days value="90" hint=at(|m| m.token_days_hint)/>
-                <Submit inline=true label=at(|m| m.token_create) busy/>
+                <Submit inline=true label=at(|m| m.token_create) busy=save.pending()/>
                 </Guarded>
             </form>
         </section>
-        {move || match list.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) if found.tokens.is_empty() => view! { <p>{at(|m| m.tokens_none)}</p> }.into_any(),
-            Some(found) => view! {
+        <Loaded resource=list children=move |found: ApiTokenList| match found {
+            found if found.tokens.is_empty() => view! { <p>{at(|m| m.tokens_none)}</p> }.into_any(),
+            found => view! {
                 <Guarded permission=Permission::ManageAdmins quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_api_tokens)>
                     <table class="table">
@@ -140,6 +138,6 @@ pub fn ApiTokens() -> impl IntoView {
                 </div>
                 </Guarded>
             }.into_any(),
-        }}
+        }/>
     }
 }

@@ -4,14 +4,11 @@
 
 use crate::api;
 use crate::i18n::at;
-use crate::ui::{when, Alert, Loading, Problem};
+use crate::ui::{when, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::AuditPage;
 use sspr_web::components::form::value_of;
-
-/// Entries per page.
-const PAGE: &str = "50";
 
 /// A date typed in an `<input type="date">` (`YYYY-MM-DD`, local time) as unix ms, or empty;
 /// `end` moves it to the next midnight, so "to" includes the whole day.
@@ -37,26 +34,9 @@ pub fn Audit() -> impl IntoView {
     let outcome = NodeRef::<leptos::html::Select>::new();
     let from = NodeRef::<leptos::html::Input>::new();
     let to = NodeRef::<leptos::html::Input>::new();
-    let filters = RwSignal::new(Vec::<(&'static str, String)>::new());
+    let filters = RwSignal::new(api::Filters::new());
     let before = RwSignal::new(None::<String>);
-    let page = RwSignal::new(None::<AuditPage>);
-    let problem = RwSignal::new(None::<Problem>);
-    let load = move |cursor: Option<String>| {
-        before.set(cursor.clone());
-        page.set(None);
-        problem.set(None);
-        let mut params = filters.get_untracked();
-        params.push(("before", cursor.unwrap_or_default()));
-        params.push(("limit", PAGE.into()));
-        let path = api::with_query("/api/admin/audit", &params);
-        leptos::task::spawn_local(async move {
-            match api::get::<AuditPage>(&path).await {
-                Ok(found) => page.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
-    load(None);
+    let page = LocalResource::new(move || api::audit(filters.get(), before.get()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let outcome = outcome
@@ -70,9 +50,9 @@ pub fn Audit() -> impl IntoView {
             ("from", date_ms(&value_of(from), false)),
             ("to", date_ms(&value_of(to), true)),
         ]);
-        load(None);
+        before.set(None);
     };
-    let csv = move || api::with_query("/api/admin/audit.csv", &filters.get());
+    let csv = move || filters.with(api::audit_csv);
     view! {
         <h1 tabindex="-1">{at(|m| m.nav_audit)}</h1>
         <p>{at(|m| m.audit_intro)}</p>
@@ -104,11 +84,9 @@ pub fn Audit() -> impl IntoView {
             <button type="submit" class="button button--secondary">{at(|m| m.audit_apply)}</button>
             <a class="button button--quiet" href=csv download="audit-log.csv">{at(|m| m.audit_csv)}</a>
         </form>
-        <Alert problem/>
-        {move || match page.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) if found.items.is_empty() => view! { <p role="status">{at(|m| m.audit_none)}</p> }.into_any(),
-            Some(found) => {
+        <Loaded resource=page children=move |found: AuditPage| match found {
+            found if found.items.is_empty() => view! { <p role="status">{at(|m| m.audit_none)}</p> }.into_any(),
+            found => {
                 let next = found.next.clone();
                 view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_audit)><table class="table">
@@ -142,15 +120,15 @@ pub fn Audit() -> impl IntoView {
                         </tbody>
                     </table></div>
                     <div class="button-row">
-                        {before.get().map(|_| view! {
-                            <button type="button" class="button button--secondary" on:click=move |_| load(None)>{at(|m| m.audit_newest)}</button>
+                        {before.get_untracked().map(|_| view! {
+                            <button type="button" class="button button--secondary" on:click=move |_| before.set(None)>{at(|m| m.audit_newest)}</button>
                         })}
                         {next.map(|cursor| view! {
-                            <button type="button" class="button button--secondary" on:click=move |_| load(Some(cursor.clone()))>{at(|m| m.audit_older)}</button>
+                            <button type="button" class="button button--secondary" on:click=move |_| before.set(Some(cursor.clone()))>{at(|m| m.audit_older)}</button>
                         })}
                     </div>
                 }.into_any()
             }
-        }}
+        }/>
     }
 }

@@ -5,13 +5,13 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{load_into, when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::graph::{ExternalEmailOtpState, MethodConfigurationPatch, MethodId};
-use sspr_api::{
-    CreateInvitation, Email, InvitationList, InvitationView, Permission, RedemptionStatus,
+use sspr_api::graph::{
+    ExternalEmailOtpState, MethodConfiguration, MethodConfigurationPatch, MethodId,
 };
+use sspr_api::{CreateInvitation, Email, InvitationList, Permission, RedemptionStatus};
 use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
@@ -27,82 +27,85 @@ pub fn External() -> impl IntoView {
 /// The Yes/No switch for guests' email passcodes.
 #[component]
 fn GuestPasscodes() -> impl IntoView {
-    let allowed = RwSignal::new(None::<bool>);
-    let busy = RwSignal::new(false);
+    let config = LocalResource::new(|| api::method(MethodId::Email.as_str().to_owned()));
+    view! {
+        <section class="panel" aria-labelledby="guest-otp-title">
+            <h2 id="guest-otp-title">{at(|m| m.guest_otp_title)}</h2>
+            <Loaded resource=config children=|config: MethodConfiguration| {
+                let allowed = config
+                    .allow_external_id_to_use_email_otp
+                    .is_none_or(ExternalEmailOtpState::allows_guests);
+                view! { <GuestPasscodesForm allowed/> }
+            }/>
+        </section>
+    }
+}
+
+#[component]
+fn GuestPasscodesForm(allowed: bool) -> impl IntoView {
+    let allowed = RwSignal::new(allowed);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
-    leptos::task::spawn_local(async move {
-        match api::method(MethodId::Email.as_str()).await {
-            Ok(config) => allowed.set(Some(
-                config
-                    .allow_external_id_to_use_email_otp
-                    .is_none_or(ExternalEmailOtpState::allows_guests),
-            )),
-            Err(error) => problem.set(Some(error.into())),
-        }
-    });
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let Some(on) = allowed.get_untracked() else {
-            return;
+    let save = Action::new_local(move |on: &bool| {
+        let patch = MethodConfigurationPatch {
+            odata_type: Some(MethodId::Email.odata_type()),
+            allow_external_id_to_use_email_otp: Some(if *on {
+                ExternalEmailOtpState::Enabled
+            } else {
+                ExternalEmailOtpState::Disabled
+            }),
+            ..Default::default()
         };
-        busy.set(true);
-        problem.set(None);
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            let patch = MethodConfigurationPatch {
-                odata_type: Some(MethodId::Email.odata_type()),
-                allow_external_id_to_use_email_otp: Some(if on {
-                    ExternalEmailOtpState::Enabled
-                } else {
-                    ExternalEmailOtpState::Disabled
-                }),
-                ..Default::default()
-            };
-            match api::patch_method(MethodId::Email.as_str(), &patch).await {
+        async move {
+            match api::patch_method(MethodId::Email.as_str().to_owned(), patch).await {
                 Ok(()) => notice.set(Some(|m| m.saved)),
                 Err(error) => problem.set(Some(error.into())),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        notice.set(None);
+        save.dispatch(allowed.get_untracked());
     };
     let radio = move |id: &'static str, value: bool, label: AText| {
         view! {
             <div class="choice">
-                <input type="radio" id=id name="guest-otp" prop:checked=move || allowed.get() == Some(value)
-                    on:change=move |_| allowed.set(Some(value))/>
+                <input type="radio" id=id name="guest-otp" prop:checked=move || allowed.get() == value
+                    on:change=move |_| allowed.set(value)/>
                 <label for=id>{at(label)}</label>
             </div>
         }
     };
     view! {
-        <section class="panel" aria-labelledby="guest-otp-title">
-            <h2 id="guest-otp-title">{at(|m| m.guest_otp_title)}</h2>
-            <form on:submit=save>
-                <Alert problem/>
-                <Notice notice/>
-                <Guarded permission=Permission::ManageAuthenticationPolicy>
-                {move || match allowed.get() {
-                    None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-                    Some(_) => view! {
-                        <fieldset>
-                            <legend>{at(|m| m.guest_otp_question)}</legend>
-                            {radio("guest-otp-yes", true, |m| m.yes)}
-                            {radio("guest-otp-no", false, |m| m.no)}
-                        </fieldset>
-                        <Submit inline=true label=at(|m| m.save) busy/>
-                    }.into_any(),
-                }}
-                </Guarded>
-            </form>
-        </section>
+        <form on:submit=submit>
+            <Alert problem/>
+            <Notice notice/>
+            <Guarded permission=Permission::ManageAuthenticationPolicy>
+                <fieldset>
+                    <legend>{at(|m| m.guest_otp_question)}</legend>
+                    {radio("guest-otp-yes", true, |m| m.yes)}
+                    {radio("guest-otp-no", false, |m| m.no)}
+                </fieldset>
+                <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
+            </Guarded>
+        </form>
     }
+}
+
+/// What an administrator does to an invitation from the list.
+#[derive(Debug, Clone)]
+enum Change {
+    Invite(CreateInvitation),
+    Resend(String),
+    ResetRedemption(String),
 }
 
 /// Invite a guest; the invitations with **Resend** and **Reset redemption**.
 #[component]
 fn Invitations() -> impl IntoView {
-    let list = RwSignal::new(None::<InvitationList>);
+    let list = LocalResource::new(api::invitations);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let link = RwSignal::new(None::<String>);
@@ -110,56 +113,47 @@ fn Invitations() -> impl IntoView {
     let name = NodeRef::new();
     let redirect = NodeRef::new();
     let send_mail = RwSignal::new(true);
-    let busy = RwSignal::new(false);
-    let load = move || load_into("/api/admin/invitations", list, problem);
-    load();
-    let done = move |result: Result<InvitationView, sspr_web::api::ApiError>, text: AText| {
-        match result {
-            Ok(view) => {
-                notice.set(Some(text));
-                link.set(view.invite_redeem_url);
-                load();
+    let change = Action::new_local(move |change: &Change| {
+        let change = change.clone();
+        async move {
+            let (result, text): (_, AText) = match change {
+                Change::Invite(body) => (api::invite(body).await, |m| m.done_invited),
+                Change::Resend(id) => (api::resend_invitation(id).await, |m| m.done_resent),
+                Change::ResetRedemption(user) => (api::reset_redemption(user).await, |m| {
+                    m.done_redemption_reset
+                }),
+            };
+            match result {
+                Ok(view) => {
+                    notice.set(Some(text));
+                    link.set(view.invite_redeem_url);
+                    list.refetch();
+                }
+                Err(error) => problem.set(Some(error.into())),
             }
-            Err(error) => problem.set(Some(error.into())),
         }
-        busy.set(false);
+    });
+    let run = move |c: Change| {
+        problem.set(None);
+        notice.set(None);
+        link.set(None);
+        change.dispatch(c);
     };
+    let busy = change.pending();
     let invite = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let Ok(address) = Email::parse(&value_of(email)) else {
             problem.set(Some(Problem::Local(|m| m.err_email)));
             focus(email);
             return;
         };
         let display_name = Some(value_of(name)).filter(|n| !n.is_empty());
-        let body = CreateInvitation {
+        run(Change::Invite(CreateInvitation {
             email: address,
             display_name,
             redirect_url: value_of(redirect),
             send_message: send_mail.get_untracked(),
-        };
-        busy.set(true);
-        problem.set(None);
-        notice.set(None);
-        link.set(None);
-        leptos::task::spawn_local(async move {
-            done(
-                api::send("POST", "/api/admin/invitations", &body).await,
-                |m| m.done_invited,
-            );
-        });
-    };
-    let act = move |path: String, text: AText| {
-        busy.set(true);
-        problem.set(None);
-        notice.set(None);
-        link.set(None);
-        leptos::task::spawn_local(async move {
-            done(crate::api::call("POST", &path, Some("{}")).await, text);
-        });
+        }));
     };
     view! {
         <section class="panel" aria-labelledby="invite-title">
@@ -184,10 +178,11 @@ fn Invitations() -> impl IntoView {
             </form>
         </section>
         <h2>{at(|m| m.invitations_title)}</h2>
-        {move || match list.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) if found.invitations.is_empty() => view! { <p>{at(|m| m.invitations_none)}</p> }.into_any(),
-            Some(found) => view! {
+        <Loaded resource=list children=move |found: InvitationList| {
+            if found.invitations.is_empty() {
+                return view! { <p>{at(|m| m.invitations_none)}</p> }.into_any();
+            }
+            view! {
                 <Guarded permission=Permission::ManageUsers quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.invitations_title)>
                     <table class="table">
@@ -201,11 +196,9 @@ fn Invitations() -> impl IntoView {
                         <tbody>
                             {found.invitations.into_iter().map(|i| {
                                 let pending = i.status == RedemptionStatus::PendingAcceptance;
-                                let resend = ["/api/admin/invitations/", &i.id, "/resend"].concat();
-                                let reset = ["/api/admin/guests/", &i.user_id, "/reset-redemption"].concat();
-                                let who = i.email.clone();
-                                let resend_label = [at(|m| m.invite_resend)(), " ", &who].concat();
-                                let reset_label = [at(|m| m.reset_redemption)(), " ", &who].concat();
+                                let (id, user) = (i.id.clone(), i.user_id.clone());
+                                let resend_label = [at(|m| m.invite_resend)(), " ", &i.email].concat();
+                                let reset_label = [at(|m| m.reset_redemption)(), " ", &i.email].concat();
                                 view! {
                                     <tr>
                                         <td>{i.email.clone()}</td>
@@ -216,12 +209,12 @@ fn Invitations() -> impl IntoView {
                                             {pending.then(|| view! {
                                                 <button type="button" class="button button--quiet" aria-label=resend_label
                                                     disabled=move || busy.get()
-                                                    on:click=move |_| act(resend.clone(), |m| m.done_resent)>{at(|m| m.invite_resend)}</button>
+                                                    on:click=move |_| run(Change::Resend(id.clone()))>{at(|m| m.invite_resend)}</button>
                                             })}
                                             {(!pending).then(|| view! {
                                                 <button type="button" class="button button--quiet" aria-label=reset_label
                                                     disabled=move || busy.get()
-                                                    on:click=move |_| act(reset.clone(), |m| m.done_redemption_reset)>{at(|m| m.reset_redemption)}</button>
+                                                    on:click=move |_| run(Change::ResetRedemption(user.clone()))>{at(|m| m.reset_redemption)}</button>
                                             })}
                                         </td>
                                     </tr>
@@ -231,7 +224,7 @@ fn Invitations() -> impl IntoView {
                     </table>
                 </div>
                 </Guarded>
-            }.into_any(),
-        }}
+            }.into_any()
+        }/>
     }
 }

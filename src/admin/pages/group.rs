@@ -1,91 +1,106 @@
 //! `/admin/groups/{id}`: one group, its members (**Remove**), adding members found by a search,
-//! and **Delete group** (`/api/admin/groups/{id}`, `…/members`, `…/members/{user_id}`).
+//! and **Delete group**.
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{GroupView, Permission, UserPage};
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use sspr_api::{Permission, UserPage};
 use sspr_web::components::form::value_of;
-use sspr_web::router::use_router;
+
+/// The users a search found, or nothing before a search.
+type Search = Option<UserPage>;
+
+/// What an administrator does to the group.
+#[derive(Debug, Clone)]
+enum Change {
+    Add(String),
+    Remove(String),
+    Delete,
+}
 
 #[component]
 pub fn Group(id: String) -> impl IntoView {
-    let router = use_router();
-    let group = RwSignal::new(None::<GroupView>);
-    let members = RwSignal::new(None::<UserPage>);
-    let found = RwSignal::new(None::<UserPage>);
+    let navigate = use_navigate();
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let search = NodeRef::<leptos::html::Input>::new();
+    let term = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
-    let base = move || ["/api/admin/groups/", &id.get_value()].concat();
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::get::<GroupView>(&base()).await {
-                Ok(g) => group.set(Some(g)),
-                Err(error) => return problem.set(Some(error.into())),
+    let group = LocalResource::new(move || api::group(id.get_value()));
+    let members = LocalResource::new(move || api::group_members(id.get_value()));
+    // The users found by the search box, to add (nothing until a search).
+    let found = LocalResource::new(move || {
+        let term = term.get();
+        async move {
+            match term {
+                Some(term) => api::users(term, None, 10).await.map(Some),
+                None => Ok(None),
             }
-            match api::get::<UserPage>(&[base().as_str(), "/members?limit=200"].concat()).await {
-                Ok(page) => members.set(Some(page)),
-                Err(error) => problem.set(Some(error.into())),
+        }
+    });
+    let change = Action::new_local(move |change: &Change| {
+        let (change, group_id, navigate) = (change.clone(), id.get_value(), navigate.clone());
+        async move {
+            let (result, done): (_, Option<AText>) = match change {
+                Change::Add(user) => (
+                    api::add_member(group_id, user).await,
+                    Some(|m| m.done_member_added),
+                ),
+                Change::Remove(user) => (
+                    api::remove_member(group_id, user).await,
+                    Some(|m| m.done_member_removed),
+                ),
+                Change::Delete => (api::delete_group(group_id).await, None),
+            };
+            match (result, done) {
+                (Ok(()), Some(done)) => {
+                    notice.set(Some(done));
+                    term.set(None);
+                    members.refetch();
+                }
+                (Ok(()), None) => navigate("/admin/groups", NavigateOptions::default()),
+                (Err(error), _) => problem.set(Some(error.into())),
             }
-        });
-    };
-    load();
-    let change = move |method: &'static str, user_id: String, done: AText| {
+        }
+    });
+    let run = move |c: Change| {
         problem.set(None);
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            let path = [base().as_str(), "/members/", &user_id].concat();
-            match sspr_web::api::call::<()>(method, &path, None).await {
-                Ok(()) => {
-                    notice.set(Some(done));
-                    found.set(None);
-                    load();
-                }
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
+        change.dispatch(c);
     };
     let find = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let path = api::with_query(
-            "/api/admin/users",
-            &[("search", value_of(search)), ("limit", "10".into())],
-        );
-        leptos::task::spawn_local(async move {
-            match api::get::<UserPage>(&path).await {
-                Ok(page) => found.set(Some(page)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
+        term.set(Some(value_of(search)));
     };
-    let delete = move |_| {
-        leptos::task::spawn_local(async move {
-            match sspr_web::api::call::<()>("DELETE", &base(), None).await {
-                Ok(()) => router.navigate("/admin/groups"),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
+    let name = move || {
+        group
+            .get()
+            .and_then(Result::ok)
+            .map_or_else(|| at(|m| m.group_title)().to_owned(), |g| g.display_name)
+    };
+    let description = move || {
+        group
+            .get()
+            .and_then(Result::ok)
+            .map(|g| view! { <p>{g.description}</p> })
     };
     view! {
-        <p><a href="/admin/groups">{at(|m| m.back_to_groups)}</a></p>
-        <h1 tabindex="-1">
-            {move || group.with(|g| match g {
-                Some(g) => g.display_name.clone(),
-                None => at(|m| m.group_title)().to_owned(),
-            })}
-        </h1>
-        {move || group.with(|g| g.as_ref().map(|g| view! { <p>{g.description.clone()}</p> }))}
+        <p><A href="/admin/groups" exact=true>{at(|m| m.back_to_groups)}</A></p>
+        <h1 tabindex="-1">{name}</h1>
+        {description}
         <Alert problem/>
         <Notice notice/>
         <h2>{at(|m| m.col_members)}</h2>
-        {move || match members.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(page) if page.items.is_empty() => view! { <p>{at(|m| m.members_none)}</p> }.into_any(),
-            Some(page) => view! {
+        <Loaded resource=members children=move |page: UserPage| {
+            if page.items.is_empty() {
+                return view! { <p>{at(|m| m.members_none)}</p> }.into_any();
+            }
+            view! {
                 <Guarded permission=Permission::ManageUsers quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.col_members)><table class="table">
                     <thead><tr>
@@ -99,10 +114,10 @@ pub fn Group(id: String) -> impl IntoView {
                             let label = [at(|m| m.member_remove)(), " ", &u.display_name].concat();
                             view! {
                                 <tr>
-                                    <td><a href=["/admin/users/", &u.id].concat()>{u.display_name.clone()}</a></td>
+                                    <td><A href=["/admin/users/", &u.id].concat() exact=true>{u.display_name.clone()}</A></td>
                                     <td>{u.email.clone()}</td>
                                     <td><button type="button" class="button button--quiet" aria-label=label
-                                        on:click=move |_| change("DELETE", user_id.clone(), |m| m.done_member_removed)>
+                                        on:click=move |_| run(Change::Remove(user_id.clone()))>
                                         {at(|m| m.member_remove)}</button></td>
                                 </tr>
                             }
@@ -110,8 +125,8 @@ pub fn Group(id: String) -> impl IntoView {
                     </tbody>
                 </table></div>
                 </Guarded>
-            }.into_any(),
-        }}
+            }.into_any()
+        }/>
         <Guarded permission=Permission::ManageUsers>
         <section class="panel" aria-labelledby="add-member">
             <h2 id="add-member">{at(|m| m.member_add_title)}</h2>
@@ -122,7 +137,7 @@ pub fn Group(id: String) -> impl IntoView {
                 </div>
                 <button type="submit" class="button button--secondary">{at(|m| m.search)}</button>
             </form>
-            {move || found.get().map(|page| view! {
+            <Loaded resource=found children=move |page: Search| { page.map(|page| view! {
                 <ul class="choices">
                     {page.items.into_iter().map(|u| {
                         let user_id = u.id.clone();
@@ -131,15 +146,15 @@ pub fn Group(id: String) -> impl IntoView {
                             <li class="choice">
                                 <span>{u.display_name.clone()} " (" {u.email.clone()} ")"</span>
                                 <button type="button" class="button button--secondary" aria-label=label
-                                    on:click=move |_| change("PUT", user_id.clone(), |m| m.done_member_added)>
+                                    on:click=move |_| run(Change::Add(user_id.clone()))>
                                     {at(|m| m.member_add)}</button>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-            })}
+            }) }/>
         </section>
-        <button type="button" class="button button--secondary" on:click=delete>{at(|m| m.group_delete)}</button>
+        <button type="button" class="button button--secondary" on:click=move |_| run(Change::Delete)>{at(|m| m.group_delete)}</button>
         </Guarded>
     }
 }

@@ -3,42 +3,24 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{load_into, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{GroupPage, GroupView, NewGroup, Permission};
+use leptos_router::components::A;
+use sspr_api::{GroupPage, NewGroup, Permission};
 use sspr_web::components::form::{focus, value_of, Field, Submit};
 
 #[component]
 pub fn Groups() -> impl IntoView {
-    let groups = RwSignal::new(None::<GroupPage>);
+    let groups = LocalResource::new(api::groups);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
-    let name = NodeRef::new();
-    let description = NodeRef::new();
-    let busy = RwSignal::new(false);
-    let load = move || load_into("/api/admin/groups?limit=200", groups, problem);
-    load();
-    let create = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let display_name = value_of(name);
-        if display_name.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.err_group_name)));
-            focus(name);
-            return;
-        }
-        busy.set(true);
-        problem.set(None);
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            let body = NewGroup {
-                display_name,
-                description: value_of(description),
-            };
-            match api::send::<GroupView>("POST", "/api/admin/groups", &body).await {
+    let name = NodeRef::<leptos::html::Input>::new();
+    let description = NodeRef::<leptos::html::Input>::new();
+    let save = Action::new_local(move |body: &NewGroup| {
+        let body = body.clone();
+        async move {
+            match api::create_group(body).await {
                 Ok(_) => {
                     notice.set(Some(|m| m.done_group_created));
                     for node in [name, description] {
@@ -46,11 +28,25 @@ pub fn Groups() -> impl IntoView {
                             input.set_value("");
                         }
                     }
-                    load();
+                    groups.refetch();
                 }
                 Err(error) => problem.set(Some(error.into())),
             }
-            busy.set(false);
+        }
+    });
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let display_name = value_of(name);
+        if display_name.is_empty() {
+            problem.set(Some(Problem::Local(|m| m.err_group_name)));
+            focus(name);
+            return;
+        }
+        problem.set(None);
+        notice.set(None);
+        save.dispatch(NewGroup {
+            display_name,
+            description: value_of(description),
         });
     };
     view! {
@@ -58,10 +54,9 @@ pub fn Groups() -> impl IntoView {
         <p>{at(|m| m.groups_intro)}</p>
         <Alert problem/>
         <Notice notice/>
-        {move || match groups.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) if found.items.is_empty() => view! { <p>{at(|m| m.groups_none)}</p> }.into_any(),
-            Some(found) => view! {
+        <Loaded resource=groups children=|found: GroupPage| match found {
+            found if found.items.is_empty() => view! { <p>{at(|m| m.groups_none)}</p> }.into_any(),
+            found => view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_groups)><table class="table">
                     <caption class="visually-hidden">{at(|m| m.nav_groups)}</caption>
                     <thead><tr>
@@ -72,7 +67,7 @@ pub fn Groups() -> impl IntoView {
                     <tbody>
                         {found.items.into_iter().map(|g| view! {
                             <tr>
-                                <td><a href=["/admin/groups/", &g.id].concat()>{g.display_name}</a></td>
+                                <td><A href=["/admin/groups/", &g.id].concat() exact=true>{g.display_name}</A></td>
                                 <td>{g.description}</td>
                                 <td>{g.member_count}</td>
                             </tr>
@@ -80,14 +75,14 @@ pub fn Groups() -> impl IntoView {
                     </tbody>
                 </table></div>
             }.into_any(),
-        }}
+        }/>
         <section class="panel" aria-labelledby="new-group">
             <h2 id="new-group">{at(|m| m.group_new)}</h2>
             <form on:submit=create novalidate>
                 <Guarded permission=Permission::ManageUsers>
                 <Field id="group-name" label=at(|m| m.col_name) node=name/>
                 <Field id="group-description" label=at(|m| m.col_description) node=description required=false/>
-                <Submit inline=true label=at(|m| m.group_create) busy/>
+                <Submit inline=true label=at(|m| m.group_create) busy=save.pending()/>
                 </Guarded>
             </form>
         </section>

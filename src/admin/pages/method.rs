@@ -6,47 +6,40 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::methods::{method_name, ALL_USERS};
-use crate::ui::{Alert, Guarded, Loading, Notice, Problem, Switch};
+use crate::ui::{Alert, Guarded, Loaded, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use sspr_api::graph::{
     ExcludeTarget, ExternalEmailOtpState, IncludeTarget, MethodConfiguration,
     MethodConfigurationPatch, MethodId, MethodState, TargetType,
 };
-use sspr_api::{GroupPage, GroupView, Permission};
+use sspr_api::{GroupView, Permission};
 use sspr_web::components::form::{value_of, Field, Submit};
 
 #[component]
 pub fn Method(id: String) -> impl IntoView {
-    let config = RwSignal::new(None::<MethodConfiguration>);
-    let groups = RwSignal::new(Vec::<GroupView>::new());
-    let problem = RwSignal::new(None::<Problem>);
     let name = method_name(&id);
-    let id = StoredValue::new(id);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(page) = api::get::<GroupPage>("/api/admin/groups?limit=200").await {
-                groups.set(page.items);
-            }
-            match api::method(&id.get_value()).await {
-                Ok(found) => config.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
-    load();
+    let config = LocalResource::new(move || api::method(id.clone()));
+    let groups = group_list();
     view! {
-        <p><a href="/admin/methods">{at(|m| m.back_to_methods)}</a></p>
+        <p><A href="/admin/methods" exact=true>{at(|m| m.back_to_methods)}</A></p>
         <h1 tabindex="-1">{at(name)} " " {at(|m| m.settings_suffix)}</h1>
-        {move || match config.get() {
-            None => view! {
-                <Alert problem/>
-                {move || problem.with(Option::is_none).then(|| view! { <Loading/> })}
-            }.into_any(),
-            Some(found) => view! { <MethodForm config=found groups/> }.into_any(),
-        }}
+        <Loaded resource=config children=move |found: MethodConfiguration| view! { <MethodForm config=found groups/> }/>
     }
+}
+
+/// Every group, for the target pickers (empty until loaded, or if they cannot be).
+pub fn group_list() -> Signal<Vec<GroupView>> {
+    let groups = LocalResource::new(api::groups);
+    Signal::derive(move || {
+        groups
+            .get()
+            .and_then(Result::ok)
+            .map(|page| page.items)
+            .unwrap_or_default()
+    })
 }
 
 /// Groups as checkboxes, `chosen` holding the ticked ids.
@@ -54,7 +47,7 @@ pub fn Method(id: String) -> impl IntoView {
 fn GroupChoices(
     name: &'static str,
     legend: AText,
-    groups: RwSignal<Vec<GroupView>>,
+    groups: Signal<Vec<GroupView>>,
     chosen: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     view! {
@@ -92,7 +85,7 @@ fn GroupChoices(
 }
 
 #[component]
-fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> impl IntoView {
+fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> impl IntoView {
     let is_email = MethodId::parse(&config.id) == Some(MethodId::Email);
     let enabled = RwSignal::new(config.state == MethodState::Enabled);
     let everyone = RwSignal::new(
@@ -123,17 +116,30 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
     let lifetime = NodeRef::<Input>::new();
     let guest_lifetime = NodeRef::<Input>::new();
     let attempts = NodeRef::<Input>::new();
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let id = StoredValue::new(config.id.clone());
+    let save = Action::new_local(move |patch: &MethodConfigurationPatch| {
+        let (id, patch) = (id.get_value(), patch.clone());
+        async move {
+            match api::patch_method(id, patch).await {
+                Ok(()) => notice.set(Some(|m| m.saved)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let odata_type = StoredValue::new(config.odata_type.clone());
+    // The Email settings, each checked against its bounds here (the server checks again), so
+    // a wrong value is named with its field in the page's language.
+    let settings = [
+        (length, (|m| m.passcode_length) as AText, 6, 10),
+        (lifetime, |m| m.passcode_lifetime, 1, 3600),
+        (guest_lifetime, |m| m.guest_passcode_lifetime, 1, 86400),
+        (attempts, |m| m.passcode_attempts, 1, 10),
+    ];
     let number = |node: NodeRef<Input>| value_of(node).parse::<u32>().ok();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let include_targets = if everyone.get_untracked() {
             vec![IncludeTarget {
                 id: ALL_USERS.into(),
@@ -173,6 +179,16 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
             ..Default::default()
         };
         if is_email {
+            for (node, label, min, max) in settings {
+                let typed = value_of(node);
+                let fits =
+                    typed.is_empty() || number(node).is_some_and(|n| (min..=max).contains(&n));
+                if !fits {
+                    problem.set(Some(Problem::Range(label, min, max)));
+                    sspr_web::components::form::focus(node);
+                    return;
+                }
+            }
             patch.allow_external_id_to_use_email_otp = Some(if external.get_untracked() {
                 ExternalEmailOtpState::Enabled
             } else {
@@ -183,16 +199,9 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
             patch.guest_passcode_lifetime_in_seconds = number(guest_lifetime);
             patch.passcode_max_attempts = number(attempts);
         }
-        busy.set(true);
         problem.set(None);
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            match api::patch_method(&id.get_value(), &patch).await {
-                Ok(()) => notice.set(Some(|m| m.saved)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-            busy.set(false);
-        });
+        save.dispatch(patch);
     };
     let show = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
     let settings = is_email.then(|| {
@@ -235,7 +244,7 @@ fn MethodForm(config: MethodConfiguration, groups: RwSignal<Vec<GroupView>>) -> 
             </Show>
             <GroupChoices name="exclude" legend=|m| m.exclude_legend groups chosen=excluded/>
             {settings}
-            <Submit inline=true label=at(|m| m.save) busy/>
+            <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
             </Guarded>
         </form>
     }

@@ -3,8 +3,9 @@
 
 use crate::api;
 use crate::i18n::{at, catalog, AText};
-use crate::ui::{Alert, Loading, Problem};
+use crate::ui::Loaded;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use sspr_api::graph::{AuthenticationMethodsPolicy, IncludeTarget, MethodId, MethodState};
 
 /// The everyone group's id in targets.
@@ -38,21 +39,11 @@ pub fn target_text(targets: &[IncludeTarget]) -> String {
 
 #[component]
 pub fn Methods() -> impl IntoView {
-    let policy = RwSignal::new(None::<AuthenticationMethodsPolicy>);
-    let problem = RwSignal::new(None::<Problem>);
-    leptos::task::spawn_local(async move {
-        match api::methods_policy().await {
-            Ok(found) => policy.set(Some(found)),
-            Err(error) => problem.set(Some(error.into())),
-        }
-    });
+    let policy = LocalResource::new(api::methods_policy);
     view! {
         <h1 tabindex="-1">{at(|m| m.methods_title)}</h1>
         <p>{at(|m| m.methods_intro)}</p>
-        <Alert problem/>
-        {move || match policy.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) => view! {
+        <Loaded resource=policy children=|found: AuthenticationMethodsPolicy| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.methods_title)>
                     <table class="table">
                         <caption class="visually-hidden">{at(|m| m.methods_title)}</caption>
@@ -67,7 +58,7 @@ pub fn Methods() -> impl IntoView {
                                 let targets = c.include_targets.clone();
                                 view! {
                                     <tr>
-                                        <td><a href=["/admin/methods/", &c.id].concat()>{at(method_name(&c.id))}</a></td>
+                                        <td><A href=["/admin/methods/", &c.id].concat() exact=true>{at(method_name(&c.id))}</A></td>
                                         <td>{move || target_text(&targets)}</td>
                                         <td><span class="state" data-on=on.to_string()>
                                             {if on { at(|m| m.yes)() } else { at(|m| m.no)() }}
@@ -89,7 +80,6 @@ pub fn Methods() -> impl IntoView {
                     </table>
                 </div>
                 <p>{at(|m| m.methods_builtin_note)}</p>
-            }.into_any(),
-        }}
+        }/>
     }
 }

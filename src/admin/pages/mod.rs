@@ -1,61 +1,73 @@
-//! One file per screen of the portal, and which screen each [`AdminRoute`] shows.
+//! One file per screen of the portal, the sections of its navigation, and [`Blade`]: a list
+//! and its detail page as nested routes.
 
-mod admins;
-mod api_tokens;
-mod audit;
-mod external;
-mod group;
-mod groups;
+pub mod admins;
+pub mod api_tokens;
+pub mod audit;
+pub mod external;
+pub mod group;
+pub mod groups;
 mod labels;
-mod method;
-mod methods;
-mod not_found;
-mod overview;
-mod reset_policy;
-mod setup;
-mod sign_in;
-mod user;
-mod user_flow;
-mod user_flows;
-mod users;
+pub mod method;
+pub mod methods;
+pub mod not_found;
+pub mod overview;
+pub mod reset_policy;
+pub mod setup;
+pub mod sign_in;
+pub mod user;
+pub mod user_flow;
+pub mod user_flows;
+pub mod users;
 
 use crate::i18n::AText;
-use crate::route::AdminRoute;
 use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Route};
+use leptos_router::hooks::use_params_map;
+use leptos_router::{path, StaticSegment};
 
 /// The sections of the left navigation, in order.
-pub static SECTIONS: &[(AdminRoute, AText)] = &[
-    (AdminRoute::Overview, |m| m.nav_overview),
-    (AdminRoute::Methods, |m| m.nav_methods),
-    (AdminRoute::ResetPolicy, |m| m.nav_reset_policy),
-    (AdminRoute::External, |m| m.nav_external),
-    (AdminRoute::Users, |m| m.nav_users),
-    (AdminRoute::Groups, |m| m.nav_groups),
-    (AdminRoute::UserFlows, |m| m.nav_user_flows),
-    (AdminRoute::Audit, |m| m.nav_audit),
-    (AdminRoute::Admins, |m| m.nav_admins),
-    (AdminRoute::ApiTokens, |m| m.nav_api_tokens),
+pub static SECTIONS: &[(&str, AText)] = &[
+    ("/admin", |m| m.nav_overview),
+    ("/admin/methods", |m| m.nav_methods),
+    ("/admin/password-reset", |m| m.nav_reset_policy),
+    ("/admin/external-identities", |m| m.nav_external),
+    ("/admin/users", |m| m.nav_users),
+    ("/admin/groups", |m| m.nav_groups),
+    ("/admin/user-flows", |m| m.nav_user_flows),
+    ("/admin/audit", |m| m.nav_audit),
+    ("/admin/administrators", |m| m.nav_admins),
+    ("/admin/api-tokens", |m| m.nav_api_tokens),
 ];
 
-/// The page of `route`.
-pub fn page(route: AdminRoute) -> AnyView {
-    match route {
-        AdminRoute::Overview => view! { <overview::Overview/> }.into_any(),
-        AdminRoute::Setup(token) => view! { <setup::Setup token/> }.into_any(),
-        AdminRoute::SignIn => view! { <sign_in::SignIn/> }.into_any(),
-        AdminRoute::Methods => view! { <methods::Methods/> }.into_any(),
-        AdminRoute::Method(id) => view! { <method::Method id/> }.into_any(),
-        AdminRoute::ResetPolicy => view! { <reset_policy::ResetPolicyPage/> }.into_any(),
-        AdminRoute::External => view! { <external::External/> }.into_any(),
-        AdminRoute::Users => view! { <users::Users/> }.into_any(),
-        AdminRoute::User(id) => view! { <user::User id/> }.into_any(),
-        AdminRoute::Groups => view! { <groups::Groups/> }.into_any(),
-        AdminRoute::Group(id) => view! { <group::Group id/> }.into_any(),
-        AdminRoute::UserFlows => view! { <user_flows::UserFlows/> }.into_any(),
-        AdminRoute::UserFlow(id) => view! { <user_flow::UserFlowPage id/> }.into_any(),
-        AdminRoute::Admins => view! { <admins::Admins/> }.into_any(),
-        AdminRoute::ApiTokens => view! { <api_tokens::ApiTokens/> }.into_any(),
-        AdminRoute::Audit => view! { <audit::Audit/> }.into_any(),
-        AdminRoute::NotFound => view! { <not_found::NotFound/> }.into_any(),
+/// `/admin/<section>` shows `list`; `/admin/<section>/:id` shows `detail` for that id (made
+/// anew when the id changes).
+#[component(transparent)]
+pub fn Blade<L, LV, D, DV>(
+    section: &'static str,
+    list: L,
+    detail: D,
+) -> impl leptos_router::MatchNestedRoutes + Clone
+where
+    L: Fn() -> LV + Send + Clone + 'static,
+    LV: IntoView + 'static,
+    D: Fn(String) -> DV + Send + Sync + Copy + 'static,
+    DV: IntoView + 'static,
+{
+    view! {
+        <ParentRoute path=StaticSegment(section) view=Outlet>
+            <Route path=path!("") view=list/>
+            <Route path=path!("/:id") view=move || with_id(detail)/>
+        </ParentRoute>
     }
+    .into_inner()
+}
+
+/// `page` for the current `:id`, made anew when it changes.
+fn with_id<V: IntoView + 'static>(
+    page: impl Fn(String) -> V + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    move || page(id.get())
 }

@@ -2,6 +2,7 @@
 
 use crate::i18n::at;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -9,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="panel">
             <h1 tabindex="-1">{at(|m| m.not_found_title)}</h1>
             <p>{at(|m| m.not_found_body)}</p>
-            <a href="/admin">{at(|m| m.go_overview)}</a>
+            <A href="/admin" exact=true>{at(|m| m.go_overview)}</A>
         </section>
     }
 }

@@ -4,6 +4,7 @@ use crate::app::{role_text, use_portal};
 use crate::i18n::at;
 use crate::pages::SECTIONS;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -24,8 +25,8 @@ pub fn Overview() -> impl IntoView {
             {SECTIONS
                 .iter()
                 .skip(1)
-                .map(|(route, label)| view! {
-                    <li><a class="tile" href=route.path()>{at(*label)}</a></li>
+                .map(|(href, label)| view! {
+                    <li><A href=*href attr:class="tile" exact=true>{at(*label)}</A></li>
                 })
                 .collect_view()}
         </ul>

@@ -4,11 +4,12 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Guarded, Loading, Notice, Problem, Switch};
+use crate::pages::method::group_list;
+use crate::ui::{Alert, Guarded, Loaded, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
-use sspr_api::{GroupPage, GroupView, Permission, ResetMethod, ResetPolicy, SsprScope};
+use sspr_api::{GroupView, Permission, ResetMethod, ResetPolicy, SsprScope};
 use sspr_web::components::form::{value_of, Field, Submit};
 
 const METHODS: [(ResetMethod, AText); 5] = [
@@ -21,33 +22,17 @@ const METHODS: [(ResetMethod, AText); 5] = [
 
 #[component]
 pub fn ResetPolicyPage() -> impl IntoView {
-    let policy = RwSignal::new(None::<ResetPolicy>);
-    let groups = RwSignal::new(Vec::<GroupView>::new());
-    let problem = RwSignal::new(None::<Problem>);
-    leptos::task::spawn_local(async move {
-        if let Ok(page) = api::get::<GroupPage>("/api/admin/groups?limit=200").await {
-            groups.set(page.items);
-        }
-        match api::get::<ResetPolicy>("/api/admin/reset-policy").await {
-            Ok(found) => policy.set(Some(found)),
-            Err(error) => problem.set(Some(error.into())),
-        }
-    });
+    let policy = LocalResource::new(api::reset_policy);
+    let groups = group_list();
     view! {
         <h1 tabindex="-1">{at(|m| m.reset_policy_title)}</h1>
         <p>{at(|m| m.reset_policy_intro)}</p>
-        {move || match policy.get() {
-            None => view! {
-                <Alert problem/>
-                {move || problem.with(Option::is_none).then(|| view! { <Loading/> })}
-            }.into_any(),
-            Some(found) => view! { <PolicyForm policy=found groups/> }.into_any(),
-        }}
+        <Loaded resource=policy children=move |found: ResetPolicy| view! { <PolicyForm policy=found groups/> }/>
     }
 }
 
 #[component]
-fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl IntoView {
+fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoView {
     let scope = RwSignal::new(policy.enabled_for);
     let group = RwSignal::new(policy.group_id.clone().unwrap_or_default());
     let required = RwSignal::new(policy.methods_required);
@@ -56,14 +41,19 @@ fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl Int
     let notify_admins = RwSignal::new(policy.notify_admins_on_admin_reset);
     let registration = RwSignal::new(policy.require_registration);
     let reconfirm = NodeRef::<Input>::new();
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let save = Action::new_local(move |body: &ResetPolicy| {
+        let body = body.clone();
+        async move {
+            match api::save_reset_policy(body).await {
+                Ok(_) => notice.set(Some(|m| m.saved)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let body = ResetPolicy {
             enabled_for: scope.get_untracked(),
             group_id: (scope.get_untracked() == SsprScope::Group)
@@ -76,16 +66,9 @@ fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl Int
             reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
             require_registration: registration.get_untracked(),
         };
-        busy.set(true);
         problem.set(None);
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            match api::send::<ResetPolicy>("PUT", "/api/admin/reset-policy", &body).await {
-                Ok(_) => notice.set(Some(|m| m.saved)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-            busy.set(false);
-        });
+        save.dispatch(body);
     };
     let scope_radio = move |id: &'static str, value: SsprScope, label: AText| {
         view! {
@@ -157,7 +140,7 @@ fn PolicyForm(policy: ResetPolicy, groups: RwSignal<Vec<GroupView>>) -> impl Int
             <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
             <Field id="reconfirm" label=at(|m| m.reconfirm_days) kind="number" inputmode="numeric" min="0" max="730"
                 node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint)/>
-            <Submit inline=true label=at(|m| m.save) busy/>
+            <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
             </Guarded>
         </form>
     }

@@ -4,21 +4,24 @@
 //! (`POST /api/admin/totp/confirm`). The secret is shown this once.
 
 use crate::api;
-use crate::app::{go, use_portal};
+use crate::app::use_portal;
 use crate::i18n::{at, AText};
 use crate::pages::sign_in::is_code;
-use crate::route::AdminRoute;
 use crate::ui::{Alert, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use sspr_api::{AdminCredentials, AdminEnrolment, AdminSetup, Email};
 use sspr_web::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
 use sspr_web::i18n::tr;
-use sspr_web::router::use_router;
+use sspr_web::pages::flow::steps::flow_id;
 
 #[component]
-pub fn Setup(token: Option<String>) -> impl IntoView {
+pub fn Setup() -> impl IntoView {
+    // The one-time token of the setup link (`?token=…`), when it can be one.
+    let token = flow_id(use_query_map().with_untracked(|q| q.get("token")));
     let Some(token) = token else {
         return view! {
             <section class="card admin-card">
@@ -50,15 +53,30 @@ fn Details(
     let email = NodeRef::new();
     let name = NodeRef::new();
     let password = NodeRef::new();
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let invalid = RwSignal::new("");
     let token = StoredValue::new(token);
+    let redeem = Action::new_local(move |body: &AdminSetup| {
+        let body = body.clone();
+        async move {
+            let typed_now = (body.email.clone(), body.password.clone());
+            match api::bootstrap(body).await {
+                Ok(found) => {
+                    typed.set_value(Some(typed_now));
+                    enrolment.set(Some(found));
+                }
+                Err(error) => {
+                    let error = Problem::from(error);
+                    if error.code() == Some(sspr_api::ErrorCode::PasswordPolicy) {
+                        invalid.set("password");
+                    }
+                    problem.set(Some(error));
+                }
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let fail = |field: &'static str, text: AText, node: NodeRef<Input>| {
             invalid.set(field);
             problem.set(Some(Problem::Local(text)));
@@ -75,30 +93,13 @@ fn Details(
         if secret.is_empty() {
             return fail("password", |m| m.err_password, password);
         }
-        busy.set(true);
         invalid.set("");
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            let body = AdminSetup {
-                token: token.get_value(),
-                email: parsed.clone(),
-                display_name,
-                password: secret.clone(),
-            };
-            match api::bootstrap(&body).await {
-                Ok(found) => {
-                    typed.set_value(Some((parsed, secret)));
-                    enrolment.set(Some(found));
-                }
-                Err(error) => {
-                    let error = Problem::from(error);
-                    if error.code() == Some(sspr_api::ErrorCode::PasswordPolicy) {
-                        invalid.set("password");
-                    }
-                    problem.set(Some(error));
-                    busy.set(false);
-                }
-            }
+        redeem.dispatch(AdminSetup {
+            token: token.get_value(),
+            email: parsed,
+            display_name,
+            password: secret,
         });
     };
     view! {
@@ -114,7 +115,7 @@ fn Details(
                 <PasswordField id="password" label=tr(|m| m.new_password_label) autocomplete="new-password" node=password
                     describedby="password-hint" invalid=Signal::derive(move || invalid.get() == "password")/>
                 <p class="field__hint" id="password-hint">{at(|m| m.setup_password_hint)}</p>
-                <Submit inline=true label=at(|m| m.setup_submit) busy/>
+                <Submit inline=true label=at(|m| m.setup_submit) busy=redeem.pending()/>
             </form>
         </section>
     }
@@ -124,15 +125,30 @@ fn Details(
 #[component]
 fn Enrol(enrolment: AdminEnrolment, typed: StoredValue<Option<(Email, String)>>) -> impl IntoView {
     let portal = use_portal();
-    let router = use_router();
-    let code = NodeRef::new();
-    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let code = NodeRef::<Input>::new();
     let problem = RwSignal::new(None::<Problem>);
+    let confirm = Action::new_local(move |body: &AdminCredentials| {
+        let (body, navigate) = (body.clone(), navigate.clone());
+        async move {
+            match api::confirm_totp(body).await {
+                Ok(()) => {
+                    typed.set_value(None);
+                    portal.notice.set(Some(|m| m.enrol_done));
+                    navigate("/admin/sign-in", NavigateOptions::default());
+                }
+                Err(error) => {
+                    problem.set(Some(error.into()));
+                    if let Some(input) = code.get_untracked() {
+                        input.set_value("");
+                    }
+                    focus(code);
+                }
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let typed_code: String = value_of(code)
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -145,29 +161,11 @@ fn Enrol(enrolment: AdminEnrolment, typed: StoredValue<Option<(Email, String)>>)
         let Some((email, password)) = typed.get_value() else {
             return;
         };
-        busy.set(true);
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            let body = AdminCredentials {
-                email,
-                password,
-                code: typed_code,
-            };
-            match api::confirm_totp(&body).await {
-                Ok(()) => {
-                    typed.set_value(None);
-                    portal.notice.set(Some(|m| m.enrol_done));
-                    go(router, &AdminRoute::SignIn);
-                }
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                    if let Some(input) = code.get_untracked() {
-                        input.set_value("");
-                    }
-                    focus(code);
-                }
-            }
+        confirm.dispatch(AdminCredentials {
+            email,
+            password,
+            code: typed_code,
         });
     };
     let qr = qr_code(&enrolment.otpauth_uri);
@@ -186,7 +184,7 @@ fn Enrol(enrolment: AdminEnrolment, typed: StoredValue<Option<(Email, String)>>)
                 <Alert problem/>
                 <Field id="code" label=at(|m| m.enrol_code) autocomplete="one-time-code" inputmode="numeric" node=code
                     hint=at(|m| m.enrol_code_hint) invalid=Signal::derive(move || problem.with(Option::is_some))/>
-                <Submit inline=true label=at(|m| m.enrol_submit) busy/>
+                <Submit inline=true label=at(|m| m.enrol_submit) busy=confirm.pending()/>
             </form>
         </section>
     }

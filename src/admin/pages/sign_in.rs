@@ -2,16 +2,17 @@
 //! (`POST /api/admin/session`). A wrong password, code or address gets one message.
 
 use crate::api;
-use crate::app::{go, use_portal};
+use crate::app::use_portal;
 use crate::i18n::at;
-use crate::route::AdminRoute;
 use crate::ui::{Alert, Problem};
 use leptos::ev::SubmitEvent;
+use leptos::html::Input;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 use sspr_api::{AdminCredentials, Email};
 use sspr_web::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
 use sspr_web::i18n::tr;
-use sspr_web::router::use_router;
 
 /// Whether `code` is six ASCII digits.
 pub fn is_code(code: &str) -> bool {
@@ -21,32 +22,45 @@ pub fn is_code(code: &str) -> bool {
 #[component]
 pub fn SignIn() -> impl IntoView {
     let portal = use_portal();
-    let router = use_router();
+    let navigate = use_navigate();
     let email = NodeRef::new();
     let password = NodeRef::new();
-    let code = NodeRef::new();
-    let busy = RwSignal::new(false);
+    let code = NodeRef::<Input>::new();
     let problem = RwSignal::new(None::<Problem>);
     let invalid = RwSignal::new("");
     let notice = portal.notice.get_untracked();
     portal.notice.set(None);
+    let sign_in = Action::new_local(move |body: &AdminCredentials| {
+        let (body, navigate) = (body.clone(), navigate.clone());
+        async move {
+            match api::sign_in(body).await {
+                Ok(admin) => {
+                    portal.me.set(Some(Some(admin)));
+                    navigate("/admin", NavigateOptions::default());
+                }
+                Err(error) => {
+                    problem.set(Some(error.into()));
+                    if let Some(input) = code.get_untracked() {
+                        input.set_value("");
+                    }
+                    focus(code);
+                }
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let typed_email = value_of(email);
         let typed_password = raw_value_of(password);
         let typed_code: String = value_of(code)
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let fail =
-            |field: &'static str, text: crate::i18n::AText, node: NodeRef<leptos::html::Input>| {
-                invalid.set(field);
-                problem.set(Some(Problem::Local(text)));
-                focus(node);
-            };
+        let fail = |field: &'static str, text: crate::i18n::AText, node: NodeRef<Input>| {
+            invalid.set(field);
+            problem.set(Some(Problem::Local(text)));
+            focus(node);
+        };
         let Ok(parsed) = Email::parse(&typed_email) else {
             return fail("email", |m| m.err_email, email);
         };
@@ -56,29 +70,12 @@ pub fn SignIn() -> impl IntoView {
         if !is_code(&typed_code) {
             return fail("code", |m| m.err_code, code);
         }
-        busy.set(true);
         invalid.set("");
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            let body = AdminCredentials {
-                email: parsed,
-                password: typed_password,
-                code: typed_code,
-            };
-            match api::sign_in(&body).await {
-                Ok(admin) => {
-                    portal.me.set(Some(Some(admin)));
-                    go(router, &AdminRoute::Overview);
-                }
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                    if let Some(input) = code.get_untracked() {
-                        input.set_value("");
-                    }
-                    focus(code);
-                }
-            }
+        sign_in.dispatch(AdminCredentials {
+            email: parsed,
+            password: typed_password,
+            code: typed_code,
         });
     };
     view! {
@@ -94,7 +91,7 @@ pub fn SignIn() -> impl IntoView {
                     invalid=Signal::derive(move || invalid.get() == "password")/>
                 <Field id="code" label=at(|m| m.code_label) autocomplete="one-time-code" inputmode="numeric" node=code
                     hint=at(|m| m.code_hint) invalid=Signal::derive(move || invalid.get() == "code" || problem.with(|p| p.as_ref().is_some_and(|p| p.code().is_some())))/>
-                <Submit inline=true label=at(|m| m.sign_in) busy/>
+                <Submit inline=true label=at(|m| m.sign_in) busy=sign_in.pending()/>
             </form>
         </section>
     }

@@ -4,109 +4,69 @@
 //! code; the administrator never sees or sets the password). Each is
 //! `POST /api/admin/users/{id}/<action>` and is confirmed on the page.
 
-use crate::api;
+use crate::api::{self, UserAction};
 use crate::i18n::{at, AText};
 use crate::pages::labels::{redemption_text, status_text, type_text};
-use crate::ui::{when, Alert, Guarded, Loading, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use sspr_api::{Permission, UserDetail, UserStatus};
 
-/// An action on a user: its path segment, its button, and what the page says once done.
-#[derive(Debug, Clone, Copy)]
-struct Action {
-    segment: &'static str,
-    label: AText,
-    done: AText,
+/// An action's button, and what the page says once it is done.
+fn texts(action: UserAction) -> (AText, AText) {
+    match action {
+        UserAction::Unlock => (|m| m.action_unlock, |m| m.done_unlock),
+        UserAction::RevokeSessions => (|m| m.action_revoke, |m| m.done_revoke),
+        UserAction::Disable => (|m| m.action_disable, |m| m.done_disable),
+        UserAction::Enable => (|m| m.action_enable, |m| m.done_enable),
+        UserAction::RequireReregistration => (|m| m.action_reregister, |m| m.done_reregister),
+        UserAction::ResetPassword => (|m| m.action_reset, |m| m.done_reset),
+    }
 }
-
-const UNLOCK: Action = Action {
-    segment: "unlock",
-    label: |m| m.action_unlock,
-    done: |m| m.done_unlock,
-};
-const REVOKE: Action = Action {
-    segment: "revoke-sessions",
-    label: |m| m.action_revoke,
-    done: |m| m.done_revoke,
-};
-const DISABLE: Action = Action {
-    segment: "disable",
-    label: |m| m.action_disable,
-    done: |m| m.done_disable,
-};
-const ENABLE: Action = Action {
-    segment: "enable",
-    label: |m| m.action_enable,
-    done: |m| m.done_enable,
-};
-const REREGISTER: Action = Action {
-    segment: "require-reregistration",
-    label: |m| m.action_reregister,
-    done: |m| m.done_reregister,
-};
-const RESET: Action = Action {
-    segment: "reset-password",
-    label: |m| m.action_reset,
-    done: |m| m.done_reset,
-};
 
 #[component]
 pub fn User(id: String) -> impl IntoView {
-    let user = RwSignal::new(None::<UserDetail>);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
-    let busy = RwSignal::new(false);
     let id = StoredValue::new(id);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::get::<UserDetail>(&["/api/admin/users/", &id.get_value()].concat()).await {
-                Ok(found) => user.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
-    load();
-    let act = move |action: Action| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        problem.set(None);
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            let path = ["/api/admin/users/", &id.get_value(), "/", action.segment].concat();
-            match sspr_web::api::call::<()>("POST", &path, Some("{}")).await {
+    let user = LocalResource::new(move || api::user(id.get_value()));
+    let act = Action::new_local(move |action: &UserAction| {
+        let action = *action;
+        async move {
+            match api::user_action(id.get_value(), action).await {
                 Ok(()) => {
-                    notice.set(Some(action.done));
-                    load();
+                    notice.set(Some(texts(action).1));
+                    user.refetch();
                 }
                 Err(error) => problem.set(Some(error.into())),
             }
-            busy.set(false);
-        });
-    };
-    let button = move |action: Action| {
+        }
+    });
+    let acting = act.pending();
+    let button = move |action: UserAction| {
         view! {
-            <button type="button" class="button button--secondary" disabled=move || busy.get()
-                on:click=move |_| act(action)>{at(action.label)}</button>
+            <button type="button" class="button button--secondary" disabled=acting
+                on:click=move |_| {
+                    problem.set(None);
+                    notice.set(None);
+                    act.dispatch(action);
+                }>{at(texts(action).0)}</button>
         }
     };
+    let name = move || {
+        user.get()
+            .and_then(Result::ok)
+            .map_or_else(|| at(|m| m.user_title)().to_owned(), |u| u.display_name)
+    };
     view! {
-        <p><a href="/admin/users">{at(|m| m.back_to_users)}</a></p>
+        <p><A href="/admin/users" exact=true>{at(|m| m.back_to_users)}</A></p>
         // One heading for the whole life of the page (focus lands on it at once), named for the
         // user when they are loaded.
-        <h1 tabindex="-1">
-            {move || user.with(|u| match u {
-                Some(u) => u.display_name.clone(),
-                None => at(|m| m.user_title)().to_owned(),
-            })}
-        </h1>
+        <h1 tabindex="-1">{name}</h1>
         <Alert problem/>
         <Notice notice/>
-        {move || match user.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(u) => {
-                let toggle = if u.status == UserStatus::Disabled { ENABLE } else { DISABLE };
+        <Loaded resource=user children=move |u: UserDetail| {
+                let toggle = if u.status == UserStatus::Disabled { UserAction::Enable } else { UserAction::Disable };
                 let locked = u.status == UserStatus::Locked;
                 let dash = |text: String| if text.is_empty() { "—".to_owned() } else { text };
                 let methods = dash(u.methods.join(", "));
@@ -131,11 +91,11 @@ pub fn User(id: String) -> impl IntoView {
                     <h2>{at(|m| m.actions_title)}</h2>
                     <Guarded permission=Permission::ManageUsers>
                     <div class="button-row">
-                        {locked.then(|| button(UNLOCK))}
-                        {button(REVOKE)}
+                        {locked.then(|| button(UserAction::Unlock))}
+                        {button(UserAction::RevokeSessions)}
                         {button(toggle)}
-                        {button(REREGISTER)}
-                        {button(RESET)}
+                        {button(UserAction::RequireReregistration)}
+                        {button(UserAction::ResetPassword)}
                     </div>
                     </Guarded>
                     <h2>{at(|m| m.sessions_title)}</h2>
@@ -159,8 +119,7 @@ pub fn User(id: String) -> impl IntoView {
                             </table></div>
                         }.into_any()
                     }}
-                }.into_any()
-            }
-        }}
+                }
+        }/>
     }
 }

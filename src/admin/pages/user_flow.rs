@@ -6,15 +6,17 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::user_flows::{provider_text, NEW};
-use crate::ui::{Alert, Guarded, Loading, Notice, Problem, Switch};
+use crate::ui::{Alert, Guarded, Loaded, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 use sspr_api::{
     ApplicationInput, IdentityProvider, Permission, UserAttribute, UserFlow, UserFlowInput,
-    UserFlowKind,
+    UserFlowKind, WireName,
 };
 use sspr_web::components::form::{focus, value_of, Field, Submit};
-use sspr_web::router::use_router;
 
 fn attribute_text(attribute: UserAttribute) -> AText {
     match attribute {
@@ -39,43 +41,49 @@ struct AppRow {
     origins: String,
 }
 
+/// The application rows of a saved flow.
+fn rows_of(flow: &UserFlow) -> Vec<AppRow> {
+    flow.applications
+        .iter()
+        .enumerate()
+        .map(|(key, a)| AppRow {
+            key,
+            name: a.name.clone(),
+            client_id: a.client_id.clone(),
+            origins: a.redirect_origins.join("\n"),
+        })
+        .collect()
+}
+
 #[component]
 pub fn UserFlowPage(id: String) -> impl IntoView {
-    let flow = RwSignal::new(None::<UserFlow>);
-    let problem = RwSignal::new(None::<Problem>);
-    let creating = id == NEW;
-    if !creating {
-        let path = ["/api/admin/user-flows/", &id].concat();
-        leptos::task::spawn_local(async move {
-            match api::get::<UserFlow>(&path).await {
-                Ok(found) => flow.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
+    let back =
+        view! { <p><A href="/admin/user-flows" exact=true>{at(|m| m.back_to_user_flows)}</A></p> };
+    if id == NEW {
+        return view! {
+            {back}
+            <h1 tabindex="-1">{at(|m| m.user_flow_new)}</h1>
+            <FlowForm flow=None/>
+        }
+        .into_any();
     }
+    let flow = LocalResource::new(move || api::user_flow(id.clone()));
+    let name = move || {
+        flow.get()
+            .and_then(Result::ok)
+            .map_or_else(|| at(|m| m.user_flow_title)().to_owned(), |f| f.name)
+    };
     view! {
-        <p><a href="/admin/user-flows">{at(|m| m.back_to_user_flows)}</a></p>
-        <h1 tabindex="-1">
-            {move || match flow.with(|f| f.as_ref().map(|f| f.name.clone())) {
-                Some(name) => name,
-                None if creating => at(|m| m.user_flow_new)().to_owned(),
-                None => at(|m| m.user_flow_title)().to_owned(),
-            }}
-        </h1>
-        {move || match flow.get() {
-            None if creating => view! { <FlowForm flow=None/> }.into_any(),
-            None => view! {
-                <Alert problem/>
-                {move || problem.with(Option::is_none).then(|| view! { <Loading/> })}
-            }.into_any(),
-            Some(found) => view! { <FlowForm flow=Some(found)/> }.into_any(),
-        }}
+        {back}
+        <h1 tabindex="-1">{name}</h1>
+        <Loaded resource=flow children=|found: UserFlow| view! { <FlowForm flow=Some(found)/> }/>
     }
+    .into_any()
 }
 
 #[component]
 fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
-    let router = use_router();
+    let navigate = use_navigate();
     let id = StoredValue::new(flow.as_ref().map(|f| f.id.clone()));
     let is_default = flow.as_ref().is_some_and(|f| f.is_default);
     let name = NodeRef::new();
@@ -88,31 +96,47 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             .map_or(vec![UserAttribute::DisplayName], |f| f.attributes.clone()),
     );
     let sspr = RwSignal::new(flow.as_ref().is_none_or(|f| f.sspr_enabled));
-    let rows: Vec<AppRow> = flow
-        .as_ref()
-        .map(|f| {
-            f.applications
-                .iter()
-                .enumerate()
-                .map(|(key, a)| AppRow {
-                    key,
-                    name: a.name.clone(),
-                    client_id: a.client_id.clone(),
-                    origins: a.redirect_origins.join("\n"),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let rows: Vec<AppRow> = flow.as_ref().map(rows_of).unwrap_or_default();
     let next_key = StoredValue::new(rows.len());
     let apps = RwSignal::new(rows);
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let save = Action::new_local({
+        let navigate = navigate.clone();
+        move |body: &UserFlowInput| {
+            let (body, navigate) = (body.clone(), navigate.clone());
+            async move {
+                let result = match id.get_value() {
+                    Some(id) => api::update_user_flow(id, body).await,
+                    None => api::create_user_flow(body).await,
+                };
+                match result {
+                    Ok(saved) if id.get_value().is_none() => {
+                        let path = ["/admin/user-flows/", &saved.id].concat();
+                        navigate(&path, NavigateOptions::default());
+                    }
+                    Ok(saved) => {
+                        apps.set(rows_of(&saved));
+                        next_key.set_value(saved.applications.len());
+                        notice.set(Some(|m| m.saved));
+                    }
+                    Err(error) => problem.set(Some(error.into())),
+                }
+            }
+        }
+    });
+    let delete = Action::new_local(move |flow_id: &String| {
+        let (flow_id, navigate) = (flow_id.clone(), navigate.clone());
+        async move {
+            match api::delete_user_flow(flow_id).await {
+                Ok(()) => navigate("/admin/user-flows", NavigateOptions::default()),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let deleting = delete.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let typed_name = value_of(name);
         if typed_name.is_empty() {
             problem.set(Some(Problem::Local(|m| m.err_flow_name)));
@@ -141,54 +165,9 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                 })
                 .collect(),
         };
-        busy.set(true);
         problem.set(None);
         notice.set(None);
-        leptos::task::spawn_local(async move {
-            let result = match id.get_value() {
-                Some(id) => {
-                    api::send::<UserFlow>("PUT", &["/api/admin/user-flows/", &id].concat(), &body)
-                        .await
-                }
-                None => api::send::<UserFlow>("POST", "/api/admin/user-flows", &body).await,
-            };
-            match result {
-                Ok(saved) if id.get_value().is_none() => {
-                    router.navigate(&["/admin/user-flows/", &saved.id].concat());
-                }
-                Ok(saved) => {
-                    apps.set(
-                        saved
-                            .applications
-                            .iter()
-                            .enumerate()
-                            .map(|(key, a)| AppRow {
-                                key,
-                                name: a.name.clone(),
-                                client_id: a.client_id.clone(),
-                                origins: a.redirect_origins.join("\n"),
-                            })
-                            .collect(),
-                    );
-                    next_key.set_value(saved.applications.len());
-                    notice.set(Some(|m| m.saved));
-                }
-                Err(error) => problem.set(Some(error.into())),
-            }
-            busy.set(false);
-        });
-    };
-    let delete = move |_| {
-        let Some(flow_id) = id.get_value() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let path = ["/api/admin/user-flows/", &flow_id].concat();
-            match sspr_web::api::call::<()>("DELETE", &path, None).await {
-                Ok(()) => router.navigate("/admin/user-flows"),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
+        save.dispatch(body);
     };
     let add_app = move |_| {
         let key = next_key.get_value();
@@ -287,9 +266,15 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                 <button type="button" class="button button--secondary" on:click=add_app>{at(|m| m.app_add)}</button>
             </fieldset>
             <div class="button-row">
-                <Submit inline=true label=at(|m| m.save) busy/>
+                <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
                 {(flow.is_some() && !is_default).then(|| view! {
-                    <button type="button" class="button button--secondary" on:click=delete>{at(|m| m.user_flow_delete)}</button>
+                    <button type="button" class="button button--secondary" disabled=deleting
+                        on:click=move |_| {
+                            if let Some(flow_id) = id.get_value() {
+                                problem.set(None);
+                                delete.dispatch(flow_id);
+                            }
+                        }>{at(|m| m.user_flow_delete)}</button>
                 })}
             </div>
             </Guarded>

@@ -1,9 +1,11 @@
 //! `/admin/user-flows`: the sign-up-and-sign-in user flows — identity provider, SSPR, the
 //! applications that use each — and **New user flow** (`GET /api/admin/user-flows`).
 
+use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{load_into, Alert, Loading, Problem};
+use crate::ui::Loaded;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use sspr_api::{IdentityProvider, UserFlowList};
 
 /// The id in `/admin/user-flows/new`: the editor for a flow not yet created.
@@ -18,17 +20,12 @@ pub fn provider_text(provider: IdentityProvider) -> AText {
 
 #[component]
 pub fn UserFlows() -> impl IntoView {
-    let list = RwSignal::new(None::<UserFlowList>);
-    let problem = RwSignal::new(None::<Problem>);
-    load_into("/api/admin/user-flows", list, problem);
+    let list = LocalResource::new(api::user_flows);
     view! {
         <h1 tabindex="-1">{at(|m| m.nav_user_flows)}</h1>
         <p>{at(|m| m.user_flows_intro)}</p>
-        <p><a class="button button--secondary" href=["/admin/user-flows/", NEW].concat()>{at(|m| m.user_flow_new)}</a></p>
-        <Alert problem/>
-        {move || match list.get() {
-            None => problem.with(Option::is_none).then(|| view! { <Loading/> }).into_any(),
-            Some(found) => view! {
+        <p><A href=["/admin/user-flows/", NEW].concat() attr:class="button button--secondary" exact=true>{at(|m| m.user_flow_new)}</A></p>
+        <Loaded resource=list children=|found: UserFlowList| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_user_flows)>
                     <table class="table">
                         <thead><tr>
@@ -41,7 +38,7 @@ pub fn UserFlows() -> impl IntoView {
                             {found.flows.into_iter().map(|f| view! {
                                 <tr>
                                     <td>
-                                        <a href=["/admin/user-flows/", &f.id].concat()>{f.name.clone()}</a>
+                                        <A href=["/admin/user-flows/", &f.id].concat() exact=true>{f.name.clone()}</A>
                                         {f.is_default.then(|| view! { " " <span class="badge">{at(|m| m.default_badge)}</span> })}
                                     </td>
                                     <td>{at(provider_text(f.identity_provider))}</td>
@@ -52,7 +49,6 @@ pub fn UserFlows() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-            }.into_any(),
-        }}
+        }/>
     }
 }

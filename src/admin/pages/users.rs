@@ -4,46 +4,26 @@
 use crate::api;
 use crate::i18n::at;
 use crate::pages::labels::{status_text, type_text};
-use crate::ui::{when, Alert, Loading, Problem};
+use crate::ui::{when, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use sspr_api::UserPage;
 use sspr_web::components::form::value_of;
 
 /// Users per page.
-const PAGE: &str = "50";
+const PAGE: u32 = 50;
 
 #[component]
 pub fn Users() -> impl IntoView {
     let search = NodeRef::<leptos::html::Input>::new();
     let term = RwSignal::new(String::new());
-    let page = RwSignal::new(None::<UserPage>);
     let after = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<Problem>);
-    let load = move |cursor: Option<String>| {
-        after.set(cursor.clone());
-        page.set(None);
-        problem.set(None);
-        let path = api::with_query(
-            "/api/admin/users",
-            &[
-                ("search", term.get_untracked()),
-                ("after", cursor.unwrap_or_default()),
-                ("limit", PAGE.into()),
-            ],
-        );
-        leptos::task::spawn_local(async move {
-            match api::get::<UserPage>(&path).await {
-                Ok(found) => page.set(Some(found)),
-                Err(error) => problem.set(Some(error.into())),
-            }
-        });
-    };
-    load(None);
+    let page = LocalResource::new(move || api::users(term.get(), after.get(), PAGE));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        after.set(None);
         term.set(value_of(search));
-        load(None);
     };
     view! {
         <h1 tabindex="-1">{at(|m| m.users_title)}</h1>
@@ -55,47 +35,44 @@ pub fn Users() -> impl IntoView {
             </div>
             <button type="submit" class="button button--secondary">{at(|m| m.search)}</button>
         </form>
-        <Alert problem/>
-        {move || match page.get() {
-            None if problem.with(Option::is_none) => view! { <Loading/> }.into_any(),
-            None => ().into_any(),
-            Some(found) if found.items.is_empty() => view! { <p role="status">{at(|m| m.users_none)}</p> }.into_any(),
-            Some(found) => {
-                let next = found.next.clone();
-                view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.users_title)>
-                        <table class="table">
-                            <caption class="visually-hidden">{at(|m| m.users_title)}</caption>
-                            <thead><tr>
-                                <th scope="col">{at(|m| m.col_name)}</th>
-                                <th scope="col">{at(|m| m.col_email)}</th>
-                                <th scope="col">{at(|m| m.col_type)}</th>
-                                <th scope="col">{at(|m| m.col_status)}</th>
-                                <th scope="col">{at(|m| m.col_last_sign_in)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {found.items.into_iter().map(|user| view! {
-                                    <tr>
-                                        <td><a href=["/admin/users/", &user.id].concat()>{user.display_name.clone()}</a></td>
-                                        <td>{user.email.clone()}</td>
-                                        <td>{at(type_text(user.user_type))}</td>
-                                        <td>{at(status_text(user.status))}</td>
-                                        <td>{user.last_sign_in_ms.map(when)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <div class="button-row">
-                        {after.get().map(|_| view! {
-                            <button type="button" class="button button--secondary" on:click=move |_| load(None)>{at(|m| m.previous)}</button>
-                        })}
-                        {next.map(|cursor| view! {
-                            <button type="button" class="button button--secondary" on:click=move |_| load(Some(cursor.clone()))>{at(|m| m.next)}</button>
-                        })}
-                    </div>
-                }.into_any()
+        <Loaded resource=page children=move |found: UserPage| {
+            if found.items.is_empty() {
+                return view! { <p role="status">{at(|m| m.users_none)}</p> }.into_any();
             }
-        }}
+            let next = found.next.clone();
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.users_title)>
+                    <table class="table">
+                        <caption class="visually-hidden">{at(|m| m.users_title)}</caption>
+                        <thead><tr>
+                            <th scope="col">{at(|m| m.col_name)}</th>
+                            <th scope="col">{at(|m| m.col_email)}</th>
+                            <th scope="col">{at(|m| m.col_type)}</th>
+                            <th scope="col">{at(|m| m.col_status)}</th>
+                            <th scope="col">{at(|m| m.col_last_sign_in)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {found.items.into_iter().map(|user| view! {
+                                <tr>
+                                    <td><A href=["/admin/users/", &user.id].concat() exact=true>{user.display_name.clone()}</A></td>
+                                    <td>{user.email.clone()}</td>
+                                    <td>{at(type_text(user.user_type))}</td>
+                                    <td>{at(status_text(user.status))}</td>
+                                    <td>{user.last_sign_in_ms.map(when)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <div class="button-row">
+                    {after.get_untracked().map(|_| view! {
+                        <button type="button" class="button button--secondary" on:click=move |_| after.set(None)>{at(|m| m.previous)}</button>
+                    })}
+                    {next.map(|cursor| view! {
+                        <button type="button" class="button button--secondary" on:click=move |_| after.set(Some(cursor.clone()))>{at(|m| m.next)}</button>
+                    })}
+                </div>
+            }.into_any()
+        }/>
     }
 }

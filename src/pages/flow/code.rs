@@ -1,29 +1,33 @@
-//! `/<flow>/code?flow=…`: **Enter your code** — "we sent a code to j•••@example.com", the code
-//! field (a pasted code with spaces or dashes is fine), **Verify**, and **Resend code** with a
-//! visible countdown.
+//! `/<wizard>/code?flow=…`: **Enter your code** — "we sent a code to j•••@example.com", the code
+//! field (a pasted code with spaces or dashes is fine), **Verify**, **Resend code** with a
+//! visible countdown, and a way back to change the address. Without a usable `?flow=` the
+//! wizard starts again at its first page.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
 use crate::components::form::{focus, value_of, Field, Submit};
 use crate::i18n::tr;
 use crate::memory::go;
-use crate::router::{use_router, Route};
+use crate::pages::flow::steps::{after_verify, flow_id, path, Step};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{FlowPurpose, FlowState};
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use sspr_api::FlowPurpose;
 use std::time::Duration;
 
 #[component]
-pub fn Code(purpose: FlowPurpose, flow: String) -> impl IntoView {
-    let router = use_router();
-    let code = NodeRef::new();
-    let busy = RwSignal::new(false);
+pub fn Code(purpose: FlowPurpose) -> impl IntoView {
+    let Some(flow) = flow_id(use_query_map().with_untracked(|q| q.get("flow"))) else {
+        return restart(purpose).into_any();
+    };
+    let navigate = use_navigate();
+    let code = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<Problem>);
-    let masked = RwSignal::new(String::new());
     let wait = RwSignal::new(0u64);
     let resent = RwSignal::new(false);
     let flow = StoredValue::new(flow);
-    let restart = Route::Start(purpose).path();
 
     if let Ok(ticker) = set_interval_with_handle(
         move || wait.update(|w| *w = w.saturating_sub(1)),
@@ -31,52 +35,36 @@ pub fn Code(purpose: FlowPurpose, flow: String) -> impl IntoView {
     ) {
         on_cleanup(move || ticker.clear());
     }
-    leptos::task::spawn_local(async move {
-        match api::flow(&flow.get_value()).await {
-            Ok(view) => {
-                masked.set(view.masked_email);
-                wait.set(view.resend_after_secs);
-            }
-            Err(error) => problem.set(Some(error.into())),
-        }
+    let loaded = LocalResource::new(move || api::flow(flow.get_value()));
+    Effect::new(move || match loaded.get() {
+        Some(Ok(view)) => wait.set(view.resend_after_secs),
+        Some(Err(error)) => problem.set(Some(error.into())),
+        None => {}
     });
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let typed = value_of(code);
-        if typed.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.code_invalid)));
-            focus(code);
-            return;
-        }
-        busy.set(true);
-        problem.set(None);
-        leptos::task::spawn_local(async move {
-            let id = flow.get_value();
-            match api::verify(&id, typed).await {
-                Ok(view) if view.state == FlowState::Completed => go(router, view.return_to),
-                Ok(_) if purpose == FlowPurpose::Unlock => {
-                    router.navigate(&Route::UnlockChoice(id).path())
-                }
-                Ok(_) => router.navigate(&Route::Finish(purpose, id).path()),
+    let verify = Action::new_local(move |typed: &String| {
+        let (id, typed) = (flow.get_value(), typed.clone());
+        let navigate = navigate.clone();
+        async move {
+            match api::verify(id.clone(), typed).await {
+                Ok(view) => match after_verify(purpose, view.state) {
+                    Some(step) => navigate(&path(purpose, step, &id), NavigateOptions::default()),
+                    None => go(&navigate, view.return_to),
+                },
                 Err(error) => {
                     problem.set(Some(error.into()));
-                    busy.set(false);
                     if let Some(input) = code.get_untracked() {
                         input.set_value("");
                     }
                     focus(code);
                 }
             }
-        });
-    };
-    let resend = move |_: leptos::ev::MouseEvent| {
-        resent.set(false);
-        leptos::task::spawn_local(async move {
-            match api::resend(&flow.get_value()).await {
+        }
+    });
+    let resend = Action::new_local(move |_: &()| {
+        let id = flow.get_value();
+        async move {
+            match api::resend(id).await {
                 Ok(view) => {
                     wait.set(view.resend_after_secs);
                     problem.set(None);
@@ -85,16 +73,44 @@ pub fn Code(purpose: FlowPurpose, flow: String) -> impl IntoView {
                 }
                 Err(error) => problem.set(Some(error.into())),
             }
-        });
+        }
+    });
+    let resending = resend.pending();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let typed = value_of(code);
+        if typed.is_empty() {
+            problem.set(Some(Problem::Local(|m| m.code_invalid)));
+            focus(code);
+            return;
+        }
+        problem.set(None);
+        verify.dispatch(typed);
     };
+    let masked = move || {
+        Suspend::new(async move {
+            loaded
+                .await
+                .map(|view| view.masked_email)
+                .unwrap_or_default()
+        })
+    };
+    let change = (purpose != FlowPurpose::Guest).then(|| {
+        view! {
+            <p class="links">
+                <A href=path(purpose, Step::Email, "") exact=true>{tr(|m| m.different_email)}</A>
+            </p>
+        }
+    });
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.code_title)}</h1>
             <p>
-                {tr(|m| m.code_sent_to)} " " <strong>{move || masked.get()}</strong>
+                {tr(|m| m.code_sent_to)} " "
+                <strong><Suspense fallback=|| "…">{masked}</Suspense></strong>
             </p>
             <form on:submit=submit novalidate>
-                <Alert problem restart/>
+                <Alert problem restart=path(purpose, Step::Email, "")/>
                 <p class="notice" role="status">
                     {move || resent.get().then(tr(|m| m.code_resent))}
                 </p>
@@ -107,14 +123,17 @@ pub fn Code(purpose: FlowPurpose, flow: String) -> impl IntoView {
                     hint=tr(|m| m.code_hint)
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <Submit label=tr(|m| m.verify) busy/>
+                <Submit label=tr(|m| m.verify) busy=verify.pending()/>
             </form>
             <p class="links">
                 <button
                     type="button"
                     class="button button--link"
-                    disabled=move || { wait.get() > 0 }
-                    on:click=resend
+                    disabled=move || { wait.get() > 0 || resending.get() }
+                    on:click=move |_| {
+                        resent.set(false);
+                        resend.dispatch(());
+                    }
                 >
                     {tr(|m| m.resend)}
                 </button>
@@ -125,6 +144,18 @@ pub fn Code(purpose: FlowPurpose, flow: String) -> impl IntoView {
                     }}
                 </span>
             </p>
+            {change}
         </section>
     }
+    .into_any()
+}
+
+/// A step opened without a usable flow id: back to the wizard's first page, replacing this
+/// history entry so Back does not return to it.
+pub fn restart(purpose: FlowPurpose) -> impl IntoView {
+    let options = NavigateOptions {
+        replace: true,
+        ..Default::default()
+    };
+    view! { <Redirect path=path(purpose, Step::Email, "") options/> }
 }

@@ -1,72 +1,84 @@
-//! `/<flow>/finish?flow=…`: the last step. A new password with its confirmation (reset, unlock
+//! `/<wizard>/finish?flow=…`: the last step. A new password with its confirmation (reset, unlock
 //! with reset, sign-up), a display name and the other attributes the user flow collects (sign-up,
 //! a new passwordless account); the policy as a live checklist from the shared rules, and a
 //! strength meter.
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, Problem};
 use crate::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
 use crate::i18n::{tr, Text};
 use crate::memory::{go, use_memory};
-use crate::router::{use_router, Route};
+use crate::pages::flow::code::restart;
+use crate::pages::flow::steps::{flow_id, path, Step};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use sspr_api::password::{self, Violation};
-use sspr_api::{CompleteFlow, FlowPurpose, UnlockAction, UserAttribute};
+use sspr_api::{CompleteFlow, FlowPurpose, UnlockAction, UserAttribute, WireName};
 use std::collections::BTreeMap;
 
 #[component]
-pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
-    let router = use_router();
+pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
+    let Some(flow) = flow_id(use_query_map().with_untracked(|q| q.get("flow"))) else {
+        return restart(purpose).into_any();
+    };
+    let navigate = use_navigate();
     let memory = use_memory();
     let wants_password = purpose != FlowPurpose::Passwordless;
     let wants_name = matches!(purpose, FlowPurpose::SignUp | FlowPurpose::Passwordless);
     let (name, new, confirm) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     // The attributes the user flow collects besides the display name, each with its field.
     let extra: Vec<(UserAttribute, NodeRef<leptos::html::Input>)> = memory
-        .user_flow
-        .get_untracked()
-        .filter(|_| wants_name)
-        .map(|f| f.attributes)
-        .unwrap_or_default()
+        .attributes()
         .into_iter()
-        .filter(|a| *a != UserAttribute::DisplayName)
+        .filter(|a| wants_name && *a != UserAttribute::DisplayName)
         .map(|a| (a, NodeRef::new()))
         .collect();
     let extra = StoredValue::new(extra);
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let typed = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
-    let organisation = RwSignal::new(String::new());
     let flow = StoredValue::new(flow);
-    if wants_password {
-        leptos::task::spawn_local(async move {
-            if let Ok(policy) = api::password_policy().await {
-                organisation.set(policy.organisation_name);
-            }
-        });
-    }
+    // The organisation's name is a context word too; until it has loaded (or if it cannot
+    // be), the checklist checks the rest and the server has the last word.
+    let policy = LocalResource::new(move || async move {
+        match wants_password {
+            true => api::password_policy().await.ok(),
+            false => None,
+        }
+    });
     let broken = move || {
         let email = memory.email.get();
         let local = email.split('@').next().unwrap_or_default().to_owned();
-        let org = organisation.get();
+        let org = policy
+            .get()
+            .flatten()
+            .map(|p| p.organisation_name)
+            .unwrap_or_default();
         typed.with(|p| password::check_with(p, &[&local, &org], |_| false, browser_lowercase))
     };
     let server_says_common = move || {
         problem.with(|p| match p {
-            Some(Problem::Api(crate::api::ApiError::Server { body, .. })) => {
+            Some(Problem::Api(ApiError::Server { body, .. })) => {
                 body.violations.contains(&Violation::Common)
             }
             _ => false,
         })
     };
 
+    let complete = Action::new_local(move |body: &CompleteFlow| {
+        let (id, body) = (flow.get_value(), body.clone());
+        let navigate = navigate.clone();
+        async move {
+            match api::complete(id, body).await {
+                // The server's answer: `return_to` as checked against the allowed origins.
+                Ok(done) => go(&navigate, Some(done.return_to)),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let display_name = wants_name.then(|| value_of(name));
         if display_name.as_deref() == Some("") {
             problem.set(Some(Problem::Local(|m| m.name_required)));
@@ -107,18 +119,8 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
             action: (purpose == FlowPurpose::Unlock).then_some(UnlockAction::Reset),
             attributes,
         };
-        busy.set(true);
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            match api::complete(&flow.get_value(), &body).await {
-                // The server's answer: `return_to` as checked against the allowed origins.
-                Ok(done) => go(router, Some(done.return_to)),
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                }
-            }
-        });
+        complete.dispatch(body);
     };
     let title: Text = match purpose {
         FlowPurpose::SignUp => |m| m.details_title,
@@ -171,7 +173,7 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
         <section class="card">
             <h1 tabindex="-1">{tr(title)}</h1>
             <form on:submit=submit novalidate>
-                <Alert problem restart=Route::Start(purpose).path()/>
+                <Alert problem restart=path(purpose, Step::Email, "")/>
                 {wants_name.then(|| view! {
                     <Field id="display-name" label=tr(|m| m.display_name_label) autocomplete="name" node=name/>
                 })}
@@ -200,11 +202,12 @@ pub fn Finish(purpose: FlowPurpose, flow: String) -> impl IntoView {
                 {checklist}
                 <Submit
                     label=tr(if purpose == FlowPurpose::Passwordless || purpose == FlowPurpose::SignUp { |m| m.sign_up } else { |m| m.reset_password })
-                    busy
+                    busy=complete.pending()
                 />
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// An attribute's label and `autocomplete` token.

@@ -6,39 +6,40 @@ use crate::components::alert::{Alert, Problem};
 use crate::components::form::Submit;
 use crate::i18n::tr;
 use crate::memory::use_memory;
-use crate::router::{use_router, Route};
+use crate::pages::flow::steps::{path, Step};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::FlowPurpose;
+use leptos_router::hooks::use_navigate;
+use sspr_api::{FlowPurpose, StartFlow};
 
 #[component]
 pub fn Invitation(token: String) -> impl IntoView {
-    let router = use_router();
     let memory = use_memory();
-    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
     let problem = RwSignal::new(None::<Problem>);
-    let token = StoredValue::new(token);
+    let send = Action::new_local(move |token: &String| {
+        let body = StartFlow {
+            purpose: FlowPurpose::Guest,
+            email: None,
+            invitation: Some(token.clone()),
+            return_to: memory.return_to.get_value(),
+            client_id: None,
+        };
+        let navigate = navigate.clone();
+        async move {
+            match api::start_flow(body).await {
+                Ok(flow) => navigate(
+                    &path(FlowPurpose::Guest, Step::Code, &flow.flow_id),
+                    Default::default(),
+                ),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            let started = api::start_flow(
-                FlowPurpose::Guest,
-                None,
-                Some(token.get_value()),
-                memory.return_to.get_value(),
-                None,
-            )
-            .await;
-            match started {
-                Ok(flow) => router.navigate(&Route::Code(FlowPurpose::Guest, flow.flow_id).path()),
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                }
-            }
-        });
+        send.dispatch(token.clone());
     };
     view! {
         <section class="card">
@@ -46,7 +47,7 @@ pub fn Invitation(token: String) -> impl IntoView {
             <p>{tr(|m| m.guest_intro)}</p>
             <form on:submit=submit novalidate>
                 <Alert problem/>
-                <Submit label=tr(|m| m.send_code) busy/>
+                <Submit label=tr(|m| m.send_code) busy=send.pending()/>
             </form>
         </section>
     }

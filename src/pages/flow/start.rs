@@ -5,25 +5,46 @@ use crate::components::alert::{Alert, Problem};
 use crate::components::form::{focus, value_of, Field, Submit};
 use crate::i18n::tr;
 use crate::memory::use_memory;
+use crate::pages::flow::steps::{path, Step};
 use crate::pages::flow::title_and_intro;
-use crate::router::{use_router, Route};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::{Email, FlowPurpose};
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use sspr_api::{Email, FlowPurpose, StartFlow};
 
 #[component]
 pub fn Start(purpose: FlowPurpose) -> impl IntoView {
-    let router = use_router();
     let memory = use_memory();
+    let navigate = use_navigate();
     let email = NodeRef::new();
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let (title, intro) = title_and_intro(purpose);
+    let send = Action::new_local(move |address: &Email| {
+        let body = StartFlow {
+            purpose,
+            email: Some(address.clone()),
+            invitation: None,
+            return_to: memory.return_to.get_value(),
+            client_id: memory.client_id.get_value(),
+        };
+        let navigate = navigate.clone();
+        async move {
+            match api::start_flow(body).await {
+                Ok(flow) => navigate(
+                    &path(purpose, Step::Code, &flow.flow_id),
+                    NavigateOptions::default(),
+                ),
+                Err(error) => {
+                    problem.set(Some(error.into()));
+                    focus(email);
+                }
+            }
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let typed = value_of(email);
         let Ok(parsed) = Email::parse(&typed) else {
             problem.set(Some(Problem::Local(|m| m.email_invalid)));
@@ -31,29 +52,11 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
             return;
         };
         memory.email.set(typed);
-        busy.set(true);
         problem.set(None);
-        leptos::task::spawn_local(async move {
-            match api::start_flow(
-                purpose,
-                Some(parsed),
-                None,
-                memory.return_to.get_value(),
-                memory.client_id.get_value(),
-            )
-            .await
-            {
-                Ok(flow) => router.navigate(&Route::Code(purpose, flow.flow_id).path()),
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                    focus(email);
-                }
-            }
-        });
+        send.dispatch(parsed);
     };
     let sign_in_link = (purpose != FlowPurpose::Guest).then(|| {
-        view! { <p class="links"><a href="/sign-in">{tr(|m| m.sign_in)}</a></p> }
+        view! { <p class="links"><A href="/sign-in" exact=true>{tr(|m| m.sign_in)}</A></p> }
     });
     view! {
         <section class="card">
@@ -73,7 +76,7 @@ pub fn Start(purpose: FlowPurpose) -> impl IntoView {
                     value=memory.email.get_untracked()
                     invalid=Signal::derive(move || problem.with(Option::is_some))
                 />
-                <Submit label=tr(|m| m.send_code) busy/>
+                <Submit label=tr(|m| m.send_code) busy=send.pending()/>
             </form>
             {sign_in_link}
         </section>

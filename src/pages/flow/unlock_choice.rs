@@ -1,52 +1,67 @@
 //! `/unlock/choose?flow=…`: the email is proven; unlock and keep the password, or choose a new
-//! one.
+//! one (`/unlock/finish?flow=…`).
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
 use crate::i18n::tr;
 use crate::memory::use_memory;
-use crate::router::{use_router, Route};
+use crate::pages::flow::code::restart;
+use crate::pages::flow::steps::{flow_id, path, Step};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use sspr_api::{CompleteFlow, FlowPurpose, UnlockAction};
 
 #[component]
-pub fn UnlockChoice(flow: String) -> impl IntoView {
-    let router = use_router();
+pub fn UnlockChoice() -> impl IntoView {
+    let purpose = FlowPurpose::Unlock;
+    let Some(flow) = flow_id(use_query_map().with_untracked(|q| q.get("flow"))) else {
+        return restart(purpose).into_any();
+    };
     let memory = use_memory();
-    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
     let problem = RwSignal::new(None::<Problem>);
-    let flow = StoredValue::new(flow);
-    let unlock = move |_: leptos::ev::MouseEvent| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let body = CompleteFlow {
-                action: Some(UnlockAction::Unlock),
-                ..CompleteFlow::default()
-            };
-            match api::complete(&flow.get_value(), &body).await {
+    let reset = path(purpose, Step::Finish, &flow);
+    let unlock = Action::new_local(move |id: &String| {
+        let body = CompleteFlow {
+            action: Some(UnlockAction::Unlock),
+            ..CompleteFlow::default()
+        };
+        let (id, navigate) = (id.clone(), navigate.clone());
+        async move {
+            match api::complete(id, body).await {
                 Ok(_) => {
                     memory.notice.set(Some(|m| m.unlocked));
-                    router.navigate(&Route::SignIn.path());
+                    navigate("/sign-in", NavigateOptions::default());
                 }
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    busy.set(false);
-                }
+                Err(error) => problem.set(Some(error.into())),
             }
-        });
-    };
-    let reset = Route::Finish(FlowPurpose::Unlock, flow.get_value()).path();
+        }
+    });
+    let unlocking = unlock.pending();
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.unlock_choice_title)}</h1>
             <p>{tr(|m| m.unlock_choice_intro)}</p>
-            <Alert problem restart=Route::Start(FlowPurpose::Unlock).path()/>
+            <Alert problem restart=path(purpose, Step::Email, "")/>
             <div class="actions">
-                <button type="button" class="button button--primary" disabled=move || busy.get() on:click=unlock>
-                    {tr(|m| m.unlock_keep)}
+                <button
+                    type="button"
+                    class="button button--primary"
+                    disabled=unlocking
+                    aria-busy=move || if unlocking.get() { "true" } else { "false" }
+                    on:click=move |_| {
+                        problem.set(None);
+                        unlock.dispatch(flow.clone());
+                    }
+                >
+                    <span class="spinner" aria-hidden="true"></span>
+                    <span>{tr(|m| m.unlock_keep)}</span>
                 </button>
-                <a class="button button--secondary" href=reset>{tr(|m| m.unlock_reset)}</a>
+                <A href=reset attr:class="button button--secondary" exact=true>{tr(|m| m.unlock_reset)}</A>
             </div>
         </section>
     }
+    .into_any()
 }

@@ -26,6 +26,7 @@ use crate::store::audit::Event;
 use crate::store::flows::{self as store, Flow};
 use crate::AppState;
 use sqlx::AnyConnection;
+use sspr_api::WireName;
 use sspr_api::{Email, ErrorCode, FlowPurpose, FlowState, FlowView};
 
 /// `GET /api/flows/{id}`.

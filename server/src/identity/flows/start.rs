@@ -19,6 +19,7 @@ use crate::store::{invitations, users};
 use crate::AppState;
 use axum::http::HeaderValue;
 use sqlx::AnyConnection;
+use sspr_api::WireName;
 use sspr_api::{Email, ErrorCode, FlowPurpose, FlowState, FlowView, StartFlow};
 
 /// Stored instead of a real hash where no code may ever succeed; no HMAC output looks like it.

@@ -16,6 +16,7 @@ use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
 use crate::store::{email_state, invitations};
 use crate::AppState;
+use sspr_api::WireName;
 use sspr_api::{ErrorCode, FlowState, FlowView};
 
 /// The outcome of a correct code: the flow's new view, and a session when the flow signs in.
