@@ -96,9 +96,17 @@ pub fn go(navigate: &impl Fn(&str, NavigateOptions), target: Option<String>) {
     }
 }
 
-/// Whether `href` is a path on this origin that the SPA routes (not `//host`, not `/api`).
+/// Whether `href` is a path on this origin that the SPA routes: not `//host`, and not the
+/// server's own paths (`/api`, and `/oauth2/…`, where the sign-in provider resumes an
+/// application's request), which need a full page load.
 pub fn is_internal_href(href: &str) -> bool {
-    href.starts_with('/') && !href.starts_with("//") && href != "/api" && !href.starts_with("/api/")
+    let server = ["/api", "/oauth2"].iter().any(|p| {
+        href == *p
+            || href
+                .strip_prefix(p)
+                .is_some_and(|r| r.starts_with(['/', '?']))
+    });
+    href.starts_with('/') && !href.starts_with("//") && !server
 }
 
 #[cfg(test)]
@@ -111,6 +119,8 @@ mod tests {
         assert!(!is_internal_href("//evil.example/reset"));
         assert!(!is_internal_href("https://example.com/"));
         assert!(!is_internal_href("/api/health"));
+        assert!(!is_internal_href("/oauth2/resume?request=x"));
+        assert!(is_internal_href("/oauth2x"));
         assert!(!is_internal_href("#content"));
     }
 }

@@ -16,6 +16,7 @@ const exampleBin =
 
 let app: ChildProcess | undefined;
 let APP_URL = '';
+let CLIENT_ID = '';
 
 /** A port nothing listens on now (the machine runs other servers beside these tests). */
 function freePort(): Promise<number> {
@@ -39,6 +40,7 @@ test.beforeAll(async ({ baseURL }) => {
   });
   expect(registered.status(), await registered.text()).toBe(201);
   const { id, appId } = await registered.json();
+  CLIENT_ID = appId;
   const secret = await admin.post(`/api/graph/v1.0/applications/${id}/addPassword`, { data: {} });
   expect(secret.status(), await secret.text()).toBe(200);
   const { secretText } = await secret.json();
@@ -92,11 +94,11 @@ test('from the app, a customer resets a forgotten password and is signed in to t
   await expect(page).toHaveURL(/\/sign-in\?client_id=/);
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Next' }).click();
+  const seen = countFor(email);
+  // The address typed on the first page is used, and the code is on its way.
   await page.getByRole('link', { name: 'Forgot password?' }).click();
   const flow = new FlowPages(page);
-  await expect(flow.heading()).toHaveText('Reset your password');
-  const seen = countFor(email);
-  await page.getByRole('button', { name: 'Send code' }).click();
+  await expect(flow.heading()).toHaveText('Enter your code');
   await flow.submitCode(await nextCode(email, seen));
   await expect(flow.heading()).toHaveText('Choose a new password');
   await flow.choosePassword('a new passphrase for the app', 'Reset password');
@@ -126,4 +128,22 @@ test('from the app, a newcomer signs up and is signed in to the app', async ({ p
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   const session = await page.request.get(`${baseURL}/api/session`);
   expect(session.status()).toBe(401);
+});
+
+test('the login_hint of the application fills the email and its ui_locales picks the language', async ({ page }) => {
+  const email = uniqueEmail('oidchint');
+  const query = new URLSearchParams({
+    client_id: CLIENT_ID,
+    redirect_uri: `${APP_URL}/callback`,
+    response_type: 'code',
+    scope: 'openid email',
+    state: 'hint-test',
+    login_hint: email,
+    ui_locales: 'fr-CA en',
+  });
+  await page.goto(`/oauth2/authorize?${query}`);
+  await expect(page).toHaveURL(/\/sign-in\?client_id=/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connexion');
+  await expect(page.getByLabel('Adresse e-mail')).toHaveValue(email);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 });

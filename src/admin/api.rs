@@ -9,6 +9,9 @@ use sspr_api::graph::{
     AuthenticationMethodsPolicy, GraphErrorBody, MethodConfiguration, MethodConfigurationPatch,
 };
 use sspr_api::{
+    AddPassword, ApplicationCreate, GraphApplication, GraphApplicationList, PasswordCredential,
+};
+use sspr_api::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminList, AdminSetup, AdminView,
     ApiTokenList, AuditPage, CreateAdmin, CreateApiToken, CreateInvitation, CreatedApiToken,
     ErrorBody, GroupPage, GroupView, InvitationList, InvitationView, NewGroup, ResetPolicy,
@@ -271,6 +274,45 @@ pub async fn method(id: String) -> Result<MethodConfiguration, ApiError> {
 pub async fn patch_method(id: String, patch: MethodConfigurationPatch) -> Result<(), ApiError> {
     let body = skip_nulls(&patch);
     let request = http::json_request(Method::PATCH, &configuration(&id), Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+const APPLICATIONS: &str = "/api/graph/v1.0/applications";
+
+/// `/api/graph/v1.0/applications/{id}{action}`.
+fn application(id: &str, action: &str) -> String {
+    [
+        APPLICATIONS,
+        "/",
+        &String::from(js_sys::encode_uri_component(id)),
+        action,
+    ]
+    .concat()
+}
+
+/// `GET /api/graph/v1.0/applications` (Graph).
+pub async fn applications() -> Result<GraphApplicationList, ApiError> {
+    let request = http::json_request(Method::GET, APPLICATIONS, None::<&()>)?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `POST /api/graph/v1.0/applications` (Graph): registers an application.
+pub async fn create_application(body: ApplicationCreate) -> Result<GraphApplication, ApiError> {
+    let body = skip_nulls(&body);
+    let request = http::json_request(Method::POST, APPLICATIONS, Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `POST …/applications/{id}/addPassword` (Graph): a new client secret, shown this once.
+pub async fn add_password(id: String) -> Result<PasswordCredential, ApiError> {
+    let body = AddPassword::default();
+    let request = http::json_request(Method::POST, &application(&id, "/addPassword"), Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `DELETE …/applications/{id}` (Graph).
+pub async fn delete_application(id: String) -> Result<(), ApiError> {
+    let request = http::json_request(Method::DELETE, &application(&id, ""), None::<&()>)?;
     graph(http::exchange(request).await?).await
 }
 

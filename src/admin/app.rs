@@ -112,6 +112,7 @@ fn Frame() -> impl IntoView {
                         <pages::Blade section="users" list=pages::users::Users detail=|id: String| view! { <pages::user::User id/> }/>
                         <pages::Blade section="groups" list=pages::groups::Groups detail=|id: String| view! { <pages::group::Group id/> }/>
                         <pages::Blade section="user-flows" list=pages::user_flows::UserFlows detail=|id: String| view! { <pages::user_flow::UserFlowPage id/> }/>
+                        <Route path=path!("/applications") view=pages::applications::Applications/>
                         <Route path=path!("/audit") view=pages::audit::Audit/>
                         <Route path=path!("/administrators") view=pages::admins::Admins/>
                         <Route path=path!("/api-tokens") view=pages::api_tokens::ApiTokens/>

@@ -3,7 +3,9 @@
 //! A catalog is a `Messages` value in its own file (`en.rs`, `fr.rs`). Because it is a struct,
 //! a catalog that misses a text does not compile. To add a language: copy `en.rs`, translate it,
 //! add a variant to [`Locale`] and a line to [`Locale::messages`] and [`Locale::ALL`].
-//! The locale is taken from the browser's languages at start and can be switched in the footer.
+//! The locale is taken at start from `?ui_locales=` when a link carries it (OpenID Connect's
+//! parameter, which the sign-in provider passes on from the application), else from the
+//! browser's languages; it can be switched in the footer.
 
 mod en;
 mod fr;
@@ -240,16 +242,36 @@ pub fn use_i18n() -> I18n {
     })
 }
 
-/// The first supported locale among the browser's preferred languages.
+/// The first supported locale among the languages the page's `?ui_locales=` names (space
+/// separated), then the browser's preferred languages.
 pub fn browser_locale() -> Locale {
+    let asked: Vec<String> = window()
+        .location()
+        .search()
+        .ok()
+        .and_then(|query| {
+            query
+                .trim_start_matches('?')
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("ui_locales=").map(str::to_owned))
+        })
+        .map(|tags| tags.split(['+', ' ']).map(decode).collect())
+        .unwrap_or_default();
     let navigator = window().navigator();
-    let languages: Vec<String> = navigator
-        .languages()
-        .iter()
-        .filter_map(|v| v.as_string())
+    let languages: Vec<String> = asked
+        .into_iter()
+        .chain(navigator.languages().iter().filter_map(|v| v.as_string()))
         .chain(navigator.language())
         .collect();
     Locale::negotiate(languages.iter().map(String::as_str))
+}
+
+/// `text` with its percent-escapes decoded.
+fn decode(text: &str) -> String {
+    js_sys::decode_uri_component(text)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -83,8 +83,12 @@ catalog! {
     col_provider, col_sspr, col_applications, provider_email_password, provider_email_otp,
     attributes_legend, attr_display_name, attr_given_name, attr_surname, attr_city,
     attr_country, attr_job_title, attr_postal_code, attr_state, attr_street_address, flow_sspr,
-    flow_sspr_hint, app_name, app_client_id, app_client_id_placeholder, app_origins, app_add,
-    app_remove,
+    flow_sspr_hint, flow_apps_note,
+    // App registrations
+    nav_apps, apps_intro, app_new, app_name, app_client_id, app_user_flow, app_web_uris,
+    app_spa_uris, app_uris_hint, app_register, apps_none, col_redirect_uris, col_secrets,
+    app_secret_add, app_secret_shown, app_delete, done_app_registered, done_app_deleted,
+    done_secret_added, err_app_name,
     // Users, groups and the audit log
     audit_show_detail, users_title, users_intro, users_search, users_none, user_title,
     back_to_users, col_name, col_email, col_type, col_status, col_last_sign_in, col_created,

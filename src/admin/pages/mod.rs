@@ -3,6 +3,7 @@
 
 pub mod admins;
 pub mod api_tokens;
+pub mod applications;
 pub mod audit;
 pub mod external;
 pub mod group;
@@ -35,6 +36,7 @@ pub static SECTIONS: &[(&str, AText)] = &[
     ("/admin/users", |m| m.nav_users),
     ("/admin/groups", |m| m.nav_groups),
     ("/admin/user-flows", |m| m.nav_user_flows),
+    ("/admin/applications", |m| m.nav_apps),
     ("/admin/audit", |m| m.nav_audit),
     ("/admin/administrators", |m| m.nav_admins),
     ("/admin/api-tokens", |m| m.nav_api_tokens),

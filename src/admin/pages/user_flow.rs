@@ -1,7 +1,8 @@
 //! `/admin/user-flows/{id}` (and `/admin/user-flows/new`): edit a user flow — its name, the
 //! identity provider (email with password, or email one-time passcode), the attributes collected
-//! at sign-up, SSPR on or off, and the applications that use it (name, client id, the origins
-//! users may return to). **Save** is `PUT` (or `POST` for a new flow); **Delete** is `DELETE`.
+//! at sign-up, SSPR on or off — and the applications that use it, listed (an application chooses
+//! its user flow in App registrations). **Save** is `PUT` (or `POST` for a new flow); **Delete**
+//! is `DELETE`.
 
 use crate::api;
 use crate::i18n::{at, AText};
@@ -13,7 +14,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use sspr_api::{
-    ApplicationInput, IdentityProvider, Permission, UserAttribute, UserFlow, UserFlowInput,
+    Application, IdentityProvider, Permission, UserAttribute, UserFlow, UserFlowInput,
     UserFlowKind, WireName,
 };
 use sspr_web::components::form::{focus, value_of, Field, Submit};
@@ -30,29 +31,6 @@ fn attribute_text(attribute: UserAttribute) -> AText {
         UserAttribute::State => |m| m.attr_state,
         UserAttribute::StreetAddress => |m| m.attr_street_address,
     }
-}
-
-/// One application row of the form.
-#[derive(Debug, Clone, PartialEq)]
-struct AppRow {
-    key: usize,
-    name: String,
-    client_id: String,
-    origins: String,
-}
-
-/// The application rows of a saved flow.
-fn rows_of(flow: &UserFlow) -> Vec<AppRow> {
-    flow.applications
-        .iter()
-        .enumerate()
-        .map(|(key, a)| AppRow {
-            key,
-            name: a.name.clone(),
-            client_id: a.client_id.clone(),
-            origins: a.redirect_origins.join("\n"),
-        })
-        .collect()
 }
 
 #[component]
@@ -96,9 +74,10 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             .map_or(vec![UserAttribute::DisplayName], |f| f.attributes.clone()),
     );
     let sspr = RwSignal::new(flow.as_ref().is_none_or(|f| f.sspr_enabled));
-    let rows: Vec<AppRow> = flow.as_ref().map(rows_of).unwrap_or_default();
-    let next_key = StoredValue::new(rows.len());
-    let apps = RwSignal::new(rows);
+    let apps: Vec<Application> = flow
+        .as_ref()
+        .map(|f| f.applications.clone())
+        .unwrap_or_default();
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let save = Action::new_local({
@@ -115,11 +94,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                         let path = ["/admin/user-flows/", &saved.id].concat();
                         navigate(&path, NavigateOptions::default());
                     }
-                    Ok(saved) => {
-                        apps.set(rows_of(&saved));
-                        next_key.set_value(saved.applications.len());
-                        notice.set(Some(|m| m.saved));
-                    }
+                    Ok(_) => notice.set(Some(|m| m.saved)),
                     Err(error) => problem.set(Some(error.into())),
                 }
             }
@@ -149,44 +124,12 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             identity_provider: provider.get_untracked(),
             attributes: attributes.get_untracked(),
             sspr_enabled: sspr.get_untracked(),
-            applications: apps
-                .get_untracked()
-                .into_iter()
-                .map(|a| ApplicationInput {
-                    name: a.name.trim().to_owned(),
-                    client_id: Some(a.client_id.trim().to_owned()).filter(|c| !c.is_empty()),
-                    redirect_origins: a
-                        .origins
-                        .split([',', '\n', ' '])
-                        .map(str::trim)
-                        .filter(|o| !o.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                })
-                .collect(),
+            // Left out: applications are registered apart (App registrations).
+            applications: Vec::new(),
         };
         problem.set(None);
         notice.set(None);
         save.dispatch(body);
-    };
-    let add_app = move |_| {
-        let key = next_key.get_value();
-        next_key.set_value(key + 1);
-        apps.update(|a| {
-            a.push(AppRow {
-                key,
-                name: String::new(),
-                client_id: String::new(),
-                origins: String::new(),
-            })
-        });
-    };
-    let edit = move |key: usize, change: fn(&mut AppRow, String), value: String| {
-        apps.update(|a| {
-            if let Some(row) = a.iter_mut().find(|r| r.key == key) {
-                change(row, value);
-            }
-        });
     };
     let provider_radio = move |value: IdentityProvider, input_id: &'static str| {
         view! {
@@ -230,41 +173,15 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <Switch id="flow-sspr" label=|m| m.flow_sspr checked=sspr hint=|m| m.flow_sspr_hint/>
-            <fieldset>
-                <legend>{at(|m| m.col_applications)}</legend>
-                <For each=move || apps.get() key=|row| row.key let:row>
-                    {
-                        let key = row.key;
-                        let n = key.to_string();
-                        let name_id = ["app-name-", &n].concat();
-                        let client_id = ["app-client-", &n].concat();
-                        let origins_id = ["app-origins-", &n].concat();
-                        view! {
-                            <div class="app-row">
-                                <div class="field">
-                                    <label class="field__label" for=name_id.clone()>{at(|m| m.app_name)}</label>
-                                    <input class="field__input" id=name_id type="text" value=row.name.clone()
-                                        on:input=move |ev| edit(key, |r, v| r.name = v, event_target_value(&ev))/>
-                                </div>
-                                <div class="field">
-                                    <label class="field__label" for=client_id.clone()>{at(|m| m.app_client_id)}</label>
-                                    <input class="field__input" id=client_id type="text" value=row.client_id.clone()
-                                        placeholder=at(|m| m.app_client_id_placeholder)
-                                        on:input=move |ev| edit(key, |r, v| r.client_id = v, event_target_value(&ev))/>
-                                </div>
-                                <div class="field">
-                                    <label class="field__label" for=origins_id.clone()>{at(|m| m.app_origins)}</label>
-                                    <textarea class="field__input" id=origins_id rows="2"
-                                        on:input=move |ev| edit(key, |r, v| r.origins = v, event_target_value(&ev))>{row.origins.clone()}</textarea>
-                                </div>
-                                <button type="button" class="button button--quiet"
-                                    on:click=move |_| apps.update(|a| a.retain(|r| r.key != key))>{at(|m| m.app_remove)}</button>
-                            </div>
-                        }
-                    }
-                </For>
-                <button type="button" class="button button--secondary" on:click=add_app>{at(|m| m.app_add)}</button>
-            </fieldset>
+            <section aria-labelledby="flow-apps">
+                <h2 id="flow-apps">{at(|m| m.col_applications)}</h2>
+                {(!apps.is_empty()).then(|| view! {
+                    <ul>
+                        {apps.into_iter().map(|a| view! { <li>{a.name} " " <code>{a.client_id}</code></li> }).collect_view()}
+                    </ul>
+                })}
+                <p><A href="/admin/applications" exact=true>{at(|m| m.flow_apps_note)}</A></p>
+            </section>
             <div class="button-row">
                 <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
                 {(flow.is_some() && !is_default).then(|| view! {
