@@ -295,6 +295,28 @@ backend_tests! {
         assert_eq!(visit(&app, &browser, &return_to).await.status, 400);
     }
 
+    async fn a_passcode_sign_in_on_the_customer_pages_completes_the_authorization_too(app) {
+        app.sign_up(EMAIL, PASSWORD).await;
+        let registered = web_app(&app).await;
+        let rp = rp(&app, &registered, WEB_REDIRECT).await;
+        let browser = app.browser();
+        let started = start(&rp, &["email"], &[]);
+        let to_pages = location(&visit(&app, &browser, &started.url).await);
+        let resume = param(&to_pages, "return_to").expect("return_to");
+        app.clock.advance_ms(1000);
+        let flow = browser.post("/api/flows", json!({
+            "purpose": "passwordless", "email": EMAIL, "return_to": resume, "client_id": registered.app_id,
+        })).await.expect_status(201);
+        let id = flow.body["flow_id"].as_str().expect("id").to_owned();
+        let code_text = app.mailbox.code_for(EMAIL).await;
+        let verified = browser.post(&format!("/api/flows/{id}/verify"), json!({"code": code_text})).await.expect_status(200);
+        assert_eq!(verified.body["return_to"], resume.as_str(), "signed in, back to resume");
+        let back = location(&visit(&app, &browser, &resume).await);
+        let tokens = redeem(&rp, &param(&back, "code").expect("code"), Some(started.verifier)).await.expect("tokens");
+        let claims = verify(&app, &rp, tokens.id_token().expect("id"), &started.nonce).expect("valid");
+        assert_eq!(claims.subject().as_str(), user_id(&app, EMAIL).await);
+    }
+
     async fn prompt_login_and_max_age_ask_for_a_new_sign_in_and_prompt_create_for_a_sign_up(app) {
         let registered = web_app(&app).await;
         let rp = rp(&app, &registered, WEB_REDIRECT).await;
