@@ -279,7 +279,7 @@ async fn logout_get(
 }
 
 #[utoipa::path(post, path = "/oauth2/logout", tag = "openid-connect",
-    request_body(content = Option<LogoutForm>, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /oauth2/logout as a form"),
+    request_body(content = LogoutForm, content_type = "application/x-www-form-urlencoded", description = "The parameters of GET /oauth2/logout as a form; an empty form is refused (GET without parameters is the plain sign-out)"),
     responses((status = 303, description = "As for GET"), (status = 200, description = "As for GET", content_type = "text/html"), (status = 400, description = "As for GET", content_type = "text/html"), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn logout_post(
     State(state): State<AppState>,
@@ -287,6 +287,11 @@ async fn logout_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, crate::ApiError> {
+    if body.is_empty() {
+        return Ok(
+            crate::oidc::pages::Page::error("The sign-out request is not valid.").into_response(),
+        );
+    }
     let outcome = logout::logout(&state, &client, &headers, &form_text(&body)).await?;
     signed_out(&state, outcome)
 }

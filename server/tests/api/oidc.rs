@@ -384,6 +384,9 @@ backend_tests! {
         let started = start(&rp, &[], &[("prompt", "none")]);
         let after = location(&visit(&app, &browser, &started.url).await);
         assert_eq!(param(&after, "error").as_deref(), Some("login_required"));
+        // An empty form is not a sign-out request.
+        let (status, _) = post_form(&app, "/oauth2/logout", &[]).await;
+        assert_eq!(status, 400);
         // Without a return address, a page says so.
         let page = app.browser().get("/oauth2/logout").await;
         assert_eq!(page.status, 200);
