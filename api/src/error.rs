@@ -83,6 +83,8 @@ error_codes! {
     GroupInUse,
     InvalidCursor,
     UserFlowInUse,
+    ReauthenticationRequired,
+    LastResetMethod,
     Timeout,
     Internal,
 }

@@ -17,6 +17,7 @@ pub mod health;
 pub mod invitation;
 pub mod password;
 pub mod reset_policy;
+pub mod security_info;
 pub mod session;
 pub mod user_flows;
 pub mod wire_name;
@@ -43,6 +44,11 @@ pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};
 pub use password::{PasswordPolicy, Violation};
 pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
+pub use security_info::{
+    AddAlternateEmail, ConfirmMethod, MethodKind, PendingMethod, ProofSent, ProveIdentity,
+    QuestionAnswer, QuestionCatalog, RegisterQuestions, RegisteredMethod, SecurityInfo,
+    TotpEnrolment,
+};
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,
 };

@@ -61,4 +61,22 @@ pub struct ResetPolicy {
     pub reconfirm_after_days: u32,
     /// Ask users to register their methods when they sign in.
     pub require_registration: bool,
+    /// Security questions a user registers (3–5).
+    #[serde(default = "default_questions")]
+    pub questions_to_register: u8,
+    /// Security questions asked at a reset (1–5, at most `questions_to_register`).
+    #[serde(default = "default_questions")]
+    pub questions_to_reset: u8,
+    /// The administrator's own questions, offered beside the built-in ones (at most 20, each
+    /// 5–200 characters).
+    #[serde(default)]
+    pub custom_questions: Vec<String>,
+}
+
+/// Seed 003: three questions registered and three asked, unless the administrator says
+/// otherwise.
+pub const DEFAULT_QUESTIONS: u8 = 3;
+
+fn default_questions() -> u8 {
+    DEFAULT_QUESTIONS
 }

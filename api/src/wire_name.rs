@@ -28,6 +28,7 @@ impl WireName for crate::ErrorCode {}
 impl WireName for crate::FlowPurpose {}
 impl WireName for crate::FlowState {}
 impl WireName for crate::IdentityProvider {}
+impl WireName for crate::MethodKind {}
 impl WireName for crate::SigningAlgorithm {}
 impl WireName for crate::UserAttribute {}
 impl WireName for crate::UserStatus {}

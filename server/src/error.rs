@@ -112,13 +112,12 @@ pub fn status_of(details: &ErrorDetails) -> StatusCode {
             StatusCode::BAD_REQUEST
         }
         Unauthorized | InvalidCredentials => StatusCode::UNAUTHORIZED,
-        CsrfFailed | Forbidden | MethodDisabled => StatusCode::FORBIDDEN,
+        CsrfFailed | Forbidden | MethodDisabled | ReauthenticationRequired => StatusCode::FORBIDDEN,
         NotFound | FlowNotFound | SessionNotFound | InvitationInvalid => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Timeout => StatusCode::REQUEST_TIMEOUT,
-        FlowWrongState | AdminExists | GroupExists | GroupReserved | GroupInUse | UserFlowInUse => {
-            StatusCode::CONFLICT
-        }
+        FlowWrongState | AdminExists | GroupExists | GroupReserved | GroupInUse | UserFlowInUse
+        | LastResetMethod => StatusCode::CONFLICT,
         FlowExpired => StatusCode::GONE,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -34,6 +34,7 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     removed += store::rate_limits::prune(&mut conn, now - DAY_MS).await?;
     removed += store::flows::prune(&mut conn, now - DAY_MS).await?;
+    removed += store::account_codes::prune(&mut conn, now - DAY_MS).await?;
     removed += store::sessions::prune(&mut conn, now - 7 * DAY_MS).await?;
     removed += store::outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
     // Untouched for a day, so any lock has ended (locks last 15 minutes).

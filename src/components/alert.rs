@@ -57,6 +57,8 @@ pub fn code_text(code: ErrorCode) -> Text {
         ErrorCode::GroupInUse => |m| m.err_group_in_use,
         ErrorCode::InvalidCursor => |m| m.err_invalid_cursor,
         ErrorCode::UserFlowInUse => |m| m.err_user_flow_in_use,
+        ErrorCode::ReauthenticationRequired => |m| m.err_reauthentication_required,
+        ErrorCode::LastResetMethod => |m| m.err_last_reset_method,
         ErrorCode::Timeout => |m| m.err_timeout,
         ErrorCode::Internal => |m| m.err_server,
     }

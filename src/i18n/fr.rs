@@ -133,6 +133,8 @@ pub static MESSAGES: Messages = Messages {
     err_group_in_use: "Ce groupe est encore utilisé par une stratégie. Retirez-le d’abord de celle-ci.",
     err_invalid_cursor: "Cette page de résultats n’est plus à jour. Recommencez à la première page.",
     err_user_flow_in_use: "Des applications utilisent encore ce flux utilisateur. Déplacez-les d’abord vers un autre flux.",
+    err_reauthentication_required: "Confirmez d’abord votre identité, avec un code reçu par e-mail ou affiché par votre application d’authentification.",
+    err_last_reset_method: "C’est la dernière méthode qui vous permet de réinitialiser votre mot de passe. Ajoutez-en une autre avant de la supprimer.",
     err_timeout: "Le service a mis trop de temps à répondre. Réessayez.",
     different_email: "Utiliser une autre adresse e-mail",
     load_failed: "Le chargement a échoué.",

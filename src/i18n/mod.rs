@@ -184,6 +184,8 @@ pub struct Messages {
     pub err_group_in_use: &'static str,
     pub err_invalid_cursor: &'static str,
     pub err_user_flow_in_use: &'static str,
+    pub err_reauthentication_required: &'static str,
+    pub err_last_reset_method: &'static str,
     pub err_timeout: &'static str,
     pub different_email: &'static str,
     pub load_failed: &'static str,

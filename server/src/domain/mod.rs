@@ -2,7 +2,8 @@
 //! ([`admission`]), which flow step may follow which and what the last one does ([`flow`]),
 //! what a passcode is and how a try is judged ([`passcode`], with every passcode default),
 //! the password rules and hashing ([`password`]), how long a lockout lasts ([`lockout`]),
-//! authenticator codes ([`totp`]), where a user may be sent back to ([`return_to`]), and the
+//! authenticator codes ([`totp`]), security questions ([`security_questions`]), which methods count towards a reset
+//! ([`reset_methods`]), where a user may be sent back to ([`return_to`]), and the
 //! rules of user flows ([`user_flow`]). Everything here is unit-tested without a server.
 
 pub mod admission;
@@ -12,6 +13,8 @@ pub mod lockout;
 pub mod oidc;
 pub mod passcode;
 pub mod password;
+pub mod reset_methods;
 pub mod return_to;
+pub mod security_questions;
 pub mod totp;
 pub mod user_flow;

@@ -6,13 +6,15 @@
 //! [`flows`] (one file per step), [`admission`] (gathers what `domain::admission` weighs),
 //! [`sign_in`], [`sessions`], [`account`], [`invitations`] (the guest invitation core, shared by
 //! the portal, Graph and the command line), [`limits`] (rate limits per client address),
-//! [`user_flow`] (the customer side of user flows).
+//! [`user_flow`] (the customer side of user flows), [`security_info`] (the methods a user
+//! registers to prove who they are).
 
 pub mod account;
 pub mod admission;
 pub mod flows;
 pub mod invitations;
 pub mod limits;
+pub mod security_info;
 pub mod sessions;
 pub mod sign_in;
 pub mod user_flow;

@@ -61,6 +61,7 @@ pub async fn create(
             last_seen_ms: now,
             user_agent: client.user_agent.clone(),
             client_ip: client.ip.clone(),
+            proved_at_ms: 0,
         },
     )
     .await?;

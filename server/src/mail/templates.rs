@@ -22,6 +22,15 @@ pub enum Mail {
     /// An administrator asked the user to reset their password: a link to the reset page with
     /// their address filled in (no code, no password: the reset itself mails the code).
     ResetRequested { email: String },
+    /// A passcode for the signed-in user: to prove who they are before changing their security
+    /// info (`verifying_address: false`), or to verify a new alternate address (`true`).
+    AccountCode {
+        code: String,
+        minutes: i64,
+        verifying_address: bool,
+    },
+    /// A method was added to (`added: true`) or removed from the user's security info.
+    MethodChanged { what: String, added: bool },
 }
 
 /// A rendered message.
@@ -41,6 +50,13 @@ impl Mail {
             Mail::PasswordChanged => "password_changed",
             Mail::Invitation { .. } => "invitation",
             Mail::ResetRequested { .. } => "reset_requested",
+            Mail::AccountCode {
+                verifying_address: false,
+                ..
+            } => "security_info_proof",
+            Mail::AccountCode { .. } => "alternate_email_verification",
+            Mail::MethodChanged { added: true, .. } => "method_added",
+            Mail::MethodChanged { .. } => "method_removed",
         }
     }
 
@@ -119,6 +135,44 @@ impl Mail {
                         form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
                     ),
                     "You will get a one-time code by email to confirm it is you. Nobody else, your administrator included, sees or chooses your new password.".to_owned(),
+                ],
+                None,
+            ),
+            Mail::AccountCode {
+                code,
+                minutes,
+                verifying_address,
+            } => (
+                if *verifying_address {
+                    format!("{organisation}: verify your alternate email address")
+                } else {
+                    format!("{organisation} security info verification code")
+                },
+                vec![
+                    if *verifying_address {
+                        "Use this code to add this address to your security info.".to_owned()
+                    } else {
+                        "Use this code to confirm it is you before changing your security info."
+                            .to_owned()
+                    },
+                    format!("The code expires in {minutes} minutes and works once."),
+                    "If you did not ask for it, ignore this message: nothing changes without the code.".to_owned(),
+                ],
+                Some(code.as_str()),
+            ),
+            Mail::MethodChanged { what, added } => (
+                if *added {
+                    format!("{organisation}: a sign-in method was added")
+                } else {
+                    format!("{organisation}: a sign-in method was removed")
+                },
+                vec![
+                    if *added {
+                        format!("{what} was added to your security info.")
+                    } else {
+                        format!("{what} was removed from your security info.")
+                    },
+                    format!("If this was not you, reset your password at once at {origin}/reset and contact your administrator."),
                 ],
                 None,
             ),

@@ -5,8 +5,10 @@
 //! the defaults, which take the configured passcode lifetimes and guest switch as their initial
 //! values. Nothing is cached: the customer endpoints read the rows they need on every request
 //! (one indexed query), so a change made on one instance holds on every instance sharing the
-//! database from the next request on. [`enforce`] turns the documents into what a flow may do.
+//! database from the next request on. [`enforce`] turns the documents into what a flow may do, [`registration`] into what a
+//! user may register.
 
 pub mod enforce;
 pub mod methods;
+pub mod registration;
 pub mod reset;

@@ -25,6 +25,9 @@ pub fn default_policy() -> ResetPolicy {
         notify_admins_on_admin_reset: true,
         reconfirm_after_days: 0,
         require_registration: false,
+        questions_to_register: sspr_api::reset_policy::DEFAULT_QUESTIONS,
+        questions_to_reset: sspr_api::reset_policy::DEFAULT_QUESTIONS,
+        custom_questions: Vec::new(),
     }
 }
 
@@ -92,6 +95,11 @@ pub fn check(policy: &ResetPolicy) -> Result<(), String> {
             policy.methods_required
         ));
     }
+    crate::domain::security_questions::check_settings(
+        policy.questions_to_register,
+        policy.questions_to_reset,
+        &policy.custom_questions,
+    )?;
     if policy.reconfirm_after_days > 730 {
         return Err("Re-confirmation must be within 0 (never) to 730 days.".into());
     }

@@ -15,6 +15,7 @@ pub mod oidc;
 pub mod openapi;
 mod password_policy;
 mod reset_policy;
+mod security_info;
 mod session;
 mod user_flows;
 mod users;
@@ -38,6 +39,7 @@ pub fn api(state: AppState) -> Router {
         .merge(health::router())
         .merge(flows::router())
         .merge(session::router())
+        .merge(security_info::router())
         .merge(password_policy::router())
         .merge(admin::router())
         .merge(users::router())

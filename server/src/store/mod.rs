@@ -10,6 +10,7 @@
 //! checks no other module holds one), and every write transaction opens with
 //! [`Db::begin_write`].
 
+pub mod account_codes;
 pub mod admins;
 pub mod api_tokens;
 pub mod applications;
@@ -20,6 +21,7 @@ pub mod email_state;
 pub mod flows;
 pub mod groups;
 pub mod invitations;
+pub mod methods;
 pub mod oidc;
 pub mod outbox;
 pub mod policies;

@@ -14,6 +14,16 @@ pub struct Session {
     pub last_seen_ms: i64,
     pub user_agent: String,
     pub client_ip: String,
+    /// When the user last proved who they are with a method in this session (0: only by
+    /// signing in).
+    pub proved_at_ms: i64,
+}
+
+impl Session {
+    /// When the user last proved who they are: signing in, or a method since.
+    pub fn last_proof_ms(&self) -> i64 {
+        self.created_at_ms.max(self.proved_at_ms)
+    }
 }
 
 impl Session {
@@ -31,7 +41,8 @@ impl Session {
 }
 
 const COLUMNS: &str =
-    "token_hash, public_id, user_id, created_at_ms, expires_at_ms, last_seen_ms, user_agent, client_ip";
+    "token_hash, public_id, user_id, created_at_ms, expires_at_ms, last_seen_ms, user_agent, client_ip, \
+     proved_at_ms";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Session, sqlx::Error> {
     Ok(Session {
@@ -43,6 +54,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Session, sqlx::Error> {
         last_seen_ms: row.try_get("last_seen_ms")?,
         user_agent: row.try_get("user_agent")?,
         client_ip: row.try_get("client_ip")?,
+        proved_at_ms: row.try_get("proved_at_ms")?,
     })
 }
 
@@ -99,6 +111,20 @@ pub async fn of_user(
         .fetch_all(conn)
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Records that the session's user proved who they are at `now_ms`.
+pub async fn record_proof(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET proved_at_ms = $1 WHERE token_hash = $2")
+        .bind(now_ms)
+        .bind(token_hash)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Revokes one session by token hash.

@@ -11,6 +11,8 @@ mod helpers;
 #[allow(dead_code)]
 mod mailbox;
 #[allow(dead_code)]
+mod methods_support;
+#[allow(dead_code)]
 mod oidc_support;
 #[allow(dead_code)]
 mod policy_support;
@@ -49,6 +51,8 @@ mod policy_enforcement;
 mod reset;
 mod reset_policy;
 mod schema_dialects;
+mod security_info;
+mod security_methods;
 mod sessions;
 mod spa;
 mod throttling;

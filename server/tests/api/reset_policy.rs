@@ -20,7 +20,10 @@ fn policy(changes: Value) -> Value {
         "notify_users_on_reset": true,
         "notify_admins_on_admin_reset": true,
         "reconfirm_after_days": 0,
-        "require_registration": false
+        "require_registration": false,
+        "questions_to_register": 3,
+        "questions_to_reset": 3,
+        "custom_questions": []
     });
     for (key, value) in changes.as_object().expect("object") {
         base[key] = value.clone();

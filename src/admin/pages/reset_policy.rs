@@ -33,6 +33,8 @@ pub fn ResetPolicyPage() -> impl IntoView {
 
 #[component]
 fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoView {
+    // The security question settings are not on this form yet: saving sends them back as read.
+    let kept = StoredValue::new(policy.clone());
     let scope = RwSignal::new(policy.enabled_for);
     let group = RwSignal::new(policy.group_id.clone().unwrap_or_default());
     let required = RwSignal::new(policy.methods_required);
@@ -65,6 +67,7 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             notify_admins_on_admin_reset: notify_admins.get_untracked(),
             reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
             require_registration: registration.get_untracked(),
+            ..kept.get_value()
         };
         problem.set(None);
         notice.set(None);

@@ -1,0 +1,158 @@
+//! The signed-in user's security info (SPEC C7–C8, seed 003): the methods they registered to
+//! prove who they are, and how they add and delete them.
+//!
+//! ```text
+//! GET    /api/account/security-info                                   → SecurityInfo
+//! POST   /api/account/proof/email                                     → ProofSent
+//! POST   /api/account/proof                 ProveIdentity             → SecurityInfo
+//! DELETE /api/account/methods/{id}                                     → SecurityInfo
+//! POST   /api/account/methods/authenticator-app                        → TotpEnrolment
+//! POST   /api/account/methods/authenticator-app/confirm  ConfirmMethod → SecurityInfo
+//! POST   /api/account/methods/alternate-email      AddAlternateEmail   → PendingMethod
+//! POST   /api/account/methods/alternate-email/confirm    ConfirmMethod → SecurityInfo
+//! GET    /api/account/security-questions                               → QuestionCatalog
+//! PUT    /api/account/methods/security-questions   RegisterQuestions   → SecurityInfo
+//! ```
+//!
+//! Every change needs a proof newer than ten minutes (SECURITY.md §19): signing in is one, and
+//! so is a passcode mailed to the account's address or an authenticator app code. Without one,
+//! `GET` answers `proof_required` and lists only how the user may prove themselves, and every
+//! change is refused with `reauthentication_required`.
+
+use crate::Email;
+use serde::{Deserialize, Serialize};
+
+/// A kind of method a user proves who they are with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MethodKind {
+    /// The account's own address (a mailed passcode); always there, never deleted.
+    Email,
+    /// An authenticator app's six-digit codes (TOTP, RFC 6238).
+    AuthenticatorApp,
+    /// A second address, verified with a passcode, that can receive reset codes.
+    AlternateEmail,
+    /// Answers to questions the user chose.
+    SecurityQuestions,
+}
+
+/// One registered method, with its details masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisteredMethod {
+    /// `email` for the account's address; otherwise the method's id, for **Delete**.
+    pub id: String,
+    pub kind: MethodKind,
+    /// What the user recognises it by, masked: `n•••@contoso.com`, "Authenticator app",
+    /// "3 questions".
+    pub detail: String,
+    /// When it was added (none for the account's address, which came with the account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at_ms: Option<i64>,
+    /// Whether **Delete** may remove it (not the account's address, not the last method that
+    /// can reset the password).
+    pub deletable: bool,
+}
+
+/// `GET /api/account/security-info`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityInfo {
+    /// No proof newer than ten minutes: `methods` and `available` are empty, and the user first
+    /// proves who they are with one of `proof_methods`.
+    pub proof_required: bool,
+    /// How the user may prove who they are now.
+    pub proof_methods: Vec<MethodKind>,
+    /// Seconds the current proof still holds (0 when `proof_required`).
+    pub proof_expires_in_secs: u64,
+    pub methods: Vec<RegisteredMethod>,
+    /// What **Add sign-in method** offers: the kinds the administrator enabled for this user.
+    pub available: Vec<MethodKind>,
+}
+
+/// `POST /api/account/proof/email`: a passcode was mailed to the account's address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProofSent {
+    pub masked_email: String,
+    pub code_length: u8,
+}
+
+/// `POST /api/account/proof`: the mailed passcode (`email`) or an authenticator app code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProveIdentity {
+    pub method: MethodKind,
+    pub code: String,
+}
+
+/// `POST /api/account/methods/authenticator-app`: the new app's secret, shown once. It counts
+/// only once confirmed with one of its codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpEnrolment {
+    pub method_id: String,
+    /// Base32, for typing into the app.
+    pub secret: String,
+    /// `otpauth://totp/…`, for the QR code.
+    pub otpauth_uri: String,
+}
+
+/// Confirms a pending method with a code (the app's, or the one mailed to the new address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmMethod {
+    pub method_id: String,
+    pub code: String,
+}
+
+/// `POST /api/account/methods/alternate-email`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddAlternateEmail {
+    pub email: Email,
+}
+
+/// A method waiting for its passcode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingMethod {
+    pub method_id: String,
+    pub masked_email: String,
+    pub code_length: u8,
+}
+
+/// `GET /api/account/security-questions`: the questions to choose from and how many to answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionCatalog {
+    pub questions: Vec<String>,
+    /// How many questions to answer (the administrator's setting, 3–5).
+    pub to_register: u8,
+    /// Characters an answer needs at least.
+    pub min_answer_chars: u8,
+}
+
+/// One question and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuestionAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+/// `PUT /api/account/methods/security-questions`: exactly `to_register` different questions
+/// from the catalog, each answered. Replaces earlier answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterQuestions {
+    pub answers: Vec<QuestionAnswer>,
+}

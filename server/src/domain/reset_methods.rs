@@ -1,0 +1,105 @@
+//! Which registered methods count towards a password reset, and when one may be deleted
+//! (SPEC C7, C9; SECURITY.md §25).
+//!
+//! Each kind of method proves one of the reset policy's methods: the account's address and an
+//! alternate address are both `email`, an authenticator app is `authenticator_app`, the
+//! questions are `security_questions`. A user can reset when the methods they hold cover as
+//! many different counted methods as the policy requires, and security questions never count
+//! on their own. **Delete** is refused when it would take the user below that (or, with one
+//! method required, below one).
+
+use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
+
+/// The reset policy's method a kind proves.
+pub fn proves(kind: MethodKind) -> ResetMethod {
+    match kind {
+        MethodKind::Email | MethodKind::AlternateEmail => ResetMethod::Email,
+        MethodKind::AuthenticatorApp => ResetMethod::AuthenticatorApp,
+        MethodKind::SecurityQuestions => ResetMethod::SecurityQuestions,
+    }
+}
+
+/// Whether the policy counts `kind` towards a reset.
+pub fn counts(kind: MethodKind, policy: &ResetPolicy) -> bool {
+    policy.methods.contains(&proves(kind))
+}
+
+/// How many different counted methods `kinds` cover, questions never alone.
+pub fn usable(kinds: &[MethodKind], policy: &ResetPolicy) -> usize {
+    let mut covered: Vec<ResetMethod> = kinds
+        .iter()
+        .filter(|k| counts(**k, policy))
+        .map(|k| proves(*k))
+        .collect();
+    covered.sort_by_key(|m| *m as u8);
+    covered.dedup();
+    if covered == [ResetMethod::SecurityQuestions] {
+        0
+    } else {
+        covered.len()
+    }
+}
+
+/// Whether the method at `index` of the user's `kinds` may be deleted.
+pub fn may_delete(kinds: &[MethodKind], index: usize, policy: &ResetPolicy) -> bool {
+    if kinds.get(index) == Some(&MethodKind::Email) {
+        return false;
+    }
+    let before = usable(kinds, policy);
+    let rest: Vec<MethodKind> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, k)| *k)
+        .collect();
+    let after = usable(&rest, policy);
+    after >= before || after >= usize::from(policy.methods_required.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use MethodKind::*;
+
+    fn policy(required: u8, methods: &[ResetMethod]) -> ResetPolicy {
+        ResetPolicy {
+            methods_required: required,
+            methods: methods.to_vec(),
+            ..crate::policy::reset::default_policy()
+        }
+    }
+
+    #[test]
+    fn the_account_address_is_never_deleted_and_other_methods_are_while_it_counts() {
+        let p = policy(1, &[ResetMethod::Email]);
+        let kinds = [Email, AuthenticatorApp, SecurityQuestions];
+        assert!(!may_delete(&kinds, 0, &p));
+        assert!(may_delete(&kinds, 1, &p));
+        assert!(may_delete(&kinds, 2, &p));
+    }
+
+    #[test]
+    fn the_last_method_that_can_reset_is_kept() {
+        let p = policy(
+            1,
+            &[
+                ResetMethod::AuthenticatorApp,
+                ResetMethod::SecurityQuestions,
+            ],
+        );
+        let kinds = [Email, AuthenticatorApp, SecurityQuestions];
+        assert!(!may_delete(&kinds, 1, &p), "questions alone cannot reset");
+        assert!(may_delete(&kinds, 2, &p));
+        let two_apps = [Email, AuthenticatorApp, AuthenticatorApp];
+        assert!(may_delete(&two_apps, 1, &p), "another app remains");
+    }
+
+    #[test]
+    fn with_two_required_neither_of_two_methods_is_deleted() {
+        let p = policy(2, &[ResetMethod::Email, ResetMethod::SecurityQuestions]);
+        let kinds = [Email, SecurityQuestions];
+        assert_eq!(usable(&kinds, &p), 2);
+        assert!(!may_delete(&kinds, 1, &p));
+        assert_eq!(usable(&[SecurityQuestions], &p), 0);
+    }
+}

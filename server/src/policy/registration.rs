@@ -1,0 +1,48 @@
+//! Which methods a user may register on their security info page, as the policies say: the
+//! authenticator app when the `SoftwareOath` method is on and targets them, an alternate
+//! address when the `Email` method is on and targets them, security questions when the reset
+//! policy counts them. Read fresh on every request, like the other policies.
+
+use super::{enforce::targets_user, methods, reset};
+use sqlx::AnyConnection;
+use sspr_api::graph::{MethodId, MethodState};
+use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
+
+/// What the policies let one user register, and the reset policy they count towards.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub available: Vec<MethodKind>,
+    pub reset: ResetPolicy,
+}
+
+impl Registration {
+    /// Whether `kind` may be registered.
+    pub fn allows(&self, kind: MethodKind) -> bool {
+        self.available.contains(&kind)
+    }
+}
+
+/// Reads what `user_id` may register.
+pub async fn read(
+    conn: &mut AnyConnection,
+    config: &crate::Config,
+    user_id: &str,
+) -> Result<Registration, sqlx::Error> {
+    let reset = reset::load(conn).await?;
+    let mut available = Vec::new();
+    for (method, kind) in [
+        (MethodId::SoftwareOath, MethodKind::AuthenticatorApp),
+        (MethodId::Email, MethodKind::AlternateEmail),
+    ] {
+        let configuration = methods::load_one(conn, config, method).await?;
+        if configuration.state == MethodState::Enabled
+            && targets_user(conn, &configuration, user_id).await?
+        {
+            available.push(kind);
+        }
+    }
+    if reset.methods.contains(&ResetMethod::SecurityQuestions) {
+        available.push(MethodKind::SecurityQuestions);
+    }
+    Ok(Registration { available, reset })
+}

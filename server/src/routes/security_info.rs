@@ -1,0 +1,154 @@
+//! `/api/account/security-info`, `/api/account/proof`, `/api/account/methods`,
+//! `/api/account/security-questions`: the signed-in user's security info (SPEC C7–C8).
+
+use crate::error::ApiError;
+use crate::http::client::Client;
+use crate::http::json::Json;
+use crate::identity::security_info::{self, alternate_email, authenticator, proof, questions};
+use crate::identity::sessions::SignedIn;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use sspr_api::{
+    AddAlternateEmail, ConfirmMethod, PendingMethod, ProofSent, ProveIdentity, QuestionCatalog,
+    RegisterQuestions, SecurityInfo, TotpEnrolment,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account/security-info", get(show))
+        .route("/account/proof/email", post(send_proof))
+        .route("/account/proof", post(prove))
+        .route("/account/methods/{id}", delete(remove))
+        .route("/account/methods/authenticator-app", post(enrol_app))
+        .route(
+            "/account/methods/authenticator-app/confirm",
+            post(confirm_app),
+        )
+        .route("/account/methods/alternate-email", post(add_email))
+        .route(
+            "/account/methods/alternate-email/confirm",
+            post(confirm_email),
+        )
+        .route("/account/security-questions", get(catalog))
+        .route(
+            "/account/methods/security-questions",
+            put(register_questions),
+        )
+}
+
+#[utoipa::path(get, path = "/api/account/security-info", tag = "account",
+    responses((status = 200, description = "The methods, or `proof_required` and how to prove it is you", body = SecurityInfo), (status = 401, body = sspr_api::ErrorBody)))]
+async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(security_info::info(&state, &signed_in).await?))
+}
+
+#[utoipa::path(post, path = "/api/account/proof/email", tag = "account",
+    responses((status = 200, description = "A passcode was mailed to the account's address", body = ProofSent), (status = 401, body = sspr_api::ErrorBody), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+async fn send_proof(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+) -> Result<Json<ProofSent>, ApiError> {
+    Ok(Json(proof::send_email(&state, &client, &signed_in).await?))
+}
+
+#[utoipa::path(post, path = "/api/account/proof", tag = "account", request_body = ProveIdentity,
+    responses((status = 200, description = "Proven for ten minutes", body = SecurityInfo), (status = 400, description = "A wrong code (`invalid_code` with `attempts_left`), or an expired one (`code_expired`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 422, description = "Not a code, a wrong app code (`invalid_code`), or a method that cannot prove it", body = sspr_api::ErrorBody)))]
+async fn prove(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<ProveIdentity>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        proof::prove(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/account/methods/{id}", tag = "account", params(("id" = String, Path, description = "The method's id")),
+    responses((status = 200, description = "Deleted; the user is mailed", body = SecurityInfo), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`)", body = sspr_api::ErrorBody), (status = 404, body = sspr_api::ErrorBody), (status = 409, description = "The last method that can reset the password (`last_reset_method`)", body = sspr_api::ErrorBody)))]
+async fn remove(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        security_info::delete(&state, &client, &signed_in, &id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/authenticator-app", tag = "account",
+    responses((status = 200, description = "A pending app: its secret, shown once", body = TotpEnrolment), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off for this user (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Too many apps", body = sspr_api::ErrorBody)))]
+async fn enrol_app(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<TotpEnrolment>, ApiError> {
+    Ok(Json(authenticator::enrol(&state, &signed_in).await?))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/authenticator-app/confirm", tag = "account", request_body = ConfirmMethod,
+    responses((status = 200, description = "The app is saved; the user is mailed", body = SecurityInfo), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 404, description = "No such pending app", body = sspr_api::ErrorBody), (status = 422, description = "A wrong code (`invalid_code`)", body = sspr_api::ErrorBody)))]
+async fn confirm_app(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<ConfirmMethod>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        authenticator::confirm(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/alternate-email", tag = "account", request_body = AddAlternateEmail,
+    responses((status = 200, description = "A passcode was mailed to the new address", body = PendingMethod), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "The account's own address", body = sspr_api::ErrorBody)))]
+async fn add_email(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<AddAlternateEmail>,
+) -> Result<Json<PendingMethod>, ApiError> {
+    Ok(Json(
+        alternate_email::add(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/alternate-email/confirm", tag = "account", request_body = ConfirmMethod,
+    responses((status = 200, description = "The address is verified; the user is mailed", body = SecurityInfo), (status = 400, description = "A wrong code (`invalid_code` with `attempts_left`), or an expired one (`code_expired`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 404, description = "The code is for another address", body = sspr_api::ErrorBody), (status = 422, description = "Not a code", body = sspr_api::ErrorBody)))]
+async fn confirm_email(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<ConfirmMethod>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        alternate_email::confirm(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/account/security-questions", tag = "account",
+    responses((status = 200, description = "The questions to choose from", body = QuestionCatalog), (status = 401, body = sspr_api::ErrorBody)))]
+async fn catalog(
+    State(state): State<AppState>,
+    _signed_in: SignedIn,
+) -> Result<Json<QuestionCatalog>, ApiError> {
+    Ok(Json(questions::catalog(&state).await?))
+}
+
+#[utoipa::path(put, path = "/api/account/methods/security-questions", tag = "account", request_body = RegisterQuestions,
+    responses((status = 200, description = "Registered; the user is mailed", body = SecurityInfo), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Not the right number of different questions from the list, or an answer too short", body = sspr_api::ErrorBody)))]
+async fn register_questions(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<RegisterQuestions>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        questions::register(&state, &client, &signed_in, request).await?,
+    ))
+}
