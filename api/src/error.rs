@@ -85,6 +85,8 @@ error_codes! {
     UserFlowInUse,
     ReauthenticationRequired,
     LastResetMethod,
+    MoreMethodsRequired,
+    InvalidAnswers,
     Timeout,
     Internal,
 }

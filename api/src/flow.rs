@@ -9,9 +9,12 @@
 //! GET  /api/flows/{id}                                                        → FlowView
 //! POST /api/flows/{id}/resend                                                 → FlowView
 //! POST /api/flows/{id}/verify      {code}                                     → FlowView
+//! POST /api/flows/{id}/questions                                              → FlowQuestions
+//! POST /api/flows/{id}/prove       {method, code? | answers?}                 → FlowView
 //! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
 //! ```
 
+use crate::security_info::MethodKind;
 use crate::user_flows::UserAttribute;
 use crate::Email;
 use serde::{Deserialize, Serialize};
@@ -104,6 +107,51 @@ pub struct FlowView {
     /// returning passwordless users).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_to: Option<String>,
+    /// A reset or unlock whose emailed code was right: how many different methods the reset
+    /// policy needs in all (absent before, so nothing is told about an address until its
+    /// mailbox is proven).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub methods_required: u8,
+    /// The methods proven so far in this flow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods_proven: Vec<MethodKind>,
+    /// The user's registered methods that may be proven next, their details masked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub method_choices: Vec<MethodChoice>,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+/// A method the user may prove next in a reset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MethodChoice {
+    pub kind: MethodKind,
+    /// "Authenticator app", "Security questions".
+    pub detail: String,
+}
+
+/// `POST /api/flows/{id}/questions`: the security questions to answer in this flow (a random
+/// subset of the user's, the same on every call).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowQuestions {
+    pub questions: Vec<String>,
+}
+
+/// `POST /api/flows/{id}/prove`: an authenticator app `code`, or the `answers` to the flow's
+/// questions in their order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProveMethod {
+    pub method: MethodKind,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub answers: Vec<String>,
 }
 
 /// `POST /api/flows/{id}/verify`.

@@ -5,10 +5,11 @@
 //! PUT /api/admin/reset-policy  ResetPolicy  → ResetPolicy
 //! ```
 //!
-//! Enforced today: `enabled_for` (who may reset; anyone else gets the same answer as an unknown
-//! address and no code), `notify_users_on_reset`, and `methods_required` against `methods`: only
-//! the email passcode can be proven today, so a policy needing two methods, or not counting
-//! `email`, refuses every reset alike. Stored and shown, waiting for what they need: the
+//! Enforced: `enabled_for` (who may reset; anyone else gets the same answer as an unknown
+//! address and no code), `notify_users_on_reset`, `methods_required` and `methods` (after the
+//! emailed code, a reset proves the user's other counted methods until it has enough different
+//! ones; phones cannot be proven yet, so a policy needing them refuses every reset alike), and
+//! the security question counts. Stored and shown, waiting for what they need: the
 //! admin notification (administrators cannot reset their password by themselves yet),
 //! `reconfirm_after_days` and `require_registration` (Graph's `reconfirmationInDays` and
 //! registration campaign, the same stored values).

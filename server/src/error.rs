@@ -108,16 +108,15 @@ pub fn status_of(details: &ErrorDetails) -> StatusCode {
     use ErrorCode::*;
     match details.code {
         InvalidCode if details.attempts_left.is_none() => StatusCode::UNPROCESSABLE_ENTITY,
-        InvalidJson | InvalidCode | CodeExpired | AdminSetupInvalid | InvalidCursor => {
-            StatusCode::BAD_REQUEST
-        }
+        InvalidJson | InvalidCode | CodeExpired | AdminSetupInvalid | InvalidCursor
+        | InvalidAnswers => StatusCode::BAD_REQUEST,
         Unauthorized | InvalidCredentials => StatusCode::UNAUTHORIZED,
         CsrfFailed | Forbidden | MethodDisabled | ReauthenticationRequired => StatusCode::FORBIDDEN,
         NotFound | FlowNotFound | SessionNotFound | InvitationInvalid => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Timeout => StatusCode::REQUEST_TIMEOUT,
         FlowWrongState | AdminExists | GroupExists | GroupReserved | GroupInUse | UserFlowInUse
-        | LastResetMethod => StatusCode::CONFLICT,
+        | LastResetMethod | MoreMethodsRequired => StatusCode::CONFLICT,
         FlowExpired => StatusCode::GONE,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

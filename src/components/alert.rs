@@ -59,6 +59,8 @@ pub fn code_text(code: ErrorCode) -> Text {
         ErrorCode::UserFlowInUse => |m| m.err_user_flow_in_use,
         ErrorCode::ReauthenticationRequired => |m| m.err_reauthentication_required,
         ErrorCode::LastResetMethod => |m| m.err_last_reset_method,
+        ErrorCode::MoreMethodsRequired => |m| m.err_more_methods_required,
+        ErrorCode::InvalidAnswers => |m| m.err_invalid_answers,
         ErrorCode::Timeout => |m| m.err_timeout,
         ErrorCode::Internal => |m| m.err_server,
     }

@@ -136,6 +136,8 @@ pub static MESSAGES: Messages = Messages {
     err_invalid_cursor: "This page of results is out of date. Start again from the first page.",
     err_user_flow_in_use: "Applications still use this user flow. Move them to another flow first.",
     err_reauthentication_required: "Confirm it is you first, with a code from your email or your authenticator app.",
+    err_more_methods_required: "Your password reset needs one more verification method. Choose one below.",
+    err_invalid_answers: "One or more answers are not right. Check the spelling and spacing and try again.",
     err_last_reset_method: "This is the last method you can reset your password with. Add another before deleting it.",
     err_timeout: "The service took too long to answer. Try again.",
     different_email: "Use a different email address",

@@ -134,6 +134,8 @@ pub static MESSAGES: Messages = Messages {
     err_invalid_cursor: "Cette page de résultats n’est plus à jour. Recommencez à la première page.",
     err_user_flow_in_use: "Des applications utilisent encore ce flux utilisateur. Déplacez-les d’abord vers un autre flux.",
     err_reauthentication_required: "Confirmez d’abord votre identité, avec un code reçu par e-mail ou affiché par votre application d’authentification.",
+    err_more_methods_required: "La réinitialisation de votre mot de passe demande une méthode de vérification de plus. Choisissez-en une ci-dessous.",
+    err_invalid_answers: "Une ou plusieurs réponses sont fausses. Vérifiez l’orthographe et les espaces, puis réessayez.",
     err_last_reset_method: "C’est la dernière méthode qui vous permet de réinitialiser votre mot de passe. Ajoutez-en une autre avant de la supprimer.",
     err_timeout: "Le service a mis trop de temps à répondre. Réessayez.",
     different_email: "Utiliser une autre adresse e-mail",

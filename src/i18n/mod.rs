@@ -186,6 +186,8 @@ pub struct Messages {
     pub err_user_flow_in_use: &'static str,
     pub err_reauthentication_required: &'static str,
     pub err_last_reset_method: &'static str,
+    pub err_more_methods_required: &'static str,
+    pub err_invalid_answers: &'static str,
     pub err_timeout: &'static str,
     pub different_email: &'static str,
     pub load_failed: &'static str,

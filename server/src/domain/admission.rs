@@ -37,8 +37,9 @@ pub struct Methods {
     pub guest_passcodes: bool,
     /// Self-service reset is enabled for someone (not "none").
     pub reset_enabled: bool,
-    /// How many of the reset policy's counted methods a customer can prove today (the email
-    /// passcode only), and how many a reset needs.
+    /// How many of the reset policy's counted methods a customer can prove (the email
+    /// passcode, an authenticator app, security questions but never alone), and how many a
+    /// reset needs.
     pub reset_methods_provable: u8,
     pub reset_methods_required: u8,
 }
@@ -132,8 +133,8 @@ pub fn methods_allow(purpose: FlowPurpose, methods: Methods) -> Result<(), Refus
             "Self-service password reset is turned off. Contact your administrator.",
         ));
     }
-    // A policy that needs more of the counted methods than can be proven today cannot be met
-    // by anyone, so resets are refused for every address alike.
+    // A policy that needs more of the counted methods than can be proven (phones are not yet)
+    // cannot be met by anyone, so resets are refused for every address alike.
     if resets && methods.reset_methods_provable < methods.reset_methods_required {
         return Err(Refusal::MethodDisabled(
             "The password reset policy asks for verification methods this service cannot check yet. Contact your administrator.",

@@ -11,6 +11,7 @@
 use super::{methods, reset};
 use crate::domain::admission::Methods;
 use crate::domain::passcode::PasscodePolicy;
+use crate::domain::reset_methods;
 use crate::error::ApiError;
 use crate::store::groups;
 use crate::store::policies as store;
@@ -18,7 +19,7 @@ use crate::store::users::User;
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodId, MethodState, TargetType};
-use sspr_api::{FlowPurpose, ResetMethod, ResetPolicy, SsprScope, UserType};
+use sspr_api::{FlowPurpose, MethodKind, ResetPolicy, SsprScope, UserType};
 
 /// The rules in force for one flow request.
 #[derive(Debug, Clone)]
@@ -72,8 +73,16 @@ impl FlowRules {
                 .allow_external_id_to_use_email_otp
                 .is_none_or(|s| s.allows_guests()),
             reset_enabled: self.reset.enabled_for != SsprScope::None,
-            // The methods a customer can prove today: only the email passcode.
-            reset_methods_provable: u8::from(self.reset.methods.contains(&ResetMethod::Email)),
+            // The counted methods a customer can prove (security questions never alone).
+            reset_methods_provable: u8::try_from(reset_methods::usable(
+                &[
+                    MethodKind::Email,
+                    MethodKind::AuthenticatorApp,
+                    MethodKind::SecurityQuestions,
+                ],
+                &self.reset,
+            ))
+            .unwrap_or(u8::MAX),
             reset_methods_required: self.reset.methods_required,
         }
     }

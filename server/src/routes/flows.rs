@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sspr_api::{CompleteFlow, StartFlow, VerifyCode};
+use sspr_api::{CompleteFlow, FlowQuestions, FlowView, ProveMethod, StartFlow, VerifyCode};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/flows/{id}", get(show))
         .route("/flows/{id}/resend", post(resend))
         .route("/flows/{id}/verify", post(verify))
+        .route("/flows/{id}/questions", post(questions))
+        .route("/flows/{id}/prove", post(prove))
         .route("/flows/{id}/complete", post(complete))
 }
 
@@ -93,8 +95,34 @@ async fn verify(
     })
 }
 
+#[utoipa::path(post, path = "/api/flows/{id}/questions", tag = "flows", params(("id" = String, Path, description = "Flow id")),
+    responses((status = 200, description = "The security questions to answer in this flow (the same on every call)", body = FlowQuestions), (status = 403, description = "The administrator turned security questions off (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "The user has no security questions to offer (`validation_failed`)", body = sspr_api::ErrorBody)))]
+async fn questions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<FlowQuestions>, ApiError> {
+    let binding = binding(&state, &headers);
+    Ok(Json(flows::methods::questions(&state, binding, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/flows/{id}/prove", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = ProveMethod,
+    responses((status = 200, description = "The method is proven; the flow's new view", body = FlowView), (status = 400, description = "Wrong answers (`invalid_answers`, not saying which), or not JSON", body = sspr_api::ErrorBody), (status = 403, description = "The administrator turned the method off (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "A wrong app code (`invalid_code`), or a method not offered, or not the questions' number of answers (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Too many checks from this address", body = sspr_api::ErrorBody)))]
+async fn prove(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(request): Json<ProveMethod>,
+) -> Result<Json<FlowView>, ApiError> {
+    let binding = binding(&state, &headers);
+    Ok(Json(
+        flows::methods::prove(&state, &client, binding, &id, request).await?,
+    ))
+}
+
 #[utoipa::path(post, path = "/api/flows/{id}/complete", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = CompleteFlow,
-    responses((status = 200, description = "Flow done; a session cookie is set when signed in", body = sspr_api::FlowDone), (status = 403, description = "The account was disabled (`forbidden`) or the method turned off (`method_disabled`) while the flow ran, or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "The flow is not at this step, or it was completed meanwhile (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "Password refused (`password_policy`, `password_mismatch`), or a display name, attribute or unlock choice missing or not valid (`validation_failed`)", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "Flow done; a session cookie is set when signed in", body = sspr_api::FlowDone), (status = 403, description = "The account was disabled (`forbidden`) or the method turned off (`method_disabled`) while the flow ran, or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "The flow is not at this step, or it was completed meanwhile (`flow_wrong_state`), or the reset needs another method proven first (`more_methods_required`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "Password refused (`password_policy`, `password_mismatch`), or a display name, attribute or unlock choice missing or not valid (`validation_failed`)", body = sspr_api::ErrorBody)))]
 async fn complete(
     State(state): State<AppState>,
     client: Client,

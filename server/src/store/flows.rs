@@ -21,10 +21,14 @@ pub struct Flow {
     pub return_to: Option<String>,
     pub expires_at_ms: i64,
     pub last_sent_at_ms: i64,
+    /// The methods proven besides the email (comma-separated `MethodKind` names).
+    pub proven: String,
+    /// The positions of the security questions chosen for this flow (comma-separated).
+    pub questions: String,
 }
 
 const COLUMNS: &str = "id, purpose, state, email, email_canonical, user_id, invitation_id, \
-                       binding_hash, return_to, expires_at_ms, last_sent_at_ms";
+                       binding_hash, return_to, expires_at_ms, last_sent_at_ms, proven, questions";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Flow, sqlx::Error> {
     let purpose: String = row.try_get("purpose")?;
@@ -42,6 +46,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Flow, sqlx::Error> {
         return_to: row.try_get("return_to")?,
         expires_at_ms: row.try_get("expires_at_ms")?,
         last_sent_at_ms: row.try_get("last_sent_at_ms")?,
+        proven: row.try_get("proven")?,
+        questions: row.try_get("questions")?,
     })
 }
 
@@ -197,6 +203,41 @@ pub async fn consume(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the flow's proven methods, if they are still `before` (a concurrent proof of
+/// the same flow wins once).
+pub async fn set_proven(
+    conn: &mut AnyConnection,
+    id: &str,
+    before: &str,
+    after: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE flows SET proven = $1 WHERE id = $2 AND proven = $3")
+        .bind(after)
+        .bind(id)
+        .bind(before)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the security questions chosen for the flow, unless some already were; returns
+/// the flow's choice either way.
+pub async fn choose_questions(
+    conn: &mut AnyConnection,
+    id: &str,
+    chosen: &str,
+) -> Result<String, sqlx::Error> {
+    sqlx::query("UPDATE flows SET questions = $1 WHERE id = $2 AND questions = ''")
+        .bind(chosen)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_scalar("SELECT questions FROM flows WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await
 }
 
 /// Deletes flows that expired before `before_ms`, with their passcodes; returns how many rows.

@@ -49,6 +49,7 @@ mod passcodes;
 mod passwords;
 mod policy_enforcement;
 mod reset;
+mod reset_methods;
 mod reset_policy;
 mod schema_dialects;
 mod security_info;

@@ -57,6 +57,7 @@ async fn unlock(state: &AppState, client: &Client, flow: &Flow) -> Result<Comple
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     still_allowed(&mut tx, state, flow, &user_id).await?;
+    super::methods::require_enough(&mut tx, state, flow).await?;
     finish(&mut tx, flow, now).await?;
     users::unlock(&mut tx, &user_id, now).await?;
     let unlocked = event(
@@ -90,6 +91,7 @@ async fn new_password(
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     still_allowed(&mut tx, state, flow, &user_id).await?;
+    super::methods::require_enough(&mut tx, state, flow).await?;
     finish(&mut tx, flow, now).await?;
     users::set_password(&mut tx, &user_id, &hash, now).await?;
     session_store::revoke_all(&mut tx, &user_id, None, now).await?;

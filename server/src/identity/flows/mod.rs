@@ -1,5 +1,6 @@
 //! Self-service flows (sign-up, password reset, passwordless, guest, unlock), one file per step:
-//! [`mod@start`] (and resend), [`mod@verify`], [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
+//! [`mod@start`] (and resend), [`mod@verify`], [`mod@methods`] (the methods a reset needs besides
+//! the emailed code), [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
 //! loads the flow bound to this browser, asks `identity::admission` whether it may go on, and
 //! leaves its decisions to `domain` (`domain::admission`, `domain::flow`, `domain::passcode`).
 //!
@@ -10,6 +11,7 @@
 //! the stored passcode, which for a flow that must never succeed is a value no code hashes to.
 
 pub mod complete;
+pub mod methods;
 pub mod start;
 pub mod verify;
 
@@ -40,7 +42,7 @@ pub async fn get(
     let rules = policy::read(&mut conn, state, flow.purpose).await?;
     let mut view = view_of(&rules.passcodes, &flow, state.now_ms());
     view.needs_profile = flow::needs_profile(flow.purpose, flow.state);
-    Ok(view)
+    Ok(methods::with_progress(&mut conn, state, &flow, view).await?)
 }
 
 /// The flow `id`, if it exists, belongs to this browser and has not expired.
@@ -102,6 +104,9 @@ fn view_of(passcodes: &PasscodePolicy, flow: &Flow, now: i64) -> FlowView {
         expires_in_secs: u64::try_from((flow.expires_at_ms - now).max(0) / 1000).unwrap_or(0),
         needs_profile: false,
         return_to: None,
+        methods_required: 0,
+        methods_proven: Vec::new(),
+        method_choices: Vec::new(),
     }
 }
 
@@ -148,6 +153,8 @@ mod tests {
             return_to: None,
             expires_at_ms: 3_600_000,
             last_sent_at_ms: 0,
+            proven: String::new(),
+            questions: String::new(),
         }
     }
 

@@ -98,6 +98,8 @@ pub async fn start(
         return_to,
         expires_at_ms: now + FLOW_LIFETIME_MS,
         last_sent_at_ms: now,
+        proven: String::new(),
+        questions: String::new(),
     };
     store::insert(&mut tx, &flow, now).await?;
     followed.remember(&mut tx, &flow.id).await?;

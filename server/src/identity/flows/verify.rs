@@ -83,18 +83,17 @@ pub async fn verify(
     }
     drop(conn);
     let (next, session) = accept(state, client, &flow, &attempt.passcode_id, &subject, now).await?;
-    let mut view = view_of(
-        &rules.passcodes,
-        &Flow {
-            state: next,
-            ..flow.clone()
-        },
-        now,
-    );
+    let flow = Flow {
+        state: next,
+        ..flow
+    };
+    let mut view = view_of(&rules.passcodes, &flow, now);
     view.needs_profile = flow::needs_profile(flow.purpose, next);
     if next == FlowState::Completed {
         view.return_to = Some(flow::landing(flow.return_to.as_deref()));
     }
+    let mut conn = state.db.pool.acquire().await?;
+    let view = super::methods::with_progress(&mut conn, state, &flow, view).await?;
     Ok(Verified { view, session })
 }
 

@@ -29,6 +29,8 @@ use utoipa::OpenApi;
         super::flows::show,
         super::flows::resend,
         super::flows::verify,
+        super::flows::questions,
+        super::flows::prove,
         super::flows::complete,
         super::session::sign_in,
         super::session::me,
