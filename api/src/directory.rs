@@ -106,6 +106,9 @@ pub struct UserDetail {
     pub password_changed_ms: Option<i64>,
     /// Verification methods registered: `email`, `password`.
     pub methods: Vec<String>,
+    /// The methods registered on the security info page, their details masked.
+    #[serde(default)]
+    pub registered_methods: Vec<crate::RegisteredMethod>,
     pub groups: Vec<GroupRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redemption: Option<Redemption>,

@@ -176,6 +176,15 @@ pub async fn group(id: String) -> Result<GroupView, ApiError> {
     http::get(&admin("groups", &[&id]), &[]).await
 }
 
+/// `DELETE /api/admin/users/{id}/methods/{method_id}`.
+pub async fn delete_user_method(id: String, method_id: String) -> Result<(), ApiError> {
+    act(
+        Method::DELETE,
+        &admin("users", &[&id, "methods", &method_id]),
+    )
+    .await
+}
+
 /// `DELETE /api/admin/groups/{id}`.
 pub async fn delete_group(id: String) -> Result<(), ApiError> {
     act(Method::DELETE, &admin("groups", &[&id])).await

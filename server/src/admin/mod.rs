@@ -32,6 +32,7 @@ pub mod principal;
 pub mod sessions;
 pub mod sign_in;
 pub mod user_flows;
+pub mod user_methods;
 pub mod users;
 
 pub use principal::Principal;

@@ -136,6 +136,7 @@ pub async fn detail(state: &AppState, id: &str) -> Result<UserDetail, ApiError> 
         last_sign_in_ms: entry.last_sign_in_ms,
         password_changed_ms: entry.password_changed_ms,
         methods: entry.methods(),
+        registered_methods: super::user_methods::list(&mut conn, id).await?,
         groups,
         redemption: entry.redemption(),
         reregistration_required_ms: entry.reregistration_required_ms,

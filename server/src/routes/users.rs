@@ -10,7 +10,7 @@ use crate::http::query::Query;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use sspr_api::{UserDetail, UserPage};
 
@@ -27,6 +27,24 @@ pub fn router() -> Router<AppState> {
             post(require_reregistration),
         )
         .route("/admin/users/{id}/reset-password", post(reset_password))
+        .route(
+            "/admin/users/{id}/methods/{method_id}",
+            delete(delete_method),
+        )
+}
+
+#[utoipa::path(delete, path = "/api/admin/users/{id}/methods/{method_id}", tag = "directory",
+    params(("id" = String, Path, description = "The user's id"), ("method_id" = String, Path, description = "The registered method's id")),
+    responses((status = 204, description = "Deleted, audited, and the user is mailed"), (status = 404, body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "The role may not manage users, or CSRF check failed", body = sspr_api::ErrorBody)))]
+async fn delete_method(
+    State(state): State<AppState>,
+    client: Client,
+    session: AdminSession,
+    Path((id, method_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let admin = session.require(Permission::ManageUsers)?;
+    crate::admin::user_methods::delete(&state, &client, admin, &id, &method_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/admin/users", tag = "directory", params(ListParams),

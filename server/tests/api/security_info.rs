@@ -154,3 +154,48 @@ backend_tests! {
         assert_eq!(listed(&owner.get(SECURITY_INFO).await.body).len(), 2);
     }
 }
+
+mod administrators {
+    use crate::admins::{admin_with_role, first_global};
+    use crate::backend_tests;
+    use crate::helpers::PASSWORD;
+    use crate::methods_support::*;
+    use crate::policy_support::user_id;
+    use sspr_api::graph::MethodId;
+
+    backend_tests! {
+        async fn the_user_detail_lists_registered_methods_and_an_administrator_deletes_one_audited_and_mailed(app) {
+            let email = "listed@contoso.example";
+            let browser = app.sign_up(email, PASSWORD).await;
+            set_method(&app, MethodId::SoftwareOath, true).await;
+            let (method_id, _) = register_app(&app, &browser).await;
+            app.mailbox.next_for(email).await;
+            let admin = first_global(&app).await;
+            let id = user_id(&app, email).await;
+            let detail = admin.get(&format!("/api/admin/users/{id}")).await.expect_status(200);
+            let registered = &detail.body["registered_methods"];
+            assert_eq!(registered[0]["kind"], "authenticator_app");
+            assert_eq!(registered[0]["id"], method_id.as_str());
+            admin
+                .delete(&format!("/api/admin/users/{id}/methods/{method_id}"))
+                .await
+                .expect_status(204);
+            admin
+                .delete(&format!("/api/admin/users/{id}/methods/{method_id}"))
+                .await
+                .expect_status(404);
+            let detail = admin.get(&format!("/api/admin/users/{id}")).await.expect_status(200);
+            assert_eq!(detail.body["registered_methods"], serde_json::json!([]));
+            let told = app.mailbox.next_for(email).await;
+            assert!(told.data.contains("Authenticator app was removed"));
+            let events = app.dump("audit_log").await.join("\n");
+            assert!(events.contains("user.delete_method"));
+        }
+
+        async fn a_reader_may_not_delete_a_users_method(app) {
+            let reader = admin_with_role(&app, "reader").await;
+            let answer = reader.delete("/api/admin/users/someone/methods/something").await;
+            assert_eq!(answer.status, 403, "{}", answer.text);
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! sessions — and what an administrator can do: **Unlock**, **Revoke sessions**,
 //! **Disable**/**Enable**, **Require re-registration**, **Reset password** (mails the user a
 //! code; the administrator never sees or sets the password). Each is
-//! `POST /api/admin/users/{id}/<action>` and is confirmed on the page.
+//! `POST /api/admin/users/{id}/<action>` and is confirmed on the page. The methods the user
+//! registered on their security info page are listed with **Delete** (the user is mailed).
 
 use crate::api::{self, UserAction};
 use crate::i18n::{at, AText};
@@ -10,7 +11,7 @@ use crate::pages::labels::{redemption_text, status_text, type_text};
 use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use sspr_api::{Permission, UserDetail, UserStatus};
+use sspr_api::{MethodKind, Permission, UserDetail, UserStatus};
 
 /// An action's button, and what the page says once it is done.
 fn texts(action: UserAction) -> (AText, AText) {
@@ -21,6 +22,16 @@ fn texts(action: UserAction) -> (AText, AText) {
         UserAction::Enable => (|m| m.action_enable, |m| m.done_enable),
         UserAction::RequireReregistration => (|m| m.action_reregister, |m| m.done_reregister),
         UserAction::ResetPassword => (|m| m.action_reset, |m| m.done_reset),
+    }
+}
+
+/// The name of a kind of method.
+fn kind_text(kind: MethodKind) -> AText {
+    match kind {
+        MethodKind::Email => |m| m.kind_email,
+        MethodKind::AuthenticatorApp => |m| m.kind_app,
+        MethodKind::AlternateEmail => |m| m.kind_alternate_email,
+        MethodKind::SecurityQuestions => |m| m.kind_questions,
     }
 }
 
@@ -42,7 +53,20 @@ pub fn User(id: String) -> impl IntoView {
             }
         }
     });
+    let remove = Action::new_local(move |method_id: &String| {
+        let method_id = method_id.clone();
+        async move {
+            match api::delete_user_method(id.get_value(), method_id).await {
+                Ok(()) => {
+                    notice.set(Some(|m| m.done_method_deleted));
+                    user.refetch();
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
     let acting = act.pending();
+    let removing = remove.pending();
     let button = move |action: UserAction| {
         view! {
             <button type="button" class="button button--secondary" disabled=acting
@@ -98,6 +122,40 @@ pub fn User(id: String) -> impl IntoView {
                         {button(UserAction::ResetPassword)}
                     </div>
                     </Guarded>
+                    <h2>{at(|m| m.user_methods_title)}</h2>
+                    {if u.registered_methods.is_empty() {
+                        view! { <p>{at(|m| m.user_methods_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.user_methods_title)><table class="table">
+                                <thead><tr>
+                                    <th scope="col">{at(|m| m.col_method)}</th>
+                                    <th scope="col">{at(|m| m.col_detail)}</th>
+                                    <th scope="col">{at(|m| m.col_added)}</th>
+                                    <th scope="col">{at(|m| m.col_last_used)}</th>
+                                    <th scope="col"><span class="visually-hidden">{at(|m| m.actions_title)}</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {u.registered_methods.into_iter().map(|r| {
+                                        let method_id = r.id.clone();
+                                        view! {
+                                            <tr><td>{at(kind_text(r.kind))}</td><td>{r.detail}</td>
+                                            <td>{r.added_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
+                                            <td>{r.last_used_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
+                                            <td><Guarded permission=Permission::ManageUsers>
+                                                <button type="button" class="button button--secondary" disabled=removing
+                                                    on:click=move |_| {
+                                                        problem.set(None);
+                                                        notice.set(None);
+                                                        remove.dispatch(method_id.clone());
+                                                    }>{at(|m| m.method_delete)}</button>
+                                            </Guarded></td></tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any()
+                    }}
                     <h2>{at(|m| m.sessions_title)}</h2>
                     {if u.sessions.is_empty() {
                         view! { <p>{at(|m| m.sessions_none)}</p> }.into_any()

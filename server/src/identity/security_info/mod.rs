@@ -90,17 +90,10 @@ async fn info_on(
         deletable: false,
     }];
     views.extend(registered.iter().enumerate().map(|(i, m)| {
-        RegisteredMethod {
-            id: m.id.clone(),
-            kind: m.kind,
-            detail: m
-                .address
-                .as_deref()
-                .map_or_else(|| describe(m.kind).into(), masked),
-            added_at_ms: m.verified_at_ms,
-            last_used_at_ms: m.last_used_ms,
-            deletable: reset_methods::may_delete(&kinds, i + 1, &registration.reset),
-        }
+        view_of(
+            m,
+            reset_methods::may_delete(&kinds, i + 1, &registration.reset),
+        )
     }));
     Ok(SecurityInfo {
         proof_required: false,
@@ -109,6 +102,21 @@ async fn info_on(
         methods: views,
         available: registration.available,
     })
+}
+
+/// A registered method as lists show it, its details masked.
+pub fn view_of(method: &Method, deletable: bool) -> RegisteredMethod {
+    RegisteredMethod {
+        id: method.id.clone(),
+        kind: method.kind,
+        detail: method
+            .address
+            .as_deref()
+            .map_or_else(|| describe(method.kind).into(), masked),
+        added_at_ms: method.verified_at_ms,
+        last_used_at_ms: method.last_used_ms,
+        deletable,
+    }
 }
 
 /// The account's address, then each registered method's kind.
@@ -161,6 +169,23 @@ pub async fn delete(
     info(state, signed_in).await
 }
 
+/// Mails the account's address that `kind` was added or removed (by the user or an
+/// administrator), inside the caller's transaction. Call `state.outbox.wake()` after the
+/// commit.
+pub async fn mail_change(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    email: &str,
+    kind: MethodKind,
+    added: bool,
+) -> Result<(), sqlx::Error> {
+    let mail = Mail::MethodChanged {
+        what: describe(kind).into(),
+        added,
+    };
+    state.queue_mail(conn, &mail, email).await
+}
+
 /// Mails the account's address that `kind` was added or removed, and audits it, inside the
 /// caller's transaction. Call `state.outbox.wake()` after the commit.
 pub async fn record_change(
@@ -171,11 +196,7 @@ pub async fn record_change(
     kind: MethodKind,
     added: bool,
 ) -> Result<(), sqlx::Error> {
-    let mail = Mail::MethodChanged {
-        what: describe(kind).into(),
-        added,
-    };
-    state.queue_mail(conn, &mail, &user.email).await?;
+    mail_change(conn, state, &user.email, kind, added).await?;
     let event = Event {
         event: if added {
             "method_added"

@@ -64,6 +64,7 @@ use utoipa::OpenApi;
         super::users::enable,
         super::users::require_reregistration,
         super::users::reset_password,
+        super::users::delete_method,
         super::groups::list,
         super::groups::create,
         super::groups::show,
