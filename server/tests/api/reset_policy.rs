@@ -19,6 +19,9 @@ fn policy(changes: Value) -> Value {
         "methods": ["email"],
         "notify_users_on_reset": true,
         "notify_admins_on_admin_reset": true,
+        "notify_users_on_unlock": true,
+        "notify_users_on_disable": true,
+        "notify_users_on_method_change": true,
         "reconfirm_after_days": 0,
         "require_registration": false
     });
