@@ -371,7 +371,7 @@ pub struct GraphInnerError {
 }
 
 /// `Option<Option<T>>` that tells an absent property (`None`) from `null` (`Some(None)`).
-mod double_option {
+pub(crate) mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer, T: Serialize>(

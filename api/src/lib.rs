@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod api_token;
 pub mod applications;
+pub mod branding;
 pub mod directory;
 pub mod email;
 pub mod error;
@@ -30,6 +31,9 @@ pub use api_token::{ApiTokenList, ApiTokenView, CreateApiToken, CreatedApiToken}
 pub use applications::{
     AddPassword, ApplicationCreate, ApplicationPatch, GraphApplication, GraphApplicationList,
     PasswordCredential, PasswordCredentialRequest, RedirectUris, RemovePassword, SigningAlgorithm,
+};
+pub use branding::{
+    BrandingLocalizationList, BrandingPatch, BrandingTexts, OrganizationalBranding, PublicBranding,
 };
 pub use directory::{
     AuditEntry, AuditPage, GroupChanges, GroupPage, GroupRef, GroupView, NewGroup, Redemption,

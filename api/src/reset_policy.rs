@@ -6,13 +6,12 @@
 //! ```
 //!
 //! Enforced: `enabled_for` (who may reset; anyone else gets the same answer as an unknown
-//! address and no code), `notify_users_on_reset`, `methods_required` and `methods` (after the
-//! emailed code, a reset proves the user's other counted methods until it has enough different
-//! ones; phones cannot be proven yet, so a policy needing them refuses every reset alike), and
-//! the security question counts. Stored and shown, waiting for what they need: the
-//! admin notification (administrators cannot reset their password by themselves yet),
-//! `reconfirm_after_days` and `require_registration` (Graph's `reconfirmationInDays` and
-//! registration campaign, the same stored values).
+//! address and no code), the `notify_…` switches (one per security notification),
+//! `methods_required` and `methods` (after the emailed code, a reset proves the user's other
+//! counted methods until it has enough different ones; phones cannot be proven yet, so a policy
+//! needing them refuses every reset alike), and the security question counts. Stored and shown,
+//! waiting for what they need: `reconfirm_after_days` and `require_registration` (Graph's
+//! `reconfirmationInDays` and registration campaign, the same stored values).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,10 +53,20 @@ pub struct ResetPolicy {
     pub methods_required: u8,
     /// At least `methods_required` distinct methods.
     pub methods: Vec<ResetMethod>,
-    /// Send the "your password was changed" mail after a reset.
+    /// Tell the user when their password is reset or changed.
     pub notify_users_on_reset: bool,
-    /// Tell every administrator when an administrator's password is reset.
+    /// Tell every global administrator when another administrator's password and authenticator
+    /// are reset.
     pub notify_admins_on_admin_reset: bool,
+    /// Tell the user when an administrator unlocks their account.
+    #[serde(default = "yes")]
+    pub notify_users_on_unlock: bool,
+    /// Tell the user when an administrator disables their account.
+    #[serde(default = "yes")]
+    pub notify_users_on_disable: bool,
+    /// Tell the user when a verification method is added to or removed from their account.
+    #[serde(default = "yes")]
+    pub notify_users_on_method_change: bool,
     /// Ask users to re-confirm their methods after this many days (0 = never), at most 730.
     pub reconfirm_after_days: u32,
     /// Ask users to register their methods when they sign in.
@@ -80,4 +89,9 @@ pub const DEFAULT_QUESTIONS: u8 = 3;
 
 fn default_questions() -> u8 {
     DEFAULT_QUESTIONS
+}
+
+/// The notification switches a stored policy or a request leaves out are on.
+fn yes() -> bool {
+    true
 }

@@ -35,7 +35,8 @@ pub struct Config {
     /// The organisation's name, shown on pages and in mail (`SSPR_ORGANISATION_NAME`).
     pub organisation_name: String,
     /// The CSS theme of every page: a file `style/themes/<theme>.css` (`SSPR_THEME`): `default`,
-    /// `dark`, `high-contrast`, or one a designer added.
+    /// `dark`, `high-contrast`, or one a designer added. The portal's company branding may
+    /// choose another, which then wins.
     pub theme: String,
     /// Development mode: the outbox page, and cookies without `Secure` over plain http (`SSPR_DEV`).
     pub dev: bool,

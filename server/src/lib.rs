@@ -22,6 +22,7 @@
 //! [`store`].
 //!
 //! Beside them: [`mail`] (templates, the outbox and its worker, the development outbox),
+//! [`notify`] (the security notifications: their switches and recipients),
 //! [`janitor`] (housekeeping), [`config`] (settings), [`state`] ([`AppState`], what handlers
 //! share), [`error`] ([`ApiError`]: one constructor per refusal, the status chosen in one
 //! place), [`clock`] (injectable time), [`secrets`] (keys from the server secret),
@@ -41,6 +42,7 @@ pub mod janitor;
 #[cfg(test)]
 mod layout;
 pub mod mail;
+pub mod notify;
 pub mod oidc;
 pub mod policy;
 pub mod routes;

@@ -14,9 +14,10 @@
 //! admin-started reset), [`groups`] and their members, and the [`audit_log`] view and export,
 //! all paged by keyset ([`paging`]); every change is recorded by [`audit::record_change`].
 //!
-//! Also: the administrators' list ([`admins`]), API tokens for scripts ([`api_tokens`]) and the
+//! Also: the administrators' list ([`admins`]), resetting another administrator's sign-in
+//! ([`sign_in_reset`]), API tokens for scripts ([`api_tokens`]) and the
 //! [`Principal`] a Graph call acts as, the methods and reset [`policies`], [`guests`] and their
-//! invitations, and [`user_flows`].
+//! invitations, [`user_flows`], and the company [`branding`].
 
 pub mod admins;
 pub mod api_tokens;
@@ -24,6 +25,7 @@ pub mod applications;
 pub mod audit;
 pub mod audit_log;
 pub mod bootstrap;
+pub mod branding;
 pub mod groups;
 pub mod guests;
 pub mod paging;
@@ -31,6 +33,7 @@ pub mod policies;
 pub mod principal;
 pub mod sessions;
 pub mod sign_in;
+pub mod sign_in_reset;
 pub mod user_flows;
 pub mod user_methods;
 pub mod users;

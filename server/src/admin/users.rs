@@ -17,6 +17,10 @@
 //! through registration (a fresh email verification) before a session is issued, and the flag
 //! is cleared when that completes.
 //!
+//! Unlocking a locked account and disabling an enabled one tell the user by mail, in the
+//! language they last signed in with, when the reset policy's switch for it is on
+//! ([`crate::notify`]).
+//!
 //! A reset started by an administrator never lets the administrator see or choose a password
 //! (SECURITY.md §16): the user is mailed a link to the customer reset page on the configured
 //! public origin (never the request's `Host`), with their address filled in; the reset itself is
@@ -26,7 +30,9 @@ use super::audit::{record_change, Change};
 use super::paging::{self, List};
 use crate::error::ApiError;
 use crate::http::client::Client;
+use crate::mail::notices::Notice;
 use crate::mail::Mail;
+use crate::notify;
 use crate::store::admins::Admin;
 use crate::store::directory::{self, Entry, Filter, StatusFilter};
 use crate::store::{groups, sessions, users};
@@ -251,6 +257,17 @@ pub async fn act(
             )
         }
     };
+    let notified = match notice_for(action, &entry, now) {
+        Some(notice) => {
+            let language = notify::language_of(&mut tx, id).await?;
+            let to = notify::Recipient {
+                email: &entry.email,
+                language,
+            };
+            notify::user(&mut tx, state, client, &notice, to).await?
+        }
+        None => false,
+    };
     record_change(
         &mut tx,
         admin,
@@ -265,10 +282,20 @@ pub async fn act(
     )
     .await?;
     tx.commit().await?;
-    if action == Action::ResetPassword {
+    if action == Action::ResetPassword || notified {
         state.outbox.wake();
     }
     Ok(())
+}
+
+/// What the user is told of `action` on `entry`: an unlock of a locked account, disabling an
+/// enabled one (an action that changes nothing tells nobody).
+fn notice_for(action: Action, entry: &Entry, now_ms: i64) -> Option<Notice> {
+    match action {
+        Action::Unlock if entry.locked_until_ms > now_ms => Some(Notice::AccountUnlocked),
+        Action::Disable if !entry.disabled => Some(Notice::AccountDisabled),
+        _ => None,
+    }
 }
 
 /// The user with this id, or 404 `not_found`.

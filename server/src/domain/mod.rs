@@ -2,13 +2,19 @@
 //! ([`admission`]), which flow step may follow which and what the last one does ([`flow`]),
 //! what a passcode is and how a try is judged ([`passcode`], with every passcode default),
 //! the password rules and hashing ([`password`]), how long a lockout lasts ([`lockout`]),
-//! authenticator codes ([`totp`]), security questions ([`security_questions`]), which methods count towards a reset
-//! ([`reset_methods`]), where a user may be sent back to ([`return_to`]), and the
-//! rules of user flows ([`user_flow`]). Everything here is unit-tested without a server.
+//! authenticator codes ([`totp`]), security questions ([`security_questions`]), which methods
+//! count towards a reset ([`reset_methods`]), the languages spoken ([`language`]), where a user
+//! may be sent back to ([`return_to`]), the rules of user flows ([`user_flow`]), and what a
+//! company branding may hold ([`branding`], its images [`branding_image`] and custom CSS
+//! [`branding_css`]). Everything here is unit-tested without a server.
 
 pub mod admission;
 pub mod application;
+pub mod branding;
+pub mod branding_css;
+pub mod branding_image;
 pub mod flow;
+pub mod language;
 pub mod lockout;
 pub mod oidc;
 pub mod passcode;

@@ -7,6 +7,7 @@
 //! there is never redirected (the URI is not trusted yet); every later fault goes back to the
 //! application as `error=…` on its registered redirect URI.
 
+use super::language::Language;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -58,7 +59,7 @@ pub struct Request {
 }
 
 /// The languages the pages speak.
-pub const UI_LOCALES: [&str; 2] = ["en", "fr"];
+pub const UI_LOCALES: [&str; 2] = [Language::En.tag(), Language::Fr.tag()];
 
 /// An error sent back to the application (RFC 6749 §4.1.2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,17 +191,9 @@ pub fn check(
         }
     };
     let ui_locale = params.get("ui_locales")?.and_then(|tags| {
-        tags.split(' ').find_map(|tag| {
-            let language = tag
-                .split('-')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            UI_LOCALES
-                .iter()
-                .find(|l| **l == language)
-                .map(|l| (*l).to_owned())
-        })
+        tags.split(' ')
+            .find_map(Language::parse)
+            .map(|l| l.tag().to_owned())
     });
     Ok(Request {
         client_id: client_id.to_owned(),

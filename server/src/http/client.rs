@@ -1,6 +1,7 @@
-//! Who is asking: the client's address, user agent and the request id, for rate limits, audit
-//! records and the session list.
+//! Who is asking: the client's address, user agent, language and the request id, for rate
+//! limits, audit records, the session list and the notifications that tell a user what happened.
 
+use crate::domain::language::Language;
 use crate::http::request_id::RequestId;
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
@@ -12,6 +13,8 @@ use std::net::SocketAddr;
 pub struct Client {
     pub ip: String,
     pub user_agent: String,
+    /// From `Accept-Language`; English when it names no language the service speaks.
+    pub language: Language,
     pub request_id: String,
 }
 
@@ -50,6 +53,12 @@ where
             .chars()
             .take(200)
             .collect();
+        let language = parts
+            .headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Language::from_accept_language)
+            .unwrap_or_default();
         let request_id = parts
             .extensions
             .get::<RequestId>()
@@ -58,6 +67,7 @@ where
         Ok(Client {
             ip: forwarded.unwrap_or(peer),
             user_agent,
+            language,
             request_id,
         })
     }

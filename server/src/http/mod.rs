@@ -32,7 +32,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", routes::api(state.clone()))
         .merge(routes::dev_outbox::page_router().with_state(state.clone()))
         .merge(routes::oidc::router(state.clone()))
-        .fallback_service(spa::service(&state.config.web_dir, &state.config.theme))
+        .merge(spa::theme_router(state.clone()))
+        .fallback_service(spa::service(&state.config.web_dir))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn(request_id::assign))

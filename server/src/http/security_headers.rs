@@ -64,12 +64,17 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Where the content-addressed branding files are served (`routes::branding`).
+pub const BRANDING_ASSETS: &str = "/api/branding/assets/";
+
 pub async fn apply(
     State(headers): State<SecurityHeaders>,
     request: Request,
     next: Next,
 ) -> Response {
-    let is_api = request.uri().path().starts_with("/api");
+    let path = request.uri().path();
+    // Branding images and CSS are named by their content hash and public: cached for a year.
+    let is_api = path.starts_with("/api") && !path.starts_with(BRANDING_ASSETS);
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, (*headers.csp).clone());

@@ -4,22 +4,26 @@
 //! `/admin` and everything under it is the admin portal, a bundle of its own in
 //! `<web_dir>/admin/` with its own `index.html` fallback, so customers never download it.
 //!
-//! `/theme.css` is the configured theme (`SSPR_THEME`), so changing themes needs no rebuild.
+//! `/theme.css` is the chosen theme: the portal's choice, else `SSPR_THEME`
+//! ([`theme_router`]), so changing themes needs no rebuild.
 //! Trunk puts a content hash in asset names (`app-1a2b3c4d5e6f7a8b.js`), so those are cached for
 //! a year; `index.html` is revalidated every time so a new release is picked up at once.
 
-use axum::extract::Request;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use std::path::Path;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// A router serving `web_dir` with the `index.html` fallback, `/admin` and `/admin/*` from
-/// `web_dir/admin` with its `index.html` fallback, and `/theme.css` from the configured theme
-/// (`<web_dir>/themes/<theme>.css`).
-pub fn service(web_dir: &Path, theme: &str) -> Router {
+/// A router serving `web_dir` with the `index.html` fallback, and `/admin` and `/admin/*` from
+/// `web_dir/admin` with its `index.html` fallback.
+pub fn service(web_dir: &Path) -> Router {
     let admin_dir = web_dir.join("admin");
     let admin_index = ServeFile::new(admin_dir.join("index.html"))
         .precompressed_br()
@@ -28,9 +32,6 @@ pub fn service(web_dir: &Path, theme: &str) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(admin_index);
-    let theme = ServeFile::new(web_dir.join("themes").join(format!("{theme}.css")))
-        .precompressed_br()
-        .precompressed_gzip();
     let index = ServeFile::new(web_dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -39,10 +40,36 @@ pub fn service(web_dir: &Path, theme: &str) -> Router {
         .precompressed_gzip()
         .fallback(index);
     Router::new()
-        .route_service("/theme.css", theme)
         .nest_service("/admin", admin)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
+}
+
+/// `/theme.css`: `<web_dir>/themes/<theme>.css` of the theme chosen now (the branding's, else
+/// `SSPR_THEME`), revalidated at every load so a change shows at once.
+pub fn theme_router(state: AppState) -> Router {
+    Router::new()
+        .route("/theme.css", get(theme))
+        .layer(middleware::from_fn(cache_control))
+        .with_state(state)
+}
+
+async fn theme(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let name = crate::admin::branding::theme(&state).await?;
+    let file = ServeFile::new(
+        state
+            .config
+            .web_dir
+            .join("themes")
+            .join(format!("{name}.css")),
+    )
+    .precompressed_br()
+    .precompressed_gzip();
+    let response = file
+        .oneshot(request)
+        .await
+        .map_err(|_| ApiError::not_found())?;
+    Ok(response.map(axum::body::Body::new))
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {

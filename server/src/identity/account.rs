@@ -5,7 +5,8 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, PASSWORD};
 use crate::identity::sessions::SignedIn;
 use crate::identity::sign_in::{count_failure, invalid_credentials};
-use crate::mail::Mail;
+use crate::mail::notices::Notice;
+use crate::notify;
 use crate::store::audit::{self, Event};
 use crate::store::{sessions, users};
 use crate::AppState;
@@ -118,9 +119,11 @@ pub async fn change_password(
     let mut tx = state.db.begin_write().await?;
     users::set_password(&mut tx, &user.id, &hash, now).await?;
     sessions::revoke_all(&mut tx, &user.id, Some(&signed_in.session.token_hash), now).await?;
-    state
-        .queue_mail(&mut tx, &Mail::PasswordChanged, &user.email)
-        .await?;
+    let to = notify::Recipient {
+        email: &user.email,
+        language: client.language,
+    };
+    notify::user(&mut tx, state, client, &Notice::PasswordChanged, to).await?;
     audit::record(&mut tx, &event(client, "password_changed", &user.id), now).await?;
     tx.commit().await?;
     state.outbox.wake();

@@ -65,7 +65,7 @@ pub async fn create(
         },
     )
     .await?;
-    users::signed_in(conn, user_id, now).await?;
+    users::signed_in(conn, user_id, now, client.language.tag()).await?;
     Ok(NewSession { token })
 }
 

@@ -1,5 +1,5 @@
-//! Mail: what is sent (templates), how it waits (the outbox table), and how it leaves (SMTP, or
-//! the development outbox).
+//! Mail: what is sent (templates for flows, [`notices`] for security notifications), how it
+//! waits (the outbox table), and how it leaves (SMTP, or the development outbox).
 //!
 //! Requests never talk to a mail server. A handler writes the message, sealed, into the outbox
 //! in the same transaction as the change it reports, then wakes the [`worker`]; the worker sends
@@ -7,6 +7,7 @@
 //! none. After sending, the sealed body is deleted: the database keeps no passcode.
 
 pub mod dev_outbox;
+pub mod notices;
 pub mod outbox;
 pub mod templates;
 pub mod transport;

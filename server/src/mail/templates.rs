@@ -1,6 +1,8 @@
-//! Every message the service sends, as plain text and HTML, carrying the organisation's name.
+//! Every message the service sends for a flow, as plain text and HTML, carrying the
+//! organisation's name (the security notifications are [`super::notices`]).
 //! Links are built from the configured public origin only (never from a request's `Host`).
 
+use crate::domain::language::Language;
 use sspr_api::FlowPurpose;
 use sspr_api::WireName;
 
@@ -15,8 +17,6 @@ pub enum Mail {
     },
     /// Someone tried to sign up with an address that already has an account.
     AccountExists,
-    /// The password was changed (by a reset or by the user).
-    PasswordChanged,
     /// An invitation for a guest, with the link that opens redemption.
     Invitation { token: String },
     /// An administrator asked the user to reset their password: a link to the reset page with
@@ -47,7 +47,6 @@ impl Mail {
         match self {
             Mail::Passcode { purpose, .. } => purpose.as_str(),
             Mail::AccountExists => "account_exists",
-            Mail::PasswordChanged => "password_changed",
             Mail::Invitation { .. } => "invitation",
             Mail::ResetRequested { .. } => "reset_requested",
             Mail::AccountCode {
@@ -106,14 +105,6 @@ impl Mail {
                     "Someone, probably you, tried to create an account with this email address, which already has one.".to_owned(),
                     format!("Sign in at {origin}/sign-in, or reset your password there if you have forgotten it."),
                     "If it was not you, ignore this message.".to_owned(),
-                ],
-                None,
-            ),
-            Mail::PasswordChanged => (
-                format!("{organisation}: your password was changed"),
-                vec![
-                    "The password of your account was just changed, and every other session was signed out.".to_owned(),
-                    format!("If this was not you, reset your password at once at {origin}/reset and contact your administrator."),
                 ],
                 None,
             ),
@@ -177,33 +168,47 @@ impl Mail {
                 None,
             ),
         };
-        let mut text = format!("{organisation}\n\n");
-        let mut html = format!(
-            "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><h1>{}</h1>",
-            escape(organisation)
-        );
-        if let Some(code) = code {
-            text.push_str(&format!("Your code: {code}\n\n"));
-            html.push_str(&format!(
-                "<p>Your code:</p><p style=\"font-size:28px;letter-spacing:4px\"><strong>{}</strong></p>",
-                escape(code)
-            ));
-        }
-        for line in &lines {
-            text.push_str(line);
-            text.push('\n');
-            html.push_str(&format!("<p>{}</p>", escape(line)));
-        }
-        html.push_str("</body></html>");
-        Rendered {
-            subject,
-            text,
-            html,
-        }
+        layout(Language::En, organisation, code, &lines, subject)
     }
 }
 
-fn escape(text: &str) -> String {
+/// The one page every message is laid out on: the organisation's name as the heading, a
+/// passcode when there is one, then `lines` as paragraphs (escaped in the HTML).
+pub fn layout(
+    language: Language,
+    organisation: &str,
+    code: Option<&str>,
+    lines: &[String],
+    subject: String,
+) -> Rendered {
+    let mut text = format!("{organisation}\n\n");
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif\"><h1>{}</h1>",
+        language.tag(),
+        escape(organisation)
+    );
+    if let Some(code) = code {
+        text.push_str(&format!("Your code: {code}\n\n"));
+        html.push_str(&format!(
+            "<p>Your code:</p><p style=\"font-size:28px;letter-spacing:4px\"><strong>{}</strong></p>",
+            escape(code)
+        ));
+    }
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+        html.push_str(&format!("<p>{}</p>", escape(line)));
+    }
+    html.push_str("</body></html>");
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// `text` safe inside HTML text and attribute values.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -250,11 +255,5 @@ mod tests {
         assert!(r
             .text
             .contains("https://id.contoso.com/reset?email=ann%2Bx%40contoso.example"));
-    }
-
-    #[test]
-    fn the_password_changed_notice_holds_no_secret() {
-        let r = Mail::PasswordChanged.render("Contoso", "https://id.contoso.com");
-        assert!(!r.text.chars().any(|c| c.is_ascii_digit()));
     }
 }

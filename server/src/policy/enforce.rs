@@ -161,9 +161,3 @@ async fn matches_any(
     let in_group = groups::member_of_any(conn, user_id, &groups).await?;
     Ok(named || in_group)
 }
-
-/// Whether to send the "password changed" mail after a reset.
-pub async fn notify_on_reset(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
-    let documents = store::load(conn, &[reset::DOCUMENT_ID]).await?;
-    Ok(reset::from_body(documents.first().map(|d| d.body.as_str())).notify_users_on_reset)
-}

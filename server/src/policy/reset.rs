@@ -14,7 +14,7 @@ use sspr_api::{ResetMethod, ResetPolicy, SsprScope};
 /// The document id.
 pub const DOCUMENT_ID: &str = "password_reset";
 
-/// Self-service reset for everyone with one method (Email OTP), users told of every reset.
+/// Self-service reset for everyone with one method (Email OTP), every notification on.
 pub fn default_policy() -> ResetPolicy {
     ResetPolicy {
         enabled_for: SsprScope::All,
@@ -23,6 +23,9 @@ pub fn default_policy() -> ResetPolicy {
         methods: vec![ResetMethod::Email],
         notify_users_on_reset: true,
         notify_admins_on_admin_reset: true,
+        notify_users_on_unlock: true,
+        notify_users_on_disable: true,
+        notify_users_on_method_change: true,
         reconfirm_after_days: 0,
         require_registration: false,
         questions_to_register: sspr_api::reset_policy::DEFAULT_QUESTIONS,

@@ -1,13 +1,13 @@
 //! `/api/admin/…`: administrator setup, sign-in and accounts. Every handler past sign-in takes
 //! an [`AdminSession`] and names the permission it needs.
 
-use crate::admin::{admins, bootstrap, sessions, sign_in, AdminSession, Permission};
+use crate::admin::{admins, bootstrap, sessions, sign_in, sign_in_reset, AdminSession, Permission};
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::json::Json;
 use crate::identity::limits::{self, PASSWORD};
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -23,6 +23,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/totp/confirm", post(confirm_totp))
         .route("/admin/session", post(sign_in).get(me).delete(sign_out))
         .route("/admin/admins", post(create_admin).get(list_admins))
+        .route(
+            "/admin/admins/{id}/reset-sign-in",
+            post(reset_admin_sign_in),
+        )
 }
 
 #[utoipa::path(post, path = "/api/admin/bootstrap", tag = "admin", request_body = AdminSetup,
@@ -97,4 +101,17 @@ async fn list_admins(
 ) -> Result<Json<AdminList>, ApiError> {
     session.require(Permission::Read)?;
     Ok(Json(admins::list(&state).await?))
+}
+
+#[utoipa::path(post, path = "/api/admin/admins/{id}/reset-sign-in", tag = "admin",
+    params(("id" = String, Path, description = "The administrator's id")),
+    responses((status = 200, description = "The administrator's password and authenticator are forgotten and their sessions ended; a new one-time setup token is shown this once, and the other global administrators are told by mail", body = AdminInvitation), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "Not a global administrator, or CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such administrator", body = sspr_api::ErrorBody), (status = 422, description = "An administrator's own sign-in", body = sspr_api::ErrorBody)))]
+async fn reset_admin_sign_in(
+    State(state): State<AppState>,
+    client: Client,
+    session: AdminSession,
+    Path(id): Path<String>,
+) -> Result<Json<AdminInvitation>, ApiError> {
+    let by = session.require(Permission::ManageAdmins)?;
+    Ok(Json(sign_in_reset::reset(&state, &client, by, &id).await?))
 }

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route(CONFIGURATION, get(get_method).patch(patch_method))
         .route("/invitations", post(create_invitation))
         .merge(super::applications::router())
+        .merge(super::branding::graph_router())
         .fallback(|| async { ApiError::not_found() });
     Router::new().nest("/graph/v1.0", graph)
 }

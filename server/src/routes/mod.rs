@@ -5,6 +5,7 @@ mod admin;
 mod api_tokens;
 pub mod applications;
 mod audit_log;
+pub mod branding;
 pub mod dev_outbox;
 mod flows;
 mod graph;
@@ -46,6 +47,7 @@ pub fn api(state: AppState) -> Router {
         .merge(groups::router())
         .merge(audit_log::router())
         .merge(graph::router())
+        .merge(branding::router())
         .merge(reset_policy::router())
         .merge(api_tokens::router())
         .merge(guests::router())

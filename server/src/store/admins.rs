@@ -129,6 +129,19 @@ pub async fn complete(
     Ok(done.rows_affected() == 1)
 }
 
+/// Forgets the administrator's password and authenticator, so that only a new setup token lets
+/// them in again; false if there is no such administrator.
+pub async fn clear_sign_in(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE admins SET password_hash = NULL, totp_secret_sealed = NULL, \
+         totp_enrolled_at_ms = NULL, totp_last_step = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Accepts TOTP step `step` for the admin — once: false if that step or a later one was already
 /// accepted. With `enrol`, also marks the authenticator enrolled (only if it was not).
 pub async fn accept_step(
@@ -295,7 +308,39 @@ pub async fn revoke_session(
     .map(|_| ())
 }
 
+/// Ends every session of the administrator.
+pub async fn revoke_sessions_of(
+    conn: &mut AnyConnection,
+    admin_id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE admin_sessions SET revoked_at_ms = $1 WHERE admin_id = $2 AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(admin_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 // ---- setup tokens ----
+
+/// Retires the administrator's unused setup tokens (a new one replaces them).
+pub async fn retire_tokens_of(
+    conn: &mut AnyConnection,
+    admin_id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE admin_bootstrap SET used_at_ms = $1 WHERE admin_id = $2 AND used_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(admin_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
 
 pub async fn insert_token(
     conn: &mut AnyConnection,

@@ -218,16 +218,35 @@ pub async fn unlock(conn: &mut AnyConnection, id: &str, now_ms: i64) -> Result<(
     .map(|_| ())
 }
 
-/// Records a successful sign-in: failures and lockouts reset.
-pub async fn signed_in(conn: &mut AnyConnection, id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+/// Records a successful sign-in: failures and lockouts reset, and the language the user signed
+/// in with remembered for the notices about them.
+pub async fn signed_in(
+    conn: &mut AnyConnection,
+    id: &str,
+    now_ms: i64,
+    language: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE users SET failed_sign_ins = 0, lockouts = 0, last_sign_in_ms = $1 WHERE id = $2",
+        "UPDATE users SET failed_sign_ins = 0, lockouts = 0, last_sign_in_ms = $1, language = $2 \
+         WHERE id = $3",
     )
     .bind(now_ms)
+    .bind(language)
     .bind(id)
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// The language the user last signed in with, if known.
+pub async fn language(conn: &mut AnyConnection, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT language FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| row.try_get("language"))
+        .transpose()
+        .map(Option::flatten)
 }
 
 /// Counts one wrong password, atomically. Returns the new count and the lockouts so far.

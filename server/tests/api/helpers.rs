@@ -262,6 +262,11 @@ fn write_web_dir(dir: &std::path::Path) {
     )
     .expect("admin js");
     std::fs::write(dir.join("app-0123456789abcdef.js.br"), b"BROTLI-BYTES").expect("br");
+    std::fs::create_dir_all(dir.join("themes")).expect("themes dir");
+    for theme in ["default", "dark"] {
+        let css = format!("/* the {theme} theme */ :root {{ }}");
+        std::fs::write(dir.join("themes").join(format!("{theme}.css")), css).expect("theme");
+    }
 }
 
 /// A client that behaves like the SPA in a browser: keeps cookies (whatever their `Secure`

@@ -538,6 +538,7 @@ async fn web_secret(app: &TestApp, rp: &Rp) -> String {
     let caller = sspr_server::http::client::Client {
         ip: "127.0.0.1".into(),
         user_agent: "test".into(),
+        language: Default::default(),
         request_id: "test".into(),
     };
     let object_id: String = sqlx::query("SELECT id FROM applications WHERE app_id = $1")

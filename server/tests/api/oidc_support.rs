@@ -49,6 +49,7 @@ pub async fn register(app: &TestApp, body: Value, with_secret: bool) -> Register
     let caller = Caller {
         ip: "127.0.0.1".into(),
         user_agent: "test".into(),
+        language: Default::default(),
         request_id: "test".into(),
     };
     let request: ApplicationCreate = serde_json::from_value(body).expect("a valid registration");

@@ -77,6 +77,7 @@ catalog! {
     reset_policy_title, reset_policy_intro, sspr_enabled_for, scope_none, scope_group,
     scope_all, sspr_group, choose_group, reset_method_email, reset_method_mobile,
     reset_method_office, reset_method_questions, reset_method_app, notify_users, notify_admins,
+    notify_unlock, notify_disable, notify_method_change,
     require_registration, reconfirm_days, reconfirm_hint,
     // User flows
     user_flows_intro, user_flow_new, user_flow_title, user_flow_delete, back_to_user_flows,

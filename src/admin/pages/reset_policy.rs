@@ -41,6 +41,9 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
     let methods = RwSignal::new(policy.methods.clone());
     let notify_users = RwSignal::new(policy.notify_users_on_reset);
     let notify_admins = RwSignal::new(policy.notify_admins_on_admin_reset);
+    let notify_unlock = RwSignal::new(policy.notify_users_on_unlock);
+    let notify_disable = RwSignal::new(policy.notify_users_on_disable);
+    let notify_methods = RwSignal::new(policy.notify_users_on_method_change);
     let registration = RwSignal::new(policy.require_registration);
     let reconfirm = NodeRef::<Input>::new();
     let problem = RwSignal::new(None::<Problem>);
@@ -65,6 +68,9 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             methods: methods.get_untracked(),
             notify_users_on_reset: notify_users.get_untracked(),
             notify_admins_on_admin_reset: notify_admins.get_untracked(),
+            notify_users_on_unlock: notify_unlock.get_untracked(),
+            notify_users_on_disable: notify_disable.get_untracked(),
+            notify_users_on_method_change: notify_methods.get_untracked(),
             reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
             require_registration: registration.get_untracked(),
             ..kept.get_value()
@@ -140,6 +146,9 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             </fieldset>
             <Switch id="notify-users" label=|m| m.notify_users checked=notify_users/>
             <Switch id="notify-admins" label=|m| m.notify_admins checked=notify_admins/>
+            <Switch id="notify-unlock" label=|m| m.notify_unlock checked=notify_unlock/>
+            <Switch id="notify-disable" label=|m| m.notify_disable checked=notify_disable/>
+            <Switch id="notify-method-change" label=|m| m.notify_method_change checked=notify_methods/>
             <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
             <Field id="reconfirm" label=at(|m| m.reconfirm_days) kind="number" inputmode="numeric" min="0" max="730"
                 node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint)/>

@@ -10,8 +10,8 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::sessions::{self, NewSession};
 use crate::identity::{admission as gather, user_flow as customer_flow};
-use crate::mail::Mail;
-use crate::policy::enforce as policy;
+use crate::mail::notices::Notice;
+use crate::notify;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
 use crate::store::{sessions as session_store, users};
@@ -98,11 +98,11 @@ async fn new_password(
     // The applications' refresh tokens too: whoever held the old password may hold those.
     crate::store::oidc::revoke_user_grants(&mut tx, &user_id, now).await?;
     let session = sessions::create(&mut tx, state, &user_id, client).await?;
-    if policy::notify_on_reset(&mut tx).await? {
-        state
-            .queue_mail(&mut tx, &Mail::PasswordChanged, &flow.email)
-            .await?;
-    }
+    let to = notify::Recipient {
+        email: &flow.email,
+        language: client.language,
+    };
+    notify::user(&mut tx, state, client, &Notice::PasswordReset, to).await?;
     let reset = event(client, "password_reset", "success", &user_id, flow.purpose);
     audit::record(&mut tx, &reset, now).await?;
     tx.commit().await?;

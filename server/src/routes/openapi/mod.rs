@@ -56,6 +56,7 @@ use utoipa::OpenApi;
         super::admin::sign_out,
         super::admin::create_admin,
         super::admin::list_admins,
+        super::admin::reset_admin_sign_in,
         super::users::list,
         super::users::detail,
         super::users::unlock,
@@ -119,6 +120,7 @@ pub fn document() -> &'static serde_json::Value {
     DOCUMENT.get_or_init(|| {
         let api = ApiDoc::openapi()
             .merge_from(super::applications::ApplicationsDoc::openapi())
+            .merge_from(super::branding::BrandingDoc::openapi())
             .merge_from(super::oidc::OidcDoc::openapi());
         let mut document = serde_json::to_value(api).unwrap_or_default();
         answers::add(&mut document);

@@ -1,0 +1,234 @@
+//! Company branding (SPEC A8, C11): Microsoft Graph v1.0's `organizationalBranding` and its
+//! per-language localizations, as the portal and scripts read and write them, and the branding
+//! the customer pages apply.
+//!
+//! ```text
+//! GET    /api/graph/v1.0/organization/{orgId}/branding                         → OrganizationalBranding
+//! PATCH  /api/graph/v1.0/organization/{orgId}/branding          BrandingPatch  → 204
+//! GET    /api/graph/v1.0/organization/{orgId}/branding/localizations           → BrandingLocalizationList
+//! POST   /api/graph/v1.0/organization/{orgId}/branding/localizations  BrandingPatch (id required) → 201
+//! GET    …/branding/localizations/{locale}                                     → OrganizationalBranding
+//! PATCH  …/branding/localizations/{locale}                      BrandingPatch  → 204
+//! DELETE …/branding/localizations/{locale}                                     → 204
+//! PUT    …/branding[/localizations/{locale}]/{bannerLogo|squareLogo|backgroundImage|customCSS}  bytes → 204
+//! GET    …/branding[/localizations/{locale}]/{bannerLogo|squareLogo|backgroundImage|customCSS}  → the bytes
+//! GET    /api/branding                                                         → PublicBranding
+//! GET    /api/branding/assets/{hash}.{ext}                                     → an image or the CSS
+//! ```
+//!
+//! The default branding is localization `0`, as in Graph; a localization's unset properties
+//! fall back to the default's. Texts are plain text, shown as text and never as HTML.
+
+use serde::{Deserialize, Serialize};
+
+/// The texts, colour and links of a branding (each `null` when unset).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BrandingTexts {
+    /// `#RRGGBB`, shown behind the sign-in box (and while the background image loads).
+    pub background_color: Option<String>,
+    /// Plain text under the sign-in box, at most 1024 characters.
+    pub sign_in_page_text: Option<String>,
+    /// The hint inside the email field, at most 64 characters.
+    pub username_hint_text: Option<String>,
+    /// The text of the "Forgot password?" link, at most 256 characters.
+    pub custom_forgot_my_password_text: Option<String>,
+    pub custom_privacy_and_cookies_text: Option<String>,
+    /// An absolute `https://` (or `http://`) address.
+    pub custom_privacy_and_cookies_url: Option<String>,
+    pub custom_terms_of_use_text: Option<String>,
+    pub custom_terms_of_use_url: Option<String>,
+}
+
+/// `organizationalBranding` or one of its `localizations`, as Graph answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationalBranding {
+    #[serde(rename = "@odata.context")]
+    pub odata_context: String,
+    /// `0` for the default branding, else the localization's language tag (`fr-FR`).
+    pub id: String,
+    #[serde(flatten)]
+    pub texts: BrandingTexts,
+    /// Relative to an entry of `cdnList`.
+    pub background_image_relative_url: Option<String>,
+    pub banner_logo_relative_url: Option<String>,
+    pub square_logo_relative_url: Option<String>,
+    #[serde(rename = "customCSSRelativeUrl")]
+    pub custom_css_relative_url: Option<String>,
+    /// Where the relative URLs are found: this service's own origin.
+    pub cdn_list: Vec<String>,
+    /// Extension (default branding only): the CSS theme of every page.
+    pub sspr_theme: Option<String>,
+    /// Extension (default branding only): the themes the server has.
+    #[serde(default)]
+    pub sspr_available_themes: Vec<String>,
+}
+
+/// `GET …/branding/localizations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BrandingLocalizationList {
+    #[serde(rename = "@odata.context")]
+    pub odata_context: String,
+    pub value: Vec<OrganizationalBranding>,
+}
+
+/// The writable properties (absent: unchanged; `null` or `""`: cleared). Creating a
+/// localization needs `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BrandingPatch {
+    #[serde(rename = "@odata.type", default)]
+    pub odata_type: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub background_color: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub sign_in_page_text: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub username_hint_text: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub custom_forgot_my_password_text: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub custom_privacy_and_cookies_text: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub custom_privacy_and_cookies_url: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub custom_terms_of_use_text: Option<Option<String>>,
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub custom_terms_of_use_url: Option<Option<String>>,
+    /// Extension, default branding only: a theme name (`null`: `SSPR_THEME`'s).
+    #[serde(default, with = "crate::graph::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub sspr_theme: Option<Option<String>>,
+}
+
+impl BrandingPatch {
+    /// `texts` with this patch applied (an empty text clears, as `null` does).
+    pub fn apply(&self, texts: &mut BrandingTexts) {
+        let fields: [(&Option<Option<String>>, &mut Option<String>); 8] = [
+            (&self.background_color, &mut texts.background_color),
+            (&self.sign_in_page_text, &mut texts.sign_in_page_text),
+            (&self.username_hint_text, &mut texts.username_hint_text),
+            (
+                &self.custom_forgot_my_password_text,
+                &mut texts.custom_forgot_my_password_text,
+            ),
+            (
+                &self.custom_privacy_and_cookies_text,
+                &mut texts.custom_privacy_and_cookies_text,
+            ),
+            (
+                &self.custom_privacy_and_cookies_url,
+                &mut texts.custom_privacy_and_cookies_url,
+            ),
+            (
+                &self.custom_terms_of_use_text,
+                &mut texts.custom_terms_of_use_text,
+            ),
+            (
+                &self.custom_terms_of_use_url,
+                &mut texts.custom_terms_of_use_url,
+            ),
+        ];
+        for (change, field) in fields {
+            if let Some(value) = change {
+                *field = value.clone().filter(|v| !v.is_empty());
+            }
+        }
+    }
+}
+
+/// `GET /api/branding`: what the customer pages apply, in the language asked for (the
+/// localization's texts over the default's).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicBranding {
+    /// The language of the texts (`en`, `fr`).
+    pub language: String,
+    /// The theme stylesheet's name (also served as `/theme.css`).
+    pub theme: String,
+    pub texts: BrandingTexts,
+    pub background_image_url: Option<String>,
+    pub banner_logo_url: Option<String>,
+    pub square_logo_url: Option<String>,
+    pub custom_css_url: Option<String>,
+}
+
+/// WCAG 2.2's contrast ratio between two `#RRGGBB` colours (1 to 21), or `None` if either is
+/// not one.
+pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
+    let (la, lb) = (luminance(a)?, luminance(b)?);
+    let (light, dark) = if la > lb { (la, lb) } else { (lb, la) };
+    Some((light + 0.05) / (dark + 0.05))
+}
+
+/// The smallest contrast WCAG 2.2 AA asks of body text.
+pub const AA_TEXT_CONTRAST: f64 = 4.5;
+
+/// Whether `colour` is `#RRGGBB`.
+pub fn is_hex_colour(colour: &str) -> bool {
+    colour.len() == 7
+        && colour.starts_with('#')
+        && colour[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn luminance(colour: &str) -> Option<f64> {
+    if !is_hex_colour(colour) {
+        return None;
+    }
+    let channel = |i: usize| -> Option<f64> {
+        let value = f64::from(u8::from_str_radix(&colour[i..i + 2], 16).ok()?) / 255.0;
+        Some(if value <= 0.040_45 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        })
+    };
+    Some(0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_follows_wcag() {
+        let black_white = contrast_ratio("#000000", "#FFFFFF").expect("colours");
+        assert!((black_white - 21.0).abs() < 0.01);
+        let grey = contrast_ratio("#777777", "#ffffff").expect("colours");
+        assert!(grey < AA_TEXT_CONTRAST && grey > 4.4, "{grey}");
+        assert_eq!(contrast_ratio("red", "#ffffff"), None);
+    }
+
+    #[test]
+    fn a_patch_sets_clears_and_leaves_alone() {
+        let mut texts = BrandingTexts {
+            sign_in_page_text: Some("old".into()),
+            username_hint_text: Some("hint".into()),
+            ..BrandingTexts::default()
+        };
+        let patch: BrandingPatch = serde_json::from_str(
+            r##"{"backgroundColor": "#112233", "signInPageText": null, "customTermsOfUseText": ""}"##,
+        )
+        .expect("patch");
+        patch.apply(&mut texts);
+        assert_eq!(texts.background_color.as_deref(), Some("#112233"));
+        assert_eq!(texts.sign_in_page_text, None);
+        assert_eq!(texts.username_hint_text.as_deref(), Some("hint"));
+        assert!(serde_json::from_str::<BrandingPatch>(r#"{"bogus": 1}"#).is_err());
+    }
+}
