@@ -3,6 +3,7 @@
 //! navigation, focus moves to the new page's heading so screen readers announce it and
 //! keyboard users start from the top.
 
+use crate::components::branding::provide_branding;
 use crate::components::layout::Layout;
 use crate::i18n::provide_i18n;
 use crate::memory::provide_memory;
@@ -23,6 +24,7 @@ use sspr_api::FlowPurpose;
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_memory();
+    provide_branding();
     view! {
         <Router set_is_routing=focus_after_navigation(|_| ())>
             <Layout>

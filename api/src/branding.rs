@@ -157,6 +157,8 @@ impl BrandingPatch {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicBranding {
+    /// The organisation's name (the logo's text alternative).
+    pub organisation_name: String,
     /// The language of the texts (`en`, `fr`).
     pub language: String,
     /// The theme stylesheet's name (also served as `/theme.css`).

@@ -4,11 +4,14 @@
 //!
 //! Every use-case that changes an account calls [`user`] (or [`administrators`] for a notice
 //! to the global administrators) inside its write transaction and wakes the outbox after the
-//! commit. The notice is told from the request that did it: its time, browser and network.
+//! commit. The notice is told from the request that did it: its time, browser and network; it
+//! carries the company branding's logo, colour and links ([`look`]).
 
 use crate::domain::language::Language;
 use crate::http::client::Client;
+use crate::mail::look;
 use crate::mail::notices::{Circumstances, Notice};
+use crate::mail::templates::{Look, Page};
 use crate::policy::reset;
 use crate::store::admins;
 use crate::AppState;
@@ -48,7 +51,8 @@ pub async fn user(
     if !switched_on(&reset::load(conn).await?, notice) {
         return Ok(false);
     }
-    queue(conn, state, client, notice, to).await?;
+    let look = look::load(conn, &state.config.public_origin).await?;
+    queue(conn, state, client, notice, to, &look).await?;
     Ok(true)
 }
 
@@ -72,12 +76,13 @@ pub async fn administrators(
             a.role == AdminRole::GlobalAdministrator && a.id != except && a.password_hash.is_some()
         })
         .collect();
+    let look = look::load(conn, &state.config.public_origin).await?;
     for admin in &globals {
         let to = Recipient {
             email: &admin.email,
             language: client.language,
         };
-        queue(conn, state, client, notice, to).await?;
+        queue(conn, state, client, notice, to, &look).await?;
     }
     Ok(globals.len())
 }
@@ -97,18 +102,19 @@ async fn queue(
     client: &Client,
     notice: &Notice,
     to: Recipient<'_>,
+    look: &Look,
 ) -> Result<(), sqlx::Error> {
     let circumstances = Circumstances {
         at_ms: state.now_ms(),
         browser: &client.user_agent,
         network: &client.ip,
     };
-    let rendered = notice.render(
-        to.language,
-        &state.config.organisation_name,
-        &state.config.public_origin,
-        &circumstances,
-    );
+    let page = Page {
+        language: to.language,
+        organisation: &state.config.organisation_name,
+        look,
+    };
+    let rendered = notice.render(&page, &state.config.public_origin, &circumstances);
     state
         .outbox
         .enqueue(

@@ -9,7 +9,8 @@ use sspr_api::graph::{
     AuthenticationMethodsPolicy, GraphErrorBody, MethodConfiguration, MethodConfigurationPatch,
 };
 use sspr_api::{
-    AddPassword, ApplicationCreate, GraphApplication, GraphApplicationList, PasswordCredential,
+    AddPassword, ApplicationCreate, BrandingPatch, GraphApplication, GraphApplicationList,
+    OrganizationalBranding, PasswordCredential,
 };
 use sspr_api::{
     AdminCredentials, AdminEnrolment, AdminInvitation, AdminList, AdminSetup, AdminView,
@@ -283,6 +284,35 @@ pub async fn method(id: String) -> Result<MethodConfiguration, ApiError> {
 pub async fn patch_method(id: String, patch: MethodConfigurationPatch) -> Result<(), ApiError> {
     let body = skip_nulls(&patch);
     let request = http::json_request(Method::PATCH, &configuration(&id), Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+/// The company branding (Graph's organizationalBranding; one installation is one organisation,
+/// so the id in the path is any).
+const BRANDING: &str = "/api/graph/v1.0/organization/default/branding";
+
+/// `GET …/organization/{id}/branding` (Graph).
+pub async fn branding() -> Result<OrganizationalBranding, ApiError> {
+    let request = http::json_request(Method::GET, BRANDING, None::<&()>)?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `PATCH …/organization/{id}/branding` (Graph; `204`): only what the patch names is sent (an
+/// empty text clears it).
+pub async fn save_branding(patch: BrandingPatch) -> Result<(), ApiError> {
+    let body = skip_nulls(&patch);
+    let request = http::json_request(Method::PATCH, BRANDING, Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `PUT …/organization/{id}/branding/bannerLogo` (Graph; `204`): the file as chosen (its type
+/// is judged from its bytes by the server).
+pub async fn upload_banner_logo(file: web_sys::File) -> Result<(), ApiError> {
+    let request = gloo_net::http::Request::put(&[BRANDING, "/bannerLogo"].concat())
+        .header(http::CSRF_HEADER, "1")
+        .header("content-type", &file.type_())
+        .body(file)
+        .map_err(|_| ApiError::Network)?;
     graph(http::exchange(request).await?).await
 }
 

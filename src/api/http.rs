@@ -68,6 +68,9 @@ pub async fn send<T: DeserializeOwned>(
     decode(exchange(json_request(method, path, body)?).await?).await
 }
 
+/// The header every state change carries, with the value `1` (SECURITY.md §29).
+pub const CSRF_HEADER: &str = "x-sspr-csrf";
+
 /// A state-changing request: the CSRF header the server requires (SECURITY.md §29), and
 /// `body` as JSON.
 pub fn json_request(
@@ -78,7 +81,7 @@ pub fn json_request(
     let builder = RequestBuilder::new(path)
         .method(method)
         .header("accept", "application/json")
-        .header("x-sspr-csrf", "1");
+        .header(CSRF_HEADER, "1");
     match body {
         Some(body) => builder.json(body),
         None => builder.build(),

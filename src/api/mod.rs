@@ -8,9 +8,14 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    CompleteFlow, CustomerUserFlow, FlowDone, FlowView, Health, Me, PasswordPolicy, SessionList,
-    SignIn, StartFlow, VerifyCode,
+    CompleteFlow, CustomerUserFlow, FlowDone, FlowView, Health, Me, PasswordPolicy, PublicBranding,
+    SessionList, SignIn, StartFlow, VerifyCode,
 };
+
+/// `GET /api/branding?language=`: the company branding in `language`.
+pub async fn branding(language: &str) -> Result<PublicBranding, ApiError> {
+    http::get("/api/branding", &[("language", language)]).await
+}
 
 /// `GET /api/health`.
 pub async fn health() -> Result<Health, ApiError> {

@@ -44,6 +44,9 @@ pub fn Field<L: Label>(
     #[prop(optional)]
     min: &'static str,
     #[prop(optional)] max: &'static str,
+    /// A hint inside the empty input (the company's username hint); never instead of `label`.
+    #[prop(into, optional)]
+    placeholder: Signal<Option<String>>,
 ) -> impl IntoView {
     let hint_id = [id, "-hint"].concat();
     let described = hint.map(|_| hint_id.clone());
@@ -60,6 +63,7 @@ pub fn Field<L: Label>(
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 min=(!min.is_empty()).then_some(min)
                 max=(!max.is_empty()).then_some(max)
+                placeholder=move || placeholder.get()
                 value=value
                 required=required
                 aria-describedby=move || if invalid.get() { Some("form-error".to_owned()) } else { described.clone() }

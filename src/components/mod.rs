@@ -3,6 +3,7 @@
 
 pub mod alert;
 pub mod boot;
+pub mod branding;
 pub mod crash_screen;
 pub mod form;
 pub mod health_status;

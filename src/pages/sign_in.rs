@@ -3,11 +3,15 @@
 //! **Forgot password?** and **Can’t access your account?** when the user flow has SSPR on.
 //! Wrong password, unknown and locked accounts get one message.
 //!
+//! The company branding's sign-in page text shows under the box, its username hint inside the
+//! email field, and its own "Forgot password?" text replaces ours.
+//!
 //! **Forgot password?** starts the reset at once with the address already given and lands on
 //! the code page, as seed 000 shows it: the passcode goes to the email typed on the first page.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
+use crate::components::branding::{use_branding, SignInPageText};
 use crate::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
 use crate::i18n::tr;
 use crate::memory::{go, use_memory};
@@ -37,6 +41,7 @@ pub fn SignIn() -> impl IntoView {
 /// The email page.
 #[component]
 fn SignInEmail() -> impl IntoView {
+    let branding = use_branding();
     let navigate = use_navigate();
     let memory = use_memory();
     let email = NodeRef::new();
@@ -69,6 +74,7 @@ fn SignInEmail() -> impl IntoView {
                     node=email
                     value=memory.email.get_untracked()
                     invalid=Signal::derive(move || problem.with(Option::is_some))
+                    placeholder=Signal::derive(move || branding.text(|t| &t.username_hint_text))
                 />
                 <Submit label=tr(|m| m.next) busy=Signal::stored(false)/>
             </form>
@@ -77,6 +83,7 @@ fn SignInEmail() -> impl IntoView {
             </p>
             <p class="links"><A href="/passwordless" exact=true>{tr(|m| m.use_code_instead)}</A></p>
         </section>
+        <SignInPageText/>
     }
 }
 
@@ -158,6 +165,13 @@ pub fn SignInPassword() -> impl IntoView {
         });
     };
     let busy_link = move || if resetting.get() { "true" } else { "false" };
+    let branding = use_branding();
+    let default_forgot = tr(|m| m.forgot_password);
+    let forgot_text = move || {
+        branding
+            .text(|t| &t.custom_forgot_my_password_text)
+            .unwrap_or_else(|| default_forgot().to_owned())
+    };
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.password_title)}</h1>
@@ -177,13 +191,14 @@ pub fn SignInPassword() -> impl IntoView {
                 <p class="links" hidden=no_reset>
                     <a href="/reset" class="link--busy" aria-busy=busy_link on:click=forgot>
                         <span class="spinner" aria-hidden="true"></span>
-                        {tr(|m| m.forgot_password)}
+                        {forgot_text}
                     </a>
                 </p>
                 <Submit label=tr(|m| m.sign_in) busy=sign_in.pending()/>
             </form>
             <p class="links" hidden=no_reset><A href="/unlock" exact=true>{tr(|m| m.cant_access)}</A></p>
         </section>
+        <SignInPageText/>
     }
     .into_any()
 }

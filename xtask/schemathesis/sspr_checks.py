@@ -34,6 +34,11 @@ BEYOND_THE_SCHEMA = (
     "This address belongs to a member account",
     "This invitation was already accepted",
     "'invitedUserEmailAddress' is not the address of the guest",
+    # The caller's own administrator account (known only from the session).
+    "You cannot reset your own sign-in",
+    # Company branding: a theme file the server lacks, a language that has a localization.
+    "There is no theme",
+    "A localization for this language exists",
     # Two query parameters of the audit log together.
     "from must not be later than to",
 )

@@ -359,6 +359,7 @@ pub async fn public(state: &AppState, language: Language) -> Result<PublicBrandi
             .map(|f| format!("{ASSETS}{}", file_name(f)))
     };
     Ok(PublicBranding {
+        organisation_name: state.config.organisation_name.clone(),
         language: language.tag().to_owned(),
         theme: default
             .sspr_theme

@@ -7,6 +7,7 @@
 //! none. After sending, the sealed body is deleted: the database keeps no passcode.
 
 pub mod dev_outbox;
+pub mod look;
 pub mod notices;
 pub mod outbox;
 pub mod templates;

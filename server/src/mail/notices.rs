@@ -6,7 +6,7 @@
 //! reset page, where the reader must prove who they are as anyone else would. Which notices go
 //! out, and to whom, is [`crate::notify`]'s business.
 
-use super::templates::{layout, Rendered};
+use super::templates::{layout, Page, Rendered};
 use crate::domain::language::Language;
 use time::macros::format_description;
 use time::OffsetDateTime;
@@ -54,14 +54,14 @@ impl Notice {
         }
     }
 
-    /// Subject, text and HTML in `language`, for `organisation` at `origin`.
+    /// Subject, text and HTML in `page`'s language and look, for the service at `origin`.
     pub fn render(
         &self,
-        language: Language,
-        organisation: &str,
+        page: &Page<'_>,
         origin: &str,
         circumstances: &Circumstances<'_>,
     ) -> Rendered {
+        let (language, organisation) = (page.language, page.organisation);
         let words = Words::of(language);
         let (subject, what, advice) = self.sentences(&words, organisation, origin);
         let browser = match circumstances.browser.trim() {
@@ -75,7 +75,7 @@ impl Notice {
             format!("{}{}{}", words.network, words.colon, circumstances.network),
             advice,
         ];
-        layout(language, organisation, None, &lines, subject)
+        layout(page, None, &lines, subject)
     }
 
     /// The subject, what happened and what to do if it was not the reader.
@@ -200,6 +200,48 @@ impl Words {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mail::templates::Look;
+
+    fn page(language: Language) -> Page<'static> {
+        static PLAIN: Look = Look {
+            logo_url: None,
+            colour: None,
+            links: Vec::new(),
+        };
+        Page {
+            language,
+            organisation: "Contoso",
+            look: &PLAIN,
+        }
+    }
+
+    #[test]
+    fn a_notice_carries_the_company_logo_colour_and_links() {
+        let look = Look {
+            logo_url: Some("https://id.contoso.com/api/branding/assets/ab.png".into()),
+            colour: Some("#E8F0FE".into()),
+            links: vec![(
+                "Terms of use".into(),
+                "https://contoso.example/terms".into(),
+            )],
+        };
+        let page = Page {
+            language: Language::En,
+            organisation: "Contoso",
+            look: &look,
+        };
+        let r = Notice::PasswordChanged.render(&page, "https://id.contoso.com", &AT);
+        assert!(r.html.contains(
+            "<img src=\"https://id.contoso.com/api/branding/assets/ab.png\" alt=\"Contoso\""
+        ));
+        assert!(r.html.contains("background:#E8F0FE"));
+        assert!(r
+            .html
+            .contains("<a href=\"https://contoso.example/terms\">Terms of use</a>"));
+        assert!(r
+            .text
+            .contains("Terms of use: https://contoso.example/terms"));
+    }
 
     const AT: Circumstances<'static> = Circumstances {
         at_ms: 1_800_000_000_000,
@@ -209,8 +251,7 @@ mod tests {
 
     #[test]
     fn a_notice_says_what_when_from_where_and_what_to_do() {
-        let r =
-            Notice::PasswordReset.render(Language::En, "Contoso", "https://id.contoso.com", &AT);
+        let r = Notice::PasswordReset.render(&page(Language::En), "https://id.contoso.com", &AT);
         assert_eq!(r.subject, "Contoso: your password was changed");
         assert!(r.text.contains("reset with \"Forgot password?\""));
         assert!(r.text.contains("When: 2027-01-15 08:00 UTC"), "{}", r.text);
@@ -223,8 +264,7 @@ mod tests {
 
     #[test]
     fn a_notice_in_french_is_french_throughout() {
-        let r =
-            Notice::AccountDisabled.render(Language::Fr, "Contoso", "https://id.contoso.com", &AT);
+        let r = Notice::AccountDisabled.render(&page(Language::Fr), "https://id.contoso.com", &AT);
         assert_eq!(r.subject, "Contoso : votre compte a été désactivé");
         assert!(r.text.contains("Quand : 2027-01-15 08:00 UTC"));
         assert!(r.text.contains("Navigateur : Mozilla"));
@@ -252,7 +292,7 @@ mod tests {
         ];
         for language in Language::ALL {
             for notice in &every {
-                let r = notice.render(language, "Contoso", "https://id.contoso.com", &AT);
+                let r = notice.render(&page(language), "https://id.contoso.com", &AT);
                 let links: Vec<&str> = r
                     .text
                     .split_whitespace()

@@ -168,24 +168,57 @@ impl Mail {
                 None,
             ),
         };
-        layout(Language::En, organisation, code, &lines, subject)
+        let page = Page {
+            language: Language::En,
+            organisation,
+            look: &Look::default(),
+        };
+        layout(&page, code, &lines, subject)
     }
 }
 
-/// The one page every message is laid out on: the organisation's name as the heading, a
-/// passcode when there is one, then `lines` as paragraphs (escaped in the HTML).
-pub fn layout(
-    language: Language,
-    organisation: &str,
-    code: Option<&str>,
-    lines: &[String],
-    subject: String,
-) -> Rendered {
+/// The company branding a message carries (`super::look`): the banner logo's absolute address,
+/// the background colour for the heading band, and the privacy and terms links.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Look {
+    pub logo_url: Option<String>,
+    /// `#RRGGBB` (checked when it was saved).
+    pub colour: Option<String>,
+    /// (text, address) pairs.
+    pub links: Vec<(String, String)>,
+}
+
+/// Who a message is from and how it looks.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
+    pub language: Language,
+    pub organisation: &'a str,
+    pub look: &'a Look,
+}
+
+/// The one page every message is laid out on: the organisation's logo (or name) on its colour
+/// as the heading, a passcode when there is one, then `lines` as paragraphs (escaped in the
+/// HTML), and the organisation's links.
+pub fn layout(page: &Page<'_>, code: Option<&str>, lines: &[String], subject: String) -> Rendered {
+    let organisation = page.organisation;
     let mut text = format!("{organisation}\n\n");
+    let band = page
+        .look
+        .colour
+        .as_deref()
+        .map(|c| format!(" style=\"background:{};padding:12px\"", escape(c)))
+        .unwrap_or_default();
+    let heading = match &page.look.logo_url {
+        Some(logo) => format!(
+            "<img src=\"{}\" alt=\"{}\" height=\"36\">",
+            escape(logo),
+            escape(organisation)
+        ),
+        None => format!("<h1>{}</h1>", escape(organisation)),
+    };
     let mut html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif\"><h1>{}</h1>",
-        language.tag(),
-        escape(organisation)
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif\"><div{band}>{heading}</div>",
+        page.language.tag(),
     );
     if let Some(code) = code {
         text.push_str(&format!("Your code: {code}\n\n"));
@@ -198,6 +231,14 @@ pub fn layout(
         text.push_str(line);
         text.push('\n');
         html.push_str(&format!("<p>{}</p>", escape(line)));
+    }
+    for (label, url) in &page.look.links {
+        text.push_str(&format!("\n{label}: {url}\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape(url),
+            escape(label)
+        ));
     }
     html.push_str("</body></html>");
     Rendered {

@@ -256,4 +256,27 @@ backend_tests! {
             assert!(delivered(&app, admin, "sign-in was reset").await.is_empty(), "{admin}");
         }
     }
+
+    async fn a_notice_carries_the_company_logo_colour_and_links(app) {
+        let email = "branded@contoso.example";
+        app.sign_up(email, PASSWORD).await;
+        let admin = first_global(&app).await;
+        let branding = "/api/graph/v1.0/organization/any/branding";
+        crate::policy_support::patch(&app, &admin, branding, json!({
+            "backgroundColor": "#E8F0FE",
+            "customTermsOfUseText": "Terms of use",
+            "customTermsOfUseUrl": "https://contoso.example/terms",
+        })).await.expect_status(204);
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::RgbImage::new(40, 20).write_to(&mut png, image::ImageFormat::Png).expect("png");
+        let logo = admin.send(admin.client.put(app.url(&format!("{branding}/bannerLogo")))
+            .header("x-sspr-csrf", "1").header("origin", &app.origin).body(png.into_inner())).await;
+        assert_eq!(logo.status, 204, "{}", logo.text);
+        reset_with(&app, email, &[]).await;
+        let notices = delivered(&app, email, "your password was changed").await;
+        let text = decoded(&notices[0].data);
+        assert!(text.contains(&format!("<img src=\"{}/api/branding/assets/", app.origin)), "{text}");
+        assert!(text.contains("background:#E8F0FE"), "{text}");
+        assert!(text.contains("Terms of use: https://contoso.example/terms"), "{text}");
+    }
 }

@@ -111,6 +111,8 @@ catalog! {
     // Administrators
     nav_admins, admins_intro, admin_new, admin_add, admin_setup_link, admin_link_expires, admin_set_up, admin_pending,
     done_admin_added, err_admin_exists,
+    // Company branding
+    nav_branding, branding_title, branding_intro, branding_colour, branding_colour_hint, branding_logo, branding_logo_hint, branding_sign_in_text, branding_username_hint, branding_forgot_text, branding_theme, branding_theme_default, branding_preview_light, branding_preview_dark, branding_contrast_low, preview_sign_in, preview_email, preview_forgot, preview_next,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod admins;
 pub mod api_tokens;
 pub mod applications;
 pub mod audit;
+pub mod branding;
 pub mod external;
 pub mod group;
 pub mod groups;
@@ -37,6 +38,7 @@ pub static SECTIONS: &[(&str, AText)] = &[
     ("/admin/groups", |m| m.nav_groups),
     ("/admin/user-flows", |m| m.nav_user_flows),
     ("/admin/applications", |m| m.nav_apps),
+    ("/admin/branding", |m| m.nav_branding),
     ("/admin/audit", |m| m.nav_audit),
     ("/admin/administrators", |m| m.nav_admins),
     ("/admin/api-tokens", |m| m.nav_api_tokens),

@@ -30,6 +30,11 @@ const CLIENT_ID: &str = "^[A-Za-z0-9_-]{3,64}$";
 /// A redirect URI (`domain::application::redirect_uri`): https, or plain http on the local
 /// machine, with a plain path.
 const REDIRECT_URI: &str = "^(https://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|http://(localhost|127\\.0\\.0\\.1))(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$";
+/// A link on the customer pages (`domain::branding`): http(s), a plain host and path.
+/// Empty clears it.
+const WEB_LINK: &str = "^(https?://[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*)?$";
+/// A branding localization's id: a tag of a language the pages speak.
+const LOCALE: &str = "^([Ee][Nn]|[Ff][Rr])(-[A-Za-z0-9]{1,8}){0,3}$";
 /// An id as the directory's paths take them (`admin::users::plausible_id`).
 const ID: &str = "^[A-Za-z0-9_-]{1,64}$";
 
@@ -41,6 +46,7 @@ pub fn narrow(document: &mut Value) {
     directory_queries(document);
     graph(document);
     applications(document);
+    branding(document);
 }
 
 fn text(max: usize) -> Value {
@@ -223,6 +229,9 @@ fn reset_policy(document: &mut Value) {
     let common = json!({
         "notify_users_on_reset": {"type": "boolean"},
         "notify_admins_on_admin_reset": {"type": "boolean"},
+        "notify_users_on_unlock": {"type": "boolean"},
+        "notify_users_on_disable": {"type": "boolean"},
+        "notify_users_on_method_change": {"type": "boolean"},
         "reconfirm_after_days": {"type": "integer", "minimum": 0, "maximum": 730},
         "require_registration": {"type": "boolean"},
     });
@@ -277,6 +286,61 @@ fn reset_policy(document: &mut Value) {
         "ResetPolicy",
         json!({"description": description, "oneOf": variants}),
     );
+}
+
+/// Company branding (`domain::branding`): the colour, texts and links as their rules take them;
+/// a localization's id a language the pages speak; the theme only on the default branding,
+/// which cannot be deleted.
+fn branding(document: &mut Value) {
+    let nullable = |schema: Value| json!({"oneOf": [{"type": "null"}, schema]});
+    let line =
+        |max: usize| nullable(json!({"type": "string", "maxLength": max, "pattern": NO_CONTROL}));
+    let link = nullable(json!({"type": "string", "maxLength": 2048, "pattern": WEB_LINK}));
+    let mut properties = json!({
+        "@odata.type": nullable(json!({"type": "string"})),
+        "id": nullable(json!({"type": "string"})),
+        "backgroundColor": nullable(json!({"type": "string", "pattern": "^(#[0-9A-Fa-f]{6})?$"})),
+        "signInPageText": nullable(json!({"type": "string", "maxLength": 1024,
+            "pattern": "^[^\\x00-\\x09\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"})),
+        "usernameHintText": line(64),
+        "customForgotMyPasswordText": line(256),
+        "customPrivacyAndCookiesText": line(256),
+        "customPrivacyAndCookiesUrl": link.clone(),
+        "customTermsOfUseText": line(256),
+        "customTermsOfUseUrl": link,
+    });
+    let object = |properties: &Value, required: &[&str]| {
+        json!({"type": "object", "properties": properties, "required": required,
+            "additionalProperties": false})
+    };
+    let localized = object(&properties, &[]);
+    let mut created = properties.clone();
+    created["id"] = json!({"type": "string", "maxLength": 35, "pattern": LOCALE});
+    let created = object(&created, &["id"]);
+    properties["ssprTheme"] =
+        nullable(json!({"type": "string", "pattern": "^([A-Za-z0-9-]{1,64})?$"}));
+    replace(document, "BrandingPatch", object(&properties, &[]));
+    replace(document, "BrandingLocalizationPatch", localized);
+    replace(document, "NewBrandingLocalization", created);
+    let base = "/api/graph/v1.0/organization/{org}/branding/localizations";
+    let body = |name: &str| json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}, "required": true});
+    if let Some(operation) =
+        document.pointer_mut(&format!("/paths/{}/post", base.replace('/', "~1")))
+    {
+        operation["requestBody"] = body("NewBrandingLocalization");
+    }
+    let one = format!("/paths/{}~1{{locale}}", base.replace('/', "~1"));
+    if let Some(operation) = document.pointer_mut(&format!("{one}/patch")) {
+        operation["requestBody"] = body("BrandingLocalizationPatch");
+    }
+    if let Some(parameters) = document
+        .pointer_mut(&format!("{one}/delete/parameters"))
+        .and_then(Value::as_array_mut)
+    {
+        for p in parameters.iter_mut().filter(|p| p["name"] == "locale") {
+            p["schema"] = json!({"type": "string", "not": {"const": "0"}});
+        }
+    }
 }
 
 fn directory_queries(document: &mut Value) {
