@@ -1,5 +1,6 @@
 //! Which methods a user may register on their security info page, as the policies say: the
-//! authenticator app when the `SoftwareOath` method is on and targets them, an alternate
+//! authenticator app when the `SoftwareOath` method, or the app codes of
+//! `MicrosoftAuthenticator`, is on and targets them, an alternate
 //! address when the `Email` method is on and targets them, security questions when the reset
 //! policy counts them. Read fresh on every request, like the other policies.
 
@@ -32,8 +33,15 @@ pub async fn read(
     let mut available = Vec::new();
     for (method, kind) in [
         (MethodId::SoftwareOath, MethodKind::AuthenticatorApp),
+        (
+            MethodId::MicrosoftAuthenticator,
+            MethodKind::AuthenticatorApp,
+        ),
         (MethodId::Email, MethodKind::AlternateEmail),
     ] {
+        if available.contains(&kind) {
+            continue;
+        }
         let configuration = methods::load_one(conn, config, method).await?;
         if configuration.state == MethodState::Enabled
             && targets_user(conn, &configuration, user_id).await?

@@ -183,6 +183,29 @@ backend_tests! {
         put(&app, &browser, QUESTIONS, json!({"answers": five})).await.expect_status(200);
     }
 
+    async fn the_authenticator_app_follows_software_oath_or_microsoft_authenticator_and_their_targets(app) {
+        let admin = first_global(&app).await;
+        let member = app.sign_up("in.group@contoso.example", PASSWORD).await;
+        let outsider = app.sign_up("outside@contoso.example", PASSWORD).await;
+        crate::policy_support::group(&app, "app-users", &["in.group@contoso.example"]).await;
+        let authenticator = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration";
+        patch(
+            &app,
+            &admin,
+            &method("microsoftAuthenticator"),
+            json!({"@odata.type": authenticator, "state": "enabled",
+                   "includeTargets": [{"id": "app-users", "targetType": "group", "isRegistrationRequired": false}]}),
+        )
+        .await
+        .expect_status(204);
+        let available = |info: Value| info["available"].clone();
+        assert_eq!(available(member.get(SECURITY_INFO).await.body), json!(["authenticator_app", "alternate_email"]));
+        assert_eq!(available(outsider.get(SECURITY_INFO).await.body), json!(["alternate_email"]));
+        register_app(&app, &member).await;
+        let refused = outsider.post(APP, json!({})).await.expect_status(403);
+        assert_eq!(refused.error().code, "method_disabled");
+    }
+
     async fn a_disabled_methods_endpoints_answer_method_disabled(app) {
         let admin = first_global(&app).await;
         let browser = app.sign_up("disabled@contoso.example", PASSWORD).await;
