@@ -48,7 +48,7 @@ fn measure(
     let seconds = if quick { 3 } else { 15 };
     let mut out = String::from(
         "| run | flow starts a second (wrk 2 threads, 16 connections) | p50 / p99 | failed | \
-         CPU: instances, PostgreSQL |\n|---|---|---|---|---|\n",
+         CPU: instances, HAProxy, PostgreSQL |\n|---|---|---|---|---|\n",
     );
     let url = cluster.create_database("sspr_cluster")?;
     let secret = random_secret()?;
@@ -56,22 +56,24 @@ fn measure(
     let (mut b, port_b) = start_instance(release, work, "b", &url, &secret, RAISED)?;
     let lb_port = free_port()?;
     let mut haproxy = HaProxy::start(work, lb_port, &[port_a, port_b])?;
-    let servers = [a.pid(), b.pid()];
+    let processes = [a.pid(), b.pid(), haproxy.pid()];
     for (name, port) in [("one instance", port_a), ("two behind HAProxy", lb_port)] {
         cmd::step(&format!("wrk: {name}, {seconds} s"));
-        let before = cpu_ticks(&servers);
+        let before = cpu_ticks(&processes);
         let figures = wrk(port, seconds)?;
-        let after = cpu_ticks(&servers);
+        let after = cpu_ticks(&processes);
         let cores = |i: usize| (after[i] - before[i]) as f64 / 100.0 / seconds as f64;
         out.push_str(&format!(
-            "| {name} | {:.0}/s | {:.2} / {:.2} ms | {} | {:.2} + {:.2}, PostgreSQL {:.2} cores |\n",
+            "| {name} | {:.0}/s | {:.2} / {:.2} ms | {} | {:.2} + {:.2}, HAProxy {:.2}, \
+             PostgreSQL {:.2} cores |\n",
             figures.rps,
             figures.p50,
             figures.p99,
             figures.failed,
             cores(0),
             cores(1),
-            cores(2)
+            cores(2),
+            cores(3)
         ));
     }
     haproxy.stop();
@@ -173,6 +175,10 @@ impl HaProxy {
             std::thread::sleep(Duration::from_millis(100));
         }
         Err("haproxy did not listen within 5 s".into())
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
     }
 
     fn stop(&mut self) {

@@ -21,7 +21,9 @@
 //! statements' round trips one behind another.
 //!
 //! A job runs in the writer's task, not the caller's: a caller that goes away (a client that
-//! disconnects) cannot interrupt a job half-way; its rows commit or roll back with the batch.
+//! disconnects) cannot interrupt a job half-way; its rows commit or roll back with the batch. A
+//! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
+//! error) and the writer goes on.
 
 use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
@@ -157,13 +159,24 @@ async fn writer(
             (Ok(_), None) => connect(&options).await,
         };
         let (failed, answers) = match opened {
-            Ok(mut open) => {
-                let (fit, outcome) = run_batch(&mut open, jobs).await;
-                if fit {
-                    conn = Some(open);
+            // In a task of its own, so that a job that panics fails its batch, not the writer.
+            Ok(mut open) => match tokio::spawn(async move {
+                let ran = run_batch(&mut open, jobs).await;
+                (open, ran)
+            })
+            .await
+            {
+                Ok((open, (fit, outcome))) => {
+                    if fit {
+                        conn = Some(open);
+                    }
+                    outcome
                 }
-                outcome
-            }
+                Err(_) => {
+                    tracing::error!("a batch of writes panicked and was rolled back");
+                    (None, Vec::new())
+                }
+            },
             Err(error) => (None, refuse_all(jobs, &error).await),
         };
         // Answered after the gate is released: the next batch can begin meanwhile.
