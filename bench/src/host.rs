@@ -28,6 +28,7 @@ fn status_kb(status: &str, field: &str) -> Option<u64> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Cpu {
     process_ticks: u64,
+    database_ticks: u64,
     busy_ticks: u64,
     total_ticks: u64,
     at: Option<std::time::Instant>,
@@ -40,6 +41,9 @@ pub struct CpuUse {
     pub process_cores: f64,
     /// CPU seconds the process used.
     pub process_secs: f64,
+    /// Cores' worth of CPU every PostgreSQL process of the machine used together (0 without
+    /// PostgreSQL).
+    pub database_cores: f64,
     /// Share of the machine's CPU time that was busy, 0 to 1.
     pub machine_busy: f64,
 }
@@ -57,6 +61,7 @@ impl Cpu {
             .unwrap_or((0, 0));
         Cpu {
             process_ticks,
+            database_ticks: named_ticks("postgres"),
             busy_ticks,
             total_ticks,
             at: Some(std::time::Instant::now()),
@@ -71,14 +76,42 @@ impl Cpu {
         };
         let process_secs =
             later.process_ticks.saturating_sub(self.process_ticks) as f64 / TICKS_PER_SEC;
+        let database_secs =
+            later.database_ticks.saturating_sub(self.database_ticks) as f64 / TICKS_PER_SEC;
         let total = later.total_ticks.saturating_sub(self.total_ticks) as f64;
         let busy = later.busy_ticks.saturating_sub(self.busy_ticks) as f64;
         CpuUse {
             process_cores: if wall > 0.0 { process_secs / wall } else { 0.0 },
             process_secs,
+            database_cores: if wall > 0.0 {
+                database_secs / wall
+            } else {
+                0.0
+            },
             machine_busy: if total > 0.0 { busy / total } else { 0.0 },
         }
     }
+}
+
+/// CPU ticks used so far by every process named `command` (its server processes come and go
+/// with their connections; the pooled ones stay for the whole run).
+fn named_ticks(command: &str) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let marker = format!("({command})");
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter(|stat| stat.contains(&marker))
+        .filter_map(|stat| process_ticks(&stat))
+        .sum()
 }
 
 /// `utime + stime` from a `/proc/<pid>/stat` line (fields 14 and 15, counted after the
@@ -131,12 +164,14 @@ mod tests {
     fn use_between_samples_is_the_difference() {
         let before = Cpu {
             process_ticks: 100,
+            database_ticks: 0,
             busy_ticks: 1000,
             total_ticks: 4000,
             at: None,
         };
         let after = Cpu {
             process_ticks: 250,
+            database_ticks: 0,
             busy_ticks: 1300,
             total_ticks: 4400,
             at: None,

@@ -9,13 +9,17 @@
 //! ```text
 //! sspr-bench --server http://127.0.0.1:PORT --smtp 127.0.0.1:PORT --pid PID
 //!            --backend sqlite|postgres [--quick] [--report FILE]
+//!            [--peer DIR --wrk-dir DIR]
 //! ```
+//!
+//! With `--peer`, it runs the scenarios of the better-auth comparison instead (see [`peer`]).
 //!
 //! Timing goals live here, in a benchmark on a known machine, never in tests.
 
 mod api;
 mod host;
 mod load;
+mod peer;
 mod report;
 mod scenarios;
 mod smtp;
@@ -24,13 +28,16 @@ use scenarios::{Backend, Plan, Target};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: sspr-bench --server http://127.0.0.1:PORT --smtp 127.0.0.1:PORT \
-                     --pid PID --backend sqlite|postgres [--quick] [--report FILE]";
+                     --pid PID --backend sqlite|postgres [--quick] [--report FILE] \
+                     [--peer DIR --wrk-dir DIR]";
 
 #[derive(Debug)]
 struct Options {
     target: Target,
     quick: bool,
     report: Option<std::path::PathBuf>,
+    peer: Option<std::path::PathBuf>,
+    wrk_dir: Option<std::path::PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -40,6 +47,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut backend = None;
     let mut quick = false;
     let mut report = None;
+    let mut peer = None;
+    let mut wrk_dir = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -65,6 +74,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--quick" => quick = true,
             "--report" => report = Some(value()?.into()),
+            "--peer" => peer = Some(value()?.into()),
+            "--wrk-dir" => wrk_dir = Some(value()?.into()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -83,6 +94,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
         },
         quick,
         report,
+        peer,
+        wrk_dir,
     })
 }
 
@@ -105,6 +118,28 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(dir) = &options.peer {
+        let plan = peer::PeerPlan {
+            dir: dir.clone(),
+            wrk_dir: options
+                .wrk_dir
+                .clone()
+                .unwrap_or_else(|| "bench/wrk".into()),
+            threads: 2,
+            connections: 16,
+            duration: std::time::Duration::from_secs(if options.quick { 3 } else { 15 }),
+            warmup: std::time::Duration::from_secs(if options.quick { 1 } else { 3 }),
+            reset_concurrency: 16,
+            known: if options.quick { 2_000 } else { 20_000 },
+        };
+        return match runtime.block_on(peer::run(&options.target, &plan)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("sspr-bench: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let plan = if options.quick {
         Plan::quick()
     } else {

@@ -240,7 +240,13 @@ pub async fn run(target: &Target, plan: &Plan) -> Result<Report, String> {
     let cpu = Cpu::sample(target.pid);
     let (requests, started) = fixed_rate_requests(&api, plan, fixed_pool, &expected).await;
     let used = cpu.until(&Cpu::sample(target.pid));
-    report.push(latency_row("Passcode request", &requests, budget_ms, &used));
+    report.push(latency_row(
+        "Passcode request",
+        &requests,
+        target.backend,
+        budget_ms,
+        &used,
+    ));
     say_memory(target.pid, "the fixed-rate requests");
     drain(&sink, &expected, Duration::from_secs(30)).await;
     let flows = match_codes(&sink, started);
@@ -248,7 +254,13 @@ pub async fn run(target: &Target, plan: &Plan) -> Result<Report, String> {
     let cpu = Cpu::sample(target.pid);
     let verifies = fixed_rate_verifies(&api, plan, flows).await;
     let used = cpu.until(&Cpu::sample(target.pid));
-    report.push(latency_row("Passcode verify", &verifies, budget_ms, &used));
+    report.push(latency_row(
+        "Passcode verify",
+        &verifies,
+        target.backend,
+        budget_ms,
+        &used,
+    ));
     say_memory(target.pid, "the fixed-rate verifies");
 
     // 5: the most durable passcode requests a second.
@@ -265,12 +277,13 @@ pub async fn run(target: &Target, plan: &Plan) -> Result<Report, String> {
         "Durable passcode requests (`201`, flow + code + sealed mail committed)",
         format!(
             "{}/s over {:.1} s; failures: {}; server process {:.2} cores, {:.2} ms CPU a request; \
-             machine {:.0} % busy",
+             {}machine {:.0} % busy",
             grouped(rate.round() as u64),
             durable.window.as_secs_f64(),
             durable.error_summary(),
             used.process_cores,
             used.process_secs * 1000.0 / sent.max(1) as f64,
+            database_share(target.backend, &used),
             used.machine_busy * 100.0
         ),
         format!("≥ {}/s", grouped(budget as u64)),
@@ -744,18 +757,33 @@ async fn known_vs_unknown(
     )
 }
 
+/// "PostgreSQL 0.80 cores, " on PostgreSQL, nothing on SQLite (it runs inside the server).
+fn database_share(backend: Backend, cpu: &CpuUse) -> String {
+    match backend {
+        Backend::Postgres => format!("PostgreSQL {:.2} cores, ", cpu.database_cores),
+        Backend::Sqlite => String::new(),
+    }
+}
+
 /// The table row of a fixed-rate run.
-fn latency_row(what: &str, outcomes: &Outcomes, budget_ms: f64, cpu: &CpuUse) -> Row {
+fn latency_row(
+    what: &str,
+    outcomes: &Outcomes,
+    backend: Backend,
+    budget_ms: f64,
+    cpu: &CpuUse,
+) -> Row {
     let p99 = outcomes.latencies.p99_ms();
     Row::new(
         format!("{what} at 1,000/s, p50 / p99"),
         format!(
-            "{} / {} ({} requests; failures: {}; server process {:.2} cores, machine {:.0} % busy)",
+            "{} / {} ({} requests; failures: {}; server process {:.2} cores, {}machine {:.0} % busy)",
             ms(outcomes.latencies.median_ms()),
             ms(p99),
             grouped(outcomes.latencies.len() as u64),
             outcomes.error_summary(),
             cpu.process_cores,
+            database_share(backend, cpu),
             cpu.machine_busy * 100.0
         ),
         format!("p99 ≤ {budget_ms:.0} ms"),

@@ -5,6 +5,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::passcode::PasscodePolicy;
 use crate::domain::password::Passwords;
+use crate::mail::outbox::Sealed;
 use crate::mail::{Mail, Outbox};
 use crate::secrets::{SecretError, Secrets};
 use crate::store::Db;
@@ -69,16 +70,14 @@ impl AppState {
         mail: &Mail,
         to: &str,
     ) -> Result<(), sqlx::Error> {
+        let sealed = self.seal_mail(mail, to)?;
+        crate::mail::outbox::enqueue_sealed(conn, self.now_ms(), sealed).await
+    }
+
+    /// `mail` to `to`, rendered as [`AppState::queue_mail`] does and sealed, to queue later
+    /// inside a write (`mail::outbox::enqueue_sealed`).
+    pub fn seal_mail(&self, mail: &Mail, to: &str) -> Result<Sealed, sqlx::Error> {
         let rendered = mail.render(&self.config.organisation_name, &self.config.public_origin);
-        self.outbox
-            .enqueue(
-                conn,
-                &self.secrets,
-                self.now_ms(),
-                mail.kind(),
-                to,
-                rendered,
-            )
-            .await
+        Sealed::seal(&self.secrets, mail.kind(), to, rendered)
     }
 }

@@ -21,16 +21,7 @@ use std::time::{Duration, Instant};
 /// Runs the benchmark; `quick` is a short smoke run of every scenario.
 pub fn run(quick: bool) -> Result<(), String> {
     tools::ensure_postgres()?;
-    cmd::step("Building sspr-server and sspr-bench (release)");
-    cmd::run(cmd::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "sspr-server",
-        "-p",
-        "sspr-bench",
-    ]))?;
-    let release = cmd::target_dir().join("release");
+    let release = build_release()?;
     let work = std::env::temp_dir().join(format!("sspr-bench-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(work.clone());
 
@@ -65,27 +56,10 @@ fn run_backend(
     quick: bool,
 ) -> Result<String, String> {
     cmd::step(&format!("Benchmarking on {backend}"));
-    let web_dir = dir.join("web");
-    std::fs::create_dir_all(&web_dir).map_err(|e| format!("{}: {e}", web_dir.display()))?;
     let port = free_port()?;
     let smtp_port = free_port()?;
     let origin = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(release.join("sspr-server"));
-    server
-        .arg("serve")
-        // Not the workspace root: no ./sspr.toml is read, only what is set here.
-        .current_dir(dir)
-        .env_remove("SSPR_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("SSPR_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SSPR_PUBLIC_ORIGIN", &origin)
-        .env("SSPR_DATABASE_URL", database_url)
-        .env("SSPR_SECRET", random_secret()?)
-        .env("SSPR_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
-        .env("SSPR_TRUST_FORWARDED_FOR", "true")
-        .env("SSPR_DEV", "false")
-        .env("SSPR_LOG", "warn")
-        .env("SSPR_WEB_DIR", &web_dir);
+    let server = server_command(release, dir, database_url, port, smtp_port)?;
     let mut server = Server::start(server)?;
     server.wait_healthy(port)?;
 
@@ -108,6 +82,65 @@ fn run_backend(
     std::fs::read_to_string(&report).map_err(|e| format!("{}: {e}", report.display()))
 }
 
+/// The release server in production mode on 127.0.0.1:`port`, a fresh `database_url`, mail to
+/// the load generator's SMTP sink on `smtp_port`, client addresses from `X-Forwarded-For`.
+pub(crate) fn server_command(
+    release: &Path,
+    dir: &Path,
+    database_url: &str,
+    port: u16,
+    smtp_port: u16,
+) -> Result<Command, String> {
+    instance_command(release, dir, database_url, port, &random_secret()?).map(|mut server| {
+        server.env("SSPR_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"));
+        server
+    })
+}
+
+/// The release server as [`server_command`] starts it, with the server secret `secret` (every
+/// instance of one service shares it) and no mail server (queued mail waits in the database).
+pub(crate) fn instance_command(
+    release: &Path,
+    dir: &Path,
+    database_url: &str,
+    port: u16,
+    secret: &str,
+) -> Result<Command, String> {
+    let web_dir = dir.join("web");
+    std::fs::create_dir_all(&web_dir).map_err(|e| format!("{}: {e}", web_dir.display()))?;
+    let mut server = Command::new(release.join("sspr-server"));
+    server
+        .arg("serve")
+        // Not the workspace root: no ./sspr.toml is read, only what is set here.
+        .current_dir(dir)
+        .env_remove("SSPR_CONFIG")
+        .env_remove("RUST_LOG")
+        .env("SSPR_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SSPR_PUBLIC_ORIGIN", format!("http://127.0.0.1:{port}"))
+        .env("SSPR_DATABASE_URL", database_url)
+        .env("SSPR_SECRET", secret)
+        .env_remove("SSPR_SMTP_URL")
+        .env("SSPR_TRUST_FORWARDED_FOR", "true")
+        .env("SSPR_DEV", "false")
+        .env("SSPR_LOG", "warn")
+        .env("SSPR_WEB_DIR", &web_dir);
+    Ok(server)
+}
+
+/// Builds `sspr-server` and `sspr-bench` in release mode; their folder.
+pub(crate) fn build_release() -> Result<PathBuf, String> {
+    cmd::step("Building sspr-server and sspr-bench (release)");
+    cmd::run(cmd::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "sspr-server",
+        "-p",
+        "sspr-bench",
+    ]))?;
+    Ok(cmd::target_dir().join("release"))
+}
+
 /// The server process; killed if still running when dropped (a failed run).
 pub(crate) struct Server {
     child: Child,
@@ -121,7 +154,7 @@ impl Server {
         Ok(Server { child })
     }
 
-    fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
@@ -208,7 +241,7 @@ pub(crate) fn random_secret() -> Result<String, String> {
 }
 
 /// "2 cores (Intel Xeon …), 23 GiB memory, Linux 6.x, 2026-11-22".
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -239,7 +272,7 @@ fn machine() -> String {
 }
 
 /// Deletes a folder when dropped.
-struct RemoveOnDrop(PathBuf);
+pub(crate) struct RemoveOnDrop(pub(crate) PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {

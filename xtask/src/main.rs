@@ -5,7 +5,9 @@
 //! (Lighthouse's report), so the runner itself builds in seconds on a fresh machine.
 
 mod bench;
+mod bench_cluster;
 mod bench_directory;
+mod bench_peer;
 mod cmd;
 mod lighthouse;
 mod postgres;
@@ -27,7 +29,11 @@ cargo xtask <command>
   bench      build the release server and measure it against the SPEC §7 performance budgets on
              SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run),
              then the admin directory's page and search latency over 100,000 users
-             (--directory: only that)
+             (--directory: only that), then two instances on one PostgreSQL behind HAProxy
+             (--cluster: only that); --peer [--quick]: better-auth's benchmark
+             (../shared/peer-bench) and the product on the same scenarios with the same wrk
+             client, in one table with the ratios; --scale [--quick]: p99s at 10,000 and at
+             1,000,000 users seeded with SQL, with the seed time and the database's size
   size       build the SPA and print each asset's raw, gzip and brotli size and the cold loads of
              the customer pages and the admin portal, what the customer wasm spends its bytes on
              (per crate and per function, with twiggy) and Lighthouse's mobile figures for
@@ -46,11 +52,18 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("bench") => match args.get(1).map(String::as_str) {
-            None => bench::run(false).and_then(|()| bench_directory::run(false)),
-            Some("--quick") => bench::run(true).and_then(|()| bench_directory::run(true)),
+            None => bench::run(false)
+                .and_then(|()| bench_directory::run(false))
+                .and_then(|()| bench_cluster::run(false)),
+            Some("--quick") => bench::run(true)
+                .and_then(|()| bench_directory::run(true))
+                .and_then(|()| bench_cluster::run(true)),
+            Some("--cluster") => bench_cluster::run(args.get(2).is_some_and(|a| a == "--quick")),
             Some("--directory") => bench_directory::run(false),
+            Some("--peer") => bench_peer::run(args.get(2).is_some_and(|a| a == "--quick")),
+            Some("--scale") => bench_directory::scale(args.get(2).is_some_and(|a| a == "--quick")),
             Some(other) => Err(format!(
-                "unknown bench option {other:?} (--quick or --directory)"
+                "unknown bench option {other:?} (--quick, --directory, --peer, --scale or --cluster)"
             )),
         },
         Some("size") => match args.get(1).map(String::as_str) {

@@ -129,7 +129,26 @@ pub fn ensure_postgres() -> Result<(), String> {
     }
 }
 
-fn ensure_node() -> Result<(), String> {
+/// Debian's `wrk`, the HTTP load client of `cargo xtask bench --peer`.
+pub fn ensure_wrk() -> Result<(), String> {
+    if cmd::exists("wrk") {
+        println!("wrk: installed");
+        return Ok(());
+    }
+    apt_install(&["wrk"])
+}
+
+/// Debian's HAProxy, the load balancer of `cargo xtask bench --cluster`.
+pub fn ensure_haproxy() -> Result<(), String> {
+    if cmd::exists("haproxy") {
+        println!("haproxy: installed");
+        return Ok(());
+    }
+    apt_install(&["haproxy"])
+}
+
+/// Node.js and npm (the peer benchmark's server runs on Node).
+pub fn ensure_node() -> Result<(), String> {
     if cmd::exists("npm") && cmd::exists("node") {
         return Ok(());
     }
@@ -158,7 +177,11 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
         if sudo {
             command.arg("apt-get");
         }
-        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        // Another install may hold dpkg's lock for a while: wait for it instead of failing.
+        command
+            .args(["-o", "DPkg::Lock::Timeout=600"])
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive");
         command
     };
     if !APT_UPDATED.swap(true, Ordering::SeqCst) {

@@ -15,22 +15,17 @@ use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::FlowPurpose;
 
-/// What is known of the address `canonical` (with `user`, its account if any) when a flow for
-/// `purpose` sends a message. Counts the send against the client's rate limit and the address's
-/// cap, so call it once per send. Known, unknown and guest addresses run the same queries, so
-/// the time taken does not tell them apart.
-#[allow(clippy::too_many_arguments)]
-pub async fn address(
+/// What is known of the address a flow for `purpose` sends to (with `user`, its account if
+/// any), read before anything is counted: `within_limits` is `true` until a [`SendCounter`]
+/// says otherwise. Known, unknown and guest addresses run the same queries, so the time taken
+/// does not tell them apart.
+pub async fn address_facts(
     conn: &mut AnyConnection,
-    state: &AppState,
     rules: &FlowRules,
-    client: &Client,
     purpose: FlowPurpose,
     user: Option<&User>,
-    canonical: &str,
     from_invitation: bool,
 ) -> Result<Address, ApiError> {
-    let now = state.now_ms();
     let redeemed = if purpose == FlowPurpose::Guest {
         // Asked for every address (an unknown one about no account).
         invitations::redeemed(conn, user.map_or("", |u| u.id.as_str())).await?
@@ -38,9 +33,6 @@ pub async fn address(
         false
     };
     let targeted = rules.allows(conn, user).await?;
-    let ip_key = format!("{}:{}", FLOW_START.name, client.ip);
-    let (ip_hits, _) = rate_limits::hit(conn, &ip_key, FLOW_START.window_ms, now).await?;
-    let cap_ok = email_state::allow_send(conn, canonical, &rules.passcodes, now).await?;
     Ok(Address {
         account: user.map(|u| Account {
             user_type: u.user_type,
@@ -49,30 +41,63 @@ pub async fn address(
         }),
         from_invitation,
         targeted,
-        within_limits: ip_hits <= FLOW_START.max_for(&state.config) && cap_ok,
+        within_limits: true,
     })
 }
 
-/// Whether a passcode for `flow` may be checked now: the methods' rules, the client's rate
-/// limit for checks (counted here), and the address's block after too many wrong codes.
+/// One send counted against the client address's rate limit and the email address's cap,
+/// owned, so a batched write ([`Db::write_batched`](crate::store::Db::write_batched)) can
+/// carry it.
+#[derive(Debug, Clone)]
+pub struct SendCounter {
+    ip_key: String,
+    max_per_window: i64,
+    canonical: String,
+    passcodes: crate::domain::passcode::PasscodePolicy,
+    now: i64,
+}
+
+impl SendCounter {
+    pub fn new(state: &AppState, rules: &FlowRules, client: &Client, canonical: &str) -> Self {
+        SendCounter {
+            ip_key: format!("{}:{}", FLOW_START.name, client.ip),
+            max_per_window: FLOW_START.max_for(&state.config),
+            canonical: canonical.to_owned(),
+            passcodes: rules.passcodes.clone(),
+            now: state.now_ms(),
+        }
+    }
+
+    /// Counts the send (two upserts); whether both limits still allow it.
+    pub async fn count(&self, conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+        let (ip_hits, _) =
+            rate_limits::hit(conn, &self.ip_key, FLOW_START.window_ms, self.now).await?;
+        let cap_ok =
+            email_state::allow_send(conn, &self.canonical, &self.passcodes, self.now).await?;
+        Ok(ip_hits <= self.max_per_window && cap_ok)
+    }
+}
+
+/// Whether a passcode for `flow` may be checked now, inside the check's write: the methods'
+/// rules, the client's rate limit for checks (counted here), and the address's block after too
+/// many wrong codes. `Ok(Err(refusal))`: refused, with the hit counted (keep the write).
 pub async fn verify(
+    conn: &mut AnyConnection,
     state: &AppState,
     client: &Client,
     flow: &Flow,
     rules: &FlowRules,
-) -> Result<(), ApiError> {
-    let (within, wait_ms) = limits::allow(state, VERIFY, &client.ip).await?;
-    let mut conn = state.db.pool.acquire().await?;
-    let blocked =
-        email_state::otp_blocked(&mut conn, &flow.email_canonical, state.now_ms()).await?;
+) -> Result<Result<(), ApiError>, ApiError> {
+    let (within, wait_ms) = limits::count(conn, state, VERIFY, &client.ip).await?;
+    let blocked = email_state::otp_blocked(conn, &flow.email_canonical, state.now_ms()).await?;
     let failures_block = blocked.then_some(state.passcodes.account_failure_block_ms);
-    admission::verify(
+    Ok(admission::verify(
         flow.purpose,
         rules.methods(),
         (!within).then_some(wait_ms),
         failures_block,
-    )?;
-    Ok(())
+    )
+    .map_err(ApiError::from))
 }
 
 /// At the last step of a reset or unlock, inside its transaction: the account `user_id`, if the

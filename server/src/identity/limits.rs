@@ -48,12 +48,30 @@ pub const GENERAL: Limit = Limit {
     window_ms: 60_000,
 };
 
-/// Counts one hit; `Ok(false)` when over the limit.
+/// Counts one hit; `Ok(false)` when over the limit. The hit is a write of its own: on SQLite
+/// it joins the next batch of the group-commit writer, so it queues for the write lock in turn
+/// instead of polling for it ([`Db::write_one`](crate::store::Db::write_one)).
 pub async fn allow(state: &AppState, limit: Limit, ip: &str) -> Result<(bool, i64), ApiError> {
-    let mut conn = state.db.pool.acquire().await?;
     let key = format!("{}:{ip}", limit.name);
-    let (hits, reset_in_ms) =
-        rate_limits::hit(&mut conn, &key, limit.window_ms, state.now_ms()).await?;
+    let now = state.now_ms();
+    let (hits, reset_in_ms) = state
+        .db
+        .write_one(move |conn| {
+            Box::pin(async move { rate_limits::hit(conn, &key, limit.window_ms, now).await })
+        })
+        .await?;
+    Ok((hits <= limit.max_for(&state.config), reset_in_ms))
+}
+
+/// Counts one hit on `conn`, inside the caller's write; `Ok(false)` when over the limit.
+pub async fn count(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    limit: Limit,
+    ip: &str,
+) -> Result<(bool, i64), sqlx::Error> {
+    let key = format!("{}:{ip}", limit.name);
+    let (hits, reset_in_ms) = rate_limits::hit(conn, &key, limit.window_ms, state.now_ms()).await?;
     Ok((hits <= limit.max_for(&state.config), reset_in_ms))
 }
 

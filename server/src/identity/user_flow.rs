@@ -72,12 +72,28 @@ impl Followed {
         }
     }
 
-    /// Remembers, for the self-service flow `flow_id`, which application it was started for
-    /// (so its last step collects that flow's attributes).
-    pub async fn remember(&self, conn: &mut AnyConnection, flow_id: &str) -> Result<(), ApiError> {
-        if let Some(client_id) = &self.client_id {
-            store::remember_client(conn, flow_id, &self.flow.id, client_id).await?;
-        }
+    /// What to remember for a self-service flow started under this user flow, if anything:
+    /// which application it was started for (so its last step collects that flow's
+    /// attributes). Owned, so a batched write can carry it.
+    pub fn remembered(&self) -> Option<Remembered> {
+        self.client_id.as_ref().map(|client_id| Remembered {
+            user_flow_id: self.flow.id.clone(),
+            client_id: client_id.clone(),
+        })
+    }
+}
+
+/// The application a self-service flow was started for ([`Followed::remembered`]).
+#[derive(Debug, Clone)]
+pub struct Remembered {
+    user_flow_id: String,
+    client_id: String,
+}
+
+impl Remembered {
+    /// Stores it for the self-service flow `flow_id`.
+    pub async fn write(&self, conn: &mut AnyConnection, flow_id: &str) -> Result<(), ApiError> {
+        store::remember_client(conn, flow_id, &self.user_flow_id, &self.client_id).await?;
         Ok(())
     }
 }

@@ -22,27 +22,37 @@ pub struct Outbox {
     wake: Arc<Notify>,
 }
 
-impl Outbox {
-    /// Queues `message` to `to` on `conn` (inside the caller's transaction). Call
-    /// [`Outbox::wake`] after the commit.
-    pub async fn enqueue(
-        &self,
-        conn: &mut AnyConnection,
+/// A message rendered and sealed, ready to be queued inside a write (sealing is done before, so
+/// the write holds the lock for the insert only).
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    pub kind: &'static str,
+    pub to: String,
+    pub body: String,
+}
+
+impl Sealed {
+    /// Seals `message` to `to` with the server secret.
+    pub fn seal(
         secrets: &Secrets,
-        now_ms: i64,
-        kind: &str,
+        kind: &'static str,
         to: &str,
         message: Rendered,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Sealed, sqlx::Error> {
         let envelope = Envelope {
             to: to.to_owned(),
             message,
         };
         let plain = serde_json::to_vec(&envelope).map_err(|e| sqlx::Error::Encode(e.into()))?;
-        self.insert(conn, now_ms, kind, to, Some(secrets.seal(&plain)))
-            .await
+        Ok(Sealed {
+            kind,
+            to: to.to_owned(),
+            body: secrets.seal(&plain),
+        })
     }
+}
 
+impl Outbox {
     /// Queues nothing to send but costs the same write: used where a message would reveal
     /// whether an account exists (the worker drops such rows).
     pub async fn enqueue_suppressed(
@@ -51,18 +61,7 @@ impl Outbox {
         now_ms: i64,
         kind: &str,
     ) -> Result<(), sqlx::Error> {
-        self.insert(conn, now_ms, kind, "", None).await
-    }
-
-    async fn insert(
-        &self,
-        conn: &mut AnyConnection,
-        now_ms: i64,
-        kind: &str,
-        to: &str,
-        sealed: Option<String>,
-    ) -> Result<(), sqlx::Error> {
-        store::insert(conn, &random_token(16), kind, to, sealed, now_ms).await
+        enqueue_suppressed(conn, now_ms, kind).await
     }
 
     /// Tells the worker there is mail.
@@ -74,4 +73,23 @@ impl Outbox {
     pub async fn woken(&self) {
         self.wake.notified().await;
     }
+}
+
+/// Queues a sealed message on `conn` (inside the caller's transaction).
+pub async fn enqueue_sealed(
+    conn: &mut AnyConnection,
+    now_ms: i64,
+    sealed: Sealed,
+) -> Result<(), sqlx::Error> {
+    let Sealed { kind, to, body } = sealed;
+    store::insert(conn, &random_token(16), kind, &to, Some(body), now_ms).await
+}
+
+/// Queues a suppressed row (see [`Outbox::enqueue_suppressed`]).
+pub async fn enqueue_suppressed(
+    conn: &mut AnyConnection,
+    now_ms: i64,
+    kind: &str,
+) -> Result<(), sqlx::Error> {
+    store::insert(conn, &random_token(16), kind, "", None, now_ms).await
 }

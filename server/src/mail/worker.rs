@@ -47,10 +47,10 @@ pub async fn run(
 /// Sends what is due; returns how many messages it handled.
 pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sqlx::Error> {
     let now = state.clock.now_ms();
-    let claimed = {
-        let mut conn = state.db.pool.acquire().await?;
-        store::claim(&mut conn, now, now + LEASE_MS, BATCH).await?
-    };
+    let claimed = state
+        .db
+        .write_one(move |conn| Box::pin(store::claim(conn, now, now + LEASE_MS, BATCH)))
+        .await?;
     let count = claimed.len();
     // One task per recipient, each delivering that recipient's messages in the order they were
     // queued (a person reads "your code" before "your password was changed"); different
@@ -102,7 +102,10 @@ async fn deliver(
     let state = &state;
     let Some(sealed) = sealed else {
         // A suppressed message (to an unknown account): nothing to send.
-        return store::delete(&mut *state.db.pool.acquire().await?, &id).await;
+        return state
+            .db
+            .write_one(move |conn| Box::pin(async move { store::delete(conn, &id).await }))
+            .await;
     };
     let envelope = state
         .secrets
@@ -119,7 +122,13 @@ async fn deliver(
         Ok(()) => {
             let done = state.clock.now_ms();
             let body = transport.keeps_body().then_some(sealed);
-            store::mark_sent(&mut *state.db.pool.acquire().await?, &id, body, done).await?;
+            let sent = id.clone();
+            state
+                .db
+                .write_one(move |conn| {
+                    Box::pin(async move { store::mark_sent(conn, &sent, body, done).await })
+                })
+                .await?;
             tracing::info!(id, purpose, "mail delivered");
             Ok(())
         }
@@ -138,7 +147,13 @@ async fn mark_failed(
 ) -> Result<(), sqlx::Error> {
     let next = state.clock.now_ms() + backoff_ms(attempts);
     let error: String = error.chars().take(500).collect();
-    store::mark_failed(&mut *state.db.pool.acquire().await?, id, next, &error).await
+    let id = id.to_owned();
+    state
+        .db
+        .write_one(move |conn| {
+            Box::pin(async move { store::mark_failed(conn, &id, next, &error).await })
+        })
+        .await
 }
 
 /// 5 s after the first failure, doubling, at most 10 minutes.

@@ -121,32 +121,46 @@ pub async fn claim_resend(
     Ok(done.rows_affected() == 1)
 }
 
+/// A passcode to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPasscode<'a> {
+    pub id: &'a str,
+    pub flow_id: &'a str,
+    pub code_hash: &'a str,
+    pub now_ms: i64,
+    pub expires_at_ms: i64,
+}
+
 /// Stores a new passcode for the flow, revoking any earlier one.
 pub async fn replace_passcode(
     conn: &mut AnyConnection,
-    id: &str,
-    flow_id: &str,
-    code_hash: &str,
-    now_ms: i64,
-    expires_at_ms: i64,
+    passcode: &NewPasscode<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE passcodes SET revoked_at_ms = $1 \
          WHERE flow_id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL",
     )
-    .bind(now_ms)
-    .bind(flow_id)
+    .bind(passcode.now_ms)
+    .bind(passcode.flow_id)
     .execute(&mut *conn)
     .await?;
+    insert_passcode(conn, passcode).await
+}
+
+/// Stores the first passcode of a new flow (there is none to revoke).
+pub async fn insert_passcode(
+    conn: &mut AnyConnection,
+    passcode: &NewPasscode<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO passcodes (id, flow_id, code_hash, created_at_ms, expires_at_ms) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(id)
-    .bind(flow_id)
-    .bind(code_hash)
-    .bind(now_ms)
-    .bind(expires_at_ms)
+    .bind(passcode.id)
+    .bind(passcode.flow_id)
+    .bind(passcode.code_hash)
+    .bind(passcode.now_ms)
+    .bind(passcode.expires_at_ms)
     .execute(conn)
     .await
     .map(|_| ())

@@ -64,15 +64,7 @@ impl TestApp {
 
     /// A fresh browser (no cookies) on this app.
     pub fn browser(&self) -> Browser {
-        Browser {
-            base: self.url(""),
-            origin: self.origin.clone(),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: Arc::default(),
-        }
+        Browser::new(&self.url(""), &self.origin)
     }
 
     /// Signs up `email` through the real flow (code read from the delivered mail) and returns
@@ -320,6 +312,29 @@ impl Answer {
 }
 
 impl Browser {
+    /// A fresh browser (no cookies) on the server at `base`, its pages at `origin`.
+    pub fn new(base: &str, origin: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            origin: origin.to_owned(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Arc::default(),
+        }
+    }
+
+    /// The server's address, e.g. `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The origin of the pages this browser has open (sent as `Origin`).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .lock()
@@ -344,11 +359,16 @@ impl Browser {
     }
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        self.try_send(request).await.expect("request sent")
+    }
+
+    /// [`Browser::send`], or `None` when no answer came (the connection failed or was cut).
+    pub async fn try_send(&self, request: reqwest::RequestBuilder) -> Option<Answer> {
         let response = request
             .header("cookie", self.cookie_header())
             .send()
             .await
-            .expect("request sent");
+            .ok()?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         for set in headers.get_all(reqwest::header::SET_COOKIE) {
@@ -365,12 +385,12 @@ impl Browser {
         }
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer {
+        Some(Answer {
             status,
             headers,
             text,
             body,
-        }
+        })
     }
 
     pub async fn get(&self, path: &str) -> Answer {

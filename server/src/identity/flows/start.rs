@@ -3,18 +3,20 @@
 //! row — with the same answer in every case.
 
 use super::{event, load, require, view_of};
-use crate::domain::admission::{self, Send};
+use crate::domain::admission::{self, Address, Send};
 use crate::domain::flow::{Step, FLOW_LIFETIME_MS};
 use crate::domain::passcode::PasscodePolicy;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::cookies;
-use crate::identity::{admission as gather, user_flow};
+use crate::identity::admission::{self as gather, SendCounter};
+use crate::identity::user_flow;
+use crate::mail::outbox::{self, Sealed};
 use crate::mail::Mail;
 use crate::policy::enforce as policy;
 use crate::secrets::random_token;
 use crate::store::audit;
-use crate::store::flows::{self as store, Flow};
+use crate::store::flows::{self as store, Flow, NewPasscode};
 use crate::store::{invitations, users};
 use crate::AppState;
 use axum::http::HeaderValue;
@@ -32,7 +34,11 @@ pub struct Started {
     pub binding_cookie: Option<HeaderValue>,
 }
 
-/// `POST /api/flows`.
+/// `POST /api/flows`. Everything that only reads (the user flow, the policies, the account, the
+/// policies' targets) and every computation (the passcode's hash, the rendered and sealed mail)
+/// happens first, beside other requests; what must be written — the counters, the flow, its
+/// passcode, the queued message and the audit record — is one batched write
+/// ([`Db::write_batched`](crate::store::Db::write_batched)), answered once it is committed.
 pub async fn start(
     state: &AppState,
     client: &Client,
@@ -56,28 +62,25 @@ pub async fn start(
     let followed = user_flow::follow(state, request.client_id.as_deref()).await?;
     let return_to = followed.return_to(state, request.return_to.as_deref());
 
-    let mut tx = state.db.begin_write().await?;
-    let rules = policy::read(&mut tx, state, request.purpose).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let rules = policy::read(&mut conn, state, request.purpose).await?;
     admission::for_everyone(
         request.purpose,
         Some(followed.application()),
         rules.methods(),
     )?;
-    let (email, invitation) = address_of(&mut tx, state, &request).await?;
+    let (email, invitation) = address_of(&mut conn, state, &request).await?;
     let canonical = email.canonical();
-    let user = users::by_email(&mut tx, &canonical).await?;
-    let address = gather::address(
-        &mut tx,
-        state,
+    let user = users::by_email(&mut conn, &canonical).await?;
+    let facts = gather::address_facts(
+        &mut conn,
         &rules,
-        client,
         request.purpose,
         user.as_ref(),
-        &canonical,
         invitation.is_some(),
     )
     .await?;
-    let send = admission::what_to_send(request.purpose, address);
+    drop(conn);
     let flow = Flow {
         id: random_token(16),
         purpose: request.purpose,
@@ -89,10 +92,8 @@ pub async fn start(
             .as_ref()
             .map_or_else(|| email.as_str().to_owned(), |u| u.email.clone()),
         email_canonical: canonical,
-        user_id: user
-            .as_ref()
-            .filter(|_| send == Send::Code)
-            .map(|u| u.id.clone()),
+        // Set below when a code is sent.
+        user_id: None,
         invitation_id: invitation,
         binding_hash: state.secrets.token_hash(&binding),
         return_to,
@@ -101,10 +102,29 @@ pub async fn start(
         proven: String::new(),
         questions: String::new(),
     };
-    store::insert(&mut tx, &flow, now).await?;
-    followed.remember(&mut tx, &flow.id).await?;
-    issue_code(&mut tx, state, &rules.passcodes, client, &flow, send, now).await?;
-    tx.commit().await?;
+    let account = user.map(|u| u.id);
+    let issue = Issue::prepare(state, &rules.passcodes, client, &flow, facts, now)?;
+    let counter = SendCounter::new(state, &rules, client, &flow.email_canonical);
+    let remember = followed.remembered();
+    let flow = state
+        .db
+        .write_batched(move |conn| {
+            Box::pin(async move {
+                let within_limits = counter.count(conn).await?;
+                let send = issue.decide(within_limits);
+                let flow = Flow {
+                    user_id: account.filter(|_| send == Send::Code),
+                    ..flow
+                };
+                store::insert(conn, &flow, now).await?;
+                if let Some(remember) = remember {
+                    remember.write(conn, &flow.id).await?;
+                }
+                issue.write(conn, &flow, send, Passcodes::First).await?;
+                Ok::<_, ApiError>(flow)
+            })
+        })
+        .await?;
     state.outbox.wake();
     Ok(Started {
         view: view_of(&rules.passcodes, &flow, now),
@@ -135,19 +155,22 @@ pub async fn resend(
         .with_retry_after(u64::try_from((wait_ms.max(0) + 999) / 1000).unwrap_or(1)));
     }
     let user = users::by_email(&mut tx, &flow.email_canonical).await?;
-    let address = gather::address(
+    let facts = gather::address_facts(
         &mut tx,
-        state,
         &rules,
-        client,
         flow.purpose,
         user.as_ref(),
-        &flow.email_canonical,
         flow.invitation_id.is_some(),
     )
     .await?;
-    let send = admission::what_to_send(flow.purpose, address);
-    issue_code(&mut tx, state, &rules.passcodes, client, &flow, send, now).await?;
+    let issue = Issue::prepare(state, &rules.passcodes, client, &flow, facts, now)?;
+    let within_limits = SendCounter::new(state, &rules, client, &flow.email_canonical)
+        .count(&mut tx)
+        .await?;
+    let send = issue.decide(within_limits);
+    issue
+        .write(&mut tx, &flow, send, Passcodes::Replace)
+        .await?;
     tx.commit().await?;
     state.outbox.wake();
     // The view counts the cooldown from this send (`flow` was read before the claim moved it).
@@ -180,60 +203,132 @@ async fn address_of(
     }
 }
 
-/// Stores a fresh code for `flow` (killing the old one) and queues what `send` says.
-async fn issue_code(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    passcodes: &PasscodePolicy,
-    client: &Client,
-    flow: &Flow,
-    send: Send,
+/// Whether a flow's earlier passcodes must be revoked first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Passcodes {
+    /// A new flow: it has none.
+    First,
+    /// A resend: the old code dies.
+    Replace,
+}
+
+/// A code and its message, made before the write: the passcode's hash, and the message sealed
+/// for what the flow sends if the address is within its limits (a code or a notice). Known,
+/// unknown and throttled addresses make the same.
+#[derive(Debug)]
+struct Issue {
+    purpose: FlowPurpose,
+    facts: Address,
+    passcode_id: String,
+    hash: String,
+    lifetime_ms: i64,
+    mail: Option<Sealed>,
+    client: Client,
     now: i64,
-) -> Result<(), ApiError> {
-    let code = passcodes.generate();
-    let real = state
-        .secrets
-        .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
-    let hash = if send == Send::Code {
-        real.as_str()
-    } else {
-        UNMATCHABLE
-    };
-    let lifetime = passcodes.lifetime_for(flow.purpose);
-    store::replace_passcode(conn, &random_token(16), &flow.id, hash, now, now + lifetime).await?;
-    let subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
-    let (mail, outcome) = match send {
-        Send::Code => {
-            let minutes = ((lifetime + 59_999) / 60_000).max(1);
-            let purpose = flow.purpose;
-            (
-                Some(Mail::Passcode {
-                    purpose,
-                    code,
-                    minutes,
-                }),
-                "success",
-            )
-        }
-        Send::AccountExists => (Some(Mail::AccountExists), "account_exists"),
-        Send::Nothing => (None, "suppressed"),
-    };
-    match &mail {
-        Some(mail) => state.queue_mail(conn, mail, &flow.email).await?,
-        None => {
-            state
-                .outbox
-                .enqueue_suppressed(conn, now, flow.purpose.as_str())
-                .await?
-        }
+}
+
+impl Issue {
+    fn prepare(
+        state: &AppState,
+        passcodes: &PasscodePolicy,
+        client: &Client,
+        flow: &Flow,
+        facts: Address,
+        now: i64,
+    ) -> Result<Issue, ApiError> {
+        let code = passcodes.generate();
+        let hash = state
+            .secrets
+            .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
+        let lifetime_ms = passcodes.lifetime_for(flow.purpose);
+        let minutes = ((lifetime_ms + 59_999) / 60_000).max(1);
+        let mail = match admission::what_to_send(flow.purpose, facts) {
+            Send::Code => Some(Mail::Passcode {
+                purpose: flow.purpose,
+                code,
+                minutes,
+            }),
+            Send::AccountExists => Some(Mail::AccountExists),
+            Send::Nothing => None,
+        };
+        let mail = match mail {
+            Some(mail) => Some(state.seal_mail(&mail, &flow.email)?),
+            None => None,
+        };
+        Ok(Issue {
+            purpose: flow.purpose,
+            facts,
+            passcode_id: random_token(16),
+            hash,
+            lifetime_ms,
+            mail,
+            client: client.clone(),
+            now,
+        })
     }
-    audit::record(
-        conn,
-        &event(client, "passcode_sent", outcome, &subject, flow.purpose),
-        now,
-    )
-    .await?;
-    Ok(())
+
+    /// What the flow sends, now that the limits are counted.
+    fn decide(&self, within_limits: bool) -> Send {
+        admission::what_to_send(
+            self.purpose,
+            Address {
+                within_limits,
+                ..self.facts
+            },
+        )
+    }
+
+    /// Stores the code for `flow` (the real hash only when `send` is a code) and queues what
+    /// `send` says, with the audit record.
+    async fn write(
+        self,
+        conn: &mut AnyConnection,
+        flow: &Flow,
+        send: Send,
+        passcodes: Passcodes,
+    ) -> Result<(), ApiError> {
+        let now = self.now;
+        let hash = if send == Send::Code {
+            self.hash.as_str()
+        } else {
+            UNMATCHABLE
+        };
+        let passcode = NewPasscode {
+            id: &self.passcode_id,
+            flow_id: &flow.id,
+            code_hash: hash,
+            now_ms: now,
+            expires_at_ms: now + self.lifetime_ms,
+        };
+        match passcodes {
+            Passcodes::First => store::insert_passcode(conn, &passcode).await?,
+            Passcodes::Replace => store::replace_passcode(conn, &passcode).await?,
+        }
+        let outcome = match (send, self.mail) {
+            (Send::Nothing, _) | (_, None) => {
+                outbox::enqueue_suppressed(conn, now, flow.purpose.as_str()).await?;
+                "suppressed"
+            }
+            (send, Some(mail)) => {
+                outbox::enqueue_sealed(conn, now, mail).await?;
+                if send == Send::Code {
+                    "success"
+                } else {
+                    "account_exists"
+                }
+            }
+        };
+        let subject = flow.user_id.as_deref().unwrap_or(&flow.email_canonical);
+        let sent = event(
+            &self.client,
+            "passcode_sent",
+            outcome,
+            subject,
+            flow.purpose,
+        );
+        audit::record(conn, &sent, now).await?;
+        Ok(())
+    }
 }
 
 fn invitation_invalid() -> ApiError {

@@ -11,11 +11,12 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::admission as gather;
 use crate::identity::sessions::{self, NewSession};
-use crate::policy::enforce as policy;
+use crate::policy::enforce::{self as policy, FlowRules};
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
 use crate::store::{email_state, invitations};
 use crate::AppState;
+use sqlx::AnyConnection;
 use sspr_api::WireName;
 use sspr_api::{ErrorCode, FlowState, FlowView};
 
@@ -26,7 +27,10 @@ pub struct Verified {
     pub session: Option<NewSession>,
 }
 
-/// `POST /api/flows/{id}/verify`.
+/// `POST /api/flows/{id}/verify`. The flow and the rules are read first; then the client's
+/// rate limit, the try, and what a right or wrong code changes are one batched write
+/// ([`Db::write_batched`](crate::store::Db::write_batched)). A refusal that counted something
+/// (the rate limit, a try, a failure) is answered once that is committed.
 pub async fn verify(
     state: &AppState,
     client: &Client,
@@ -39,50 +43,19 @@ pub async fn verify(
     let flow = load(&mut conn, state, binding, id).await?;
     require(&flow, Step::Verify)?;
     let rules = policy::read(&mut conn, state, flow.purpose).await?;
-    // One connection at a time: holding `conn` while waiting for another deadlocks the pool
-    // under load (every verify holding one, all waiting for a second).
     drop(conn);
-    gather::verify(state, client, &flow, &rules).await?;
-    let Some(code) = rules.passcodes.normalise(code) else {
-        return Err(ApiError::new(
-            ErrorCode::InvalidCode,
-            format!(
-                "Enter the {}-digit code from the email.",
-                rules.passcodes.length
-            ),
-        ));
+    let check = Check {
+        state: state.clone(),
+        client: client.clone(),
+        flow: flow.clone(),
+        rules: rules.clone(),
+        code: code.to_owned(),
+        now,
     };
-
-    let mut conn = state.db.pool.acquire().await?;
-    let max = i64::from(rules.passcodes.max_attempts);
-    let Some(attempt) = store::count_try(&mut conn, &flow.id, max, now).await? else {
-        return Err(code_expired());
-    };
-    let typed = state
-        .secrets
-        .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
-    let subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
-    if let Judged::Wrong { tries_left } =
-        passcode::judge(&attempt.code_hash, &typed, attempt.attempts, max)
-    {
-        email_state::count_otp_failure(&mut conn, &flow.email_canonical, &rules.passcodes, now)
-            .await?;
-        let failed = event(
-            client,
-            "passcode_verified",
-            "failure",
-            &subject,
-            flow.purpose,
-        );
-        audit::record(&mut conn, &failed, now).await?;
-        return Err(ApiError::new(
-            ErrorCode::InvalidCode,
-            passcode::wrong_code_message(tries_left),
-        )
-        .with_attempts_left(tries_left));
-    }
-    drop(conn);
-    let (next, session) = accept(state, client, &flow, &attempt.passcode_id, &subject, now).await?;
+    let (next, session) = state
+        .db
+        .write_batched(move |conn| Box::pin(async move { check.run(conn).await }))
+        .await??;
     let flow = Flow {
         state: next,
         ..flow
@@ -97,25 +70,85 @@ pub async fn verify(
     Ok(Verified { view, session })
 }
 
-/// A right code: consumes it and moves the flow on in one write transaction; signs the user in
-/// when the flow ends here. Returns the flow's new state.
+/// One passcode check, owned so a batched write can carry it.
+#[derive(Debug)]
+struct Check {
+    state: AppState,
+    client: Client,
+    flow: Flow,
+    rules: FlowRules,
+    code: String,
+    now: i64,
+}
+
+/// The flow's new state and the session when it signs in; or a refusal whose counting is kept.
+type Checked = Result<(FlowState, Option<NewSession>), ApiError>;
+
+impl Check {
+    /// Counts the check against the client's rate limit, then the try, then judges it. `Err`
+    /// only when nothing may be kept.
+    async fn run(self, conn: &mut AnyConnection) -> Result<Checked, ApiError> {
+        let (state, flow, now) = (&self.state, &self.flow, self.now);
+        if let Err(refused) = gather::verify(conn, state, &self.client, flow, &self.rules).await? {
+            return Ok(Err(refused));
+        }
+        let passcodes = &self.rules.passcodes;
+        let Some(code) = passcodes.normalise(&self.code) else {
+            return Ok(Err(ApiError::new(
+                ErrorCode::InvalidCode,
+                format!("Enter the {}-digit code from the email.", passcodes.length),
+            )));
+        };
+        let max = i64::from(passcodes.max_attempts);
+        let Some(attempt) = store::count_try(conn, &flow.id, max, now).await? else {
+            return Ok(Err(code_expired()));
+        };
+        let typed = state
+            .secrets
+            .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
+        let subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
+        if let Judged::Wrong { tries_left } =
+            passcode::judge(&attempt.code_hash, &typed, attempt.attempts, max)
+        {
+            email_state::count_otp_failure(conn, &flow.email_canonical, passcodes, now).await?;
+            let failed = event(
+                &self.client,
+                "passcode_verified",
+                "failure",
+                &subject,
+                flow.purpose,
+            );
+            audit::record(conn, &failed, now).await?;
+            return Ok(Err(ApiError::new(
+                ErrorCode::InvalidCode,
+                passcode::wrong_code_message(tries_left),
+            )
+            .with_attempts_left(tries_left)));
+        }
+        if !store::consume(conn, &attempt.passcode_id, now).await? {
+            return Ok(Err(code_expired()));
+        }
+        accept(conn, state, &self.client, flow, &subject, now)
+            .await
+            .map(Ok)
+    }
+}
+
+/// A right code, consumed: moves the flow on, and signs the user in when the flow ends here.
+/// Returns the flow's new state.
 async fn accept(
+    conn: &mut AnyConnection,
     state: &AppState,
     client: &Client,
     flow: &Flow,
-    passcode_id: &str,
     subject: &str,
     now: i64,
 ) -> Result<(FlowState, Option<NewSession>), ApiError> {
-    let mut tx = state.db.begin_write().await?;
-    if !store::consume(&mut tx, passcode_id, now).await? {
-        return Err(code_expired());
-    }
     let next = flow::after_verify(flow.purpose, flow.user_id.is_some());
-    if !store::transition(&mut tx, &flow.id, FlowState::CodeSent, next, now).await? {
+    if !store::transition(conn, &flow.id, FlowState::CodeSent, next, now).await? {
         return Err(wrong_state());
     }
-    email_state::clear_otp_failures(&mut tx, &flow.email_canonical).await?;
+    email_state::clear_otp_failures(conn, &flow.email_canonical).await?;
     let verified = event(
         client,
         "passcode_verified",
@@ -123,18 +156,17 @@ async fn accept(
         subject,
         flow.purpose,
     );
-    audit::record(&mut tx, &verified, now).await?;
+    audit::record(conn, &verified, now).await?;
     let mut session = None;
     if next == FlowState::Completed {
         let user_id = flow.user_id.as_deref().ok_or_else(wrong_state)?;
         if let Some(invitation) = &flow.invitation_id {
-            invitations::mark_redeemed(&mut tx, invitation, now).await?;
+            invitations::mark_redeemed(conn, invitation, now).await?;
         }
-        session = Some(sessions::create(&mut tx, state, user_id, client).await?);
+        session = Some(sessions::create(conn, state, user_id, client).await?);
         let signed_in = event(client, "sign_in", "success", user_id, flow.purpose);
-        audit::record(&mut tx, &signed_in, now).await?;
+        audit::record(conn, &signed_in, now).await?;
     }
-    tx.commit().await?;
     Ok((next, session))
 }
 

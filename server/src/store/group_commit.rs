@@ -1,0 +1,251 @@
+//! Group commit: the writes of many concurrent requests share one transaction and one fsync, and
+//! each request is answered only once its own rows are committed.
+//!
+//! [`Db::write_batched`](super::Db::write_batched) is the batched equivalent of
+//! [`Db::begin_write`](super::Db::begin_write) for short jobs that only run SQL (a flow start's
+//! counters, flow, passcode, sealed message and audit record): a job is a closure that writes on
+//! the connection it is given and returns its result.
+//!
+//! On SQLite one writer task owns a connection of its own. It takes every job waiting, opens one
+//! `BEGIN IMMEDIATE` transaction, runs each job inside a savepoint of its own (a job that fails
+//! rolls back its own writes and nothing else), commits once and only then answers each job with
+//! its result. That connection runs with `synchronous = FULL`, so the commit is fsynced: an
+//! answer means the job's rows are on disk, and N concurrent jobs pay for one `BEGIN`, one
+//! `COMMIT`, one write of each touched page to the WAL, and one fsync. While one batch commits
+//! the next one gathers. The writer takes the same in-process write gate as `begin_write`, so
+//! batches and other write transactions take SQLite's write lock in turn, in arrival order,
+//! instead of polling for it under `busy_timeout`.
+//!
+//! On PostgreSQL each job runs in a transaction of its own on a pooled connection: concurrent
+//! commits already share WAL flushes there, and a batch on one connection would queue the
+//! statements' round trips one behind another.
+//!
+//! A job runs in the writer's task, not the caller's: a caller that goes away (a client that
+//! disconnects) cannot interrupt a job half-way; its rows commit or roll back with the batch. A
+//! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
+//! error) and the writer goes on.
+
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
+
+/// A job's future, borrowing the connection it writes on.
+pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
+
+/// Most jobs in one transaction: enough to amortise the commit, few enough that a batch's
+/// statements never hold the write lock for long.
+const MAX_BATCH: usize = 64;
+
+/// How long a write waits for the write gate before it fails, as SQLite's `busy_timeout`.
+pub const GATE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The in-process write gate on SQLite: one writer at a time, served in arrival order.
+#[derive(Debug, Clone, Default)]
+pub struct WriteGate(Arc<Mutex<()>>);
+
+impl WriteGate {
+    /// Waits for the gate (at most [`GATE_TIMEOUT`]).
+    pub async fn enter(&self) -> Result<OwnedMutexGuard<()>, sqlx::Error> {
+        tokio::time::timeout(GATE_TIMEOUT, self.0.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+}
+
+/// What a job left after it ran: whether to keep its writes, and how to answer its caller once
+/// the batch's commit is known.
+struct Ran {
+    keep: bool,
+    answer: Answer,
+}
+
+/// Answers a job's caller, given the batch's error if it did not commit.
+type Answer = Box<dyn FnOnce(Option<&sqlx::Error>) + Send>;
+
+/// A job as the writer holds it: given the connection, or the reason there is none (then it
+/// only makes its caller's answer).
+type Erased = Box<
+    dyn for<'c> FnOnce(Result<&'c mut AnyConnection, sqlx::Error>) -> JobFuture<'c, Ran> + Send,
+>;
+
+/// The handle requests submit jobs through. Cheap to clone; the writer task ends when the last
+/// handle is dropped.
+#[derive(Debug, Clone)]
+pub struct Batcher {
+    jobs: mpsc::UnboundedSender<Erased>,
+}
+
+impl Batcher {
+    /// Starts the SQLite writer task for the database `options` opens; it stops writing when
+    /// `pool` is closed, as every other use of the database does.
+    pub fn start(options: AnyConnectOptions, gate: WriteGate, pool: AnyPool) -> Batcher {
+        let (jobs, queue) = mpsc::unbounded_channel();
+        tokio::spawn(writer(options, gate, pool, queue));
+        Batcher { jobs }
+    }
+
+    /// Runs `job` in the next batch; its result once the batch committed (or the commit's error).
+    pub async fn run<T, E, F>(&self, job: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> JobFuture<'c, Result<T, E>> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<Result<T, E>>();
+        let erased: Erased = Box::new(move |conn| {
+            Box::pin(async move {
+                let result = match conn {
+                    Ok(conn) => job(conn).await,
+                    Err(error) => Err(E::from(error)),
+                };
+                Ran {
+                    keep: result.is_ok(),
+                    answer: Box::new(move |failed: Option<&sqlx::Error>| {
+                        let result = match failed {
+                            Some(error) if result.is_ok() => Err(E::from(again(error))),
+                            _ => result,
+                        };
+                        let _ = reply.send(result);
+                    }),
+                }
+            })
+        });
+        self.jobs
+            .send(erased)
+            .map_err(|_| E::from(sqlx::Error::WorkerCrashed))?;
+        answer
+            .await
+            .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+}
+
+/// The error each job of a batch that failed gets: `error` again, of the same kind where the
+/// kind decides the answer (an unavailable database is a 503).
+fn again(error: &sqlx::Error) -> sqlx::Error {
+    match error {
+        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
+        sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
+        sqlx::Error::Io(io) => sqlx::Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+        other => sqlx::Error::Protocol(format!("the batch did not commit: {other}")),
+    }
+}
+
+/// The writer task: gathers waiting jobs, runs them in one transaction, commits, answers.
+async fn writer(
+    options: AnyConnectOptions,
+    gate: WriteGate,
+    pool: AnyPool,
+    mut queue: mpsc::UnboundedReceiver<Erased>,
+) {
+    let mut conn: Option<AnyConnection> = None;
+    while let Some(first) = queue.recv().await {
+        let mut jobs = vec![first];
+        let entered = gate.enter().await;
+        // Jobs that arrived while the gate was taken join this batch.
+        while jobs.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let opened = match (&entered, conn.take()) {
+            (Err(error), _) => Err(again(error)),
+            _ if pool.is_closed() => Err(sqlx::Error::PoolClosed),
+            (Ok(_), Some(open)) => Ok(open),
+            (Ok(_), None) => connect(&options).await,
+        };
+        let (failed, answers) = match opened {
+            // In a task of its own, so that a job that panics fails its batch, not the writer.
+            Ok(mut open) => match tokio::spawn(async move {
+                let ran = run_batch(&mut open, jobs).await;
+                (open, ran)
+            })
+            .await
+            {
+                Ok((open, (fit, outcome))) => {
+                    if fit {
+                        conn = Some(open);
+                    }
+                    outcome
+                }
+                Err(_) => {
+                    tracing::error!("a batch of writes panicked and was rolled back");
+                    (None, Vec::new())
+                }
+            },
+            Err(error) => (None, refuse_all(jobs, &error).await),
+        };
+        // Answered after the gate is released: the next batch can begin meanwhile.
+        drop(entered);
+        for answer in answers {
+            answer(failed.as_ref());
+        }
+    }
+}
+
+/// Each job of a batch that could not begin, answered with the batch's error (it never runs
+/// outside a transaction).
+async fn refuse_all(jobs: Vec<Erased>, error: &sqlx::Error) -> Vec<Answer> {
+    let mut answers = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        answers.push(job(Err(again(error))).await.answer);
+    }
+    answers
+}
+
+/// Runs `jobs` in one transaction on `conn`; returns whether `conn` is fit to keep, and the
+/// batch's error (if any) with each job's answer.
+async fn run_batch(
+    conn: &mut AnyConnection,
+    jobs: Vec<Erased>,
+) -> (bool, (Option<sqlx::Error>, Vec<Answer>)) {
+    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(error) => return (false, (None, refuse_all(jobs, &error).await)),
+    };
+    let mut answers = Vec::with_capacity(jobs.len());
+    let mut pending = jobs.into_iter();
+    while let Some(job) = pending.next() {
+        let mut savepoint = match tx.begin().await {
+            Ok(savepoint) => savepoint,
+            Err(error) => {
+                answers.push(job(Err(again(&error))).await.answer);
+                answers.extend(refuse_all(pending.collect(), &error).await);
+                return (false, (Some(error), answers));
+            }
+        };
+        let ran = job(Ok(&mut savepoint)).await;
+        let closed = if ran.keep {
+            savepoint.commit().await
+        } else {
+            savepoint.rollback().await
+        };
+        answers.push(ran.answer);
+        if let Err(error) = closed {
+            answers.extend(refuse_all(pending.collect(), &error).await);
+            return (false, (Some(error), answers));
+        }
+    }
+    match tx.commit().await {
+        Ok(()) => (true, (None, answers)),
+        Err(error) => {
+            tracing::error!(%error, "a batch of writes did not commit");
+            (false, (Some(error), answers))
+        }
+    }
+}
+
+/// The writer's own connection: the pool's settings, and every commit fsynced.
+async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Error> {
+    let mut conn = options.connect().await?;
+    conn.execute(
+        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+         PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+    )
+    .await?;
+    Ok(conn)
+}
