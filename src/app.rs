@@ -12,6 +12,7 @@ use crate::pages::{
     account::Account,
     home::Home,
     not_found::NotFound,
+    security_info::SecurityInfoPage,
     sign_in::{SignIn, SignInPassword},
 };
 use leptos::prelude::*;
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignIn/>
                     <Route path=path!("/sign-in/password") view=SignInPassword/>
                     <Route path=path!("/account") view=Account/>
+                    <Route path=path!("/account/security-info") view=SecurityInfoPage/>
                     <Wizard purpose=FlowPurpose::PasswordReset/>
                     <Wizard purpose=FlowPurpose::SignUp/>
                     <Wizard purpose=FlowPurpose::Passwordless/>

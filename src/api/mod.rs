@@ -8,8 +8,9 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    CompleteFlow, CustomerUserFlow, FlowDone, FlowView, Health, Me, PasswordPolicy, PublicBranding,
-    SessionList, SignIn, StartFlow, VerifyCode,
+    AddAlternateEmail, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowDone, FlowView, Health,
+    Me, PasswordPolicy, PendingMethod, ProofSent, ProveIdentity, PublicBranding, QuestionCatalog,
+    RegisterQuestions, SecurityInfo, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -83,6 +84,65 @@ pub async fn revoke(id: String) -> Result<(), ApiError> {
     )
     .await
 }
+
+/// `GET /api/account/security-info`.
+pub async fn security_info() -> Result<SecurityInfo, ApiError> {
+    http::get("/api/account/security-info", &[]).await
+}
+
+/// `POST /api/account/proof/email`: mails a code to the account's address.
+pub async fn send_proof() -> Result<ProofSent, ApiError> {
+    http::send(Method::POST, "/api/account/proof/email", None::<&()>).await
+}
+
+/// `POST /api/account/proof`.
+pub async fn prove(body: ProveIdentity) -> Result<SecurityInfo, ApiError> {
+    http::send(Method::POST, "/api/account/proof", Some(&body)).await
+}
+
+/// `DELETE /api/account/methods/{id}`.
+pub async fn delete_method(id: String) -> Result<SecurityInfo, ApiError> {
+    let path = ["/api/account/methods/", &id].concat();
+    http::send(Method::DELETE, &path, None::<&()>).await
+}
+
+/// `POST /api/account/methods/authenticator-app`.
+pub async fn enrol_app() -> Result<TotpEnrolment, ApiError> {
+    http::send(Method::POST, APP, None::<&()>).await
+}
+
+/// `POST /api/account/methods/authenticator-app/confirm`.
+pub async fn confirm_app(body: ConfirmMethod) -> Result<SecurityInfo, ApiError> {
+    http::send(Method::POST, &[APP, "/confirm"].concat(), Some(&body)).await
+}
+
+/// `POST /api/account/methods/alternate-email`.
+pub async fn add_alternate_email(body: AddAlternateEmail) -> Result<PendingMethod, ApiError> {
+    http::send(Method::POST, ALTERNATE, Some(&body)).await
+}
+
+/// `POST /api/account/methods/alternate-email/confirm`.
+pub async fn confirm_alternate_email(body: ConfirmMethod) -> Result<SecurityInfo, ApiError> {
+    http::send(Method::POST, &[ALTERNATE, "/confirm"].concat(), Some(&body)).await
+}
+
+/// `GET /api/account/security-questions`.
+pub async fn question_catalog() -> Result<QuestionCatalog, ApiError> {
+    http::get("/api/account/security-questions", &[]).await
+}
+
+/// `PUT /api/account/methods/security-questions`.
+pub async fn register_questions(body: RegisterQuestions) -> Result<SecurityInfo, ApiError> {
+    http::send(
+        Method::PUT,
+        "/api/account/methods/security-questions",
+        Some(&body),
+    )
+    .await
+}
+
+const APP: &str = "/api/account/methods/authenticator-app";
+const ALTERNATE: &str = "/api/account/methods/alternate-email";
 
 /// `GET /api/password-policy`.
 pub async fn password_policy() -> Result<PasswordPolicy, ApiError> {

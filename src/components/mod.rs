@@ -9,3 +9,4 @@ pub mod form;
 pub mod health_status;
 pub mod language_switcher;
 pub mod layout;
+pub mod qr;

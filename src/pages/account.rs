@@ -1,4 +1,4 @@
-//! `/account`: who is signed in, their sign-in methods, where they are signed in (with
+//! `/account`: who is signed in, their sign-in methods (and a link to their security info), where they are signed in (with
 //! **Sign out this session** for the others), and **Sign out**. Nobody signed in: to the
 //! sign-in page. A load that fails says why and offers **Try again**.
 
@@ -6,6 +6,7 @@ use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, LoadFailed, Problem};
 use crate::i18n::tr;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use sspr_api::{Me, SessionList, UserType};
@@ -108,6 +109,7 @@ fn who_view(me: Me) -> impl IntoView {
             <li>{tr(|m| m.method_email)}</li>
             {has_password.then(|| view! { <li>{tr(|m| m.method_password)}</li> })}
         </ul>
+        <p class="links"><A href="/account/security-info" exact=true>{tr(|m| m.security_info_link)}</A></p>
     }
 }
 

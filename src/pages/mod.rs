@@ -4,4 +4,5 @@ pub mod account;
 pub mod flow;
 pub mod home;
 pub mod not_found;
+pub mod security_info;
 pub mod sign_in;

@@ -168,7 +168,7 @@ fn Enrol(enrolment: AdminEnrolment, typed: StoredValue<Option<(Email, String)>>)
             code: typed_code,
         });
     };
-    let qr = qr_code(&enrolment.otpauth_uri);
+    let qr = sspr_web::components::qr::qr_code(&enrolment.otpauth_uri, at(|m| m.enrol_qr_label)());
     view! {
         <section class="card admin-card">
             <h1 tabindex="-1">{at(|m| m.enrol_title)}</h1>
@@ -188,28 +188,4 @@ fn Enrol(enrolment: AdminEnrolment, typed: StoredValue<Option<(Email, String)>>)
             </form>
         </section>
     }
-}
-
-/// `text` as a QR code in SVG (dark modules as one path, a four-module quiet zone), or nothing
-/// if it does not fit a QR code.
-fn qr_code(text: &str) -> Option<impl IntoView> {
-    let qr = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
-    let size = qr.size();
-    let mut path = String::new();
-    for y in 0..size {
-        for x in 0..size {
-            if qr.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + 4, y + 4));
-            }
-        }
-    }
-    let extent = (size + 8).to_string();
-    let view_box = ["0 0 ", &extent, " ", &extent].concat();
-    Some(view! {
-        <svg class="qr" viewBox=view_box role="img" aria-label=at(|m| m.enrol_qr_label)
-            shape-rendering="crispEdges" xmlns="http://www.w3.org/2000/svg">
-            <rect width="100%" height="100%" class="qr__light"/>
-            <path d=path class="qr__dark"/>
-        </svg>
-    })
 }

@@ -1,0 +1,73 @@
+// The security info page (/account/security-info): reached from the account page, it adds an
+// authenticator app from the secret key it shows (codes computed with the otpauth package) and
+// security questions, each addition mailed to the user; axe finds no violation on it.
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as OTPAuth from 'otpauth';
+import { countFor, messageFor, uniqueEmail } from './fixtures/mailbox';
+import { signUp } from './fixtures/pages';
+import { asAdmin } from './fixtures/user_flows';
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function axeClean(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), name).toEqual([]);
+}
+
+async function openSecurityInfo(page: Page) {
+  await page.getByRole('link', { name: 'Security info' }).click();
+  await expect(page).toHaveURL(/\/account\/security-info$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Security info');
+}
+
+test('a customer registers an authenticator app from its secret key and is told by email', async ({ page, baseURL }) => {
+  const admin = await asAdmin(baseURL!);
+  const enabled = await admin.patch(
+    '/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/softwareOath',
+    { data: { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state: 'enabled' } },
+  );
+  expect(enabled.status(), await enabled.text()).toBe(204);
+
+  const email = uniqueEmail('totp-user');
+  await signUp(page, email);
+  await openSecurityInfo(page);
+  await expect(page.getByRole('cell', { name: /•••@/ })).toBeVisible();
+  await axeClean(page, 'security-info');
+
+  await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
+  await page.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await page.locator('#totp-secret').textContent())!.trim();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await axeClean(page, 'security-info-app');
+
+  const seen = countFor(email);
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  await page.getByLabel('Code from the app').fill(totp.generate());
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Authenticator app', exact: true }).first()).toBeVisible();
+  const notice = await messageFor(email, seen);
+  expect(notice.data).toContain('sign-in method was added');
+});
+
+test('a customer registers security questions on the security info page', async ({ page, baseURL }) => {
+  const admin = await asAdmin(baseURL!);
+  const policy = await (await admin.get('/api/admin/reset-policy')).json();
+  if (!policy.methods.includes('security_questions')) {
+    policy.methods.push('security_questions');
+    const saved = await admin.put('/api/admin/reset-policy', { data: policy });
+    expect(saved.status(), await saved.text()).toBe(200);
+  }
+  await signUp(page, uniqueEmail('questions-user'));
+  await openSecurityInfo(page);
+  await page.getByLabel('Method').selectOption({ label: 'Security questions' });
+  await page.getByRole('button', { name: 'Add' }).click();
+  for (let i = 0; i < 3; i++) {
+    await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
+  }
+  await axeClean(page, 'security-info-questions');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
+});

@@ -1,0 +1,291 @@
+//! **Add sign-in method**: the methods the administrator enabled for this user. An
+//! authenticator app shows its QR code and secret key and is saved with one of its codes; an
+//! alternate address is saved with the code mailed to it; security questions are chosen from
+//! the list and answered.
+
+use super::kind_text;
+use crate::api;
+use crate::components::alert::Problem;
+use crate::components::form::{focus, value_of, Field, Submit};
+use crate::components::qr::qr_code;
+use crate::i18n::tr;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::{
+    AddAlternateEmail, ConfirmMethod, Email, MethodKind, QuestionAnswer, RegisterQuestions,
+    SecurityInfo, WireName,
+};
+
+#[component]
+pub fn Add(
+    available: Vec<MethodKind>,
+    done: Callback<SecurityInfo>,
+    problem: RwSignal<Option<Problem>>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(None::<MethodKind>);
+    let select = NodeRef::<leptos::html::Select>::new();
+    let first = available.first().copied();
+    let finished = Callback::new(move |found: SecurityInfo| {
+        chosen.set(None);
+        done.run(found);
+    });
+    if first.is_none() {
+        return ().into_any();
+    }
+    let options = available
+        .into_iter()
+        .map(|kind| view! { <option value=kind.as_str()>{tr(kind_text(kind))}</option> })
+        .collect_view();
+    let open = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        let value = select
+            .get_untracked()
+            .map(|s| s.value())
+            .unwrap_or_default();
+        chosen.set(MethodKind::parse(&value));
+    };
+    let form = move || match chosen.get() {
+        Some(MethodKind::AuthenticatorApp) => view! { <App done=finished problem/> }.into_any(),
+        Some(MethodKind::AlternateEmail) => view! { <Alternate done=finished problem/> }.into_any(),
+        Some(MethodKind::SecurityQuestions) => {
+            view! { <Questions done=finished problem/> }.into_any()
+        }
+        _ => ().into_any(),
+    };
+    view! {
+        <h2>{tr(|m| m.add_method)}</h2>
+        <form class="inline-form" on:submit=open novalidate>
+            <div class="field">
+                <label class="field__label" for="method-kind">{tr(|m| m.choose_method)}</label>
+                <select class="field__input" id="method-kind" node_ref=select>{options}</select>
+            </div>
+            <Submit inline=true label=tr(|m| m.add) busy=Signal::derive(|| false)/>
+        </form>
+        {form}
+    }
+    .into_any()
+}
+
+/// The code typed in `node`, or a problem and focus on it when empty.
+fn code_in(
+    node: NodeRef<leptos::html::Input>,
+    problem: RwSignal<Option<Problem>>,
+) -> Option<String> {
+    let code = value_of(node);
+    if code.is_empty() {
+        problem.set(Some(Problem::Local(|m| m.code_invalid)));
+        focus(node);
+        return None;
+    }
+    problem.set(None);
+    Some(code)
+}
+
+#[component]
+fn App(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let enrolment = LocalResource::new(api::enrol_app);
+    let code = NodeRef::<leptos::html::Input>::new();
+    let confirm = Action::new_local(move |body: &ConfirmMethod| {
+        let body = body.clone();
+        async move {
+            match api::confirm_app(body).await {
+                Ok(found) => done.run(found),
+                Err(error) => {
+                    problem.set(Some(error.into()));
+                    focus(code);
+                }
+            }
+        }
+    });
+    let shown = move || {
+        Suspend::new(async move {
+            match enrolment.await {
+                Ok(enrolment) => {
+                    let method_id = enrolment.method_id.clone();
+                    let submit = move |ev: SubmitEvent| {
+                        ev.prevent_default();
+                        if let Some(typed) = code_in(code, problem) {
+                            confirm.dispatch(ConfirmMethod {
+                                method_id: method_id.clone(),
+                                code: typed,
+                            });
+                        }
+                    };
+                    view! {
+                        <h3>{tr(|m| m.kind_app)}</h3>
+                        <p>{tr(|m| m.app_intro)}</p>
+                        {qr_code(&enrolment.otpauth_uri, tr(|m| m.app_qr_label)())}
+                        <p>{tr(|m| m.app_secret)} " " <code id="totp-secret">{enrolment.secret}</code></p>
+                        <form on:submit=submit novalidate>
+                            <Field id="app-code" label=tr(|m| m.app_code) autocomplete="one-time-code"
+                                inputmode="numeric" node=code/>
+                            <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
+                        </form>
+                    }
+                    .into_any()
+                }
+                Err(error) => {
+                    problem.set(Some(error.into()));
+                    ().into_any()
+                }
+            }
+        })
+    };
+    view! { <Suspense fallback=|| ()>{shown}</Suspense> }
+}
+
+#[component]
+fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let address = NodeRef::<leptos::html::Input>::new();
+    let code = NodeRef::<leptos::html::Input>::new();
+    let pending = RwSignal::new(None::<(String, String)>);
+    let send = Action::new_local(move |email: &Email| {
+        let body = AddAlternateEmail {
+            email: email.clone(),
+        };
+        async move {
+            match api::add_alternate_email(body).await {
+                Ok(sent) => {
+                    pending.set(Some((sent.method_id, sent.masked_email)));
+                    focus(code);
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let confirm = Action::new_local(move |body: &ConfirmMethod| {
+        let body = body.clone();
+        async move {
+            match api::confirm_alternate_email(body).await {
+                Ok(found) => done.run(found),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let send_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match Email::parse(&value_of(address)) {
+            Ok(email) => {
+                problem.set(None);
+                send.dispatch(email);
+            }
+            Err(_) => {
+                problem.set(Some(Problem::Local(|m| m.email_invalid)));
+                focus(address);
+            }
+        }
+    };
+    let confirm_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(method_id) = pending.with_untracked(|p| p.as_ref().map(|(id, _)| id.clone()))
+        else {
+            return;
+        };
+        if let Some(typed) = code_in(code, problem) {
+            confirm.dispatch(ConfirmMethod {
+                method_id,
+                code: typed,
+            });
+        }
+    };
+    view! {
+        <h3>{tr(|m| m.kind_alternate_email)}</h3>
+        <form on:submit=send_submit novalidate>
+            <Field id="alternate-email" label=tr(|m| m.alternate_email_label) kind="email"
+                autocomplete="email" node=address/>
+            <Submit label=tr(|m| m.send_code) busy=send.pending()/>
+        </form>
+        <Show when=move || pending.with(Option::is_some)>
+            <p role="status">{tr(|m| m.code_sent_to)} " "
+                <strong>{move || pending.get().map(|(_, masked)| masked)}</strong></p>
+            <form on:submit=confirm_submit novalidate>
+                <Field id="alternate-code" label=tr(|m| m.code_label) autocomplete="one-time-code"
+                    inputmode="numeric" node=code/>
+                <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
+            </form>
+        </Show>
+    }
+}
+
+#[component]
+fn Questions(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let catalog = LocalResource::new(api::question_catalog);
+    let save = Action::new_local(move |body: &RegisterQuestions| {
+        let body = body.clone();
+        async move {
+            match api::register_questions(body).await {
+                Ok(found) => done.run(found),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let shown = move || {
+        Suspend::new(async move {
+            let Ok(catalog) = catalog.await else {
+                return ().into_any();
+            };
+            let rows: Vec<(NodeRef<leptos::html::Select>, NodeRef<leptos::html::Input>)> = (0
+                ..catalog.to_register)
+                .map(|_| (NodeRef::new(), NodeRef::new()))
+                .collect();
+            let rows = StoredValue::new(rows);
+            let submit = move |ev: SubmitEvent| {
+                ev.prevent_default();
+                problem.set(None);
+                let answers = rows.with_value(|rows| {
+                    rows.iter()
+                        .map(|(question, answer)| QuestionAnswer {
+                            question: question
+                                .get_untracked()
+                                .map(|s| s.value())
+                                .unwrap_or_default(),
+                            answer: value_of(*answer),
+                        })
+                        .collect()
+                });
+                save.dispatch(RegisterQuestions { answers });
+            };
+            let fields = rows.with_value(|rows| {
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, (question, answer))| {
+                        let options = catalog
+                            .questions
+                            .iter()
+                            .enumerate()
+                            .map(|(j, q)| view! { <option value=q.clone() selected=i == j>{q.clone()}</option> })
+                            .collect_view();
+                        let question_id = format!("question-{i}");
+                        let answer_id = format!("answer-{i}");
+                        view! {
+                            <fieldset>
+                                <legend>{tr(|m| m.question_label)} " " {i + 1}</legend>
+                                <div class="field">
+                                    <label class="field__label" for=question_id.clone()>{tr(|m| m.question_label)}</label>
+                                    <select class="field__input" id=question_id node_ref=*question>{options}</select>
+                                </div>
+                                <div class="field">
+                                    <label class="field__label" for=answer_id.clone()>{tr(|m| m.answer_label)}</label>
+                                    <input class="field__input" id=answer_id type="text" autocomplete="off" node_ref=*answer/>
+                                </div>
+                            </fieldset>
+                        }
+                    })
+                    .collect_view()
+            });
+            view! {
+                <form on:submit=submit novalidate>
+                    {fields}
+                    <Submit label=tr(|m| m.save) busy=save.pending()/>
+                </form>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <h3>{tr(|m| m.kind_questions)}</h3>
+        <p>{tr(|m| m.questions_intro)}</p>
+        <Suspense fallback=|| ()>{shown}</Suspense>
+    }
+}

@@ -1,0 +1,150 @@
+//! `/account/security-info`: the methods the user proves who they are with (SPEC C7). Without
+//! a proof newer than ten minutes the page first asks for one ([`proof`]); then it lists each
+//! method masked, when it was added and last used, with **Delete** where allowed, and **Add
+//! sign-in method** with the methods the administrator enabled ([`add`]). Nobody signed in: to
+//! the sign-in page.
+
+mod add;
+mod proof;
+
+use crate::api;
+use crate::components::alert::{Alert, Problem};
+use crate::i18n::{tr, use_i18n, Text};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use sspr_api::{MethodKind, RegisteredMethod, SecurityInfo};
+
+#[component]
+pub fn SecurityInfoPage() -> impl IntoView {
+    let navigate = use_navigate();
+    let problem = RwSignal::new(None::<Problem>);
+    let notice = RwSignal::new(None::<Text>);
+    let info = RwSignal::new(None::<SecurityInfo>);
+    let loaded = LocalResource::new(api::security_info);
+    Effect::new(move || match loaded.get() {
+        Some(Ok(found)) => info.set(Some(found)),
+        Some(Err(error)) if error.status() == Some(401) => {
+            let replace = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            navigate("/sign-in", replace);
+        }
+        Some(Err(error)) => problem.set(Some(error.into())),
+        None => {}
+    });
+    let remove = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match api::delete_method(id).await {
+                Ok(found) => {
+                    info.set(Some(found));
+                    notice.set(Some(|m| m.method_deleted));
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let updated = Callback::new(move |found: SecurityInfo| {
+        problem.set(None);
+        notice.set(Some(|m| m.method_added));
+        info.set(Some(found));
+    });
+    let proven = Callback::new(move |found: SecurityInfo| {
+        problem.set(None);
+        info.set(Some(found));
+    });
+    let body = move || {
+        match info.get() {
+        None => view! {
+            <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{tr(|m| m.loading)}</p>
+        }
+        .into_any(),
+        Some(found) if found.proof_required => {
+            view! { <proof::Proof methods=found.proof_methods done=proven problem/> }.into_any()
+        }
+        Some(found) => view! {
+            <p>{tr(|m| m.security_info_intro)}</p>
+            {methods_table(found.methods, move |id| {
+                problem.set(None);
+                notice.set(None);
+                remove.dispatch(id);
+            })}
+            <add::Add available=found.available done=updated problem/>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="card">
+            <h1 tabindex="-1">{tr(|m| m.security_info_title)}</h1>
+            <Alert problem/>
+            <p class="notice" role="status">{move || notice.get().map(|text| tr(text)())}</p>
+            {body}
+            <p class="links"><A href="/account" exact=true>{tr(|m| m.back_to_account)}</A></p>
+        </section>
+    }
+}
+
+/// The name of a kind of method.
+pub fn kind_text(kind: MethodKind) -> Text {
+    match kind {
+        MethodKind::Email => |m| m.method_email,
+        MethodKind::AuthenticatorApp => |m| m.kind_app,
+        MethodKind::AlternateEmail => |m| m.kind_alternate_email,
+        MethodKind::SecurityQuestions => |m| m.kind_questions,
+    }
+}
+
+/// A date in the page's language, or a dash.
+fn date(ms: Option<i64>) -> String {
+    let Some(ms) = ms else {
+        return "—".to_owned();
+    };
+    let tag = use_i18n().locale.get_untracked().tag();
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_locale_date_string(tag, &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
+
+/// The registered methods, with **Delete** where the server allows it.
+fn methods_table(
+    methods: Vec<RegisteredMethod>,
+    remove: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=tr(|m| m.security_info_title)>
+            <table class="table">
+                <thead><tr>
+                    <th scope="col">{tr(|m| m.col_method)}</th>
+                    <th scope="col">{tr(|m| m.col_detail)}</th>
+                    <th scope="col">{tr(|m| m.col_added)}</th>
+                    <th scope="col">{tr(|m| m.col_last_used)}</th>
+                    <th scope="col"><span class="visually-hidden">{tr(|m| m.col_actions)}</span></th>
+                </tr></thead>
+                <tbody>
+                    {methods.into_iter().map(|method| {
+                        let id = method.id.clone();
+                        let name = tr(kind_text(method.kind));
+                        let delete = method.deletable.then(|| view! {
+                            <button type="button" class="button button--secondary"
+                                aria-label=move || [tr(|m| m.delete)(), " ", name()].concat()
+                                on:click=move |_| remove(id.clone())>{tr(|m| m.delete)}</button>
+                        });
+                        view! {
+                            <tr>
+                                <td>{name}</td>
+                                <td>{method.detail}</td>
+                                <td>{date(method.added_at_ms)}</td>
+                                <td>{date(method.last_used_at_ms)}</td>
+                                <td>{delete}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
