@@ -11,6 +11,7 @@ use crate::domain::language::Language;
 use crate::http::client::Client;
 use crate::mail::look;
 use crate::mail::notices::{Circumstances, Notice};
+use crate::mail::outbox::{self, Sealed};
 use crate::mail::templates::{Look, Page};
 use crate::policy::reset;
 use crate::store::admins;
@@ -115,15 +116,6 @@ async fn queue(
         look,
     };
     let rendered = notice.render(&page, &state.config.public_origin, &circumstances);
-    state
-        .outbox
-        .enqueue(
-            conn,
-            &state.secrets,
-            state.now_ms(),
-            notice.kind(),
-            to.email,
-            rendered,
-        )
-        .await
+    let sealed = Sealed::seal(&state.secrets, notice.kind(), to.email, rendered)?;
+    outbox::enqueue_sealed(conn, state.now_ms(), sealed).await
 }

@@ -11,7 +11,7 @@ use crate::identity::limits::{self, FLOW_START, VERIFY};
 use crate::identity::sessions::SignedIn;
 use crate::mail::Mail;
 use crate::store::audit::{self, Event};
-use crate::store::{account_codes, methods, sessions};
+use crate::store::{account_codes, methods, sessions, WriteTx};
 use crate::AppState;
 use sspr_api::{Email, ErrorCode, MethodKind, ProofSent, ProveIdentity, WireName};
 
@@ -94,7 +94,7 @@ async fn app_code(
     client: &Client,
     signed_in: &SignedIn,
     code: &str,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+) -> Result<WriteTx, ApiError> {
     limits::enforce(state, VERIFY, &client.ip).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
