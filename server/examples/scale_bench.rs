@@ -277,6 +277,8 @@ async fn flow_to_verify(state: &AppState, n: i64) -> anyhow::Result<(String, Str
         return_to: None,
         expires_at_ms: now + 3_600_000,
         last_sent_at_ms: now,
+        proven: String::new(),
+        questions: String::new(),
     };
     let hash = state
         .secrets
