@@ -4,7 +4,7 @@
 //! 1. a password-reset code for a random known account (`wrk`, `bench/wrk/request-known.lua`);
 //! 2. the same for an address no account has, a new one each time (`request-unknown.lua`);
 //! 3. the right code for a flow made beforehand (`verify.lua`); a code works once here, so as
-//!    many flows are made as the run can use (1.5 × scenario 1's rate × the duration);
+//!    many flows are made as the run can use (4 × scenario 1's rate × the duration);
 //! 4. full resets, as many in flight as the peer's driver (start → code from the mail → verify →
 //!    new password), a closed loop of this binary, as the peer's is of its Node driver;
 //! 5. a password sign-in of a random account that has a password (`signin.lua`).
@@ -90,7 +90,7 @@ pub async fn run(target: &Target, plan: &PeerPlan) -> Result<(), String> {
         .get("rps")
         .and_then(serde_json::Value::as_f64)
         .unwrap_or(1000.0);
-    let flows = ((rate * plan.duration.as_secs_f64() * 1.5) as usize).max(1000);
+    let flows = ((rate * plan.duration.as_secs_f64() * 4.0) as usize).max(1000);
     say(&format!("making {flows} flows to verify (not timed)"));
     let file = plan.dir.join("flows.txt");
     prepare_flows(&api, &sink, flows, &file).await?;
