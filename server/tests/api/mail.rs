@@ -57,6 +57,8 @@ backend_tests! {
         post_with(&app, &browser, "/api/flows", json!({"purpose": "sign_up", "email": email}), forged)
             .await
             .expect_status(201);
+        // A millisecond later, so the outbox (oldest first) delivers the two messages in order.
+        app.clock.advance_ms(1);
         // "Your password was changed" carries a reset link.
         let start = post_with(&app, &browser, "/api/flows", json!({"purpose": "password_reset", "email": email}), forged)
             .await
