@@ -34,6 +34,8 @@ BEYOND_THE_SCHEMA = (
     "This address belongs to a member account",
     "This invitation was already accepted",
     "'invitedUserEmailAddress' is not the address of the guest",
+    # Security questions asked at a reset: at most as many as are registered (two fields).
+    "The number of security questions asked at a reset must be",
     # The caller's own administrator account (known only from the session).
     "You cannot reset your own sign-in",
     # Company branding: a theme file the server lacks, a language that has a localization.
