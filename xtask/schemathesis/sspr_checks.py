@@ -36,6 +36,8 @@ BEYOND_THE_SCHEMA = (
     "'invitedUserEmailAddress' is not the address of the guest",
     # Security questions asked at a reset: at most as many as are registered (two fields).
     "The number of security questions asked at a reset must be",
+    # A custom security question that repeats one of the built-in questions.
+    'The question "',
     # The caller's own administrator account (known only from the session).
     "You cannot reset your own sign-in",
     # Company branding: a theme file the server lacks, a language that has a localization.

@@ -239,7 +239,14 @@ fn reset_policy(document: &mut Value) {
         "custom_questions": {
             "type": "array",
             "maxItems": 20,
-            "items": {"type": "string", "minLength": 5, "maxLength": 200},
+            "uniqueItems": true,
+            "items": {
+                "type": "string",
+                "minLength": 5,
+                "maxLength": 200,
+                // No control character anywhere, no white space at either end.
+                "pattern": r"^[^\s\u0000-\u001f\u007f-\u009f](?:[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$",
+            },
         },
     });
     let variant = |scope: Value, group: Value, required: u8| {
