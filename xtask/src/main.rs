@@ -163,7 +163,10 @@ fn test() -> Result<(), String> {
             "SSPR_EXAMPLE_BIN",
             cmd::target_dir().join("debug").join("sspr-example-sign-in"),
         )
-        .env("SSPR_WEB_DIR", cmd::root().join("dist"));
+        .env("SSPR_WEB_DIR", cmd::root().join("dist"))
+        // Ports free now, so another server on this machine never collides with the tests'.
+        .env("E2E_PORT", bench::free_port()?.to_string())
+        .env("SSPR_E2E_SMTP_PORT", bench::free_port()?.to_string());
     cmd::run(&mut e2e)?;
     cmd::step("All test tiers passed");
     Ok(())
