@@ -121,6 +121,7 @@ pub fn document() -> &'static serde_json::Value {
         let api = ApiDoc::openapi()
             .merge_from(super::applications::ApplicationsDoc::openapi())
             .merge_from(super::branding::BrandingDoc::openapi())
+            .merge_from(super::reports::ReportsDoc::openapi())
             .merge_from(super::oidc::OidcDoc::openapi());
         let mut document = serde_json::to_value(api).unwrap_or_default();
         answers::add(&mut document);
