@@ -768,4 +768,43 @@ mod tests {
             assert_eq!(email_only, method == MethodId::Email, "{path}");
         }
     }
+
+    #[test]
+    fn report_filters_the_schema_allows_are_filters_the_server_parses() {
+        let document = crate::routes::openapi::document();
+        let filter = |path: &str| -> String {
+            document["paths"][path]["get"]["parameters"]
+                .as_array()
+                .expect("parameters")
+                .iter()
+                .find(|p| p["name"] == "$filter")
+                .and_then(|p| p["schema"]["pattern"].as_str())
+                .expect("a $filter pattern")
+                .to_owned()
+        };
+        let cases = [
+            (
+                "/api/graph/v1.0/reports/authenticationMethods/userRegistrationDetails",
+                "isSsprRegistered eq true and userType eq 'guest'",
+                "isSsprRegistered eq 'yes'",
+            ),
+            (
+                "/api/graph/v1.0/auditLogs/signIns",
+                "createdDateTime ge 2026-02-28T23:59:59Z and status/errorCode ne 0",
+                "createdDateTime ge 2026-02-30T00:00:00Z",
+            ),
+            (
+                "/api/graph/v1.0/auditLogs/directoryAudits",
+                "category eq 'Policy' and result eq 'success'",
+                "category eq 'Other'",
+            ),
+        ];
+        for (path, good, bad) in cases {
+            let pattern = filter(path);
+            assert!(matches(&pattern, good), "{path}: {good}");
+            assert!(matches(&pattern, ""), "{path}: no filter");
+            assert!(crate::http::odata::parse(Some(good)).is_ok(), "{good}");
+            assert!(!matches(&pattern, bad), "{path}: {bad}");
+        }
+    }
 }
