@@ -4,7 +4,9 @@
 //! session). Every one needs `Permission::Read`.
 
 use crate::admin::reports::usage::{self, UsageParams};
-use crate::admin::reports::{directory_audits, registration, sign_ins, GraphListParams};
+use crate::admin::reports::{
+    directory_audits, registration, sign_ins, ExportParams, GraphListParams,
+};
 use crate::admin::{AdminSession, Permission, Principal};
 use crate::error::ApiError;
 use crate::http::json::Json;
@@ -94,12 +96,12 @@ async fn usage(
     Ok(Json(usage::report(&state, &params).await?))
 }
 
-#[utoipa::path(get, path = "/api/admin/reports/registration.csv", tag = "directory", params(GraphListParams),
-    responses((status = 200, description = "Every user the `$filter` keeps (at most 100,000), by address, as an RFC 4180 CSV attachment with Graph's column names; cells a spreadsheet would evaluate begin with an apostrophe; `$top` and `$skiptoken` are ignored", content_type = "text/csv", body = String), (status = 400, description = "A bad `$filter` (`invalid_filter`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody)))]
+#[utoipa::path(get, path = "/api/admin/reports/registration.csv", tag = "directory", params(ExportParams),
+    responses((status = 200, description = "Every user the `$filter` keeps (at most 100,000), by address, as an RFC 4180 CSV attachment with Graph's column names; cells a spreadsheet would evaluate begin with an apostrophe", content_type = "text/csv", body = String), (status = 400, description = "A bad `$filter` (`invalid_filter`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody)))]
 async fn registration_csv(
     State(state): State<AppState>,
     session: AdminSession,
-    Query(params): Query<GraphListParams>,
+    Query(params): Query<ExportParams>,
 ) -> Result<Response, ApiError> {
     session.require(Permission::Read)?;
     let body = registration::csv(&state, &params).await?;

@@ -198,6 +198,8 @@ backend_tests! {
         // Session only, and a bad filter is refused the same way.
         assert_eq!(app.browser().get("/api/admin/reports/registration.csv").await.expect_status(401).code(), "unauthorized");
         assert_eq!(admin.get("/api/admin/reports/registration.csv?$filter=nope%20eq%20true").await.expect_status(400).code(), "invalid_filter");
+        // The export takes the filter only: every matching row is in it.
+        assert_eq!(admin.get("/api/admin/reports/registration.csv?$top=2").await.expect_status(422).code(), "validation_failed");
     }
 
     async fn usage_counts_resets_and_unlocks_by_day_and_method(app) {

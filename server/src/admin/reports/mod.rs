@@ -32,6 +32,17 @@ pub struct GraphListParams {
     pub skiptoken: Option<String>,
 }
 
+/// The query of the registration CSV: the `$filter` only (every matching row is exported).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    /// As the Graph report's, e.g. `isSsprRegistered eq false`.
+    #[serde(rename = "$filter")]
+    #[param(rename = "$filter")]
+    pub filter: Option<String>,
+}
+
 impl GraphListParams {
     fn top(&self) -> Result<u32, ApiError> {
         odata::top(

@@ -15,7 +15,7 @@
 //! users in chunks by address and keeping those that match; one request reads at most
 //! [`MAX_SCANNED`] users and, short of a full page, hands back a `@odata.nextLink` to go on.
 
-use super::{GraphListParams, List};
+use super::{ExportParams, GraphListParams, List};
 use crate::admin::audit_log::safe_cell;
 use crate::domain::reset_methods;
 use crate::error::ApiError;
@@ -290,7 +290,7 @@ pub async fn page(
 
 /// `GET /api/admin/reports/registration.csv`: every row the filter keeps (at most
 /// [`MAX_EXPORT_ROWS`]), by address, as CSV bytes safe to open in a spreadsheet.
-pub async fn csv(state: &AppState, params: &GraphListParams) -> Result<Vec<u8>, ApiError> {
+pub async fn csv(state: &AppState, params: &ExportParams) -> Result<Vec<u8>, ApiError> {
     let filter = filter(params.filter.as_deref())?;
     let mut conn = state.db.pool.acquire().await?;
     let policies = policies(&mut conn, state).await?;
