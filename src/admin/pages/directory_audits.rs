@@ -29,6 +29,14 @@ pub fn DirectoryAudits() -> impl IntoView {
     let to = NodeRef::<leptos::html::Input>::new();
     let filter = RwSignal::new(String::new());
     let pager = Pager::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    // The router may keep the form elements of the report shown before; start from the
+    // defaults, not from the filters chosen there.
+    Effect::new(move || {
+        if let Some(form) = form.get() {
+            form.reset();
+        }
+    });
     let page = LocalResource::new(move || api::directory_audits(filter.get(), pager.current()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -59,7 +67,7 @@ pub fn DirectoryAudits() -> impl IntoView {
         <h1 tabindex="-1">{at(|m| m.nav_report_audits)}</h1>
         <ReportNav/>
         <p>{at(|m| m.audits_intro)}</p>
-        <form class="toolbar" on:submit=submit aria-label=at(|m| m.report_filters)>
+        <form class="toolbar" node_ref=form on:submit=submit aria-label=at(|m| m.report_filters)>
             <div class="field">
                 <label class="field__label" for="audits-category">{at(|m| m.col_category)}</label>
                 <select class="field__input" id="audits-category" node_ref=category>

@@ -58,6 +58,14 @@ pub fn Registration() -> impl IntoView {
     let mfa = NodeRef::<leptos::html::Select>::new();
     let filter = RwSignal::new(String::new());
     let pager = Pager::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    // The router may keep the form elements of the report shown before; start from the
+    // defaults, not from the filters chosen there.
+    Effect::new(move || {
+        if let Some(form) = form.get() {
+            form.reset();
+        }
+    });
     let page = LocalResource::new(move || api::registration_details(filter.get(), pager.current()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -75,7 +83,7 @@ pub fn Registration() -> impl IntoView {
         <h1 tabindex="-1">{at(|m| m.nav_report_registration)}</h1>
         <ReportNav/>
         <p>{at(|m| m.registration_intro)}</p>
-        <form class="toolbar" on:submit=submit aria-label=at(|m| m.report_filters)>
+        <form class="toolbar" node_ref=form on:submit=submit aria-label=at(|m| m.report_filters)>
             <div class="field">
                 <label class="field__label" for="reg-email">{at(|m| m.col_email)}</label>
                 <input class="field__input" id="reg-email" type="email" node_ref=email/>

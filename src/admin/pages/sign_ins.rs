@@ -23,6 +23,14 @@ pub fn SignIns() -> impl IntoView {
     let to = NodeRef::<leptos::html::Input>::new();
     let filter = RwSignal::new(String::new());
     let pager = Pager::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    // The router may keep the form elements of the report shown before; start from the
+    // defaults, not from the filters chosen there.
+    Effect::new(move || {
+        if let Some(form) = form.get() {
+            form.reset();
+        }
+    });
     let page = LocalResource::new(move || api::sign_ins(filter.get(), pager.current()));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -51,7 +59,7 @@ pub fn SignIns() -> impl IntoView {
         <h1 tabindex="-1">{at(|m| m.nav_report_sign_ins)}</h1>
         <ReportNav/>
         <p>{at(|m| m.sign_ins_intro)}</p>
-        <form class="toolbar" on:submit=submit aria-label=at(|m| m.report_filters)>
+        <form class="toolbar" node_ref=form on:submit=submit aria-label=at(|m| m.report_filters)>
             <div class="field">
                 <label class="field__label" for="signins-user">{at(|m| m.col_email)}</label>
                 <input class="field__input" id="signins-user" type="email" node_ref=user/>

@@ -120,9 +120,16 @@ fn DayChart(
             let done = c.completed as f64 * scale;
             let left = c.abandoned as f64 * scale;
             let base = HEIGHT - AXIS;
-            let label = (i % every == 0 || i + 1 == counts.len()).then(|| {
+            let last = i + 1 == counts.len();
+            let label = (i % every == 0 || last).then(|| {
+                // The first and last labels keep inside the drawing.
+                let (at, anchor) = match (i, last) {
+                    (0, _) => (x, "start"),
+                    (_, true) => (x + bar, "end"),
+                    _ => (x + bar / 2.0, "middle"),
+                };
                 view! {
-                    <text x=x + bar / 2.0 y=HEIGHT - 6.0 text-anchor="middle" class="chart__label">{date.get(5..).unwrap_or(date).to_owned()}</text>
+                    <text x=at y=HEIGHT - 6.0 text-anchor=anchor class="chart__label">{date.get(5..).unwrap_or(date).to_owned()}</text>
                 }
             });
             view! {
