@@ -426,4 +426,83 @@ backend_tests! {
         let answer = admin.get(&format!("{REGISTRATION}?$skiptoken={token}")).await;
         assert_eq!(graph_error(&answer, 400, "BadRequest"), "invalid_cursor");
     }
+
+    async fn application_sign_ins_name_the_application_and_filter_by_app_id(app) {
+        let admin = first_global(&app).await;
+        let created = admin.post("/api/graph/v1.0/applications", json!({
+            "displayName": "Contoso shop",
+            "web": {"redirectUris": ["https://shop.contoso.example/callback"]},
+        })).await.expect_status(201).body;
+        let app_id = created["appId"].as_str().expect("appId").to_owned();
+        app.sign_up("fay@contoso.example", PASSWORD).await;
+        let fay = user_id(&app, "fay@contoso.example").await;
+        let now = app.state.now_ms();
+        for (client, at) in [(app_id.as_str(), now + 1), ("other_app", now + 2)] {
+            record(&app, Event {
+                event: "oidc_authorize",
+                outcome: "success",
+                subject: Some(&fay),
+                client_ip: Some("198.51.100.7"),
+                detail: Some(json!({"client_id": client})),
+                ..Event::default()
+            }, at).await;
+        }
+        let page = admin.get(&format!("{SIGN_INS}?$filter=appId eq '{app_id}'")).await.expect_status(200).body;
+        let rows = page["value"].as_array().expect("rows");
+        assert_eq!(rows.len(), 1, "{page}");
+        assert_eq!(rows[0]["appId"], app_id.as_str());
+        assert_eq!(rows[0]["appDisplayName"], "Contoso shop");
+        assert_eq!(rows[0]["authenticationMethod"], "session");
+        assert_eq!(rows[0]["ipAddress"], "198.51.100.7");
+        assert_eq!(rows[0]["userPrincipalName"], "fay@contoso.example");
+        // `_` is a letter here, not a wildcard.
+        let other = admin.get(&format!("{SIGN_INS}?$filter=appId eq 'other_app'")).await.expect_status(200).body;
+        assert_eq!(other["value"].as_array().expect("rows").len(), 1);
+        assert_eq!(other["value"][0]["appDisplayName"], "other_app", "an unknown client id is shown as is");
+        let none = admin.get(&format!("{SIGN_INS}?$filter=appId eq 'other%25app'")).await;
+        assert_eq!(graph_error(&none, 400, "BadRequest"), "invalid_filter");
+        let none = admin.get(&format!("{SIGN_INS}?$filter=appId eq 'otherXapp'")).await.expect_status(200).body;
+        assert!(none["value"].as_array().expect("rows").is_empty());
+    }
+
+    async fn scripts_read_the_reports_with_an_api_token(app) {
+        let admin = first_global(&app).await;
+        let answer = admin.post("/api/admin/api-tokens", json!({"name": "Reporting", "role": "reader", "expires_in_days": 30}))
+            .await.expect_status(201);
+        let secret = answer.body["secret"].as_str().expect("secret").to_owned();
+        let token_id = answer.body["token"]["id"].as_str().expect("id").to_owned();
+        for path in [REGISTRATION, SIGN_INS, AUDITS] {
+            let read = crate::policy_support::bearer(&app, reqwest::Method::GET, path, &secret, None).await;
+            assert_eq!(read.status, 200, "{path}: {}", read.text);
+        }
+        let bad = crate::policy_support::bearer(&app, reqwest::Method::GET, REGISTRATION, "not-a-token", None).await;
+        graph_error(&bad, 401, "InvalidAuthenticationToken");
+        // A change made with the token is the token's in the directory audits.
+        record(&app, Event {
+            event: "admin_change",
+            outcome: "success",
+            actor: Some(&format!("api_token:{token_id}")),
+            subject: Some("Email"),
+            detail: Some(json!({"what": "authentication_method", "before": {"state": "enabled"}, "after": {"state": "disabled"}})),
+            ..Event::default()
+        }, app.state.now_ms() + 1).await;
+        let audits = admin.get(&format!("{AUDITS}?$top=1")).await.expect_status(200).body;
+        assert_eq!(audits["value"][0]["initiatedBy"], json!({"app": {"appId": token_id, "displayName": "Reporting"}}));
+        assert_eq!(audits["value"][0]["activityDisplayName"], "Update authentication method");
+    }
+
+    async fn reset_for_a_group_enables_its_members_only(app) {
+        let admin = seed_directory(&app).await;
+        crate::policy_support::group(&app, "pilot", &["bob@contoso.example"]).await;
+        let mut conn = app.db.pool.acquire().await.expect("connection");
+        let mut policy = sspr_server::policy::reset::load(&mut conn).await.expect("policy");
+        policy.enabled_for = sspr_api::SsprScope::Group;
+        policy.group_id = Some("pilot".into());
+        sspr_server::policy::reset::save(&mut conn, &policy, app.state.now_ms()).await.expect("saved");
+        drop(conn);
+        let enabled = admin.get(&format!("{REGISTRATION}?$filter=isSsprEnabled eq true")).await.expect_status(200).body;
+        assert_eq!(names(&enabled), ["bob@contoso.example"]);
+        let capable = admin.get(&format!("{REGISTRATION}?$filter=isSsprCapable eq true")).await.expect_status(200).body;
+        assert_eq!(names(&capable), ["bob@contoso.example"]);
+    }
 }
