@@ -74,6 +74,27 @@ pub async fn verified_methods(
         .collect()
 }
 
+/// Which of `user_ids` belong to the group `group_id`.
+pub async fn members_among(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    user_ids: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT user_id FROM group_members WHERE group_id = $1 AND user_id IN ({})",
+        placeholders(2, user_ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(group_id);
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(|row| row.try_get(0)).collect()
+}
+
 /// Which of `addresses` (canonical) are administrators' too.
 pub async fn admin_addresses(
     conn: &mut AnyConnection,

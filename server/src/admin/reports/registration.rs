@@ -22,7 +22,6 @@ use crate::error::ApiError;
 use crate::http::graph;
 use crate::http::odata::{self, Clause};
 use crate::policy::{enforce, methods, reset};
-use crate::store::groups;
 use crate::store::reports::{self, UserRow};
 use crate::AppState;
 use sqlx::AnyConnection;
@@ -155,6 +154,12 @@ async fn chunk(
     let addresses: Vec<String> = users.iter().map(|u| u.email_canonical.clone()).collect();
     let methods = reports::verified_methods(conn, &ids).await?;
     let admins = reports::admin_addresses(conn, &addresses).await?;
+    // Who the reset policy's scope includes, for the whole chunk in one query.
+    let reset = &policies.reset;
+    let in_group = match (&reset.enabled_for, &reset.group_id) {
+        (SsprScope::Group, Some(group)) => reports::members_among(conn, group, &ids).await?,
+        _ => Vec::new(),
+    };
     let mut rows = Vec::new();
     for user in &users {
         if filter
@@ -170,7 +175,12 @@ async fn chunk(
             .filter_map(|(_, kind, at)| MethodKind::parse(kind).map(|k| (k, *at)))
             .collect();
         let is_admin = admins.contains(&user.email_canonical);
-        let row = details(conn, policies, user, &held, is_admin).await?;
+        let in_scope = match reset.enabled_for {
+            SsprScope::All => true,
+            SsprScope::None => false,
+            SsprScope::Group => in_group.contains(&user.id),
+        };
+        let row = details(conn, policies, user, &held, is_admin, in_scope).await?;
         if filter.keeps(&row) {
             rows.push((user.email_canonical.clone(), row));
         }
@@ -178,13 +188,14 @@ async fn chunk(
     Ok((rows, users.len(), addresses.last().cloned()))
 }
 
-/// One user's row.
+/// One user's row; `in_scope`: the reset policy's scope includes them.
 async fn details(
     conn: &mut AnyConnection,
     policies: &Policies,
     user: &UserRow,
     held: &[(MethodKind, i64)],
     is_admin: bool,
+    in_scope: bool,
 ) -> Result<UserRegistrationDetails, ApiError> {
     let mut kinds = vec![MethodKind::Email];
     kinds.extend(held.iter().map(|(k, _)| *k));
@@ -193,14 +204,7 @@ async fn details(
     let reset = &policies.reset;
     let required = usize::from(reset.methods_required.max(1));
     let is_sspr_registered = reset_methods::usable(&kinds, reset) >= required;
-    let is_sspr_enabled = !guest
-        && match (&reset.enabled_for, &reset.group_id) {
-            (SsprScope::None, _) | (SsprScope::Group, None) => false,
-            (SsprScope::All, _) => true,
-            (SsprScope::Group, Some(group)) => {
-                groups::member_of_any(conn, &user.id, std::slice::from_ref(group)).await?
-            }
-        };
+    let is_sspr_enabled = !guest && in_scope;
     let is_mfa_registered = has(MethodKind::AuthenticatorApp);
     let mut is_mfa_capable = false;
     if is_mfa_registered {
