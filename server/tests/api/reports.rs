@@ -463,6 +463,8 @@ backend_tests! {
         assert_eq!(graph_error(&none, 400, "BadRequest"), "invalid_filter");
         let none = admin.get(&format!("{SIGN_INS}?$filter=appId eq 'otherXapp'")).await.expect_status(200).body;
         assert!(none["value"].as_array().expect("rows").is_empty());
+        let none = admin.get(&format!("{SIGN_INS}?$filter=appId eq 'OTHER_APP'")).await.expect_status(200).body;
+        assert!(none["value"].as_array().expect("rows").is_empty(), "client ids are matched exactly");
     }
 
     async fn scripts_read_the_reports_with_an_api_token(app) {

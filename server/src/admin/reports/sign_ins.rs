@@ -25,7 +25,13 @@ pub const PORTAL_APP: &str = "Self-service portal";
 const FILTERABLE: &str =
     "createdDateTime, userPrincipalName, userId, appId and status/errorCode (eq 0 or ne 0)";
 
-async fn filter(state: &AppState, params: &GraphListParams) -> Result<EventFilter, ApiError> {
+/// The rows to read, and the exact client id an `appId` filter asks for (SQLite's `LIKE`
+/// ignores case, so the rows it finds are checked again).
+async fn filter(
+    state: &AppState,
+    params: &GraphListParams,
+) -> Result<(EventFilter, Option<String>), ApiError> {
+    let mut app_id = None;
     let mut filter = EventFilter {
         events: vec!["sign_in", "oidc_authorize"],
         limit: params.top()?,
@@ -55,6 +61,7 @@ async fn filter(state: &AppState, params: &GraphListParams) -> Result<EventFilte
                     return Err(odata::invalid("appId takes an application's client id."));
                 }
                 filter.detail_like = vec![format!("%\"client_id\":\"{}\"%", like_escaped(app))];
+                app_id = Some(app.to_owned());
             }
             "status/errorCode" => {
                 filter.outcome =
@@ -76,12 +83,12 @@ async fn filter(state: &AppState, params: &GraphListParams) -> Result<EventFilte
     if let Some(token) = params.token(List::SignIns)? {
         filter.before = Some(decode_event_key(&token)?);
     }
-    Ok(filter)
+    Ok((filter, app_id))
 }
 
 /// `GET /api/graph/v1.0/auditLogs/signIns`: one page, newest first.
 pub async fn page(state: &AppState, params: &GraphListParams) -> Result<SignInPage, ApiError> {
-    let filter = filter(state, params).await?;
+    let (filter, app_id) = filter(state, params).await?;
     let mut conn = state.db.pool.acquire().await?;
     let (rows, more) = reports::events(&mut conn, &filter).await?;
     let details: Vec<serde_json::Value> = rows
@@ -98,6 +105,11 @@ pub async fn page(state: &AppState, params: &GraphListParams) -> Result<SignInPa
     let value = rows
         .iter()
         .zip(&details)
+        .filter(|(_, detail)| {
+            app_id
+                .as_deref()
+                .is_none_or(|id| detail["client_id"].as_str() == Some(id))
+        })
         .map(|(row, detail)| entry(row, detail, &names))
         .collect();
     let next = more.then(|| rows.last()).flatten().map(|last| {
