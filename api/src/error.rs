@@ -82,6 +82,7 @@ error_codes! {
     GroupReserved,
     GroupInUse,
     InvalidCursor,
+    InvalidFilter,
     UserFlowInUse,
     ReauthenticationRequired,
     LastResetMethod,

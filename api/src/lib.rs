@@ -17,6 +17,7 @@ pub mod graph;
 pub mod health;
 pub mod invitation;
 pub mod password;
+pub mod reports;
 pub mod reset_policy;
 pub mod security_info;
 pub mod session;
@@ -48,6 +49,10 @@ pub use flow::{
 pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};
 pub use password::{PasswordPolicy, Violation};
+pub use reports::{
+    DirectoryAudit, DirectoryAuditPage, FlowCounts, MethodUsage, RegistrationDetailsPage,
+    SignInEntry, SignInPage, SignInStatus, UsageDay, UsageReport, UserRegistrationDetails,
+};
 pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
 pub use security_info::{
     AddAlternateEmail, ConfirmMethod, MethodKind, PendingMethod, ProofSent, ProveIdentity,

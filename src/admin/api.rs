@@ -8,6 +8,7 @@ use serde::Serialize;
 use sspr_api::graph::{
     AuthenticationMethodsPolicy, GraphErrorBody, MethodConfiguration, MethodConfigurationPatch,
 };
+use sspr_api::reports::{DirectoryAuditPage, RegistrationDetailsPage, SignInPage, UsageReport};
 use sspr_api::{
     AddPassword, ApplicationCreate, BrandingPatch, GraphApplication, GraphApplicationList,
     OrganizationalBranding, PasswordCredential,
@@ -399,6 +400,83 @@ fn skip_nulls(value: &impl Serialize) -> serde_json::Value {
     json
 }
 
+/// A Graph report's query: `$top`, the `$filter` (left out when empty) and the `$skiptoken`
+/// of the page wanted.
+fn report_query(path: &str, filter: &str, token: Option<&str>) -> String {
+    let mut url = [path, "?$top=50"].concat();
+    if !filter.is_empty() {
+        url.push_str("&$filter=");
+        url.push_str(&String::from(js_sys::encode_uri_component(filter)));
+    }
+    if let Some(token) = token {
+        url.push_str("&$skiptoken=");
+        url.push_str(&String::from(js_sys::encode_uri_component(token)));
+    }
+    url
+}
+
+/// The `$skiptoken` of a `@odata.nextLink`: the page after this one.
+pub fn skiptoken(next_link: &Option<String>) -> Option<String> {
+    let link = next_link.as_deref()?;
+    let (_, token) = link.split_once("$skiptoken=")?;
+    Some(token.split('&').next().unwrap_or(token).to_owned())
+}
+
+async fn graph_get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let request = http::json_request(Method::GET, url, None::<&()>)?;
+    graph(http::exchange(request).await?).await
+}
+
+const REGISTRATION: &str = "/api/graph/v1.0/reports/authenticationMethods/userRegistrationDetails";
+
+/// `GET …/userRegistrationDetails?$filter=…` (Graph): a page of users' registration.
+pub async fn registration_details(
+    filter: String,
+    token: Option<String>,
+) -> Result<RegistrationDetailsPage, ApiError> {
+    graph_get(&report_query(REGISTRATION, &filter, token.as_deref())).await
+}
+
+/// The address of `GET /api/admin/reports/registration.csv` with `filter` (a download link).
+pub fn registration_csv(filter: &str) -> String {
+    match filter.is_empty() {
+        true => "/api/admin/reports/registration.csv".to_owned(),
+        false => [
+            "/api/admin/reports/registration.csv?$filter=",
+            &String::from(js_sys::encode_uri_component(filter)),
+        ]
+        .concat(),
+    }
+}
+
+/// `GET /api/admin/reports/usage?days=`.
+pub async fn usage(days: u32) -> Result<UsageReport, ApiError> {
+    http::get("/api/admin/reports/usage", &[("days", &days.to_string())]).await
+}
+
+/// `GET /api/graph/v1.0/auditLogs/signIns?$filter=…` (Graph).
+pub async fn sign_ins(filter: String, token: Option<String>) -> Result<SignInPage, ApiError> {
+    graph_get(&report_query(
+        "/api/graph/v1.0/auditLogs/signIns",
+        &filter,
+        token.as_deref(),
+    ))
+    .await
+}
+
+/// `GET /api/graph/v1.0/auditLogs/directoryAudits?$filter=…` (Graph).
+pub async fn directory_audits(
+    filter: String,
+    token: Option<String>,
+) -> Result<DirectoryAuditPage, ApiError> {
+    graph_get(&report_query(
+        "/api/graph/v1.0/auditLogs/directoryAudits",
+        &filter,
+        token.as_deref(),
+    ))
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::skip_nulls;
@@ -418,5 +496,12 @@ mod tests {
                 "allowExternalIdToUseEmailOtp": "disabled"
             })
         );
+    }
+
+    #[test]
+    fn the_next_page_token_is_read_from_the_next_link() {
+        let link = Some("https://id.example/api/graph/v1.0/auditLogs/signIns?$top=50&$filter=a%20eq%20true&$skiptoken=czoxLjE".to_owned());
+        assert_eq!(super::skiptoken(&link).as_deref(), Some("czoxLjE"));
+        assert_eq!(super::skiptoken(&None), None);
     }
 }

@@ -114,6 +114,10 @@ fn Frame() -> impl IntoView {
                         <pages::Blade section="user-flows" list=pages::user_flows::UserFlows detail=|id: String| view! { <pages::user_flow::UserFlowPage id/> }/>
                         <Route path=path!("/applications") view=pages::applications::Applications/>
                         <Route path=path!("/audit") view=pages::audit::Audit/>
+                        <Route path=path!("/reports") view=pages::usage::Usage/>
+                        <Route path=path!("/reports/registration") view=pages::registration::Registration/>
+                        <Route path=path!("/reports/sign-ins") view=pages::sign_ins::SignIns/>
+                        <Route path=path!("/reports/directory-audits") view=pages::directory_audits::DirectoryAudits/>
                         <Route path=path!("/branding") view=pages::branding::BrandingPage/>
                         <Route path=path!("/administrators") view=pages::admins::Admins/>
                         <Route path=path!("/api-tokens") view=pages::api_tokens::ApiTokens/>

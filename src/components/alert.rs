@@ -56,6 +56,7 @@ pub fn code_text(code: ErrorCode) -> Text {
         ErrorCode::GroupReserved => |m| m.err_group_reserved,
         ErrorCode::GroupInUse => |m| m.err_group_in_use,
         ErrorCode::InvalidCursor => |m| m.err_invalid_cursor,
+        ErrorCode::InvalidFilter => |m| m.err_invalid_filter,
         ErrorCode::UserFlowInUse => |m| m.err_user_flow_in_use,
         ErrorCode::ReauthenticationRequired => |m| m.err_reauthentication_required,
         ErrorCode::LastResetMethod => |m| m.err_last_reset_method,

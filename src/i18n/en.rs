@@ -134,6 +134,7 @@ pub static MESSAGES: Messages = Messages {
     err_group_reserved: "This group is built in and cannot be changed.",
     err_group_in_use: "This group is still used by a policy. Remove it there first.",
     err_invalid_cursor: "This page of results is out of date. Start again from the first page.",
+    err_invalid_filter: "This filter is not one the report understands. Change it and try again.",
     err_user_flow_in_use: "Applications still use this user flow. Move them to another flow first.",
     err_reauthentication_required: "Confirm it is you first, with a code from your email or your authenticator app.",
     err_more_methods_required: "Your password reset needs one more verification method. Choose one below.",

@@ -132,6 +132,7 @@ pub static MESSAGES: Messages = Messages {
     err_group_reserved: "Ce groupe est prédéfini et ne peut pas être modifié.",
     err_group_in_use: "Ce groupe est encore utilisé par une stratégie. Retirez-le d’abord de celle-ci.",
     err_invalid_cursor: "Cette page de résultats n’est plus à jour. Recommencez à la première page.",
+    err_invalid_filter: "Ce filtre n’est pas compris par le rapport. Modifiez-le et réessayez.",
     err_user_flow_in_use: "Des applications utilisent encore ce flux utilisateur. Déplacez-les d’abord vers un autre flux.",
     err_reauthentication_required: "Confirmez d’abord votre identité, avec un code reçu par e-mail ou affiché par votre application d’authentification.",
     err_more_methods_required: "La réinitialisation de votre mot de passe demande une méthode de vérification de plus. Choisissez-en une ci-dessous.",

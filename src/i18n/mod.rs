@@ -183,6 +183,7 @@ pub struct Messages {
     pub err_group_reserved: &'static str,
     pub err_group_in_use: &'static str,
     pub err_invalid_cursor: &'static str,
+    pub err_invalid_filter: &'static str,
     pub err_user_flow_in_use: &'static str,
     pub err_reauthentication_required: &'static str,
     pub err_last_reset_method: &'static str,

@@ -31,6 +31,7 @@ pub mod guests;
 pub mod paging;
 pub mod policies;
 pub mod principal;
+pub mod reports;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_in_reset;

@@ -18,6 +18,9 @@ pub enum List {
     Groups,
     Members,
     Audit,
+    Registration,
+    SignIns,
+    DirectoryAudits,
 }
 
 impl List {
@@ -27,6 +30,9 @@ impl List {
             List::Groups => "g",
             List::Members => "m",
             List::Audit => "a",
+            List::Registration => "r",
+            List::SignIns => "s",
+            List::DirectoryAudits => "d",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod envelope;
 pub mod graph;
 pub mod json;
+pub mod odata;
 pub mod query;
 pub mod request_id;
 pub mod security_headers;

@@ -32,6 +32,8 @@ pub async fn password(
     let followed = user_flow::follow(state, request.client_id.as_deref()).await?;
     admission::password_sign_in(followed.application())?;
     let canonical = request.email.canonical();
+    // The application signed in to, for the sign-in logs (`None`: the customer pages).
+    let app = request.client_id.as_deref();
     let mut conn = state.db.pool.acquire().await?;
     let user = users::by_email(&mut conn, &canonical).await?;
     drop(conn);
@@ -43,7 +45,7 @@ pub async fn password(
     match (usable, matched) {
         (Some(user), true) => {
             let session = sessions::create(&mut tx, state, &user.id, client).await?;
-            audit::record(&mut tx, &event(client, "success", &user.id, None), now).await?;
+            audit::record(&mut tx, &event(client, "success", &user.id, None, app), now).await?;
             tx.commit().await?;
             let hash = session.hash(state);
             let session_row = crate::store::sessions::live(
@@ -77,7 +79,7 @@ pub async fn password(
             }
             audit::record(
                 &mut tx,
-                &event(client, "failure", &subject, Some(reason)),
+                &event(client, "failure", &subject, Some(reason), app),
                 now,
             )
             .await?;
@@ -131,6 +133,7 @@ fn event<'a>(
     outcome: &'a str,
     subject: &'a str,
     reason: Option<&'a str>,
+    app: Option<&'a str>,
 ) -> Event<'a> {
     Event {
         event: "sign_in",
@@ -139,6 +142,8 @@ fn event<'a>(
         subject: Some(subject),
         client_ip: Some(&client.ip),
         request_id: Some(&client.request_id),
-        detail: Some(serde_json::json!({ "method": "password", "reason": reason })),
+        detail: Some(
+            serde_json::json!({ "method": "password", "reason": reason, "client_id": app }),
+        ),
     }
 }

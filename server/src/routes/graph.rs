@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/invitations", post(create_invitation))
         .merge(super::applications::router())
         .merge(super::branding::graph_router())
+        .merge(super::reports::graph_router())
         .fallback(|| async { ApiError::not_found() });
     Router::new().nest("/graph/v1.0", graph)
 }

@@ -15,6 +15,7 @@ mod health;
 pub mod oidc;
 pub mod openapi;
 mod password_policy;
+pub mod reports;
 mod reset_policy;
 mod security_info;
 mod session;
@@ -46,6 +47,7 @@ pub fn api(state: AppState) -> Router {
         .merge(users::router())
         .merge(groups::router())
         .merge(audit_log::router())
+        .merge(reports::router())
         .merge(graph::router())
         .merge(branding::router())
         .merge(reset_policy::router())

@@ -29,6 +29,7 @@ pub mod oidc;
 pub mod outbox;
 pub mod policies;
 pub mod rate_limits;
+pub mod reports;
 pub mod sessions;
 pub mod signing_keys;
 pub mod user_flows;

@@ -52,6 +52,7 @@ mod outbox;
 mod passcodes;
 mod passwords;
 mod policy_enforcement;
+mod reports;
 mod reset;
 mod reset_methods;
 mod reset_policy;

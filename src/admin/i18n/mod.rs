@@ -113,6 +113,8 @@ catalog! {
     done_admin_added, err_admin_exists,
     // Company branding
     nav_branding, branding_title, branding_intro, branding_colour, branding_colour_hint, branding_logo, branding_logo_hint, branding_sign_in_text, branding_username_hint, branding_forgot_text, branding_theme, branding_theme_default, branding_preview_light, branding_preview_dark, branding_contrast_low, preview_sign_in, preview_email, preview_forgot, preview_next,
+    // Reports
+    nav_reports, nav_report_usage, nav_report_registration, nav_report_sign_ins, nav_report_audits, report_filters, report_none, registration_intro, col_sspr_registered, col_sspr_enabled, col_sspr_capable, col_mfa_registered, usage_intro, usage_period, usage_7_days, usage_30_days, usage_totals, usage_resets, usage_unlocks, usage_started, usage_completed, usage_abandoned, usage_day, usage_chart_summary, usage_show_table, usage_methods, usage_methods_summary, usage_succeeded, usage_failed, sign_ins_intro, col_application, audits_intro, col_activity, col_category,
 }
 
 #[cfg(test)]

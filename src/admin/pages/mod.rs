@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod applications;
 pub mod audit;
 pub mod branding;
+pub mod directory_audits;
 pub mod external;
 pub mod group;
 pub mod groups;
@@ -14,9 +15,13 @@ pub mod method;
 pub mod methods;
 pub mod not_found;
 pub mod overview;
+pub mod registration;
+pub mod reports;
 pub mod reset_policy;
 pub mod setup;
 pub mod sign_in;
+pub mod sign_ins;
+pub mod usage;
 pub mod user;
 pub mod user_flow;
 pub mod user_flows;
@@ -40,6 +45,7 @@ pub static SECTIONS: &[(&str, AText)] = &[
     ("/admin/applications", |m| m.nav_apps),
     ("/admin/branding", |m| m.nav_branding),
     ("/admin/audit", |m| m.nav_audit),
+    ("/admin/reports", |m| m.nav_reports),
     ("/admin/administrators", |m| m.nav_admins),
     ("/admin/api-tokens", |m| m.nav_api_tokens),
 ];

@@ -186,13 +186,14 @@ pub async fn prove(
         if request.method == MethodKind::SecurityQuestions {
             count_failure(&mut tx, state, client, &user_id, now).await?;
         }
-        let failed = event(
+        let mut failed = event(
             client,
             "reset_method_proven",
             "failure",
             &user_id,
             flow.purpose,
         );
+        failed.detail = Some(method_detail(flow.purpose, request.method));
         audit::record(&mut tx, &failed, now).await?;
         tx.commit().await?;
         return Err(match request.method {
@@ -210,13 +211,14 @@ pub async fn prove(
     if !store::set_proven(&mut tx, &flow.id, &flow.proven, &after).await? {
         return Err(wrong_state());
     }
-    let proven = event(
+    let mut proven = event(
         client,
         "reset_method_proven",
         "success",
         &user_id,
         flow.purpose,
     );
+    proven.detail = Some(method_detail(flow.purpose, request.method));
     audit::record(&mut tx, &proven, now).await?;
     tx.commit().await?;
     let flow = Flow {
@@ -329,6 +331,12 @@ async fn app_code(
 }
 
 /// `proven` with `kind` added.
+/// The detail of a `reset_method_proven` event: the flow's purpose and the method tried (the
+/// usage report counts by method).
+fn method_detail(purpose: sspr_api::FlowPurpose, method: MethodKind) -> serde_json::Value {
+    serde_json::json!({ "purpose": purpose.as_str(), "method": method.as_str() })
+}
+
 fn append(proven: &str, kind: MethodKind) -> String {
     if proven.is_empty() {
         kind.as_str().to_owned()

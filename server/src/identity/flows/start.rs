@@ -319,13 +319,20 @@ impl Issue {
             }
         };
         let subject = flow.user_id.as_deref().unwrap_or(&flow.email_canonical);
-        let sent = event(
+        let mut sent = event(
             &self.client,
             "passcode_sent",
             outcome,
             subject,
             flow.purpose,
         );
+        if passcodes == Passcodes::Replace {
+            // A resend: the usage report counts flows started, not codes mailed.
+            sent.detail = Some(serde_json::json!({
+                "purpose": flow.purpose.as_str(),
+                "resend": true,
+            }));
+        }
         audit::record(conn, &sent, now).await?;
         Ok(())
     }

@@ -6,7 +6,8 @@
 //! - every state-changing operation: 403 (the CSRF check);
 //! - every operation with a JSON body: 400 (not JSON, or not the request's shape), 413 (over
 //!   the body limit), 415 (not sent as `application/json`);
-//! - every operation with query parameters: 422 (one not listed, or not valid);
+//! - every operation with query parameters: 422 (one not listed, or not valid; 400 under
+//!   Graph, which answers validation errors so);
 //! - every operation with a path parameter: 404 (it names nothing);
 //! - every admin operation behind the admin session, and every Graph operation: 401.
 //!
@@ -80,7 +81,13 @@ fn statuses(
         .get("parameters")
         .and_then(Value::as_array)
         .is_some_and(|p| p.iter().any(|p| p["in"] == "query"));
-    if has_query {
+    if has_query && path.starts_with("/api/graph/") {
+        // Graph answers its validation errors as 400 `BadRequest`.
+        statuses.push((
+            "400",
+            "A query parameter that is not listed, or not valid (`validation_failed`)",
+        ));
+    } else if has_query {
         statuses.push((
             "422",
             "A query parameter that is not listed, or not valid (`validation_failed`)",

@@ -47,6 +47,7 @@ pub fn narrow(document: &mut Value) {
     graph(document);
     applications(document);
     branding(document);
+    reports(document);
 }
 
 fn text(max: usize) -> Value {
@@ -619,6 +620,67 @@ fn applications(document: &mut Value) {
     );
 }
 
+/// A date and time `$filter` takes (days up to 28: every month has them).
+const FILTER_TIME: &str =
+    "20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z";
+
+/// `^(clause( and clause)*)?$`.
+fn conjunction(clause: &str) -> Value {
+    json!({"type": "string", "maxLength": 1024, "pattern": format!("^(({clause})( and ({clause}))*)?$")})
+}
+
+/// The reports: `$top`, `$skiptoken`, and each report's `$filter` grammar (a subset of what the
+/// server parses: `http::odata`, `admin::reports`).
+fn reports(document: &mut Value) {
+    use sspr_api::reports::MAX_TOP;
+    let graph = "/api/graph/v1.0";
+    let top = json!({"type": "integer", "minimum": 1, "maximum": MAX_TOP});
+    let token = json!({"type": "string", "maxLength": 2048, "pattern": "^[A-Za-z0-9_-]*$"});
+    for prefix in [graph, "/api/admin/reports/"] {
+        parameter(document, prefix, "$top", &top);
+        parameter(document, prefix, "$skiptoken", &token);
+    }
+    let flags = "isAdmin|isSsprRegistered|isSsprEnabled|isSsprCapable|isMfaRegistered|isMfaCapable|isPasswordlessCapable";
+    let registration = conjunction(&format!(
+        "userType eq '(member|guest)'|({flags}) (eq|ne) (true|false)"
+    ));
+    parameter(
+        document,
+        &format!("{graph}/reports/authenticationMethods/userRegistrationDetails"),
+        "$filter",
+        &registration,
+    );
+    parameter(
+        document,
+        "/api/admin/reports/registration.csv",
+        "$filter",
+        &registration,
+    );
+    parameter(
+        document,
+        &format!("{graph}/auditLogs/signIns"),
+        "$filter",
+        &conjunction(&format!(
+            "createdDateTime (eq|ge|gt|le|lt) {FILTER_TIME}|status/errorCode (eq|ne) 0"
+        )),
+    );
+    let categories = crate::admin::reports::directory_audits::CATEGORIES.join("|");
+    parameter(
+        document,
+        &format!("{graph}/auditLogs/directoryAudits"),
+        "$filter",
+        &conjunction(&format!(
+            "activityDateTime (eq|ge|gt|le|lt) {FILTER_TIME}|category eq '({categories})'|result eq '(success|failure)'"
+        )),
+    );
+    parameter(
+        document,
+        "/api/admin/reports/usage",
+        "days",
+        &json!({"enum": ["7", "30"]}),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,6 +766,45 @@ mod tests {
             );
             let email_only = body["properties"].get("passcodeLength").is_some();
             assert_eq!(email_only, method == MethodId::Email, "{path}");
+        }
+    }
+
+    #[test]
+    fn report_filters_the_schema_allows_are_filters_the_server_parses() {
+        let document = crate::routes::openapi::document();
+        let filter = |path: &str| -> String {
+            document["paths"][path]["get"]["parameters"]
+                .as_array()
+                .expect("parameters")
+                .iter()
+                .find(|p| p["name"] == "$filter")
+                .and_then(|p| p["schema"]["pattern"].as_str())
+                .expect("a $filter pattern")
+                .to_owned()
+        };
+        let cases = [
+            (
+                "/api/graph/v1.0/reports/authenticationMethods/userRegistrationDetails",
+                "isSsprRegistered eq true and userType eq 'guest'",
+                "isSsprRegistered eq 'yes'",
+            ),
+            (
+                "/api/graph/v1.0/auditLogs/signIns",
+                "createdDateTime ge 2026-02-28T23:59:59Z and status/errorCode ne 0",
+                "createdDateTime ge 2026-02-30T00:00:00Z",
+            ),
+            (
+                "/api/graph/v1.0/auditLogs/directoryAudits",
+                "category eq 'Policy' and result eq 'success'",
+                "category eq 'Other'",
+            ),
+        ];
+        for (path, good, bad) in cases {
+            let pattern = filter(path);
+            assert!(matches(&pattern, good), "{path}: {good}");
+            assert!(matches(&pattern, ""), "{path}: no filter");
+            assert!(crate::http::odata::parse(Some(good)).is_ok(), "{good}");
+            assert!(!matches(&pattern, bad), "{path}: {bad}");
         }
     }
 }

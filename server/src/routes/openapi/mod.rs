@@ -104,7 +104,7 @@ use utoipa::OpenApi;
         (name = "account", description = "The signed-in user's password, the password policy, and their security info: proving who they are, registering and deleting methods"),
         (name = "admin", description = "Administrators: one-time setup, sign-in with password and authenticator app, accounts and roles"),
         (name = "directory", description = "Administrators: users (search, detail, unlock, sessions, disable, re-registration, reset), groups and members, the audit log"),
-        (name = "graph", description = "Microsoft Graph v1.0-compatible: the authentication methods policy and invitations; an admin session or `Authorization: Bearer <API token>`; Graph-shaped errors"),
+        (name = "graph", description = "Microsoft Graph v1.0-compatible: the authentication methods policy, invitations, applications, branding, and the reports (registration details, sign-in logs, directory audits); an admin session or `Authorization: Bearer <API token>`; Graph-shaped errors"),
         (name = "admin-policies", description = "Password reset policy and API tokens"),
         (name = "admin-guests", description = "Guest invitations and redemption status"),
         (name = "user-flows", description = "User flows: per application, the identity provider, the attributes collected at sign-up and SSPR on or off"),
@@ -121,6 +121,7 @@ pub fn document() -> &'static serde_json::Value {
         let api = ApiDoc::openapi()
             .merge_from(super::applications::ApplicationsDoc::openapi())
             .merge_from(super::branding::BrandingDoc::openapi())
+            .merge_from(super::reports::ReportsDoc::openapi())
             .merge_from(super::oidc::OidcDoc::openapi());
         let mut document = serde_json::to_value(api).unwrap_or_default();
         answers::add(&mut document);

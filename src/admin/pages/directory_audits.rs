@@ -1,0 +1,154 @@
+//! `/admin/reports/directory-audits`: every change administrators and API tokens made (Graph's
+//! `directoryAudits`), newest first, filtered by category, result and time, 50 a page, each with
+//! the properties it changed.
+
+use super::reports::{date_filter, Pager, ReportNav};
+use crate::api;
+use crate::i18n::at;
+use crate::ui::Loaded;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use sspr_api::reports::DirectoryAuditPage;
+use sspr_web::components::form::value_of;
+
+/// The categories, as Graph names them.
+const CATEGORIES: [&str; 6] = [
+    "ApplicationManagement",
+    "DirectoryManagement",
+    "GroupManagement",
+    "Policy",
+    "RoleManagement",
+    "UserManagement",
+];
+
+#[component]
+pub fn DirectoryAudits() -> impl IntoView {
+    let category = NodeRef::<leptos::html::Select>::new();
+    let result = NodeRef::<leptos::html::Select>::new();
+    let from = NodeRef::<leptos::html::Input>::new();
+    let to = NodeRef::<leptos::html::Input>::new();
+    let filter = RwSignal::new(String::new());
+    let pager = Pager::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    // The router may keep the form elements of the report shown before; start from the
+    // defaults, not from the filters chosen there.
+    Effect::new(move || {
+        if let Some(form) = form.get() {
+            form.reset();
+        }
+    });
+    let page = LocalResource::new(move || api::directory_audits(filter.get(), pager.current()));
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut clauses = Vec::new();
+        let chosen = |node: NodeRef<leptos::html::Select>| {
+            node.get_untracked().map(|s| s.value()).unwrap_or_default()
+        };
+        let category = chosen(category);
+        if !category.is_empty() {
+            clauses.push(["category eq '", &category, "'"].concat());
+        }
+        let result = chosen(result);
+        if !result.is_empty() {
+            clauses.push(["result eq '", &result, "'"].concat());
+        }
+        let from = date_filter(&value_of(from), false);
+        if !from.is_empty() {
+            clauses.push(["activityDateTime ge ", &from].concat());
+        }
+        let to = date_filter(&value_of(to), true);
+        if !to.is_empty() {
+            clauses.push(["activityDateTime lt ", &to].concat());
+        }
+        filter.set(clauses.join(" and "));
+        pager.first();
+    };
+    view! {
+        <h1 tabindex="-1">{at(|m| m.nav_report_audits)}</h1>
+        <ReportNav/>
+        <p>{at(|m| m.audits_intro)}</p>
+        <form class="toolbar" node_ref=form on:submit=submit aria-label=at(|m| m.report_filters)>
+            <div class="field">
+                <label class="field__label" for="audits-category">{at(|m| m.col_category)}</label>
+                <select class="field__input" id="audits-category" node_ref=category>
+                    <option value="">{at(|m| m.audit_any)}</option>
+                    {CATEGORIES.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label class="field__label" for="audits-result">{at(|m| m.col_outcome)}</label>
+                <select class="field__input" id="audits-result" node_ref=result>
+                    <option value="">{at(|m| m.audit_any)}</option>
+                    <option value="success">{at(|m| m.outcome_success)}</option>
+                    <option value="failure">{at(|m| m.outcome_failure)}</option>
+                </select>
+            </div>
+            <div class="field">
+                <label class="field__label" for="audits-from">{at(|m| m.audit_from)}</label>
+                <input class="field__input" id="audits-from" type="date" node_ref=from/>
+            </div>
+            <div class="field">
+                <label class="field__label" for="audits-to">{at(|m| m.audit_to)}</label>
+                <input class="field__input" id="audits-to" type="date" node_ref=to/>
+            </div>
+            <button type="submit" class="button button--secondary">{at(|m| m.audit_apply)}</button>
+        </form>
+        <Loaded resource=page children=move |found: DirectoryAuditPage| {
+            let next = api::skiptoken(&found.next_link);
+            if found.value.is_empty() {
+                return view! { <p role="status">{at(|m| m.report_none)}</p> }.into_any();
+            }
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_report_audits)>
+                    <table class="table" data-testid="audits-table">
+                        <caption class="visually-hidden">{at(|m| m.nav_report_audits)}</caption>
+                        <thead><tr>
+                            <th scope="col">{at(|m| m.col_time)}</th>
+                            <th scope="col">{at(|m| m.col_activity)}</th>
+                            <th scope="col">{at(|m| m.col_category)}</th>
+                            <th scope="col">{at(|m| m.col_actor)}</th>
+                            <th scope="col">{at(|m| m.col_subject)}</th>
+                            <th scope="col">{at(|m| m.col_outcome)}</th>
+                            <th scope="col">{at(|m| m.col_detail)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {found.value.into_iter().map(|row| {
+                                let by = match (&row.initiated_by.user, &row.initiated_by.app) {
+                                    (Some(user), _) => user.user_principal_name.clone().unwrap_or_else(|| user.id.clone()),
+                                    (None, Some(app)) => app.display_name.clone(),
+                                    (None, None) => String::new(),
+                                };
+                                let target = row.target_resources.first().cloned();
+                                let changed = target.as_ref().map(|t| t.modified_properties.clone()).unwrap_or_default();
+                                view! {
+                                    <tr>
+                                        <td>{row.activity_date_time}</td>
+                                        <td>{row.activity_display_name}</td>
+                                        <td>{row.category}</td>
+                                        <td class="cell--wrap">{by}</td>
+                                        <td class="cell--wrap">{target.map(|t| [t.resource_type, " ".into(), t.id].concat())}</td>
+                                        <td>{at(if row.result == "success" { |m| m.outcome_success } else { |m| m.outcome_failure })}</td>
+                                        <td class="cell--wrap">
+                                            {(!changed.is_empty()).then(|| view! {
+                                                <details>
+                                                    <summary>{at(|m| m.audit_show_detail)}</summary>
+                                                    <dl>
+                                                        {changed.into_iter().map(|p| view! {
+                                                            <dt>{p.display_name}</dt>
+                                                            <dd><code>{p.old_value}</code> " → " <code>{p.new_value}</code></dd>
+                                                        }).collect_view()}
+                                                    </dl>
+                                                </details>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {pager.buttons(next)}
+            }.into_any()
+        }/>
+    }
+}
