@@ -118,6 +118,10 @@ pub struct FlowView {
     /// The user's registered methods that may be proven next, their details masked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub method_choices: Vec<MethodChoice>,
+    /// How many more different methods must be proven before the last step (absent when
+    /// none): the wizard asks for another method while this is above zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub methods_missing: u8,
 }
 
 fn is_zero(n: &u8) -> bool {

@@ -42,6 +42,8 @@ pub struct Progress {
     pub choices: Vec<MethodChoice>,
     /// Enough different methods are proven for the last step.
     pub enough: bool,
+    /// How many more different methods the last step needs.
+    pub missing: u8,
     /// The kinds the user registered but the policies turned off for them.
     disabled: Vec<MethodKind>,
     registered: Vec<Method>,
@@ -86,12 +88,16 @@ pub async fn progress(
             disabled.push(kind);
         }
     }
-    let enough = reset_methods::usable(&proven, policy) >= usize::from(policy.methods_required);
+    let usable = reset_methods::usable(&proven, policy);
+    let required = usize::from(policy.methods_required);
+    let enough = usable >= required;
+    let missing = u8::try_from(required.saturating_sub(usable)).unwrap_or(u8::MAX);
     Ok(Some(Progress {
         required: policy.methods_required,
         proven,
         choices,
         enough,
+        missing,
         disabled,
         registered,
     }))
@@ -108,6 +114,7 @@ pub async fn with_progress(
         view.methods_required = progress.required;
         view.methods_proven = progress.proven;
         view.method_choices = progress.choices;
+        view.methods_missing = progress.missing;
     }
     Ok(view)
 }

@@ -107,6 +107,7 @@ fn view_of(passcodes: &PasscodePolicy, flow: &Flow, now: i64) -> FlowView {
         methods_required: 0,
         methods_proven: Vec::new(),
         method_choices: Vec::new(),
+        methods_missing: 0,
     }
 }
 
