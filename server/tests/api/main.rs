@@ -53,6 +53,7 @@ mod passcodes;
 mod passwords;
 mod policy_enforcement;
 mod reset;
+mod reset_alternate_email;
 mod reset_methods;
 mod reset_policy;
 mod schema_dialects;
