@@ -196,4 +196,7 @@ pub static MESSAGES: Messages = Messages {
     more_disabled: "Your administrator has turned this method off. Choose another method.",
     more_none: "None of your other verification methods can be used to reset your password. Contact your administrator.",
     more_one_more: "Verified. Your password reset needs one more method.",
+    more_alternate_send: "Send a code to my alternate email",
+    more_alternate_code: "Code from your alternate email",
+    more_alternate_first: "Send a code to your alternate email first.",
 };

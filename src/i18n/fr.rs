@@ -194,4 +194,7 @@ pub static MESSAGES: Messages = Messages {
     more_disabled: "Votre administrateur a désactivé cette méthode. Choisissez-en une autre.",
     more_none: "Aucune de vos autres méthodes de vérification ne permet de réinitialiser votre mot de passe. Contactez votre administrateur.",
     more_one_more: "Vérifié. La réinitialisation de votre mot de passe demande encore une méthode.",
+    more_alternate_send: "Envoyer un code à mon autre adresse e-mail",
+    more_alternate_code: "Code reçu à votre autre adresse e-mail",
+    more_alternate_first: "Envoyez d’abord un code à votre autre adresse e-mail.",
 };

@@ -245,6 +245,9 @@ pub struct Messages {
     pub more_disabled: &'static str,
     pub more_none: &'static str,
     pub more_one_more: &'static str,
+    pub more_alternate_send: &'static str,
+    pub more_alternate_code: &'static str,
+    pub more_alternate_first: &'static str,
 }
 
 /// The current locale, shared through context.

@@ -1,8 +1,9 @@
 //! `/<wizard>/methods?flow=…` (reset and unlock): **Verify another method**. When the reset
 //! policy needs more than the emailed code (SPEC C9), the flow's view offers the user's other
 //! registered methods; the user picks one in a radio group and proves it — the current code of
-//! their authenticator app, or the answers to the security questions this flow asks (fetched
-//! once chosen, one labelled field each). Each proof answers with the flow's new view: while a
+//! their authenticator app, a code they have mailed to their alternate address (shown masked),
+//! or the answers to the security questions this flow asks (fetched once chosen, one labelled
+//! field each). Each proof answers with the flow's new view: while a
 //! method is still missing the step asks again with what is left, then the wizard goes on to
 //! its last step. The server's refusals (a wrong code or answers, a method the administrator
 //! turned off) are announced with the catalog's sentences.
@@ -34,6 +35,9 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     let chosen = RwSignal::new(None::<MethodKind>);
     let proven_one = RwSignal::new(false);
     let app_code = NodeRef::<leptos::html::Input>::new();
+    let mailed_code = NodeRef::<leptos::html::Input>::new();
+    // Where the last code for the alternate address went (masked), once one was sent.
+    let mailed_to = RwSignal::new(None::<String>);
 
     // Where the flow goes once no method is missing; `replace` when this page was only passed
     // through, so Back does not return to it.
@@ -74,6 +78,21 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
         }
     });
 
+    let send = Action::new_local(move |_: &()| {
+        let id = flow.get_value();
+        async move {
+            match api::send_alternate_code(id).await {
+                Ok(sent) => {
+                    problem.set(None);
+                    mailed_to.set(Some(sent.masked_email));
+                    focus(mailed_code);
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let sending = send.pending();
+
     let prove = Action::new_local(move |body: &ProveMethod| {
         let (id, body) = (flow.get_value(), body.clone());
         async move {
@@ -95,11 +114,16 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                         }
                         _ => refused,
                     }));
-                    if body.method == MethodKind::AuthenticatorApp {
-                        if let Some(input) = app_code.get_untracked() {
+                    let code_field = match body.method {
+                        MethodKind::AuthenticatorApp => Some(app_code),
+                        MethodKind::AlternateEmail => Some(mailed_code),
+                        _ => None,
+                    };
+                    if let Some(field) = code_field {
+                        if let Some(input) = field.get_untracked() {
                             input.set_value("");
                         }
-                        focus(app_code);
+                        focus(field);
                     } else if let Some(input) = answer_input(0) {
                         let _ = input.focus();
                     }
@@ -121,6 +145,23 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                 }
                 ProveMethod {
                     method: MethodKind::AuthenticatorApp,
+                    code: Some(code),
+                    answers: Vec::new(),
+                }
+            }
+            Some(MethodKind::AlternateEmail) => {
+                if mailed_to.with_untracked(Option::is_none) {
+                    problem.set(Some(Problem::Local(|m| m.more_alternate_first)));
+                    return;
+                }
+                let code = value_of(mailed_code);
+                if code.is_empty() {
+                    problem.set(Some(Problem::Local(|m| m.code_invalid)));
+                    focus(mailed_code);
+                    return;
+                }
+                ProveMethod {
+                    method: MethodKind::AlternateEmail,
                     code: Some(code),
                     answers: Vec::new(),
                 }
@@ -179,6 +220,9 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                     .map(|choice| {
                         let kind = choice.kind;
                         let id = ["method-", kind.as_str()].concat();
+                        // The masked address tells the user which mailbox to open.
+                        let detail = (kind == MethodKind::AlternateEmail)
+                            .then(|| [" (", &choice.detail, ")"].concat());
                         view! {
                             <div class="choice">
                                 <input type="radio" id=id.clone() name="method" value=kind.as_str()
@@ -187,7 +231,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                                         problem.set(None);
                                         chosen.set(Some(kind));
                                     }/>
-                                <label for=id>{tr(kind_text(kind))}</label>
+                                <label for=id>{tr(kind_text(kind))} {detail}</label>
                             </div>
                         }
                     })
@@ -228,11 +272,31 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
             }
         })
     };
-    let method_fields = move || match chosen.get() {
+    let method_fields = move || {
+        match chosen.get() {
         Some(MethodKind::AuthenticatorApp) => view! {
             <Field id="method-app-code" label=tr(|m| m.more_app_label) autocomplete="one-time-code"
                 inputmode="numeric" node=app_code hint=tr(|m| m.more_app_hint)
                 invalid=Signal::derive(move || problem.with(Option::is_some))/>
+        }
+        .into_any(),
+        Some(MethodKind::AlternateEmail) => view! {
+            <p>
+                <button type="button" class="button button--secondary" disabled=sending
+                    aria-busy=move || if sending.get() { "true" } else { "false" }
+                    on:click=move |_| {
+                        problem.set(None);
+                        send.dispatch(());
+                    }>{tr(|m| m.more_alternate_send)}</button>
+            </p>
+            <p class="notice" role="status">
+                {move || mailed_to.get().map(|to| view! { {tr(|m| m.code_sent_to)} " " <strong>{to}</strong> })}
+            </p>
+            <Show when=move || mailed_to.with(Option::is_some)>
+                <Field id="method-mailed-code" label=tr(|m| m.more_alternate_code) autocomplete="one-time-code"
+                    inputmode="numeric" node=mailed_code hint=tr(|m| m.code_hint)
+                    invalid=Signal::derive(move || problem.with(Option::is_some))/>
+            </Show>
         }
         .into_any(),
         Some(MethodKind::SecurityQuestions) => view! {
@@ -241,6 +305,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
         }
         .into_any(),
         _ => ().into_any(),
+    }
     };
     view! {
         <section class="card">
