@@ -53,6 +53,9 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     };
     let show = move |view: FlowView| {
         let first = view.method_choices.first().map(|c| c.kind);
+        if first.is_none() {
+            problem.set(Some(Problem::Local(|m| m.more_none)));
+        }
         if !chosen.with_untracked(|c| c.is_some_and(|k| offers(&view, k))) {
             chosen.set(first);
         }
@@ -239,45 +242,43 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
             })
         })
     };
-    // Loading (`None`), nothing left to offer, or choices: what the page shows, changing only
-    // when that does (so a refused proof keeps what was typed).
-    let shape =
-        Memo::new(move |_| current.with(|v| v.as_ref().map(|v| v.method_choices.is_empty())));
+    // Whether the form shows (choices were loaded), changing only when that does, so a refused
+    // proof keeps what was typed.
+    let shown = Memo::new(move |_| {
+        current.with(|v| v.as_ref().is_some_and(|v| !v.method_choices.is_empty()))
+    });
+    Effect::new(move || {
+        if let Some(Some(Err(error))) = questions.get() {
+            problem.set(Some(error.into()));
+        }
+    });
+    let invalid = Signal::derive(move || problem.with(Option::is_some));
     let asked = move || {
-        Suspend::new(async move {
-            match questions.await {
-                Some(Ok(asked)) => asked
-                    .questions
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, question)| {
-                        let id = format!("answer-{i}");
-                        view! {
-                            <div class="field">
-                                <label class="field__label" for=id.clone()>{question}</label>
-                                <input class="field__input" id=id.clone() name=id type="text"
-                                    autocomplete="off" required
-                                    aria-describedby=move || problem.with(Option::is_some).then_some("form-error")
-                                    aria-invalid=move || problem.with(Option::is_some).then_some("true")/>
-                            </div>
-                        }
-                    })
-                    .collect_view()
-                    .into_any(),
-                Some(Err(error)) => {
-                    problem.set(Some(error.into()));
-                    ().into_any()
-                }
-                None => ().into_any(),
-            }
+        questions.get().flatten().and_then(Result::ok).map(|asked| {
+            asked
+                .questions
+                .into_iter()
+                .enumerate()
+                .map(|(i, question)| {
+                    let id = ["answer-", &i.to_string()].concat();
+                    view! {
+                        <div class="field">
+                            <label class="field__label" for=id.clone()>{question}</label>
+                            <input class="field__input" id=id.clone() name=id type="text"
+                                autocomplete="off" required
+                                aria-describedby=move || invalid.get().then_some("form-error")
+                                aria-invalid=move || invalid.get().then_some("true")/>
+                        </div>
+                    }
+                })
+                .collect_view()
         })
     };
     let method_fields = move || {
         match chosen.get() {
         Some(MethodKind::AuthenticatorApp) => view! {
             <Field id="method-app-code" label=tr(|m| m.more_app_label) autocomplete="one-time-code"
-                inputmode="numeric" node=app_code hint=tr(|m| m.more_app_hint)
-                invalid=Signal::derive(move || problem.with(Option::is_some))/>
+                inputmode="numeric" node=app_code hint=tr(|m| m.more_app_hint) invalid/>
         }
         .into_any(),
         Some(MethodKind::AlternateEmail) => view! {
@@ -292,16 +293,15 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
             <p class="notice" role="status">
                 {move || mailed_to.get().map(|to| view! { {tr(|m| m.code_sent_to)} " " <strong>{to}</strong> })}
             </p>
-            <Show when=move || mailed_to.with(Option::is_some)>
+            {move || mailed_to.with(Option::is_some).then(|| view! {
                 <Field id="method-mailed-code" label=tr(|m| m.more_alternate_code) autocomplete="one-time-code"
-                    inputmode="numeric" node=mailed_code hint=tr(|m| m.code_hint)
-                    invalid=Signal::derive(move || problem.with(Option::is_some))/>
-            </Show>
+                    inputmode="numeric" node=mailed_code hint=tr(|m| m.code_hint) invalid/>
+            })}
         }
         .into_any(),
         Some(MethodKind::SecurityQuestions) => view! {
             <p>{tr(|m| m.more_questions_intro)}</p>
-            <Suspense fallback=move || view! { <p>{tr(|m| m.loading)}</p> }>{asked}</Suspense>
+            {asked}
         }
         .into_any(),
         _ => ().into_any(),
@@ -312,26 +312,17 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
             <h1 tabindex="-1">{tr(|m| m.more_title)}</h1>
             <p>{tr(|m| m.more_intro)}</p>
             <p class="notice" role="status">{move || proven_one.get().then(tr(|m| m.more_one_more))}</p>
-            {move || match shape.get() {
-                Some(false) => view! {
-                    <form on:submit=submit novalidate>
-                        <Alert problem restart=path(purpose, Step::Email, "")/>
-                        <fieldset class="choices">
-                            <legend>{tr(|m| m.more_choose)}</legend>
-                            {radios}
-                        </fieldset>
-                        {method_fields}
-                        <Submit label=tr(|m| m.verify) busy=prove.pending()/>
-                    </form>
-                }
-                .into_any(),
-                Some(true) => view! {
-                    <Alert problem restart=path(purpose, Step::Email, "")/>
-                    <p class="alert">{tr(|m| m.more_none)}</p>
-                }
-                .into_any(),
-                None => view! { <Alert problem restart=path(purpose, Step::Email, "")/> }.into_any(),
-            }}
+            <Alert problem restart=path(purpose, Step::Email, "")/>
+            {move || shown.get().then(|| view! {
+                <form on:submit=submit novalidate>
+                    <fieldset class="choices">
+                        <legend>{tr(|m| m.more_choose)}</legend>
+                        {radios}
+                    </fieldset>
+                    {method_fields}
+                    <Submit label=tr(|m| m.verify) busy=prove.pending()/>
+                </form>
+            })}
         </section>
     }
     .into_any()
@@ -345,6 +336,6 @@ fn offers(view: &FlowView, kind: MethodKind) -> bool {
 /// The answer field of question `i`.
 fn answer_input(i: usize) -> Option<web_sys::HtmlInputElement> {
     document()
-        .get_element_by_id(&format!("answer-{i}"))
+        .get_element_by_id(&["answer-", &i.to_string()].concat())
         .and_then(|e| e.dyn_into().ok())
 }
