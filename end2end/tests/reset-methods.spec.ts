@@ -3,8 +3,9 @@
 // the security info page, then resets: the code mailed to them, then "Verify another method"
 // (a radio group of their methods) with an authenticator app code (computed with the otpauth
 // package), their security questions, or a code they have mailed to their alternate address,
-// then the new password, which signs them in. The policy is put back after each test, since
-// every spec shares the server.
+// then the new password, which signs them in; a method the administrator turns off meanwhile
+// is refused with its own message and no longer offered. The policy is put back after each
+// test, since every spec shares the server.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as OTPAuth from 'otpauth';
@@ -231,6 +232,46 @@ test('the alternate email is offered masked and proven with a code mailed to it'
     await page.getByRole('button', { name: 'Verify' }).click();
     await finishAndSignIn(page, flow, email);
   } finally {
+    await restore();
+    await admin.dispose();
+  }
+});
+
+test('a method the administrator turns off during the reset is refused with a clear message', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const admin = await asAdmin(baseURL!);
+  const app = (state: 'enabled' | 'disabled') =>
+    admin.patch(SOFTWARE_OATH, {
+      data: { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state },
+    });
+  expect((await app('enabled')).status()).toBe(204);
+  const restore = await requireMethods(admin, 2, ['email', 'authenticator_app', 'security_questions']);
+  try {
+    const email = uniqueEmail('two-methods-turned-off');
+    await signUp(page, email);
+    await openSecurityInfo(page);
+    await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
+    await page.getByRole('button', { name: 'Add' }).click();
+    const secret = (await page.locator('#totp-secret').textContent())!.trim();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+    await page.getByLabel('Code from the app').fill(totp.generate());
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+    const answers = await registerQuestions(page);
+
+    const flow = await resetUpToTheSecondMethod(page, email);
+    await page.getByRole('radio', { name: 'Authenticator app' }).check();
+    expect((await app('disabled')).status()).toBe(204);
+    await page.getByLabel('Code from your authenticator app').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(flow.alert()).toHaveText('Your administrator has turned this method off. Choose another method.');
+    await expect(page.getByRole('radio', { name: 'Authenticator app' })).toHaveCount(0);
+    await expect(page.getByRole('radio', { name: 'Security questions' })).toBeChecked();
+    await answerQuestions(page, answers, null);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await finishAndSignIn(page, flow, email);
+  } finally {
+    await app('enabled');
     await restore();
     await admin.dispose();
   }

@@ -90,7 +90,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                     mailed_to.set(Some(sent.masked_email));
                     focus(mailed_code);
                 }
-                Err(error) => problem.set(Some(error.into())),
+                Err(error) => problem.set(Some(turned_off(error.into(), loaded))),
             }
         }
     });
@@ -108,14 +108,10 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                 Err(error) => {
                     let refused = Problem::from(error);
                     problem.set(Some(match (refused.code(), body.method) {
-                        (Some(ErrorCode::MethodDisabled), _) => {
-                            loaded.refetch();
-                            Problem::Local(|m| m.more_disabled)
-                        }
                         (Some(ErrorCode::InvalidCode), MethodKind::AuthenticatorApp) => {
                             Problem::Local(|m| m.more_app_wrong)
                         }
-                        _ => refused,
+                        _ => turned_off(refused, loaded),
                     }));
                     let code_field = match body.method {
                         MethodKind::AuthenticatorApp => Some(app_code),
@@ -326,6 +322,17 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// `refused`, unless the administrator turned the method off: then that, said for this step,
+/// and the flow reloaded so the method is no longer offered.
+fn turned_off<T: 'static>(refused: Problem, loaded: LocalResource<T>) -> Problem {
+    if refused.code() == Some(ErrorCode::MethodDisabled) {
+        loaded.refetch();
+        Problem::Local(|m| m.more_disabled)
+    } else {
+        refused
+    }
 }
 
 /// Whether `view` still offers `kind`.
