@@ -10,6 +10,7 @@
 //! POST /api/flows/{id}/resend                                                 → FlowView
 //! POST /api/flows/{id}/verify      {code}                                     → FlowView
 //! POST /api/flows/{id}/questions                                              → FlowQuestions
+//! POST /api/flows/{id}/alternate-email                                        → FlowCodeSent
 //! POST /api/flows/{id}/prove       {method, code? | answers?}                 → FlowView
 //! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
 //! ```
@@ -118,6 +119,10 @@ pub struct FlowView {
     /// The user's registered methods that may be proven next, their details masked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub method_choices: Vec<MethodChoice>,
+    /// How many more different methods must be proven before the last step (absent when
+    /// none): the wizard asks for another method while this is above zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub methods_missing: u8,
 }
 
 fn is_zero(n: &u8) -> bool {
@@ -129,8 +134,22 @@ fn is_zero(n: &u8) -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodChoice {
     pub kind: MethodKind,
-    /// "Authenticator app", "Security questions".
+    /// "Authenticator app", "Security questions", or the alternate address masked
+    /// (`n•••@contoso.com`).
     pub detail: String,
+}
+
+/// `POST /api/flows/{id}/alternate-email`: a passcode was mailed to the user's alternate
+/// address, to prove with `POST /api/flows/{id}/prove` (`alternate_email`, `code`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowCodeSent {
+    /// `n•••@contoso.com`.
+    pub masked_email: String,
+    /// Digits in the passcode.
+    pub code_length: u8,
+    /// Seconds until another code may be sent.
+    pub resend_after_secs: u64,
 }
 
 /// `POST /api/flows/{id}/questions`: the security questions to answer in this flow (a random
@@ -141,8 +160,8 @@ pub struct FlowQuestions {
     pub questions: Vec<String>,
 }
 
-/// `POST /api/flows/{id}/prove`: an authenticator app `code`, or the `answers` to the flow's
-/// questions in their order.
+/// `POST /api/flows/{id}/prove`: an authenticator app `code`, the `code` mailed to the
+/// alternate address, or the `answers` to the flow's questions in their order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

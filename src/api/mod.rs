@@ -8,9 +8,10 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    AddAlternateEmail, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowDone, FlowView, Health,
-    Me, PasswordPolicy, PendingMethod, ProofSent, ProveIdentity, PublicBranding, QuestionCatalog,
-    RegisterQuestions, SecurityInfo, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
+    AddAlternateEmail, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone,
+    FlowQuestions, FlowView, Health, Me, PasswordPolicy, PendingMethod, ProofSent, ProveIdentity,
+    ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions, SecurityInfo, SessionList,
+    SignIn, StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -48,6 +49,26 @@ pub async fn resend(id: String) -> Result<FlowView, ApiError> {
 pub async fn verify(id: String, code: String) -> Result<FlowView, ApiError> {
     let body = VerifyCode { code };
     http::send(Method::POST, &flow_path(&id, "/verify"), Some(&body)).await
+}
+
+/// `POST /api/flows/{id}/questions`: the security questions this flow asks.
+pub async fn flow_questions(id: String) -> Result<FlowQuestions, ApiError> {
+    http::send(Method::POST, &flow_path(&id, "/questions"), None::<&()>).await
+}
+
+/// `POST /api/flows/{id}/alternate-email`: mails a code to the user's alternate address.
+pub async fn send_alternate_code(id: String) -> Result<FlowCodeSent, ApiError> {
+    http::send(
+        Method::POST,
+        &flow_path(&id, "/alternate-email"),
+        None::<&()>,
+    )
+    .await
+}
+
+/// `POST /api/flows/{id}/prove`: proves another method; the flow's new view.
+pub async fn prove_method(id: String, body: ProveMethod) -> Result<FlowView, ApiError> {
+    http::send(Method::POST, &flow_path(&id, "/prove"), Some(&body)).await
 }
 
 /// `POST /api/flows/{id}/complete`.

@@ -234,6 +234,21 @@ pub struct Messages {
     pub answer_label: &'static str,
     pub save: &'static str,
     pub guest_badge: &'static str,
+    pub more_title: &'static str,
+    pub more_intro: &'static str,
+    pub more_choose: &'static str,
+    pub more_choose_one: &'static str,
+    pub more_app_label: &'static str,
+    pub more_app_hint: &'static str,
+    pub more_app_wrong: &'static str,
+    pub more_questions_intro: &'static str,
+    pub more_answer_required: &'static str,
+    pub more_disabled: &'static str,
+    pub more_none: &'static str,
+    pub more_one_more: &'static str,
+    pub more_alternate_send: &'static str,
+    pub more_alternate_code: &'static str,
+    pub more_alternate_first: &'static str,
 }
 
 /// The current locale, shared through context.

@@ -12,7 +12,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sspr_api::{CompleteFlow, FlowQuestions, FlowView, ProveMethod, StartFlow, VerifyCode};
+use sspr_api::{
+    CompleteFlow, FlowCodeSent, FlowQuestions, FlowView, ProveMethod, StartFlow, VerifyCode,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/flows/{id}/resend", post(resend))
         .route("/flows/{id}/verify", post(verify))
         .route("/flows/{id}/questions", post(questions))
+        .route("/flows/{id}/alternate-email", post(alternate_email))
         .route("/flows/{id}/prove", post(prove))
         .route("/flows/{id}/complete", post(complete))
 }
@@ -106,8 +109,22 @@ async fn questions(
     Ok(Json(flows::methods::questions(&state, binding, &id).await?))
 }
 
+#[utoipa::path(post, path = "/api/flows/{id}/alternate-email", tag = "flows", params(("id" = String, Path, description = "Flow id")),
+    responses((status = 200, description = "A passcode was mailed to the user's alternate address (a new one replaces the last); prove it with `POST /api/flows/{id}/prove`", body = FlowCodeSent), (status = 403, description = "The administrator turned the alternate email off (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "The user has no verified alternate address to offer, or it was proven already (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Before the cooldown (`resend_too_soon`), or too many codes from this client or to this address (`too_many_requests`)", body = sspr_api::ErrorBody)))]
+async fn alternate_email(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<FlowCodeSent>, ApiError> {
+    let binding = binding(&state, &headers);
+    Ok(Json(
+        flows::alternate::send(&state, &client, binding, &id).await?,
+    ))
+}
+
 #[utoipa::path(post, path = "/api/flows/{id}/prove", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = ProveMethod,
-    responses((status = 200, description = "The method is proven; the flow's new view", body = FlowView), (status = 400, description = "Wrong answers (`invalid_answers`, not saying which), or not JSON", body = sspr_api::ErrorBody), (status = 403, description = "The administrator turned the method off (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "A wrong app code (`invalid_code`), or a method not offered, or not the questions' number of answers (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Too many checks from this address", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "The method is proven; the flow's new view", body = FlowView), (status = 400, description = "Wrong answers (`invalid_answers`, not saying which), a wrong code mailed to the alternate address (`invalid_code`, with `attempts_left`) or a dead one (`code_expired`), or not JSON", body = sspr_api::ErrorBody), (status = 403, description = "The administrator turned the method off (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "A wrong app code, or an alternate address's code of the wrong shape (`invalid_code`, no try used), or a method not offered, or not the questions' number of answers (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Too many checks from this address", body = sspr_api::ErrorBody)))]
 async fn prove(
     State(state): State<AppState>,
     client: Client,

@@ -54,6 +54,7 @@ mod passwords;
 mod policy_enforcement;
 mod reports;
 mod reset;
+mod reset_alternate_email;
 mod reset_methods;
 mod reset_policy;
 mod schema_dialects;

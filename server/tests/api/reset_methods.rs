@@ -93,6 +93,7 @@ backend_tests! {
         let (browser, id, view) = past_the_email(&app, email).await;
         assert_eq!(view["methods_required"], 2);
         assert_eq!(view["methods_proven"], json!(["email"]));
+        assert_eq!(view["methods_missing"], 1, "one more method before the new password");
         assert_eq!(view["method_choices"], json!([{"kind": "authenticator_app", "detail": "Authenticator app"}]));
         let refused = browser
             .post(&format!("/api/flows/{id}/complete"), new_password())
@@ -111,6 +112,7 @@ backend_tests! {
             .expect_status(200);
         assert_eq!(proven.body["methods_proven"], json!(["email", "authenticator_app"]));
         assert!(proven.body.get("method_choices").is_none());
+        assert!(proven.body.get("methods_missing").is_none(), "nothing missing any more");
         browser
             .post(&format!("/api/flows/{id}/complete"), new_password())
             .await
@@ -265,6 +267,7 @@ backend_tests! {
         let (browser, id, view) = past_the_email(&app, email).await;
         assert_eq!(view["methods_required"], 1);
         assert!(view.get("method_choices").is_none(), "nothing to choose");
+        assert!(view.get("methods_missing").is_none(), "nothing missing");
         browser
             .post(&format!("/api/flows/{id}/complete"), new_password())
             .await

@@ -47,7 +47,7 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             match api::verify(id.clone(), typed).await {
-                Ok(view) => match after_verify(purpose, view.state) {
+                Ok(view) => match after_verify(purpose, view.state, view.methods_missing) {
                     Some(step) => navigate(&path(purpose, step, &id), NavigateOptions::default()),
                     None => go(&navigate, view.return_to),
                 },

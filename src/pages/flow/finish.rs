@@ -13,8 +13,9 @@ use crate::pages::flow::steps::{flow_id, path, Step};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use sspr_api::password::{self, Violation};
-use sspr_api::{CompleteFlow, FlowPurpose, UnlockAction, UserAttribute, WireName};
+use sspr_api::{CompleteFlow, ErrorCode, FlowPurpose, UnlockAction, UserAttribute, WireName};
 use std::collections::BTreeMap;
 
 #[component]
@@ -70,9 +71,14 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
         let (id, body) = (flow.get_value(), body.clone());
         let navigate = navigate.clone();
         async move {
-            match api::complete(id, body).await {
+            match api::complete(id.clone(), body).await {
                 // The server's answer: `return_to` as checked against the allowed origins.
                 Ok(done) => go(&navigate, Some(done.return_to)),
+                // Opened before another method was proven: that step first.
+                Err(error) if more_methods_required(&error) => navigate(
+                    &path(purpose, Step::Methods, &id),
+                    NavigateOptions::default(),
+                ),
                 Err(error) => problem.set(Some(error.into())),
             }
         }
@@ -223,6 +229,11 @@ fn field_of(attribute: UserAttribute) -> (Text, &'static str) {
         UserAttribute::State => (|m| m.attr_state, "address-level1"),
         UserAttribute::StreetAddress => (|m| m.attr_street_address, "street-address"),
     }
+}
+
+/// Whether the last step was refused because the reset needs another method first.
+pub fn more_methods_required(error: &ApiError) -> bool {
+    Problem::from(error.clone()).code() == Some(ErrorCode::MoreMethodsRequired)
 }
 
 /// Unicode lower-casing by the browser (`String.prototype.toLowerCase`): the same mapping as

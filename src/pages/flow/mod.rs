@@ -1,12 +1,14 @@
 //! The self-service wizards. Each of the five purposes (sign-up, password reset, passwordless,
 //! guest, unlock) is one [`Wizard`]: nested routes under its own path, one routed screen per
 //! step — [`start`] asks for the email (or [`invitation`] opens a guest's link), [`code`] for the
-//! passcode, [`finish`] for what the last step needs, and [`unlock_choice`] lets a locked-out
-//! user keep or change the password. [`steps`] holds the rules between the steps.
+//! passcode, [`methods`] for another verification method when the reset policy needs more than
+//! the emailed code, [`finish`] for what the last step needs, and [`unlock_choice`] lets a
+//! locked-out user keep or change the password. [`steps`] holds the rules between the steps.
 
 pub mod code;
 pub mod finish;
 pub mod invitation;
+pub mod methods;
 pub mod start;
 pub mod steps;
 pub mod unlock_choice;
@@ -31,8 +33,8 @@ pub fn title_and_intro(purpose: FlowPurpose) -> (Text, Text) {
     }
 }
 
-/// One wizard's routes: `/<wizard>`, `/<wizard>/code`, `/<wizard>/finish`, and for unlock
-/// `/<wizard>/choose`. Every wizard is this one route tree with its purpose, so the five
+/// One wizard's routes: `/<wizard>`, `/<wizard>/code`, `/<wizard>/finish`, for reset and
+/// unlock `/<wizard>/methods`, and for unlock `/<wizard>/choose`. Every wizard is this one route tree with its purpose, so the five
 /// compile to one type.
 #[component(transparent)]
 pub fn Wizard(purpose: FlowPurpose) -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -40,6 +42,7 @@ pub fn Wizard(purpose: FlowPurpose) -> impl leptos_router::MatchNestedRoutes + C
         <ParentRoute path=StaticSegment(segment(purpose)) view=Outlet>
             <Route path=path!("") view=move || view! { <First purpose/> }/>
             <Route path=path!("/code") view=move || view! { <code::Code purpose/> }/>
+            <Route path=path!("/methods") view=move || view! { <ProveMore purpose/> }/>
             <Route path=path!("/finish") view=move || view! { <finish::Finish purpose/> }/>
             <Route path=path!("/choose") view=move || view! { <Choose purpose/> }/>
         </ParentRoute>
@@ -62,6 +65,16 @@ fn First(purpose: FlowPurpose) -> impl IntoView {
             view! { <start::Start purpose=FlowPurpose::Passwordless/> }.into_any()
         }
         _ => view! { <start::Start purpose/> }.into_any(),
+    }
+}
+
+/// `/<wizard>/methods`: only reset and unlock have it; in any other wizard it is not a page.
+#[component]
+fn ProveMore(purpose: FlowPurpose) -> impl IntoView {
+    if has_step(purpose, Step::Methods) {
+        view! { <methods::Methods purpose/> }.into_any()
+    } else {
+        view! { <crate::pages::not_found::NotFound/> }.into_any()
     }
 }
 

@@ -12,6 +12,9 @@ pub enum Step {
     Email,
     /// `/<wizard>/code?flow=…`: the passcode.
     Code,
+    /// `/<wizard>/methods?flow=…`: another verification method, when the reset policy needs
+    /// more than the emailed code (reset and unlock).
+    Methods,
     /// `/<wizard>/finish?flow=…`: new password, display name, attributes.
     Finish,
     /// `/unlock/choose?flow=…`: keep the password or choose a new one.
@@ -35,25 +38,33 @@ pub fn path(purpose: FlowPurpose, step: Step, flow: &str) -> String {
     let tail = match step {
         Step::Email => return ["/", segment(purpose)].concat(),
         Step::Code => "/code?flow=",
+        Step::Methods => "/methods?flow=",
         Step::Finish => "/finish?flow=",
         Step::Choose => "/choose?flow=",
     };
     ["/", segment(purpose), tail, flow].concat()
 }
 
-/// Where a verified passcode leads: a flow the server completed at verification (a guest, a
-/// returning passwordless user) is done; an unlock chooses; every other flow finishes.
-pub fn after_verify(purpose: FlowPurpose, state: FlowState) -> Option<Step> {
+/// Where a verified passcode (or a proven method) leads: a flow the server completed at
+/// verification (a guest, a returning passwordless user) is done; a reset or unlock that still
+/// misses `missing` methods proves another; an unlock chooses; every other flow finishes.
+pub fn after_verify(purpose: FlowPurpose, state: FlowState, missing: u8) -> Option<Step> {
     match (purpose, state) {
         (_, FlowState::Completed) => None,
+        _ if missing > 0 && has_step(purpose, Step::Methods) => Some(Step::Methods),
         (FlowPurpose::Unlock, _) => Some(Step::Choose),
         _ => Some(Step::Finish),
     }
 }
 
-/// Whether a step exists in `purpose`'s wizard (only unlock has the choice).
+/// Whether a step exists in `purpose`'s wizard (only unlock has the choice; only reset and
+/// unlock prove more methods).
 pub fn has_step(purpose: FlowPurpose, step: Step) -> bool {
-    step != Step::Choose || purpose == FlowPurpose::Unlock
+    match step {
+        Step::Choose => purpose == FlowPurpose::Unlock,
+        Step::Methods => matches!(purpose, FlowPurpose::PasswordReset | FlowPurpose::Unlock),
+        _ => true,
+    }
 }
 
 /// A flow id or invitation token taken from the URL, when it can be one: 1–128 letters,
@@ -88,6 +99,10 @@ mod tests {
             "/unlock/choose?flow=u1"
         );
         assert_eq!(
+            path(FlowPurpose::PasswordReset, Step::Methods, "m"),
+            "/reset/methods?flow=m"
+        );
+        assert_eq!(
             path(FlowPurpose::Guest, Step::Code, "g"),
             "/guest/code?flow=g"
         );
@@ -100,27 +115,34 @@ mod tests {
     #[test]
     fn a_verified_code_leads_to_the_next_step_of_each_wizard() {
         use FlowPurpose::*;
-        assert_eq!(
-            after_verify(PasswordReset, FlowState::CodeVerified),
-            Some(Step::Finish)
-        );
-        assert_eq!(
-            after_verify(SignUp, FlowState::CodeVerified),
-            Some(Step::Finish)
-        );
-        assert_eq!(
-            after_verify(Unlock, FlowState::CodeVerified),
-            Some(Step::Choose)
-        );
-        assert_eq!(
-            after_verify(Passwordless, FlowState::CodeVerified),
-            Some(Step::Finish)
-        );
-        assert_eq!(after_verify(Guest, FlowState::Completed), None);
-        assert_eq!(after_verify(Passwordless, FlowState::Completed), None);
+        let verified = FlowState::CodeVerified;
+        assert_eq!(after_verify(PasswordReset, verified, 0), Some(Step::Finish));
+        assert_eq!(after_verify(SignUp, verified, 0), Some(Step::Finish));
+        assert_eq!(after_verify(Unlock, verified, 0), Some(Step::Choose));
+        assert_eq!(after_verify(Passwordless, verified, 0), Some(Step::Finish));
+        assert_eq!(after_verify(Guest, FlowState::Completed, 0), None);
+        assert_eq!(after_verify(Passwordless, FlowState::Completed, 0), None);
         assert!(has_step(Unlock, Step::Choose));
         assert!(!has_step(PasswordReset, Step::Choose));
         assert!(has_step(Guest, Step::Code));
+    }
+
+    #[test]
+    fn a_reset_or_unlock_missing_a_method_proves_another_before_its_last_step() {
+        use FlowPurpose::*;
+        let verified = FlowState::CodeVerified;
+        assert_eq!(
+            after_verify(PasswordReset, verified, 1),
+            Some(Step::Methods)
+        );
+        assert_eq!(after_verify(Unlock, verified, 2), Some(Step::Methods));
+        // Only reset and unlock have the step; a completed flow is done whatever it says.
+        assert_eq!(after_verify(SignUp, verified, 1), Some(Step::Finish));
+        assert_eq!(after_verify(PasswordReset, FlowState::Completed, 1), None);
+        assert!(has_step(PasswordReset, Step::Methods));
+        assert!(has_step(Unlock, Step::Methods));
+        assert!(!has_step(SignUp, Step::Methods));
+        assert!(!has_step(Guest, Step::Methods));
     }
 
     #[test]

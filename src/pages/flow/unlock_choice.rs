@@ -6,6 +6,7 @@ use crate::components::alert::{Alert, Problem};
 use crate::i18n::tr;
 use crate::memory::use_memory;
 use crate::pages::flow::code::restart;
+use crate::pages::flow::finish::more_methods_required;
 use crate::pages::flow::steps::{flow_id, path, Step};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -30,11 +31,16 @@ pub fn UnlockChoice() -> impl IntoView {
         };
         let (id, navigate) = (id.clone(), navigate.clone());
         async move {
-            match api::complete(id, body).await {
+            match api::complete(id.clone(), body).await {
                 Ok(_) => {
                     memory.notice.set(Some(|m| m.unlocked));
                     navigate("/sign-in", NavigateOptions::default());
                 }
+                // Opened before another method was proven: that step first.
+                Err(error) if more_methods_required(&error) => navigate(
+                    &path(purpose, Step::Methods, &id),
+                    NavigateOptions::default(),
+                ),
                 Err(error) => problem.set(Some(error.into())),
             }
         }

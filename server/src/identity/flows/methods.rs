@@ -3,17 +3,18 @@
 //! The emailed code is always the first step, so today's reset is unchanged when the email is
 //! the only method. Once it is right — the account's mailbox proven, and only then — the flow's
 //! view says how many different methods the reset policy needs and offers the user's other
-//! registered methods that count and are enabled for them ([`progress`]). The user proves one
-//! with [`prove`]: a code from an authenticator app (each step once), or the answers to a random
-//! subset of their security questions ([`questions`], chosen once per flow). A wrong answer
-//! does not say which, and counts towards the account's lockout. The last step refuses until
+//! registered methods that count and are enabled for them ([`progress`]), the alternate address
+//! masked. The user proves one with [`prove`]: a code from an authenticator app (each step
+//! once), the code mailed to their alternate address (`super::alternate`), or the answers to a
+//! random subset of their security questions ([`questions`], chosen once per flow). A wrong
+//! answer does not say which, and counts towards the account's lockout. The last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
 //! alone.
 //!
 //! An unknown address never gets a code, so it never reaches these steps: before the code, the
 //! answers are the same for every address, and these endpoints answer `flow_wrong_state`.
 
-use super::{event, load, view_of, wrong_state};
+use super::{alternate, event, load, view_of, wrong_state};
 use crate::domain::reset_methods;
 use crate::domain::security_questions;
 use crate::domain::totp;
@@ -30,7 +31,7 @@ use crate::store::methods::{self, Method};
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::{
-    ErrorCode, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, MethodKind,
+    Email, ErrorCode, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, MethodKind,
     ProveMethod, WireName,
 };
 
@@ -42,9 +43,11 @@ pub struct Progress {
     pub choices: Vec<MethodChoice>,
     /// Enough different methods are proven for the last step.
     pub enough: bool,
+    /// How many more different methods the last step needs.
+    pub missing: u8,
     /// The kinds the user registered but the policies turned off for them.
     disabled: Vec<MethodKind>,
-    registered: Vec<Method>,
+    pub registered: Vec<Method>,
 }
 
 /// The progress of `flow`, when it is a reset or unlock whose emailed code was right.
@@ -71,7 +74,9 @@ pub async fn progress(
         let kind = method.kind;
         let offered = matches!(
             kind,
-            MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions
+            MethodKind::AuthenticatorApp
+                | MethodKind::SecurityQuestions
+                | MethodKind::AlternateEmail
         ) && reset_methods::counts(kind, policy)
             && !proven.contains(&kind);
         if !offered || choices.iter().any(|c| c.kind == kind) {
@@ -80,18 +85,22 @@ pub async fn progress(
         if registration.allows(kind) {
             choices.push(MethodChoice {
                 kind,
-                detail: describe(kind).into(),
+                detail: detail_of(method),
             });
         } else {
             disabled.push(kind);
         }
     }
-    let enough = reset_methods::usable(&proven, policy) >= usize::from(policy.methods_required);
+    let usable = reset_methods::usable(&proven, policy);
+    let required = usize::from(policy.methods_required);
+    let enough = usable >= required;
+    let missing = u8::try_from(required.saturating_sub(usable)).unwrap_or(u8::MAX);
     Ok(Some(Progress {
         required: policy.methods_required,
         proven,
         choices,
         enough,
+        missing,
         disabled,
         registered,
     }))
@@ -108,6 +117,7 @@ pub async fn with_progress(
         view.methods_required = progress.required;
         view.methods_proven = progress.proven;
         view.method_choices = progress.choices;
+        view.methods_missing = progress.missing;
     }
     Ok(view)
 }
@@ -145,7 +155,8 @@ pub async fn questions(
     })
 }
 
-/// `POST /api/flows/{id}/prove`: an app code or the answers; the flow's new view.
+/// `POST /api/flows/{id}/prove`: an app code, the alternate address's code or the answers;
+/// the flow's new view.
 pub async fn prove(
     state: &AppState,
     client: &Client,
@@ -163,6 +174,15 @@ pub async fn prove(
     };
     let rules = policy::read(&mut conn, state, flow.purpose).await?;
     drop(conn);
+    let mailed = match request.method {
+        MethodKind::AlternateEmail => Some(
+            rules
+                .passcodes
+                .normalise(request.code.as_deref().unwrap_or_default())
+                .ok_or_else(|| alternate::malformed(&rules.passcodes))?,
+        ),
+        _ => None,
+    };
     limits::enforce(state, VERIFY, &client.ip).await?;
     let now = state.now_ms();
     let right = match &chosen {
@@ -172,16 +192,25 @@ pub async fn prove(
         None => None,
     };
     let mut tx = state.db.begin_write().await?;
-    let right = match request.method {
-        MethodKind::AuthenticatorApp => {
+    let mut refusal = None;
+    let right = match (request.method, &mailed) {
+        (MethodKind::AuthenticatorApp, _) => {
             app_code(&mut tx, state, &progress, request.code.as_deref(), now).await?
+        }
+        (MethodKind::AlternateEmail, Some(code)) => {
+            refusal = alternate::check(&mut tx, state, &flow, &rules.passcodes, code, now).await?;
+            refusal.is_none()
         }
         _ => right == Some(true),
     };
-    let questions_method = progress
-        .registered
-        .iter()
-        .find(|m| m.kind == MethodKind::SecurityQuestions);
+    // The method whose "last used" a proof moves (an app's moves as its step is accepted).
+    let used_method = progress.registered.iter().find(|m| {
+        m.kind == request.method
+            && matches!(
+                m.kind,
+                MethodKind::SecurityQuestions | MethodKind::AlternateEmail
+            )
+    });
     if !right {
         if request.method == MethodKind::SecurityQuestions {
             count_failure(&mut tx, state, client, &user_id, now).await?;
@@ -196,15 +225,16 @@ pub async fn prove(
         failed.detail = Some(method_detail(flow.purpose, request.method));
         audit::record(&mut tx, &failed, now).await?;
         tx.commit().await?;
-        return Err(match request.method {
-            MethodKind::AuthenticatorApp => wrong_app_code(),
+        return Err(match (request.method, refusal) {
+            (MethodKind::AuthenticatorApp, _) => wrong_app_code(),
+            (_, Some(refused)) => refused,
             _ => ApiError::new(
                 ErrorCode::InvalidAnswers,
                 "One or more answers are not right. Check the spelling and spacing, and try again.",
             ),
         });
     }
-    if let (MethodKind::SecurityQuestions, Some(method)) = (request.method, questions_method) {
+    if let Some(method) = used_method {
         methods::touch(&mut tx, &method.id, now).await?;
     }
     let after = append(&flow.proven, request.method);
@@ -230,8 +260,16 @@ pub async fn prove(
     Ok(with_progress(&mut conn, state, &flow, view).await?)
 }
 
+/// What a choice shows: the alternate address masked, else the method's name.
+fn detail_of(method: &Method) -> String {
+    match (method.kind, method.address.as_deref().map(Email::parse)) {
+        (MethodKind::AlternateEmail, Some(Ok(address))) => address.masked(),
+        (kind, _) => describe(kind).into(),
+    }
+}
+
 /// The flow's progress, if `kind` is among its choices; the refusal otherwise.
-async fn offered(
+pub(super) async fn offered(
     conn: &mut AnyConnection,
     state: &AppState,
     flow: &Flow,

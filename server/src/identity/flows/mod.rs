@@ -1,6 +1,6 @@
 //! Self-service flows (sign-up, password reset, passwordless, guest, unlock), one file per step:
 //! [`mod@start`] (and resend), [`mod@verify`], [`mod@methods`] (the methods a reset needs besides
-//! the emailed code), [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
+//! the emailed code, with [`mod@alternate`] for the alternate address), [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
 //! loads the flow bound to this browser, asks `identity::admission` whether it may go on, and
 //! leaves its decisions to `domain` (`domain::admission`, `domain::flow`, `domain::passcode`).
 //!
@@ -10,6 +10,7 @@
 //! "you already have an account" notice, or nothing (a suppressed row the worker drops) — and
 //! the stored passcode, which for a flow that must never succeed is a value no code hashes to.
 
+pub mod alternate;
 pub mod complete;
 pub mod methods;
 pub mod start;
@@ -107,6 +108,7 @@ fn view_of(passcodes: &PasscodePolicy, flow: &Flow, now: i64) -> FlowView {
         methods_required: 0,
         methods_proven: Vec::new(),
         method_choices: Vec::new(),
+        methods_missing: 0,
     }
 }
 

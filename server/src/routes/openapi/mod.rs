@@ -30,6 +30,7 @@ use utoipa::OpenApi;
         super::flows::resend,
         super::flows::verify,
         super::flows::questions,
+        super::flows::alternate_email,
         super::flows::prove,
         super::flows::complete,
         super::session::sign_in,
