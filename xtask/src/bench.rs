@@ -47,6 +47,35 @@ pub fn run(quick: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Only one back end's table (`backend` is `sqlite` or `postgres`), for measuring a change to
+/// one of them.
+pub fn run_one(backend: &str, quick: bool) -> Result<(), String> {
+    let release = build_release()?;
+    let work = std::env::temp_dir().join(format!("sspr-bench-{}", std::process::id()));
+    let _cleanup = RemoveOnDrop(work.clone());
+    let dir = work.join(backend);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let (table, _cluster) = if backend == "sqlite" {
+        let url = format!("sqlite://{}", dir.join("sspr.db").display());
+        (run_backend(&release, &dir, backend, &url, quick)?, None)
+    } else {
+        tools::ensure_postgres()?;
+        let cluster = postgres::Cluster::start_durable()?;
+        let url = cluster.create_database("sspr_bench")?;
+        (
+            run_backend(&release, &dir, backend, &url, quick)?,
+            Some(cluster),
+        )
+    };
+    cmd::step(&format!(
+        "Results{} — {}",
+        if quick { " (--quick smoke run)" } else { "" },
+        machine()
+    ));
+    println!("\n{table}");
+    Ok(())
+}
+
 /// One back end: server up, load generator run, server stopped; returns the table.
 fn run_backend(
     release: &Path,

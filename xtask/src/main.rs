@@ -29,7 +29,8 @@ cargo xtask <command>
   bench      build the release server and measure it against the SPEC §7 performance budgets on
              SQLite and PostgreSQL; prints a table per back end (--quick: a short smoke run),
              then the admin directory's page and search latency over 100,000 users
-             (--directory: only that), then two instances on one PostgreSQL behind HAProxy
+             (--directory: only that; --sqlite or --postgres [--quick]: only that back end's
+             table), then two instances on one PostgreSQL behind HAProxy
              (--cluster: only that); --peer [--quick]: better-auth's benchmark
              (../shared/peer-bench) and the product on the same scenarios with the same wrk
              client, in one table with the ratios; --scale [--quick]: p99s at 10,000 and at
@@ -60,10 +61,14 @@ fn main() -> ExitCode {
                 .and_then(|()| bench_cluster::run(true)),
             Some("--cluster") => bench_cluster::run(args.get(2).is_some_and(|a| a == "--quick")),
             Some("--directory") => bench_directory::run(false),
+            Some(only @ ("--sqlite" | "--postgres")) => bench::run_one(
+                &only[2..],
+                args.get(2).is_some_and(|a| a == "--quick"),
+            ),
             Some("--peer") => bench_peer::run(args.get(2).is_some_and(|a| a == "--quick")),
             Some("--scale") => bench_directory::scale(args.get(2).is_some_and(|a| a == "--quick")),
             Some(other) => Err(format!(
-                "unknown bench option {other:?} (--quick, --directory, --peer, --scale or --cluster)"
+                "unknown bench option {other:?} (--quick, --sqlite, --postgres, --directory, --peer, --scale or --cluster)"
             )),
         },
         Some("size") => match args.get(1).map(String::as_str) {

@@ -9,10 +9,10 @@
 //! On SQLite one writer task owns a connection of its own. It takes every job waiting, opens one
 //! `BEGIN IMMEDIATE` transaction, runs each job inside a savepoint of its own (a job that fails
 //! rolls back its own writes and nothing else), commits once and only then answers each job with
-//! its result. That connection runs with `synchronous = FULL`, so the commit is fsynced: an
-//! answer means the job's rows are on disk, and N concurrent jobs pay for one `BEGIN`, one
-//! `COMMIT`, one write of each touched page to the WAL, and one fsync. While one batch commits
-//! the next one gathers. The writer takes the same in-process write gate as `begin_write`, so
+//! its result. Its connection, as every other, runs with `synchronous = FULL`, so the commit is
+//! fsynced: an answer means the job's rows are on disk, and N concurrent jobs pay for one
+//! `BEGIN`, one `COMMIT`, one write of each touched page to the WAL, and one fsync. While one
+//! batch commits the next one gathers. The writer takes the same in-process write gate as `begin_write`, so
 //! batches and other write transactions take SQLite's write lock in turn, in arrival order,
 //! instead of polling for it under `busy_timeout`.
 //!
@@ -25,6 +25,7 @@
 //! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
 //! error) and the writer goes on.
 
+use super::SQLITE_PRAGMAS;
 use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 use std::future::Future;
@@ -82,9 +83,24 @@ pub struct Batcher {
 impl Batcher {
     /// Starts the SQLite writer task for the database `options` opens; it stops writing when
     /// `pool` is closed, as every other use of the database does.
+    ///
+    /// The writer runs on a thread of its own, with a single-threaded runtime: each of a batch's
+    /// statements is a hand-off to the connection's thread and back, and the writer must take up
+    /// the next one at once rather than queue behind the requests on the server's runtime.
     pub fn start(options: AnyConnectOptions, gate: WriteGate, pool: AnyPool) -> Batcher {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(writer(options, gate, pool, queue));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let spawned = runtime.and_then(|runtime| {
+            let writer = writer(options, gate, pool, queue);
+            std::thread::Builder::new()
+                .name("sspr-writer".into())
+                .spawn(move || runtime.block_on(writer))
+        });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "the writer thread did not start; no batched write can commit");
+        }
         Batcher { jobs }
     }
 
@@ -239,13 +255,9 @@ async fn run_batch(
     }
 }
 
-/// The writer's own connection: the pool's settings, and every commit fsynced.
+/// The writer's own connection, with the pool's settings (every commit fsynced).
 async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Error> {
     let mut conn = options.connect().await?;
-    conn.execute(
-        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-         PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
-    )
-    .await?;
+    conn.execute(SQLITE_PRAGMAS).await?;
     Ok(conn)
 }
