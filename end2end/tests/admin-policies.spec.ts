@@ -124,3 +124,38 @@ test('an administrator sets the password reset policy', async ({ page }) => {
   await expect(page.getByLabel('All', { exact: true })).toBeChecked();
   await expect(page.getByRole('switch', { name: 'Notify users on password resets' })).toBeChecked();
 });
+
+test('an administrator sets the security question counts and adds questions of their own', async ({ page }) => {
+  const portal = new AdminPortal(page);
+  await page.goto('/admin');
+  await portal.open('Password reset');
+  const register = page.getByLabel('Questions each user registers');
+  const reset = page.getByLabel('Questions asked at a reset');
+  const custom = page.getByLabel('Your own questions');
+  const before = { register: await register.inputValue(), reset: await reset.inputValue(), custom: await custom.inputValue() };
+
+  // More to ask than to register: the server refuses, the form says why.
+  await register.fill('3');
+  await reset.fill('4');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('“Questions asked at a reset” must be a whole number from 1 to 3.');
+  await expect(reset).toBeFocused();
+
+  await register.fill('4');
+  await reset.fill('2');
+  await custom.fill('What was the name of your first team?\n\nWhere did you learn to swim?');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  await page.reload();
+  await expect(register).toHaveValue('4');
+  await expect(reset).toHaveValue('2');
+  await expect(custom).toHaveValue('What was the name of your first team?\nWhere did you learn to swim?');
+  await checkPage(page, 'password-reset-questions');
+
+  // The form as it was, for the tests that follow.
+  await register.fill(before.register);
+  await reset.fill(before.reset);
+  await custom.fill(before.custom);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+});

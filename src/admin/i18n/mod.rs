@@ -78,7 +78,9 @@ catalog! {
     scope_all, sspr_group, choose_group, reset_method_email, reset_method_mobile,
     reset_method_office, reset_method_questions, reset_method_app, notify_users, notify_admins,
     notify_unlock, notify_disable, notify_method_change,
-    require_registration, reconfirm_days, reconfirm_hint,
+    require_registration, reconfirm_days, reconfirm_hint, questions_legend,
+    questions_to_register, questions_to_register_hint, questions_to_reset,
+    questions_to_reset_hint, custom_questions, custom_questions_hint,
     // User flows
     user_flows_intro, user_flow_new, user_flow_title, user_flow_delete, back_to_user_flows,
     col_provider, col_sspr, col_applications, provider_email_password, provider_email_otp,

@@ -33,8 +33,6 @@ pub fn ResetPolicyPage() -> impl IntoView {
 
 #[component]
 fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoView {
-    // The security question settings are not on this form yet: saving sends them back as read.
-    let kept = StoredValue::new(policy.clone());
     let scope = RwSignal::new(policy.enabled_for);
     let group = RwSignal::new(policy.group_id.clone().unwrap_or_default());
     let required = RwSignal::new(policy.methods_required);
@@ -46,6 +44,9 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
     let notify_methods = RwSignal::new(policy.notify_users_on_method_change);
     let registration = RwSignal::new(policy.require_registration);
     let reconfirm = NodeRef::<Input>::new();
+    let to_register = NodeRef::<Input>::new();
+    let to_reset = NodeRef::<Input>::new();
+    let custom = RwSignal::new(policy.custom_questions.join("\n"));
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let save = Action::new_local(move |body: &ResetPolicy| {
@@ -59,6 +60,26 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        // The question counts are checked here, so the form can name the field.
+        let register = value_of(to_register).trim().parse::<u8>().ok();
+        let reset = value_of(to_reset).trim().parse::<u8>().ok();
+        let counts: [(NodeRef<Input>, AText, Option<u8>, u8, u8); 2] = [
+            (to_register, |m| m.questions_to_register, register, 3, 5),
+            (
+                to_reset,
+                |m| m.questions_to_reset,
+                reset,
+                1,
+                register.unwrap_or(5).clamp(1, 5),
+            ),
+        ];
+        for (node, label, value, min, max) in counts {
+            if !value.is_some_and(|n| (min..=max).contains(&n)) {
+                problem.set(Some(Problem::Range(label, min.into(), max.into())));
+                sspr_web::components::form::focus(node);
+                return;
+            }
+        }
         let body = ResetPolicy {
             enabled_for: scope.get_untracked(),
             group_id: (scope.get_untracked() == SsprScope::Group)
@@ -73,7 +94,15 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             notify_users_on_method_change: notify_methods.get_untracked(),
             reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
             require_registration: registration.get_untracked(),
-            ..kept.get_value()
+            questions_to_register: register.unwrap_or_default(),
+            questions_to_reset: reset.unwrap_or_default(),
+            custom_questions: custom.with_untracked(|text| {
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
         };
         problem.set(None);
         notice.set(None);
@@ -152,6 +181,20 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
             <Field id="reconfirm" label=at(|m| m.reconfirm_days) kind="number" inputmode="numeric" min="0" max="730"
                 node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint)/>
+            <fieldset>
+                <legend>{at(|m| m.questions_legend)}</legend>
+                <Field id="questions-register" label=at(|m| m.questions_to_register) kind="number" inputmode="numeric" min="3" max="5"
+                    node=to_register value=policy.questions_to_register.to_string() hint=at(|m| m.questions_to_register_hint)/>
+                <Field id="questions-reset" label=at(|m| m.questions_to_reset) kind="number" inputmode="numeric" min="1" max="5"
+                    node=to_reset value=policy.questions_to_reset.to_string() hint=at(|m| m.questions_to_reset_hint)/>
+                <div class="field">
+                    <label class="field__label" for="custom-questions">{at(|m| m.custom_questions)}</label>
+                    <textarea class="field__input" id="custom-questions" rows="4" aria-describedby="custom-questions-hint"
+                        prop:value=move || custom.get()
+                        on:input=move |ev| custom.set(event_target_value(&ev))></textarea>
+                    <p class="field__hint" id="custom-questions-hint">{at(|m| m.custom_questions_hint)}</p>
+                </div>
+            </fieldset>
             <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
             </Guarded>
         </form>
