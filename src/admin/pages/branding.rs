@@ -228,7 +228,10 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
             if result.is_ok() && css.trim() != saved_css.get_value().trim() {
                 match api::save_custom_css(locale.clone(), css.trim().to_owned()).await {
                     Ok(()) => saved_css.set_value(css),
-                    Err(ApiError::Server { status: 400, body }) => {
+                    Err(ApiError::Server {
+                        status: 400 | 422,
+                        body,
+                    }) => {
                         css_refused.set(Some(body.message));
                         return;
                     }
