@@ -104,6 +104,37 @@ backend_tests! {
         assert!(mail.code().is_some(), "the code is still there");
     }
 
+    async fn mail_reads_the_branding_from_memory_refreshed_when_it_is_saved_not_from_the_database(app) {
+        // SECURITY.md §2: a passcode request must do the same work for a known and an unknown
+        // address, so rendering the known address's mail reads no branding from the database.
+        let email = "cached.branding@contoso.example";
+        app.sign_up(email, PASSWORD).await;
+        let admin = first_global(&app).await;
+        patch(&app, &admin, BRANDING, json!({"signInPageText": "Saved through the API"})).await.expect_status(204);
+        let sql = "UPDATE branding SET body = '{\"texts\":{\"signInPageText\":\"Written behind its back\"}}' WHERE locale = '0'";
+        sqlx::query(sql).execute(&app.db.pool).await.expect(sql);
+        let browser = app.browser();
+        app.start_flow(&browser, "password_reset", email).await;
+        let mail = loop {
+            let next = app.mailbox.next_for(email).await;
+            if next.subject().contains("password reset code") {
+                break decoded(&next.data);
+            }
+        };
+        assert!(mail.contains("Saved through the API"), "{mail}");
+        assert!(!mail.contains("Written behind its back"), "{mail}");
+        // The next save through the API refreshes it.
+        patch(&app, &admin, BRANDING, json!({"signInPageText": "Saved again"})).await.expect_status(204);
+        app.start_flow(&browser, "password_reset", email).await;
+        let mail = loop {
+            let next = app.mailbox.next_for(email).await;
+            if next.subject().contains("password reset code") {
+                break decoded(&next.data);
+            }
+        };
+        assert!(mail.contains("Saved again"), "{mail}");
+    }
+
     async fn a_png_named_jpg_is_kept_as_a_png_and_served_by_its_content_hash_for_a_year(app) {
         let admin = first_global(&app).await;
         let bytes = png(200, 60);
