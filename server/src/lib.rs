@@ -64,7 +64,8 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests.
-/// The mail worker and the janitor run beside it and stop with it. The OpenID Connect signing
+/// The mail worker, the janitor and the refresher of the branding mail carries
+/// (`mail::look`) run beside it and stop with it. The OpenID Connect signing
 /// keys are made first when there are none yet, so the JWKS never lags behind a token (if the
 /// database cannot be reached yet, they are made when first needed).
 pub async fn serve(
@@ -88,6 +89,7 @@ pub async fn serve(
     };
     let worker = tokio::spawn(mail::worker::run(state.clone(), transport, until_stopped()));
     let janitor = tokio::spawn(janitor::run(state.clone(), until_stopped()));
+    let look = tokio::spawn(mail::look::run(state.clone(), until_stopped()));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
@@ -95,5 +97,6 @@ pub async fn serve(
     let _ = stop.send(true);
     let _ = worker.await;
     let _ = janitor.await;
+    let _ = look.await;
     Ok(served?)
 }

@@ -5,11 +5,11 @@
 //! Every use-case that changes an account calls [`user`] (or [`administrators`] for a notice
 //! to the global administrators) inside its write transaction and wakes the outbox after the
 //! commit. The notice is told from the request that did it: its time, browser and network; it
-//! carries the company branding's logo, colour and links ([`look`]).
+//! carries the company branding's logo, colour, texts and links in the recipient's language
+//! (`mail::look`).
 
 use crate::domain::language::Language;
 use crate::http::client::Client;
-use crate::mail::look;
 use crate::mail::notices::{Circumstances, Notice};
 use crate::mail::outbox::{self, Sealed};
 use crate::mail::templates::{Look, Page};
@@ -52,7 +52,7 @@ pub async fn user(
     if !switched_on(&reset::load(conn).await?, notice) {
         return Ok(false);
     }
-    let look = look::load(conn, &state.config.public_origin).await?;
+    let look = state.look.get(to.language);
     queue(conn, state, client, notice, to, &look).await?;
     Ok(true)
 }
@@ -77,7 +77,7 @@ pub async fn administrators(
             a.role == AdminRole::GlobalAdministrator && a.id != except && a.password_hash.is_some()
         })
         .collect();
-    let look = look::load(conn, &state.config.public_origin).await?;
+    let look = state.look.get(client.language);
     for admin in &globals {
         let to = Recipient {
             email: &admin.email,

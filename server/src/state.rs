@@ -3,8 +3,10 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::domain::language::Language;
 use crate::domain::passcode::PasscodePolicy;
 use crate::domain::password::Passwords;
+use crate::mail::look::LookCache;
 use crate::mail::outbox::Sealed;
 use crate::mail::{Mail, Outbox};
 use crate::secrets::{SecretError, Secrets};
@@ -23,6 +25,8 @@ pub struct AppState {
     pub outbox: Outbox,
     /// The OpenID Connect signing keys opened so far (`oidc::keys`).
     pub signing_keys: Arc<crate::oidc::keys::KeyCache>,
+    /// The company branding mail carries, read in memory (`mail::look`).
+    pub look: LookCache,
 }
 
 impl AppState {
@@ -54,6 +58,7 @@ impl AppState {
             passcodes: Arc::new(passcodes),
             outbox: Outbox::default(),
             signing_keys: Arc::default(),
+            look: LookCache::default(),
         })
     }
 
@@ -63,7 +68,8 @@ impl AppState {
     }
 
     /// Queues `mail` to `to` on `conn` (inside the caller's transaction), rendered with the
-    /// organisation's name and the public origin. Call `self.outbox.wake()` after the commit.
+    /// organisation's name, the public origin and the company branding (from memory, so known
+    /// and unknown addresses do the same work). Call `self.outbox.wake()` after the commit.
     pub async fn queue_mail(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -77,7 +83,12 @@ impl AppState {
     /// `mail` to `to`, rendered as [`AppState::queue_mail`] does and sealed, to queue later
     /// inside a write (`mail::outbox::enqueue_sealed`).
     pub fn seal_mail(&self, mail: &Mail, to: &str) -> Result<Sealed, sqlx::Error> {
-        let rendered = mail.render(&self.config.organisation_name, &self.config.public_origin);
+        let look = self.look.get(Language::En);
+        let rendered = mail.render(
+            &self.config.organisation_name,
+            &self.config.public_origin,
+            &look,
+        );
         Sealed::seal(&self.secrets, mail.kind(), to, rendered)
     }
 }

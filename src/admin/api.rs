@@ -306,13 +306,93 @@ pub async fn save_branding(patch: BrandingPatch) -> Result<(), ApiError> {
     graph(http::exchange(request).await?).await
 }
 
-/// `PUT …/organization/{id}/branding/bannerLogo` (Graph; `204`): the file as chosen (its type
-/// is judged from its bytes by the server).
-pub async fn upload_banner_logo(file: web_sys::File) -> Result<(), ApiError> {
-    let request = gloo_net::http::Request::put(&[BRANDING, "/bannerLogo"].concat())
+/// The address of localization `locale` (`None`: the default branding) with `rest` after it.
+fn branding_at(locale: Option<&str>, rest: &str) -> String {
+    match locale {
+        None => [BRANDING, rest].concat(),
+        Some(locale) => [
+            BRANDING,
+            "/localizations/",
+            &String::from(js_sys::encode_uri_component(locale)),
+            rest,
+        ]
+        .concat(),
+    }
+}
+
+/// `GET …/branding/localizations/{locale}` (Graph); `None` when there is no such localization.
+pub async fn branding_localization(
+    locale: String,
+) -> Result<Option<OrganizationalBranding>, ApiError> {
+    let request = http::json_request(Method::GET, &branding_at(Some(&locale), ""), None::<&()>)?;
+    match graph(http::exchange(request).await?).await {
+        Ok(found) => Ok(Some(found)),
+        Err(ApiError::Server { status: 404, .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// `PATCH …/branding/localizations/{locale}` (Graph; `204`), or `POST …/localizations` with
+/// `locale` as the id when `create` (the localization does not exist yet).
+pub async fn save_branding_localization(
+    locale: String,
+    create: bool,
+    mut patch: BrandingPatch,
+) -> Result<(), ApiError> {
+    if create {
+        patch.id = Some(locale);
+        let body = skip_nulls(&patch);
+        let url = [BRANDING, "/localizations"].concat();
+        let request = http::json_request(Method::POST, &url, Some(&body))?;
+        let _: OrganizationalBranding = graph(http::exchange(request).await?).await?;
+        return Ok(());
+    }
+    let body = skip_nulls(&patch);
+    let request = http::json_request(Method::PATCH, &branding_at(Some(&locale), ""), Some(&body))?;
+    graph(http::exchange(request).await?).await
+}
+
+/// `PUT …/branding[/localizations/{locale}]/{stream}` (Graph; `204`) with an image as chosen
+/// (`bannerLogo`, `squareLogo`, `backgroundImage`; its type is judged from its bytes by the
+/// server).
+pub async fn upload_branding_file(
+    locale: Option<String>,
+    stream: &str,
+    file: web_sys::File,
+) -> Result<(), ApiError> {
+    let url = branding_at(locale.as_deref(), &["/", stream].concat());
+    let request = gloo_net::http::Request::put(&url)
         .header(http::CSRF_HEADER, "1")
         .header("content-type", &file.type_())
         .body(file)
+        .map_err(|_| ApiError::Network)?;
+    graph(http::exchange(request).await?).await
+}
+
+/// The custom CSS of the default branding or localization `locale` (empty when none).
+pub async fn custom_css(locale: Option<String>) -> Result<String, ApiError> {
+    let url = branding_at(locale.as_deref(), "/customCSS");
+    let response = http::exchange(
+        gloo_net::http::Request::get(&url)
+            .build()
+            .map_err(|_| ApiError::Network)?,
+    )
+    .await?;
+    match response.status() {
+        404 => Ok(String::new()),
+        _ if response.ok() => response.text().await.map_err(|_| ApiError::Network),
+        status => Err(ApiError::Decode { status }),
+    }
+}
+
+/// `PUT …/customCSS` (Graph; `204`): `css` as text (empty removes it); a refusal's message
+/// says which rule it breaks.
+pub async fn save_custom_css(locale: Option<String>, css: String) -> Result<(), ApiError> {
+    let url = branding_at(locale.as_deref(), "/customCSS");
+    let request = gloo_net::http::Request::put(&url)
+        .header(http::CSRF_HEADER, "1")
+        .header("content-type", "text/css")
+        .body(css)
         .map_err(|_| ApiError::Network)?;
     graph(http::exchange(request).await?).await
 }

@@ -1,5 +1,5 @@
-//! The frame of every page: a skip link, the organisation's logo (or the product's name), the
-//! page, a footer with the company's privacy and terms links, the language switcher and the
+//! The frame of every page: a skip link, the organisation's logo (the banner logo, else the
+//! square one, else the product's name), the page, a footer with the company's privacy and terms links, the language switcher and the
 //! service status — all on the company branding's background.
 
 use crate::components::branding::{use_branding, CustomStyle, LegalLinks};
@@ -25,12 +25,14 @@ pub fn Layout(children: Children) -> impl IntoView {
         let PublicBranding {
             organisation_name: mut name,
             banner_logo_url,
+            square_logo_url,
             ..
         } = branding.get();
         if name.is_empty() {
             name = "SSPR".into();
         }
-        match banner_logo_url {
+        // The square logo stands in when there is no banner logo.
+        match banner_logo_url.or(square_logo_url) {
             Some(src) => {
                 view! { <img class="brand__logo" src=src alt=name height="36"/> }.into_any()
             }

@@ -4,6 +4,8 @@
 //! change audited. Also what the customer pages read: [`public`], the branding in one language,
 //! and [`asset`], a file by its content hash.
 //!
+//! Every saved change refreshes the copy mail reads (`mail::look`) at once.
+//!
 //! Files are named by the SHA-256 of their bytes, so a changed logo has a new address and the
 //! old one can be cached for a year (`Cache-Control: immutable`).
 
@@ -205,6 +207,7 @@ pub async fn write(
     by.record_change(&mut tx, client, change, now).await?;
     let loaded = load(&mut tx).await?;
     tx.commit().await?;
+    state.look.refresh_or_log(state).await;
     Ok(graph_view(state, &loaded, &locale))
 }
 
@@ -233,6 +236,7 @@ pub async fn delete(
     };
     by.record_change(&mut tx, client, change, now).await?;
     tx.commit().await?;
+    state.look.refresh_or_log(state).await;
     Ok(())
 }
 
@@ -287,6 +291,7 @@ pub async fn put_file(
     };
     by.record_change(&mut tx, client, change, now).await?;
     tx.commit().await?;
+    state.look.refresh_or_log(state).await;
     Ok(())
 }
 

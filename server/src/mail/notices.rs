@@ -206,6 +206,7 @@ mod tests {
         static PLAIN: Look = Look {
             logo_url: None,
             colour: None,
+            sign_in_text: None,
             links: Vec::new(),
         };
         Page {
@@ -220,6 +221,7 @@ mod tests {
         let look = Look {
             logo_url: Some("https://id.contoso.com/api/branding/assets/ab.png".into()),
             colour: Some("#E8F0FE".into()),
+            sign_in_text: None,
             links: vec![(
                 "Terms of use".into(),
                 "https://contoso.example/terms".into(),

@@ -59,8 +59,8 @@ impl Mail {
         }
     }
 
-    /// Subject, text and HTML for `organisation` at `origin`.
-    pub fn render(&self, organisation: &str, origin: &str) -> Rendered {
+    /// Subject, text and HTML for `organisation` at `origin`, in the company branding `look`.
+    pub fn render(&self, organisation: &str, origin: &str, look: &Look) -> Rendered {
         let (subject, lines, code): (String, Vec<String>, Option<&str>) = match self {
             Mail::Passcode {
                 purpose,
@@ -171,19 +171,23 @@ impl Mail {
         let page = Page {
             language: Language::En,
             organisation,
-            look: &Look::default(),
+            look,
         };
         layout(&page, code, &lines, subject)
     }
 }
 
 /// The company branding a message carries (`super::look`): the banner logo's absolute address,
-/// the background colour for the heading band, and the privacy and terms links.
+/// the background colour for the heading band, the sign-in page text, and the privacy and
+/// terms links. All of it is plain text from the administrator, escaped in the HTML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Look {
     pub logo_url: Option<String>,
     /// `#RRGGBB` (checked when it was saved).
     pub colour: Option<String>,
+    /// The text the sign-in page shows, under the heading (in the HTML part only: the text
+    /// part stays the message itself).
+    pub sign_in_text: Option<String>,
     /// (text, address) pairs.
     pub links: Vec<(String, String)>,
 }
@@ -197,8 +201,8 @@ pub struct Page<'a> {
 }
 
 /// The one page every message is laid out on: the organisation's logo (or name) on its colour
-/// as the heading, a passcode when there is one, then `lines` as paragraphs (escaped in the
-/// HTML), and the organisation's links.
+/// as the heading, with the sign-in page text under it, a passcode when there is one, then
+/// `lines` as paragraphs (escaped in the HTML), and the organisation's links.
 pub fn layout(page: &Page<'_>, code: Option<&str>, lines: &[String], subject: String) -> Rendered {
     let organisation = page.organisation;
     let mut text = format!("{organisation}\n\n");
@@ -220,6 +224,12 @@ pub fn layout(page: &Page<'_>, code: Option<&str>, lines: &[String], subject: St
         "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif\"><div{band}>{heading}</div>",
         page.language.tag(),
     );
+    if let Some(welcome) = &page.look.sign_in_text {
+        html.push_str(&format!(
+            "<p style=\"color:#555555\">{}</p>",
+            escape(welcome)
+        ));
+    }
     if let Some(code) = code {
         text.push_str(&format!("Your code: {code}\n\n"));
         html.push_str(&format!(
@@ -267,7 +277,7 @@ mod tests {
             code: "12345678".into(),
             minutes: 10,
         };
-        let r = mail.render("Contoso", "https://id.contoso.com");
+        let r = mail.render("Contoso", "https://id.contoso.com", &Look::default());
         assert_eq!(r.subject, "Contoso password reset code");
         assert!(r.text.contains("Your code: 12345678"));
         assert!(r.text.contains("10 minutes"));
@@ -279,7 +289,7 @@ mod tests {
         let r = Mail::Invitation {
             token: "abc".into(),
         }
-        .render("A<b>", "https://id.example.com");
+        .render("A<b>", "https://id.example.com", &Look::default());
         assert!(r
             .text
             .contains("https://id.example.com/guest?invitation=abc"));
@@ -288,11 +298,35 @@ mod tests {
     }
 
     #[test]
+    fn a_branded_message_shows_the_logo_colour_and_sign_in_text_escaped_in_html_only() {
+        let look = Look {
+            logo_url: Some("https://id.contoso.com/api/branding/assets/ab.png".into()),
+            colour: Some("#E8F0FE".into()),
+            sign_in_text: Some("Welcome <b>\"back\"</b> & more".into()),
+            links: Vec::new(),
+        };
+        let r = Mail::Invitation {
+            token: "abc".into(),
+        }
+        .render("Contoso", "https://id.contoso.com", &look);
+        assert!(r.html.contains(
+            "<img src=\"https://id.contoso.com/api/branding/assets/ab.png\" alt=\"Contoso\""
+        ));
+        assert!(r.html.contains("background:#E8F0FE"));
+        assert!(r
+            .html
+            .contains("Welcome &lt;b&gt;&quot;back&quot;&lt;/b&gt; &amp; more"));
+        assert!(!r.html.contains("<b>"));
+        assert!(!r.text.contains("Welcome"));
+        assert!(!r.text.contains('<'));
+    }
+
+    #[test]
     fn a_reset_request_links_to_the_reset_page_with_the_address_filled_in() {
         let r = Mail::ResetRequested {
             email: "ann+x@contoso.example".into(),
         }
-        .render("Contoso", "https://id.contoso.com");
+        .render("Contoso", "https://id.contoso.com", &Look::default());
         assert!(r
             .text
             .contains("https://id.contoso.com/reset?email=ann%2Bx%40contoso.example"));

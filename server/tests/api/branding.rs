@@ -1,11 +1,13 @@
 //! Company branding (SPEC A8, C11) over Graph's `organizationalBranding`: uploads judged by
 //! their bytes, custom CSS held to its rules, localizations chosen by `Accept-Language`, the
-//! theme as a portal setting, Graph's shapes, roles and the audit.
+//! theme as a portal setting, Graph's shapes, roles and the audit; and the flow mails carrying
+//! the same logo, colour and sign-in text.
 
 use crate::admins::{first_global, invited};
 use crate::backend_tests;
-use crate::helpers::{Answer, Browser, TestApp};
+use crate::helpers::{Answer, Browser, TestApp, PASSWORD};
 use crate::policy_support::{changes, patch, GRAPH};
+use crate::support::decoded;
 use serde_json::json;
 use std::io::Cursor;
 
@@ -68,6 +70,71 @@ fn graph_error(answer: &Answer, status: u16) -> String {
 }
 
 backend_tests! {
+    async fn a_reset_passcode_mail_carries_the_logo_colour_and_sign_in_text_escaped(app) {
+        let email = "branded.reset@contoso.example";
+        app.sign_up(email, PASSWORD).await;
+        let admin = first_global(&app).await;
+        patch(&app, &admin, BRANDING, json!({
+            "backgroundColor": "#0A5CC2",
+            "signInPageText": "Welcome to <b>Contoso</b> & \"friends\"",
+        })).await.expect_status(204);
+        upload(&app, &admin, &format!("{BRANDING}/bannerLogo"), "image/png", png(200, 60)).await.expect_status(204);
+        let logo = public(&app, "en").await["banner_logo_url"].as_str().expect("a logo").to_owned();
+        let before = app.mailbox.count_for(email);
+        let browser = app.browser();
+        app.start_flow(&browser, "password_reset", email).await;
+        let mail = loop {
+            let next = app.mailbox.next_for(email).await;
+            if app.mailbox.count_for(email) > before && next.subject().contains("password reset code") {
+                break next;
+            }
+        };
+        let data = decoded(&mail.data);
+        let (text, html) = data.split_once("Content-Type: text/html").expect("an HTML part");
+        let logo_url = format!("{}{logo}", app.origin);
+        assert!(logo_url.starts_with("http") && logo.starts_with("/api/branding/assets/"), "{logo_url}");
+        assert!(html.contains(&format!("<img src=\"{logo_url}\"")), "{html}");
+        assert!(html.contains("background:#0A5CC2"), "{html}");
+        assert!(html.contains("Welcome to &lt;b&gt;Contoso&lt;/b&gt; &amp; &quot;friends&quot;"), "{html}");
+        assert!(!html.contains("<b>Contoso</b>"), "{html}");
+        assert!(!text.contains("<img") && !text.contains("<p"), "the text part stays plain: {text}");
+        // The logo the mail points to is served.
+        let served = app.client.get(&logo_url).send().await.expect("sent");
+        assert_eq!(served.status(), 200);
+        assert!(mail.code().is_some(), "the code is still there");
+    }
+
+    async fn mail_reads_the_branding_from_memory_refreshed_when_it_is_saved_not_from_the_database(app) {
+        // SECURITY.md §2: a passcode request must do the same work for a known and an unknown
+        // address, so rendering the known address's mail reads no branding from the database.
+        let email = "cached.branding@contoso.example";
+        app.sign_up(email, PASSWORD).await;
+        let admin = first_global(&app).await;
+        patch(&app, &admin, BRANDING, json!({"signInPageText": "Saved through the API"})).await.expect_status(204);
+        let sql = "UPDATE branding SET body = '{\"texts\":{\"signInPageText\":\"Written behind its back\"}}' WHERE locale = '0'";
+        sqlx::query(sql).execute(&app.db.pool).await.expect(sql);
+        let browser = app.browser();
+        app.start_flow(&browser, "password_reset", email).await;
+        let mail = loop {
+            let next = app.mailbox.next_for(email).await;
+            if next.subject().contains("password reset code") {
+                break decoded(&next.data);
+            }
+        };
+        assert!(mail.contains("Saved through the API"), "{mail}");
+        assert!(!mail.contains("Written behind its back"), "{mail}");
+        // The next save through the API refreshes it.
+        patch(&app, &admin, BRANDING, json!({"signInPageText": "Saved again"})).await.expect_status(204);
+        app.start_flow(&browser, "password_reset", email).await;
+        let mail = loop {
+            let next = app.mailbox.next_for(email).await;
+            if next.subject().contains("password reset code") {
+                break decoded(&next.data);
+            }
+        };
+        assert!(mail.contains("Saved again"), "{mail}");
+    }
+
     async fn a_png_named_jpg_is_kept_as_a_png_and_served_by_its_content_hash_for_a_year(app) {
         let admin = first_global(&app).await;
         let bytes = png(200, 60);

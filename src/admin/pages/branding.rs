@@ -1,9 +1,13 @@
 //! `/admin/branding`: **Company branding** (SPEC A8) — the background colour, the banner logo,
 //! the sign-in page text, the username hint, the "Forgot password?" text and the theme, with a
 //! live preview of the sign-in page beside the form in light and in dark that follows every
-//! keystroke. A background colour whose contrast with the theme's text is below WCAG AA
-//! (4.5:1) is flagged before saving. **Save** is Graph's `PATCH …/branding`, then the logo's
-//! `PUT …/branding/bannerLogo` when one was chosen.
+//! keystroke; also the square logo, the background image, the privacy and terms links and the
+//! custom CSS, for every language or for French only (the language selector edits the `fr-FR`
+//! localization, created on its first save). A background colour whose contrast with the
+//! theme's text is below WCAG AA (4.5:1) is flagged before saving; an image of the wrong type
+//! or size is refused as it is chosen. **Save** is Graph's `PATCH …/branding` (or the
+//! localization's), then a `PUT` for each image chosen and for the CSS when it changed; the
+//! server's refusal of the CSS is shown, announced, under its field.
 
 use crate::api;
 use crate::i18n::{at, AText};
@@ -12,6 +16,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::branding::{contrast_ratio, AA_TEXT_CONTRAST};
 use sspr_api::{BrandingPatch, OrganizationalBranding, Permission};
+use sspr_web::api::http::ApiError;
 use sspr_web::components::form::Submit;
 use wasm_bindgen::JsCast;
 
@@ -21,13 +26,128 @@ const TEXT: [(&str, AText); 2] = [
     ("#e8edf3", |m| m.branding_preview_dark),
 ];
 
+/// The localization the language selector's French choice edits.
+const FRENCH: &str = "fr-FR";
+
+/// What the form starts from: the branding (default or localization), whether the
+/// localization must still be created, and the custom CSS.
+#[derive(Debug, Clone)]
+struct Editing {
+    locale: Option<String>,
+    found: OrganizationalBranding,
+    create: bool,
+    css: String,
+}
+
+async fn load(locale: Option<String>) -> Result<Editing, ApiError> {
+    let (found, create) = match &locale {
+        None => (api::branding().await?, false),
+        Some(locale) => match api::branding_localization(locale.clone()).await? {
+            Some(found) => (found, false),
+            None => {
+                let default = api::branding().await?;
+                let found = OrganizationalBranding {
+                    texts: Default::default(),
+                    background_image_relative_url: None,
+                    banner_logo_relative_url: None,
+                    square_logo_relative_url: None,
+                    custom_css_relative_url: None,
+                    sspr_theme: None,
+                    ..default
+                };
+                (found, true)
+            }
+        },
+    };
+    let css = api::custom_css(locale.clone()).await.unwrap_or_default();
+    Ok(Editing {
+        locale,
+        found,
+        create,
+        css,
+    })
+}
+
 #[component]
 pub fn BrandingPage() -> impl IntoView {
-    let branding = LocalResource::new(api::branding);
+    let locale = RwSignal::new(None::<String>);
+    let branding = LocalResource::new(move || load(locale.get()));
     view! {
         <h1 tabindex="-1">{at(|m| m.branding_title)}</h1>
         <p>{at(|m| m.branding_intro)}</p>
-        <Loaded resource=branding children=|found: OrganizationalBranding| view! { <BrandingForm found/> }/>
+        <div class="field">
+            <label class="field__label" for="branding-language">{at(|m| m.branding_language)}</label>
+            <p class="field__hint" id="branding-language-hint">{at(|m| m.branding_language_hint)}</p>
+            <select class="field__input" id="branding-language" aria-describedby="branding-language-hint"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    locale.set((!value.is_empty()).then_some(value));
+                }>
+                <option value="" selected=true>{at(|m| m.branding_language_default)}</option>
+                <option value=FRENCH>{at(|m| m.branding_language_fr)}</option>
+            </select>
+        </div>
+        <Loaded resource=branding children=|editing: Editing| view! { <BrandingForm editing/> }/>
+    }
+}
+
+/// An image slot: its Graph stream, the caps the server applies, and the file chosen for it.
+#[derive(Clone, Copy)]
+struct Slot {
+    stream: &'static str,
+    max_bytes: f64,
+    chosen: StoredValue<Option<web_sys::File>, LocalStorage>,
+    error: RwSignal<Option<AText>>,
+}
+
+impl Slot {
+    fn new(stream: &'static str, max_kb: u32) -> Slot {
+        Slot {
+            stream,
+            max_bytes: f64::from(max_kb) * 1024.0,
+            chosen: StoredValue::new_local(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Keeps the file chosen in `ev`'s input when it is an image of an accepted type and
+    /// size; otherwise says why (announced) and keeps none.
+    fn choose(self, ev: leptos::ev::Event) {
+        let chosen = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        self.chosen.set_value(None);
+        self.error.set(None);
+        let Some(chosen) = chosen else { return };
+        if !["image/png", "image/jpeg", "image/webp"].contains(&chosen.type_().as_str()) {
+            self.error.set(Some(|m| m.branding_file_type));
+        } else if chosen.size() > self.max_bytes {
+            self.error.set(Some(|m| m.branding_file_size));
+        } else {
+            self.chosen.set_value(Some(chosen));
+        }
+    }
+}
+
+/// A file input for `image`, with its hint and its error.
+#[component]
+fn ImageInput(id: &'static str, label: AText, hint: AText, image: Slot) -> impl IntoView {
+    let hint_id = [id, "-hint"].concat();
+    let error_id = [id, "-error"].concat();
+    let described = [hint_id.as_str(), " ", error_id.as_str()].concat();
+    view! {
+        <div class="field">
+            <label class="field__label" for=id>{at(label)}</label>
+            <p class="field__hint" id=hint_id.clone()>{at(hint)}</p>
+            <input class="field__input" id=id type="file" accept="image/png,image/jpeg,image/webp"
+                aria-describedby=described aria-invalid=move || image.error.get().is_some().to_string()
+                on:change=move |ev| image.choose(ev)/>
+            <p class="field__error" id=error_id role="alert">
+                {move || image.error.get().map(|e| at(e)())}
+            </p>
+        </div>
     }
 }
 
@@ -39,12 +159,26 @@ struct Draft {
     hint: RwSignal<String>,
     forgot: RwSignal<String>,
     theme: RwSignal<String>,
+    privacy_text: RwSignal<String>,
+    privacy_url: RwSignal<String>,
+    terms_text: RwSignal<String>,
+    terms_url: RwSignal<String>,
+    css: RwSignal<String>,
     /// The logo shown in the preview: the stored one.
     logo: RwSignal<Option<String>>,
 }
 
 #[component]
-fn BrandingForm(found: OrganizationalBranding) -> impl IntoView {
+fn BrandingForm(editing: Editing) -> impl IntoView {
+    let Editing {
+        locale,
+        found,
+        create,
+        css,
+    } = editing;
+    let default = locale.is_none();
+    let create = StoredValue::new(create);
+    let saved_css = StoredValue::new(css.clone());
     let text = |t: &Option<String>| RwSignal::new(t.clone().unwrap_or_default());
     let cdn = found.cdn_list.first().cloned().unwrap_or_default();
     let draft = Draft {
@@ -53,22 +187,65 @@ fn BrandingForm(found: OrganizationalBranding) -> impl IntoView {
         hint: text(&found.texts.username_hint_text),
         forgot: text(&found.texts.custom_forgot_my_password_text),
         theme: text(&found.sspr_theme),
+        privacy_text: text(&found.texts.custom_privacy_and_cookies_text),
+        privacy_url: text(&found.texts.custom_privacy_and_cookies_url),
+        terms_text: text(&found.texts.custom_terms_of_use_text),
+        terms_url: text(&found.texts.custom_terms_of_use_url),
+        css: RwSignal::new(css),
         logo: RwSignal::new(found.banner_logo_relative_url.map(|r| format!("{cdn}/{r}"))),
     };
-    let file = StoredValue::new_local(None::<web_sys::File>);
+    let banner = Slot::new("bannerLogo", 50);
+    let square = Slot::new("squareLogo", 50);
+    let background = Slot::new("backgroundImage", 300);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let css_refused = RwSignal::new(None::<String>);
+    let stored_locale = StoredValue::new(locale.clone());
     let save = Action::new_local(move |patch: &BrandingPatch| {
         let patch = patch.clone();
+        let locale = stored_locale.get_value();
         async move {
-            let mut result = api::save_branding(patch).await;
-            if let (Ok(()), Some(chosen)) = (&result, file.get_value()) {
-                result = api::upload_banner_logo(chosen).await;
-                if let (Ok(()), Ok(saved)) = (&result, api::branding().await) {
-                    let cdn = saved.cdn_list.first().cloned().unwrap_or_default();
-                    let relative = saved.banner_logo_relative_url;
-                    draft.logo.set(relative.map(|r| format!("{cdn}/{r}")));
+            let mut result = match &locale {
+                None => api::save_branding(patch).await,
+                Some(l) => {
+                    let done =
+                        api::save_branding_localization(l.clone(), create.get_value(), patch).await;
+                    if done.is_ok() {
+                        create.set_value(false);
+                    }
+                    done
                 }
+            };
+            for slot in [banner, square, background] {
+                if let (Ok(()), Some(chosen)) = (&result, slot.chosen.get_value()) {
+                    result = api::upload_branding_file(locale.clone(), slot.stream, chosen).await;
+                    if result.is_ok() {
+                        slot.chosen.set_value(None);
+                    }
+                }
+            }
+            let css = draft.css.get_untracked();
+            if result.is_ok() && css.trim() != saved_css.get_value().trim() {
+                match api::save_custom_css(locale.clone(), css.trim().to_owned()).await {
+                    Ok(()) => saved_css.set_value(css),
+                    Err(ApiError::Server {
+                        status: 400 | 422,
+                        body,
+                    }) => {
+                        css_refused.set(Some(body.message));
+                        return;
+                    }
+                    Err(error) => result = Err(error),
+                }
+            }
+            let reread = match &locale {
+                None => api::branding().await.ok(),
+                Some(l) => api::branding_localization(l.clone()).await.ok().flatten(),
+            };
+            if let (Ok(()), Some(saved)) = (&result, reread) {
+                let cdn = saved.cdn_list.first().cloned().unwrap_or_default();
+                let relative = saved.banner_logo_relative_url;
+                draft.logo.set(relative.map(|r| format!("{cdn}/{r}")));
             }
             match result {
                 Ok(()) => notice.set(Some(|m| m.saved)),
@@ -81,27 +258,23 @@ fn BrandingForm(found: OrganizationalBranding) -> impl IntoView {
         let value = |s: RwSignal<String>| Some(Some(s.get_untracked().trim().to_owned()));
         problem.set(None);
         notice.set(None);
+        css_refused.set(None);
         save.dispatch(BrandingPatch {
             background_color: value(draft.colour),
             sign_in_page_text: value(draft.sign_in_text),
             username_hint_text: value(draft.hint),
             custom_forgot_my_password_text: value(draft.forgot),
-            sspr_theme: value(draft.theme),
+            custom_privacy_and_cookies_text: value(draft.privacy_text),
+            custom_privacy_and_cookies_url: value(draft.privacy_url),
+            custom_terms_of_use_text: value(draft.terms_text),
+            custom_terms_of_use_url: value(draft.terms_url),
+            // The theme belongs to the default branding.
+            sspr_theme: if default { value(draft.theme) } else { None },
             ..BrandingPatch::default()
         });
     };
-    let choose_logo = move |ev: leptos::ev::Event| {
-        let chosen = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        // The preview shows a chosen logo once it is saved: the Content-Security-Policy lets
-        // images come only from this origin and `data:`, not from a `blob:` object URL.
-        if let Some(chosen) = chosen {
-            file.set_value(Some(chosen));
-        }
-    };
+    // The preview shows a chosen logo once it is saved: the Content-Security-Policy lets
+    // images come only from this origin and `data:`, not from a `blob:` object URL.
     let themes = found.sspr_available_themes.clone();
     view! {
         <div class="branding-editor">
@@ -111,12 +284,9 @@ fn BrandingForm(found: OrganizationalBranding) -> impl IntoView {
                 <Guarded permission=Permission::ManageAuthenticationPolicy>
                     <TextInput id="branding-colour" label=|m| m.branding_colour hint=Some(|m| m.branding_colour_hint) value=draft.colour/>
                     <ContrastWarning colour=draft.colour/>
-                    <div class="field">
-                        <label class="field__label" for="branding-logo">{at(|m| m.branding_logo)}</label>
-                        <p class="field__hint" id="branding-logo-hint">{at(|m| m.branding_logo_hint)}</p>
-                        <input class="field__input" id="branding-logo" type="file" accept="image/png,image/jpeg,image/webp"
-                            aria-describedby="branding-logo-hint" on:change=choose_logo/>
-                    </div>
+                    <ImageInput id="branding-logo" label=|m| m.branding_logo hint=|m| m.branding_logo_hint image=banner/>
+                    <ImageInput id="branding-square-logo" label=|m| m.branding_square_logo hint=|m| m.branding_square_logo_hint image=square/>
+                    <ImageInput id="branding-background-image" label=|m| m.branding_background_image hint=|m| m.branding_background_image_hint image=background/>
                     <div class="field">
                         <label class="field__label" for="branding-sign-in-text">{at(|m| m.branding_sign_in_text)}</label>
                         <textarea class="field__input" id="branding-sign-in-text" rows="3" maxlength="1024"
@@ -125,7 +295,23 @@ fn BrandingForm(found: OrganizationalBranding) -> impl IntoView {
                     </div>
                     <TextInput id="branding-hint" label=|m| m.branding_username_hint hint=None value=draft.hint/>
                     <TextInput id="branding-forgot" label=|m| m.branding_forgot_text hint=None value=draft.forgot/>
+                    <TextInput id="branding-privacy-text" label=|m| m.branding_privacy_text hint=None value=draft.privacy_text/>
+                    <TextInput id="branding-privacy-url" label=|m| m.branding_privacy_url hint=Some(|m| m.branding_url_hint) value=draft.privacy_url/>
+                    <TextInput id="branding-terms-text" label=|m| m.branding_terms_text hint=None value=draft.terms_text/>
+                    <TextInput id="branding-terms-url" label=|m| m.branding_terms_url hint=Some(|m| m.branding_url_hint) value=draft.terms_url/>
                     <div class="field">
+                        <label class="field__label" for="branding-css">{at(|m| m.branding_css)}</label>
+                        <p class="field__hint" id="branding-css-hint">{at(|m| m.branding_css_hint)}</p>
+                        <textarea class="field__input" id="branding-css" rows="6" spellcheck="false"
+                            aria-describedby="branding-css-hint branding-css-error"
+                            aria-invalid=move || css_refused.get().is_some().to_string()
+                            prop:value=move || draft.css.get()
+                            on:input=move |ev| draft.css.set(event_target_value(&ev))></textarea>
+                        <p class="field__error" id="branding-css-error" role="alert">
+                            {move || css_refused.get().map(|message| format!("{} {message}", at(|m| m.branding_css_refused)()))}
+                        </p>
+                    </div>
+                    <div class="field" hidden=!default>
                         <label class="field__label" for="branding-theme">{at(|m| m.branding_theme)}</label>
                         <select class="field__input" id="branding-theme" on:change=move |ev| draft.theme.set(event_target_value(&ev))>
                             <option value="" selected=draft.theme.get_untracked().is_empty()>{at(|m| m.branding_theme_default)}</option>

