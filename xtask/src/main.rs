@@ -157,6 +157,13 @@ fn test() -> Result<(), String> {
     cmd::step("Browser tests: Playwright in Chromium against the production-mode server");
     // The OpenID Connect spec signs in to the example application, which it starts itself.
     cmd::run(cmd::cargo().args(["build", "--locked", "--package", "sspr-example-sign-in"]))?;
+    let web = free_port_pair()?;
+    let smtp = loop {
+        let port = bench::free_port()?;
+        if port != web && Some(port) != web.checked_add(1) {
+            break port;
+        }
+    };
     let mut e2e = cmd::npx();
     e2e.current_dir(cmd::root().join("end2end"))
         .args(["playwright", "test"])
@@ -169,10 +176,25 @@ fn test() -> Result<(), String> {
             cmd::target_dir().join("debug").join("sspr-example-sign-in"),
         )
         .env("SSPR_WEB_DIR", cmd::root().join("dist"))
-        // Ports free now, so another server on this machine never collides with the tests'.
-        .env("E2E_PORT", bench::free_port()?.to_string())
-        .env("SSPR_E2E_SMTP_PORT", bench::free_port()?.to_string());
+        // Ports free now, so another server on this machine never collides with the tests'
+        // (the tests start a second server on the port after theirs).
+        .env("E2E_PORT", web.to_string())
+        .env("SSPR_E2E_SMTP_PORT", smtp.to_string());
     cmd::run(&mut e2e)?;
     cmd::step("All test tiers passed");
     Ok(())
+}
+
+/// A port that is free on 127.0.0.1, with the one after it free too.
+fn free_port_pair() -> Result<u16, String> {
+    for _ in 0..100 {
+        let port = bench::free_port()?;
+        let next = port
+            .checked_add(1)
+            .map(|p| std::net::TcpListener::bind(("127.0.0.1", p)));
+        if matches!(next, Some(Ok(_))) {
+            return Ok(port);
+        }
+    }
+    Err("no two free ports side by side on 127.0.0.1".into())
 }
