@@ -31,6 +31,9 @@ pub fn ResetPolicyPage() -> impl IntoView {
     }
 }
 
+/// A question count on the form: its field, its label, the number typed, and its bounds.
+type CountField = (NodeRef<Input>, AText, Option<u8>, u8, u8);
+
 #[component]
 fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoView {
     let scope = RwSignal::new(policy.enabled_for);
@@ -63,7 +66,7 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
         // The question counts are checked here, so the form can name the field.
         let register = value_of(to_register).trim().parse::<u8>().ok();
         let reset = value_of(to_reset).trim().parse::<u8>().ok();
-        let counts: [(NodeRef<Input>, AText, Option<u8>, u8, u8); 2] = [
+        let counts: [CountField; 2] = [
             (to_register, |m| m.questions_to_register, register, 3, 5),
             (
                 to_reset,
