@@ -2,6 +2,7 @@
 //! paged by keyset on `(at_ms, id)` so that every page is one index range (`audit_log_at`,
 //! `audit_log_subject`, `audit_log_event`, `audit_log_actor`).
 
+use super::audit_page::Conditions;
 use sqlx::{AnyConnection, Row};
 use sspr_api::AuditEntry;
 
@@ -26,69 +27,16 @@ pub async fn page(
     conn: &mut AnyConnection,
     filter: &Filter,
 ) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
-    let mut sql =
-        "SELECT id, at_ms, event, outcome, actor, subject, client_ip, request_id, detail \
-                   FROM audit_log"
-            .to_owned();
-    let mut conditions = Vec::new();
-    let mut texts = Vec::new();
-    let mut n = 0;
-    let mut placeholder = || {
-        n += 1;
-        format!("${n}")
-    };
-    if !filter.subjects.is_empty() {
-        let list: Vec<String> = filter.subjects.iter().map(|_| placeholder()).collect();
-        conditions.push(format!("subject IN ({})", list.join(", ")));
-        texts.extend(filter.subjects.iter().cloned());
-    }
-    for (column, value) in [
-        ("actor", &filter.actor),
-        ("event", &filter.event),
-        ("outcome", &filter.outcome),
-    ] {
-        if let Some(value) = value {
-            conditions.push(format!("{column} = {}", placeholder()));
-            texts.push(value.clone());
-        }
-    }
-    let mut ints = Vec::new();
-    if let Some(from) = filter.from_ms {
-        conditions.push(format!("at_ms >= {}", placeholder()));
-        ints.push(from);
-    }
-    if let Some(to) = filter.to_ms {
-        conditions.push(format!("at_ms < {}", placeholder()));
-        ints.push(to);
-    }
-    if let Some((at, id)) = filter.before {
-        conditions.push(format!(
-            "(at_ms, id) < ({}, {})",
-            placeholder(),
-            placeholder()
-        ));
-        ints.extend([at, id]);
-    }
-    if !conditions.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conditions.join(" AND "));
-    }
-    sql.push_str(&format!(
-        " ORDER BY at_ms DESC, id DESC LIMIT {}",
-        placeholder()
-    ));
-    ints.push(i64::from(filter.limit) + 1);
-    let mut query = sqlx::query(&sql);
-    for text in texts {
-        query = query.bind(text);
-    }
-    for int in ints {
-        query = query.bind(int);
-    }
-    let rows = query.fetch_all(conn).await?;
-    let mut entries = rows
-        .iter()
-        .map(|row| {
+    let mut conditions = Conditions::new("");
+    conditions.any_of("subject", &filter.subjects);
+    conditions.equals("actor", filter.actor.as_ref());
+    conditions.equals("event", filter.event.as_ref());
+    conditions.equals("outcome", filter.outcome.as_ref());
+    conditions.time(filter.from_ms, filter.to_ms, filter.before);
+    let select = "SELECT id, at_ms, event, outcome, actor, subject, client_ip, request_id, detail \
+                  FROM audit_log";
+    conditions
+        .page(conn, select, filter.limit, |row| {
             Ok(AuditEntry {
                 id: row.try_get("id")?,
                 at_ms: row.try_get("at_ms")?,
@@ -101,8 +49,5 @@ pub async fn page(
                 detail: row.try_get("detail")?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let more = entries.len() > filter.limit as usize;
-    entries.truncate(filter.limit as usize);
-    Ok((entries, more))
+        .await
 }

@@ -16,6 +16,7 @@ pub mod admins;
 pub mod api_tokens;
 pub mod applications;
 pub mod audit;
+pub mod audit_page;
 pub mod audit_search;
 pub mod branding;
 pub mod directory;

@@ -4,6 +4,7 @@
 //! period counted per UTC day in one grouped query, so a 30-day report is one index range
 //! whatever the traffic.
 
+use super::audit_page::Conditions;
 use sqlx::{AnyConnection, Row};
 
 /// A user as the registration report needs them.
@@ -149,71 +150,19 @@ pub async fn events(
     conn: &mut AnyConnection,
     filter: &EventFilter,
 ) -> Result<(Vec<EventRow>, bool), sqlx::Error> {
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    let mut conditions = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let list: Vec<String> = filter.events.iter().map(|_| next()).collect();
-    conditions.push(format!("a.event IN ({})", list.join(", ")));
-    texts.extend(filter.events.iter().map(|e| (*e).to_owned()));
-    if let Some(outcome) = &filter.outcome {
-        conditions.push(format!("a.outcome = {}", next()));
-        texts.push(outcome.clone());
-    }
-    if !filter.subjects.is_empty() {
-        let list: Vec<String> = filter.subjects.iter().map(|_| next()).collect();
-        conditions.push(format!("a.subject IN ({})", list.join(", ")));
-        texts.extend(filter.subjects.iter().cloned());
-    }
-    if let Some(actor) = &filter.actor {
-        conditions.push(format!("a.actor = {}", next()));
-        texts.push(actor.clone());
-    }
-    if !filter.detail_like.is_empty() {
-        let likes: Vec<String> = filter
-            .detail_like
-            .iter()
-            .map(|_| format!("a.detail LIKE {} ESCAPE '\\'", next()))
-            .collect();
-        conditions.push(format!("({})", likes.join(" OR ")));
-        texts.extend(filter.detail_like.iter().cloned());
-    }
-    let mut ints = Vec::new();
-    if let Some(from) = filter.from_ms {
-        conditions.push(format!("a.at_ms >= {}", next()));
-        ints.push(from);
-    }
-    if let Some(to) = filter.to_ms {
-        conditions.push(format!("a.at_ms < {}", next()));
-        ints.push(to);
-    }
-    if let Some((at, id)) = filter.before {
-        conditions.push(format!("(a.at_ms, a.id) < ({}, {})", next(), next()));
-        ints.extend([at, id]);
-    }
-    let sql = format!(
-        "SELECT a.id, a.at_ms, a.event, a.outcome, a.actor, a.subject, a.client_ip, a.detail, \
-                u.email AS subject_email \
-         FROM audit_log a LEFT JOIN users u ON u.id = a.subject \
-         WHERE {} ORDER BY a.at_ms DESC, a.id DESC LIMIT {}",
-        conditions.join(" AND "),
-        next()
-    );
-    ints.push(i64::from(filter.limit) + 1);
-    let mut query = sqlx::query(&sql);
-    for text in texts {
-        query = query.bind(text);
-    }
-    for int in ints {
-        query = query.bind(int);
-    }
-    let rows = query.fetch_all(conn).await?;
-    let mut entries = rows
-        .iter()
-        .map(|row| {
+    let mut conditions = Conditions::new("a.");
+    let events: Vec<String> = filter.events.iter().map(|e| (*e).to_owned()).collect();
+    conditions.any_of("event", &events);
+    conditions.equals("outcome", filter.outcome.as_ref());
+    conditions.any_of("subject", &filter.subjects);
+    conditions.equals("actor", filter.actor.as_ref());
+    conditions.like_any("detail", &filter.detail_like);
+    conditions.time(filter.from_ms, filter.to_ms, filter.before);
+    let select = "SELECT a.id, a.at_ms, a.event, a.outcome, a.actor, a.subject, a.client_ip, \
+                         a.detail, u.email AS subject_email \
+                  FROM audit_log a LEFT JOIN users u ON u.id = a.subject";
+    conditions
+        .page(conn, select, filter.limit, |row| {
             Ok(EventRow {
                 id: row.try_get("id")?,
                 at_ms: row.try_get("at_ms")?,
@@ -226,10 +175,7 @@ pub async fn events(
                 detail: row.try_get("detail")?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let more = entries.len() > filter.limit as usize;
-    entries.truncate(filter.limit as usize);
-    Ok((entries, more))
+        .await
 }
 
 /// `(client id, name)` of the applications among `app_ids`.
