@@ -283,11 +283,11 @@ async fn flow_to_verify(state: &AppState, n: i64) -> anyhow::Result<(String, Str
     let hash = state
         .secrets
         .passcode_hash(&id, FlowPurpose::PasswordReset.as_str(), &code);
-    let mut tx = state.db.begin_write().await?;
-    flows::insert(&mut tx, &flow, now).await?;
+    let mut script = sspr_server::store::script::Script::default();
+    flows::insert(&mut script, &flow, now);
     let passcode_id = sspr_server::secrets::random_token(16);
     flows::insert_passcode(
-        &mut tx,
+        &mut script,
         &NewPasscode {
             id: &passcode_id,
             flow_id: &id,
@@ -295,8 +295,9 @@ async fn flow_to_verify(state: &AppState, n: i64) -> anyhow::Result<(String, Str
             now_ms: now,
             expires_at_ms: now + 600_000,
         },
-    )
-    .await?;
+    );
+    let mut tx = state.db.begin_write().await?;
+    script.run(&mut tx).await?;
     tx.commit().await?;
     Ok((id, binding, code))
 }

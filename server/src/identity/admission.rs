@@ -9,6 +9,7 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START, VERIFY};
 use crate::policy::enforce::{self as policy, FlowRules};
 use crate::store::flows::Flow;
+use crate::store::script::Script;
 use crate::store::users::{self, User};
 use crate::store::{email_state, invitations, rate_limits};
 use crate::AppState;
@@ -68,12 +69,19 @@ impl SendCounter {
         }
     }
 
-    /// Counts the send (two upserts); whether both limits still allow it.
+    /// Counts the send (two upserts, sent together); whether both limits still allow it.
     pub async fn count(&self, conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
-        let (ip_hits, _) =
-            rate_limits::hit(conn, &self.ip_key, FLOW_START.window_ms, self.now).await?;
+        let mut script = Script::default();
+        rate_limits::add_hit(&mut script, &self.ip_key, FLOW_START.window_ms, self.now);
+        email_state::count_send(&mut script, &self.canonical, &self.passcodes, self.now);
+        let rows = script.run(&mut *conn).await?;
+        let [ip_row, send_row] = rows.as_slice() else {
+            return Err(sqlx::Error::RowNotFound);
+        };
+        let ip_hits = rate_limits::hits_of(ip_row)?;
         let cap_ok =
-            email_state::allow_send(conn, &self.canonical, &self.passcodes, self.now).await?;
+            email_state::send_allowed(conn, send_row, &self.canonical, &self.passcodes, self.now)
+                .await?;
         Ok(ip_hits <= self.max_per_window && cap_ok)
     }
 }

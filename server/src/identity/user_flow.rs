@@ -16,6 +16,7 @@ use crate::domain::application::Registration;
 use crate::domain::return_to;
 use crate::domain::user_flow::{self, is_client_id};
 use crate::error::ApiError;
+use crate::store::script::Script;
 use crate::store::{applications, user_flows as store};
 use crate::AppState;
 use sqlx::AnyConnection;
@@ -91,10 +92,9 @@ pub struct Remembered {
 }
 
 impl Remembered {
-    /// Stores it for the self-service flow `flow_id`.
-    pub async fn write(&self, conn: &mut AnyConnection, flow_id: &str) -> Result<(), ApiError> {
-        store::remember_client(conn, flow_id, &self.user_flow_id, &self.client_id).await?;
-        Ok(())
+    /// Adds it, for the self-service flow `flow_id`, to the flow's write.
+    pub fn write(&self, script: &mut Script, flow_id: &str) {
+        store::remember_client(script, flow_id, &self.user_flow_id, &self.client_id);
     }
 }
 

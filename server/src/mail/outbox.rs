@@ -4,6 +4,7 @@
 use super::templates::Rendered;
 use crate::secrets::{random_token, Secrets};
 use crate::store::outbox as store;
+use crate::store::script::Script;
 use sqlx::AnyConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -53,17 +54,6 @@ impl Sealed {
 }
 
 impl Outbox {
-    /// Queues nothing to send but costs the same write: used where a message would reveal
-    /// whether an account exists (the worker drops such rows).
-    pub async fn enqueue_suppressed(
-        &self,
-        conn: &mut AnyConnection,
-        now_ms: i64,
-        kind: &str,
-    ) -> Result<(), sqlx::Error> {
-        enqueue_suppressed(conn, now_ms, kind).await
-    }
-
     /// Tells the worker there is mail.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -81,15 +71,19 @@ pub async fn enqueue_sealed(
     now_ms: i64,
     sealed: Sealed,
 ) -> Result<(), sqlx::Error> {
-    let Sealed { kind, to, body } = sealed;
-    store::insert(conn, &random_token(16), kind, &to, Some(body), now_ms).await
+    let mut script = Script::default();
+    queue_sealed(&mut script, now_ms, sealed);
+    script.run(conn).await.map(|_| ())
 }
 
-/// Queues a suppressed row (see [`Outbox::enqueue_suppressed`]).
-pub async fn enqueue_suppressed(
-    conn: &mut AnyConnection,
-    now_ms: i64,
-    kind: &str,
-) -> Result<(), sqlx::Error> {
-    store::insert(conn, &random_token(16), kind, "", None, now_ms).await
+/// Adds a sealed message to `script`.
+pub fn queue_sealed(script: &mut Script, now_ms: i64, sealed: Sealed) {
+    let Sealed { kind, to, body } = sealed;
+    store::insert(script, &random_token(16), kind, &to, Some(body), now_ms);
+}
+
+/// Adds a suppressed row to `script`: nothing to send, but the same write, where a message
+/// would reveal whether an account exists (the worker drops such rows).
+pub fn queue_suppressed(script: &mut Script, now_ms: i64, kind: &str) {
+    store::insert(script, &random_token(16), kind, "", None, now_ms);
 }

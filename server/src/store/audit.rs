@@ -2,6 +2,7 @@
 //! and never a secret (SECURITY.md §33). Free text is stripped of control characters so a
 //! crafted value cannot forge lines in an export or a terminal.
 
+use super::script::Script;
 use sqlx::AnyConnection;
 
 /// One event to record.
@@ -21,27 +22,32 @@ pub struct Event<'a> {
     pub detail: Option<serde_json::Value>,
 }
 
+/// Writes the record of `event` now.
 pub async fn record(
     conn: &mut AnyConnection,
     event: &Event<'_>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let detail = detail_text(event.detail.as_ref());
-    sqlx::query(
-        "INSERT INTO audit_log (at_ms, event, outcome, actor, subject, client_ip, request_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(now_ms)
-    .bind(clean(event.event))
-    .bind(clean(event.outcome))
-    .bind(event.actor.map(clean))
-    .bind(event.subject.map(clean))
-    .bind(event.client_ip.map(clean))
-    .bind(event.request_id.map(clean))
-    .bind(detail)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    let mut script = Script::default();
+    add_record(&mut script, event, now_ms);
+    script.run(conn).await.map(|_| ())
+}
+
+/// Adds the record of `event` to `script` (written when it runs, with the rest of it).
+pub fn add_record(script: &mut Script, event: &Event<'_>, now_ms: i64) {
+    script
+        .add(
+            "INSERT INTO audit_log (at_ms, event, outcome, actor, subject, client_ip, request_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(now_ms)
+        .bind(clean(event.event))
+        .bind(clean(event.outcome))
+        .bind(event.actor.map(clean))
+        .bind(event.subject.map(clean))
+        .bind(event.client_ip.map(clean))
+        .bind(event.request_id.map(clean))
+        .bind(detail_text(event.detail.as_ref()));
 }
 
 /// Most characters of a detail kept whole; an administrator's before/after of a policy fits.

@@ -2,7 +2,9 @@
 //! per 10 minutes, then a 24 h block) and the consecutive passcode failures, which no resend
 //! resets (SECURITY.md §10). Each is one atomic upsert.
 
+use super::script::Script;
 use crate::domain::passcode::PasscodePolicy;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 /// Counts one message to `canonical`; `false` when the address is over its cap (then nothing is
@@ -13,21 +15,40 @@ pub async fn allow_send(
     policy: &PasscodePolicy,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query(
-        "INSERT INTO email_state (email_canonical, send_window_start_ms, sends_in_window) \
-         VALUES ($1, $2, 1) \
-         ON CONFLICT (email_canonical) DO UPDATE SET \
-           sends_in_window = CASE WHEN email_state.send_window_start_ms > $3 \
-                                  THEN email_state.sends_in_window + 1 ELSE 1 END, \
-           send_window_start_ms = CASE WHEN email_state.send_window_start_ms > $3 \
-                                       THEN email_state.send_window_start_ms ELSE $2 END \
-         RETURNING sends_in_window, send_blocked_until_ms",
-    )
-    .bind(canonical)
-    .bind(now_ms)
-    .bind(now_ms - policy.send_window_ms)
-    .fetch_one(&mut *conn)
-    .await?;
+    let mut script = Script::default();
+    count_send(&mut script, canonical, policy, now_ms);
+    let rows = script.run(&mut *conn).await?;
+    let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+    send_allowed(conn, row, canonical, policy, now_ms).await
+}
+
+/// Adds [`allow_send`]'s counting to `script`: it returns one row, for [`send_allowed`].
+pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy, now_ms: i64) {
+    script
+        .add(
+            "INSERT INTO email_state (email_canonical, send_window_start_ms, sends_in_window) \
+             VALUES ($1, $2, 1) \
+             ON CONFLICT (email_canonical) DO UPDATE SET \
+               sends_in_window = CASE WHEN email_state.send_window_start_ms > $3 \
+                                      THEN email_state.sends_in_window + 1 ELSE 1 END, \
+               send_window_start_ms = CASE WHEN email_state.send_window_start_ms > $3 \
+                                           THEN email_state.send_window_start_ms ELSE $2 END \
+             RETURNING sends_in_window, send_blocked_until_ms",
+        )
+        .bind(canonical)
+        .bind(now_ms)
+        .bind(now_ms - policy.send_window_ms);
+}
+
+/// Whether the message [`count_send`] counted (its statement returned `row`) may go; the
+/// address is blocked for `send_block_ms` once over its cap (then one more statement).
+pub async fn send_allowed(
+    conn: &mut AnyConnection,
+    row: &AnyRow,
+    canonical: &str,
+    policy: &PasscodePolicy,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let sends: i64 = row.try_get(0)?;
     let blocked_until: i64 = row.try_get(1)?;
     if blocked_until > now_ms {

@@ -3,6 +3,7 @@
 //! `UPDATE … WHERE attempts < max RETURNING`, and a code is consumed by an
 //! `UPDATE … WHERE used_at_ms IS NULL`, which exactly one caller wins.
 
+use super::script::Script;
 use sqlx::{AnyConnection, Row};
 use sspr_api::WireName;
 use sspr_api::{FlowPurpose, FlowState};
@@ -51,27 +52,25 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Flow, sqlx::Error> {
     })
 }
 
-pub async fn insert(conn: &mut AnyConnection, flow: &Flow, now_ms: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO flows (id, purpose, state, email, email_canonical, user_id, invitation_id, \
-                            binding_hash, return_to, created_at_ms, expires_at_ms, last_sent_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&flow.id)
-    .bind(flow.purpose.as_str())
-    .bind(flow.state.as_str())
-    .bind(&flow.email)
-    .bind(&flow.email_canonical)
-    .bind(&flow.user_id)
-    .bind(&flow.invitation_id)
-    .bind(&flow.binding_hash)
-    .bind(&flow.return_to)
-    .bind(now_ms)
-    .bind(flow.expires_at_ms)
-    .bind(flow.last_sent_at_ms)
-    .execute(conn)
-    .await
-    .map(|_| ())
+pub fn insert(script: &mut Script, flow: &Flow, now_ms: i64) {
+    script
+        .add(
+            "INSERT INTO flows (id, purpose, state, email, email_canonical, user_id, invitation_id, \
+                                binding_hash, return_to, created_at_ms, expires_at_ms, last_sent_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&flow.id)
+        .bind(flow.purpose.as_str())
+        .bind(flow.state.as_str())
+        .bind(&flow.email)
+        .bind(&flow.email_canonical)
+        .bind(&flow.user_id)
+        .bind(&flow.invitation_id)
+        .bind(&flow.binding_hash)
+        .bind(&flow.return_to)
+        .bind(now_ms)
+        .bind(flow.expires_at_ms)
+        .bind(flow.last_sent_at_ms);
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Flow>, sqlx::Error> {
@@ -155,38 +154,29 @@ pub struct NewPasscode<'a> {
 }
 
 /// Stores a new passcode for the flow, revoking any earlier one.
-pub async fn replace_passcode(
-    conn: &mut AnyConnection,
-    passcode: &NewPasscode<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE passcodes SET revoked_at_ms = $1 \
-         WHERE flow_id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL",
-    )
-    .bind(passcode.now_ms)
-    .bind(passcode.flow_id)
-    .execute(&mut *conn)
-    .await?;
-    insert_passcode(conn, passcode).await
+pub fn replace_passcode(script: &mut Script, passcode: &NewPasscode<'_>) {
+    script
+        .add(
+            "UPDATE passcodes SET revoked_at_ms = $1 \
+             WHERE flow_id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL",
+        )
+        .bind(passcode.now_ms)
+        .bind(passcode.flow_id);
+    insert_passcode(script, passcode);
 }
 
 /// Stores the first passcode of a new flow (there is none to revoke).
-pub async fn insert_passcode(
-    conn: &mut AnyConnection,
-    passcode: &NewPasscode<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO passcodes (id, flow_id, code_hash, created_at_ms, expires_at_ms) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(passcode.id)
-    .bind(passcode.flow_id)
-    .bind(passcode.code_hash)
-    .bind(passcode.now_ms)
-    .bind(passcode.expires_at_ms)
-    .execute(conn)
-    .await
-    .map(|_| ())
+pub fn insert_passcode(script: &mut Script, passcode: &NewPasscode<'_>) {
+    script
+        .add(
+            "INSERT INTO passcodes (id, flow_id, code_hash, created_at_ms, expires_at_ms) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(passcode.id)
+        .bind(passcode.flow_id)
+        .bind(passcode.code_hash)
+        .bind(passcode.now_ms)
+        .bind(passcode.expires_at_ms);
 }
 
 /// A try on the flow's live code, counted before it is evaluated.

@@ -9,7 +9,9 @@
 //! On SQLite one writer task owns a connection of its own. It takes every job waiting, opens one
 //! `BEGIN IMMEDIATE` transaction, runs each job inside a savepoint of its own (a job that fails
 //! rolls back its own writes and nothing else), commits once and only then answers each job with
-//! its result. Its connection, as every other, runs with `synchronous = FULL`, so the commit is
+//! its result. The writer makes its statements one after another, each a hand-off to the
+//! connection's thread, so jobs send theirs in as few [`Script`](super::script::Script)s as they
+//! can. Its connection, as every other, runs with `synchronous = FULL`, so the commit is
 //! fsynced: an answer means the job's rows are on disk, and N concurrent jobs pay for one
 //! `BEGIN`, one `COMMIT`, one write of each touched page to the WAL, and one fsync. While one
 //! batch commits the next one gathers. The writer takes the same in-process write gate as `begin_write`, so
@@ -27,7 +29,7 @@
 
 use super::SQLITE_PRAGMAS;
 use sqlx::any::AnyConnectOptions;
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -215,39 +217,50 @@ async fn refuse_all(jobs: Vec<Erased>, error: &sqlx::Error) -> Vec<Answer> {
 
 /// Runs `jobs` in one transaction on `conn`; returns whether `conn` is fit to keep, and the
 /// batch's error (if any) with each job's answer.
+///
+/// Each job runs inside the savepoint `job`. The transaction's statements are raw SQL rather
+/// than sqlx's `Transaction`, so that closing one job's savepoint and opening the next is one
+/// hand-off to the connection's thread (see [`super::script`]) instead of two, and `BEGIN` and
+/// `COMMIT` ride with the first and last. The connection is the writer's own and no caller can
+/// cancel the batch, so nothing can leave it inside a transaction unnoticed: on any error it is
+/// given up (closing it rolls back).
 async fn run_batch(
     conn: &mut AnyConnection,
     jobs: Vec<Erased>,
 ) -> (bool, (Option<sqlx::Error>, Vec<Answer>)) {
-    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
-        Ok(tx) => tx,
-        Err(error) => return (false, (None, refuse_all(jobs, &error).await)),
-    };
+    if let Err(error) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await {
+        return (false, (None, refuse_all(jobs, &error).await));
+    }
     let mut answers = Vec::with_capacity(jobs.len());
+    // Whether the last job failed: its writes are rolled back before anything else runs.
+    let mut undo = false;
     let mut pending = jobs.into_iter();
+    let mut first = true;
     while let Some(job) = pending.next() {
-        let mut savepoint = match tx.begin().await {
-            Ok(savepoint) => savepoint,
-            Err(error) => {
+        if !first {
+            let next = if undo {
+                "ROLLBACK TO job; RELEASE job; SAVEPOINT job"
+            } else {
+                "RELEASE job; SAVEPOINT job"
+            };
+            if let Err(error) = conn.execute(next).await {
                 answers.push(job(Err(again(&error))).await.answer);
                 answers.extend(refuse_all(pending.collect(), &error).await);
                 return (false, (Some(error), answers));
             }
-        };
-        let ran = job(Ok(&mut savepoint)).await;
-        let closed = if ran.keep {
-            savepoint.commit().await
-        } else {
-            savepoint.rollback().await
-        };
-        answers.push(ran.answer);
-        if let Err(error) = closed {
-            answers.extend(refuse_all(pending.collect(), &error).await);
-            return (false, (Some(error), answers));
         }
+        first = false;
+        let ran = job(Ok(&mut *conn)).await;
+        undo = !ran.keep;
+        answers.push(ran.answer);
     }
-    match tx.commit().await {
-        Ok(()) => (true, (None, answers)),
+    let end = if undo {
+        "ROLLBACK TO job; COMMIT"
+    } else {
+        "COMMIT"
+    };
+    match conn.execute(end).await {
+        Ok(_) => (true, (None, answers)),
         Err(error) => {
             tracing::error!(%error, "a batch of writes did not commit");
             (false, (Some(error), answers))

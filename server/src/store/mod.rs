@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod policies;
 pub mod rate_limits;
 pub mod reports;
+pub mod script;
 pub mod sessions;
 pub mod signing_keys;
 pub mod user_flows;

@@ -1,29 +1,28 @@
 //! The `outbox` table: messages waiting for the mail worker, their bodies sealed with the server
 //! secret (`mail::outbox` seals, `mail::worker` delivers).
 
+use super::script::Script;
 use sqlx::{AnyConnection, Row};
 
 /// A queued row: `recipient` empty and `sealed_body` absent for a suppressed message.
-pub async fn insert(
-    conn: &mut AnyConnection,
+pub fn insert(
+    script: &mut Script,
     id: &str,
     kind: &str,
     recipient: &str,
     sealed_body: Option<String>,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO outbox (id, purpose, recipient, sealed_body, created_at_ms, next_attempt_ms) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
-    )
-    .bind(id)
-    .bind(kind)
-    .bind(recipient)
-    .bind(sealed_body)
-    .bind(now_ms)
-    .execute(conn)
-    .await
-    .map(|_| ())
+) {
+    script
+        .add(
+            "INSERT INTO outbox (id, purpose, recipient, sealed_body, created_at_ms, next_attempt_ms) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(recipient)
+        .bind(sealed_body)
+        .bind(now_ms);
 }
 
 /// A message a worker leased.

@@ -1,6 +1,8 @@
 //! Fixed-window rate limits in the database, so every instance behind a load balancer counts
 //! against the same numbers (SPEC §2).
 
+use super::script::Script;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 /// Counts one hit on `key` in the current window of `window_ms`; returns the hits so far in
@@ -11,19 +13,32 @@ pub async fn hit(
     window_ms: i64,
     now_ms: i64,
 ) -> Result<(i64, i64), sqlx::Error> {
+    let mut script = Script::default();
+    add_hit(&mut script, key, window_ms, now_ms);
+    let rows = script.run(conn).await?;
+    let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     let window_start = now_ms - now_ms.rem_euclid(window_ms);
-    let row = sqlx::query(
-        "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1) \
-         ON CONFLICT (key) DO UPDATE SET \
-           hits = CASE WHEN rate_limits.window_start_ms = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
-           window_start_ms = $2 \
-         RETURNING hits",
-    )
-    .bind(key)
-    .bind(window_start)
-    .fetch_one(conn)
-    .await?;
-    Ok((row.try_get(0)?, window_start + window_ms - now_ms))
+    Ok((hits_of(row)?, window_start + window_ms - now_ms))
+}
+
+/// Adds [`hit`]'s counting to `script`: it returns one row, for [`hits_of`].
+pub fn add_hit(script: &mut Script, key: &str, window_ms: i64, now_ms: i64) {
+    let window_start = now_ms - now_ms.rem_euclid(window_ms);
+    script
+        .add(
+            "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start_ms = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
+               window_start_ms = $2 \
+             RETURNING hits",
+        )
+        .bind(key)
+        .bind(window_start);
+}
+
+/// The hits so far in the window, from the row [`add_hit`]'s statement returned.
+pub fn hits_of(row: &AnyRow) -> Result<i64, sqlx::Error> {
+    row.try_get(0)
 }
 
 /// Deletes counters whose window ended before `before_ms`.

@@ -2,6 +2,7 @@
 //! self-service flow was started for. Attributes are stored as a JSON array of strings. (The
 //! applications that use a flow are registrations, `store::applications`.)
 
+use super::script::Script;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use sspr_api::WireName;
@@ -135,19 +136,12 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Erro
 }
 
 /// Remembers that the self-service flow `flow_id` was started for `client_id` of `user_flow_id`.
-pub async fn remember_client(
-    conn: &mut AnyConnection,
-    flow_id: &str,
-    user_flow_id: &str,
-    client_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO flow_clients (flow_id, user_flow_id, client_id) VALUES ($1, $2, $3)")
+pub fn remember_client(script: &mut Script, flow_id: &str, user_flow_id: &str, client_id: &str) {
+    script
+        .add("INSERT INTO flow_clients (flow_id, user_flow_id, client_id) VALUES ($1, $2, $3)")
         .bind(flow_id)
         .bind(user_flow_id)
-        .bind(client_id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+        .bind(client_id);
 }
 
 /// The user flow id the self-service flow `flow_id` was started under, if an application was

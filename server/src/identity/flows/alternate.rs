@@ -23,6 +23,7 @@ use crate::policy::enforce as policy;
 use crate::secrets::random_token;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow, NewPasscode};
+use crate::store::script::Script;
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::{Email, ErrorCode, FlowCodeSent, MethodKind};
@@ -77,8 +78,9 @@ pub async fn send(
         .with_retry_after(60));
     }
     let passcode_id = random_token(16);
+    let mut script = Script::default();
     store::replace_passcode(
-        &mut tx,
+        &mut script,
         &NewPasscode {
             id: &passcode_id,
             flow_id: &flow.id,
@@ -86,9 +88,8 @@ pub async fn send(
             now_ms: now,
             expires_at_ms: now + lifetime_ms,
         },
-    )
-    .await?;
-    outbox::enqueue_sealed(&mut tx, now, sealed).await?;
+    );
+    outbox::queue_sealed(&mut script, now, sealed);
     let sent = event(
         client,
         "alternate_email_code_sent",
@@ -96,7 +97,8 @@ pub async fn send(
         &user_id,
         flow.purpose,
     );
-    audit::record(&mut tx, &sent, now).await?;
+    audit::add_record(&mut script, &sent, now);
+    script.run(&mut tx).await?;
     tx.commit().await?;
     state.outbox.wake();
     Ok(FlowCodeSent {

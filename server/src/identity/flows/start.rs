@@ -17,6 +17,7 @@ use crate::policy::enforce as policy;
 use crate::secrets::random_token;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow, NewPasscode};
+use crate::store::script::Script;
 use crate::store::{invitations, users};
 use crate::AppState;
 use axum::http::HeaderValue;
@@ -116,11 +117,14 @@ pub async fn start(
                     user_id: account.filter(|_| send == Send::Code),
                     ..flow
                 };
-                store::insert(conn, &flow, now).await?;
+                // The flow's rows go in one script: one hand-off to the database.
+                let mut script = Script::default();
+                store::insert(&mut script, &flow, now);
                 if let Some(remember) = remember {
-                    remember.write(conn, &flow.id).await?;
+                    remember.write(&mut script, &flow.id);
                 }
-                issue.write(conn, &flow, send, Passcodes::First).await?;
+                issue.write(&mut script, &flow, send, Passcodes::First);
+                script.run(conn).await?;
                 Ok::<_, ApiError>(flow)
             })
         })
@@ -168,9 +172,9 @@ pub async fn resend(
         .count(&mut tx)
         .await?;
     let send = issue.decide(within_limits);
-    issue
-        .write(&mut tx, &flow, send, Passcodes::Replace)
-        .await?;
+    let mut script = Script::default();
+    issue.write(&mut script, &flow, send, Passcodes::Replace);
+    script.run(&mut tx).await?;
     tx.commit().await?;
     state.outbox.wake();
     // The view counts the cooldown from this send (`flow` was read before the claim moved it).
@@ -278,15 +282,9 @@ impl Issue {
         )
     }
 
-    /// Stores the code for `flow` (the real hash only when `send` is a code) and queues what
-    /// `send` says, with the audit record.
-    async fn write(
-        self,
-        conn: &mut AnyConnection,
-        flow: &Flow,
-        send: Send,
-        passcodes: Passcodes,
-    ) -> Result<(), ApiError> {
+    /// Adds to `script` the code for `flow` (the real hash only when `send` is a code), what
+    /// `send` says to queue, and the audit record.
+    fn write(self, script: &mut Script, flow: &Flow, send: Send, passcodes: Passcodes) {
         let now = self.now;
         let hash = if send == Send::Code {
             self.hash.as_str()
@@ -301,16 +299,16 @@ impl Issue {
             expires_at_ms: now + self.lifetime_ms,
         };
         match passcodes {
-            Passcodes::First => store::insert_passcode(conn, &passcode).await?,
-            Passcodes::Replace => store::replace_passcode(conn, &passcode).await?,
+            Passcodes::First => store::insert_passcode(script, &passcode),
+            Passcodes::Replace => store::replace_passcode(script, &passcode),
         }
         let outcome = match (send, self.mail) {
             (Send::Nothing, _) | (_, None) => {
-                outbox::enqueue_suppressed(conn, now, flow.purpose.as_str()).await?;
+                outbox::queue_suppressed(script, now, flow.purpose.as_str());
                 "suppressed"
             }
             (send, Some(mail)) => {
-                outbox::enqueue_sealed(conn, now, mail).await?;
+                outbox::queue_sealed(script, now, mail);
                 if send == Send::Code {
                     "success"
                 } else {
@@ -333,8 +331,7 @@ impl Issue {
                 "resend": true,
             }));
         }
-        audit::record(conn, &sent, now).await?;
-        Ok(())
+        audit::add_record(script, &sent, now);
     }
 }
 
