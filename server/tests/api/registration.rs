@@ -162,6 +162,18 @@ backend_tests! {
         assert!(signed_in(&app).await.1.is_null());
     }
 
+    async fn a_passcode_sign_in_stops_for_registration_as_a_password_one_does(app) {
+        app.sign_up(EMAIL, PASSWORD).await;
+        require_registration(&app, 0).await;
+        let browser = app.browser();
+        let flow = browser.post("/api/flows", json!({"purpose": "passwordless", "email": EMAIL})).await.expect_status(201);
+        let id = flow.body["flow_id"].as_str().expect("id").to_owned();
+        let code = app.mailbox.code_for(EMAIL).await;
+        browser.post(&format!("/api/flows/{id}/verify"), json!({"code": code})).await.expect_status(200);
+        assert_eq!(browser.get("/api/session").await.expect_status(200).body["registration"], "register");
+        assert_eq!(browser.get(REGISTRATION).await.body["kind"], "register");
+    }
+
     async fn an_applications_authorization_waits_for_the_registration_interrupt(app) {
         app.sign_up(EMAIL, PASSWORD).await;
         require_registration(&app, 0).await;
