@@ -69,7 +69,7 @@ pub struct RegistrationPrompt {
     pub skips_left: u8,
     /// The methods a reset needs.
     pub methods_required: u8,
-    /// The user's methods, masked (for **Looks good**).
+    /// The user's methods, masked, when they are to be re-confirmed (**Looks good**).
     pub methods: Vec<RegisteredMethod>,
 }
 

@@ -24,14 +24,12 @@ pub fn Account() -> impl IntoView {
         Some(Ok(found)) if found.registration.is_some() => {
             to_sign_in("/more-info", NavigateOptions::default());
         }
-        Some(Err(error)) => {
-            if error.status() == Some(401) {
-                let replace = NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                };
-                to_sign_in("/sign-in", replace);
-            }
+        Some(Err(error)) if error.status() == Some(401) => {
+            let replace = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            to_sign_in("/sign-in", replace);
         }
         _ => {}
     });

@@ -127,7 +127,12 @@ pub async fn prompt(
             _ => 0,
         },
         methods_required: u8::try_from(facts.methods_required).unwrap_or(1),
-        methods,
+        // Listed only to be confirmed; the security info page asks for a recent proof.
+        methods: if decided == Some(Interrupt::Reconfirm) {
+            methods
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -60,6 +60,7 @@ backend_tests! {
         assert_eq!(prompt.body["kind"], "register");
         assert_eq!(prompt.body["skips_left"], 3);
         assert_eq!(prompt.body["methods_required"], 2);
+        assert_eq!(prompt.body["methods"], json!([]), "listed only to re-confirm");
         assert_eq!(browser.get("/api/session").await.expect_status(200).body["registration"], "register");
         // Done is refused until the methods are enough.
         let early = browser.post(&format!("{REGISTRATION}/finish"), json!({})).await.expect_status(409);
