@@ -93,3 +93,31 @@ test('registration is enforced at sign-in, skipped three times, then registering
   await expect(page).toHaveURL(/\/account$/);
   await expect(heading).toHaveText('Your account');
 });
+
+test('after an administrator requires re-registration, the next sign-in cannot skip it until a method is registered again', async ({ page, baseURL }) => {
+  const email = uniqueEmail('reregisters');
+  await signUp(page, email);
+  const heading = page.getByRole('heading', { level: 1 });
+  const admin = await asAdmin(baseURL!);
+  const found = await admin.get(`/api/admin/users?search=${encodeURIComponent(email)}`);
+  const id = ((await found.json()).items as { id: string; email: string }[]).find((u) => u.email === email)!.id;
+  const flagged = await admin.post(`/api/admin/users/${id}/require-reregistration`, { data: {} });
+  expect(flagged.status(), await flagged.text()).toBe(204);
+  await admin.dispose();
+
+  await signInAgain(page, email);
+  await expect(heading).toHaveText('More information required');
+  await expect(page.getByText('Your administrator asks you to register your verification methods again.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Skip for now' })).toHaveCount(0);
+  await axeClean(page, 'more-info-reregister');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Method').selectOption({ label: 'Security questions' });
+  await page.getByRole('button', { name: 'Add' }).click();
+  for (let i = 0; i < 3; i++) {
+    await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
+  }
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+});
