@@ -11,6 +11,7 @@ use crate::pages::flow::Wizard;
 use crate::pages::{
     account::Account,
     home::Home,
+    more_info::MoreInfo,
     not_found::NotFound,
     security_info::SecurityInfoPage,
     sign_in::{SignIn, SignInPassword},
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/password") view=SignInPassword/>
                     <Route path=path!("/account") view=Account/>
                     <Route path=path!("/account/security-info") view=SecurityInfoPage/>
+                    <Route path=path!("/more-info") view=MoreInfo/>
                     <Wizard purpose=FlowPurpose::PasswordReset/>
                     <Wizard purpose=FlowPurpose::SignUp/>
                     <Wizard purpose=FlowPurpose::Passwordless/>

@@ -19,6 +19,9 @@ pub struct Memory {
     pub notice: RwSignal<Option<Text>>,
     /// The application's client id (`?client_id=…` on the first page), sent with every flow.
     pub client_id: StoredValue<Option<String>>,
+    /// Whether the security info page is part of the sign-in's registration interrupt (it then
+    /// offers **Done**, which goes on to `return_to`).
+    pub registering: RwSignal<bool>,
     /// The user flow the pages follow (until it has loaded, the default's behaviour).
     pub user_flow: LocalResource<Result<CustomerUserFlow, ApiError>>,
 }
@@ -64,6 +67,7 @@ pub fn provide_memory() {
         email: RwSignal::new(param("email").unwrap_or_default()),
         return_to: StoredValue::new(param("return_to")),
         notice: RwSignal::new(None),
+        registering: RwSignal::new(false),
         client_id: StoredValue::new(client_id.clone()),
         user_flow: LocalResource::new(move || api::user_flow(client_id.clone())),
     };

@@ -88,6 +88,8 @@ error_codes! {
     LastResetMethod,
     MoreMethodsRequired,
     InvalidAnswers,
+    RegistrationIncomplete,
+    SkipNotAllowed,
     Timeout,
     Internal,
 }

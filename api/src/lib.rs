@@ -56,8 +56,8 @@ pub use reports::{
 pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
 pub use security_info::{
     AddAlternateEmail, ConfirmMethod, MethodKind, PendingMethod, ProofSent, ProveIdentity,
-    QuestionAnswer, QuestionCatalog, RegisterQuestions, RegisteredMethod, SecurityInfo,
-    TotpEnrolment,
+    QuestionAnswer, QuestionCatalog, RegisterQuestions, RegisteredMethod, RegistrationKind,
+    RegistrationPrompt, SecurityInfo, TotpEnrolment,
 };
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,

@@ -12,7 +12,15 @@
 //! POST   /api/account/methods/alternate-email/confirm    ConfirmMethod → SecurityInfo
 //! GET    /api/account/security-questions                               → QuestionCatalog
 //! PUT    /api/account/methods/security-questions   RegisterQuestions   → SecurityInfo
+//! GET    /api/account/registration                                     → RegistrationPrompt
+//! POST   /api/account/registration/skip                                → 204
+//! POST   /api/account/registration/finish                              → 204
 //! ```
+//!
+//! Registration at sign-in: when the reset policy requires it (or an administrator required
+//! re-registration, or the re-confirmation period is over), a sign-in's [`crate::Me`] carries
+//! `registration`, and the customer pages show the interrupt before going on. **Skip for now**
+//! (three times at most) and **Done** / **Looks good** end it for the session.
 //!
 //! Every change needs a proof newer than ten minutes (SECURITY.md §19): signing in is one, and
 //! so is a passcode mailed to the account's address or an authenticator app code. Without one,
@@ -35,6 +43,34 @@ pub enum MethodKind {
     AlternateEmail,
     /// Answers to questions the user chose.
     SecurityQuestions,
+}
+
+/// Why a sign-in stops for security info.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationKind {
+    /// The user holds fewer methods than a password reset needs.
+    Register,
+    /// An administrator asked the user to register their methods again.
+    Reregister,
+    /// The user confirms that their methods are still right.
+    Reconfirm,
+}
+
+/// `GET /api/account/registration`: what the interrupt asks of the signed-in user now (`kind`
+/// absent: nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationPrompt {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RegistrationKind>,
+    /// How many more times the user may skip (0: **Skip for now** is not offered).
+    pub skips_left: u8,
+    /// The methods a reset needs.
+    pub methods_required: u8,
+    /// The user's methods, masked, when they are to be re-confirmed (**Looks good**).
+    pub methods: Vec<RegisteredMethod>,
 }
 
 /// One registered method, with its details masked.

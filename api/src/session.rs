@@ -67,6 +67,9 @@ pub struct Me {
     /// Where to go after signing in (the checked `return_to`, or `/account`).
     #[serde(default)]
     pub return_to: Option<String>,
+    /// Set when this sign-in stops for security info first (the interrupt's reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<crate::RegistrationKind>,
 }
 
 /// One session of the user.

@@ -3,12 +3,14 @@
 // crate) is registered through Graph's /applications, started beside the server, and a customer
 // goes from it through SSPR's pages and back. Seed 000: from the app, Forgot password?, the
 // emailed code, a new password, and signed in to the app with the right subject and email.
+// Registration at sign-in: stopped for security info on the way, the customer still lands on
+// the app, after skipping and after registering.
 import { test, expect, Page } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
-import { FlowPages, signUp } from './fixtures/pages';
+import { FlowPages, PASSWORD, signUp } from './fixtures/pages';
 import { asAdmin } from './fixtures/user_flows';
 
 const exampleBin =
@@ -146,4 +148,46 @@ test('the login_hint of the application fills the email and its ui_locales picks
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connexion');
   await expect(page.getByLabel('Adresse e-mail')).toHaveValue(email);
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+});
+
+test('from the app, a customer stopped for security info lands on the app after skipping and after registering', async ({ page, context, baseURL }) => {
+  const admin = await asAdmin(baseURL!);
+  const original = await (await admin.get('/api/admin/reset-policy')).json();
+  const required = { ...original, methods: ['email', 'security_questions'], methods_required: 2, require_registration: true };
+  expect((await admin.put('/api/admin/reset-policy', { data: required })).status()).toBe(200);
+  try {
+    const email = uniqueEmail('oidcregister');
+    await signUp(page, email);
+    const heading = page.getByRole('heading', { level: 1 });
+    const signInFromTheApp = async () => {
+      await context.clearCookies();
+      await page.goto(APP_URL);
+      await page.getByRole('link', { name: 'Sign in' }).click();
+      await page.getByLabel('Email address').fill(email);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(heading).toHaveText('More information required');
+    };
+
+    await signInFromTheApp();
+    await page.getByRole('button', { name: 'Skip for now' }).click();
+    await expectSignedInToTheApp(page, baseURL!, email);
+
+    await signInFromTheApp();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(heading).toHaveText('Security info');
+    await page.getByLabel('Method').selectOption({ label: 'Security questions' });
+    await page.getByRole('button', { name: 'Add' }).click();
+    for (let i = 0; i < 3; i++) {
+      await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
+    }
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expectSignedInToTheApp(page, baseURL!, email);
+  } finally {
+    expect((await admin.put('/api/admin/reset-policy', { data: original })).status()).toBe(200);
+    await admin.dispose();
+  }
 });

@@ -115,8 +115,16 @@ pub fn status_of(details: &ErrorDetails) -> StatusCode {
         NotFound | FlowNotFound | SessionNotFound | InvitationInvalid => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Timeout => StatusCode::REQUEST_TIMEOUT,
-        FlowWrongState | AdminExists | GroupExists | GroupReserved | GroupInUse | UserFlowInUse
-        | LastResetMethod | MoreMethodsRequired => StatusCode::CONFLICT,
+        FlowWrongState
+        | AdminExists
+        | GroupExists
+        | GroupReserved
+        | GroupInUse
+        | UserFlowInUse
+        | LastResetMethod
+        | MoreMethodsRequired
+        | RegistrationIncomplete
+        | SkipNotAllowed => StatusCode::CONFLICT,
         FlowExpired => StatusCode::GONE,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -10,8 +10,8 @@ use gloo_net::http::Method;
 use sspr_api::{
     AddAlternateEmail, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone,
     FlowQuestions, FlowView, Health, Me, PasswordPolicy, PendingMethod, ProofSent, ProveIdentity,
-    ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions, SecurityInfo, SessionList,
-    SignIn, StartFlow, TotpEnrolment, VerifyCode,
+    ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt,
+    SecurityInfo, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -104,6 +104,21 @@ pub async fn revoke(id: String) -> Result<(), ApiError> {
         None::<&()>,
     )
     .await
+}
+
+/// `GET /api/account/registration`: what the sign-in's interrupt asks.
+pub async fn registration() -> Result<RegistrationPrompt, ApiError> {
+    http::get("/api/account/registration", &[]).await
+}
+
+/// `POST /api/account/registration/skip` or `…/finish`.
+pub async fn end_registration(skip: bool) -> Result<(), ApiError> {
+    let path = if skip {
+        "/api/account/registration/skip"
+    } else {
+        "/api/account/registration/finish"
+    };
+    http::send(Method::POST, path, None::<&()>).await
 }
 
 /// `GET /api/account/security-info`.

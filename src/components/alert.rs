@@ -62,6 +62,8 @@ pub fn code_text(code: ErrorCode) -> Text {
         ErrorCode::LastResetMethod => |m| m.err_last_reset_method,
         ErrorCode::MoreMethodsRequired => |m| m.err_more_methods_required,
         ErrorCode::InvalidAnswers => |m| m.err_invalid_answers,
+        ErrorCode::RegistrationIncomplete => |m| m.err_registration_incomplete,
+        ErrorCode::SkipNotAllowed => |m| m.err_skip_not_allowed,
         ErrorCode::Timeout => |m| m.err_timeout,
         ErrorCode::Internal => |m| m.err_server,
     }

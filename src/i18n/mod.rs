@@ -249,6 +249,19 @@ pub struct Messages {
     pub more_alternate_send: &'static str,
     pub more_alternate_code: &'static str,
     pub more_alternate_first: &'static str,
+    pub err_registration_incomplete: &'static str,
+    pub err_skip_not_allowed: &'static str,
+    pub reg_title: &'static str,
+    pub reg_intro: &'static str,
+    pub reg_again_intro: &'static str,
+    pub reg_skip: &'static str,
+    pub reg_skips_left: &'static str,
+    pub reg_done_intro: &'static str,
+    pub reg_done: &'static str,
+    pub reconfirm_title: &'static str,
+    pub reconfirm_intro: &'static str,
+    pub looks_good: &'static str,
+    pub change_methods: &'static str,
 }
 
 /// The current locale, shared through context.

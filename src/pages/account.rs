@@ -19,16 +19,19 @@ pub fn Account() -> impl IntoView {
     let sessions = LocalResource::new(api::sessions);
     // Not signed in (or no longer): to the sign-in page, in place of this one.
     let to_sign_in = navigate.clone();
-    Effect::new(move || {
-        if let Some(Err(error)) = me.get() {
-            if error.status() == Some(401) {
-                let replace = NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                };
-                to_sign_in("/sign-in", replace);
-            }
+    Effect::new(move || match me.get() {
+        // A sign-in that still owes the registration interrupt (a passcode sign-in, a reload).
+        Some(Ok(found)) if found.registration.is_some() => {
+            to_sign_in("/more-info", NavigateOptions::default());
         }
+        Some(Err(error)) if error.status() == Some(401) => {
+            let replace = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            to_sign_in("/sign-in", replace);
+        }
+        _ => {}
     });
     let sign_out = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();

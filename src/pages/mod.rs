@@ -3,6 +3,7 @@
 pub mod account;
 pub mod flow;
 pub mod home;
+pub mod more_info;
 pub mod not_found;
 pub mod security_info;
 pub mod sign_in;

@@ -107,6 +107,11 @@ pub fn SignInPassword() -> impl IntoView {
             let (body, navigate) = (body.clone(), navigate.clone());
             async move {
                 match api::sign_in(body).await {
+                    // The sign-in stops for security info first (the way on is kept).
+                    Ok(me) if me.registration.is_some() => {
+                        memory.return_to.set_value(me.return_to);
+                        navigate("/more-info", NavigateOptions::default());
+                    }
                     Ok(me) => go(&navigate, me.return_to),
                     Err(error) => {
                         problem.set(Some(error.into()));

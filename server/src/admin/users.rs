@@ -12,10 +12,9 @@
 //!
 //! Re-registration: the flag (`reregistration_required_ms`) is stored and shown, and every
 //! session of the user is revoked at once; the flag stays set until the user registers their
-//! methods again. Sign-in is to honour it once method
-//! registration exists: after the password (or passcode) is proven, the answer sends the user
-//! through registration (a fresh email verification) before a session is issued, and the flag
-//! is cleared when that completes.
+//! methods again. The next password sign-in stops at the registration interrupt
+//! (`identity::registration`), which cannot be skipped and ends only once the user registered a
+//! method after the flag was set; **Done** then clears it.
 //!
 //! Unlocking a locked account and disabling an enabled one tell the user by mail, in the
 //! language they last signed in with, when the reset policy's switch for it is on

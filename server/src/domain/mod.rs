@@ -3,7 +3,8 @@
 //! what a passcode is and how a try is judged ([`passcode`], with every passcode default),
 //! the password rules and hashing ([`password`]), how long a lockout lasts ([`lockout`]),
 //! authenticator codes ([`totp`]), security questions ([`security_questions`]), which methods
-//! count towards a reset ([`reset_methods`]), the languages spoken ([`language`]), where a user
+//! count towards a reset ([`reset_methods`]), whether a sign-in stops for security info
+//! ([`registration`]), the languages spoken ([`language`]), where a user
 //! may be sent back to ([`return_to`]), the rules of user flows ([`user_flow`]), and what a
 //! company branding may hold ([`branding`], its images [`branding_image`] and custom CSS
 //! [`branding_css`]). Everything here is unit-tested without a server.
@@ -19,6 +20,7 @@ pub mod lockout;
 pub mod oidc;
 pub mod passcode;
 pub mod password;
+pub mod registration;
 pub mod reset_methods;
 pub mod return_to;
 pub mod security_questions;

@@ -17,7 +17,15 @@ pub fn me(state: &AppState, signed_in: &SignedIn) -> Me {
         user: signed_in.user.view(state.now_ms()),
         session: signed_in.session.summary(&signed_in.session.token_hash),
         return_to: None,
+        registration: None,
     }
+}
+
+/// `GET /api/session`: [`me`], with the registration interrupt the session still owes.
+pub async fn current(state: &AppState, signed_in: &SignedIn) -> Result<Me, ApiError> {
+    let mut me = me(state, signed_in);
+    me.registration = crate::identity::registration::pending(state, signed_in).await?;
+    Ok(me)
 }
 
 pub async fn sessions(state: &AppState, signed_in: &SignedIn) -> Result<SessionList, ApiError> {

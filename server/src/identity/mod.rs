@@ -14,6 +14,7 @@ pub mod admission;
 pub mod flows;
 pub mod invitations;
 pub mod limits;
+pub mod registration;
 pub mod security_info;
 pub mod sessions;
 pub mod sign_in;

@@ -62,6 +62,7 @@ pub async fn create(
             user_agent: client.user_agent.clone(),
             client_ip: client.ip.clone(),
             proved_at_ms: 0,
+            registration_pending: false,
         },
     )
     .await?;

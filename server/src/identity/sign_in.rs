@@ -9,6 +9,7 @@ use crate::domain::{admission, lockout, return_to};
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, PASSWORD};
+use crate::identity::registration;
 use crate::identity::sessions::{self, NewSession};
 use crate::identity::user_flow;
 use crate::store::audit::{self, Event};
@@ -45,9 +46,13 @@ pub async fn password(
     match (usable, matched) {
         (Some(user), true) => {
             let session = sessions::create(&mut tx, state, &user.id, client).await?;
+            let hash = session.hash(state);
+            let interrupt = registration::at_sign_in(&mut tx, state, user).await?;
+            if interrupt.is_some() {
+                registration::mark(&mut tx, &hash).await?;
+            }
             audit::record(&mut tx, &event(client, "success", &user.id, None, app), now).await?;
             tx.commit().await?;
-            let hash = session.hash(state);
             let session_row = crate::store::sessions::live(
                 &mut *state.db.pool.acquire().await?,
                 &hash,
@@ -63,6 +68,7 @@ pub async fn password(
                     user: user.view(now),
                     session: session_row.summary(&hash),
                     return_to: Some(return_to),
+                    registration: interrupt.map(registration::kind_of),
                 },
                 session,
             })

@@ -11,6 +11,11 @@
 //! sign-up, passwordless, guest, password reset, and a sign-in after an unlock) ends at
 //! `return_to`, where [`resume`] issues the code. `prompt=none` never shows a page: without a
 //! usable session it answers `login_required`.
+//!
+//! A session whose sign-in still owes the registration interrupt (`identity::registration`)
+//! gets no code: the browser goes to the interrupt ([`MORE_INFO_PATH`]) with the same
+//! `return_to`, and comes back here once the user registered, confirmed or skipped;
+//! `prompt=none` answers `interaction_required`.
 
 use super::issuer;
 use super::pages::Page;
@@ -29,6 +34,9 @@ use sqlx::AnyConnection;
 
 /// Where the customer pages send the browser back to once the user is signed in.
 pub const RESUME_PATH: &str = "/oauth2/resume";
+
+/// The customer page of the registration interrupt.
+pub const MORE_INFO_PATH: &str = "/more-info";
 
 /// What the endpoint answers: a redirect (to the application or to the customer pages), or a
 /// page saying what is wrong when the application cannot be trusted with the answer.
@@ -63,7 +71,26 @@ pub async fn authorize(
     let usable = sessions::current(state, headers)
         .await?
         .filter(|s| oidc::fresh_enough(&request, s.session.created_at_ms, now));
+    let interrupted = usable
+        .as_ref()
+        .is_some_and(|s| s.session.registration_pending);
     match (request.prompt, usable) {
+        (Some(Prompt::None), Some(_)) if interrupted => {
+            let refusal = Refusal::new(
+                "interaction_required",
+                "The user must register their security info first.",
+            );
+            let url = oidc::error_redirect(
+                &request.redirect_uri,
+                request.state.as_deref(),
+                &issuer,
+                &refusal,
+            );
+            Ok(Answer::Redirect(url))
+        }
+        (None, Some(_)) if interrupted => wait(state, &request, now, Some(MORE_INFO_PATH))
+            .await
+            .map(Answer::Redirect),
         (Some(Prompt::None), None) => {
             let refusal = Refusal::new("login_required", "The user is not signed in.");
             let url = oidc::error_redirect(
@@ -75,7 +102,7 @@ pub async fn authorize(
             Ok(Answer::Redirect(url))
         }
         (Some(Prompt::Login | Prompt::Create), _) | (None, None) => {
-            wait(state, &request, now).await.map(Answer::Redirect)
+            wait(state, &request, now, None).await.map(Answer::Redirect)
         }
         (Some(Prompt::None) | None, Some(signed_in)) => {
             let mut tx = state.db.begin_write().await?;
@@ -117,8 +144,16 @@ pub async fn resume(
             && (!wants_new || s.session.created_at_ms > created_at_ms)
     });
     let Some(signed_in) = signed_in else {
-        return Ok(Answer::Redirect(pages_url(state, &request, id)));
+        return Ok(Answer::Redirect(pages_url(state, &request, id, None)));
     };
+    if signed_in.session.registration_pending {
+        return Ok(Answer::Redirect(pages_url(
+            state,
+            &request,
+            id,
+            Some(MORE_INFO_PATH),
+        )));
+    }
     let mut tx = state.db.begin_write().await?;
     let still_registered = applications::by_app_id(&mut tx, &request.client_id)
         .await?
@@ -171,22 +206,28 @@ async fn trusted(
 }
 
 /// Keeps `request` while the user signs in; answers where to send the browser.
-async fn wait(state: &AppState, request: &Request, now: i64) -> Result<String, ApiError> {
+async fn wait(
+    state: &AppState,
+    request: &Request,
+    now: i64,
+    page: Option<&str>,
+) -> Result<String, ApiError> {
     let id = random_token(32);
     let json = serde_json::to_string(request).map_err(anyhow::Error::from)?;
     let mut tx = state.db.begin_write().await?;
     let hash = state.secrets.token_hash(&id);
     store::insert_pending(&mut tx, &hash, &json, now, now + oidc::PENDING_LIFETIME_MS).await?;
     tx.commit().await?;
-    Ok(pages_url(state, request, &id))
+    Ok(pages_url(state, request, &id, page))
 }
 
 /// The customer page that starts the sign-in (or the sign-up for `prompt=create`) for the
-/// pending request `id`.
-fn pages_url(state: &AppState, request: &Request, id: &str) -> String {
-    let page = match request.prompt {
-        Some(Prompt::Create) => "/sign-up",
-        _ => "/sign-in",
+/// pending request `id`, or `page` when given.
+fn pages_url(state: &AppState, request: &Request, id: &str, page: Option<&str>) -> String {
+    let page = match (page, request.prompt) {
+        (Some(page), _) => page,
+        (None, Some(Prompt::Create)) => "/sign-up",
+        (None, _) => "/sign-in",
     };
     let resume = oidc::redirect(
         &format!("{}{RESUME_PATH}", issuer(state)),

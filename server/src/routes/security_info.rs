@@ -1,18 +1,21 @@
 //! `/api/account/security-info`, `/api/account/proof`, `/api/account/methods`,
-//! `/api/account/security-questions`: the signed-in user's security info (SPEC C7–C8).
+//! `/api/account/security-questions`: the signed-in user's security info (SPEC C7–C8);
+//! `/api/account/registration`: the registration interrupt at sign-in.
 
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::json::Json;
+use crate::identity::registration;
 use crate::identity::security_info::{self, alternate_email, authenticator, proof, questions};
 use crate::identity::sessions::SignedIn;
 use crate::AppState;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use sspr_api::{
     AddAlternateEmail, ConfirmMethod, PendingMethod, ProofSent, ProveIdentity, QuestionCatalog,
-    RegisterQuestions, SecurityInfo, TotpEnrolment,
+    RegisterQuestions, RegistrationPrompt, SecurityInfo, TotpEnrolment,
 };
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +39,40 @@ pub fn router() -> Router<AppState> {
             "/account/methods/security-questions",
             put(register_questions),
         )
+        .route("/account/registration", get(registration_prompt))
+        .route("/account/registration/skip", post(skip_registration))
+        .route("/account/registration/finish", post(finish_registration))
+}
+
+#[utoipa::path(get, path = "/api/account/registration", tag = "account",
+    responses((status = 200, description = "What the registration interrupt asks of this session now (no `kind`: nothing)", body = RegistrationPrompt), (status = 401, body = sspr_api::ErrorBody)))]
+async fn registration_prompt(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<RegistrationPrompt>, ApiError> {
+    Ok(Json(registration::prompt(&state, &signed_in).await?))
+}
+
+#[utoipa::path(post, path = "/api/account/registration/skip", tag = "account",
+    responses((status = 204, description = "Skipped for this session (counted)"), (status = 401, body = sspr_api::ErrorBody), (status = 409, description = "Three skips were used, or the interrupt cannot be skipped (`skip_not_allowed`)", body = sspr_api::ErrorBody)))]
+async fn skip_registration(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+) -> Result<StatusCode, ApiError> {
+    registration::skip(&state, &client, &signed_in).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/account/registration/finish", tag = "account",
+    responses((status = 204, description = "Registration completed or methods confirmed"), (status = 401, body = sspr_api::ErrorBody), (status = 409, description = "Not enough methods yet, or none registered again after an administrator asked (`registration_incomplete`)", body = sspr_api::ErrorBody)))]
+async fn finish_registration(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+) -> Result<StatusCode, ApiError> {
+    registration::finish(&state, &client, &signed_in).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/account/security-info", tag = "account",

@@ -38,8 +38,8 @@ async fn sign_in(
 
 #[utoipa::path(get, path = "/api/session", tag = "session",
     responses((status = 200, body = Me), (status = 401, body = sspr_api::ErrorBody)))]
-async fn me(State(state): State<AppState>, signed_in: SignedIn) -> Json<Me> {
-    Json(account::me(&state, &signed_in))
+async fn me(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<Me>, ApiError> {
+    Ok(Json(account::current(&state, &signed_in).await?))
 }
 
 #[utoipa::path(delete, path = "/api/session", tag = "session",

@@ -17,6 +17,8 @@ pub struct Session {
     /// When the user last proved who they are with a method in this session (0: only by
     /// signing in).
     pub proved_at_ms: i64,
+    /// Whether the sign-in still owes the registration interrupt (`domain::registration`).
+    pub registration_pending: bool,
 }
 
 impl Session {
@@ -42,7 +44,7 @@ impl Session {
 
 const COLUMNS: &str =
     "token_hash, public_id, user_id, created_at_ms, expires_at_ms, last_seen_ms, user_agent, client_ip, \
-     proved_at_ms";
+     proved_at_ms, registration_pending";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Session, sqlx::Error> {
     Ok(Session {
@@ -55,6 +57,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Session, sqlx::Error> {
         user_agent: row.try_get("user_agent")?,
         client_ip: row.try_get("client_ip")?,
         proved_at_ms: row.try_get("proved_at_ms")?,
+        registration_pending: row.try_get::<i64, _>("registration_pending")? != 0,
     })
 }
 
@@ -121,6 +124,20 @@ pub async fn record_proof(
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET proved_at_ms = $1 WHERE token_hash = $2")
         .bind(now_ms)
+        .bind(token_hash)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks whether the session still owes the registration interrupt.
+pub async fn set_registration_pending(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    pending: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET registration_pending = $1 WHERE token_hash = $2")
+        .bind(i64::from(pending))
         .bind(token_hash)
         .execute(conn)
         .await

@@ -18,6 +18,8 @@ pub struct User {
     pub lockouts: i64,
     pub locked_until_ms: i64,
     pub last_sign_in_ms: Option<i64>,
+    /// When an administrator required the user to register their methods again.
+    pub reregistration_required_ms: Option<i64>,
 }
 
 impl User {
@@ -68,13 +70,15 @@ impl User {
             lockouts: row.try_get("lockouts")?,
             locked_until_ms: row.try_get("locked_until_ms")?,
             last_sign_in_ms: row.try_get("last_sign_in_ms")?,
+            reregistration_required_ms: row.try_get("reregistration_required_ms")?,
         })
     }
 }
 
 const COLUMNS: &str =
     "id, email, email_canonical, display_name, user_type, disabled, password_hash, \
-                       failed_sign_ins, lockouts, locked_until_ms, last_sign_in_ms";
+                       failed_sign_ins, lockouts, locked_until_ms, last_sign_in_ms, \
+                       reregistration_required_ms";
 
 pub async fn by_email(
     conn: &mut AnyConnection,
@@ -184,6 +188,60 @@ pub async fn require_reregistration(
     row.map(|r| r.try_get::<Option<i64>, _>(0))
         .transpose()
         .map(Option::flatten)
+}
+
+/// The user's registration counters: skips used, and when they last confirmed their methods
+/// (the account's creation when never).
+pub async fn registration_state(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT registration_skips, COALESCE(methods_confirmed_ms, created_at_ms) AS confirmed \
+         FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        Some(row) => Ok((row.try_get(0)?, row.try_get(1)?)),
+        None => Ok((0, 0)),
+    }
+}
+
+/// Counts one skip of registration, unless `max` were used; returns whether it was counted.
+pub async fn count_registration_skip(
+    conn: &mut AnyConnection,
+    id: &str,
+    max: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET registration_skips = registration_skips + 1 \
+         WHERE id = $1 AND registration_skips < $2",
+    )
+    .bind(id)
+    .bind(max)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The user completed or confirmed their registration at `now_ms`: the clock restarts, the
+/// skips and an administrator's re-registration demand are cleared.
+pub async fn finish_registration(
+    conn: &mut AnyConnection,
+    id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET methods_confirmed_ms = $1, registration_skips = 0, \
+                reregistration_required_ms = NULL WHERE id = $2",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Sets a new password and clears any lockout.

@@ -52,6 +52,7 @@ mod outbox;
 mod passcodes;
 mod passwords;
 mod policy_enforcement;
+mod registration;
 mod reports;
 mod reset;
 mod reset_alternate_email;

@@ -206,6 +206,27 @@ backend_tests! {
         assert_eq!(refused.error().code, "method_disabled");
     }
 
+    async fn an_app_is_kept_while_its_method_is_off_proves_nothing_then_and_works_again_when_it_is_back(app) {
+        let browser = app.sign_up("kept@contoso.example", PASSWORD).await;
+        set_method(&app, MethodId::SoftwareOath, true).await;
+        let (_, secret) = register_app(&app, &browser).await;
+        set_method(&app, MethodId::SoftwareOath, false).await;
+        let kept = browser.get(SECURITY_INFO).await.expect_status(200);
+        assert_eq!(listed(&kept.body)[1].0, "authenticator_app", "the registration is kept");
+        app.clock.advance_ms(30_000);
+        let prove = json!({"method": "authenticator_app", "code": app_code(&app, &secret, 0)});
+        let off = browser.post("/api/account/proof", prove.clone()).await.expect_status(403);
+        assert_eq!(off.error().code, "method_disabled");
+        app.clock.advance_ms(TEN_MINUTES_MS);
+        let info = browser.get(SECURITY_INFO).await.expect_status(200);
+        assert_eq!(info.body["proof_methods"], json!(["email"]), "not offered while off");
+        set_method(&app, MethodId::SoftwareOath, true).await;
+        let info = browser.get(SECURITY_INFO).await.expect_status(200);
+        assert_eq!(info.body["proof_methods"], json!(["email", "authenticator_app"]));
+        let back = json!({"method": "authenticator_app", "code": app_code(&app, &secret, 0)});
+        browser.post("/api/account/proof", back).await.expect_status(200);
+    }
+
     async fn a_disabled_methods_endpoints_answer_method_disabled(app) {
         let admin = first_global(&app).await;
         let browser = app.sign_up("disabled@contoso.example", PASSWORD).await;

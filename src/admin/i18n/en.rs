@@ -236,7 +236,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     notify_method_change: "Notify users when a sign-in method is added or removed",
     require_registration: "Require users to register when signing in",
     reconfirm_days: "Days before users are asked to re-confirm their information",
-    reconfirm_hint: "0 means never; at most 730.",
+    reconfirm_hint: "0 means never; at most 730. Asked only while users must register when signing in.",
     questions_legend: "Security questions",
     questions_to_register: "Questions each user registers",
     questions_to_register_hint: "3 to 5.",

@@ -236,7 +236,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     notify_method_change: "Avertir les utilisateurs quand une méthode de connexion est ajoutée ou supprimée",
     require_registration: "Exiger l’enregistrement des utilisateurs à la connexion",
     reconfirm_days: "Jours avant de demander aux utilisateurs de reconfirmer leurs informations",
-    reconfirm_hint: "0 signifie jamais ; 730 au plus.",
+    reconfirm_hint: "0 signifie jamais ; 730 au plus. Demandé seulement tant que l’enregistrement à la connexion est exigé.",
     questions_legend: "Questions de sécurité",
     questions_to_register: "Questions que chaque utilisateur enregistre",
     questions_to_register_hint: "De 3 à 5.",

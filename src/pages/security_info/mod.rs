@@ -2,14 +2,17 @@
 //! a proof newer than ten minutes the page first asks for one ([`proof`]); then it lists each
 //! method masked, when it was added and last used, with **Delete** where allowed, and **Add
 //! sign-in method** with the methods the administrator enabled ([`add`]). Nobody signed in: to
-//! the sign-in page.
+//! the sign-in page. Opened from the sign-in's registration interrupt (`/more-info`), it also
+//! offers **Done**, which the server accepts once the methods are enough, and goes on.
 
 mod add;
 mod proof;
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
+use crate::components::form::Submit;
 use crate::i18n::{tr, use_i18n, Text};
+use crate::memory::{go, use_memory};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -19,7 +22,35 @@ use sspr_api::{MethodKind, RegisteredMethod, SecurityInfo};
 #[component]
 pub fn SecurityInfoPage() -> impl IntoView {
     let navigate = use_navigate();
+    let memory = use_memory();
     let problem = RwSignal::new(None::<Problem>);
+    let on = navigate.clone();
+    let finish = Action::new_local(move |_: &()| {
+        let on = on.clone();
+        async move {
+            match api::end_registration(false).await {
+                Ok(()) => {
+                    memory.registering.set(false);
+                    go(&on, memory.return_to.get_value());
+                }
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let done = move || {
+        memory.registering.get().then(|| {
+            view! {
+                <form class="registration-done" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    problem.set(None);
+                    finish.dispatch(());
+                }>
+                    <p>{tr(|m| m.reg_done_intro)}</p>
+                    <Submit label=tr(|m| m.reg_done) busy=finish.pending()/>
+                </form>
+            }
+        })
+    };
     let notice = RwSignal::new(None::<Text>);
     let info = RwSignal::new(None::<SecurityInfo>);
     let loaded = LocalResource::new(api::security_info);
@@ -83,6 +114,7 @@ pub fn SecurityInfoPage() -> impl IntoView {
             <Alert problem/>
             <p class="notice" role="status">{move || notice.get().map(|text| tr(text)())}</p>
             {body}
+            {done}
             <p class="links"><A href="/account" exact=true>{tr(|m| m.back_to_account)}</A></p>
         </section>
     }

@@ -10,6 +10,7 @@ use crate::domain::passcode::{self, Judged};
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::admission as gather;
+use crate::identity::registration;
 use crate::identity::sessions::{self, NewSession};
 use crate::policy::enforce::{self as policy, FlowRules};
 use crate::store::audit;
@@ -163,7 +164,19 @@ async fn accept(
         if let Some(invitation) = &flow.invitation_id {
             invitations::mark_redeemed(conn, invitation, now).await?;
         }
-        session = Some(sessions::create(conn, state, user_id, client).await?);
+        let created = sessions::create(conn, state, user_id, client).await?;
+        // A returning user's passcode sign-in stops for security info as a password one does.
+        if flow.purpose == sspr_api::FlowPurpose::Passwordless {
+            if let Some(user) = crate::store::users::by_id(conn, user_id).await? {
+                if registration::at_sign_in(conn, state, &user)
+                    .await?
+                    .is_some()
+                {
+                    registration::mark(conn, &created.hash(state)).await?;
+                }
+            }
+        }
+        session = Some(created);
         let signed_in = event(client, "sign_in", "success", user_id, flow.purpose);
         audit::record(conn, &signed_in, now).await?;
     }

@@ -62,10 +62,13 @@ async fn info_on(
     proved_ms: i64,
 ) -> Result<SecurityInfo, sqlx::Error> {
     let registered = methods::verified(conn, &user.id).await?;
+    let registration = registration::read(conn, &state.config, &user.id).await?;
     let mut proof_methods = vec![MethodKind::Email];
-    if registered
-        .iter()
-        .any(|m| m.kind == MethodKind::AuthenticatorApp)
+    // A registered app proves it is you only while its method is on for the user.
+    if registration.allows(MethodKind::AuthenticatorApp)
+        && registered
+            .iter()
+            .any(|m| m.kind == MethodKind::AuthenticatorApp)
     {
         proof_methods.push(MethodKind::AuthenticatorApp);
     }
@@ -79,7 +82,6 @@ async fn info_on(
             available: Vec::new(),
         });
     }
-    let registration = registration::read(conn, &state.config, &user.id).await?;
     let kinds = kinds_of(&registered);
     let mut views = vec![RegisteredMethod {
         id: "email".into(),

@@ -66,7 +66,11 @@ pub async fn prove(
             }
             tx
         }
-        MethodKind::AuthenticatorApp => app_code(state, client, signed_in, &request.code).await?,
+        MethodKind::AuthenticatorApp => {
+            // Kept while the method is off, but not usable (403 `method_disabled`).
+            super::require_enabled(state, user, MethodKind::AuthenticatorApp).await?;
+            app_code(state, client, signed_in, &request.code).await?
+        }
         _ => {
             return Err(ApiError::validation(
                 "Prove it is you with a code from your email or your authenticator app.",
