@@ -88,6 +88,8 @@ error_codes! {
     LastResetMethod,
     MoreMethodsRequired,
     InvalidAnswers,
+    CaptchaRequired,
+    CaptchaInvalid,
     Timeout,
     Internal,
 }
