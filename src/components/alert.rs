@@ -62,6 +62,8 @@ pub fn code_text(code: ErrorCode) -> Text {
         ErrorCode::LastResetMethod => |m| m.err_last_reset_method,
         ErrorCode::MoreMethodsRequired => |m| m.err_more_methods_required,
         ErrorCode::InvalidAnswers => |m| m.err_invalid_answers,
+        ErrorCode::CaptchaRequired => |m| m.err_captcha_required,
+        ErrorCode::CaptchaInvalid => |m| m.err_captcha_invalid,
         ErrorCode::Timeout => |m| m.err_timeout,
         ErrorCode::Internal => |m| m.err_server,
     }
