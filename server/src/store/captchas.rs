@@ -70,9 +70,7 @@ pub async fn take(
             .await?;
     let Some(row) = row else { return Ok(None) };
     let expires_at_ms: i64 = row.try_get(1)?;
-    (expires_at_ms > now_ms)
-        .then(|| row.try_get(0))
-        .transpose()
+    (expires_at_ms > now_ms).then(|| row.try_get(0)).transpose()
 }
 
 /// Deletes verification codes that expired before `before_ms`.
