@@ -25,6 +25,8 @@ pub fn Access() -> impl IntoView {
     let email = NodeRef::new();
     let answer = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<Problem>);
+    // The field the problem is about (marked invalid and described by the alert).
+    let culprit = RwSignal::new(Culprit::Email);
     let choice = RwSignal::new(None::<AccessChoice>);
     // The verification code shown, once the server asked for one.
     let captcha = RwSignal::new(None::<String>);
@@ -60,6 +62,11 @@ pub fn Access() -> impl IntoView {
                         refused.code(),
                         Some(ErrorCode::CaptchaRequired | ErrorCode::CaptchaInvalid)
                     );
+                    culprit.set(if asked {
+                        Culprit::Captcha
+                    } else {
+                        Culprit::Email
+                    });
                     problem.set(Some(refused));
                     if asked {
                         new_captcha.dispatch(true);
@@ -74,11 +81,13 @@ pub fn Access() -> impl IntoView {
         ev.prevent_default();
         let typed = value_of(email);
         let Ok(parsed) = Email::parse(&typed) else {
+            culprit.set(Culprit::Email);
             problem.set(Some(Problem::Local(|m| m.email_invalid)));
             focus(email);
             return;
         };
         let Some(chosen) = choice.get_untracked() else {
+            culprit.set(Culprit::Choice);
             problem.set(Some(Problem::Local(|m| m.access_choice_missing)));
             focus_choice();
             return;
@@ -86,6 +95,7 @@ pub fn Access() -> impl IntoView {
         let captcha_id = captcha.get_untracked();
         let captcha_answer = captcha_id.as_ref().map(|_| value_of(answer));
         if captcha_answer.as_deref() == Some("") {
+            culprit.set(Culprit::Captcha);
             problem.set(Some(Problem::Local(|m| m.captcha_missing)));
             focus(answer);
             return;
@@ -111,7 +121,9 @@ pub fn Access() -> impl IntoView {
             </div>
         }
     };
-    let invalid = Signal::derive(move || problem.with(Option::is_some));
+    let invalid = move |field: Culprit| {
+        Signal::derive(move || problem.with(Option::is_some) && culprit.get() == field)
+    };
     let pictured = move || {
         captcha.get().map(|id| {
             let image = ["/api/captcha/", &id, "/image"].concat();
@@ -145,9 +157,9 @@ pub fn Access() -> impl IntoView {
                     autocomplete="username"
                     node=email
                     value=memory.email.get_untracked()
-                    invalid=invalid
+                    invalid=invalid(Culprit::Email)
                 />
-                <fieldset class="choices">
+                <fieldset class="choices" aria-describedby=move || invalid(Culprit::Choice).get().then_some("form-error")>
                     <legend>{tr(|m| m.access_choose)}</legend>
                     {radio(AccessChoice::Reset, "choice-reset", |m| m.access_forgot)}
                     {radio(AccessChoice::Unlock, "choice-unlock", |m| m.access_locked)}
@@ -160,7 +172,7 @@ pub fn Access() -> impl IntoView {
                         hint=tr(|m| m.captcha_hint)
                         inputmode="numeric"
                         node=answer
-                        invalid=invalid
+                        invalid=invalid(Culprit::Captcha)
                     />
                 </div>
                 <Submit label=tr(|m| m.next) busy=send.pending()/>
@@ -168,6 +180,14 @@ pub fn Access() -> impl IntoView {
             <p class="links"><A href="/sign-in" exact=true>{tr(|m| m.sign_in)}</A></p>
         </section>
     }
+}
+
+/// Which field a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Culprit {
+    Email,
+    Choice,
+    Captcha,
 }
 
 /// Moves keyboard focus to the first choice.

@@ -319,3 +319,66 @@ mod outside_development {
         }
     }
 }
+
+mod timing {
+    use super::*;
+    use crate::support::ip;
+    use std::time::{Duration, Instant};
+
+    /// Samples of each kind (SECURITY.md §2: at least 200).
+    const SAMPLES: usize = 200;
+    const WARM_UP: usize = 10;
+
+    fn median(mut samples: Vec<Duration>) -> Duration {
+        samples.sort();
+        samples[samples.len() / 2]
+    }
+
+    backend_tests_with! { production;
+        async fn the_entry_point_takes_as_long_for_a_known_address_as_for_an_unknown_one(app) {
+            let now = crate::support::now(&app);
+            for i in 0..SAMPLES + WARM_UP {
+                sqlx::query(
+                    "INSERT INTO users (id, email, email_canonical, display_name, user_type, \
+                                        created_at_ms, updated_at_ms) \
+                     VALUES ($1, $2, $2, 'Known', 'member', $3, $3)",
+                )
+                .bind(format!("known-{i}"))
+                .bind(format!("known{i}@contoso.example"))
+                .bind(now)
+                .execute(&app.db.pool)
+                .await
+                .expect("insert user");
+            }
+            let browser = app.browser();
+            let (mut known, mut unknown) = (Vec::new(), Vec::new());
+            for i in 0..SAMPLES + WARM_UP {
+                let pair = [
+                    (true, format!("known{i}@contoso.example")),
+                    (false, format!("unknown{i}@contoso.example")),
+                ];
+                let order: Vec<_> = if i % 2 == 0 { pair.iter().collect() } else { pair.iter().rev().collect() };
+                for (is_known, email) in order {
+                    // Each from a client of its own, so no verification code is asked for.
+                    let address = ip(2 * i + usize::from(*is_known));
+                    let started = Instant::now();
+                    let answer = try_access(&app, &browser, access(email, "reset"), &address).await;
+                    let took = started.elapsed();
+                    assert_eq!(answer.status, 201, "{}", answer.text);
+                    if i >= WARM_UP {
+                        if *is_known { known.push(took) } else { unknown.push(took) }
+                    }
+                }
+            }
+            let (k, u) = (median(known), median(unknown));
+            let difference = k.abs_diff(u);
+            eprintln!("access medians: known {k:?}, unknown {u:?}, difference {difference:?}");
+            assert!(
+                difference < Duration::from_millis(5),
+                "medians differ by {difference:?} (known {k:?}, unknown {u:?})"
+            );
+            assert!(app.mailbox.next_for(&format!("known{WARM_UP}@contoso.example")).await.code().is_some());
+            assert_eq!(app.mailbox.count_for(&format!("unknown{WARM_UP}@contoso.example")), 0);
+        }
+    }
+}
