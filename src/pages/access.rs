@@ -30,22 +30,18 @@ pub fn Access() -> impl IntoView {
     let choice = RwSignal::new(None::<AccessChoice>);
     // The verification code shown, once the server asked for one.
     let captcha = RwSignal::new(None::<String>);
-    let new_captcha = Action::new_local(move |focus_answer: &bool| {
-        let focus_answer = *focus_answer;
-        async move {
-            match api::new_captcha().await {
-                Ok(made) => {
-                    captcha.set(Some(made.captcha_id));
-                    if let Some(input) = answer.get_untracked() {
-                        input.set_value("");
-                    }
-                    if focus_answer {
-                        leptos::task::tick().await;
-                        focus(answer);
-                    }
+    // A new picture, its field emptied and focused once it shows.
+    let new_captcha = Action::new_local(move |_: &()| async move {
+        match api::new_captcha().await {
+            Ok(made) => {
+                captcha.set(Some(made.captcha_id));
+                if let Some(input) = answer.get_untracked() {
+                    input.set_value("");
                 }
-                Err(error) => problem.set(Some(error.into())),
+                leptos::task::tick().await;
+                focus(answer);
             }
+            Err(error) => problem.set(Some(error.into())),
         }
     });
     let send = Action::new_local(move |body: &AccessRequest| {
@@ -69,7 +65,7 @@ pub fn Access() -> impl IntoView {
                     });
                     problem.set(Some(refused));
                     if asked {
-                        new_captcha.dispatch(true);
+                        new_captcha.dispatch(());
                     } else {
                         focus(email);
                     }
@@ -136,7 +132,7 @@ pub fn Access() -> impl IntoView {
                         " "
                         <button type="button" class="button button--secondary"
                             disabled=new_captcha.pending()
-                            on:click=move |_| { new_captcha.dispatch(true); }>
+                            on:click=move |_| { new_captcha.dispatch(()); }>
                             {tr(|m| m.captcha_new)}
                         </button>
                     </p>
