@@ -9,6 +9,7 @@ use crate::i18n::provide_i18n;
 use crate::memory::provide_memory;
 use crate::pages::flow::Wizard;
 use crate::pages::{
+    access::Access,
     account::Account,
     home::Home,
     more_info::MoreInfo,
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/sign-in") view=SignIn/>
                     <Route path=path!("/sign-in/password") view=SignInPassword/>
+                    <Route path=path!("/access") view=Access/>
                     <Route path=path!("/account") view=Account/>
                     <Route path=path!("/account/security-info") view=SecurityInfoPage/>
                     <Route path=path!("/more-info") view=MoreInfo/>

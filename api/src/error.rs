@@ -90,6 +90,8 @@ error_codes! {
     InvalidAnswers,
     RegistrationIncomplete,
     SkipNotAllowed,
+    CaptchaRequired,
+    CaptchaInvalid,
     Timeout,
     Internal,
 }

@@ -13,6 +13,8 @@
 //! POST /api/flows/{id}/alternate-email                                        → FlowCodeSent
 //! POST /api/flows/{id}/prove       {method, code? | answers?}                 → FlowView
 //! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
+//! POST /api/captcha                                                            → CaptchaChallenge
+//! POST /api/flows/access           {email, choice, captcha_id?, captcha_answer?} → FlowView
 //! ```
 
 use crate::security_info::MethodKind;
@@ -219,4 +221,60 @@ pub struct FlowDone {
     pub signed_in: bool,
     /// Where to go next: the flow's checked `return_to`, or `/account`.
     pub return_to: String,
+}
+
+/// The two ways out of **Can't access your account?** (`POST /api/flows/access`): each starts
+/// the existing flow of that purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccessChoice {
+    /// "I forgot my password": a password reset.
+    Reset,
+    /// "I know my password, but still can't sign in": an unlock.
+    Unlock,
+}
+
+impl AccessChoice {
+    /// The flow this choice starts.
+    pub fn purpose(self) -> FlowPurpose {
+        match self {
+            AccessChoice::Reset => FlowPurpose::PasswordReset,
+            AccessChoice::Unlock => FlowPurpose::Unlock,
+        }
+    }
+}
+
+/// `POST /api/flows/access`: the email, the choice, and — once this address or client has
+/// tried too often — the answer to an on-screen verification code (`POST /api/captcha`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccessRequest {
+    pub email: Email,
+    pub choice: AccessChoice,
+    /// The verification code's id, from `POST /api/captcha`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captcha_id: Option<String>,
+    /// The characters read from its picture (or heard in its audio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captcha_answer: Option<String>,
+    /// As in [`StartFlow`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
+    /// As in [`StartFlow`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+
+/// `POST /api/captcha`: a new on-screen verification code. Its picture is at
+/// `/api/captcha/{captcha_id}/image`, its spoken form at `/api/captcha/{captcha_id}/audio`;
+/// the answer is never sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaptchaChallenge {
+    pub captcha_id: String,
+    /// How many characters the answer has.
+    pub length: u32,
+    pub expires_in_secs: u64,
 }

@@ -30,6 +30,7 @@ test('the static customer pages have no WCAG 2.2 AA violations', async ({ page }
     ['/reset', 'reset-email'],
     ['/passwordless', 'passwordless-email'],
     ['/unlock', 'unlock-email'],
+    ['/access', 'access'],
     ['/guest?invitation=unknown', 'guest-invitation'],
     ['/no/such/page', 'not-found'],
   ]) {

@@ -109,7 +109,9 @@ pub fn status_of(details: &ErrorDetails) -> StatusCode {
     match details.code {
         InvalidCode if details.attempts_left.is_none() => StatusCode::UNPROCESSABLE_ENTITY,
         InvalidJson | InvalidCode | CodeExpired | AdminSetupInvalid | InvalidCursor
-        | InvalidFilter | InvalidAnswers => StatusCode::BAD_REQUEST,
+        | InvalidFilter | InvalidAnswers | CaptchaRequired | CaptchaInvalid => {
+            StatusCode::BAD_REQUEST
+        }
         Unauthorized | InvalidCredentials => StatusCode::UNAUTHORIZED,
         CsrfFailed | Forbidden | MethodDisabled | ReauthenticationRequired => StatusCode::FORBIDDEN,
         NotFound | FlowNotFound | SessionNotFound | InvitationInvalid => StatusCode::NOT_FOUND,

@@ -1,6 +1,6 @@
 //! Housekeeping: every few minutes, delete what can never matter again — rate-limit windows
 //! long past, flows (and their passcodes) a day after they expired, sessions a week after they
-//! ended, delivered mail after a week, OpenID Connect grants (with their codes and tokens) a
+//! ended, delivered mail after a week, on-screen verification codes once expired, OpenID Connect grants (with their codes and tokens) a
 //! day after they expired or were revoked, and signing keys once no token they signed can be
 //! valid. Any instance may run it; the deletes are idempotent.
 
@@ -35,6 +35,7 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     removed += store::rate_limits::prune(&mut conn, now - DAY_MS).await?;
     removed += store::flows::prune(&mut conn, now - DAY_MS).await?;
     removed += store::account_codes::prune(&mut conn, now - DAY_MS).await?;
+    removed += store::captchas::prune(&mut conn, now).await?;
     removed += store::sessions::prune(&mut conn, now - 7 * DAY_MS).await?;
     removed += store::outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
     // Untouched for a day, so any lock has ended (locks last 15 minutes).

@@ -27,6 +27,9 @@ pub struct AppState {
     pub signing_keys: Arc<crate::oidc::keys::KeyCache>,
     /// The company branding mail carries, read in memory (`mail::look`).
     pub look: LookCache,
+    /// Development mode only: the answers of the last on-screen verification codes
+    /// (`identity::access`).
+    pub dev_captchas: crate::identity::access::DevCaptchas,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             outbox: Outbox::default(),
             signing_keys: Arc::default(),
             look: LookCache::default(),
+            dev_captchas: Default::default(),
         })
     }
 

@@ -8,10 +8,11 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    AddAlternateEmail, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone,
-    FlowQuestions, FlowView, Health, Me, PasswordPolicy, PendingMethod, ProofSent, ProveIdentity,
-    ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt,
-    SecurityInfo, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
+    AccessRequest, AddAlternateEmail, CaptchaChallenge, CompleteFlow, ConfirmMethod,
+    CustomerUserFlow, FlowCodeSent, FlowDone, FlowQuestions, FlowView, Health, Me, PasswordPolicy,
+    PendingMethod, ProofSent, ProveIdentity, ProveMethod, PublicBranding, QuestionCatalog,
+    RegisterQuestions, RegistrationPrompt, SecurityInfo, SessionList, SignIn, StartFlow,
+    TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -27,6 +28,16 @@ pub async fn health() -> Result<Health, ApiError> {
 /// `POST /api/flows`: starts a flow and sends its passcode.
 pub async fn start_flow(body: StartFlow) -> Result<FlowView, ApiError> {
     http::send(Method::POST, "/api/flows", Some(&body)).await
+}
+
+/// `POST /api/flows/access`: "Can't access your account?" starts a reset or an unlock.
+pub async fn access(body: AccessRequest) -> Result<FlowView, ApiError> {
+    http::send(Method::POST, "/api/flows/access", Some(&body)).await
+}
+
+/// `POST /api/captcha`: a new on-screen verification code.
+pub async fn new_captcha() -> Result<CaptchaChallenge, ApiError> {
+    http::send::<CaptchaChallenge>(Method::POST, "/api/captcha", None::<&()>).await
 }
 
 /// `GET /api/user-flow?client_id=…`: the user flow of the application (none: the default).

@@ -64,6 +64,8 @@ pub fn code_text(code: ErrorCode) -> Text {
         ErrorCode::InvalidAnswers => |m| m.err_invalid_answers,
         ErrorCode::RegistrationIncomplete => |m| m.err_registration_incomplete,
         ErrorCode::SkipNotAllowed => |m| m.err_skip_not_allowed,
+        ErrorCode::CaptchaRequired => |m| m.err_captcha_required,
+        ErrorCode::CaptchaInvalid => |m| m.err_captcha_invalid,
         ErrorCode::Timeout => |m| m.err_timeout,
         ErrorCode::Internal => |m| m.err_server,
     }

@@ -1,5 +1,6 @@
 //! One module per routed screen (the flows' shared screens under [`flow`]).
 
+pub mod access;
 pub mod account;
 pub mod flow;
 pub mod home;

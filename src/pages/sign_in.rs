@@ -201,7 +201,7 @@ pub fn SignInPassword() -> impl IntoView {
                 </p>
                 <Submit label=tr(|m| m.sign_in) busy=sign_in.pending()/>
             </form>
-            <p class="links" hidden=no_reset><A href="/unlock" exact=true>{tr(|m| m.cant_access)}</A></p>
+            <p class="links" hidden=no_reset><A href="/access" exact=true>{tr(|m| m.cant_access)}</A></p>
         </section>
         <SignInPageText/>
     }

@@ -7,13 +7,15 @@
 //! ([`registration`]), the languages spoken ([`language`]), where a user
 //! may be sent back to ([`return_to`]), the rules of user flows ([`user_flow`]), and what a
 //! company branding may hold ([`branding`], its images [`branding_image`] and custom CSS
-//! [`branding_css`]). Everything here is unit-tested without a server.
+//! [`branding_css`]), and the on-screen verification code of "Can't access your account?"
+//! ([`captcha`]). Everything here is unit-tested without a server.
 
 pub mod admission;
 pub mod application;
 pub mod branding;
 pub mod branding_css;
 pub mod branding_image;
+pub mod captcha;
 pub mod flow;
 pub mod language;
 pub mod lockout;

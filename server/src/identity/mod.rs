@@ -3,12 +3,14 @@
 //! the store inside a transaction, queues mail and audit records, and returns what the handler
 //! should answer. Handlers (`routes/`) stay thin.
 //!
-//! [`flows`] (one file per step), [`admission`] (gathers what `domain::admission` weighs),
+//! [`flows`] (one file per step), [`access`] ("Can't access your account?" and its on-screen
+//! verification code), [`admission`] (gathers what `domain::admission` weighs),
 //! [`sign_in`], [`sessions`], [`account`], [`invitations`] (the guest invitation core, shared by
 //! the portal, Graph and the command line), [`limits`] (rate limits per client address),
 //! [`user_flow`] (the customer side of user flows), [`security_info`] (the methods a user
 //! registers to prove who they are).
 
+pub mod access;
 pub mod account;
 pub mod admission;
 pub mod flows;

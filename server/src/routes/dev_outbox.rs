@@ -1,8 +1,11 @@
 //! `GET /api/dev/outbox` (JSON) and `GET /dev/outbox` (a plain page): the development outbox
-//! (`mail::dev_outbox`). Outside development mode both answer 404: they show passcodes.
+//! (`mail::dev_outbox`), and beside it `GET /api/dev/captchas` with the answers of the last
+//! on-screen verification codes (`identity::access`), which the page lists too. Outside
+//! development mode all three answer 404: they show passcodes and answers.
 
 use crate::error::ApiError;
 use crate::http::json::Json;
+use crate::identity::access::{self, DevCaptcha};
 use crate::mail::dev_outbox::{self, OutboxMessage};
 use crate::AppState;
 use axum::extract::State;
@@ -11,7 +14,9 @@ use axum::routing::get;
 use axum::Router;
 
 pub fn api_router() -> Router<AppState> {
-    Router::new().route("/dev/outbox", get(json))
+    Router::new()
+        .route("/dev/outbox", get(json))
+        .route("/dev/captchas", get(captchas))
 }
 
 pub fn page_router() -> Router<AppState> {
@@ -24,6 +29,12 @@ async fn json(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessage>>,
     Ok(Json(dev_outbox::messages(&state).await?))
 }
 
+#[utoipa::path(get, path = "/api/dev/captchas", tag = "development",
+    responses((status = 200, description = "The answers of the last on-screen verification codes, newest first (development mode only)", body = Vec<DevCaptcha>), (status = 404, description = "Not in development mode", body = sspr_api::ErrorBody)))]
+async fn captchas(State(state): State<AppState>) -> Result<Json<Vec<DevCaptcha>>, ApiError> {
+    Ok(Json(access::dev_answers(&state)?))
+}
+
 async fn page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let list = dev_outbox::messages(&state).await?;
     let mut html = String::from(
@@ -31,12 +42,21 @@ async fn page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
          <body><h1>Development outbox</h1><p>Mail the server would have sent, newest first. \
          Shown only in development mode.</p>",
     );
+    html.push_str("<section id=\"captchas\"><h2>On-screen verification codes</h2><ul>");
+    for c in access::dev_answers(&state)? {
+        html.push_str(&format!(
+            "<li><span class=\"captcha-answer\" data-captcha-id=\"{}\">{}</span></li>",
+            escape(&c.captcha_id),
+            escape(&c.answer)
+        ));
+    }
+    html.push_str("</ul></section><h2>Messages</h2>");
     if list.is_empty() {
         html.push_str("<p>No messages yet.</p>");
     }
     for m in list {
         html.push_str(&format!(
-            "<article><h2>{}</h2><p>To: {}</p><pre>{}</pre></article><hr>",
+            "<article><h3>{}</h3><p>To: {}</p><pre>{}</pre></article><hr>",
             escape(&m.subject),
             escape(&m.to),
             escape(&m.text)

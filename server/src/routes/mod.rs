@@ -1,6 +1,7 @@
 //! The API's feature routers, mounted under `/api`. Each feature module owns its `router()`.
 //! Every route passes the CSRF check (state-changing methods) and a per-address rate limit.
 
+mod access;
 mod admin;
 mod api_tokens;
 pub mod applications;
@@ -40,6 +41,7 @@ pub fn api(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(flows::router())
+        .merge(access::router())
         .merge(session::router())
         .merge(security_info::router())
         .merge(password_policy::router())

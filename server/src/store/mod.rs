@@ -19,6 +19,7 @@ pub mod audit;
 pub mod audit_page;
 pub mod audit_search;
 pub mod branding;
+pub mod captchas;
 pub mod directory;
 pub mod email_state;
 pub mod flows;

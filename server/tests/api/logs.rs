@@ -1,6 +1,6 @@
 //! Logs (SECURITY.md §12, SPEC §6): the real binary, logging at trace level, runs a sign-up, a
-//! reset and sign-ins; its whole output holds no passcode, password, session token or flow
-//! binding token.
+//! reset and sign-ins, and answers an on-screen verification code; its whole output holds no
+//! passcode, password, session token, flow binding token or verification code answer.
 
 use crate::helpers::SECRET;
 use crate::mailbox::Mailbox;
@@ -244,6 +244,23 @@ async fn trace_logs_hold_no_passcode_password_or_token() {
     // Let the worker deliver the password-changed notice too.
     let _ = mailbox.next_for(email).await;
 
+    // "Can't access your account?" past its free tries, with a verification code answered.
+    let made = client.post("/api/captcha", json!({})).await;
+    assert_eq!(made.status, 201);
+    let captcha_id = made.body["captcha_id"].as_str().expect("id").to_owned();
+    let captcha_answer = answer_of(&dir.path().join("db/sspr.db"), &captcha_id).await;
+    for _ in 0..3 {
+        let free = json!({"email": "other@contoso.example", "choice": "reset"});
+        assert_eq!(client.post("/api/flows/access", free).await.status, 201);
+    }
+    let answered = client
+        .post(
+            "/api/flows/access",
+            json!({"email": email, "choice": "unlock", "captcha_id": captcha_id, "captcha_answer": captcha_answer}),
+        )
+        .await;
+    assert_eq!(answered.status, 201);
+
     let killed = Command::new("kill")
         .args(["-TERM", &server.0.id().to_string()])
         .status()
@@ -264,4 +281,53 @@ async fn trace_logs_hold_no_passcode_password_or_token() {
             panic!("the logs hold {secret:?}: {line}");
         }
     }
+    // Six digits could occur by chance inside a longer number: only a stand-alone one counts,
+    // and never in a line's timestamp.
+    for line in logs.lines() {
+        let after_time = line.split_once(' ').map_or(line, |(_, rest)| rest);
+        let standalone = after_time
+            .match_indices(captcha_answer.as_str())
+            .any(|(at, _)| {
+                let before = after_time[..at].chars().next_back();
+                let after = after_time[at + captcha_answer.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit())
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            });
+        assert!(
+            !standalone,
+            "the logs hold the verification code's answer: {line}"
+        );
+    }
+}
+
+/// The answer of verification code `id` in the SQLite database at `db`, found by hashing every
+/// possible answer with the server secret until one matches the stored hash.
+async fn answer_of(db: &std::path::Path, id: &str) -> String {
+    use sqlx::Row;
+    let pool = sqlx::sqlite::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("database");
+    let stored: String = sqlx::query("SELECT answer_hash FROM captchas WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .expect("stored")
+        .try_get(0)
+        .expect("hash");
+    pool.close().await;
+    let secrets = sspr_server::secrets::Secrets::from_config(SECRET).expect("secret");
+    for n in 0..9u32.pow(6) {
+        let mut rest = n;
+        let candidate: String = (0..6)
+            .map(|_| {
+                let digit = char::from(b'1' + u8::try_from(rest % 9).expect("a digit"));
+                rest /= 9;
+                digit
+            })
+            .collect();
+        if secrets.passcode_hash(id, "captcha", &candidate) == stored {
+            return candidate;
+        }
+    }
+    panic!("no answer hashes to the stored value");
 }

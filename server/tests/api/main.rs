@@ -19,6 +19,7 @@ mod policy_support;
 #[allow(dead_code)]
 mod support;
 
+mod access;
 mod admin;
 mod admin_audit;
 mod admin_groups;

@@ -174,6 +174,12 @@ fn customer_bodies(document: &mut Value) {
         "code",
         json!({"type": "string", "maxLength": 64}),
     );
+    property(
+        document,
+        "AccessRequest",
+        "client_id",
+        json!({"type": ["string", "null"], "maxLength": 64}),
+    );
 }
 
 fn admin_bodies(document: &mut Value) {

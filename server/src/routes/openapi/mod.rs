@@ -33,6 +33,10 @@ use utoipa::OpenApi;
         super::flows::alternate_email,
         super::flows::prove,
         super::flows::complete,
+        super::access::start,
+        super::access::challenge,
+        super::access::image,
+        super::access::audio,
         super::session::sign_in,
         super::session::me,
         super::session::sign_out,
@@ -101,6 +105,7 @@ use utoipa::OpenApi;
         super::user_flows::remove,
         super::user_flows::customer,
         super::dev_outbox::json,
+        super::dev_outbox::captchas,
     ),
     tags(
         (name = "flows", description = "Self-service flows: sign-up, password reset, passwordless, guest, unlock"),

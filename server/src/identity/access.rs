@@ -1,0 +1,199 @@
+//! **Can't access your account?** (SPEC C10): the email, the choice between a password reset
+//! and an unlock, and — once the client address or the email address has tried this entry point
+//! more than [`FREE_TRIES`](captcha::FREE_TRIES) times in
+//! [`WINDOW_MS`](captcha::WINDOW_MS) (3 in 15 minutes) — an on-screen verification code. Past it,
+//! the existing reset or unlock flow starts ([`flows::start`]), with its answers and limits: known
+//! and unknown addresses get the same answers here too, as nothing before the start looks at
+//! the account. The plain **Forgot password?** (`POST /api/flows`) never asks for a code.
+//!
+//! A verification code is made by `POST /api/captcha` ([`challenge`]): its answer is kept only
+//! as an HMAC with the server secret, bound to its id (as passcodes are), beside its picture and
+//! spoken form ([`media`]); it lives five minutes and is deleted at the first answer checked.
+//! Development mode alone also keeps the answers of the last few in memory, listed beside the
+//! development outbox ([`dev_answers`]) so browser tests can read them.
+
+use crate::domain::captcha;
+use crate::domain::passcode::hashes_match;
+use crate::error::ApiError;
+use crate::http::client::Client;
+use crate::identity::flows::{self, Started};
+use crate::secrets::{looks_like_token, random_token};
+use crate::store::captchas::{self, Media, NewCaptcha};
+use crate::store::rate_limits;
+use crate::AppState;
+use base64::Engine;
+use sspr_api::{AccessRequest, CaptchaChallenge, ErrorCode, StartFlow};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// The purpose an answer's hash is bound to (the passcode hash's second part).
+const PURPOSE: &str = "captcha";
+/// How many answers development mode lists.
+const DEV_KEPT: usize = 20;
+
+/// `POST /api/flows/access`: counts the try, checks the verification code when one is required,
+/// and starts the chosen flow.
+pub async fn access(
+    state: &AppState,
+    client: &Client,
+    binding: Option<String>,
+    request: AccessRequest,
+) -> Result<Started, ApiError> {
+    let now = state.now_ms();
+    let client_key = format!("access:{}", client.ip);
+    // Keyed, so the counters name no address in clear.
+    let address_key = format!(
+        "access_address:{}",
+        state.secrets.token_hash(&request.email.canonical())
+    );
+    let (client_tries, address_tries) = state
+        .db
+        .write_one(move |conn| {
+            Box::pin(async move {
+                let (by_client, _) =
+                    rate_limits::hit(conn, &client_key, captcha::WINDOW_MS, now).await?;
+                let (by_address, _) =
+                    rate_limits::hit(conn, &address_key, captcha::WINDOW_MS, now).await?;
+                Ok::<_, ApiError>((by_client, by_address))
+            })
+        })
+        .await?;
+    if captcha::required(client_tries, address_tries) {
+        check(
+            state,
+            request.captcha_id.as_deref(),
+            request.captcha_answer.as_deref(),
+        )
+        .await?;
+    }
+    let start = StartFlow {
+        purpose: request.choice.purpose(),
+        email: Some(request.email),
+        invitation: None,
+        return_to: request.return_to,
+        client_id: request.client_id,
+    };
+    flows::start(state, client, binding, start).await
+}
+
+/// Takes the verification code `id` (it is used whatever the answer) and refuses unless it was
+/// live and `typed` is its answer.
+async fn check(state: &AppState, id: Option<&str>, typed: Option<&str>) -> Result<(), ApiError> {
+    let (Some(id), Some(typed)) = (id, typed) else {
+        return Err(ApiError::new(
+            ErrorCode::CaptchaRequired,
+            "Type the characters from the picture, or listen to them, to go on.",
+        ));
+    };
+    let invalid = || {
+        ApiError::new(
+            ErrorCode::CaptchaInvalid,
+            "Those characters did not match. Try again with the new picture.",
+        )
+    };
+    if !looks_like_token(id) {
+        return Err(invalid());
+    }
+    let now = state.now_ms();
+    let owned = id.to_owned();
+    let stored = state
+        .db
+        .write_one(move |conn| Box::pin(async move { captchas::take(conn, &owned, now).await }))
+        .await?;
+    let typed = captcha::normalise(typed).map(|t| state.secrets.passcode_hash(id, PURPOSE, &t));
+    match (stored, typed) {
+        (Some(stored), Some(typed)) if hashes_match(&stored, &typed) => Ok(()),
+        _ => Err(invalid()),
+    }
+}
+
+/// `POST /api/captcha`: a new verification code; what is sent back never holds its answer.
+pub async fn challenge(state: &AppState) -> Result<CaptchaChallenge, ApiError> {
+    let rendered = tokio::task::spawn_blocking(captcha::render)
+        .await
+        .map_err(|e| anyhow::anyhow!("rendering a verification code: {e}"))?
+        .ok_or_else(|| anyhow::anyhow!("a verification code could not be rendered"))?;
+    let now = state.now_ms();
+    let id = random_token(16);
+    let answer_hash = state.secrets.passcode_hash(&id, PURPOSE, &rendered.answer);
+    let engine = base64::engine::general_purpose::STANDARD;
+    let (image, audio) = (engine.encode(&rendered.png), engine.encode(&rendered.wav));
+    let row_id = id.clone();
+    state
+        .db
+        .write_one(move |conn| {
+            Box::pin(async move {
+                let row = NewCaptcha {
+                    id: &row_id,
+                    answer_hash: &answer_hash,
+                    image_base64: &image,
+                    audio_base64: &audio,
+                    now_ms: now,
+                    expires_at_ms: now + captcha::LIFETIME_MS,
+                };
+                captchas::insert(conn, &row).await
+            })
+        })
+        .await?;
+    if state.config.dev {
+        state.dev_captchas.keep(DevCaptcha {
+            captcha_id: id.clone(),
+            answer: rendered.answer,
+            created_at_ms: now,
+        });
+    }
+    Ok(CaptchaChallenge {
+        captcha_id: id,
+        length: captcha::LENGTH,
+        expires_in_secs: u64::try_from(captcha::LIFETIME_MS / 1000).unwrap_or(300),
+    })
+}
+
+/// `GET /api/captcha/{id}/image` and `/audio`: the bytes of a live, unused verification code;
+/// 404 `not_found` otherwise.
+pub async fn media(state: &AppState, id: &str, which: Media) -> Result<Vec<u8>, ApiError> {
+    if !looks_like_token(id) {
+        return Err(ApiError::not_found());
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let stored = captchas::media(&mut conn, id, which, state.now_ms())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    base64::engine::general_purpose::STANDARD
+        .decode(stored)
+        .map_err(|_| ApiError::not_found())
+}
+
+/// A verification code's answer, as development mode lists it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct DevCaptcha {
+    pub captcha_id: String,
+    pub answer: String,
+    pub created_at_ms: i64,
+}
+
+/// The answers of the last verification codes made, kept only in development mode.
+#[derive(Debug, Clone, Default)]
+pub struct DevCaptchas(Arc<Mutex<VecDeque<DevCaptcha>>>);
+
+impl DevCaptchas {
+    fn keep(&self, captcha: DevCaptcha) {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.push_front(captcha);
+        kept.truncate(DEV_KEPT);
+    }
+
+    fn list(&self) -> Vec<DevCaptcha> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter().cloned().collect()
+    }
+}
+
+/// `GET /api/dev/captchas`: the answers of the last verification codes, newest first; 404
+/// `not_found` outside development mode (where none is ever kept).
+pub fn dev_answers(state: &AppState) -> Result<Vec<DevCaptcha>, ApiError> {
+    if !state.config.dev {
+        return Err(ApiError::not_found());
+    }
+    Ok(state.dev_captchas.list())
+}

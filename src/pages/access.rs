@@ -1,0 +1,197 @@
+//! `/access`: **Can't access your account?** (SPEC C10), linked from the password page. The
+//! email and what happened — **I forgot my password** (the reset wizard) or **I know my
+//! password, but still can't sign in** (the unlock wizard) — then the chosen wizard's code page.
+//! After several tries from this device or for this address the server asks for the digits of
+//! an on-screen picture (`captcha_required`); the page then shows it, with a link to hear the
+//! digits and a button for a new picture, and a refused answer brings a new one.
+
+use crate::api;
+use crate::components::alert::{Alert, Problem};
+use crate::components::form::{focus, value_of, Field, Submit};
+use crate::i18n::tr;
+use crate::memory::use_memory;
+use crate::pages::flow::steps::{path, Step};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use sspr_api::{AccessChoice, AccessRequest, Email, ErrorCode};
+
+#[component]
+pub fn Access() -> impl IntoView {
+    let memory = use_memory();
+    let navigate = use_navigate();
+    let email = NodeRef::new();
+    let answer = NodeRef::<leptos::html::Input>::new();
+    let problem = RwSignal::new(None::<Problem>);
+    // The field the problem is about (marked invalid and described by the alert).
+    let culprit = RwSignal::new(Culprit::Email);
+    let choice = RwSignal::new(None::<AccessChoice>);
+    // The verification code shown, once the server asked for one.
+    let captcha = RwSignal::new(None::<String>);
+    // A new picture, its field emptied and focused once it shows.
+    let new_captcha = Action::new_local(move |_: &()| async move {
+        match api::new_captcha().await {
+            Ok(made) => {
+                captcha.set(Some(made.captcha_id));
+                if let Some(input) = answer.get_untracked() {
+                    input.set_value("");
+                }
+                leptos::task::tick().await;
+                focus(answer);
+            }
+            Err(error) => problem.set(Some(error.into())),
+        }
+    });
+    let send = Action::new_local(move |body: &AccessRequest| {
+        let (body, navigate) = (body.clone(), navigate.clone());
+        async move {
+            match api::access(body).await {
+                Ok(flow) => navigate(
+                    &path(flow.purpose, Step::Code, &flow.flow_id),
+                    NavigateOptions::default(),
+                ),
+                Err(error) => {
+                    let refused = Problem::from(error);
+                    let asked = matches!(
+                        refused.code(),
+                        Some(ErrorCode::CaptchaRequired | ErrorCode::CaptchaInvalid)
+                    );
+                    culprit.set(if asked {
+                        Culprit::Captcha
+                    } else {
+                        Culprit::Email
+                    });
+                    problem.set(Some(refused));
+                    if asked {
+                        new_captcha.dispatch(());
+                    } else {
+                        focus(email);
+                    }
+                }
+            }
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let typed = value_of(email);
+        let Ok(parsed) = Email::parse(&typed) else {
+            culprit.set(Culprit::Email);
+            problem.set(Some(Problem::Local(|m| m.email_invalid)));
+            focus(email);
+            return;
+        };
+        let Some(chosen) = choice.get_untracked() else {
+            culprit.set(Culprit::Choice);
+            problem.set(Some(Problem::Local(|m| m.access_choice_missing)));
+            focus_choice();
+            return;
+        };
+        let captcha_id = captcha.get_untracked();
+        let captcha_answer = captcha_id.as_ref().map(|_| value_of(answer));
+        if captcha_answer.as_deref() == Some("") {
+            culprit.set(Culprit::Captcha);
+            problem.set(Some(Problem::Local(|m| m.captcha_missing)));
+            focus(answer);
+            return;
+        }
+        memory.email.set(typed);
+        problem.set(None);
+        send.dispatch(AccessRequest {
+            email: parsed,
+            choice: chosen,
+            captcha_id,
+            captcha_answer,
+            return_to: memory.return_to.get_value(),
+            client_id: memory.client_id.get_value(),
+        });
+    };
+    let radio = move |value: AccessChoice, id: &'static str, label: crate::i18n::Text| {
+        view! {
+            <div class="choice">
+                <input type="radio" id=id name="choice"
+                    prop:checked=move || choice.get() == Some(value)
+                    on:change=move |_| choice.set(Some(value))/>
+                <label for=id>{tr(label)}</label>
+            </div>
+        }
+    };
+    let invalid = move |field: Culprit| {
+        Signal::derive(move || problem.with(Option::is_some) && culprit.get() == field)
+    };
+    let pictured = move || {
+        captcha.get().map(|id| {
+            let image = ["/api/captcha/", &id, "/image"].concat();
+            let audio = ["/api/captcha/", &id, "/audio"].concat();
+            view! {
+                <div class="captcha">
+                    <img class="captcha__image" src=image alt=tr(|m| m.captcha_alt) width="220" height="120"/>
+                    <p class="links">
+                        <a href=audio target="_blank" rel="noopener">{tr(|m| m.captcha_listen)}</a>
+                        " "
+                        <button type="button" class="button button--secondary"
+                            disabled=new_captcha.pending()
+                            on:click=move |_| { new_captcha.dispatch(()); }>
+                            {tr(|m| m.captcha_new)}
+                        </button>
+                    </p>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="card">
+            <h1 tabindex="-1">{tr(|m| m.cant_access)}</h1>
+            <p>{tr(|m| m.access_intro)}</p>
+            <form on:submit=submit novalidate>
+                <Alert problem/>
+                <Field
+                    id="email"
+                    label=tr(|m| m.email_label)
+                    kind="email"
+                    autocomplete="username"
+                    node=email
+                    value=memory.email.get_untracked()
+                    invalid=invalid(Culprit::Email)
+                />
+                <fieldset class="choices" aria-describedby=move || invalid(Culprit::Choice).get().then_some("form-error")>
+                    <legend>{tr(|m| m.access_choose)}</legend>
+                    {radio(AccessChoice::Reset, "choice-reset", |m| m.access_forgot)}
+                    {radio(AccessChoice::Unlock, "choice-unlock", |m| m.access_locked)}
+                </fieldset>
+                {pictured}
+                <div hidden=move || captcha.with(Option::is_none)>
+                    <Field
+                        id="captcha"
+                        label=tr(|m| m.captcha_label)
+                        hint=tr(|m| m.captcha_hint)
+                        inputmode="numeric"
+                        node=answer
+                        invalid=invalid(Culprit::Captcha)
+                    />
+                </div>
+                <Submit label=tr(|m| m.next) busy=send.pending()/>
+            </form>
+            <p class="links"><A href="/sign-in" exact=true>{tr(|m| m.sign_in)}</A></p>
+        </section>
+    }
+}
+
+/// Which field a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Culprit {
+    Email,
+    Choice,
+    Captcha,
+}
+
+/// Moves keyboard focus to the first choice.
+fn focus_choice() {
+    if let Some(radio) = document().get_element_by_id("choice-reset") {
+        use wasm_bindgen::JsCast;
+        if let Ok(radio) = radio.dyn_into::<web_sys::HtmlElement>() {
+            let _ = radio.focus();
+        }
+    }
+}
