@@ -18,11 +18,12 @@ pub const CUSTOMER_TARGET_BROTLI: u64 = 120_000;
 pub const CUSTOMER_CEILING_BROTLI: u64 = 150_000;
 /// What `cargo xtask size` and the test command enforce. The design's packages (leptos,
 /// leptos_router, gloo-net, serde) alone put the cold load above the ceiling after every
-/// allowed lever, so, as SPEC §7 says, the gate is the measured size plus 5 %: 275,950 bytes
-/// (2026-12-02, with the company branding, the security info page and the reset wizard's
-/// "Verify another method" step; README "Size of the SPA") × 1.05. It stops regressions; lower
-/// it when the pages shrink.
-pub const CUSTOMER_GATE_BROTLI: u64 = 289_747;
+/// allowed lever, so, as SPEC §7 says, the gate is the measured size plus 5 %: 289,896 bytes
+/// (2026-12-03, with the company branding, the security info page, the reset wizard's
+/// "Verify another method" step, the registration interrupt at sign-in and "Can't access your
+/// account?" with its verification picture; README "Size of the SPA") × 1.05. It stops
+/// regressions; lower it when the pages shrink.
+pub const CUSTOMER_GATE_BROTLI: u64 = 304_391;
 
 const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "txt"];
 
