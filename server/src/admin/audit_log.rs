@@ -92,8 +92,10 @@ async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, ApiErr
             return Err(ApiError::validation("from must not be later than to."));
         }
     }
-    let before = match non_empty(&params.before) {
-        None => None,
+    // A cursor is taken as given (as the directory's `after`): one the server did not make,
+    // blank included, is refused.
+    let before = match params.before.as_deref() {
+        None | Some("") => None,
         Some(cursor) => Some(decode_before(cursor)?),
     };
     Ok(Filter {

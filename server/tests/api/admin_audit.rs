@@ -108,6 +108,7 @@ backend_tests! {
             ("actor=ad%0Amin", "validation_failed", "actor"),
             ("limit=500", "validation_failed", "limit"),
             ("before=garbage!", "invalid_cursor", "cursor"),
+            ("before=+", "invalid_cursor", "cursor"),
             ("before=YTpub3RhbnVtYmVy", "invalid_cursor", "cursor"),
             ("sort=asc", "validation_failed", "sort"),
         ] {
