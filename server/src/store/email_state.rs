@@ -25,7 +25,7 @@ pub async fn allow_send(
 /// Adds [`allow_send`]'s counting to `script`: it returns one row, for [`send_allowed`].
 pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy, now_ms: i64) {
     script
-        .add(
+        .add_returning(
             "INSERT INTO email_state (email_canonical, send_window_start_ms, sends_in_window) \
              VALUES ($1, $2, 1) \
              ON CONFLICT (email_canonical) DO UPDATE SET \

@@ -25,7 +25,7 @@ pub async fn hit(
 pub fn add_hit(script: &mut Script, key: &str, window_ms: i64, now_ms: i64) {
     let window_start = now_ms - now_ms.rem_euclid(window_ms);
     script
-        .add(
+        .add_returning(
             "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
                hits = CASE WHEN rate_limits.window_start_ms = $2 THEN rate_limits.hits + 1 ELSE 1 END, \

@@ -4,14 +4,21 @@
 //! runs SQLite on a worker thread). Under load each hand-off waits for a core, and the
 //! group-commit writer, which makes them one after another, was limited by their number, not by
 //! SQLite. sqlx-sqlite runs a query that holds several statements in one hand-off, binding the
-//! arguments across them, so a script is joined into one such query there. On PostgreSQL a
-//! query with arguments holds one statement, so a script's statements run one after another, as
-//! they would without it.
+//! arguments across them, so a script is joined into one such query there.
+//!
+//! On PostgreSQL every statement is a round trip, and a query with arguments holds one
+//! statement. There the statements that return no rows, one after another, are joined into one
+//! statement with data-modifying `WITH` clauses (`WITH s1 AS (INSERT …), s2 AS (UPDATE …)
+//! INSERT …`): one round trip, atomic on its own. A statement that returns rows
+//! ([`Script::add_returning`]) runs on its own.
 //!
 //! Statements are written as everywhere else, with their own `$1`, `$2`, … placeholders; the
 //! join renumbers them. A statement that returns rows (`RETURNING`) gives them back in order.
-//! A statement that fails stops the script; the ones before it have run, so a script runs inside
-//! the caller's transaction or savepoint, which undoes them.
+//! The statements of a script must not read what another of them writes: joined on PostgreSQL
+//! they all see the database as it was before the statement (foreign keys are checked at its
+//! end, so a row may refer to one inserted beside it). A statement that fails stops the script;
+//! the ones before it may have run, so a script runs inside the caller's transaction or
+//! savepoint, which undoes them.
 
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -87,6 +94,7 @@ impl From<Option<&str>> for Value {
 pub struct Statement {
     sql: &'static str,
     values: Vec<Value>,
+    returns_rows: bool,
 }
 
 impl Statement {
@@ -104,11 +112,27 @@ pub struct Script {
 }
 
 impl Script {
-    /// Adds `sql` (with `$n` placeholders numbered from 1); bind its values on the result.
+    /// Adds `sql`, a write that returns no rows (with `$n` placeholders numbered from 1); bind
+    /// its values on the result.
     pub fn add(&mut self, sql: &'static str) -> &mut Statement {
+        debug_assert!(
+            !sql.contains("RETURNING"),
+            "a statement that returns rows is added with add_returning"
+        );
+        self.push(sql, false)
+    }
+
+    /// Adds `sql`, a statement that returns rows (`… RETURNING …`): they come back from
+    /// [`Script::run`], in order with the other statements' rows.
+    pub fn add_returning(&mut self, sql: &'static str) -> &mut Statement {
+        self.push(sql, true)
+    }
+
+    fn push(&mut self, sql: &'static str, returns_rows: bool) -> &mut Statement {
         self.statements.push(Statement {
             sql,
             values: Vec::new(),
+            returns_rows,
         });
         let last = self.statements.len() - 1;
         &mut self.statements[last]
@@ -120,18 +144,22 @@ impl Script {
 
     /// Runs the statements in order on `conn`; the rows they returned, in order.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
-        if self.statements.len() > 1 && conn.backend_name() == "SQLite" {
-            let sql = self.joined();
-            let mut query = sqlx::query(&sql);
-            for value in self.statements.into_iter().flat_map(|s| s.values) {
-                query = value.bind(query);
-            }
-            return query.fetch_all(conn).await;
-        }
+        let sqlite = conn.backend_name() == "SQLite";
+        let queries = if sqlite {
+            vec![self.statements]
+        } else {
+            Self::runs(self.statements)
+        };
         let mut rows = Vec::new();
-        for statement in self.statements {
-            let mut query = sqlx::query(statement.sql);
-            for value in statement.values {
+        for statements in queries {
+            let sql = match statements.as_slice() {
+                [] => continue,
+                [one] => one.sql.to_owned(),
+                _ if sqlite => joined(&statements),
+                _ => with_clauses(&statements),
+            };
+            let mut query = sqlx::query(&sql);
+            for value in statements.into_iter().flat_map(|s| s.values) {
                 query = value.bind(query);
             }
             rows.extend(query.fetch_all(&mut *conn).await?);
@@ -139,17 +167,52 @@ impl Script {
         Ok(rows)
     }
 
-    /// The statements as one query, their placeholders numbered on across them.
-    fn joined(&self) -> String {
-        let mut sql = String::new();
-        let mut offset = 0;
-        for statement in &self.statements {
-            renumber(statement.sql, offset, &mut sql);
-            sql.push_str(";\n");
-            offset += statement.values.len();
+    /// PostgreSQL's queries: each statement that returns rows alone, the others joined while
+    /// they follow one another.
+    fn runs(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
+        let mut runs: Vec<Vec<Statement>> = Vec::new();
+        for statement in statements {
+            match runs.last_mut() {
+                Some(run) if !statement.returns_rows && run.iter().all(|s| !s.returns_rows) => {
+                    run.push(statement);
+                }
+                _ => runs.push(vec![statement]),
+            }
         }
-        sql
+        runs
     }
+}
+
+/// The statements as one multi-statement query (SQLite), their placeholders numbered on across
+/// them.
+fn joined(statements: &[Statement]) -> String {
+    let mut sql = String::new();
+    let mut offset = 0;
+    for statement in statements {
+        renumber(statement.sql, offset, &mut sql);
+        sql.push_str(";\n");
+        offset += statement.values.len();
+    }
+    sql
+}
+
+/// Statements that return no rows as one statement (PostgreSQL): each but the last a
+/// data-modifying `WITH` clause, their placeholders numbered on across them.
+fn with_clauses(statements: &[Statement]) -> String {
+    let mut sql = String::from("WITH ");
+    let mut offset = 0;
+    let last = statements.len() - 1;
+    for (i, statement) in statements.iter().enumerate() {
+        if i < last {
+            let _ = write!(sql, "s{i} AS (");
+            renumber(statement.sql, offset, &mut sql);
+            sql.push_str(if i + 1 < last { "), " } else { ") " });
+        } else {
+            renumber(statement.sql, offset, &mut sql);
+        }
+        offset += statement.values.len();
+    }
+    sql
 }
 
 /// Writes `sql` to `out` with every `$n` placeholder outside a quoted literal or identifier
@@ -192,7 +255,7 @@ fn renumber(sql: &str, offset: usize, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{renumber, Script};
+    use super::{joined, renumber, with_clauses, Script};
 
     fn renumbered(sql: &str, offset: usize) -> String {
         let mut out = String::new();
@@ -230,8 +293,28 @@ mod tests {
             .bind(2);
         script.add("DELETE FROM e WHERE f = $1").bind(None::<i64>);
         assert_eq!(
-            script.joined(),
+            joined(&script.statements),
             "INSERT INTO a VALUES ($1, $2);\nUPDATE b SET c = $4 WHERE d = $3;\nDELETE FROM e WHERE f = $5;\n"
         );
+        assert_eq!(
+            with_clauses(&script.statements),
+            "WITH s0 AS (INSERT INTO a VALUES ($1, $2)), s1 AS (UPDATE b SET c = $4 WHERE d = $3) \
+             DELETE FROM e WHERE f = $5"
+        );
+    }
+
+    #[test]
+    fn on_postgresql_a_statement_that_returns_rows_runs_alone() {
+        let mut script = Script::default();
+        script.add("INSERT INTO a VALUES (1)");
+        script.add_returning("UPDATE b SET c = 1 RETURNING c");
+        script.add_returning("UPDATE d SET e = 1 RETURNING e");
+        script.add("INSERT INTO f VALUES (1)");
+        script.add("INSERT INTO g VALUES (1)");
+        let sizes: Vec<usize> = Script::runs(script.statements)
+            .iter()
+            .map(Vec::len)
+            .collect();
+        assert_eq!(sizes, [1, 1, 1, 2]);
     }
 }
