@@ -10,13 +10,11 @@
 //! `cargo xtask bench` runs it on SQLite and PostgreSQL; the database must be new (empty).
 //! Timing goals live here, in a benchmark, never in tests.
 
-use sspr_api::AdminRole;
-use sspr_server::store::admins::{self, Admin};
-use sspr_server::store::Db;
-use sspr_server::{AppState, Config};
-use std::time::{Duration, Instant};
+mod common;
 
-const SECRET: &str = "c3Nwci1iZW5jaC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZjAxMjM=";
+use common::{admin_cookie, Bench};
+use sspr_server::store::Db;
+use std::time::{Duration, Instant};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -27,28 +25,20 @@ async fn main() -> anyhow::Result<()> {
     let users: i64 = args.get(1).map_or(Ok(100_000), |n| n.parse())?;
     let requests: usize = args.get(2).map_or(Ok(300), |n| n.parse())?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let web_dir = tempfile::tempdir()?;
-    std::fs::write(
-        web_dir.path().join("index.html"),
-        "<!DOCTYPE html><title>x</title>",
-    )?;
-    let config = Config {
-        listen: address,
-        public_origin: format!("http://{address}"),
-        database_url: database_url.clone(),
-        database_max_connections: 8,
-        web_dir: web_dir.path().to_owned(),
-        secret: Some(SECRET.into()),
+    let bench = Bench::start(&database_url, |config| {
         // One client makes every request here; the per-address ceiling is not what is measured.
-        requests_per_minute: 10_000_000,
-        ..Config::default()
-    };
-    config.validate()?;
-    let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+        config.requests_per_minute = 10_000_000;
+    })
+    .await?;
+    // The rest of `bench` (the placeholder SPA folder) lives until the end of `main`.
+    let Bench {
+        listener,
+        address,
+        state,
+        db,
+        ..
+    } = bench;
     let backend = db.backend.as_str();
-    let state = AppState::new(config, db.clone())?;
 
     let started = Instant::now();
     seed(&db, users, state.now_ms()).await?;
@@ -173,33 +163,4 @@ async fn seed(db: &Db, users: i64, now_ms: i64) -> anyhow::Result<()> {
     // Fresh statistics, as a long-running database has.
     sqlx::query("ANALYZE").execute(&db.pool).await?;
     Ok(())
-}
-
-/// A reader administrator's session cookie, written straight into the store (the bootstrap
-/// and TOTP are not what is measured).
-async fn admin_cookie(state: &AppState) -> anyhow::Result<String> {
-    let now = state.now_ms();
-    let admin = Admin {
-        id: "benchadmin".into(),
-        email: "bench@example.com".into(),
-        email_canonical: "bench@example.com".into(),
-        display_name: "Bench".into(),
-        role: AdminRole::Reader,
-        password_hash: None,
-        totp_secret_sealed: None,
-        totp_enrolled_at_ms: Some(now),
-        totp_last_step: None,
-    };
-    let mut conn = state.db.pool.acquire().await?;
-    admins::insert(&mut conn, &admin, now).await?;
-    let token = sspr_server::secrets::random_token(32);
-    admins::insert_session(
-        &mut conn,
-        &state.secrets.token_hash(&token),
-        &admin.id,
-        now,
-        now + 12 * 60 * 60_000,
-    )
-    .await?;
-    Ok(format!("__Host-sspr_admin={token}"))
 }

@@ -18,13 +18,13 @@
 //! one in four with a per-address counter row. `cargo xtask bench --scale` runs it on SQLite
 //! and PostgreSQL. Timing goals live here, in a benchmark, never in tests.
 
-use sspr_api::AdminRole;
-use sspr_server::store::admins::{self, Admin};
+mod common;
+
+use common::{admin_cookie, Bench};
 use sspr_server::store::Db;
-use sspr_server::{AppState, Config};
+use sspr_server::AppState;
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "c3Nwci1iZW5jaC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZjAxMjM=";
 const PASSWORD: &str = "scale bench violet harbour";
 const SMALL: i64 = 10_000;
 const HASHES: usize = 16;
@@ -42,31 +42,23 @@ async fn main() -> anyhow::Result<()> {
     let large: i64 = args.get(1).map_or(Ok(1_000_000), |n| n.parse())?;
     let requests: usize = args.get(2).map_or(Ok(300), |n| n.parse())?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let web_dir = tempfile::tempdir()?;
-    std::fs::write(
-        web_dir.path().join("index.html"),
-        "<!DOCTYPE html><title>x</title>",
-    )?;
-    let config = Config {
-        listen: address,
-        public_origin: format!("http://{address}"),
-        database_url: database_url.clone(),
-        database_max_connections: 8,
-        web_dir: web_dir.path().to_owned(),
-        secret: Some(SECRET.into()),
+    let bench = Bench::start(&database_url, |config| {
         // One client makes every request: the per-address limits are not what is measured.
-        requests_per_minute: 1_000_000_000,
-        flow_starts_per_minute: 1_000_000_000,
-        code_checks_per_minute: 1_000_000_000,
-        password_attempts_per_minute: 1_000_000_000,
-        ..Config::default()
-    };
-    config.validate()?;
-    let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+        config.requests_per_minute = 1_000_000_000;
+        config.flow_starts_per_minute = 1_000_000_000;
+        config.code_checks_per_minute = 1_000_000_000;
+        config.password_attempts_per_minute = 1_000_000_000;
+    })
+    .await?;
+    // The rest of `bench` (the placeholder SPA folder) lives until the end of `main`.
+    let Bench {
+        listener,
+        address,
+        state,
+        db,
+        ..
+    } = bench;
     let backend = db.backend.as_str();
-    let state = AppState::new(config, db.clone())?;
     let mut hashes = Vec::with_capacity(HASHES);
     for _ in 0..HASHES {
         hashes.push(state.passwords.hash(PASSWORD).await?);
@@ -432,33 +424,4 @@ async fn size(db: &Db) -> anyhow::Result<String> {
         }
     };
     Ok(format!("{:.0} MB", bytes as f64 / 1e6))
-}
-
-/// A reader administrator's session cookie, written straight into the store (the bootstrap
-/// and TOTP are not what is measured).
-async fn admin_cookie(state: &AppState) -> anyhow::Result<String> {
-    let now = state.now_ms();
-    let admin = Admin {
-        id: "scaleadmin".into(),
-        email: "scale@example.com".into(),
-        email_canonical: "scale@example.com".into(),
-        display_name: "Scale".into(),
-        role: AdminRole::Reader,
-        password_hash: None,
-        totp_secret_sealed: None,
-        totp_enrolled_at_ms: Some(now),
-        totp_last_step: None,
-    };
-    let mut conn = state.db.pool.acquire().await?;
-    admins::insert(&mut conn, &admin, now).await?;
-    let token = sspr_server::secrets::random_token(32);
-    admins::insert_session(
-        &mut conn,
-        &state.secrets.token_hash(&token),
-        &admin.id,
-        now,
-        now + 12 * 60 * 60_000,
-    )
-    .await?;
-    Ok(format!("__Host-sspr_admin={token}"))
 }
