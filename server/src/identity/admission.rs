@@ -13,6 +13,7 @@ use crate::store::script::Script;
 use crate::store::users::{self, User};
 use crate::store::{email_state, invitations, rate_limits};
 use crate::AppState;
+use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use sspr_api::FlowPurpose;
 
@@ -47,7 +48,7 @@ pub async fn address_facts(
 }
 
 /// One send counted against the client address's rate limit and the email address's cap,
-/// owned, so a batched write ([`Db::write_batched`](crate::store::Db::write_batched)) can
+/// owned, so a counted write ([`Db::write_counted`](crate::store::Db::write_counted)) can
 /// carry it.
 #[derive(Debug, Clone)]
 pub struct SendCounter {
@@ -69,20 +70,38 @@ impl SendCounter {
         }
     }
 
-    /// Counts the send (two upserts, sent together); whether both limits still allow it.
-    pub async fn count(&self, conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    /// The two counters (two upserts, each returning one row), for [`SendCounter::judge`].
+    pub fn counts(&self) -> Script {
         let mut script = Script::default();
         rate_limits::add_hit(&mut script, &self.ip_key, FLOW_START.window_ms, self.now);
         email_state::count_send(&mut script, &self.canonical, &self.passcodes, self.now);
-        let rows = script.run(&mut *conn).await?;
-        let [ip_row, send_row] = rows.as_slice() else {
+        script
+    }
+
+    /// Whether both limits still allow the send, from the rows of [`SendCounter::counts`]; an
+    /// address over its cap gets its block added to `writes`.
+    pub fn judge(&self, rows: &[AnyRow], writes: &mut Script) -> Result<bool, sqlx::Error> {
+        let [ip_row, send_row] = rows else {
             return Err(sqlx::Error::RowNotFound);
         };
         let ip_hits = rate_limits::hits_of(ip_row)?;
-        let cap_ok =
-            email_state::send_allowed(conn, send_row, &self.canonical, &self.passcodes, self.now)
-                .await?;
+        let cap_ok = email_state::send_allowed(
+            writes,
+            send_row,
+            &self.canonical,
+            &self.passcodes,
+            self.now,
+        )?;
         Ok(ip_hits <= self.max_per_window && cap_ok)
+    }
+
+    /// Counts the send inside the caller's transaction; whether both limits still allow it.
+    pub async fn count(&self, conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+        let rows = self.counts().run(&mut *conn).await?;
+        let mut block = Script::default();
+        let allowed = self.judge(&rows, &mut block)?;
+        block.run(conn).await?;
+        Ok(allowed)
     }
 }
 

@@ -7,22 +7,8 @@ use crate::domain::passcode::PasscodePolicy;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-/// Counts one message to `canonical`; `false` when the address is over its cap (then nothing is
-/// sent, and the request answers as if it had been).
-pub async fn allow_send(
-    conn: &mut AnyConnection,
-    canonical: &str,
-    policy: &PasscodePolicy,
-    now_ms: i64,
-) -> Result<bool, sqlx::Error> {
-    let mut script = Script::default();
-    count_send(&mut script, canonical, policy, now_ms);
-    let rows = script.run(&mut *conn).await?;
-    let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
-    send_allowed(conn, row, canonical, policy, now_ms).await
-}
-
-/// Adds [`allow_send`]'s counting to `script`: it returns one row, for [`send_allowed`].
+/// Counts one message to `canonical` in `script`: its statement returns one row, for
+/// [`send_allowed`].
 pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy, now_ms: i64) {
     script
         .add_returning(
@@ -40,10 +26,12 @@ pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy,
         .bind(now_ms - policy.send_window_ms);
 }
 
-/// Whether the message [`count_send`] counted (its statement returned `row`) may go; the
-/// address is blocked for `send_block_ms` once over its cap (then one more statement).
-pub async fn send_allowed(
-    conn: &mut AnyConnection,
+/// Whether the message [`count_send`] counted (its statement returned `row`) may go; `false`
+/// when the address is over its cap (then nothing is sent, and the request answers as if it
+/// had been). Once over its cap the address is blocked for `send_block_ms`: that write is added
+/// to `writes`.
+pub fn send_allowed(
+    writes: &mut Script,
     row: &AnyRow,
     canonical: &str,
     policy: &PasscodePolicy,
@@ -55,11 +43,10 @@ pub async fn send_allowed(
         return Ok(false);
     }
     if sends > policy.sends_per_window {
-        sqlx::query("UPDATE email_state SET send_blocked_until_ms = $1 WHERE email_canonical = $2")
+        writes
+            .add("UPDATE email_state SET send_blocked_until_ms = $1 WHERE email_canonical = $2")
             .bind(now_ms + policy.send_block_ms)
-            .bind(canonical)
-            .execute(conn)
-            .await?;
+            .bind(canonical);
         return Ok(false);
     }
     Ok(true)

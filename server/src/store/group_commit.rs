@@ -18,6 +18,15 @@
 //! batches and other write transactions take SQLite's write lock in turn, in arrival order,
 //! instead of polling for it under `busy_timeout`.
 //!
+//! A *counted* job ([`Db::write_counted`](super::Db::write_counted)) is the shape of a flow
+//! start: counters that each return one row, then writes that depend only on those rows. The
+//! writer runs the counted jobs of a batch together: every job's counters in one script, then
+//! every job's writes in one more, so a batch of N flow starts is four hand-offs to SQLite's
+//! thread (open, counters, writes, commit) rather than three for each job. Counters of the same
+//! key in one batch run one after another, each seeing the ones before. Should anything fail
+//! there, the batch goes back to before the counted jobs and runs each in a savepoint of its
+//! own, so a job that fails keeps nothing, as any other.
+//!
 //! On PostgreSQL each job runs in a transaction of its own on a pooled connection: concurrent
 //! commits already share WAL flushes there, and a batch on one connection would queue the
 //! statements' round trips one behind another.
@@ -27,8 +36,9 @@
 //! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
 //! error) and the writer goes on.
 
+use super::script::Script;
 use super::SQLITE_PRAGMAS;
-use sqlx::any::AnyConnectOptions;
+use sqlx::any::{AnyConnectOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
 use std::future::Future;
 use std::pin::Pin;
@@ -75,11 +85,74 @@ type Erased = Box<
     dyn for<'c> FnOnce(Result<&'c mut AnyConnection, sqlx::Error>) -> JobFuture<'c, Ran> + Send,
 >;
 
+/// A counted job as the writer holds it (see the module documentation).
+pub(super) trait CountedJob: Send {
+    /// The counters: statements that each return exactly one row.
+    fn counts(&self) -> &Script;
+    /// The writes, given the counters' rows; `None` when the job failed (its error is kept).
+    fn then(&mut self, rows: &[AnyRow]) -> Option<Script>;
+    /// Keeps `error` as the job's result.
+    fn fail(&mut self, error: sqlx::Error);
+    /// Answers the caller, given the batch's error if it did not commit.
+    fn answer(self: Box<Self>, failed: Option<&sqlx::Error>);
+}
+
+/// A counted job and the caller waiting for it.
+pub(super) struct Counted<T, E, F> {
+    pub counts: Script,
+    pub then: F,
+    result: Option<Result<T, E>>,
+    reply: oneshot::Sender<Result<T, E>>,
+}
+
+impl<T, E, F> CountedJob for Counted<T, E, F>
+where
+    T: Send + 'static,
+    E: From<sqlx::Error> + Send + 'static,
+    F: Fn(&[AnyRow]) -> Result<(Script, T), E> + Send + 'static,
+{
+    fn counts(&self) -> &Script {
+        &self.counts
+    }
+
+    fn then(&mut self, rows: &[AnyRow]) -> Option<Script> {
+        match (self.then)(rows) {
+            Ok((writes, value)) => {
+                self.result = Some(Ok(value));
+                Some(writes)
+            }
+            Err(error) => {
+                self.result = Some(Err(error));
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, error: sqlx::Error) {
+        self.result = Some(Err(E::from(error)));
+    }
+
+    fn answer(self: Box<Self>, failed: Option<&sqlx::Error>) {
+        let result = match (failed, self.result) {
+            (Some(error), Some(Ok(_)) | None) => Err(E::from(again(error))),
+            (_, Some(result)) => result,
+            (None, None) => Err(E::from(sqlx::Error::WorkerCrashed)),
+        };
+        let _ = self.reply.send(result);
+    }
+}
+
+/// What the writer is handed: a job, or a counted job.
+enum Work {
+    Job(Erased),
+    Counted(Box<dyn CountedJob>),
+}
+
 /// The handle requests submit jobs through. Cheap to clone; the writer task ends when the last
 /// handle is dropped.
 #[derive(Debug, Clone)]
 pub struct Batcher {
-    jobs: mpsc::UnboundedSender<Erased>,
+    jobs: mpsc::UnboundedSender<Work>,
 }
 
 impl Batcher {
@@ -133,7 +206,31 @@ impl Batcher {
             })
         });
         self.jobs
-            .send(erased)
+            .send(Work::Job(erased))
+            .map_err(|_| E::from(sqlx::Error::WorkerCrashed))?;
+        answer
+            .await
+            .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+
+    /// Runs the counted job `counts`, then `then`'s writes, in the next batch; `then`'s value
+    /// once the batch committed (or the commit's error). `then` may run more than once (after
+    /// a failure elsewhere in the batch); only its last result counts.
+    pub async fn run_counted<T, E, F>(&self, counts: Script, then: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+        F: Fn(&[AnyRow]) -> Result<(Script, T), E> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<Result<T, E>>();
+        let job = Counted {
+            counts,
+            then,
+            result: None,
+            reply,
+        };
+        self.jobs
+            .send(Work::Counted(Box::new(job)))
             .map_err(|_| E::from(sqlx::Error::WorkerCrashed))?;
         answer
             .await
@@ -157,16 +254,17 @@ async fn writer(
     options: AnyConnectOptions,
     gate: WriteGate,
     pool: AnyPool,
-    mut queue: mpsc::UnboundedReceiver<Erased>,
+    mut queue: mpsc::UnboundedReceiver<Work>,
 ) {
     let mut conn: Option<AnyConnection> = None;
     while let Some(first) = queue.recv().await {
-        let mut jobs = vec![first];
+        let mut batch = Batch::default();
+        batch.add(first);
         let entered = gate.enter().await;
         // Jobs that arrived while the gate was taken join this batch.
-        while jobs.len() < MAX_BATCH {
+        while batch.len() < MAX_BATCH {
             match queue.try_recv() {
-                Ok(job) => jobs.push(job),
+                Ok(work) => batch.add(work),
                 Err(_) => break,
             }
         }
@@ -179,7 +277,7 @@ async fn writer(
         let (failed, answers) = match opened {
             // In a task of its own, so that a job that panics fails its batch, not the writer.
             Ok(mut open) => match tokio::spawn(async move {
-                let ran = run_batch(&mut open, jobs).await;
+                let ran = run_batch(&mut open, batch).await;
                 (open, ran)
             })
             .await
@@ -195,7 +293,7 @@ async fn writer(
                     (None, Vec::new())
                 }
             },
-            Err(error) => (None, refuse_all(jobs, &error).await),
+            Err(error) => (None, batch.refuse(&error).await),
         };
         // Answered after the gate is released: the next batch can begin meanwhile.
         drop(entered);
@@ -203,6 +301,41 @@ async fn writer(
             answer(failed.as_ref());
         }
     }
+}
+
+/// The jobs of one batch: the counted ones run first, together.
+#[derive(Default)]
+struct Batch {
+    counted: Vec<Box<dyn CountedJob>>,
+    jobs: Vec<Erased>,
+}
+
+impl Batch {
+    fn add(&mut self, work: Work) {
+        match work {
+            Work::Job(job) => self.jobs.push(job),
+            Work::Counted(job) => self.counted.push(job),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.counted.len() + self.jobs.len()
+    }
+
+    /// Every job answered with `error` (the batch could not run).
+    async fn refuse(self, error: &sqlx::Error) -> Vec<Answer> {
+        let mut answers = counted_answers(self.counted);
+        answers.extend(refuse_all(self.jobs, error).await);
+        answers
+    }
+}
+
+/// The counted jobs' answers, made once the batch's commit is known.
+fn counted_answers(counted: Vec<Box<dyn CountedJob>>) -> Vec<Answer> {
+    counted
+        .into_iter()
+        .map(|job| -> Answer { Box::new(move |failed| job.answer(failed)) })
+        .collect()
 }
 
 /// Each job of a batch that could not begin, answered with the batch's error (it never runs
@@ -215,10 +348,11 @@ async fn refuse_all(jobs: Vec<Erased>, error: &sqlx::Error) -> Vec<Answer> {
     answers
 }
 
-/// Runs `jobs` in one transaction on `conn`; returns whether `conn` is fit to keep, and the
+/// Runs `batch` in one transaction on `conn`; returns whether `conn` is fit to keep, and the
 /// batch's error (if any) with each job's answer.
 ///
-/// Each job runs inside the savepoint `job`. The transaction's statements are raw SQL rather
+/// The counted jobs run first, inside the savepoint `counted` ([`run_counted`]); then each
+/// other job inside the savepoint `job`. The transaction's statements are raw SQL rather
 /// than sqlx's `Transaction`, so that closing one job's savepoint and opening the next is one
 /// hand-off to the connection's thread (see [`super::script`]) instead of two, and `BEGIN` and
 /// `COMMIT` ride with the first and last. The connection is the writer's own and no caller can
@@ -226,12 +360,35 @@ async fn refuse_all(jobs: Vec<Erased>, error: &sqlx::Error) -> Vec<Answer> {
 /// given up (closing it rolls back).
 async fn run_batch(
     conn: &mut AnyConnection,
-    jobs: Vec<Erased>,
+    batch: Batch,
 ) -> (bool, (Option<sqlx::Error>, Vec<Answer>)) {
-    if let Err(error) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await {
-        return (false, (None, refuse_all(jobs, &error).await));
+    let Batch { mut counted, jobs } = batch;
+    let open = if counted.is_empty() {
+        "BEGIN IMMEDIATE; SAVEPOINT job"
+    } else {
+        "BEGIN IMMEDIATE; SAVEPOINT counted"
+    };
+    if let Err(error) = conn.execute(open).await {
+        let answers = Batch { counted, jobs }.refuse(&error).await;
+        return (false, (None, answers));
     }
-    let mut answers = Vec::with_capacity(jobs.len());
+    let mut answers = Vec::with_capacity(counted.len() + jobs.len());
+    if !counted.is_empty() {
+        let ran = run_counted(conn, &mut counted).await;
+        answers.extend(counted_answers(counted));
+        let next = match ran {
+            Ok(()) if jobs.is_empty() => Ok(()),
+            Ok(()) => conn
+                .execute("RELEASE counted; SAVEPOINT job")
+                .await
+                .map(|_| ()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = next {
+            answers.extend(refuse_all(jobs, &error).await);
+            return (false, (Some(error), answers));
+        }
+    }
     // Whether the last job failed: its writes are rolled back before anything else runs.
     let mut undo = false;
     let mut pending = jobs.into_iter();
@@ -268,9 +425,162 @@ async fn run_batch(
     }
 }
 
+/// Runs the counted jobs inside the open savepoint `counted`: every job's counters in one
+/// script, every job's writes in another. Should either fail, or a job fail, it goes back to
+/// the savepoint and runs each job alone in a savepoint of its own, so that only a job that
+/// fails loses its writes. `Err` only when the connection itself failed.
+async fn run_counted(
+    conn: &mut AnyConnection,
+    jobs: &mut [Box<dyn CountedJob>],
+) -> Result<(), sqlx::Error> {
+    let sizes: Vec<usize> = jobs.iter().map(|job| job.counts().len()).collect();
+    let counts = Script::concat(jobs.iter().map(|job| job.counts()));
+    if let Ok(rows) = counts.run(conn).await {
+        if rows.len() == sizes.iter().sum::<usize>() {
+            let mut writes = Vec::with_capacity(jobs.len());
+            let mut from = 0;
+            for (job, size) in jobs.iter_mut().zip(&sizes) {
+                match job.then(&rows[from..from + size]) {
+                    Some(script) => writes.push(script),
+                    None => break,
+                }
+                from += size;
+            }
+            if writes.len() == jobs.len() && Script::concat(writes.iter()).run(conn).await.is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    conn.execute("ROLLBACK TO counted").await?;
+    for job in jobs.iter_mut() {
+        conn.execute("SAVEPOINT one").await?;
+        let kept = match job.counts().clone().run(conn).await {
+            Ok(rows) => match job.then(&rows) {
+                Some(writes) => match writes.run(conn).await {
+                    Ok(_) => true,
+                    Err(error) => {
+                        job.fail(error);
+                        false
+                    }
+                },
+                None => false,
+            },
+            Err(error) => {
+                job.fail(error);
+                false
+            }
+        };
+        let close = if kept {
+            "RELEASE one"
+        } else {
+            "ROLLBACK TO one; RELEASE one"
+        };
+        conn.execute(close).await?;
+    }
+    Ok(())
+}
+
 /// The writer's own connection, with the pool's settings (every commit fsynced).
 async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Error> {
     let mut conn = options.connect().await?;
     conn.execute(SQLITE_PRAGMAS).await?;
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::script::Script;
+    use super::super::{rate_limits, Db};
+    use sqlx::any::AnyRow;
+    use sqlx::Row;
+
+    /// A counted job as a flow start makes one: count `key`, then insert `row` into
+    /// `rate_limits` (a key already there makes the insert fail). Its result: the count seen.
+    async fn counted(db: Db, key: &'static str, row: String) -> Result<i64, sqlx::Error> {
+        let mut counts = Script::default();
+        rate_limits::add_hit(&mut counts, key, 60_000, 1_000);
+        db.write_counted(counts, move |rows: &[AnyRow]| {
+            let seen: i64 = rows[0].try_get(0)?;
+            let mut writes = Script::default();
+            writes
+                .add("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, 1)")
+                .bind(row.clone());
+            Ok::<_, sqlx::Error>((writes, seen))
+        })
+        .await
+    }
+
+    async fn open() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = Db::connect(&url, 4).await.expect("the database");
+        (dir, db)
+    }
+
+    async fn hits(db: &Db, key: &str) -> Option<i64> {
+        sqlx::query("SELECT hits FROM rate_limits WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await
+            .expect("a read")
+            .map(|row| row.get(0))
+    }
+
+    /// Submits the jobs while the write gate is held, so the writer takes them as one batch.
+    async fn in_one_batch(
+        db: &Db,
+        jobs: Vec<(&'static str, String)>,
+    ) -> Vec<Result<i64, sqlx::Error>> {
+        let held = db.gate.enter().await.expect("the gate");
+        let tasks: Vec<_> = jobs
+            .into_iter()
+            .map(|(key, row)| tokio::spawn(counted(db.clone(), key, row)))
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.expect("the job's task"));
+        }
+        results
+    }
+
+    #[tokio::test]
+    async fn counted_jobs_in_one_batch_each_see_the_count_before_them_and_all_commit() {
+        let (_dir, db) = open().await;
+        let jobs = (0..20).map(|i| ("same", format!("row{i}"))).collect();
+        let mut seen: Vec<i64> = in_one_batch(&db, jobs)
+            .await
+            .into_iter()
+            .map(|r| r.expect("a committed job"))
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=20).collect::<Vec<i64>>());
+        assert_eq!(hits(&db, "same").await, Some(20));
+        for i in 0..20 {
+            assert_eq!(hits(&db, &format!("row{i}")).await, Some(1));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_counted_job_that_fails_keeps_nothing_and_the_others_of_its_batch_commit() {
+        let (_dir, db) = open().await;
+        sqlx::query("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ('taken', 0, 1)")
+            .execute(&db.pool)
+            .await
+            .expect("the row that makes one job fail");
+        let jobs = vec![
+            ("a", "first".to_owned()),
+            ("b", "taken".to_owned()),
+            ("a", "third".to_owned()),
+        ];
+        let results = in_one_batch(&db, jobs).await;
+        assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+        assert!(results[1].is_err(), "the job whose insert fails is refused");
+        // The failed job's counter went back with its writes; the others' stayed.
+        assert_eq!(hits(&db, "b").await, None);
+        assert_eq!(hits(&db, "a").await, Some(2));
+        assert_eq!(hits(&db, "first").await, Some(1));
+        assert_eq!(hits(&db, "third").await, Some(1));
+    }
 }

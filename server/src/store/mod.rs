@@ -256,6 +256,45 @@ impl Db {
         }
     }
 
+    /// A write in two stages, the shape of a flow start: the statements of `counts`, each an
+    /// atomic counter that returns exactly one row, then the writes `then` makes of their rows
+    /// (and the value to answer with). Its result comes back only once the writes are committed.
+    ///
+    /// On SQLite the group-commit writer runs the counted jobs of a batch together, in two
+    /// scripts for the whole batch ([`group_commit`]); a job that fails keeps nothing. `then`
+    /// may run more than once there; only its last result counts. On PostgreSQL the counters
+    /// run on their own (each is atomic, and a counter is never un-counted: a write that fails
+    /// after them leaves them counted, as a rate limit counts a request it then refuses), then
+    /// the writes as one statement (see [`script`]) — two to three round trips, no `BEGIN`
+    /// and `COMMIT`; writes that do not fit one statement run in a transaction.
+    pub async fn write_counted<T, E, F>(&self, counts: script::Script, then: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+        F: Fn(&[sqlx::any::AnyRow]) -> Result<(script::Script, T), E> + Send + 'static,
+    {
+        if let Some(batcher) = &self.batcher {
+            return batcher.run_counted(counts, then).await;
+        }
+        let db = self.clone();
+        tokio::spawn(async move {
+            let mut conn = db.pool.acquire().await?;
+            let rows = counts.run(&mut conn).await?;
+            let (writes, value) = then(&rows)?;
+            if writes.is_one_statement_on_postgres() {
+                writes.run(&mut conn).await?;
+            } else {
+                drop(conn);
+                let mut tx = db.begin_write().await?;
+                writes.run(&mut tx).await?;
+                tx.commit().await?;
+            }
+            Ok(value)
+        })
+        .await
+        .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+
     /// [`Db::write_batched`] for a job that is one statement (atomic on its own, such as a
     /// counter's upsert): on SQLite the same, in the next batch; on PostgreSQL on a pooled
     /// connection without `BEGIN` and `COMMIT` around it, which would triple its round trips.

@@ -142,6 +142,24 @@ impl Script {
         self.statements.is_empty()
     }
 
+    /// How many statements it holds.
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
+    /// The statements of `scripts`, one script after another.
+    pub fn concat<'a>(scripts: impl Iterator<Item = &'a Script>) -> Script {
+        Script {
+            statements: scripts.flat_map(|s| s.statements.iter().cloned()).collect(),
+        }
+    }
+
+    /// Whether it runs as one statement on PostgreSQL (none of its statements returns rows, or
+    /// it holds only one): then it is atomic without a transaction around it.
+    pub fn is_one_statement_on_postgres(&self) -> bool {
+        self.statements.len() <= 1 || self.statements.iter().all(|s| !s.returns_rows)
+    }
+
     /// Runs the statements in order on `conn`; the rows they returned, in order.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
         let sqlite = conn.backend_name() == "SQLite";

@@ -109,24 +109,19 @@ pub async fn start(
     let remember = followed.remembered();
     let flow = state
         .db
-        .write_batched(move |conn| {
-            Box::pin(async move {
-                let within_limits = counter.count(conn).await?;
-                let send = issue.decide(within_limits);
-                let flow = Flow {
-                    user_id: account.filter(|_| send == Send::Code),
-                    ..flow
-                };
-                // The flow's rows go in one script: one hand-off to the database.
-                let mut script = Script::default();
-                store::insert(&mut script, &flow, now);
-                if let Some(remember) = remember {
-                    remember.write(&mut script, &flow.id);
-                }
-                issue.write(&mut script, &flow, send, Passcodes::First);
-                script.run(conn).await?;
-                Ok::<_, ApiError>(flow)
-            })
+        .write_counted(counter.counts(), move |counted| {
+            let mut writes = Script::default();
+            let send = issue.decide(counter.judge(counted, &mut writes)?);
+            let flow = Flow {
+                user_id: account.clone().filter(|_| send == Send::Code),
+                ..flow.clone()
+            };
+            store::insert(&mut writes, &flow, now);
+            if let Some(remember) = &remember {
+                remember.write(&mut writes, &flow.id);
+            }
+            issue.write(&mut writes, &flow, send, Passcodes::First);
+            Ok::<_, ApiError>((writes, flow))
         })
         .await?;
     state.outbox.wake();
@@ -284,7 +279,7 @@ impl Issue {
 
     /// Adds to `script` the code for `flow` (the real hash only when `send` is a code), what
     /// `send` says to queue, and the audit record.
-    fn write(self, script: &mut Script, flow: &Flow, send: Send, passcodes: Passcodes) {
+    fn write(&self, script: &mut Script, flow: &Flow, send: Send, passcodes: Passcodes) {
         let now = self.now;
         let hash = if send == Send::Code {
             self.hash.as_str()
@@ -302,7 +297,7 @@ impl Issue {
             Passcodes::First => store::insert_passcode(script, &passcode),
             Passcodes::Replace => store::replace_passcode(script, &passcode),
         }
-        let outcome = match (send, self.mail) {
+        let outcome = match (send, self.mail.clone()) {
             (Send::Nothing, _) | (_, None) => {
                 outbox::queue_suppressed(script, now, flow.purpose.as_str());
                 "suppressed"
