@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, Row};
 /// [`send_allowed`].
 pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy, now_ms: i64) {
     script
-        .add_returning(
+        .add_one_row(
             "INSERT INTO email_state (email_canonical, send_window_start_ms, sends_in_window) \
              VALUES ($1, $2, 1) \
              ON CONFLICT (email_canonical) DO UPDATE SET \
@@ -37,8 +37,8 @@ pub fn send_allowed(
     policy: &PasscodePolicy,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let sends: i64 = row.try_get(0)?;
-    let blocked_until: i64 = row.try_get(1)?;
+    let sends: i64 = row.try_get("sends_in_window")?;
+    let blocked_until: i64 = row.try_get("send_blocked_until_ms")?;
     if blocked_until > now_ms {
         return Ok(false);
     }

@@ -500,7 +500,7 @@ mod tests {
         let mut counts = Script::default();
         rate_limits::add_hit(&mut counts, key, 60_000, 1_000);
         db.write_counted(counts, move |rows: &[AnyRow]| {
-            let seen: i64 = rows[0].try_get(0)?;
+            let seen: i64 = rows[0].try_get("hits")?;
             let mut writes = Script::default();
             writes
                 .add("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, 1)")

@@ -25,7 +25,7 @@ pub async fn hit(
 pub fn add_hit(script: &mut Script, key: &str, window_ms: i64, now_ms: i64) {
     let window_start = now_ms - now_ms.rem_euclid(window_ms);
     script
-        .add_returning(
+        .add_one_row(
             "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
                hits = CASE WHEN rate_limits.window_start_ms = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
@@ -38,7 +38,7 @@ pub fn add_hit(script: &mut Script, key: &str, window_ms: i64, now_ms: i64) {
 
 /// The hits so far in the window, from the row [`add_hit`]'s statement returned.
 pub fn hits_of(row: &AnyRow) -> Result<i64, sqlx::Error> {
-    row.try_get(0)
+    row.try_get("hits")
 }
 
 /// Deletes counters whose window ended before `before_ms`.

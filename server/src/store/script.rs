@@ -7,23 +7,28 @@
 //! arguments across them, so a script is joined into one such query there.
 //!
 //! On PostgreSQL every statement is a round trip, and a query with arguments holds one
-//! statement. There the statements that return no rows, one after another, are joined into one
-//! statement with data-modifying `WITH` clauses (`WITH s1 AS (INSERT …), s2 AS (UPDATE …)
-//! INSERT …`): one round trip, atomic on its own. A statement that returns rows
-//! ([`Script::add_returning`]) runs on its own.
+//! statement. There statements of one kind that follow one another are joined into one
+//! statement with data-modifying `WITH` clauses: writes that return nothing
+//! ([`Script::add`]) as `WITH s0 AS (INSERT …), s1 AS (UPDATE …) INSERT …`, and counters
+//! that return one row each ([`Script::add_one_row`]) as `WITH s0 AS (… RETURNING a),
+//! s1 AS (… RETURNING b, c) SELECT * FROM s0 CROSS JOIN s1`, whose one row stands for each
+//! of them. One round trip, atomic on its own.
 //!
 //! Statements are written as everywhere else, with their own `$1`, `$2`, … placeholders; the
-//! join renumbers them. A statement that returns rows (`RETURNING`) gives them back in order.
-//! The statements of a script must not read what another of them writes: joined on PostgreSQL
-//! they all see the database as it was before the statement (foreign keys are checked at its
-//! end, so a row may refer to one inserted beside it). A statement that fails stops the script;
-//! the ones before it may have run, so a script runs inside the caller's transaction or
-//! savepoint, which undoes them.
+//! join renumbers them. [`Script::run`] gives back one row for each one-row statement, in
+//! order; read its columns by name (on PostgreSQL it holds the columns of its neighbours too,
+//! so their names must differ). The statements of a script must not read what another of them
+//! writes, nor change the same row: joined on PostgreSQL they all see the database as it was
+//! before the statement (foreign keys are checked at its end, so a row may refer to one
+//! inserted beside it). A statement that fails stops the script; the ones before it may have
+//! run, so a script runs inside the caller's transaction or savepoint, which undoes them, or
+//! is one statement on PostgreSQL ([`Script::is_one_statement_on_postgres`]).
 
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 /// One bound value: the store binds integers and text, either possibly NULL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +99,8 @@ impl From<Option<&str>> for Value {
 pub struct Statement {
     sql: &'static str,
     values: Vec<Value>,
-    returns_rows: bool,
+    /// Whether it returns exactly one row ([`Script::add_one_row`]); otherwise none.
+    one_row: bool,
 }
 
 impl Statement {
@@ -117,22 +123,22 @@ impl Script {
     pub fn add(&mut self, sql: &'static str) -> &mut Statement {
         debug_assert!(
             !sql.contains("RETURNING"),
-            "a statement that returns rows is added with add_returning"
+            "a statement that returns a row is added with add_one_row"
         );
         self.push(sql, false)
     }
 
-    /// Adds `sql`, a statement that returns rows (`… RETURNING …`): they come back from
-    /// [`Script::run`], in order with the other statements' rows.
-    pub fn add_returning(&mut self, sql: &'static str) -> &mut Statement {
+    /// Adds `sql`, a statement that returns exactly one row (a counter's `… RETURNING …`),
+    /// whose columns are read by name; see the module documentation.
+    pub fn add_one_row(&mut self, sql: &'static str) -> &mut Statement {
         self.push(sql, true)
     }
 
-    fn push(&mut self, sql: &'static str, returns_rows: bool) -> &mut Statement {
+    fn push(&mut self, sql: &'static str, one_row: bool) -> &mut Statement {
         self.statements.push(Statement {
             sql,
             values: Vec::new(),
-            returns_rows,
+            one_row,
         });
         let last = self.statements.len() - 1;
         &mut self.statements[last]
@@ -154,51 +160,61 @@ impl Script {
         }
     }
 
-    /// Whether it runs as one statement on PostgreSQL (none of its statements returns rows, or
-    /// it holds only one): then it is atomic without a transaction around it.
+    /// Whether it runs as one statement on PostgreSQL (its statements all of one kind): then
+    /// it is atomic without a transaction around it.
     pub fn is_one_statement_on_postgres(&self) -> bool {
-        self.statements.len() <= 1 || self.statements.iter().all(|s| !s.returns_rows)
+        runs(&self.statements).len() <= 1
     }
 
-    /// Runs the statements in order on `conn`; the rows they returned, in order.
+    /// Runs the statements in order on `conn`; a row for each one-row statement, in order.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
         let sqlite = conn.backend_name() == "SQLite";
         let queries = if sqlite {
-            vec![self.statements]
+            // One multi-statement query holds them all.
+            std::iter::once(0..self.statements.len()).collect()
         } else {
-            Self::runs(self.statements)
+            runs(&self.statements)
         };
         let mut rows = Vec::new();
-        for statements in queries {
-            let sql = match statements.as_slice() {
+        for range in queries {
+            let statements = &self.statements[range];
+            let (sql, copies) = match statements {
                 [] => continue,
-                [one] => one.sql.to_owned(),
-                _ if sqlite => joined(&statements),
-                _ => with_clauses(&statements),
+                [one] => (one.sql.to_owned(), 1),
+                _ if sqlite => (joined(statements), 1),
+                [first, ..] if first.one_row => (one_row_clauses(statements), statements.len()),
+                _ => (with_clauses(statements), 1),
             };
             let mut query = sqlx::query(&sql);
-            for value in statements.into_iter().flat_map(|s| s.values) {
+            for value in statements.iter().flat_map(|s| s.values.iter().cloned()) {
                 query = value.bind(query);
             }
-            rows.extend(query.fetch_all(&mut *conn).await?);
+            let returned = query.fetch_all(&mut *conn).await?;
+            if copies > 1 {
+                let row = returned
+                    .into_iter()
+                    .next()
+                    .ok_or(sqlx::Error::RowNotFound)?;
+                rows.extend(std::iter::repeat_n(row, copies));
+            } else {
+                rows.extend(returned);
+            }
         }
         Ok(rows)
     }
+}
 
-    /// PostgreSQL's queries: each statement that returns rows alone, the others joined while
-    /// they follow one another.
-    fn runs(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
-        let mut runs: Vec<Vec<Statement>> = Vec::new();
-        for statement in statements {
-            match runs.last_mut() {
-                Some(run) if !statement.returns_rows && run.iter().all(|s| !s.returns_rows) => {
-                    run.push(statement);
-                }
-                _ => runs.push(vec![statement]),
-            }
+/// PostgreSQL's queries: the statements of one kind (one-row counters, or writes that return
+/// nothing) that follow one another, as ranges of `statements`.
+fn runs(statements: &[Statement]) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, statement) in statements.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if statements[run.start].one_row == statement.one_row => run.end = i + 1,
+            _ => runs.push(i..i + 1),
         }
-        runs
     }
+    runs
 }
 
 /// The statements as one multi-statement query (SQLite), their placeholders numbered on across
@@ -229,6 +245,27 @@ fn with_clauses(statements: &[Statement]) -> String {
             renumber(statement.sql, offset, &mut sql);
         }
         offset += statement.values.len();
+    }
+    sql
+}
+
+/// One-row statements as one statement (PostgreSQL): each a data-modifying `WITH` clause,
+/// their rows joined into one, their placeholders numbered on across them.
+fn one_row_clauses(statements: &[Statement]) -> String {
+    let mut sql = String::from("WITH ");
+    let mut offset = 0;
+    for (i, statement) in statements.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(sql, "s{i} AS (");
+        renumber(statement.sql, offset, &mut sql);
+        sql.push(')');
+        offset += statement.values.len();
+    }
+    sql.push_str(" SELECT * FROM s0");
+    for i in 1..statements.len() {
+        let _ = write!(sql, " CROSS JOIN s{i}");
     }
     sql
 }
@@ -273,7 +310,7 @@ fn renumber(sql: &str, offset: usize, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{joined, renumber, with_clauses, Script};
+    use super::{joined, one_row_clauses, renumber, runs, with_clauses, Script};
 
     fn renumbered(sql: &str, offset: usize) -> String {
         let mut out = String::new();
@@ -322,17 +359,21 @@ mod tests {
     }
 
     #[test]
-    fn on_postgresql_a_statement_that_returns_rows_runs_alone() {
+    fn on_postgresql_statements_of_one_kind_that_follow_one_another_are_one_statement() {
         let mut script = Script::default();
         script.add("INSERT INTO a VALUES (1)");
-        script.add_returning("UPDATE b SET c = 1 RETURNING c");
-        script.add_returning("UPDATE d SET e = 1 RETURNING e");
+        script.add_one_row("UPDATE b SET c = 1 RETURNING c").bind(1);
+        script
+            .add_one_row("UPDATE d SET e = $1 RETURNING e")
+            .bind(2);
         script.add("INSERT INTO f VALUES (1)");
         script.add("INSERT INTO g VALUES (1)");
-        let sizes: Vec<usize> = Script::runs(script.statements)
-            .iter()
-            .map(Vec::len)
-            .collect();
-        assert_eq!(sizes, [1, 1, 1, 2]);
+        assert_eq!(runs(&script.statements), [0..1, 1..3, 3..5]);
+        assert!(!script.is_one_statement_on_postgres());
+        assert_eq!(
+            one_row_clauses(&script.statements[1..3]),
+            "WITH s0 AS (UPDATE b SET c = 1 RETURNING c), s1 AS (UPDATE d SET e = $2 RETURNING e) \
+             SELECT * FROM s0 CROSS JOIN s1"
+        );
     }
 }
