@@ -98,12 +98,6 @@ async fn check(
             "Type the characters from the picture, or listen to them, to go on.",
         ));
     };
-    let invalid = || {
-        ApiError::new(
-            ErrorCode::CaptchaInvalid,
-            "Those characters did not match. Try again with the new picture.",
-        )
-    };
     let now = state.now_ms();
     let well_formed = looks_like_token(id);
     let owned = id.to_owned();
@@ -118,7 +112,10 @@ async fn check(
                 } else {
                     None
                 };
-                let right = matches!((stored, typed), (Some(stored), Some(typed)) if hashes_match(&stored, &typed));
+                let right = match (stored, typed) {
+                    (Some(stored), Some(typed)) => hashes_match(&stored, &typed),
+                    _ => false,
+                };
                 if !right {
                     let failed = Event {
                         event: "captcha_failed",
@@ -138,7 +135,10 @@ async fn check(
     if right {
         Ok(())
     } else {
-        Err(invalid())
+        Err(ApiError::new(
+            ErrorCode::CaptchaInvalid,
+            "Those characters did not match. Try again with the new picture.",
+        ))
     }
 }
 
