@@ -42,6 +42,7 @@ test('a locked-out customer proves a second method at the unlock and keeps the p
     await flow.submitCode(await codeAfter(email, seen));
     await expect(flow.heading()).toHaveText('Verify another method');
     await expect(page).toHaveURL(/\/unlock\/methods\?flow=/);
+    await expect(page.getByText('Unlocking your account also needs another of your verification methods.')).toBeVisible();
     await expect(page.getByRole('radio')).toHaveCount(1);
     await expect(page.getByRole('radio', { name: 'Security questions' })).toBeChecked();
     await axeClean(page, 'unlock-methods');
