@@ -36,6 +36,7 @@ export const serverEnv: Record<string, string> = {
   SSPR_CODE_CHECKS_PER_MINUTE: '1000',
   SSPR_PASSWORD_ATTEMPTS_PER_MINUTE: '1000',
   SSPR_REQUESTS_PER_MINUTE: '10000',
+  SSPR_CAPTCHAS_PER_MINUTE: '1000',
 };
 /** A second server whose passcodes live 3 seconds (the expired-code test), in the dark theme
  * (the accessibility test checks its contrast). */

@@ -23,7 +23,14 @@ pub const METHODS_POLICY_ID: &str = "authenticationMethodsPolicy";
 const TYPE_PREFIX: &str = "#microsoft.graph.";
 const TYPE_SUFFIX: &str = "AuthenticationMethodConfiguration";
 
-/// The authentication methods Graph v1.0 lists, by their configuration id.
+/// The `@odata.type` of the security questions' configuration: this product's own, since Graph
+/// has none (a Graph SDK reads it as the base `authenticationMethodConfiguration`).
+pub const SECURITY_QUESTIONS_TYPE: &str =
+    "#sspr.securityQuestionsAuthenticationMethodConfiguration";
+
+/// The authentication methods Graph v1.0 lists, by their configuration id, and the security
+/// questions (`SecurityQuestions`, [`SECURITY_QUESTIONS_TYPE`]) beside them in the same
+/// collection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MethodId {
     Email,
@@ -33,10 +40,11 @@ pub enum MethodId {
     MicrosoftAuthenticator,
     Fido2,
     TemporaryAccessPass,
+    SecurityQuestions,
 }
 
 impl MethodId {
-    pub const ALL: [MethodId; 7] = [
+    pub const ALL: [MethodId; 8] = [
         MethodId::Email,
         MethodId::Sms,
         MethodId::Voice,
@@ -44,6 +52,7 @@ impl MethodId {
         MethodId::MicrosoftAuthenticator,
         MethodId::Fido2,
         MethodId::TemporaryAccessPass,
+        MethodId::SecurityQuestions,
     ];
 
     /// The configuration's `id` as Graph spells it (`Email`, `Sms`, …).
@@ -56,12 +65,17 @@ impl MethodId {
             MethodId::MicrosoftAuthenticator => "MicrosoftAuthenticator",
             MethodId::Fido2 => "Fido2",
             MethodId::TemporaryAccessPass => "TemporaryAccessPass",
+            MethodId::SecurityQuestions => "SecurityQuestions",
         }
     }
 
     /// The `@odata.type` of its configuration, e.g.
-    /// `#microsoft.graph.emailAuthenticationMethodConfiguration`.
+    /// `#microsoft.graph.emailAuthenticationMethodConfiguration` (the security questions':
+    /// [`SECURITY_QUESTIONS_TYPE`]).
     pub fn odata_type(self) -> String {
+        if self == MethodId::SecurityQuestions {
+            return SECURITY_QUESTIONS_TYPE.to_owned();
+        }
         let id = self.as_str();
         let mut chars = id.chars();
         let first = chars.next().map(|c| c.to_ascii_lowercase());
@@ -404,6 +418,14 @@ mod tests {
         assert_eq!(
             MethodId::SoftwareOath.odata_type(),
             "#microsoft.graph.softwareOathAuthenticationMethodConfiguration"
+        );
+        assert_eq!(
+            MethodId::SecurityQuestions.odata_type(),
+            "#sspr.securityQuestionsAuthenticationMethodConfiguration"
+        );
+        assert_eq!(
+            MethodId::parse("securityQuestions"),
+            Some(MethodId::SecurityQuestions)
         );
         assert_eq!(MethodId::parse("email"), Some(MethodId::Email));
         assert_eq!(MethodId::parse("SMS"), Some(MethodId::Sms));

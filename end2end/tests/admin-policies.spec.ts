@@ -5,6 +5,7 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
 import { FlowPages } from './fixtures/pages';
 import { AdminPortal, adminState, checkPage } from './fixtures/admin_pages';
+import { asAdmin } from './fixtures/user_flows';
 
 test.use({ storageState: adminState() });
 
@@ -158,4 +159,56 @@ test('an administrator sets the security question counts and adds questions of t
   await custom.fill(before.custom);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Your changes are saved.')).toBeVisible();
+});
+
+test('an administrator targets security questions at a group, excluding another, on the methods blade', async ({ page, baseURL }) => {
+  const portal = new AdminPortal(page);
+  const admin = await asAdmin(baseURL!);
+  const group = async (name: string) => {
+    const made = await admin.post('/api/admin/groups', { data: { display_name: name } });
+    expect(made.status(), await made.text()).toBe(201);
+    return (await made.json()).id as string;
+  };
+  const stamp = Date.now();
+  const pilots = await group(`Question pilots ${stamp}`);
+  const contractors = await group(`Question contractors ${stamp}`);
+  const type = '#sspr.securityQuestionsAuthenticationMethodConfiguration';
+  const path = '/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/SecurityQuestions';
+  try {
+    await page.goto('/admin');
+    await portal.open('Authentication methods');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Security questions' }) });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('All users');
+    await expect(row).toContainText('Yes');
+    await row.getByRole('link', { name: 'Security questions' }).click();
+    await expect(portal.heading()).toHaveText('Security questions settings');
+    await expect(page.getByText(/Microsoft Graph has none/)).toBeVisible();
+
+    await page.getByLabel('Select groups').check();
+    await page.getByRole('group', { name: 'Groups included' }).getByLabel(`Question pilots ${stamp}`).check();
+    await page.getByRole('group', { name: 'Exclude these groups' }).getByLabel(`Question contractors ${stamp}`).check();
+    await checkPage(page, 'method-security-questions');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Your changes are saved.')).toBeVisible();
+
+    const saved = await (await admin.get(path)).json();
+    expect(saved['@odata.type']).toBe(type);
+    expect(saved.state).toBe('enabled');
+    expect(saved.includeTargets.map((t: { id: string }) => t.id)).toEqual([pilots]);
+    expect(saved.excludeTargets.map((t: { id: string }) => t.id)).toEqual([contractors]);
+    await page.getByRole('link', { name: 'All authentication methods' }).click();
+    await expect(row).toContainText('1 groups');
+  } finally {
+    const restored = await admin.patch(path, {
+      data: {
+        '@odata.type': type,
+        state: 'enabled',
+        includeTargets: [{ id: 'all_users', targetType: 'group', isRegistrationRequired: false }],
+        excludeTargets: [],
+      },
+    });
+    expect(restored.status(), await restored.text()).toBe(204);
+    await admin.dispose();
+  }
 });

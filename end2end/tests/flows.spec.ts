@@ -2,7 +2,8 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { countFor, messageFor, nextCode, uniqueEmail } from './fixtures/mailbox';
-import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
+import { lockOut } from './fixtures/methods';
+import { FlowPages, PASSWORD, signUp } from './fixtures/pages';
 import { serverBin, serverEnv } from '../playwright.config';
 
 test('a customer signs up: email, code, name and password, then signed in', async ({ page }) => {
@@ -57,17 +58,10 @@ test('an invited guest redeems the invitation with an emailed code', async ({ pa
   await expect(page.getByText('Guest', { exact: true })).toBeVisible();
 });
 
-test('a locked-out customer unlocks the account by resetting the password', async ({ page, context }) => {
+test('a locked-out customer unlocks the account by resetting the password', async ({ page }) => {
   const email = uniqueEmail('lockout');
   await signUp(page, email);
-  await context.clearCookies();
-  const signIn = new SignInPage(page);
-  await signIn.open();
-  await signIn.enterEmail(email);
-  for (let i = 0; i < 10; i++) {
-    await signIn.enterPassword(`wrong password number ${i}`);
-    await expect(page.getByRole('alert')).toHaveText(/not right/);
-  }
+  const signIn = await lockOut(page, email);
   // Locked: the right password gets the same message.
   await signIn.enterPassword(PASSWORD);
   await expect(page.getByRole('alert')).toHaveText(/email address or password is not right/);
@@ -87,17 +81,10 @@ test('a locked-out customer unlocks the account by resetting the password', asyn
   await expect(page).toHaveURL(/\/account$/);
 });
 
-test('a locked-out customer unlocks the account and keeps the password', async ({ page, context }) => {
+test('a locked-out customer unlocks the account and keeps the password', async ({ page }) => {
   const email = uniqueEmail('unlockkeep');
   await signUp(page, email);
-  await context.clearCookies();
-  const signIn = new SignInPage(page);
-  await signIn.open();
-  await signIn.enterEmail(email);
-  for (let i = 0; i < 10; i++) {
-    await signIn.enterPassword(`still wrong ${i}`);
-    await expect(page.getByRole('alert')).toHaveText(/not right/);
-  }
+  const signIn = await lockOut(page, email, 'still wrong');
   const flow = new FlowPages(page);
   await page.goto('/unlock');
   const seen = countFor(email);

@@ -10,7 +10,8 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
-import { FlowPages, PASSWORD, signUp } from './fixtures/pages';
+import { registerQuestions, requireMethods } from './fixtures/methods';
+import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
 import { asAdmin } from './fixtures/user_flows';
 
 const exampleBin =
@@ -94,8 +95,7 @@ test('from the app, a customer resets a forgotten password and is signed in to t
   await page.goto(APP_URL);
   await page.getByRole('link', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/sign-in\?client_id=/);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Next' }).click();
+  await new SignInPage(page).enterEmail(email);
   const seen = countFor(email);
   // The address typed on the first page is used, and the code is on its way.
   await page.getByRole('link', { name: 'Forgot password?' }).click();
@@ -152,9 +152,7 @@ test('the login_hint of the application fills the email and its ui_locales picks
 
 test('from the app, a customer stopped for security info lands on the app after skipping and after registering', async ({ page, context, baseURL }) => {
   const admin = await asAdmin(baseURL!);
-  const original = await (await admin.get('/api/admin/reset-policy')).json();
-  const required = { ...original, methods: ['email', 'security_questions'], methods_required: 2, require_registration: true };
-  expect((await admin.put('/api/admin/reset-policy', { data: required })).status()).toBe(200);
+  const restore = await requireMethods(admin, 2, ['email', 'security_questions'], { require_registration: true });
   try {
     const email = uniqueEmail('oidcregister');
     await signUp(page, email);
@@ -163,10 +161,9 @@ test('from the app, a customer stopped for security info lands on the app after 
       await context.clearCookies();
       await page.goto(APP_URL);
       await page.getByRole('link', { name: 'Sign in' }).click();
-      await page.getByLabel('Email address').fill(email);
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      const signIn = new SignInPage(page);
+      await signIn.enterEmail(email);
+      await signIn.enterPassword(PASSWORD);
       await expect(heading).toHaveText('More information required');
     };
 
@@ -177,17 +174,11 @@ test('from the app, a customer stopped for security info lands on the app after 
     await signInFromTheApp();
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(heading).toHaveText('Security info');
-    await page.getByLabel('Method').selectOption({ label: 'Security questions' });
-    await page.getByRole('button', { name: 'Add' }).click();
-    for (let i = 0; i < 3; i++) {
-      await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
-    }
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
+    await registerQuestions(page);
     await page.getByRole('button', { name: 'Done' }).click();
     await expectSignedInToTheApp(page, baseURL!, email);
   } finally {
-    expect((await admin.put('/api/admin/reset-policy', { data: original })).status()).toBe(200);
+    await restore();
     await admin.dispose();
   }
 });

@@ -4,38 +4,23 @@
 // the fourth sign-in registers questions on the security info page and selects Done to go on.
 // axe finds no violation on the interrupt. The policy is put back afterwards, since every spec
 // shares the server.
-import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { uniqueEmail } from './fixtures/mailbox';
+import { axeClean, registerQuestions, requireMethods } from './fixtures/methods';
 import { PASSWORD, SignInPage, signUp } from './fixtures/pages';
 import { asAdmin } from './fixtures/user_flows';
 
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function axeClean(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), name).toEqual([]);
-}
-
-let original: unknown;
+let admin: APIRequestContext;
+let restore: () => Promise<void>;
 
 test.beforeAll(async ({ baseURL }) => {
-  const admin = await asAdmin(baseURL!);
-  original = await (await admin.get('/api/admin/reset-policy')).json();
-  const policy = {
-    ...(original as Record<string, unknown>),
-    methods: ['email', 'security_questions'],
-    methods_required: 2,
-    require_registration: true,
-  };
-  const saved = await admin.put('/api/admin/reset-policy', { data: policy });
-  expect(saved.status(), await saved.text()).toBe(200);
+  admin = await asAdmin(baseURL!);
+  restore = await requireMethods(admin, 2, ['email', 'security_questions'], { require_registration: true });
 });
 
-test.afterAll(async ({ baseURL }) => {
-  const admin = await asAdmin(baseURL!);
-  const saved = await admin.put('/api/admin/reset-policy', { data: original });
-  expect(saved.status(), await saved.text()).toBe(200);
+test.afterAll(async () => {
+  await restore();
+  await admin.dispose();
 });
 
 async function signInAgain(page: Page, email: string) {
@@ -76,13 +61,7 @@ test('registration is enforced at sign-in, skipped three times, then registering
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('alert')).toContainText('Add the verification methods your organization asks for first.');
 
-  await page.getByLabel('Method').selectOption({ label: 'Security questions' });
-  await page.getByRole('button', { name: 'Add' }).click();
-  for (let i = 0; i < 3; i++) {
-    await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
-  }
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
+  await registerQuestions(page);
   await page.screenshot({ path: 'test-results/registration-done.png', fullPage: true });
   await axeClean(page, 'security-info-registering');
   await page.getByRole('button', { name: 'Done' }).click();
@@ -111,13 +90,7 @@ test('after an administrator requires re-registration, the next sign-in cannot s
   await expect(page.getByRole('button', { name: 'Skip for now' })).toHaveCount(0);
   await axeClean(page, 'more-info-reregister');
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Method').selectOption({ label: 'Security questions' });
-  await page.getByRole('button', { name: 'Add' }).click();
-  for (let i = 0; i < 3; i++) {
-    await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
-  }
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
+  await registerQuestions(page);
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page).toHaveURL(/\/account$/);
 });

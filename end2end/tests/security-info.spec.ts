@@ -1,25 +1,12 @@
 // The security info page (/account/security-info): reached from the account page, it adds an
 // authenticator app from the secret key it shows (codes computed with the otpauth package) and
 // security questions, each addition mailed to the user; axe finds no violation on it.
-import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { countFor, messageFor, uniqueEmail } from './fixtures/mailbox';
+import { axeClean, openSecurityInfo } from './fixtures/methods';
 import { signUp } from './fixtures/pages';
 import { asAdmin } from './fixtures/user_flows';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function axeClean(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), name).toEqual([]);
-}
-
-async function openSecurityInfo(page: Page) {
-  await page.getByRole('link', { name: 'Security info' }).click();
-  await expect(page).toHaveURL(/\/account\/security-info$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Security info');
-}
 
 test('a customer registers an authenticator app from its secret key and is told by email', async ({ page, baseURL }) => {
   const admin = await asAdmin(baseURL!);

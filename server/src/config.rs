@@ -73,6 +73,9 @@ pub struct Config {
     pub password_attempts_per_minute: u32,
     /// API requests per client address per minute (`SSPR_REQUESTS_PER_MINUTE`).
     pub requests_per_minute: u32,
+    /// On-screen verification codes made per client address per minute
+    /// (`SSPR_CAPTCHAS_PER_MINUTE`): each is drawn, spoken and stored, about 70 KB.
+    pub captchas_per_minute: u32,
 }
 
 impl Default for Config {
@@ -100,6 +103,7 @@ impl Default for Config {
             code_checks_per_minute: 30,
             password_attempts_per_minute: 30,
             requests_per_minute: 300,
+            captchas_per_minute: 10,
         }
     }
 }

@@ -201,6 +201,7 @@ pub static MESSAGES: Messages = Messages {
     guest_badge: "Guest",
     more_title: "Verify another method",
     more_intro: "Your email address is confirmed. Your password reset also needs another of your verification methods.",
+    more_intro_unlock: "Your email address is confirmed. Unlocking your account also needs another of your verification methods.",
     more_choose: "Choose a verification method",
     more_choose_one: "Choose one of the verification methods.",
     more_app_label: "Code from your authenticator app",

@@ -199,6 +199,7 @@ pub static MESSAGES: Messages = Messages {
     guest_badge: "Invité",
     more_title: "Vérifiez une autre méthode",
     more_intro: "Votre adresse e-mail est confirmée. La réinitialisation de votre mot de passe demande aussi une autre de vos méthodes de vérification.",
+    more_intro_unlock: "Votre adresse e-mail est confirmée. Le déverrouillage de votre compte demande aussi une autre de vos méthodes de vérification.",
     more_choose: "Choisissez une méthode de vérification",
     more_choose_one: "Choisissez l’une des méthodes de vérification.",
     more_app_label: "Code de votre application d’authentification",

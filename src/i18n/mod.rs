@@ -250,6 +250,7 @@ pub struct Messages {
     pub guest_badge: &'static str,
     pub more_title: &'static str,
     pub more_intro: &'static str,
+    pub more_intro_unlock: &'static str,
     pub more_choose: &'static str,
     pub more_choose_one: &'static str,
     pub more_app_label: &'static str,

@@ -56,6 +56,7 @@ fn run_in(venv: &Path, bin: &Path, dir: &Path) -> Result<(), String> {
         ("SSPR_CODE_CHECKS_PER_MINUTE", "1000000".into()),
         ("SSPR_PASSWORD_ATTEMPTS_PER_MINUTE", "1000000".into()),
         ("SSPR_REQUESTS_PER_MINUTE", "1000000".into()),
+        ("SSPR_CAPTCHAS_PER_MINUTE", "1000000".into()),
     ];
     let server_command = || {
         let mut command = Command::new(bin);

@@ -1,12 +1,13 @@
 //! A user's registered methods as administrators see them on the user's detail page (SPEC A7):
 //! listed with their details masked, and deleted one by one — audited with the method's kind,
-//! and the user is mailed, as when they delete one themselves. An administrator may delete any
+//! and the user is told with the same security notice as when they delete one themselves. An administrator may delete any
 //! of them (a lost phone is the usual reason); the user's account address is not one.
 
 use super::audit::{record_change, Change};
 use crate::error::ApiError;
 use crate::http::client::Client;
-use crate::identity::security_info::{mail_change, view_of};
+use crate::identity::security_info::{notify_change, view_of};
+use crate::notify;
 use crate::store::admins::Admin;
 use crate::store::{methods, users};
 use crate::AppState;
@@ -41,7 +42,11 @@ pub async fn delete(
         .filter(|m| m.verified_at_ms.is_some())
         .ok_or_else(ApiError::not_found)?;
     methods::delete(&mut tx, user_id, method_id).await?;
-    mail_change(&mut tx, state, &user.email, method.kind, false).await?;
+    let to = notify::Recipient {
+        email: &user.email,
+        language: notify::language_of(&mut tx, user_id).await?,
+    };
+    notify_change(&mut tx, state, client, to, method.kind, false).await?;
     let change = Change {
         what: "user.delete_method",
         subject: user_id,

@@ -7,6 +7,10 @@
 //! many different counted methods as the policy requires, and security questions never count
 //! on their own. **Delete** is refused when it would take the user below that (or, with one
 //! method required, below one).
+//!
+//! The method step of a reset offers only what can still raise that count ([`offered`]): a
+//! kind whose counted method is already proven is never offered again, so the alternate
+//! address, being `email`, is not a second method after the account's own address.
 
 use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
 
@@ -38,6 +42,17 @@ pub fn usable(kinds: &[MethodKind], policy: &ResetPolicy) -> usize {
     } else {
         covered.len()
     }
+}
+
+/// Whether the method step of a reset offers `kind` once `proven` are: a kind the step proves
+/// (not the account's own address, which the emailed code proves), counted by the policy, whose
+/// counted method none of `proven` covers yet.
+pub fn offered(kind: MethodKind, proven: &[MethodKind], policy: &ResetPolicy) -> bool {
+    let stepped = matches!(
+        kind,
+        MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions | MethodKind::AlternateEmail
+    );
+    stepped && counts(kind, policy) && !proven.iter().any(|p| proves(*p) == proves(kind))
 }
 
 /// Whether the method at `index` of the user's `kinds` may be deleted.
@@ -101,5 +116,50 @@ mod tests {
         assert_eq!(usable(&kinds, &p), 2);
         assert!(!may_delete(&kinds, 1, &p));
         assert_eq!(usable(&[SecurityQuestions], &p), 0);
+    }
+
+    #[test]
+    fn the_alternate_address_is_not_offered_once_the_email_method_is_proven() {
+        let p = policy(2, &[ResetMethod::Email, ResetMethod::SecurityQuestions]);
+        assert!(
+            !offered(AlternateEmail, &[Email], &p),
+            "the same email method"
+        );
+        assert!(offered(SecurityQuestions, &[Email], &p));
+        assert!(!offered(SecurityQuestions, &[Email, SecurityQuestions], &p));
+        assert!(
+            !offered(Email, &[], &p),
+            "the emailed code proves the account's address"
+        );
+        // Before any email is proven it would prove the email method.
+        assert!(offered(AlternateEmail, &[], &p));
+        // Not counted at all: never offered.
+        let apps = policy(
+            2,
+            &[
+                ResetMethod::AuthenticatorApp,
+                ResetMethod::SecurityQuestions,
+            ],
+        );
+        assert!(!offered(AlternateEmail, &[], &apps));
+        assert!(offered(AuthenticatorApp, &[Email], &apps));
+    }
+
+    #[test]
+    fn the_account_address_and_an_alternate_address_are_one_counted_method() {
+        let p = policy(2, &[ResetMethod::Email, ResetMethod::SecurityQuestions]);
+        assert_eq!(usable(&[Email, AlternateEmail], &p), 1);
+        assert_eq!(usable(&[Email, AlternateEmail, SecurityQuestions], &p), 2);
+        // Every offered method proven raises the count by one.
+        let proven = [Email];
+        for kind in [AlternateEmail, AuthenticatorApp, SecurityQuestions] {
+            let mut after = proven.to_vec();
+            after.push(kind);
+            assert_eq!(
+                offered(kind, &proven, &p),
+                usable(&after, &p) > usable(&proven, &p),
+                "{kind:?}"
+            );
+        }
     }
 }

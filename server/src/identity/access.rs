@@ -10,19 +10,23 @@
 //! as an HMAC with the server secret, bound to its id (as passcodes are), beside its picture and
 //! spoken form ([`media`]); it lives five minutes and is deleted at the first answer checked.
 //! Development mode alone also keeps the answers of the last few in memory, listed beside the
-//! development outbox ([`dev_answers`]) so browser tests can read them.
+//! development outbox ([`dev_answers`]) so browser tests can read them. A wrong, used or expired
+//! answer is audited (`captcha_failed`), and a client may make only
+//! `SSPR_CAPTCHAS_PER_MINUTE` codes a minute.
 
 use crate::domain::captcha;
 use crate::domain::passcode::hashes_match;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::flows::{self, Started};
+use crate::identity::limits;
 use crate::secrets::{looks_like_token, random_token};
+use crate::store::audit::{self, Event};
 use crate::store::captchas::{self, Media, NewCaptcha};
 use crate::store::rate_limits;
 use crate::AppState;
 use base64::Engine;
-use sspr_api::{AccessRequest, CaptchaChallenge, ErrorCode, StartFlow};
+use sspr_api::{AccessRequest, CaptchaChallenge, ErrorCode, FlowPurpose, StartFlow, WireName};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -61,6 +65,8 @@ pub async fn access(
     if captcha::required(client_tries, address_tries) {
         check(
             state,
+            client,
+            request.choice.purpose(),
             request.captcha_id.as_deref(),
             request.captcha_answer.as_deref(),
         )
@@ -77,38 +83,69 @@ pub async fn access(
 }
 
 /// Takes the verification code `id` (it is used whatever the answer) and refuses unless it was
-/// live and `typed` is its answer.
-async fn check(state: &AppState, id: Option<&str>, typed: Option<&str>) -> Result<(), ApiError> {
+/// live and `typed` is its answer. A refused answer is audited (`captcha_failed`, with the
+/// client and the choice, never the address) in the same write that uses the code up.
+async fn check(
+    state: &AppState,
+    client: &Client,
+    purpose: FlowPurpose,
+    id: Option<&str>,
+    typed: Option<&str>,
+) -> Result<(), ApiError> {
     let (Some(id), Some(typed)) = (id, typed) else {
         return Err(ApiError::new(
             ErrorCode::CaptchaRequired,
             "Type the characters from the picture, or listen to them, to go on.",
         ));
     };
-    let invalid = || {
-        ApiError::new(
+    let now = state.now_ms();
+    let well_formed = looks_like_token(id);
+    let owned = id.to_owned();
+    let typed = captcha::normalise(typed).map(|t| state.secrets.passcode_hash(id, PURPOSE, &t));
+    let (ip, request_id) = (client.ip.clone(), client.request_id.clone());
+    let right = state
+        .db
+        .write_one(move |conn| {
+            Box::pin(async move {
+                let stored = if well_formed {
+                    captchas::take(conn, &owned, now).await?
+                } else {
+                    None
+                };
+                let right = match (stored, typed) {
+                    (Some(stored), Some(typed)) => hashes_match(&stored, &typed),
+                    _ => false,
+                };
+                if !right {
+                    let failed = Event {
+                        event: "captcha_failed",
+                        outcome: "failure",
+                        actor: None,
+                        subject: None,
+                        client_ip: Some(&ip),
+                        request_id: Some(&request_id),
+                        detail: Some(serde_json::json!({ "purpose": purpose.as_str() })),
+                    };
+                    audit::record(conn, &failed, now).await?;
+                }
+                Ok::<_, sqlx::Error>(right)
+            })
+        })
+        .await?;
+    if right {
+        Ok(())
+    } else {
+        Err(ApiError::new(
             ErrorCode::CaptchaInvalid,
             "Those characters did not match. Try again with the new picture.",
-        )
-    };
-    if !looks_like_token(id) {
-        return Err(invalid());
-    }
-    let now = state.now_ms();
-    let owned = id.to_owned();
-    let stored = state
-        .db
-        .write_one(move |conn| Box::pin(async move { captchas::take(conn, &owned, now).await }))
-        .await?;
-    let typed = captcha::normalise(typed).map(|t| state.secrets.passcode_hash(id, PURPOSE, &t));
-    match (stored, typed) {
-        (Some(stored), Some(typed)) if hashes_match(&stored, &typed) => Ok(()),
-        _ => Err(invalid()),
+        ))
     }
 }
 
-/// `POST /api/captcha`: a new verification code; what is sent back never holds its answer.
-pub async fn challenge(state: &AppState) -> Result<CaptchaChallenge, ApiError> {
+/// `POST /api/captcha`: a new verification code; what is sent back never holds its answer. A
+/// client may make [`limits::CAPTCHA`] a minute (each is drawn, spoken and stored).
+pub async fn challenge(state: &AppState, client: &Client) -> Result<CaptchaChallenge, ApiError> {
+    limits::enforce(state, limits::CAPTCHA, &client.ip).await?;
     let rendered = tokio::task::spawn_blocking(captcha::render)
         .await
         .map_err(|e| anyhow::anyhow!("rendering a verification code: {e}"))?

@@ -41,6 +41,12 @@ pub const PASSWORD: Limit = Limit {
     max: |c| c.password_attempts_per_minute,
     window_ms: 60_000,
 };
+/// On-screen verification codes made, per minute (default 10).
+pub const CAPTCHA: Limit = Limit {
+    name: "captcha",
+    max: |c| c.captchas_per_minute,
+    window_ms: 60_000,
+};
 /// Every API request, per minute (default 300).
 pub const GENERAL: Limit = Limit {
     name: "general",

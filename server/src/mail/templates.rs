@@ -29,8 +29,6 @@ pub enum Mail {
         minutes: i64,
         verifying_address: bool,
     },
-    /// A method was added to (`added: true`) or removed from the user's security info.
-    MethodChanged { what: String, added: bool },
 }
 
 /// A rendered message.
@@ -54,8 +52,6 @@ impl Mail {
                 ..
             } => "security_info_proof",
             Mail::AccountCode { .. } => "alternate_email_verification",
-            Mail::MethodChanged { added: true, .. } => "method_added",
-            Mail::MethodChanged { .. } => "method_removed",
         }
     }
 
@@ -150,22 +146,6 @@ impl Mail {
                     "If you did not ask for it, ignore this message: nothing changes without the code.".to_owned(),
                 ],
                 Some(code.as_str()),
-            ),
-            Mail::MethodChanged { what, added } => (
-                if *added {
-                    format!("{organisation}: a sign-in method was added")
-                } else {
-                    format!("{organisation}: a sign-in method was removed")
-                },
-                vec![
-                    if *added {
-                        format!("{what} was added to your security info.")
-                    } else {
-                        format!("{what} was removed from your security info.")
-                    },
-                    format!("If this was not you, reset your password at once at {origin}/reset and contact your administrator."),
-                ],
-                None,
             ),
         };
         let page = Page {

@@ -1,8 +1,12 @@
 //! The authentication methods policy: one configuration per method (document `method:<Id>`) and
 //! the policy's own settings (document `methods`), in Graph's shapes (`sspr_api::graph`).
 //!
-//! Only Email OTP is used by this service's flows; the other methods Graph lists are stored and
-//! answered so Graph scripts that read or set them work, and wait for their features.
+//! Email OTP, the authenticator app (`SoftwareOath`, `MicrosoftAuthenticator`) and the security
+//! questions are used by this service's flows; the other methods Graph lists are stored and
+//! answered so Graph scripts that read or set them work, and wait for their features. The
+//! security questions' configuration (`SecurityQuestions`) is this product's own type in the
+//! same collection, since Graph has none: on for everyone by default, so the reset policy's
+//! methods alone decide as before until an administrator targets it.
 
 use crate::config::Config;
 use crate::domain::passcode::{
@@ -72,7 +76,8 @@ fn everyone() -> Vec<IncludeTarget> {
 }
 
 /// `method`'s configuration before any administrator changed it. Email OTP is on for everyone
-/// (the reset needs it) with the configured lifetimes and guest switch; the others are off.
+/// (the reset needs it) with the configured lifetimes and guest switch, and so are the security
+/// questions (the reset policy's methods still decide whether they count); the others are off.
 pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
     let mut configuration = MethodConfiguration {
         odata_type: method.odata_type(),
@@ -103,6 +108,7 @@ pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
         }
         MethodId::Sms => configuration.include_targets[0].is_usable_for_sign_in = Some(true),
         MethodId::Voice => configuration.is_office_phone_allowed = Some(false),
+        MethodId::SecurityQuestions => configuration.state = MethodState::Enabled,
         _ => {}
     }
     configuration

@@ -2,7 +2,8 @@
 //! authenticator app when the `SoftwareOath` method, or the app codes of
 //! `MicrosoftAuthenticator`, is on and targets them, an alternate
 //! address when the `Email` method is on and targets them, security questions when the reset
-//! policy counts them. Read fresh on every request, like the other policies.
+//! policy counts them and the `SecurityQuestions` configuration (this product's own) is on and
+//! targets them. Read fresh on every request, like the other policies.
 
 use super::{enforce::targets_user, methods, reset};
 use sqlx::AnyConnection;
@@ -50,7 +51,12 @@ pub async fn read(
         }
     }
     if reset.methods.contains(&ResetMethod::SecurityQuestions) {
-        available.push(MethodKind::SecurityQuestions);
+        let configuration = methods::load_one(conn, config, MethodId::SecurityQuestions).await?;
+        if configuration.state == MethodState::Enabled
+            && targets_user(conn, &configuration, user_id).await?
+        {
+            available.push(MethodKind::SecurityQuestions);
+        }
     }
     Ok(Registration { available, reset })
 }

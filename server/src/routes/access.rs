@@ -46,9 +46,9 @@ async fn start(
 }
 
 #[utoipa::path(post, path = "/api/captcha", tag = "flows",
-    responses((status = 201, description = "A new verification code, valid for 5 minutes and one answer; its picture and spoken form are at `/api/captcha/{captcha_id}/image` and `/audio`", body = CaptchaChallenge), (status = 403, description = "The CSRF check failed", body = sspr_api::ErrorBody)))]
-async fn challenge(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let made = access::challenge(&state).await?;
+    responses((status = 201, description = "A new verification code, valid for 5 minutes and one answer; its picture and spoken form are at `/api/captcha/{captcha_id}/image` and `/audio`", body = CaptchaChallenge), (status = 403, description = "The CSRF check failed", body = sspr_api::ErrorBody), (status = 429, description = "This client address made more verification codes this minute than `SSPR_CAPTCHAS_PER_MINUTE` allows (`too_many_requests`, with `Retry-After`)", body = sspr_api::ErrorBody)))]
+async fn challenge(State(state): State<AppState>, client: Client) -> Result<Response, ApiError> {
+    let made = access::challenge(&state, &client).await?;
     Ok((StatusCode::CREATED, Json(made)).into_response())
 }
 

@@ -178,7 +178,7 @@ async fn catalog(
 }
 
 #[utoipa::path(put, path = "/api/account/methods/security-questions", tag = "account", request_body = RegisterQuestions,
-    responses((status = 200, description = "Registered; the user is mailed", body = SecurityInfo), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Not the right number of different questions from the list, or an answer too short", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "Registered; the user is sent a security notice", body = SecurityInfo), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off: not among the reset policy's methods, or `SecurityQuestions` off or not targeting this user (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Not the right number of different questions from the list, or an answer too short", body = sspr_api::ErrorBody)))]
 async fn register_questions(
     State(state): State<AppState>,
     client: Client,

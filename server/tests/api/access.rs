@@ -1,7 +1,8 @@
 //! "Can't access your account?" (`POST /api/flows/access`) and its on-screen verification code
 //! (`POST /api/captcha`): free for the first 3 tries in 15 minutes from a client or for an
 //! address, then a code is required; each code is single use, lives 5 minutes, is stored only
-//! as its keyed hash, and its answer is readable only in development mode.
+//! as its keyed hash, and its answer is readable only in development mode; a refused answer is
+//! audited, and a client makes at most ten codes a minute.
 
 use crate::backend_tests_with;
 use crate::helpers::{Answer, Browser, TestApp, PASSWORD};
@@ -87,6 +88,26 @@ async fn answer_from_hash(app: &TestApp, id: &str) -> String {
         }
     }
     panic!("no six-digit answer hashes to the stored value");
+}
+
+/// The audited refusals of verification codes: outcome, subject, client address, detail.
+async fn failures(app: &TestApp) -> Vec<(String, Option<String>, String, String)> {
+    sqlx::query(
+        "SELECT outcome, subject, client_ip, detail FROM audit_log WHERE event = 'captcha_failed' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit")
+    .iter()
+    .map(|r| {
+        (
+            r.try_get(0).expect("outcome"),
+            r.try_get(1).expect("subject"),
+            r.try_get(2).expect("client"),
+            r.try_get(3).expect("detail"),
+        )
+    })
+    .collect()
 }
 
 fn with_captcha(email: &str, choice: &str, id: &str, answer: &str) -> Value {
@@ -256,6 +277,57 @@ backend_tests_with! { development;
             assert_eq!(refused.code(), "invalid_json");
         }
         assert_eq!(crate::support::count(&app, "flows").await, 0);
+    }
+
+    async fn a_refused_answer_is_audited_with_the_client_and_never_the_address(app) {
+        let browser = app.browser();
+        let email = "audited.try@contoso.example";
+        use_free_tries(&app, &browser, email, "10.6.0.1").await;
+        // No code at all is not an answer: nothing to audit.
+        try_access(&app, &browser, access(email, "unlock"), "10.6.0.1").await;
+        assert!(failures(&app).await.is_empty());
+
+        let id = new_captcha(&browser).await;
+        let answer = dev_answer(&browser, &id).await;
+        let refused = try_access(&app, &browser, with_captcha(email, "unlock", &id, &wrong(&answer)), "10.6.0.1").await;
+        assert_eq!(refused.code(), "captcha_invalid");
+        let used = try_access(&app, &browser, with_captcha(email, "reset", &id, &answer), "10.6.0.1").await;
+        assert_eq!(used.code(), "captcha_invalid");
+        let logged = failures(&app).await;
+        assert_eq!(logged.len(), 2, "{logged:?}");
+        for (outcome, subject, client_ip, detail) in &logged {
+            assert_eq!(outcome, "failure");
+            assert_eq!(subject, &None, "no address, known or not");
+            assert_eq!(client_ip, "10.6.0.1");
+            assert!(!detail.contains(&answer), "{detail}");
+        }
+        let purposes: Vec<&str> = logged.iter().map(|(.., d)| d.as_str()).collect();
+        assert!(purposes[0].contains("unlock") && purposes[1].contains("password_reset"), "{purposes:?}");
+
+        // A right answer adds none.
+        let id = new_captcha(&browser).await;
+        let answer = dev_answer(&browser, &id).await;
+        try_access(&app, &browser, with_captcha(email, "reset", &id, &answer), "10.6.0.1")
+            .await
+            .expect_status(201);
+        assert_eq!(failures(&app).await.len(), 2);
+    }
+
+    async fn a_client_makes_at_most_ten_verification_codes_a_minute(app) {
+        let browser = app.browser();
+        for _ in 0..10 {
+            post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.1").await.expect_status(201);
+        }
+        let refused = post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.1").await;
+        assert_eq!(refused.status, 429, "{}", refused.text);
+        assert_eq!(refused.code(), "too_many_requests");
+        assert!(refused.headers.get("retry-after").is_some(), "says when to come back");
+        let stored = crate::support::count(&app, "captchas").await;
+        assert_eq!(stored, 10, "nothing drawn or stored past the limit");
+        // Another client is not held back, and the first may go on a minute later.
+        post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.2").await.expect_status(201);
+        app.clock.advance_ms(60_000);
+        post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.1").await.expect_status(201);
     }
 
     async fn development_mode_lists_the_answers_beside_the_outbox(app) {

@@ -53,6 +53,7 @@ mod outbox;
 mod passcodes;
 mod passwords;
 mod policy_enforcement;
+mod questions_method;
 mod registration;
 mod reports;
 mod reset;

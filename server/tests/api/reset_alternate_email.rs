@@ -1,15 +1,16 @@
-//! The alternate email as a reset method (SPEC C8): once the emailed code is right, a user's
-//! verified alternate address that counts for the reset policy is offered, masked; choosing it
-//! mails a passcode there, the flows' own (keyed hash, single use, tries counted, a new one
-//! replacing the last after the cooldown), which proves the method. Before the emailed code,
-//! and for an unknown address, the endpoints answer alike.
+//! The alternate email in a reset (SPEC C8–C9): it is the reset policy's `email` method, as
+//! the account's own address is (as in Entra), so once the emailed code of the first step is
+//! right it is neither offered nor accepted as the second method of a two-method reset, and a
+//! user holding only the two addresses is short of methods at sign-in. Before the emailed
+//! code, and for an unknown address, the endpoints answer alike.
 
 use crate::backend_tests;
 use crate::helpers::{Browser, TestApp, PASSWORD};
 use crate::methods_support::*;
-use crate::support::other_code;
+use crate::support::sign_in;
 use serde_json::{json, Value};
 use sspr_api::ResetMethod;
+use sspr_server::policy::reset;
 
 const OWNER: &str = "alt.reset@contoso.example";
 const ALTERNATE_ADDRESS: &str = "another@fabrikam.example";
@@ -53,102 +54,59 @@ fn prove(code: &str) -> Value {
 }
 
 backend_tests! {
-    async fn a_code_mailed_to_the_alternate_address_proves_it_once_and_a_wrong_one_is_counted(app) {
+    async fn the_alternate_email_is_not_offered_as_a_second_method_after_the_accounts_address(app) {
         with_alternate(&app).await;
         set_reset_methods(&app, 2, &[ResetMethod::Email, ResetMethod::SecurityQuestions]).await;
         let (browser, id, view) = past_the_email(&app, OWNER).await;
-        assert_eq!(
-            view["method_choices"],
-            json!([{"kind": "alternate_email", "detail": "a•••@fabrikam.example"}])
-        );
-        let sent = browser
+        assert_eq!(view["methods_required"], 2);
+        assert_eq!(view["methods_proven"], json!(["email"]));
+        assert_eq!(view["methods_missing"], 1);
+        assert!(view.get("method_choices").is_none(), "no second email: {view}");
+
+        // Forced, both endpoints refuse it as a method not offered, and nothing is mailed.
+        let send = browser
             .post(&format!("/api/flows/{id}/alternate-email"), json!({}))
             .await
-            .expect_status(200);
-        assert_eq!(sent.body["masked_email"], "a•••@fabrikam.example");
-        assert_eq!(sent.body["code_length"], 8);
-        let message = app.mailbox.next_for(ALTERNATE_ADDRESS).await;
-        let code = message.code().expect("a code");
-        assert!(message.data.contains("reset"), "the reset's own message");
-        let stored = app.dump("passcodes").await.join("\n");
-        assert!(!stored.contains(&code), "only its hash is kept");
-
-        let wrong = browser
-            .post(&format!("/api/flows/{id}/prove"), prove(&other_code(&code)))
-            .await
-            .expect_status(400);
-        assert_eq!(wrong.error().code, "invalid_code");
-        assert_eq!(wrong.error().attempts_left, Some(4));
-        let malformed = browser
-            .post(&format!("/api/flows/{id}/prove"), prove("12"))
+            .expect_status(422);
+        assert_eq!(send.error().code, "validation_failed");
+        let forced = browser
+            .post(&format!("/api/flows/{id}/prove"), prove("12345678"))
             .await
             .expect_status(422);
-        assert_eq!(malformed.error().code, "invalid_code");
-
-        let proven = browser
-            .post(&format!("/api/flows/{id}/prove"), prove(&code))
+        assert_eq!(forced.error().code, "validation_failed");
+        assert_eq!(app.mailbox.count_for(ALTERNATE_ADDRESS), 1, "only the verification code");
+        let refused = browser
+            .post(
+                &format!("/api/flows/{id}/complete"),
+                json!({"password": "another long passphrase 9", "password_confirm": "another long passphrase 9"}),
+            )
             .await
-            .expect_status(200);
-        assert_eq!(proven.body["methods_proven"], json!(["email", "alternate_email"]));
-        assert!(proven.body.get("method_choices").is_none(), "nothing left to offer");
-        let events = app.dump("audit_log").await.join("\n");
-        assert!(events.contains("alternate_email_code_sent"));
-
-        // Used once: proving again is refused, in this flow and in another.
-        let again = browser
-            .post(&format!("/api/flows/{id}/prove"), prove(&code))
-            .await
-            .expect_status(422);
-        assert_eq!(again.error().code, "validation_failed");
-        let (other, other_id, _) = past_the_email(&app, OWNER).await;
-        let replayed = other
-            .post(&format!("/api/flows/{other_id}/prove"), prove(&code))
-            .await
-            .expect_status(400);
-        assert_eq!(replayed.error().code, "code_expired", "no code was sent in that flow");
+            .expect_status(409);
+        assert_eq!(refused.error().code, "more_methods_required");
     }
 
-    async fn another_code_waits_for_the_cooldown_and_kills_the_last(app) {
+    async fn a_user_with_only_the_two_addresses_is_short_of_methods_at_sign_in(app) {
         with_alternate(&app).await;
         set_reset_methods(&app, 2, &[ResetMethod::Email, ResetMethod::SecurityQuestions]).await;
-        let (browser, id, _) = past_the_email(&app, OWNER).await;
-        let send = format!("/api/flows/{id}/alternate-email");
-        browser.post(&send, json!({})).await.expect_status(200);
-        let first = app.mailbox.code_for(ALTERNATE_ADDRESS).await;
-        let early = browser.post(&send, json!({})).await.expect_status(429);
-        assert_eq!(early.error().code, "resend_too_soon");
-        app.clock.advance_ms(60_000);
-        browser.post(&send, json!({})).await.expect_status(200);
-        let second = app.mailbox.code_for(ALTERNATE_ADDRESS).await;
-        if first != second {
-            browser
-                .post(&format!("/api/flows/{id}/prove"), prove(&first))
-                .await
-                .expect_status(400);
+        {
+            let mut conn = app.db.pool.acquire().await.expect("connection");
+            let mut policy = reset::load(&mut conn).await.expect("policy");
+            policy.require_registration = true;
+            reset::save(&mut conn, &policy, app.state.now_ms()).await.expect("saved");
         }
-        browser
-            .post(&format!("/api/flows/{id}/prove"), prove(&second))
+        let (browser, answer) = sign_in(&app, OWNER, PASSWORD).await;
+        assert_eq!(answer.expect_status(200).body["registration"], "register");
+        let prompt = browser
+            .get("/api/account/registration")
             .await
             .expect_status(200);
-    }
-
-    async fn five_wrong_codes_kill_the_alternate_addresss_code(app) {
-        with_alternate(&app).await;
-        set_reset_methods(&app, 2, &[ResetMethod::Email, ResetMethod::SecurityQuestions]).await;
-        let (browser, id, _) = past_the_email(&app, OWNER).await;
-        browser.post(&format!("/api/flows/{id}/alternate-email"), json!({})).await.expect_status(200);
-        let code = app.mailbox.code_for(ALTERNATE_ADDRESS).await;
-        for _ in 0..5 {
-            browser
-                .post(&format!("/api/flows/{id}/prove"), prove(&other_code(&code)))
-                .await
-                .expect_status(400);
-        }
-        let dead = browser
-            .post(&format!("/api/flows/{id}/prove"), prove(&code))
+        assert_eq!(prompt.body["kind"], "register");
+        assert_eq!(prompt.body["methods_required"], 2);
+        let early = browser
+            .post("/api/account/registration/finish", json!({}))
             .await
-            .expect_status(400);
-        assert_eq!(dead.error().code, "code_expired");
+            .expect_status(409);
+        assert_eq!(early.error().code, "registration_incomplete");
     }
 
     async fn an_unknown_flow_and_a_flow_before_its_code_send_nothing_to_the_alternate_address(app) {

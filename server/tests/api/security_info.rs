@@ -127,7 +127,7 @@ backend_tests! {
         let (id, secret) = register_app(&app, &browser).await;
         let added = app.mailbox.next_for(email).await;
         assert!(added.subject().contains("sign-in method was added"), "{}", added.subject());
-        assert!(added.data.contains("Authenticator app was added"));
+        assert!(added.data.contains("\"Authenticator app\" was added to your account"), "{}", added.data);
         assert!(!added.data.contains(&secret), "the mail holds no secret");
         browser
             .delete(&format!("/api/account/methods/{id}"))
@@ -187,7 +187,7 @@ mod administrators {
             let detail = admin.get(&format!("/api/admin/users/{id}")).await.expect_status(200);
             assert_eq!(detail.body["registered_methods"], serde_json::json!([]));
             let told = app.mailbox.next_for(email).await;
-            assert!(told.data.contains("Authenticator app was removed"));
+            assert!(told.data.contains("\"Authenticator app\" was removed from your account"), "{}", told.data);
             let events = app.dump("audit_log").await.join("\n");
             assert!(events.contains("user.delete_method"));
         }

@@ -124,7 +124,7 @@ backend_tests! {
             .expect_status(200);
         assert_eq!(listed(&saved.body)[1], ("alternate_email".to_owned(), "a•••@fabrikam.example".to_owned()));
         let told = app.mailbox.next_for(email).await;
-        assert!(told.data.contains("Alternate email was added"));
+        assert!(told.data.contains("\"Alternate email\" was added to your account"), "{}", told.data);
         let stored = app.dump("account_codes").await.join("\n");
         assert!(!stored.contains(&code), "no code is kept");
     }

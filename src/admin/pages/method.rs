@@ -1,5 +1,6 @@
 //! `/admin/methods/{id}`: one authentication method's policy — **Enable**, who it is for (all
-//! users or chosen groups) and who not, the Email OTP settings (code length, lifetimes, tries,
+//! users or chosen groups) and who not (the security questions' page also says the reset
+//! policy must list them), the Email OTP settings (code length, lifetimes, tries,
 //! "allow external users to use email OTP"), and **Save**
 //! (`PATCH …/authenticationMethodConfigurations/{id}`, Graph's shape, effective at once).
 
@@ -87,6 +88,7 @@ fn GroupChoices(
 #[component]
 fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> impl IntoView {
     let is_email = MethodId::parse(&config.id) == Some(MethodId::Email);
+    let is_questions = MethodId::parse(&config.id) == Some(MethodId::SecurityQuestions);
     let enabled = RwSignal::new(config.state == MethodState::Enabled);
     let everyone = RwSignal::new(
         config.include_targets.is_empty()
@@ -224,6 +226,7 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
         <form class="panel" on:submit=submit novalidate>
             <Alert problem/>
             <Notice notice/>
+            {is_questions.then(|| view! { <p>{at(|m| m.questions_policy_note)}</p> })}
             <Guarded permission=Permission::ManageAuthenticationPolicy>
             <Switch id="enable" label=|m| m.enable checked=enabled/>
             <fieldset>

@@ -1,5 +1,6 @@
 //! `/admin/methods`: Authentication methods → Policies — one row per method with its state and
-//! target, each leading to its policy (`GET …/authenticationMethodsPolicy`, Graph's shape).
+//! target, each leading to its policy (`GET …/authenticationMethodsPolicy`, Graph's shape; the
+//! security questions are this product's own configuration in the same list).
 
 use crate::api;
 use crate::i18n::{at, catalog, AText};
@@ -21,6 +22,7 @@ pub fn method_name(id: &str) -> AText {
         Some(MethodId::MicrosoftAuthenticator) => |m| m.method_authenticator,
         Some(MethodId::Fido2) => |m| m.method_fido2,
         Some(MethodId::TemporaryAccessPass) => |m| m.method_tap,
+        Some(MethodId::SecurityQuestions) => |m| m.method_security_questions,
         None => |m| m.method_other,
     }
 }
@@ -70,11 +72,6 @@ pub fn Methods() -> impl IntoView {
                                 <td>{at(|m| m.method_password)}</td>
                                 <td>{at(|m| m.target_all)}</td>
                                 <td><span class="state" data-on="true">{at(|m| m.state_always_on)}</span></td>
-                            </tr>
-                            <tr>
-                                <td>{at(|m| m.method_security_questions)}</td>
-                                <td>{at(|m| m.target_none)}</td>
-                                <td><span class="state" data-on="false">{at(|m| m.state_not_available)}</span></td>
                             </tr>
                         </tbody>
                     </table>

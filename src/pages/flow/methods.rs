@@ -306,7 +306,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(|m| m.more_title)}</h1>
-            <p>{tr(|m| m.more_intro)}</p>
+            <p>{tr(if purpose == FlowPurpose::Unlock { |m| m.more_intro_unlock } else { |m| m.more_intro })}</p>
             <p class="notice" role="status">{move || proven_one.get().then(tr(|m| m.more_one_more))}</p>
             <Alert problem restart=path(purpose, Step::Email, "")/>
             {move || shown.get().then(|| view! {

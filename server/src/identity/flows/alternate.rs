@@ -1,7 +1,10 @@
 //! The alternate email as a reset method (SPEC C8, issue 12 "It can receive the reset
-//! passcode"): once the account's own address is proven, a user whose verified alternate
-//! address counts for the reset policy may choose it. [`send`] mails a passcode there, and
-//! `methods::prove` takes it back ([`check`]).
+//! passcode"): a user whose verified alternate address counts for the reset policy may choose
+//! it while the policy's `email` method is unproven. [`send`] mails a passcode there, and
+//! `methods::prove` takes it back ([`check`]). It is the same `email` method as the account's
+//! own address (as in Entra), so once the emailed code of a reset's first step is right it is
+//! neither offered nor accepted as a second method (`domain::reset_methods::offered`): both
+//! endpoints then refuse it as a method not offered for the step.
 //!
 //! It is the flows' own passcode, not a second mechanism: a row of `passcodes` for the flow
 //! (the emailed code is used by then), stored as a keyed hash under its own name

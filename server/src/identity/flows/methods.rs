@@ -3,9 +3,12 @@
 //! The emailed code is always the first step, so today's reset is unchanged when the email is
 //! the only method. Once it is right — the account's mailbox proven, and only then — the flow's
 //! view says how many different methods the reset policy needs and offers the user's other
-//! registered methods that count and are enabled for them ([`progress`]), the alternate address
-//! masked. The user proves one with [`prove`]: a code from an authenticator app (each step
-//! once), the code mailed to their alternate address (`super::alternate`), or the answers to a
+//! registered methods that count, are enabled for them and can still raise the count
+//! ([`progress`], decided by `domain::reset_methods::offered`): the alternate address is the
+//! same `email` method as the account's own, so it is never offered, nor accepted, once that
+//! is proven. The user proves one with [`prove`]: a code from an authenticator app (each step
+//! once), the code mailed to their alternate address (`super::alternate`, while the email
+//! method is still unproven), or the answers to a
 //! random subset of their security questions ([`questions`], chosen once per flow). A wrong
 //! answer does not say which, and counts towards the account's lockout. The last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
@@ -72,13 +75,7 @@ pub async fn progress(
     let mut disabled = Vec::new();
     for method in &registered {
         let kind = method.kind;
-        let offered = matches!(
-            kind,
-            MethodKind::AuthenticatorApp
-                | MethodKind::SecurityQuestions
-                | MethodKind::AlternateEmail
-        ) && reset_methods::counts(kind, policy)
-            && !proven.contains(&kind);
+        let offered = reset_methods::offered(kind, &proven, policy);
         if !offered || choices.iter().any(|c| c.kind == kind) {
             continue;
         }

@@ -1,8 +1,8 @@
 //! The signed-in user's security info (SPEC C7): the list of their methods, proving who they
 //! are before a change (SECURITY.md §19), deleting a method, and — one file each — adding an
 //! authenticator app ([`authenticator`]), an alternate address ([`alternate_email`]) or
-//! security questions ([`questions`]). Every addition and removal is mailed to the account's
-//! address and audited ([`record_change`]).
+//! security questions ([`questions`]). Every addition and removal is told to the account's
+//! address as a security notice and audited ([`record_change`]).
 
 pub mod alternate_email;
 pub mod authenticator;
@@ -14,7 +14,8 @@ use crate::domain::reset_methods;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::sessions::SignedIn;
-use crate::mail::Mail;
+use crate::mail::notices::Notice;
+use crate::notify;
 use crate::policy::registration;
 use crate::store::audit::{self, Event};
 use crate::store::methods::{self, Method};
@@ -171,24 +172,28 @@ pub async fn delete(
     info(state, signed_in).await
 }
 
-/// Mails the account's address that `kind` was added or removed (by the user or an
-/// administrator), inside the caller's transaction. Call `state.outbox.wake()` after the
-/// commit.
-pub async fn mail_change(
+/// Tells the account's address that `kind` was added or removed (by the user or an
+/// administrator, whose request `client` is): the security notice `Notice::MethodAdded` or
+/// `MethodRemoved`, through `notify::user` (so the reset policy's switch for method changes
+/// applies), inside the caller's transaction. Call `state.outbox.wake()` after the commit.
+pub async fn notify_change(
     conn: &mut AnyConnection,
     state: &AppState,
-    email: &str,
+    client: &Client,
+    to: notify::Recipient<'_>,
     kind: MethodKind,
     added: bool,
-) -> Result<(), sqlx::Error> {
-    let mail = Mail::MethodChanged {
-        what: describe(kind).into(),
-        added,
+) -> Result<bool, sqlx::Error> {
+    let method = describe(kind).to_owned();
+    let notice = if added {
+        Notice::MethodAdded { method }
+    } else {
+        Notice::MethodRemoved { method }
     };
-    state.queue_mail(conn, &mail, email).await
+    notify::user(conn, state, client, &notice, to).await
 }
 
-/// Mails the account's address that `kind` was added or removed, and audits it, inside the
+/// Tells the account's address that `kind` was added or removed, and audits it, inside the
 /// caller's transaction. Call `state.outbox.wake()` after the commit.
 pub async fn record_change(
     conn: &mut AnyConnection,
@@ -198,7 +203,11 @@ pub async fn record_change(
     kind: MethodKind,
     added: bool,
 ) -> Result<(), sqlx::Error> {
-    mail_change(conn, state, &user.email, kind, added).await?;
+    let to = notify::Recipient {
+        email: &user.email,
+        language: client.language,
+    };
+    notify_change(conn, state, client, to, kind, added).await?;
     let event = Event {
         event: if added {
             "method_added"
