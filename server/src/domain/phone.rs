@@ -9,6 +9,7 @@
 
 use phonenumber::metadata::DATABASE;
 use phonenumber::{country, Mode, Type};
+use std::ops::RangeInclusive;
 
 /// Which of a user's phones a number is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,13 @@ pub enum PhoneError {
 
 /// Most digits in an extension (Twilio dials at most 32 keys, pauses included).
 pub const MAX_EXTENSION_DIGITS: usize = 10;
+
+/// The one home of the phone methods' caps against SMS pumping (SECURITY 26): the Sms and Voice
+/// configurations' defaults (`maxSendsPerNumberPerDay`, `maxSendsPerDay`) and their bounds.
+pub const DEFAULT_SENDS_PER_NUMBER_PER_DAY: u32 = 5;
+pub const SENDS_PER_NUMBER_PER_DAY_BOUNDS: RangeInclusive<u32> = 1..=20;
+pub const DEFAULT_SENDS_PER_DAY: u32 = 1000;
+pub const SENDS_PER_DAY_BOUNDS: RangeInclusive<u32> = 1..=100_000;
 
 /// Reads `number` for a phone of `kind`. `region` (ISO alpha-2) reads a national number
 /// (`0612345678` with `FR`); without it the number must start with `+`. An extension may be in
@@ -154,6 +162,14 @@ pub fn is_country(country: &str) -> bool {
     country.len() == 2
         && country.bytes().all(|b| b.is_ascii_uppercase())
         && country.parse::<country::Id>().is_ok()
+}
+
+/// Every country code [`is_country`] accepts, in order (for the API's schema).
+pub fn countries() -> Vec<String> {
+    (b'A'..=b'Z')
+        .flat_map(|a| (b'A'..=b'Z').map(move |b| String::from_utf8(vec![a, b]).unwrap_or_default()))
+        .filter(|code| is_country(code))
+        .collect()
 }
 
 #[cfg(test)]
@@ -287,5 +303,8 @@ mod tests {
         for bad in ["us", "USA", "", "ZZ", "1"] {
             assert!(!is_country(bad), "{bad}");
         }
+        let all = countries();
+        assert!(all.len() > 200 && all.iter().all(|c| is_country(c)));
+        assert!(all.contains(&"FR".to_owned()) && !all.contains(&"ZZ".to_owned()));
     }
 }

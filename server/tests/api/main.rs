@@ -52,6 +52,7 @@ mod openapi;
 mod outbox;
 mod passcodes;
 mod passwords;
+mod phone_policy;
 mod phone_providers;
 mod policy_enforcement;
 mod registration;
