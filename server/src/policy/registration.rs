@@ -2,7 +2,8 @@
 //! authenticator app when the `SoftwareOath` method, or the app codes of
 //! `MicrosoftAuthenticator`, is on and targets them, an alternate
 //! address when the `Email` method is on and targets them, security questions when the reset
-//! policy counts them. Read fresh on every request, like the other policies.
+//! policy counts them, a mobile phone when `Sms` or `Voice` is on, targets them and allows a
+//! country (`phones`). Read fresh on every request, like the other policies.
 
 use super::{enforce::targets_user, methods, reset};
 use sqlx::AnyConnection;
@@ -51,6 +52,9 @@ pub async fn read(
     }
     if reset.methods.contains(&ResetMethod::SecurityQuestions) {
         available.push(MethodKind::SecurityQuestions);
+    }
+    if super::phones::mobile_allowed(conn, config, user_id).await? {
+        available.push(MethodKind::MobilePhone);
     }
     Ok(Registration { available, reset })
 }

@@ -46,6 +46,7 @@ mod lifecycle;
 mod lockout;
 mod logs;
 mod mail;
+mod mobile_phone;
 mod notices;
 mod oidc;
 mod openapi;

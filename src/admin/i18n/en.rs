@@ -125,6 +125,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     method_delete: "Delete",
     done_method_deleted: "The method was deleted and the user was told by email.",
     kind_app: "Authenticator app",
+    kind_mobile_phone: "Mobile phone",
     kind_alternate_email: "Alternate email",
     kind_questions: "Security questions",
     kind_email: "Email",
