@@ -199,6 +199,8 @@ pub static MESSAGES: Messages = Messages {
     phone_delivery_sms: "M’envoyer un code par SMS",
     phone_delivery_voice: "M’appeler",
     phone_code_hint: "Si aucun code n’arrive d’ici quelques minutes, votre numéro n’est peut-être pas pris en charge : adressez-vous à votre administrateur.",
+    phone_invalid: "Saisissez un numéro de mobile avec l’indicatif du pays, par exemple +33 6 12 34 56 78. Les numéros surtaxés et les lignes fixes ne sont pas acceptés.",
+    phone_delivery_off: "Les codes ne peuvent pas être envoyés ainsi. Choisissez l’autre option : un SMS ou un appel.",
     questions_intro: "Choisissez une question différente pour chaque réponse. Les réponses comptent au moins 3 caractères ; les majuscules ne comptent pas, mais l’orthographe et les espaces si.",
     question_label: "Question",
     answer_label: "Réponse",

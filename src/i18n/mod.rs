@@ -250,6 +250,8 @@ pub struct Messages {
     pub phone_delivery_sms: &'static str,
     pub phone_delivery_voice: &'static str,
     pub phone_code_hint: &'static str,
+    pub phone_invalid: &'static str,
+    pub phone_delivery_off: &'static str,
     pub questions_intro: &'static str,
     pub question_label: &'static str,
     pub answer_label: &'static str,

@@ -12,7 +12,7 @@ use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{
-    AddAlternateEmail, AddMobilePhone, ConfirmMethod, Email, MethodKind, PhoneDelivery,
+    AddAlternateEmail, AddMobilePhone, ConfirmMethod, Email, ErrorCode, MethodKind, PhoneDelivery,
     QuestionAnswer, RegisterQuestions, SecurityInfo, WireName,
 };
 
@@ -221,10 +221,11 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
             match api::add_mobile_phone(body).await {
                 Ok(sent) => {
                     pending.set(Some((sent.method_id, sent.masked_number)));
-                    focus(code);
+                    // The code field appears with the answer: focus it once it is drawn.
+                    request_animation_frame(move || focus(code));
                 }
                 Err(error) => {
-                    problem.set(Some(error.into()));
+                    problem.set(Some(phone_problem(error)));
                     focus(number);
                 }
             }
@@ -288,13 +289,26 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
         <Show when=move || pending.with(Option::is_some)>
             <p role="status">{tr(|m| m.code_sent_to)} " "
                 <strong>{move || pending.get().map(|(_, masked)| masked)}</strong></p>
-            <p class="field__hint">{tr(|m| m.phone_code_hint)}</p>
             <form on:submit=confirm_submit novalidate>
                 <Field id="phone-code" label=tr(|m| m.code_label) autocomplete="one-time-code"
-                    inputmode="numeric" node=code/>
+                    inputmode="numeric" node=code hint=tr(|m| m.phone_code_hint)/>
                 <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
             </form>
         </Show>
+    }
+}
+
+/// What a refused number or way of sending means on this form: the general texts say "some
+/// of what you entered" and "this method", this one can say which.
+fn phone_problem(error: api::ApiError) -> Problem {
+    let code = match &error {
+        api::ApiError::Server { body, .. } => ErrorCode::parse(&body.code),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::ValidationFailed) => Problem::Local(|m| m.phone_invalid),
+        Some(ErrorCode::MethodDisabled) => Problem::Local(|m| m.phone_delivery_off),
+        _ => error.into(),
     }
 }
 

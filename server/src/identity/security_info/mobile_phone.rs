@@ -5,7 +5,8 @@
 //!
 //! Against SMS pumping, a send needs the method on for the user, the number's country in the
 //! administrator's allow-list, and room under two daily caps counted atomically in the
-//! database: sends to this number (whoever asks) and sends of this kind by the whole service.
+//! database: sends to this number (whoever asks) and sends of this kind by the whole service
+//! (numbers outside the allow-list are not counted, so they cannot use up the day's sends).
 //! When the country is not allowed or a cap is reached nothing is sent, but the answer, and the
 //! rows written, are the same as for a send: a caller cannot tell which numbers or countries
 //! are worth pumping. The audit log records which it was.
@@ -90,10 +91,17 @@ pub async fn add(
     };
     let country_allowed = rules.allowed_countries.contains(&number.country);
     let mut tx = state.db.begin_write().await?;
-    let number_key = format!("phone_number:{}", state.secrets.token_hash(&number.e164));
-    let (number_hits, _) = rate_limits::hit(&mut tx, &number_key, DAY_MS, now).await?;
-    let day_key = format!("phone_day:{}", channel.as_str());
-    let (day_hits, _) = rate_limits::hit(&mut tx, &day_key, DAY_MS, now).await?;
+    // Only numbers that could be sent to count against the caps: a flood of numbers from
+    // countries that are not allowed must not use up the day's sends for everyone else.
+    let (number_hits, day_hits) = if country_allowed {
+        let number_key = format!("phone_number:{}", state.secrets.token_hash(&number.e164));
+        let (number_hits, _) = rate_limits::hit(&mut tx, &number_key, DAY_MS, now).await?;
+        let day_key = format!("phone_day:{}", channel.as_str());
+        let (day_hits, _) = rate_limits::hit(&mut tx, &day_key, DAY_MS, now).await?;
+        (number_hits, day_hits)
+    } else {
+        (0, 0)
+    };
     let withheld = held_back(country_allowed, number_hits, day_hits, &rules);
     let method = Method {
         id: id.clone(),
