@@ -82,6 +82,16 @@ mod tests {
     }
 
     #[test]
+    fn a_mobile_phone_does_not_count_until_the_wizard_can_send_to_it() {
+        let p = policy(1, &[ResetMethod::MobilePhone, ResetMethod::Email]);
+        assert!(!counts(MobilePhone, &p));
+        assert_eq!(usable(&[MobilePhone], &p), 0);
+        assert_eq!(usable(&[Email, MobilePhone], &p), 1);
+        // It can always be deleted: nothing rests on it.
+        assert!(may_delete(&[Email, MobilePhone], 1, &p));
+    }
+
+    #[test]
     fn the_last_method_that_can_reset_is_kept() {
         let p = policy(
             1,
