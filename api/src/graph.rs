@@ -11,8 +11,9 @@
 //! POST  /api/graph/v1.0/invitations                                           GraphInvitationRequest → 201 GraphInvitation
 //! ```
 //!
-//! Settings Graph lacks (the Email passcode's length, lifetimes and tries) are extension
-//! properties beside Graph's (`passcodeLength`, …): Graph clients ignore them. Errors on these
+//! Settings Graph lacks (the Email passcode's length, lifetimes and tries; the phone methods'
+//! country allow-list and daily caps) are extension properties beside Graph's
+//! (`passcodeLength`, `allowedCountries`, …): Graph clients ignore them. Errors on these
 //! paths have Graph's shape, [`GraphErrorBody`].
 
 use serde::{Deserialize, Serialize};
@@ -205,6 +206,16 @@ pub struct MethodConfiguration {
     /// Extension (Email): wrong tries that kill a code, 1 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passcode_max_attempts: Option<u32>,
+    /// Extension (Sms, Voice): the countries whose numbers may be used, ISO 3166 alpha-2
+    /// (`US`, `FR`); empty, the default, allows none, so the method is off until it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_countries: Option<Vec<String>>,
+    /// Extension (Sms, Voice): texts or calls one number may get in a day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sends_per_number_per_day: Option<u32>,
+    /// Extension (Sms, Voice): texts or calls the whole service may send in a day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sends_per_day: Option<u32>,
 }
 
 /// `PATCH …/authenticationMethodConfigurations/{id}`: `@odata.type` is required and must be the
@@ -235,6 +246,12 @@ pub struct MethodConfigurationPatch {
     pub guest_passcode_lifetime_in_seconds: Option<u32>,
     #[serde(default)]
     pub passcode_max_attempts: Option<u32>,
+    #[serde(default)]
+    pub allowed_countries: Option<Vec<String>>,
+    #[serde(default)]
+    pub max_sends_per_number_per_day: Option<u32>,
+    #[serde(default)]
+    pub max_sends_per_day: Option<u32>,
 }
 
 /// The registration campaign's include target.

@@ -10,6 +10,8 @@
 //! POST   /api/account/methods/authenticator-app/confirm  ConfirmMethod → SecurityInfo
 //! POST   /api/account/methods/alternate-email      AddAlternateEmail   → PendingMethod
 //! POST   /api/account/methods/alternate-email/confirm    ConfirmMethod → SecurityInfo
+//! POST   /api/account/methods/mobile-phone         AddMobilePhone      → PendingPhone
+//! POST   /api/account/methods/mobile-phone/confirm       ConfirmMethod → SecurityInfo
 //! GET    /api/account/security-questions                               → QuestionCatalog
 //! PUT    /api/account/methods/security-questions   RegisterQuestions   → SecurityInfo
 //! GET    /api/account/registration                                     → RegistrationPrompt
@@ -43,6 +45,8 @@ pub enum MethodKind {
     AlternateEmail,
     /// Answers to questions the user chose.
     SecurityQuestions,
+    /// A mobile number, verified with a passcode sent by text message or automated call.
+    MobilePhone,
 }
 
 /// Why a sign-in stops for security info.
@@ -153,6 +157,41 @@ pub struct ConfirmMethod {
 #[serde(deny_unknown_fields)]
 pub struct AddAlternateEmail {
     pub email: Email,
+}
+
+/// How a passcode reaches a phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneDelivery {
+    /// A text message.
+    Sms,
+    /// An automated call that reads the code aloud.
+    Voice,
+}
+
+/// `POST /api/account/methods/mobile-phone`: the number in international form (`+44 7400
+/// 123456`), or a national one with its `country` (ISO 3166 alpha-2, `GB`), and how its code
+/// is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddMobilePhone {
+    pub number: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    pub delivery: PhoneDelivery,
+}
+
+/// A phone waiting for its passcode. The answer is the same whether the code was sent or a
+/// cap held it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingPhone {
+    pub method_id: String,
+    /// `+•• ••••••• 42`.
+    pub masked_number: String,
+    pub code_length: u8,
 }
 
 /// A method waiting for its passcode.

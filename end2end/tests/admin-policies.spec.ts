@@ -212,3 +212,50 @@ test('an administrator targets security questions at a group, excluding another,
     await admin.dispose();
   }
 });
+
+test('an administrator allows countries and caps texts and calls for the phone methods', async ({ page }) => {
+  const portal = new AdminPortal(page);
+  await page.goto('/admin/methods');
+  await page.getByRole('link', { name: 'SMS', exact: true }).click();
+  await expect(portal.heading()).toHaveText('SMS settings');
+  // Off by default: no country is allowed.
+  await expect(page.getByLabel('Allowed countries')).toHaveValue('');
+  await expect(page.getByLabel('Texts or calls per number per day')).toHaveValue('5');
+  await page.getByRole('switch', { name: 'Enable' }).check();
+  await page.getByLabel('Allowed countries').fill('gb, FR');
+  await page.getByLabel('Texts or calls per number per day').fill('3');
+  await page.getByLabel('Texts or calls per day in all').fill('250');
+  await page.getByRole('switch', { name: 'Usable for sign-in' }).uncheck();
+  await checkPage(page, 'method-sms');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  const sms = await (await page.request.get('/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms')).json();
+  expect(sms.state).toBe('enabled');
+  expect(sms.allowedCountries).toEqual(['FR', 'GB']);
+  expect(sms.maxSendsPerNumberPerDay).toBe(3);
+  expect(sms.maxSendsPerDay).toBe(250);
+  expect(sms.includeTargets[0].isUsableForSignIn).toBe(false);
+  await page.reload();
+  await expect(page.getByLabel('Allowed countries')).toHaveValue('FR, GB');
+
+  // A cap out of bounds is named with its field; a country that is none is refused by the server.
+  await page.getByLabel('Texts or calls per number per day').fill('99');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(portal.alert()).toContainText('Texts or calls per number per day');
+  await page.getByLabel('Texts or calls per number per day').fill('3');
+  await page.getByLabel('Allowed countries').fill('XX');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(portal.alert()).toBeVisible();
+
+  await page.goto('/admin/methods');
+  await page.getByRole('link', { name: 'Voice call', exact: true }).click();
+  await expect(portal.heading()).toHaveText('Voice call settings');
+  await page.getByRole('switch', { name: 'Allow office phones' }).check();
+  await page.getByLabel('Allowed countries').fill('US');
+  await checkPage(page, 'method-voice');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  const voice = await (await page.request.get('/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/voice')).json();
+  expect(voice.isOfficePhoneAllowed).toBe(true);
+  expect(voice.allowedCountries).toEqual(['US']);
+});

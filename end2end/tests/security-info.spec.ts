@@ -58,3 +58,38 @@ test('a customer registers security questions on the security info page', async 
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('cell', { name: 'Security questions', exact: true }).first()).toBeVisible();
 });
+
+test('a customer asks for a code to add a mobile phone, texted or by call, and sees the number masked', async ({ page, baseURL }) => {
+  const admin = await asAdmin(baseURL!);
+  const sms = '/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/sms';
+  const smsType = '#microsoft.graph.smsAuthenticationMethodConfiguration';
+  const enabled = await admin.patch(sms, { data: { '@odata.type': smsType, state: 'enabled', allowedCountries: ['GB'] } });
+  expect(enabled.status(), await enabled.text()).toBe(204);
+  try {
+    await signUp(page, uniqueEmail('phone-user'));
+    await openSecurityInfo(page);
+    await page.getByLabel('Method').selectOption({ label: 'Mobile phone' });
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect(page.getByRole('heading', { name: 'Mobile phone' })).toBeVisible();
+    await axeClean(page, 'security-info-phone');
+    // Not a number: refused, announced, focus back on the field.
+    await page.getByLabel('Phone number').fill('hello');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.getByRole('alert')).toContainText('with its country code');
+    await expect(page.getByLabel('Phone number')).toBeFocused();
+    // Calls are off: only texts may be chosen by the server.
+    await page.getByLabel('Phone number').fill('+44 7400 123456');
+    await page.getByLabel('Call me').check();
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.getByRole('alert')).toContainText('Codes cannot be sent this way');
+    await page.getByLabel('Text me a code').check();
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'We sent a code to' })).toContainText('+•• ••••••• 56');
+    await expect(page.getByLabel('Code', { exact: true })).toBeFocused();
+    await axeClean(page, 'security-info-phone-sent');
+    await page.screenshot({ path: 'screenshots/security-info-phone.png', fullPage: true });
+  } finally {
+    const off = await admin.patch(sms, { data: { '@odata.type': smsType, state: 'disabled', allowedCountries: [] } });
+    expect(off.status()).toBe(204);
+  }
+});

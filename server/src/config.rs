@@ -76,6 +76,44 @@ pub struct Config {
     /// On-screen verification codes made per client address per minute
     /// (`SSPR_CAPTCHAS_PER_MINUTE`): each is drawn, spoken and stored, about 70 KB.
     pub captchas_per_minute: u32,
+    /// How texts and calls leave (`SSPR_PHONE_PROVIDER`): `outbox` (the development outbox,
+    /// the default), `webhook` or `twilio` (`phone::provider`).
+    pub phone_provider: PhoneProviderKind,
+    /// The sender: the number or sender id texts and calls come from (`SSPR_PHONE_FROM`);
+    /// required by `twilio`, passed on by `webhook`.
+    pub phone_from: Option<String>,
+    /// Where the `webhook` provider posts (`SSPR_PHONE_WEBHOOK_URL`, http or https).
+    pub phone_webhook_url: Option<String>,
+    /// The key the `webhook` provider signs with, HMAC-SHA256 (`SSPR_PHONE_WEBHOOK_SECRET`, at
+    /// least 32 characters, shared with the receiver).
+    pub phone_webhook_secret: Option<String>,
+    /// Twilio's API, or anything speaking its shape (`SSPR_TWILIO_BASE_URL`).
+    pub twilio_base_url: String,
+    /// The Twilio account (`SSPR_TWILIO_ACCOUNT_SID`), the basic-authentication user.
+    pub twilio_account_sid: Option<String>,
+    /// Its auth token (`SSPR_TWILIO_AUTH_TOKEN`), the basic-authentication password.
+    pub twilio_auth_token: Option<String>,
+}
+
+/// Settings whose environment value is taken as typed, never as a number.
+const TEXT_AS_TYPED: [&str; 4] = [
+    "phone_from",
+    "phone_webhook_secret",
+    "twilio_account_sid",
+    "twilio_auth_token",
+];
+
+/// Where texts and calls go (`SSPR_PHONE_PROVIDER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhoneProviderKind {
+    /// Kept for the development outbox page; nothing leaves.
+    #[default]
+    Outbox,
+    /// A signed JSON POST to `phone_webhook_url`.
+    Webhook,
+    /// Twilio's Messages and Calls REST API.
+    Twilio,
 }
 
 impl Default for Config {
@@ -104,6 +142,13 @@ impl Default for Config {
             password_attempts_per_minute: 30,
             requests_per_minute: 300,
             captchas_per_minute: 10,
+            phone_provider: PhoneProviderKind::Outbox,
+            phone_from: None,
+            phone_webhook_url: None,
+            phone_webhook_secret: None,
+            twilio_base_url: "https://api.twilio.com".into(),
+            twilio_account_sid: None,
+            twilio_auth_token: None,
         }
     }
 }
@@ -135,6 +180,8 @@ pub enum ConfigError {
     MissingSecret,
     #[error(transparent)]
     BadSecret(#[from] crate::secrets::BadSecret),
+    #[error("{0}")]
+    Phone(&'static str),
 }
 
 impl Config {
@@ -149,10 +196,15 @@ impl Config {
         // not configuration, while an unknown key in the file is a typo and is refused.
         let keys = Config::keys();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let config: Config = figment
-            .merge(Env::prefixed("SSPR_").only(&keys))
-            .extract()
-            .map_err(Box::new)?;
+        figment = figment.merge(Env::prefixed("SSPR_").only(&keys));
+        // The environment's values are read as numbers where they look like one, and a phone
+        // number (`+15005550006`) or a key of digits would lose its form: these stay as typed.
+        for key in TEXT_AS_TYPED {
+            if let Ok(value) = std::env::var(format!("SSPR_{}", key.to_ascii_uppercase())) {
+                figment = figment.merge(Serialized::default(key, value));
+            }
+        }
+        let config: Config = figment.extract().map_err(Box::new)?;
         config.validate()?;
         Ok(config)
     }
@@ -199,12 +251,68 @@ impl Config {
         if !theme_ok {
             return Err(ConfigError::Theme(self.theme.clone()));
         }
+        self.validate_phone()?;
         match &self.secret {
             Some(secret) => {
                 crate::secrets::Secrets::from_config(secret)?;
             }
             None if !self.dev => return Err(ConfigError::MissingSecret),
             None => {}
+        }
+        Ok(())
+    }
+
+    /// The phone provider's settings: each provider has what it needs, in a usable shape.
+    fn validate_phone(&self) -> Result<(), ConfigError> {
+        let http_url = |url: &str| {
+            axum::http::Uri::try_from(url).is_ok_and(|uri| {
+                matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some()
+            })
+        };
+        match self.phone_provider {
+            PhoneProviderKind::Outbox => {}
+            PhoneProviderKind::Webhook => {
+                if !self.phone_webhook_url.as_deref().is_some_and(http_url) {
+                    return Err(ConfigError::Phone(
+                        "SSPR_PHONE_PROVIDER=webhook needs SSPR_PHONE_WEBHOOK_URL, an http or https URL",
+                    ));
+                }
+                if self
+                    .phone_webhook_secret
+                    .as_deref()
+                    .is_none_or(|s| s.len() < 32)
+                {
+                    return Err(ConfigError::Phone(
+                        "SSPR_PHONE_PROVIDER=webhook needs SSPR_PHONE_WEBHOOK_SECRET, at least 32 characters",
+                    ));
+                }
+            }
+            PhoneProviderKind::Twilio => {
+                if !http_url(&self.twilio_base_url) {
+                    return Err(ConfigError::Phone(
+                        "SSPR_TWILIO_BASE_URL must be an http or https URL",
+                    ));
+                }
+                let set = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+                if !set(&self.twilio_account_sid)
+                    || !set(&self.twilio_auth_token)
+                    || !set(&self.phone_from)
+                {
+                    return Err(ConfigError::Phone(
+                        "SSPR_PHONE_PROVIDER=twilio needs SSPR_TWILIO_ACCOUNT_SID, SSPR_TWILIO_AUTH_TOKEN and SSPR_PHONE_FROM",
+                    ));
+                }
+                // The SID is a path segment of every request.
+                let sid_ok = self
+                    .twilio_account_sid
+                    .as_deref()
+                    .is_some_and(|s| s.bytes().all(|b| b.is_ascii_alphanumeric()));
+                if !sid_ok {
+                    return Err(ConfigError::Phone(
+                        "SSPR_TWILIO_ACCOUNT_SID must be letters and digits",
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -368,6 +476,49 @@ mod tests {
         ));
         config.passcode_lifetime_secs = 300;
         config.validate().expect("five minutes is fine");
+    }
+
+    #[test]
+    fn each_phone_provider_needs_its_settings() {
+        let mut config = with_origin("https://id.example.com");
+        assert_eq!(config.phone_provider, PhoneProviderKind::Outbox);
+        config.phone_provider = PhoneProviderKind::Webhook;
+        assert!(matches!(config.validate(), Err(ConfigError::Phone(_))));
+        config.phone_webhook_url = Some("https://sms.example.com/send".into());
+        config.phone_webhook_secret = Some("too short".into());
+        assert!(matches!(config.validate(), Err(ConfigError::Phone(_))));
+        config.phone_webhook_secret = Some("x".repeat(32));
+        config.validate().expect("a complete webhook");
+        config.phone_webhook_url = Some("ftp://sms.example.com".into());
+        assert!(matches!(config.validate(), Err(ConfigError::Phone(_))));
+
+        let mut config = with_origin("https://id.example.com");
+        config.phone_provider = PhoneProviderKind::Twilio;
+        assert!(matches!(config.validate(), Err(ConfigError::Phone(_))));
+        config.twilio_account_sid = Some("AC0123".into());
+        config.twilio_auth_token = Some("token".into());
+        config.phone_from = Some("+15005550006".into());
+        config.validate().expect("a complete Twilio account");
+        config.twilio_account_sid = Some("AC/../x".into());
+        assert!(matches!(config.validate(), Err(ConfigError::Phone(_))));
+    }
+
+    #[test]
+    fn the_phone_provider_is_chosen_by_name_in_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SSPR_SECRET", SECRET);
+            jail.set_env("SSPR_PHONE_PROVIDER", "twilio");
+            jail.set_env("SSPR_TWILIO_ACCOUNT_SID", "AC42");
+            jail.set_env("SSPR_TWILIO_AUTH_TOKEN", "0123456789");
+            jail.set_env("SSPR_PHONE_FROM", "+15005550006");
+            let config = Config::load(None).expect("loads");
+            assert_eq!(config.phone_provider, PhoneProviderKind::Twilio);
+            // As typed, though they look like numbers.
+            assert_eq!(config.phone_from.as_deref(), Some("+15005550006"));
+            assert_eq!(config.twilio_auth_token.as_deref(), Some("0123456789"));
+            assert_eq!(config.twilio_base_url, "https://api.twilio.com");
+            Ok(())
+        });
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     removed += store::captchas::prune(&mut conn, now).await?;
     removed += store::sessions::prune(&mut conn, now - 7 * DAY_MS).await?;
     removed += store::outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
+    removed += store::phone_outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
     // Untouched for a day, so any lock has ended (locks last 15 minutes).
     removed += store::admins::prune_lockouts(&mut conn, now - DAY_MS).await?;
     removed += store::oidc::prune(&mut conn, now - DAY_MS).await?;

@@ -22,6 +22,7 @@
 //! [`store`].
 //!
 //! Beside them: [`mail`] (templates, the outbox and its worker, the development outbox),
+//! [`phone`] (texts and calls: their outbox, worker and providers),
 //! [`notify`] (the security notifications: their switches and recipients),
 //! [`janitor`] (housekeeping), [`config`] (settings), [`state`] ([`AppState`], what handlers
 //! share), [`error`] ([`ApiError`]: one constructor per refusal, the status chosen in one
@@ -44,6 +45,7 @@ mod layout;
 pub mod mail;
 pub mod notify;
 pub mod oidc;
+pub mod phone;
 pub mod policy;
 pub mod routes;
 pub mod secrets;
@@ -64,7 +66,7 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then drains open requests.
-/// The mail worker, the janitor and the refresher of the branding mail carries
+/// The mail and phone workers, the janitor and the refresher of the branding mail carries
 /// (`mail::look`) run beside it and stop with it. The OpenID Connect signing
 /// keys are made first when there are none yet, so the JWKS never lags behind a token (if the
 /// database cannot be reached yet, they are made when first needed).
@@ -80,6 +82,7 @@ pub async fn serve(
         state.config.smtp_url.as_deref(),
         &state.config.mail_from,
     )?;
+    let phone_provider = phone::provider::from_config(&state.config)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let until_stopped = move || {
         let mut stopped = stopped.clone();
@@ -88,6 +91,11 @@ pub async fn serve(
         }
     };
     let worker = tokio::spawn(mail::worker::run(state.clone(), transport, until_stopped()));
+    let phones = tokio::spawn(phone::worker::run(
+        state.clone(),
+        phone_provider,
+        until_stopped(),
+    ));
     let janitor = tokio::spawn(janitor::run(state.clone(), until_stopped()));
     let look = tokio::spawn(mail::look::run(state.clone(), until_stopped()));
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -96,6 +104,7 @@ pub async fn serve(
         .await;
     let _ = stop.send(true);
     let _ = worker.await;
+    let _ = phones.await;
     let _ = janitor.await;
     let _ = look.await;
     Ok(served?)

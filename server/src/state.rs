@@ -23,6 +23,8 @@ pub struct AppState {
     pub passwords: Passwords,
     pub passcodes: Arc<PasscodePolicy>,
     pub outbox: Outbox,
+    /// Wakes the phone worker (`phone::worker`), as `outbox` wakes the mail worker.
+    pub phone_outbox: Outbox,
     /// The OpenID Connect signing keys opened so far (`oidc::keys`).
     pub signing_keys: Arc<crate::oidc::keys::KeyCache>,
     /// The company branding mail carries, read in memory (`mail::look`).
@@ -60,6 +62,7 @@ impl AppState {
             passwords: Passwords::new(cores),
             passcodes: Arc::new(passcodes),
             outbox: Outbox::default(),
+            phone_outbox: Outbox::default(),
             signing_keys: Arc::default(),
             look: LookCache::default(),
             dev_captchas: Default::default(),

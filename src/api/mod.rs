@@ -8,11 +8,11 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    AccessRequest, AddAlternateEmail, CaptchaChallenge, CompleteFlow, ConfirmMethod,
-    CustomerUserFlow, FlowCodeSent, FlowDone, FlowQuestions, FlowView, Health, Me, PasswordPolicy,
-    PendingMethod, ProofSent, ProveIdentity, ProveMethod, PublicBranding, QuestionCatalog,
-    RegisterQuestions, RegistrationPrompt, SecurityInfo, SessionList, SignIn, StartFlow,
-    TotpEnrolment, VerifyCode,
+    AccessRequest, AddAlternateEmail, AddMobilePhone, CaptchaChallenge, CompleteFlow,
+    ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone, FlowQuestions, FlowView, Health, Me,
+    PasswordPolicy, PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod,
+    PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
+    SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -173,6 +173,16 @@ pub async fn confirm_alternate_email(body: ConfirmMethod) -> Result<SecurityInfo
     http::send(Method::POST, &[ALTERNATE, "/confirm"].concat(), Some(&body)).await
 }
 
+/// `POST /api/account/methods/mobile-phone`.
+pub async fn add_mobile_phone(body: AddMobilePhone) -> Result<PendingPhone, ApiError> {
+    http::send(Method::POST, PHONE, Some(&body)).await
+}
+
+/// `POST /api/account/methods/mobile-phone/confirm`.
+pub async fn confirm_mobile_phone(body: ConfirmMethod) -> Result<SecurityInfo, ApiError> {
+    http::send(Method::POST, &[PHONE, "/confirm"].concat(), Some(&body)).await
+}
+
 /// `GET /api/account/security-questions`.
 pub async fn question_catalog() -> Result<QuestionCatalog, ApiError> {
     http::get("/api/account/security-questions", &[]).await
@@ -190,6 +200,7 @@ pub async fn register_questions(body: RegisterQuestions) -> Result<SecurityInfo,
 
 const APP: &str = "/api/account/methods/authenticator-app";
 const ALTERNATE: &str = "/api/account/methods/alternate-email";
+const PHONE: &str = "/api/account/methods/mobile-phone";
 
 /// `GET /api/password-policy`.
 pub async fn password_policy() -> Result<PasswordPolicy, ApiError> {

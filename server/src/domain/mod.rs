@@ -8,7 +8,7 @@
 //! may be sent back to ([`return_to`]), the rules of user flows ([`user_flow`]), and what a
 //! company branding may hold ([`branding`], its images [`branding_image`] and custom CSS
 //! [`branding_css`]), and the on-screen verification code of "Can't access your account?"
-//! ([`captcha`]). Everything here is unit-tested without a server.
+//! ([`captcha`]), and phone numbers: reading, masking and speaking them ([`phone`]). Everything here is unit-tested without a server.
 
 pub mod admission;
 pub mod application;
@@ -22,6 +22,7 @@ pub mod lockout;
 pub mod oidc;
 pub mod passcode;
 pub mod password;
+pub mod phone;
 pub mod registration;
 pub mod reset_methods;
 pub mod return_to;

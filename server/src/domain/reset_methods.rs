@@ -3,7 +3,8 @@
 //!
 //! Each kind of method proves one of the reset policy's methods: the account's address and an
 //! alternate address are both `email`, an authenticator app is `authenticator_app`, the
-//! questions are `security_questions`. A user can reset when the methods they hold cover as
+//! questions are `security_questions`, a mobile phone `mobile_phone` (not counted until the
+//! reset wizard can send to it). A user can reset when the methods they hold cover as
 //! many different counted methods as the policy requires, and security questions never count
 //! on their own. **Delete** is refused when it would take the user below that (or, with one
 //! method required, below one).
@@ -20,12 +21,14 @@ pub fn proves(kind: MethodKind) -> ResetMethod {
         MethodKind::Email | MethodKind::AlternateEmail => ResetMethod::Email,
         MethodKind::AuthenticatorApp => ResetMethod::AuthenticatorApp,
         MethodKind::SecurityQuestions => ResetMethod::SecurityQuestions,
+        MethodKind::MobilePhone => ResetMethod::MobilePhone,
     }
 }
 
-/// Whether the policy counts `kind` towards a reset.
+/// Whether the policy counts `kind` towards a reset. A mobile phone does not count yet: the
+/// reset wizard cannot text or call it, so it must not stand in for a method that works.
 pub fn counts(kind: MethodKind, policy: &ResetPolicy) -> bool {
-    policy.methods.contains(&proves(kind))
+    kind != MethodKind::MobilePhone && policy.methods.contains(&proves(kind))
 }
 
 /// How many different counted methods `kinds` cover, questions never alone.
@@ -91,6 +94,16 @@ mod tests {
         assert!(!may_delete(&kinds, 0, &p));
         assert!(may_delete(&kinds, 1, &p));
         assert!(may_delete(&kinds, 2, &p));
+    }
+
+    #[test]
+    fn a_mobile_phone_does_not_count_until_the_wizard_can_send_to_it() {
+        let p = policy(1, &[ResetMethod::MobilePhone, ResetMethod::Email]);
+        assert!(!counts(MobilePhone, &p));
+        assert_eq!(usable(&[MobilePhone], &p), 0);
+        assert_eq!(usable(&[Email, MobilePhone], &p), 1);
+        // It can always be deleted: nothing rests on it.
+        assert!(may_delete(&[Email, MobilePhone], 1, &p));
     }
 
     #[test]

@@ -6,12 +6,19 @@
 //! answered so Graph scripts that read or set them work, and wait for their features. The
 //! security questions' configuration (`SecurityQuestions`) is this product's own type in the
 //! same collection, since Graph has none: on for everyone by default, so the reset policy's
-//! methods alone decide as before until an administrator targets it.
+//! methods alone decide as before until an administrator targets it. The phone methods (Sms,
+//! Voice) carry the country allow-list and the daily caps against SMS pumping (SECURITY 26) as
+//! extension properties; with no country allowed, the default, they are off whatever their
+//! state.
 
 use crate::config::Config;
 use crate::domain::passcode::{
     ATTEMPTS_BOUNDS, DEFAULT_LENGTH, DEFAULT_MAX_ATTEMPTS, GUEST_LIFETIME_BOUNDS, LENGTH_BOUNDS,
     LIFETIME_BOUNDS,
+};
+use crate::domain::phone::{
+    is_country, DEFAULT_SENDS_PER_DAY, DEFAULT_SENDS_PER_NUMBER_PER_DAY, SENDS_PER_DAY_BOUNDS,
+    SENDS_PER_NUMBER_PER_DAY_BOUNDS,
 };
 use crate::store::groups::{self, ALL_USERS};
 use crate::store::policies::{self as store, Document};
@@ -30,6 +37,9 @@ pub const SETTINGS_ID: &str = "methods";
 
 /// Most targets one list may hold.
 const MAX_TARGETS: usize = 100;
+
+/// Most countries an allow-list may hold (there are about 250).
+const MAX_COUNTRIES: usize = 300;
 
 /// The document id of `method`'s configuration.
 pub fn document_id(method: MethodId) -> String {
@@ -91,6 +101,9 @@ pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
         passcode_lifetime_in_seconds: None,
         guest_passcode_lifetime_in_seconds: None,
         passcode_max_attempts: None,
+        allowed_countries: None,
+        max_sends_per_number_per_day: None,
+        max_sends_per_day: None,
     };
     match method {
         MethodId::Email => {
@@ -111,6 +124,24 @@ pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
         MethodId::SecurityQuestions => configuration.state = MethodState::Enabled,
         _ => {}
     }
+    with_phone_defaults(method, configuration)
+}
+
+/// The phone settings a stored Sms or Voice configuration lacks (written before they
+/// existed), at their defaults: no country, the default caps.
+fn with_phone_defaults(
+    method: MethodId,
+    mut configuration: MethodConfiguration,
+) -> MethodConfiguration {
+    if matches!(method, MethodId::Sms | MethodId::Voice) {
+        configuration.allowed_countries.get_or_insert_with(Vec::new);
+        configuration
+            .max_sends_per_number_per_day
+            .get_or_insert(DEFAULT_SENDS_PER_NUMBER_PER_DAY);
+        configuration
+            .max_sends_per_day
+            .get_or_insert(DEFAULT_SENDS_PER_DAY);
+    }
     configuration
 }
 
@@ -122,7 +153,7 @@ pub fn from_document(
 ) -> MethodConfiguration {
     document
         .and_then(|d| match serde_json::from_str(&d.body) {
-            Ok(configuration) => Some(configuration),
+            Ok(configuration) => Some(with_phone_defaults(method, configuration)),
             Err(error) => {
                 tracing::error!(%error, id = %d.id, "unreadable policy document: using defaults");
                 None
@@ -225,6 +256,21 @@ pub fn apply(
     if method != MethodId::Voice && patch.is_office_phone_allowed.is_some() {
         return Err("The property 'isOfficePhoneAllowed' applies only to the Voice method.".into());
     }
+    let phone_only = [
+        ("allowedCountries", patch.allowed_countries.is_some()),
+        (
+            "maxSendsPerNumberPerDay",
+            patch.max_sends_per_number_per_day.is_some(),
+        ),
+        ("maxSendsPerDay", patch.max_sends_per_day.is_some()),
+    ];
+    if !matches!(method, MethodId::Sms | MethodId::Voice) {
+        if let Some((name, _)) = phone_only.iter().find(|(_, set)| *set) {
+            return Err(format!(
+                "The property '{name}' applies only to the Sms and Voice methods."
+            ));
+        }
+    }
     let mut next = current.clone();
     if let Some(state) = patch.state {
         next.state = state;
@@ -274,6 +320,21 @@ pub fn apply(
     if let Some(value) = patch.passcode_max_attempts {
         within("passcodeMaxAttempts", value, &ATTEMPTS_BOUNDS)?;
         next.passcode_max_attempts = Some(value);
+    }
+    if let Some(countries) = patch.allowed_countries {
+        next.allowed_countries = Some(allowed_countries(countries)?);
+    }
+    if let Some(value) = patch.max_sends_per_number_per_day {
+        within(
+            "maxSendsPerNumberPerDay",
+            value,
+            &SENDS_PER_NUMBER_PER_DAY_BOUNDS,
+        )?;
+        next.max_sends_per_number_per_day = Some(value);
+    }
+    if let Some(value) = patch.max_sends_per_day {
+        within("maxSendsPerDay", value, &SENDS_PER_DAY_BOUNDS)?;
+        next.max_sends_per_day = Some(value);
     }
     Ok(next)
 }
@@ -386,6 +447,29 @@ fn within<T: PartialOrd + std::fmt::Display>(
     }
 }
 
+/// The allow-list as stored: each a known country code (upper case, ISO 3166 alpha-2), once,
+/// sorted.
+fn allowed_countries(countries: Vec<String>) -> Result<Vec<String>, String> {
+    if countries.len() > MAX_COUNTRIES {
+        return Err(format!(
+            "'allowedCountries' may hold at most {MAX_COUNTRIES} countries."
+        ));
+    }
+    let mut list = Vec::with_capacity(countries.len());
+    for country in countries {
+        if !is_country(&country) {
+            return Err(format!(
+                "'allowedCountries' holds \"{}\", which is not a country code such as \"US\" or \"FR\".",
+                country.chars().take(20).collect::<String>()
+            ));
+        }
+        list.push(country);
+    }
+    list.sort();
+    list.dedup();
+    Ok(list)
+}
+
 fn check_list(len: usize, name: &str) -> Result<(), String> {
     if len > MAX_TARGETS {
         return Err(format!("'{name}' may hold at most {MAX_TARGETS} targets."));
@@ -492,5 +576,58 @@ mod tests {
             ),
         );
         assert!(refused.is_err());
+    }
+
+    #[test]
+    fn phone_methods_allow_no_country_by_default_and_check_their_caps() {
+        let sms = default_for(MethodId::Sms, &Config::default());
+        assert_eq!(sms.allowed_countries, Some(Vec::new()));
+        assert_eq!(
+            sms.max_sends_per_number_per_day,
+            Some(DEFAULT_SENDS_PER_NUMBER_PER_DAY)
+        );
+        assert_eq!(sms.max_sends_per_day, Some(DEFAULT_SENDS_PER_DAY));
+        let t = r##""@odata.type": "#microsoft.graph.voiceAuthenticationMethodConfiguration""##;
+        let voice = default_for(MethodId::Voice, &Config::default());
+        for bad in [
+            r#""allowedCountries": ["ZZ"]"#,
+            r#""allowedCountries": ["fr"]"#,
+            r#""maxSendsPerNumberPerDay": 0"#,
+            r#""maxSendsPerNumberPerDay": 21"#,
+            r#""maxSendsPerDay": 0"#,
+            r#""maxSendsPerDay": 100001"#,
+        ] {
+            let result = apply(MethodId::Voice, &voice, patch(&format!("{{{t}, {bad}}}")));
+            assert!(result.is_err(), "{bad} accepted");
+        }
+        let ok = apply(
+            MethodId::Voice,
+            &voice,
+            patch(&format!(
+                "{{{t}, \"allowedCountries\": [\"US\", \"FR\", \"US\"], \"maxSendsPerDay\": 50, \"isOfficePhoneAllowed\": true}}"
+            )),
+        )
+        .expect("accepted");
+        assert_eq!(ok.allowed_countries, Some(vec!["FR".into(), "US".into()]));
+        assert_eq!(ok.max_sends_per_day, Some(50));
+        assert_eq!(ok.is_office_phone_allowed, Some(true));
+        let refused = apply(
+            MethodId::Email,
+            &email(),
+            patch(
+                r##"{"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "allowedCountries": []}"##,
+            ),
+        );
+        assert!(refused.is_err());
+        // A configuration stored before these settings existed reads with their defaults.
+        let old = Document {
+            id: document_id(MethodId::Sms),
+            body: r##"{"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration", "id": "Sms", "state": "enabled"}"##.into(),
+            updated_at_ms: 1,
+        };
+        let read = from_document(MethodId::Sms, Some(&old), &Config::default());
+        assert_eq!(read.state, MethodState::Enabled);
+        assert_eq!(read.allowed_countries, Some(Vec::new()));
+        assert_eq!(read.max_sends_per_day, Some(DEFAULT_SENDS_PER_DAY));
     }
 }

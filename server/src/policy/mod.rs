@@ -6,9 +6,10 @@
 //! values. Nothing is cached: the customer endpoints read the rows they need on every request
 //! (one indexed query), so a change made on one instance holds on every instance sharing the
 //! database from the next request on. [`enforce`] turns the documents into what a flow may do, [`registration`] into what a
-//! user may register.
+//! user may register, [`phones`] into where and how often a code may go to a phone.
 
 pub mod enforce;
 pub mod methods;
+pub mod phones;
 pub mod registration;
 pub mod reset;

@@ -3,7 +3,8 @@
 //! `MicrosoftAuthenticator`, is on and targets them, an alternate
 //! address when the `Email` method is on and targets them, security questions when the reset
 //! policy counts them and the `SecurityQuestions` configuration (this product's own) is on and
-//! targets them. Read fresh on every request, like the other policies.
+//! targets them, a mobile phone when `Sms` or `Voice` is on, targets them and allows a country
+//! (`phones`). Read fresh on every request, like the other policies.
 
 use super::{enforce::targets_user, methods, reset};
 use sqlx::AnyConnection;
@@ -57,6 +58,9 @@ pub async fn read(
         {
             available.push(MethodKind::SecurityQuestions);
         }
+    }
+    if super::phones::mobile_allowed(conn, config, user_id).await? {
+        available.push(MethodKind::MobilePhone);
     }
     Ok(Registration { available, reset })
 }

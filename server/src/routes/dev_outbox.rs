@@ -24,7 +24,7 @@ pub fn page_router() -> Router<AppState> {
 }
 
 #[utoipa::path(get, path = "/api/dev/outbox", tag = "development",
-    responses((status = 200, description = "Kept messages, newest first (development mode only)", body = Vec<OutboxMessage>), (status = 404, description = "Not in development mode", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "Kept mail, texts and calls, newest first (development mode only)", body = Vec<OutboxMessage>), (status = 404, description = "Not in development mode", body = sspr_api::ErrorBody)))]
 async fn json(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
     Ok(Json(dev_outbox::messages(&state).await?))
 }
@@ -37,13 +37,18 @@ async fn captchas(State(state): State<AppState>) -> Result<Json<Vec<DevCaptcha>>
 
 async fn page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let list = dev_outbox::messages(&state).await?;
+    Ok(Html(render(list, access::dev_answers(&state)?)))
+}
+
+/// The page: the captcha answers, then every kept message.
+fn render(list: Vec<OutboxMessage>, captchas: Vec<DevCaptcha>) -> String {
     let mut html = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Development outbox</title></head>\
-         <body><h1>Development outbox</h1><p>Mail the server would have sent, newest first. \
-         Shown only in development mode.</p>",
+         <body><h1>Development outbox</h1><p>Mail, texts and calls the server would have sent, \
+         newest first. Shown only in development mode.</p>",
     );
     html.push_str("<section id=\"captchas\"><h2>On-screen verification codes</h2><ul>");
-    for c in access::dev_answers(&state)? {
+    for c in captchas {
         html.push_str(&format!(
             "<li><span class=\"captcha-answer\" data-captcha-id=\"{}\">{}</span></li>",
             escape(&c.captcha_id),
@@ -55,15 +60,21 @@ async fn page(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
         html.push_str("<p>No messages yet.</p>");
     }
     for m in list {
+        let extension = m
+            .extension
+            .as_deref()
+            .map(|e| format!(" ext. {}", escape(e)))
+            .unwrap_or_default();
         html.push_str(&format!(
-            "<article><h3>{}</h3><p>To: {}</p><pre>{}</pre></article><hr>",
+            "<article data-channel=\"{}\"><h3>{}</h3><p>To: {}{extension}</p><pre>{}</pre></article><hr>",
+            escape(&m.channel),
             escape(&m.subject),
             escape(&m.to),
             escape(&m.text)
         ));
     }
     html.push_str("</body></html>");
-    Ok(Html(html))
+    html
 }
 
 fn escape(text: &str) -> String {

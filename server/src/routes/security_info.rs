@@ -6,7 +6,9 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::json::Json;
 use crate::identity::registration;
-use crate::identity::security_info::{self, alternate_email, authenticator, proof, questions};
+use crate::identity::security_info::{
+    self, alternate_email, authenticator, mobile_phone, proof, questions,
+};
 use crate::identity::sessions::SignedIn;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -14,8 +16,9 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use sspr_api::{
-    AddAlternateEmail, ConfirmMethod, PendingMethod, ProofSent, ProveIdentity, QuestionCatalog,
-    RegisterQuestions, RegistrationPrompt, SecurityInfo, TotpEnrolment,
+    AddAlternateEmail, AddMobilePhone, ConfirmMethod, PendingMethod, PendingPhone, ProofSent,
+    ProveIdentity, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
+    TotpEnrolment,
 };
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +33,8 @@ pub fn router() -> Router<AppState> {
             post(confirm_app),
         )
         .route("/account/methods/alternate-email", post(add_email))
+        .route("/account/methods/mobile-phone", post(add_phone))
+        .route("/account/methods/mobile-phone/confirm", post(confirm_phone))
         .route(
             "/account/methods/alternate-email/confirm",
             post(confirm_email),
@@ -165,6 +170,32 @@ async fn confirm_email(
 ) -> Result<Json<SecurityInfo>, ApiError> {
     Ok(Json(
         alternate_email::confirm(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/mobile-phone", tag = "account", request_body = AddMobilePhone,
+    responses((status = 200, description = "A passcode is on its way by text or call; the same answer when the number's country is not allowed or a daily cap held the send back", body = PendingPhone), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method or this way of sending is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Not a usable mobile number (`validation_failed`)", body = sspr_api::ErrorBody)))]
+async fn add_phone(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<AddMobilePhone>,
+) -> Result<Json<PendingPhone>, ApiError> {
+    Ok(Json(
+        mobile_phone::add(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/mobile-phone/confirm", tag = "account", request_body = ConfirmMethod,
+    responses((status = 200, description = "The phone is verified; the user is mailed", body = SecurityInfo), (status = 400, description = "A wrong code (`invalid_code` with `attempts_left`), or an expired one (`code_expired`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 404, description = "The code is for another phone", body = sspr_api::ErrorBody), (status = 422, description = "Not a code", body = sspr_api::ErrorBody)))]
+async fn confirm_phone(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<ConfirmMethod>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        mobile_phone::confirm(&state, &client, &signed_in, request).await?,
     ))
 }
 

@@ -29,6 +29,7 @@ pub mod invitations;
 pub mod methods;
 pub mod oidc;
 pub mod outbox;
+pub mod phone_outbox;
 pub mod policies;
 pub mod rate_limits;
 pub mod reports;

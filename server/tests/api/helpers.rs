@@ -147,6 +147,14 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// The same, with `tweak` applied to the configuration first.
 pub async fn spawn_app_with(backend: Backend, tweak: Tweak) -> Option<TestApp> {
+    spawn_app_configured(backend, tweak).await
+}
+
+/// The same with a closure, for settings known only at run time (a local receiver's URL).
+pub async fn spawn_app_configured(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let web_dir = dir.path().join("web");
     write_web_dir(&web_dir);

@@ -1,7 +1,8 @@
 //! `/admin/methods/{id}`: one authentication method's policy — **Enable**, who it is for (all
 //! users or chosen groups) and who not (the security questions' page also says the reset
 //! policy must list them), the Email OTP settings (code length, lifetimes, tries,
-//! "allow external users to use email OTP"), and **Save**
+//! "allow external users to use email OTP"), the phone settings of Sms and Voice (usable for
+//! sign-in, office phones, the allowed countries and the daily caps), and **Save**
 //! (`PATCH …/authenticationMethodConfigurations/{id}`, Graph's shape, effective at once).
 
 use crate::api;
@@ -87,8 +88,23 @@ fn GroupChoices(
 
 #[component]
 fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> impl IntoView {
-    let is_email = MethodId::parse(&config.id) == Some(MethodId::Email);
-    let is_questions = MethodId::parse(&config.id) == Some(MethodId::SecurityQuestions);
+    let method = MethodId::parse(&config.id);
+    let is_email = method == Some(MethodId::Email);
+    let is_questions = method == Some(MethodId::SecurityQuestions);
+    let is_sms = method == Some(MethodId::Sms);
+    let is_voice = method == Some(MethodId::Voice);
+    let is_phone = is_sms || is_voice;
+    // Sms: whether the included users' numbers also sign in (Graph keeps it on each target).
+    let usable_for_sign_in = RwSignal::new(
+        config
+            .include_targets
+            .iter()
+            .all(|t| t.is_usable_for_sign_in != Some(false)),
+    );
+    let office_allowed = RwSignal::new(config.is_office_phone_allowed == Some(true));
+    let countries = NodeRef::<Input>::new();
+    let per_number = NodeRef::<Input>::new();
+    let per_day = NodeRef::<Input>::new();
     let enabled = RwSignal::new(config.state == MethodState::Enabled);
     let everyone = RwSignal::new(
         config.include_targets.is_empty()
@@ -142,12 +158,13 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
     let number = |node: NodeRef<Input>| value_of(node).parse::<u32>().ok();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let usable = is_sms.then(|| usable_for_sign_in.get_untracked());
         let include_targets = if everyone.get_untracked() {
             vec![IncludeTarget {
                 id: ALL_USERS.into(),
                 target_type: TargetType::Group,
                 is_registration_required: false,
-                is_usable_for_sign_in: None,
+                is_usable_for_sign_in: usable,
             }]
         } else {
             included
@@ -157,7 +174,7 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
                     id,
                     target_type: TargetType::Group,
                     is_registration_required: false,
-                    is_usable_for_sign_in: None,
+                    is_usable_for_sign_in: usable,
                 })
                 .collect()
         };
@@ -201,6 +218,28 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             patch.guest_passcode_lifetime_in_seconds = number(guest_lifetime);
             patch.passcode_max_attempts = number(attempts);
         }
+        if is_phone {
+            let caps = [
+                (per_number, (|m| m.sends_per_number) as AText, 1, 20),
+                (per_day, |m| m.sends_per_day, 1, 100_000),
+            ];
+            for (node, label, min, max) in caps {
+                let typed = value_of(node);
+                let fits =
+                    typed.is_empty() || number(node).is_some_and(|n| (min..=max).contains(&n));
+                if !fits {
+                    problem.set(Some(Problem::Range(label, min, max)));
+                    sspr_web::components::form::focus(node);
+                    return;
+                }
+            }
+            patch.allowed_countries = Some(country_list(&value_of(countries)));
+            patch.max_sends_per_number_per_day = number(per_number);
+            patch.max_sends_per_day = number(per_day);
+            if is_voice {
+                patch.is_office_phone_allowed = Some(office_allowed.get_untracked());
+            }
+        }
         problem.set(None);
         notice.set(None);
         save.dispatch(patch);
@@ -219,6 +258,26 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
                 <Field id="passcode-attempts" label=at(|m| m.passcode_attempts) kind="number" inputmode="numeric"
                     min="1" max="10" node=attempts value=show(config.passcode_max_attempts) hint=at(|m| m.passcode_attempts_hint)/>
                 <Switch id="allow-external" label=|m| m.allow_external checked=external hint=|m| m.allow_external_hint/>
+            </fieldset>
+        }
+    });
+    let phone_settings = is_phone.then(|| {
+        let listed = config.allowed_countries.clone().unwrap_or_default().join(", ");
+        view! {
+            <fieldset>
+                <legend>{at(|m| m.phone_settings)}</legend>
+                {is_sms.then(|| view! {
+                    <Switch id="usable-for-sign-in" label=|m| m.usable_for_sign_in checked=usable_for_sign_in hint=|m| m.usable_for_sign_in_hint/>
+                })}
+                {is_voice.then(|| view! {
+                    <Switch id="office-phone-allowed" label=|m| m.office_phone_allowed checked=office_allowed hint=|m| m.office_phone_allowed_hint/>
+                })}
+                <Field id="allowed-countries" label=at(|m| m.allowed_countries) node=countries value=listed required=false
+                    hint=at(|m| m.allowed_countries_hint)/>
+                <Field id="sends-per-number" label=at(|m| m.sends_per_number) kind="number" inputmode="numeric"
+                    min="1" max="20" node=per_number value=show(config.max_sends_per_number_per_day) hint=at(|m| m.sends_per_number_hint)/>
+                <Field id="sends-per-day" label=at(|m| m.sends_per_day) kind="number" inputmode="numeric"
+                    min="1" max="100000" node=per_day value=show(config.max_sends_per_day) hint=at(|m| m.sends_per_day_hint)/>
             </fieldset>
         }
     });
@@ -247,8 +306,20 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             </Show>
             <GroupChoices name="exclude" legend=|m| m.exclude_legend groups chosen=excluded/>
             {settings}
+            {phone_settings}
             <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
             </Guarded>
         </form>
     }
+}
+
+/// The allow-list as typed (`us, GB;fr`): upper case, split at commas, semicolons and spaces.
+/// The server checks each is a country code.
+fn country_list(typed: &str) -> Vec<String> {
+    typed
+        .split([',', ';', ' '])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect()
 }

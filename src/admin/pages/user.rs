@@ -32,6 +32,7 @@ fn kind_text(kind: MethodKind) -> AText {
         MethodKind::AuthenticatorApp => |m| m.kind_app,
         MethodKind::AlternateEmail => |m| m.kind_alternate_email,
         MethodKind::SecurityQuestions => |m| m.kind_questions,
+        MethodKind::MobilePhone => |m| m.kind_mobile_phone,
     }
 }
 

@@ -1,7 +1,7 @@
 //! **Add sign-in method**: the methods the administrator enabled for this user. An
 //! authenticator app shows its QR code and secret key and is saved with one of its codes; an
-//! alternate address is saved with the code mailed to it; security questions are chosen from
-//! the list and answered.
+//! alternate address is saved with the code mailed to it; a mobile phone with the code texted
+//! or spoken to it; security questions are chosen from the list and answered.
 
 use super::kind_text;
 use crate::api;
@@ -12,8 +12,8 @@ use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{
-    AddAlternateEmail, ConfirmMethod, Email, MethodKind, QuestionAnswer, RegisterQuestions,
-    SecurityInfo, WireName,
+    AddAlternateEmail, AddMobilePhone, ConfirmMethod, Email, ErrorCode, MethodKind, PhoneDelivery,
+    QuestionAnswer, RegisterQuestions, SecurityInfo, WireName,
 };
 
 #[component]
@@ -48,6 +48,7 @@ pub fn Add(
     let form = move || match chosen.get() {
         Some(MethodKind::AuthenticatorApp) => view! { <App done=finished problem/> }.into_any(),
         Some(MethodKind::AlternateEmail) => view! { <Alternate done=finished problem/> }.into_any(),
+        Some(MethodKind::MobilePhone) => view! { <Phone done=finished problem/> }.into_any(),
         Some(MethodKind::SecurityQuestions) => {
             view! { <Questions done=finished problem/> }.into_any()
         }
@@ -205,6 +206,109 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
                 <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
             </form>
         </Show>
+    }
+}
+
+#[component]
+fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let number = NodeRef::<leptos::html::Input>::new();
+    let code = NodeRef::<leptos::html::Input>::new();
+    let by_call = RwSignal::new(false);
+    let pending = RwSignal::new(None::<(String, String)>);
+    let send = Action::new_local(move |body: &AddMobilePhone| {
+        let body = body.clone();
+        async move {
+            match api::add_mobile_phone(body).await {
+                Ok(sent) => {
+                    pending.set(Some((sent.method_id, sent.masked_number)));
+                    // The code field appears with the answer: focus it once it is drawn.
+                    request_animation_frame(move || focus(code));
+                }
+                Err(error) => {
+                    problem.set(Some(phone_problem(error)));
+                    focus(number);
+                }
+            }
+        }
+    });
+    let confirm = Action::new_local(move |body: &ConfirmMethod| {
+        let body = body.clone();
+        async move {
+            match api::confirm_mobile_phone(body).await {
+                Ok(found) => done.run(found),
+                Err(error) => problem.set(Some(error.into())),
+            }
+        }
+    });
+    let send_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        send.dispatch(AddMobilePhone {
+            number: value_of(number),
+            country: None,
+            delivery: if by_call.get_untracked() {
+                PhoneDelivery::Voice
+            } else {
+                PhoneDelivery::Sms
+            },
+        });
+    };
+    let confirm_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(method_id) = pending.with_untracked(|p| p.as_ref().map(|(id, _)| id.clone()))
+        else {
+            return;
+        };
+        if let Some(typed) = code_in(code, problem) {
+            confirm.dispatch(ConfirmMethod {
+                method_id,
+                code: typed,
+            });
+        }
+    };
+    view! {
+        <h3>{tr(|m| m.kind_mobile_phone)}</h3>
+        <form on:submit=send_submit novalidate>
+            <Field id="phone-number" label=tr(|m| m.phone_number_label) kind="tel"
+                autocomplete="tel" node=number hint=tr(|m| m.phone_number_hint)/>
+            <fieldset class="choices">
+                <legend>{tr(|m| m.phone_delivery_legend)}</legend>
+                <div class="choice">
+                    <input type="radio" id="phone-by-text" name="phone-delivery"
+                        prop:checked=move || !by_call.get() on:change=move |_| by_call.set(false)/>
+                    <label for="phone-by-text">{tr(|m| m.phone_delivery_sms)}</label>
+                </div>
+                <div class="choice">
+                    <input type="radio" id="phone-by-call" name="phone-delivery"
+                        prop:checked=move || by_call.get() on:change=move |_| by_call.set(true)/>
+                    <label for="phone-by-call">{tr(|m| m.phone_delivery_voice)}</label>
+                </div>
+            </fieldset>
+            <Submit label=tr(|m| m.send_code) busy=send.pending()/>
+        </form>
+        <Show when=move || pending.with(Option::is_some)>
+            <p role="status">{tr(|m| m.code_sent_to)} " "
+                <strong>{move || pending.get().map(|(_, masked)| masked)}</strong></p>
+            <form on:submit=confirm_submit novalidate>
+                <Field id="phone-code" label=tr(|m| m.code_label) autocomplete="one-time-code"
+                    inputmode="numeric" node=code hint=tr(|m| m.phone_code_hint)/>
+                <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
+            </form>
+        </Show>
+    }
+}
+
+/// What a refused number or way of sending means on this form: the general texts say "some
+/// of what you entered" and "this method", this one can say which.
+fn phone_problem(error: api::ApiError) -> Problem {
+    let code = match &error {
+        api::ApiError::Server { body, .. } => ErrorCode::parse(&body.code),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::ValidationFailed) => Problem::Local(|m| m.phone_invalid),
+        Some(ErrorCode::MethodDisabled) => Problem::Local(|m| m.phone_delivery_off),
+        _ => error.into(),
     }
 }
 

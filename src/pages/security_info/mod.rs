@@ -127,6 +127,7 @@ pub fn kind_text(kind: MethodKind) -> Text {
         MethodKind::AuthenticatorApp => |m| m.kind_app,
         MethodKind::AlternateEmail => |m| m.kind_alternate_email,
         MethodKind::SecurityQuestions => |m| m.kind_questions,
+        MethodKind::MobilePhone => |m| m.kind_mobile_phone,
     }
 }
 

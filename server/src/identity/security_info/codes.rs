@@ -17,6 +17,8 @@ use sspr_api::ErrorCode;
 pub const PROOF: &str = "proof";
 /// To verify a new alternate address.
 pub const ALTERNATE_EMAIL: &str = "alternate_email";
+/// To verify a new mobile phone.
+pub const MOBILE_PHONE: &str = "mobile_phone";
 
 /// Makes and stores a code for `purpose` (replacing the user's earlier one); returns it and
 /// its lifetime in minutes, for the mail.

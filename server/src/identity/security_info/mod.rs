@@ -1,12 +1,13 @@
 //! The signed-in user's security info (SPEC C7): the list of their methods, proving who they
 //! are before a change (SECURITY.md §19), deleting a method, and — one file each — adding an
-//! authenticator app ([`authenticator`]), an alternate address ([`alternate_email`]) or
-//! security questions ([`questions`]). Every addition and removal is told to the account's
-//! address as a security notice and audited ([`record_change`]).
+//! authenticator app ([`authenticator`]), an alternate address ([`alternate_email`]), a mobile
+//! phone ([`mobile_phone`]) or security questions ([`questions`]). Every addition and removal
+//! is told to the account's address as a security notice and audited ([`record_change`]).
 
 pub mod alternate_email;
 pub mod authenticator;
 mod codes;
+pub mod mobile_phone;
 pub mod proof;
 pub mod questions;
 
@@ -112,10 +113,11 @@ pub fn view_of(method: &Method, deletable: bool) -> RegisteredMethod {
     RegisteredMethod {
         id: method.id.clone(),
         kind: method.kind,
-        detail: method
-            .address
-            .as_deref()
-            .map_or_else(|| describe(method.kind).into(), masked),
+        detail: match (method.kind, method.address.as_deref()) {
+            (MethodKind::MobilePhone, Some(number)) => crate::domain::phone::mask(number),
+            (_, Some(address)) => masked(address),
+            (kind, None) => describe(kind).into(),
+        },
         added_at_ms: method.verified_at_ms,
         last_used_at_ms: method.last_used_ms,
         deletable,
@@ -140,6 +142,7 @@ pub fn describe(kind: MethodKind) -> &'static str {
         MethodKind::AuthenticatorApp => "Authenticator app",
         MethodKind::AlternateEmail => "Alternate email",
         MethodKind::SecurityQuestions => "Security questions",
+        MethodKind::MobilePhone => "Mobile phone",
     }
 }
 

@@ -579,6 +579,19 @@ fn method_patch(method: MethodId) -> Value {
         }
         _ => {}
     }
+    if matches!(method, MethodId::Sms | MethodId::Voice) {
+        use crate::domain::phone::{
+            countries, SENDS_PER_DAY_BOUNDS, SENDS_PER_NUMBER_PER_DAY_BOUNDS,
+        };
+        properties["allowedCountries"] = optional(json!({"type": "array", "maxItems": 300,
+            "items": {"type": "string", "enum": countries()}}));
+        properties["maxSendsPerNumberPerDay"] = range(
+            *SENDS_PER_NUMBER_PER_DAY_BOUNDS.start(),
+            *SENDS_PER_NUMBER_PER_DAY_BOUNDS.end(),
+        );
+        properties["maxSendsPerDay"] =
+            range(*SENDS_PER_DAY_BOUNDS.start(), *SENDS_PER_DAY_BOUNDS.end());
+    }
     json!({
         "type": "object",
         "description": format!("A PATCH of the {} method's configuration.", method.as_str()),

@@ -51,6 +51,8 @@ use utoipa::OpenApi;
         super::security_info::confirm_app,
         super::security_info::add_email,
         super::security_info::confirm_email,
+        super::security_info::add_phone,
+        super::security_info::confirm_phone,
         super::security_info::catalog,
         super::security_info::register_questions,
         super::security_info::registration_prompt,

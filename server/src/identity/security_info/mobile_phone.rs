@@ -1,0 +1,229 @@
+//! Adding a mobile phone (seed 003, SECURITY 26): the number is read and normalised to E.164,
+//! a passcode goes to it by text message (`Sms`) or automated call (`Voice`), and the phone
+//! counts only once that code comes back. A user has one mobile phone; a newly verified one
+//! replaces the old.
+//!
+//! Against SMS pumping, a send needs the method on for the user, the number's country in the
+//! administrator's allow-list, and room under two daily caps counted atomically in the
+//! database: sends to this number (whoever asks) and sends of this kind by the whole service
+//! (numbers outside the allow-list are not counted, so they cannot use up the day's sends).
+//! When the country is not allowed or a cap is reached nothing is sent, but the answer, and the
+//! rows written, are the same as for a send: a caller cannot tell which numbers or countries
+//! are worth pumping. The audit log records which it was.
+
+use super::codes::{self, MOBILE_PHONE};
+use super::{info, record_change, require_enabled, require_proof};
+use crate::domain::phone::{self, PhoneError, PhoneKind};
+use crate::error::ApiError;
+use crate::http::client::Client;
+use crate::identity::limits::{self, FLOW_START};
+use crate::identity::sessions::SignedIn;
+use crate::phone::outbox::{self as phone_outbox, Sealed};
+use crate::phone::{Channel, PhoneMessage};
+use crate::policy::phones;
+use crate::secrets::random_token;
+use crate::store::methods::{self, Method};
+use crate::store::script::Script;
+use crate::store::{account_codes, audit, rate_limits};
+use crate::AppState;
+use sspr_api::{
+    AddMobilePhone, ConfirmMethod, ErrorCode, MethodKind, PendingPhone, PhoneDelivery, SecurityInfo,
+};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Why a code was not sent (for the audit log only).
+fn held_back(
+    country_allowed: bool,
+    number_hits: i64,
+    day_hits: i64,
+    rules: &phones::PhoneRules,
+) -> Option<&'static str> {
+    if !country_allowed {
+        Some("country_not_allowed")
+    } else if number_hits > rules.sends_per_number_per_day {
+        Some("number_cap")
+    } else if day_hits > rules.sends_per_day {
+        Some("daily_cap")
+    } else {
+        None
+    }
+}
+
+/// `POST /api/account/methods/mobile-phone`: a pending phone and its passcode.
+pub async fn add(
+    state: &AppState,
+    client: &Client,
+    signed_in: &SignedIn,
+    request: AddMobilePhone,
+) -> Result<PendingPhone, ApiError> {
+    require_proof(state, signed_in)?;
+    let user = &signed_in.user;
+    require_enabled(state, user, MethodKind::MobilePhone).await?;
+    let rules = {
+        let mut conn = state.db.pool.acquire().await?;
+        phones::rules(&mut conn, &state.config, &user.id, request.delivery).await?
+    };
+    let Some(rules) = rules else {
+        return Err(ApiError::new(
+            ErrorCode::MethodDisabled,
+            match request.delivery {
+                PhoneDelivery::Sms => "Codes cannot be sent by text message. Choose a call.",
+                PhoneDelivery::Voice => {
+                    "Codes cannot be sent by phone call. Choose a text message."
+                }
+            },
+        ));
+    };
+    let number = phone::parse(
+        PhoneKind::Mobile,
+        &request.number,
+        None,
+        request.country.as_deref(),
+    )
+    .map_err(refusal)?;
+    limits::enforce(state, FLOW_START, &client.ip).await?;
+    let id = random_token(16);
+    let now = state.now_ms();
+    let channel = match request.delivery {
+        PhoneDelivery::Sms => Channel::Sms,
+        PhoneDelivery::Voice => Channel::Voice,
+    };
+    let country_allowed = rules.allowed_countries.contains(&number.country);
+    let mut tx = state.db.begin_write().await?;
+    // Only numbers that could be sent to count against the caps: a flood of numbers from
+    // countries that are not allowed must not use up the day's sends for everyone else.
+    let (number_hits, day_hits) = if country_allowed {
+        let number_key = format!("phone_number:{}", state.secrets.token_hash(&number.e164));
+        let (number_hits, _) = rate_limits::hit(&mut tx, &number_key, DAY_MS, now).await?;
+        let day_key = format!("phone_day:{}", channel.as_str());
+        let (day_hits, _) = rate_limits::hit(&mut tx, &day_key, DAY_MS, now).await?;
+        (number_hits, day_hits)
+    } else {
+        (0, 0)
+    };
+    let withheld = held_back(country_allowed, number_hits, day_hits, &rules);
+    let method = Method {
+        id: id.clone(),
+        user_id: user.id.clone(),
+        kind: MethodKind::MobilePhone,
+        address: Some(number.e164.clone()),
+        secret_sealed: None,
+        last_step: None,
+        created_at_ms: now,
+        verified_at_ms: None,
+        last_used_ms: None,
+    };
+    methods::insert(&mut tx, &method).await?;
+    let (code, _) = codes::issue(&mut tx, state, &user.id, MOBILE_PHONE, Some(&id)).await?;
+    let organisation = &state.config.organisation_name;
+    let message = match channel {
+        Channel::Sms => PhoneMessage::code_by_text(MOBILE_PHONE, organisation, &number.e164, &code),
+        Channel::Voice => {
+            PhoneMessage::code_by_call(MOBILE_PHONE, organisation, &number.e164, None, &code)
+        }
+    };
+    let sealed = Sealed::seal(&state.secrets, &message)?;
+    let mut script = Script::default();
+    match withheld {
+        None => phone_outbox::queue_sealed(&mut script, now, sealed),
+        Some(_) => phone_outbox::queue_suppressed(&mut script, now, MOBILE_PHONE, channel),
+    }
+    script.run(&mut tx).await?;
+    let detail = serde_json::json!({
+        "channel": channel.as_str(),
+        "country": number.country,
+        "reason": withheld,
+    });
+    let event = audit::Event {
+        event: "phone_code_sent",
+        outcome: if withheld.is_some() {
+            "suppressed"
+        } else {
+            "success"
+        },
+        actor: Some(&user.id),
+        subject: Some(&user.id),
+        client_ip: Some(&client.ip),
+        request_id: Some(&client.request_id),
+        detail: Some(detail),
+    };
+    audit::record(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    state.phone_outbox.wake();
+    Ok(PendingPhone {
+        method_id: id,
+        masked_number: phone::mask(&number.e164),
+        code_length: state.passcodes.length,
+    })
+}
+
+/// A number that cannot be used, in words.
+fn refusal(error: PhoneError) -> ApiError {
+    ApiError::validation(match error {
+        PhoneError::Unreadable => {
+            "Enter the number with its country code, such as +44 7400 123456, or choose its country."
+        }
+        PhoneError::Invalid => "This is not a valid phone number. Check it and try again.",
+        PhoneError::Unsupported => {
+            "This number cannot receive codes. Enter a mobile number that is not premium-rate."
+        }
+        PhoneError::ExtensionNotAllowed | PhoneError::BadExtension => {
+            "A mobile number has no extension. Enter the number alone."
+        }
+    })
+}
+
+/// `POST /api/account/methods/mobile-phone/confirm`: the texted or spoken code verifies the
+/// phone.
+pub async fn confirm(
+    state: &AppState,
+    client: &Client,
+    signed_in: &SignedIn,
+    request: ConfirmMethod,
+) -> Result<SecurityInfo, ApiError> {
+    require_proof(state, signed_in)?;
+    let user = &signed_in.user;
+    require_enabled(state, user, MethodKind::MobilePhone).await?;
+    let right = codes::check(state, client, &user.id, MOBILE_PHONE, &request.code).await?;
+    if right.method_id.as_deref() != Some(request.method_id.as_str()) {
+        return Err(ApiError::not_found());
+    }
+    let now = state.now_ms();
+    let mut tx = state.db.begin_write().await?;
+    if !account_codes::consume(&mut tx, &right.id).await?
+        || !methods::mark_verified(&mut tx, &request.method_id, None, now).await?
+    {
+        return Err(codes::expired());
+    }
+    methods::delete_others(
+        &mut tx,
+        &user.id,
+        MethodKind::MobilePhone,
+        &request.method_id,
+    )
+    .await?;
+    record_change(&mut tx, state, client, user, MethodKind::MobilePhone, true).await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    info(state, signed_in).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_is_held_back_outside_the_allow_list_and_over_either_cap() {
+        let rules = phones::PhoneRules {
+            allowed_countries: vec!["GB".into()],
+            sends_per_number_per_day: 2,
+            sends_per_day: 10,
+            office_phone_allowed: false,
+        };
+        assert_eq!(held_back(true, 2, 10, &rules), None);
+        assert_eq!(held_back(false, 1, 1, &rules), Some("country_not_allowed"));
+        assert_eq!(held_back(true, 3, 1, &rules), Some("number_cap"));
+        assert_eq!(held_back(true, 1, 11, &rules), Some("daily_cap"));
+    }
+}

@@ -1,0 +1,103 @@
+//! Phones: what a text says and a call speaks ([`PhoneMessage`]), how it waits (the
+//! `phone_outbox` table, [`outbox`]), and how it leaves ([`provider`]: the development outbox, a
+//! signed HTTP webhook, or Twilio's REST API), retried by the [`worker`].
+//!
+//! The same design as [`crate::mail`]: a request never talks to a provider. It writes the
+//! message, sealed with the server secret, into the phone outbox in the same transaction as the
+//! change it belongs to, then wakes the worker, which delivers it and retries with back-off. A
+//! message holds a passcode, so once the passcode could no longer be used the worker gives the
+//! message up instead of retrying it for ever; after a delivery the body is deleted.
+
+pub mod outbox;
+pub mod provider;
+pub mod worker;
+
+use crate::domain::phone::spoken_digits;
+use serde::{Deserialize, Serialize};
+
+/// A text message or a voice call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Sms,
+    Voice,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Voice => "voice",
+        }
+    }
+}
+
+/// One text or call, as sealed in the outbox and handed to the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneMessage {
+    /// Why it is sent, e.g. `phone_verification` (for logs and the webhook's receiver).
+    pub purpose: String,
+    pub channel: Channel,
+    /// E.164, `+` and digits.
+    pub to: String,
+    /// Keys dialled once a call is answered (an office phone's extension).
+    pub extension: Option<String>,
+    /// What the text says, or what the call speaks (digits one by one).
+    pub text: String,
+}
+
+impl PhoneMessage {
+    /// A text with a passcode: `Your Contoso verification code is 12345678.`
+    pub fn code_by_text(purpose: &str, organisation: &str, to: &str, code: &str) -> Self {
+        PhoneMessage {
+            purpose: purpose.to_owned(),
+            channel: Channel::Sms,
+            to: to.to_owned(),
+            extension: None,
+            text: format!("Your {organisation} verification code is {code}."),
+        }
+    }
+
+    /// A call that reads a passcode aloud, each digit on its own and twice:
+    /// `… Your verification code is 1, 2, 3, 4. Again: 1, 2, 3, 4.`
+    pub fn code_by_call(
+        purpose: &str,
+        organisation: &str,
+        to: &str,
+        extension: Option<&str>,
+        code: &str,
+    ) -> Self {
+        let digits = spoken_digits(code);
+        PhoneMessage {
+            purpose: purpose.to_owned(),
+            channel: Channel::Voice,
+            to: to.to_owned(),
+            extension: extension.map(str::to_owned),
+            text: format!(
+                "This is {organisation}. Your verification code is {digits}. Again: {digits}."
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_speaks_the_code_digit_by_digit_and_keeps_the_extension() {
+        let call = PhoneMessage::code_by_call("t", "Contoso", "+12015550123", Some("45"), "4071");
+        assert_eq!(call.channel, Channel::Voice);
+        assert_eq!(call.extension.as_deref(), Some("45"));
+        assert_eq!(
+            call.text,
+            "This is Contoso. Your verification code is 4, 0, 7, 1. Again: 4, 0, 7, 1."
+        );
+        let text = PhoneMessage::code_by_text("t", "Contoso", "+447400123456", "4071");
+        assert_eq!(text.text, "Your Contoso verification code is 4071.");
+        assert_eq!(
+            serde_json::to_value(Channel::Sms).expect("json"),
+            serde_json::json!("sms")
+        );
+    }
+}

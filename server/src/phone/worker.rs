@@ -1,0 +1,175 @@
+//! The phone worker: claims due texts and calls, hands them to the [`PhoneProvider`], retries
+//! failures with the mail worker's back-off (5 s, doubling, at most 10 minutes).
+//!
+//! Leasing is the mail outbox's (`mail::worker`): one `UPDATE … WHERE locked_until_ms <= now`
+//! that only one instance wins. Unlike mail, a text or call carries nothing but a passcode, so a
+//! message still undelivered once a passcode of its age has expired is given up: its row is
+//! deleted with a warning in the log, rather than ringing someone with a dead code.
+
+use super::provider::PhoneProvider;
+use super::PhoneMessage;
+use crate::mail::worker::backoff_ms;
+use crate::store::phone_outbox::{self as store, Claimed};
+use crate::AppState;
+use std::sync::Arc;
+use std::time::Duration;
+
+const BATCH: i64 = 20;
+const LEASE_MS: i64 = 60_000;
+const POLL: Duration = Duration::from_secs(1);
+
+/// Runs until `shutdown` resolves.
+pub async fn run(
+    state: AppState,
+    provider: Arc<dyn PhoneProvider>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        match drain(&state, &provider).await {
+            Ok(0) => {}
+            Ok(_) => {
+                tokio::select! {
+                    biased;
+                    () = &mut shutdown => return,
+                    () = std::future::ready(()) => continue,
+                }
+            }
+            Err(error) => tracing::warn!(%error, "phone outbox: could not read the queue"),
+        }
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = state.phone_outbox.woken() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Delivers what is due; returns how many messages it handled. Messages to one number go in
+/// the order they were queued; different numbers are served concurrently.
+pub async fn drain(
+    state: &AppState,
+    provider: &Arc<dyn PhoneProvider>,
+) -> Result<usize, sqlx::Error> {
+    let now = state.clock.now_ms();
+    let claimed = state
+        .db
+        .write_one(move |conn| Box::pin(store::claim(conn, now, now + LEASE_MS, BATCH)))
+        .await?;
+    let count = claimed.len();
+    let mut by_recipient: Vec<(String, Vec<Claimed>)> = Vec::new();
+    for message in claimed {
+        match by_recipient
+            .iter_mut()
+            .find(|(r, _)| *r == message.recipient)
+        {
+            Some((_, queue)) => queue.push(message),
+            None => by_recipient.push((message.recipient.clone(), vec![message])),
+        }
+    }
+    let mut deliveries = tokio::task::JoinSet::new();
+    for (_, queue) in by_recipient {
+        let (state, provider) = (state.clone(), provider.clone());
+        deliveries.spawn(async move {
+            for message in queue {
+                deliver(&state, &provider, message).await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        });
+    }
+    let mut first_error = None;
+    while let Some(done) = deliveries.join_next().await {
+        if let Ok(Err(error)) = done {
+            first_error.get_or_insert(error);
+        }
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(count),
+    }
+}
+
+async fn deliver(
+    state: &AppState,
+    provider: &Arc<dyn PhoneProvider>,
+    message: Claimed,
+) -> Result<(), sqlx::Error> {
+    let Claimed {
+        id,
+        purpose,
+        channel,
+        sealed,
+        attempts,
+        created_at_ms,
+        ..
+    } = message;
+    let Some(sealed) = sealed else {
+        // A suppressed message: nothing to send.
+        return delete(state, id).await;
+    };
+    let now = state.clock.now_ms();
+    if now - created_at_ms > state.passcodes.lifetime_ms {
+        tracing::warn!(
+            id,
+            purpose,
+            channel,
+            attempts,
+            "phone message given up: its passcode has expired"
+        );
+        return delete(state, id).await;
+    }
+    let message = state
+        .secrets
+        .open(&sealed)
+        .and_then(|plain| serde_json::from_slice::<PhoneMessage>(&plain).ok());
+    let Some(message) = message else {
+        tracing::error!(
+            id,
+            "phone outbox: a message cannot be opened (was the secret changed?)"
+        );
+        return mark_failed(state, &id, attempts, "cannot open the sealed body").await;
+    };
+    match provider.deliver(&id, &message).await {
+        Ok(()) => {
+            let done = state.clock.now_ms();
+            let body = provider.keeps_body().then_some(sealed);
+            let sent = id.clone();
+            state
+                .db
+                .write_one(move |conn| {
+                    Box::pin(async move { store::mark_sent(conn, &sent, body, done).await })
+                })
+                .await?;
+            tracing::info!(id, purpose, channel, "phone message delivered");
+            Ok(())
+        }
+        Err(error) => {
+            tracing::warn!(id, purpose, channel, attempts, %error, "phone message delivery failed; will retry");
+            mark_failed(state, &id, attempts, &error.to_string()).await
+        }
+    }
+}
+
+async fn delete(state: &AppState, id: String) -> Result<(), sqlx::Error> {
+    state
+        .db
+        .write_one(move |conn| Box::pin(async move { store::delete(conn, &id).await }))
+        .await
+}
+
+async fn mark_failed(
+    state: &AppState,
+    id: &str,
+    attempts: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    let next = state.clock.now_ms() + backoff_ms(attempts);
+    let error: String = error.chars().take(500).collect();
+    let id = id.to_owned();
+    state
+        .db
+        .write_one(move |conn| {
+            Box::pin(async move { store::mark_failed(conn, &id, next, &error).await })
+        })
+        .await
+}

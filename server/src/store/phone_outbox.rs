@@ -1,0 +1,168 @@
+//! The `phone_outbox` table: texts and calls waiting for the phone worker, their bodies sealed
+//! with the server secret (`phone::outbox` seals, `phone::worker` delivers). The same shape and
+//! leasing as the mail `outbox`, with the channel (`sms`, `voice`) beside the recipient.
+
+use super::script::Script;
+use sqlx::{AnyConnection, Row};
+
+/// A queued row; `sealed_body` absent for a suppressed message (nothing to send, the same write).
+pub fn insert(
+    script: &mut Script,
+    id: &str,
+    purpose: &str,
+    channel: &str,
+    recipient: &str,
+    sealed_body: Option<String>,
+    now_ms: i64,
+) {
+    script
+        .add(
+            "INSERT INTO phone_outbox (id, purpose, channel, recipient, sealed_body, created_at_ms, next_attempt_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(purpose)
+        .bind(channel)
+        .bind(recipient)
+        .bind(sealed_body)
+        .bind(now_ms);
+}
+
+/// A message a worker leased.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    pub purpose: String,
+    pub channel: String,
+    pub recipient: String,
+    pub sealed: Option<String>,
+    pub attempts: i64,
+    pub created_at_ms: i64,
+}
+
+/// Leases up to `batch` due messages until `lease_until_ms`, counting an attempt on each, in one
+/// `UPDATE … WHERE locked_until_ms <= now` that only one worker wins; oldest first.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    now_ms: i64,
+    lease_until_ms: i64,
+    batch: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    let rows = sqlx::query(
+        "UPDATE phone_outbox SET locked_until_ms = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM phone_outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
+                      AND locked_until_ms <= $2 ORDER BY created_at_ms LIMIT $3) \
+           AND locked_until_ms <= $2 \
+         RETURNING id, purpose, channel, recipient, sealed_body, attempts, created_at_ms",
+    )
+    .bind(lease_until_ms)
+    .bind(now_ms)
+    .bind(batch)
+    .fetch_all(conn)
+    .await?;
+    let mut claimed = rows
+        .iter()
+        .map(|row| {
+            Ok(Claimed {
+                id: row.try_get("id")?,
+                purpose: row.try_get("purpose")?,
+                channel: row.try_get("channel")?,
+                recipient: row.try_get("recipient")?,
+                sealed: row.try_get("sealed_body")?,
+                attempts: row.try_get("attempts")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    claimed.sort_by_key(|c| c.created_at_ms);
+    Ok(claimed)
+}
+
+/// Removes the message `id` (a suppressed one, or one given up).
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM phone_outbox WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks `id` sent; `kept_body` is the sealed body to keep (the development outbox), or none.
+pub async fn mark_sent(
+    conn: &mut AnyConnection,
+    id: &str,
+    kept_body: Option<String>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE phone_outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
+    )
+    .bind(now_ms)
+    .bind(kept_body)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Releases `id` for another try at `next_attempt_ms`, noting why this one failed.
+pub async fn mark_failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    next_attempt_ms: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE phone_outbox SET next_attempt_ms = $1, locked_until_ms = 0, last_error = $2 WHERE id = $3",
+    )
+    .bind(next_attempt_ms)
+    .bind(error)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A message whose sealed body is kept: queued, or delivered to the development outbox.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub id: String,
+    pub purpose: String,
+    pub channel: String,
+    pub sealed: String,
+    pub created_at_ms: i64,
+}
+
+/// The newest `limit` messages with a sealed body.
+pub async fn kept(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Kept>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, purpose, channel, sealed_body, created_at_ms FROM phone_outbox \
+         WHERE sealed_body IS NOT NULL \
+         ORDER BY created_at_ms DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Kept {
+                id: row.try_get("id")?,
+                purpose: row.try_get("purpose")?,
+                channel: row.try_get("channel")?,
+                sealed: row.try_get("sealed_body")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+            })
+        })
+        .collect()
+}
+
+/// Deletes messages delivered before `before_ms`; returns how many.
+pub async fn prune_sent(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM phone_outbox WHERE sent_at_ms IS NOT NULL AND sent_at_ms < $1")
+            .bind(before_ms)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
