@@ -10,7 +10,7 @@
 //! POST /api/flows/{id}/resend                                                 → FlowView
 //! POST /api/flows/{id}/verify      {code}                                     → FlowView
 //! POST /api/flows/{id}/questions                                              → FlowQuestions
-//! POST /api/flows/{id}/alternate-email                                        → FlowCodeSent
+//! POST /api/flows/{id}/alternate-email                                        → FlowView
 //! POST /api/flows/{id}/prove       {method, code? | answers?}                 → FlowView
 //! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
 //! POST /api/captcha                                                            → CaptchaChallenge
@@ -141,19 +141,6 @@ pub struct MethodChoice {
     pub detail: String,
 }
 
-/// `POST /api/flows/{id}/alternate-email`: a passcode was mailed to the user's alternate
-/// address, to prove with `POST /api/flows/{id}/prove` (`alternate_email`, `code`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FlowCodeSent {
-    /// `n•••@contoso.com`.
-    pub masked_email: String,
-    /// Digits in the passcode.
-    pub code_length: u8,
-    /// Seconds until another code may be sent.
-    pub resend_after_secs: u64,
-}
-
 /// `POST /api/flows/{id}/questions`: the security questions to answer in this flow (a random
 /// subset of the user's, the same on every call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,8 +149,8 @@ pub struct FlowQuestions {
     pub questions: Vec<String>,
 }
 
-/// `POST /api/flows/{id}/prove`: an authenticator app `code`, the `code` mailed to the
-/// alternate address, or the `answers` to the flow's questions in their order.
+/// `POST /api/flows/{id}/prove`: an authenticator app `code`, or the `answers` to the flow's
+/// questions in their order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -43,9 +43,9 @@ pub use directory::{
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};
 pub use flow::{
-    AccessChoice, AccessRequest, CaptchaChallenge, CompleteFlow, FlowCodeSent, FlowDone,
-    FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod, StartFlow,
-    UnlockAction, VerifyCode,
+    AccessChoice, AccessRequest, CaptchaChallenge, CompleteFlow, FlowDone, FlowPurpose,
+    FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod, StartFlow, UnlockAction,
+    VerifyCode,
 };
 pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};

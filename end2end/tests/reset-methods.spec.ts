@@ -2,8 +2,9 @@
 // reset policy to two methods through the admin API; the customer registers a second method on
 // the security info page, then resets: the code mailed to them, then "Verify another method"
 // (a radio group of their methods) with an authenticator app code (computed with the otpauth
-// package) or their security questions (never their alternate address, the email method the
-// mailed code proved already), then the new password, which signs them in; a method the
+// package) or their security questions (never their alternate address: that is the email
+// method, which the code step proves, and the code step can send its code there instead), then
+// the new password, which signs them in; a method the
 // administrator turns off meanwhile is refused with its own message and no longer offered. The
 // policy is put back after each test, since every spec shares the server.
 import { test, expect, type Page } from '@playwright/test';
@@ -134,8 +135,8 @@ test('a two-method reset takes the emailed code and the answers to the security 
   }
 });
 
-test('the alternate email is not offered as the second method: it is the email method already proven', async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
+test('the code goes to the alternate email instead, which is then not offered as the second method', async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
   const admin = await asAdmin(baseURL!);
   const restore = await requireMethods(admin, 2, ['email', 'security_questions']);
   try {
@@ -153,8 +154,22 @@ test('the alternate email is not offered as the second method: it is the email m
     await expect(page.getByRole('cell', { name: 'Alternate email', exact: true }).first()).toBeVisible();
     const answers = await registerQuestions(page);
 
-    // The account's own address proved the policy's email method: only the questions remain.
-    const flow = await resetUpToTheSecondMethod(page, email);
+    // The code step sends its code to the alternate address instead, after the resend wait.
+    await page.context().clearCookies();
+    const flow = new FlowPages(page);
+    await page.goto('/reset');
+    await flow.submitEmail(email);
+    const instead = page.getByRole('button', { name: 'Send the code to my alternate email instead' });
+    await expect(instead).toBeDisabled();
+    const seen = countFor(alternate);
+    await expect(instead).toBeEnabled({ timeout: 70_000 });
+    await instead.click();
+    await expect(page.getByRole('status').filter({ hasText: 'If your account has an alternate email address' })).toBeVisible();
+    await expect(instead).toBeDisabled();
+    await flow.submitCode(await codeAfter(alternate, seen));
+
+    // The alternate address proved the policy's email method: only the questions remain.
+    await expect(flow.heading()).toHaveText('Verify another method');
     await expect(page.getByRole('radio')).toHaveCount(1);
     await expect(page.getByRole('radio', { name: /Alternate email/ })).toHaveCount(0);
     await expect(page.getByRole('radio', { name: 'Security questions' })).toBeChecked();

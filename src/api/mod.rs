@@ -9,10 +9,10 @@ pub use http::ApiError;
 use gloo_net::http::Method;
 use sspr_api::{
     AccessRequest, AddAlternateEmail, AddMobilePhone, CaptchaChallenge, CompleteFlow,
-    ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone, FlowQuestions, FlowView, Health, Me,
-    PasswordPolicy, PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod,
-    PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
-    SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
+    ConfirmMethod, CustomerUserFlow, FlowDone, FlowQuestions, FlowView, Health, Me, PasswordPolicy,
+    PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod, PublicBranding,
+    QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo, SessionList, SignIn,
+    StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -67,8 +67,9 @@ pub async fn flow_questions(id: String) -> Result<FlowQuestions, ApiError> {
     http::send(Method::POST, &flow_path(&id, "/questions"), None::<&()>).await
 }
 
-/// `POST /api/flows/{id}/alternate-email`: mails a code to the user's alternate address.
-pub async fn send_alternate_code(id: String) -> Result<FlowCodeSent, ApiError> {
+/// `POST /api/flows/{id}/alternate-email`: the reset's code, resent to the user's alternate
+/// address if they have one (the same answer if not).
+pub async fn send_alternate_code(id: String) -> Result<FlowView, ApiError> {
     http::send(
         Method::POST,
         &flow_path(&id, "/alternate-email"),

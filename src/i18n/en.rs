@@ -96,6 +96,8 @@ pub static MESSAGES: Messages = Messages {
     code_sent_to: "We sent a code to",
     code_hint: "It can take a minute to arrive. Check your spam folder too.",
     code_resent: "A new code is on its way. The previous one no longer works.",
+    code_to_alternate: "Send the code to my alternate email instead",
+    code_alternate_sent: "If your account has an alternate email address, a new code is on its way to it and the previous one no longer works.",
     new_password_title: "Choose a new password",
     details_title: "Finish creating your account",
     profile_title: "Tell us your name",

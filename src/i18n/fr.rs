@@ -94,6 +94,8 @@ pub static MESSAGES: Messages = Messages {
     code_sent_to: "Nous avons envoyé un code à",
     code_hint: "Il peut mettre une minute à arriver. Vérifiez aussi vos courriers indésirables.",
     code_resent: "Un nouveau code est en route. Le précédent ne fonctionne plus.",
+    code_to_alternate: "Envoyer plutôt le code à mon autre adresse e-mail",
+    code_alternate_sent: "Si votre compte a une autre adresse e-mail, un nouveau code y est envoyé et le précédent ne fonctionne plus.",
     new_password_title: "Choisissez un nouveau mot de passe",
     details_title: "Terminez la création de votre compte",
     profile_title: "Indiquez votre nom",

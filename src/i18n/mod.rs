@@ -145,6 +145,8 @@ pub struct Messages {
     pub code_sent_to: &'static str,
     pub code_hint: &'static str,
     pub code_resent: &'static str,
+    pub code_to_alternate: &'static str,
+    pub code_alternate_sent: &'static str,
     pub new_password_title: &'static str,
     pub details_title: &'static str,
     pub profile_title: &'static str,

@@ -10,8 +10,9 @@
 //! method required, below one).
 //!
 //! The method step of a reset offers only what can still raise that count ([`offered`]): a
-//! kind whose counted method is already proven is never offered again, so the alternate
-//! address, being `email`, is not a second method after the account's own address.
+//! kind whose counted method is already proven is never offered again. The alternate address,
+//! being `email`, is never a second method after the account's own: it can only receive the
+//! code step's code instead.
 
 use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
 
@@ -48,12 +49,12 @@ pub fn usable(kinds: &[MethodKind], policy: &ResetPolicy) -> usize {
 }
 
 /// Whether the method step of a reset offers `kind` once `proven` are: a kind the step proves
-/// (not the account's own address, which the emailed code proves), counted by the policy, whose
-/// counted method none of `proven` covers yet.
+/// (not an email address: the code step proves those), counted by the policy, whose counted
+/// method none of `proven` covers yet.
 pub fn offered(kind: MethodKind, proven: &[MethodKind], policy: &ResetPolicy) -> bool {
     let stepped = matches!(
         kind,
-        MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions | MethodKind::AlternateEmail
+        MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions
     );
     stepped && counts(kind, policy) && !proven.iter().any(|p| proves(*p) == proves(kind))
 }
@@ -144,8 +145,8 @@ mod tests {
             !offered(Email, &[], &p),
             "the emailed code proves the account's address"
         );
-        // Before any email is proven it would prove the email method.
-        assert!(offered(AlternateEmail, &[], &p));
+        // Nor before: the code step, not the method step, sends to it.
+        assert!(!offered(AlternateEmail, &[], &p));
         // Not counted at all: never offered.
         let apps = policy(
             2,
@@ -165,7 +166,7 @@ mod tests {
         assert_eq!(usable(&[Email, AlternateEmail, SecurityQuestions], &p), 2);
         // Every offered method proven raises the count by one.
         let proven = [Email];
-        for kind in [AlternateEmail, AuthenticatorApp, SecurityQuestions] {
+        for kind in [AuthenticatorApp, SecurityQuestions] {
             let mut after = proven.to_vec();
             after.push(kind);
             assert_eq!(

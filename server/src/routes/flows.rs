@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::cookies;
 use crate::http::json::Json;
-use crate::identity::flows;
+use crate::identity::flows::{self, Recipient};
 use crate::identity::sessions::with_cookie;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -12,9 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sspr_api::{
-    CompleteFlow, FlowCodeSent, FlowQuestions, FlowView, ProveMethod, StartFlow, VerifyCode,
-};
+use sspr_api::{CompleteFlow, FlowQuestions, FlowView, ProveMethod, StartFlow, VerifyCode};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -70,7 +68,8 @@ async fn resend(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = flows::resend(&state, &client, binding(&state, &headers), &id).await?;
+    let binding = binding(&state, &headers);
+    let view = flows::resend(&state, &client, binding, &id, Recipient::Account).await?;
     Ok(Json(view).into_response())
 }
 
@@ -110,16 +109,17 @@ async fn questions(
 }
 
 #[utoipa::path(post, path = "/api/flows/{id}/alternate-email", tag = "flows", params(("id" = String, Path, description = "Flow id")),
-    responses((status = 200, description = "A passcode was mailed to the user's alternate address (a new one replaces the last); prove it with `POST /api/flows/{id}/prove`", body = FlowCodeSent), (status = 403, description = "The administrator turned the alternate email off (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "The alternate email is not offered for this step (`validation_failed`): the user has no verified alternate address, or the email method it proves is proven already, as the emailed code of a reset or unlock proves it", body = sspr_api::ErrorBody), (status = 429, description = "Before the cooldown (`resend_too_soon`), or too many codes from this client or to this address (`too_many_requests`)", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "The code step of a reset or unlock, resent to the account's verified alternate address when it has one that the Email method and the reset policy allow (the new code replaces the old one); otherwise nothing is sent and the last code keeps working. The answer is the same either way, and for an address with no account", body = sspr_api::FlowView), (status = 403, description = "The method is off for everyone (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not the code step of a reset or unlock (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 429, description = "Before the cooldown (`resend_too_soon`), or too many requests", body = sspr_api::ErrorBody)))]
 async fn alternate_email(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<FlowCodeSent>, ApiError> {
+) -> Result<Json<FlowView>, ApiError> {
     let binding = binding(&state, &headers);
+    let to = Recipient::AlternateEmail;
     Ok(Json(
-        flows::alternate::send(&state, &client, binding, &id).await?,
+        flows::resend(&state, &client, binding, &id, to).await?,
     ))
 }
 

@@ -1,7 +1,8 @@
 //! `/<wizard>/code?flow=…`: **Enter your code** — "we sent a code to j•••@example.com", the code
 //! field (a pasted code with spaces or dashes is fine), **Verify**, **Resend code** with a
-//! visible countdown, and a way back to change the address. Without a usable `?flow=` the
-//! wizard starts again at its first page.
+//! visible countdown, in a reset or unlock **Send the code to my alternate email instead**
+//! (which answers the same whether the account has one or not), and a way back to change the
+//! address. Without a usable `?flow=` the wizard starts again at its first page.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
@@ -26,7 +27,8 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
     let code = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<Problem>);
     let wait = RwSignal::new(0u64);
-    let resent = RwSignal::new(false);
+    // Where the last resend went (`Some(true)`: to the alternate address), for its notice.
+    let resent = RwSignal::new(None::<bool>);
     let flow = StoredValue::new(flow);
 
     if let Ok(ticker) = set_interval_with_handle(
@@ -61,14 +63,19 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
             }
         }
     });
-    let resend = Action::new_local(move |_: &()| {
-        let id = flow.get_value();
+    let resend = Action::new_local(move |alternate: &bool| {
+        let (id, alternate) = (flow.get_value(), *alternate);
         async move {
-            match api::resend(id).await {
+            let sent = if alternate {
+                api::send_alternate_code(id).await
+            } else {
+                api::resend(id).await
+            };
+            match sent {
                 Ok(view) => {
                     wait.set(view.resend_after_secs);
                     problem.set(None);
-                    resent.set(true);
+                    resent.set(Some(alternate));
                     focus(code);
                 }
                 Err(error) => problem.set(Some(error.into())),
@@ -95,6 +102,25 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // The alternate address is the same email method: a reset or unlock may use it instead.
+    let alternate =
+        matches!(purpose, FlowPurpose::PasswordReset | FlowPurpose::Unlock).then(|| {
+            view! {
+                <p class="links">
+                    <button
+                        type="button"
+                        class="button button--link"
+                        disabled=move || { wait.get() > 0 || resending.get() }
+                        on:click=move |_| {
+                            resent.set(None);
+                            resend.dispatch(true);
+                        }
+                    >
+                        {tr(|m| m.code_to_alternate)}
+                    </button>
+                </p>
+            }
+        });
     let change = (purpose != FlowPurpose::Guest).then(|| {
         view! {
             <p class="links">
@@ -112,7 +138,9 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
             <form on:submit=submit novalidate>
                 <Alert problem restart=path(purpose, Step::Email, "")/>
                 <p class="notice" role="status">
-                    {move || resent.get().then(tr(|m| m.code_resent))}
+                    {move || resent.get().map(|alternate| {
+                        if alternate { tr(|m| m.code_alternate_sent)() } else { tr(|m| m.code_resent)() }
+                    })}
                 </p>
                 <Field
                     id="code"
@@ -131,8 +159,8 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
                     class="button button--link"
                     disabled=move || { wait.get() > 0 || resending.get() }
                     on:click=move |_| {
-                        resent.set(false);
-                        resend.dispatch(());
+                        resent.set(None);
+                        resend.dispatch(false);
                     }
                 >
                     {tr(|m| m.resend)}
@@ -144,6 +172,7 @@ pub fn Code(purpose: FlowPurpose) -> impl IntoView {
                     }}
                 </span>
             </p>
+            {alternate}
             {change}
         </section>
     }

@@ -5,10 +5,9 @@
 //! view says how many different methods the reset policy needs and offers the user's other
 //! registered methods that count, are enabled for them and can still raise the count
 //! ([`progress`], decided by `domain::reset_methods::offered`): the alternate address is the
-//! same `email` method as the account's own, so it is never offered, nor accepted, once that
-//! is proven. The user proves one with [`prove`]: a code from an authenticator app (each step
-//! once), the code mailed to their alternate address (`super::alternate`, while the email
-//! method is still unproven), or the answers to a
+//! same `email` method as the account's own (it can receive the code step's code instead,
+//! `super::start::Recipient`), so it is never offered here. The user proves one with
+//! [`prove`]: a code from an authenticator app (each step once), or the answers to a
 //! random subset of their security questions ([`questions`], chosen once per flow). A wrong
 //! answer does not say which, and counts towards the account's lockout. The last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
@@ -17,7 +16,7 @@
 //! An unknown address never gets a code, so it never reaches these steps: before the code, the
 //! answers are the same for every address, and these endpoints answer `flow_wrong_state`.
 
-use super::{alternate, event, load, view_of, wrong_state};
+use super::{event, load, view_of, wrong_state};
 use crate::domain::reset_methods;
 use crate::domain::security_questions;
 use crate::domain::totp;
@@ -34,7 +33,7 @@ use crate::store::methods::{self, Method};
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::{
-    Email, ErrorCode, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, MethodKind,
+    ErrorCode, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, MethodKind,
     ProveMethod, WireName,
 };
 
@@ -152,8 +151,7 @@ pub async fn questions(
     })
 }
 
-/// `POST /api/flows/{id}/prove`: an app code, the alternate address's code or the answers;
-/// the flow's new view.
+/// `POST /api/flows/{id}/prove`: an app code or the answers; the flow's new view.
 pub async fn prove(
     state: &AppState,
     client: &Client,
@@ -171,15 +169,6 @@ pub async fn prove(
     };
     let rules = policy::read(&mut conn, state, flow.purpose).await?;
     drop(conn);
-    let mailed = match request.method {
-        MethodKind::AlternateEmail => Some(
-            rules
-                .passcodes
-                .normalise(request.code.as_deref().unwrap_or_default())
-                .ok_or_else(|| alternate::malformed(&rules.passcodes))?,
-        ),
-        _ => None,
-    };
     limits::enforce(state, VERIFY, &client.ip).await?;
     let now = state.now_ms();
     let right = match &chosen {
@@ -189,25 +178,17 @@ pub async fn prove(
         None => None,
     };
     let mut tx = state.db.begin_write().await?;
-    let mut refusal = None;
-    let right = match (request.method, &mailed) {
-        (MethodKind::AuthenticatorApp, _) => {
+    let right = match request.method {
+        MethodKind::AuthenticatorApp => {
             app_code(&mut tx, state, &progress, request.code.as_deref(), now).await?
-        }
-        (MethodKind::AlternateEmail, Some(code)) => {
-            refusal = alternate::check(&mut tx, state, &flow, &rules.passcodes, code, now).await?;
-            refusal.is_none()
         }
         _ => right == Some(true),
     };
     // The method whose "last used" a proof moves (an app's moves as its step is accepted).
-    let used_method = progress.registered.iter().find(|m| {
-        m.kind == request.method
-            && matches!(
-                m.kind,
-                MethodKind::SecurityQuestions | MethodKind::AlternateEmail
-            )
-    });
+    let used_method = progress
+        .registered
+        .iter()
+        .find(|m| m.kind == request.method && m.kind == MethodKind::SecurityQuestions);
     if !right {
         if request.method == MethodKind::SecurityQuestions {
             count_failure(&mut tx, state, client, &user_id, now).await?;
@@ -222,9 +203,8 @@ pub async fn prove(
         failed.detail = Some(method_detail(flow.purpose, request.method));
         audit::record(&mut tx, &failed, now).await?;
         tx.commit().await?;
-        return Err(match (request.method, refusal) {
-            (MethodKind::AuthenticatorApp, _) => wrong_app_code(),
-            (_, Some(refused)) => refused,
+        return Err(match request.method {
+            MethodKind::AuthenticatorApp => wrong_app_code(),
             _ => ApiError::new(
                 ErrorCode::InvalidAnswers,
                 "One or more answers are not right. Check the spelling and spacing, and try again.",
@@ -257,12 +237,9 @@ pub async fn prove(
     Ok(with_progress(&mut conn, state, &flow, view).await?)
 }
 
-/// What a choice shows: the alternate address masked, else the method's name.
+/// What a choice shows: the method's name.
 fn detail_of(method: &Method) -> String {
-    match (method.kind, method.address.as_deref().map(Email::parse)) {
-        (MethodKind::AlternateEmail, Some(Ok(address))) => address.masked(),
-        (kind, _) => describe(kind).into(),
-    }
+    describe(method.kind).into()
 }
 
 /// The flow's progress, if `kind` is among its choices; the refusal otherwise.

@@ -1,6 +1,7 @@
 //! Self-service flows (sign-up, password reset, passwordless, guest, unlock), one file per step:
-//! [`mod@start`] (and resend), [`mod@verify`], [`mod@methods`] (the methods a reset needs besides
-//! the emailed code, with [`mod@alternate`] for the alternate address), [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
+//! [`mod@start`] (and resend, to the flow's address or a reset's alternate address),
+//! [`mod@verify`], [`mod@methods`] (the methods a reset needs besides the emailed code),
+//! [`mod@complete`]; see `sspr_api::flow` for the wire. Each step
 //! loads the flow bound to this browser, asks `identity::admission` whether it may go on, and
 //! leaves its decisions to `domain` (`domain::admission`, `domain::flow`, `domain::passcode`).
 //!
@@ -10,14 +11,13 @@
 //! "you already have an account" notice, or nothing (a suppressed row the worker drops) — and
 //! the stored passcode, which for a flow that must never succeed is a value no code hashes to.
 
-pub mod alternate;
 pub mod complete;
 pub mod methods;
 pub mod start;
 pub mod verify;
 
 pub use complete::{complete, Completed};
-pub use start::{resend, start, Started};
+pub use start::{resend, start, Recipient, Started};
 pub use verify::{verify, Verified};
 
 use crate::domain::flow::{self, Step};

@@ -1,11 +1,20 @@
 //! Starting a flow, and resending its code: each stores a fresh passcode (the old one dies) and
 //! queues what `domain::admission::what_to_send` decides — a code, a notice, or a suppressed
 //! row — with the same answer in every case.
+//!
+//! A reset's or unlock's code can also be resent to the user's **alternate email address**
+//! ([`Recipient::AlternateEmail`], SPEC C8: "it can receive the reset passcode"). It is the same
+//! code step and the same `email` method as the account's own address, as in Entra: the code
+//! goes to the verified alternate address when the Email method targets the user and the reset
+//! policy counts email, and the answer is the same whether the account has one or not (and
+//! whether the address has an account at all). When there is none, nothing is sent and the code
+//! already mailed keeps working.
 
-use super::{event, load, require, view_of};
+use super::{event, load, require, view_of, wrong_state};
 use crate::domain::admission::{self, Address, Send};
 use crate::domain::flow::{Step, FLOW_LIFETIME_MS};
 use crate::domain::passcode::PasscodePolicy;
+use crate::domain::reset_methods;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::cookies;
@@ -14,16 +23,17 @@ use crate::identity::user_flow;
 use crate::mail::outbox::{self, Sealed};
 use crate::mail::Mail;
 use crate::policy::enforce as policy;
+use crate::policy::registration;
 use crate::secrets::random_token;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow, NewPasscode};
 use crate::store::script::Script;
-use crate::store::{invitations, users};
+use crate::store::{invitations, methods, users};
 use crate::AppState;
 use axum::http::HeaderValue;
 use sqlx::AnyConnection;
 use sspr_api::WireName;
-use sspr_api::{Email, ErrorCode, FlowPurpose, FlowState, FlowView, StartFlow};
+use sspr_api::{Email, ErrorCode, FlowPurpose, FlowState, FlowView, MethodKind, StartFlow};
 
 /// Stored instead of a real hash where no code may ever succeed; no HMAC output looks like it.
 const UNMATCHABLE: &str = "----------------------------------------------------------------";
@@ -104,7 +114,8 @@ pub async fn start(
         questions: String::new(),
     };
     let account = user.map(|u| u.id);
-    let issue = Issue::prepare(state, &rules.passcodes, client, &flow, facts, now)?;
+    let to = Some(flow.email.as_str());
+    let issue = Issue::prepare(state, &rules.passcodes, client, &flow, facts, to, now)?;
     let counter = SendCounter::new(state, &rules, client, &flow.email_canonical);
     let remember = followed.remembered();
     let flow = state
@@ -131,17 +142,36 @@ pub async fn start(
     })
 }
 
-/// `POST /api/flows/{id}/resend`: a new code, the old one dead; after the cooldown only.
+/// Where a resent code goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    /// The flow's address (the account's, or the one typed).
+    Account,
+    /// The user's verified alternate address, for a reset or unlock.
+    AlternateEmail,
+}
+
+/// `POST /api/flows/{id}/resend` (to the flow's address) and
+/// `POST /api/flows/{id}/alternate-email` (to the alternate address): a new code, the old one
+/// dead; after the cooldown only.
 pub async fn resend(
     state: &AppState,
     client: &Client,
     binding: Option<String>,
     id: &str,
+    to: Recipient,
 ) -> Result<FlowView, ApiError> {
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
     let flow = load(&mut tx, state, binding, id).await?;
     require(&flow, Step::Resend)?;
+    let resets = matches!(
+        flow.purpose,
+        FlowPurpose::PasswordReset | FlowPurpose::Unlock
+    );
+    if to == Recipient::AlternateEmail && !resets {
+        return Err(wrong_state());
+    }
     let rules = policy::read(&mut tx, state, flow.purpose).await?;
     admission::for_everyone(flow.purpose, None, rules.methods())?;
     let cooldown = rules.passcodes.resend_cooldown_ms;
@@ -162,13 +192,35 @@ pub async fn resend(
         flow.invitation_id.is_some(),
     )
     .await?;
-    let issue = Issue::prepare(state, &rules.passcodes, client, &flow, facts, now)?;
-    let within_limits = SendCounter::new(state, &rules, client, &flow.email_canonical)
+    let recipient = match to {
+        Recipient::Account => Some(flow.email.clone()),
+        Recipient::AlternateEmail => alternate_address(&mut tx, state, user.as_ref()).await?,
+    };
+    let counted = recipient
+        .as_deref()
+        .and_then(|a| Email::parse(a).ok())
+        .map_or_else(|| flow.email_canonical.clone(), |a| a.canonical());
+    let issue = Issue::prepare(
+        state,
+        &rules.passcodes,
+        client,
+        &flow,
+        facts,
+        recipient.as_deref(),
+        now,
+    )?
+    .for_alternate(to == Recipient::AlternateEmail);
+    let within_limits = SendCounter::new(state, &rules, client, &counted)
         .count(&mut tx)
         .await?;
     let send = issue.decide(within_limits);
+    let passcodes = match (to, send) {
+        // Nothing went to an alternate address: the code already mailed keeps working.
+        (Recipient::AlternateEmail, Send::Nothing) => Passcodes::Keep,
+        _ => Passcodes::Replace,
+    };
     let mut script = Script::default();
-    issue.write(&mut script, &flow, send, Passcodes::Replace);
+    issue.write(&mut script, &flow, send, passcodes);
     script.run(&mut tx).await?;
     tx.commit().await?;
     state.outbox.wake();
@@ -178,6 +230,28 @@ pub async fn resend(
         ..flow
     };
     Ok(view_of(&rules.passcodes, &sent, now))
+}
+
+/// The verified alternate address of `user` that may receive a reset's code: the Email method
+/// targets them (`policy::registration`) and the reset policy counts email.
+async fn alternate_address(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: Option<&users::User>,
+) -> Result<Option<String>, ApiError> {
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let registration = registration::read(conn, &state.config, &user.id).await?;
+    let kind = MethodKind::AlternateEmail;
+    if !registration.allows(kind) || !reset_methods::counts(kind, &registration.reset) {
+        return Ok(None);
+    }
+    Ok(methods::verified(conn, &user.id)
+        .await?
+        .into_iter()
+        .find(|m| m.kind == kind)
+        .and_then(|m| m.address))
 }
 
 /// The address a start is for: the one typed, or a guest's from their invitation link.
@@ -209,6 +283,8 @@ enum Passcodes {
     First,
     /// A resend: the old code dies.
     Replace,
+    /// A resend to an alternate address that sent nothing: the old code lives on.
+    Keep,
 }
 
 /// A code and its message, made before the write: the passcode's hash, and the message sealed
@@ -222,6 +298,8 @@ struct Issue {
     hash: String,
     lifetime_ms: i64,
     mail: Option<Sealed>,
+    /// The message goes to the alternate address (the audit record says so).
+    to_alternate: bool,
     client: Client,
     now: i64,
 }
@@ -233,6 +311,7 @@ impl Issue {
         client: &Client,
         flow: &Flow,
         facts: Address,
+        to: Option<&str>,
         now: i64,
     ) -> Result<Issue, ApiError> {
         let code = passcodes.generate();
@@ -250,9 +329,9 @@ impl Issue {
             Send::AccountExists => Some(Mail::AccountExists),
             Send::Nothing => None,
         };
-        let mail = match mail {
-            Some(mail) => Some(state.seal_mail(&mail, &flow.email)?),
-            None => None,
+        let mail = match (mail, to) {
+            (Some(mail), Some(to)) => Some(state.seal_mail(&mail, to)?),
+            _ => None,
         };
         Ok(Issue {
             purpose: flow.purpose,
@@ -261,13 +340,24 @@ impl Issue {
             hash,
             lifetime_ms,
             mail,
+            to_alternate: false,
             client: client.clone(),
             now,
         })
     }
 
-    /// What the flow sends, now that the limits are counted.
+    fn for_alternate(self, to_alternate: bool) -> Issue {
+        Issue {
+            to_alternate,
+            ..self
+        }
+    }
+
+    /// What the flow sends, now that the limits are counted: nothing without a recipient.
     fn decide(&self, within_limits: bool) -> Send {
+        if self.mail.is_none() {
+            return Send::Nothing;
+        }
         admission::what_to_send(
             self.purpose,
             Address {
@@ -296,6 +386,7 @@ impl Issue {
         match passcodes {
             Passcodes::First => store::insert_passcode(script, &passcode),
             Passcodes::Replace => store::replace_passcode(script, &passcode),
+            Passcodes::Keep => {}
         }
         let outcome = match (send, self.mail.clone()) {
             (Send::Nothing, _) | (_, None) => {
@@ -319,12 +410,16 @@ impl Issue {
             subject,
             flow.purpose,
         );
-        if passcodes == Passcodes::Replace {
+        if passcodes != Passcodes::First {
             // A resend: the usage report counts flows started, not codes mailed.
-            sent.detail = Some(serde_json::json!({
+            let mut detail = serde_json::json!({
                 "purpose": flow.purpose.as_str(),
                 "resend": true,
-            }));
+            });
+            if self.to_alternate {
+                detail["to"] = "alternate_email".into();
+            }
+            sent.detail = Some(detail);
         }
         audit::add_record(script, &sent, now);
     }
