@@ -123,7 +123,7 @@ backend_tests! {
             .expect_status(400);
         assert_eq!(again.error().code, "code_expired");
         let told = app.mailbox.next_for(email).await;
-        assert!(told.data.contains("Mobile phone was added"), "{}", told.data);
+        assert!(told.data.contains("\"Mobile phone\" was added to your account"), "{}", told.data);
         let stored = app.dump("account_codes").await.join("\n");
         assert!(!stored.contains(&code), "no code is kept in clear");
         let record = audited(&app).await;
