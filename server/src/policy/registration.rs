@@ -51,6 +51,11 @@ pub async fn read(
             available.push(kind);
         }
     }
+    // Push approvals (issue 13): the `MicrosoftAuthenticator` configuration alone.
+    let push = methods::load_one(conn, config, MethodId::MicrosoftAuthenticator).await?;
+    if push.state == MethodState::Enabled && targets_user(conn, &push, user_id).await? {
+        available.push(MethodKind::MicrosoftAuthenticator);
+    }
     if reset.methods.contains(&ResetMethod::SecurityQuestions) {
         let configuration = methods::load_one(conn, config, MethodId::SecurityQuestions).await?;
         if configuration.state == MethodState::Enabled

@@ -56,6 +56,7 @@ mod passwords;
 mod phone_policy;
 mod phone_providers;
 mod policy_enforcement;
+mod push;
 mod questions_method;
 mod registration;
 mod reports;

@@ -9,6 +9,7 @@ pub mod authenticator;
 mod codes;
 pub mod mobile_phone;
 pub mod proof;
+pub mod push_pairing;
 pub mod questions;
 
 use crate::domain::reset_methods;
@@ -143,6 +144,7 @@ pub fn describe(kind: MethodKind) -> &'static str {
         MethodKind::AlternateEmail => "Alternate email",
         MethodKind::SecurityQuestions => "Security questions",
         MethodKind::MobilePhone => "Mobile phone",
+        MethodKind::MicrosoftAuthenticator => "Authenticator app notifications",
     }
 }
 
