@@ -79,8 +79,10 @@ pub struct PairedDevice {
     pub account: String,
     /// The organisation's name.
     pub issuer: String,
-    /// The TOTP seed for "Mobile app code", base32 (RFC 6238, 6 digits, 30 s).
-    pub totp_secret: String,
+    /// The TOTP seed for "Mobile app code", base32 (RFC 6238, 6 digits, 30 s); absent when the
+    /// policies do not let this user use app codes (`isSoftwareOathEnabled` false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
 }
 
 /// `POST /api/flows/{id}/push`: the request is on its way; the page shows `number`.

@@ -26,6 +26,7 @@ use crate::http::client::Client;
 use crate::identity::flows::push::{expire, prove_in};
 use crate::identity::limits::{self, VERIFY};
 use crate::identity::security_info::record_change;
+use crate::policy::registration;
 use crate::secrets::looks_like_token;
 use crate::store::audit::{self, Event};
 use crate::store::methods::{self, Method};
@@ -83,7 +84,11 @@ pub async fn pair(
         return Err(invalid_pairing());
     }
     // The same app shows codes: its seed is registered as an authenticator app, verified by
-    // the pairing itself (the device proved it received the link the signed-in user was shown).
+    // the pairing itself (the device proved it received the link the signed-in user was shown),
+    // when the policies let the user use app codes (`isSoftwareOathEnabled`, or `SoftwareOath`).
+    let codes = registration::read(&mut tx, &state.config, &user_id)
+        .await?
+        .allows(MethodKind::AuthenticatorApp);
     let app = Method {
         id: crate::secrets::random_token(16),
         user_id: user_id.clone(),
@@ -95,7 +100,9 @@ pub async fn pair(
         verified_at_ms: Some(now),
         last_used_ms: None,
     };
-    methods::insert(&mut tx, &app).await?;
+    if codes {
+        methods::insert(&mut tx, &app).await?;
+    }
     record_change(
         &mut tx,
         state,
@@ -111,7 +118,7 @@ pub async fn pair(
         device_id: method_id.to_owned(),
         account: Email::parse(&user.email).map_or_else(|_| "•••".into(), |e| e.masked()),
         issuer: state.config.organisation_name.clone(),
-        totp_secret: totp::base32(&seed),
+        totp_secret: codes.then(|| totp::base32(&seed)),
     })
 }
 

@@ -57,6 +57,7 @@ mod phone_policy;
 mod phone_providers;
 mod policy_enforcement;
 mod push;
+mod push_policy;
 mod questions_method;
 mod registration;
 mod reports;

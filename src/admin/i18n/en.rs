@@ -204,6 +204,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     usable_for_sign_in_hint: "A verified mobile number may also be used to sign in, not only to reset a password.",
     office_phone_allowed: "Allow office phones",
     office_phone_allowed_hint: "Users may register an office phone, with an extension, to be called.",
+    software_oath_enabled: "Allow codes from the app",
+    software_oath_enabled_hint: "Besides approving requests with number matching, users may enter the six-digit code the authenticator app shows.",
     allowed_countries: "Allowed countries",
     allowed_countries_hint: "Two-letter country codes separated by commas, e.g. US, GB, FR. With none, no number can be used and the method is off.",
     sends_per_number: "Texts or calls per number per day",

@@ -204,6 +204,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     usable_for_sign_in_hint: "Un numéro de mobile vérifié peut aussi servir à se connecter, pas seulement à réinitialiser un mot de passe.",
     office_phone_allowed: "Autoriser les téléphones de bureau",
     office_phone_allowed_hint: "Les utilisateurs peuvent inscrire un téléphone de bureau, avec un poste, pour être appelés.",
+    software_oath_enabled: "Autoriser les codes de l’application",
+    software_oath_enabled_hint: "En plus d’approuver les demandes avec la correspondance de nombres, les utilisateurs peuvent saisir le code à six chiffres affiché par l’application d’authentification.",
     allowed_countries: "Pays autorisés",
     allowed_countries_hint: "Codes de pays à deux lettres séparés par des virgules, par exemple US, GB, FR. Sans aucun, aucun numéro n’est utilisable et la méthode est désactivée.",
     sends_per_number: "SMS ou appels par numéro et par jour",

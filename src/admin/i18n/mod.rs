@@ -70,6 +70,7 @@ catalog! {
     guest_passcode_lifetime, guest_passcode_lifetime_hint, passcode_attempts,
     passcode_attempts_hint, allow_external, allow_external_hint, phone_settings,
     usable_for_sign_in, usable_for_sign_in_hint, office_phone_allowed, office_phone_allowed_hint,
+    software_oath_enabled, software_oath_enabled_hint,
     allowed_countries, allowed_countries_hint, sends_per_number, sends_per_number_hint,
     sends_per_day, sends_per_day_hint, external_intro,
     guest_otp_title, guest_otp_question, invite_title, invite_name, invite_redirect,
