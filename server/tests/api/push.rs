@@ -1,7 +1,8 @@
 //! Authenticator push with number matching (issue 13), with the tests acting as the device with
 //! a real P-256 key: pairing once from the security info page, a reset's request approved with
-//! the number the page shows, refused with a wrong one, denied, expired after 60 s, replayed, and
-//! signed by another device's key; every outcome audited.
+//! the number the page shows, refused with a wrong one, denied, expired after 60 s, replayed,
+//! raced (sixteen answers at once, one wins), and signed by another device's key; every outcome
+//! audited.
 
 use crate::backend_tests;
 use crate::helpers::{Answer, Browser, TestApp, PASSWORD};
@@ -352,6 +353,36 @@ backend_tests! {
 
         // The real device still can.
         device.answer(&browser, &request, number, PushDecision::Approve).await.expect_status(200);
+    }
+
+    async fn sixteen_concurrent_approvals_of_one_request_give_exactly_one_success(app) {
+        let email = "race@contoso.example";
+        let device = user_with_device(&app, email).await;
+        let (browser, flow, _) = past_the_email(&app, email).await;
+        let (_, number) = request_push(&browser, &flow).await;
+        let request = device.pending(&app, &browser).await;
+        let id = request["challenge_id"].as_str().expect("id").to_owned();
+        let signature: Signature = device.key.sign(&answer_message(
+            &id,
+            request["nonce"].as_str().expect("nonce"),
+            number,
+            PushDecision::Approve,
+        ));
+        let body = json!({"device_id": device.id, "number": number, "decision": "approve",
+                          "signature": b64(&signature.to_bytes())});
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (phone, body, path) = (app.browser(), body.clone(), format!("/api/authenticator/requests/{id}/answer"));
+            set.spawn(async move { phone.post(&path, body).await.status });
+        }
+        let mut statuses = Vec::new();
+        while let Some(status) = set.join_next().await {
+            statuses.push(status.expect("task"));
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+        let events = app.dump("audit_log").await;
+        assert_eq!(events.iter().filter(|c| c.as_str() == "approved").count(), 1);
     }
 
     async fn listing_needs_the_devices_signature_and_a_clock_within_a_minute(app) {
