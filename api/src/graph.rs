@@ -194,6 +194,11 @@ pub struct MethodConfiguration {
     /// Voice only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_office_phone_allowed: Option<bool>,
+    /// MicrosoftAuthenticator only: whether the app's codes (TOTP) may be used beside its push
+    /// approvals. This service's app always shows codes, so it starts `true` (Microsoft's
+    /// default is `false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_software_oath_enabled: Option<bool>,
     /// Extension (Email): digits per passcode, 6 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passcode_length: Option<u8>,
@@ -238,6 +243,8 @@ pub struct MethodConfigurationPatch {
     pub allow_external_id_to_use_email_otp: Option<ExternalEmailOtpState>,
     #[serde(default)]
     pub is_office_phone_allowed: Option<bool>,
+    #[serde(default)]
+    pub is_software_oath_enabled: Option<bool>,
     #[serde(default)]
     pub passcode_length: Option<u8>,
     #[serde(default)]

@@ -17,6 +17,7 @@ pub mod graph;
 pub mod health;
 pub mod invitation;
 pub mod password;
+pub mod push;
 pub mod reports;
 pub mod reset_policy;
 pub mod security_info;
@@ -50,6 +51,10 @@ pub use flow::{
 pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};
 pub use password::{PasswordPolicy, Violation};
+pub use push::{
+    PairDevice, PairedDevice, PushAnswer, PushDecision, PushPairing, PushRequest, PushRequests,
+    PushStarted, PushState, PushStatus,
+};
 pub use reports::{
     DirectoryAudit, DirectoryAuditPage, FlowCounts, MethodUsage, RegistrationDetailsPage,
     SignInEntry, SignInPage, SignInStatus, UsageDay, UsageReport, UserRegistrationDetails,

@@ -47,6 +47,8 @@ pub enum MethodKind {
     SecurityQuestions,
     /// A mobile number, verified with a passcode sent by text message or automated call.
     MobilePhone,
+    /// A paired authenticator app that approves requests with number matching (push).
+    MicrosoftAuthenticator,
 }
 
 /// Why a sign-in stops for security info.

@@ -3,6 +3,7 @@
 //! whole, so pages branch on its stable `code`). [`http`] is the transport both bundles share.
 
 pub mod http;
+pub mod push;
 
 pub use http::ApiError;
 

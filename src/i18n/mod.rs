@@ -288,6 +288,18 @@ pub struct Messages {
     pub reconfirm_intro: &'static str,
     pub looks_good: &'static str,
     pub change_methods: &'static str,
+    pub kind_push: &'static str,
+    pub push_pair_intro: &'static str,
+    pub push_pair_qr_label: &'static str,
+    pub push_pair_link: &'static str,
+    pub push_pair_done: &'static str,
+    pub push_pair_waiting: &'static str,
+    pub push_send: &'static str,
+    pub push_number_intro: &'static str,
+    pub push_waiting: &'static str,
+    pub push_denied: &'static str,
+    pub push_wrong_number: &'static str,
+    pub push_expired: &'static str,
 }
 
 /// The current locale, shared through context.

@@ -23,6 +23,7 @@ pub mod oidc;
 pub mod passcode;
 pub mod password;
 pub mod phone;
+pub mod push;
 pub mod registration;
 pub mod reset_methods;
 pub mod return_to;

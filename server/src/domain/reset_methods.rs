@@ -20,7 +20,10 @@ use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
 pub fn proves(kind: MethodKind) -> ResetMethod {
     match kind {
         MethodKind::Email | MethodKind::AlternateEmail => ResetMethod::Email,
-        MethodKind::AuthenticatorApp => ResetMethod::AuthenticatorApp,
+        // Push approvals come from the same app as its codes: one counted method.
+        MethodKind::AuthenticatorApp | MethodKind::MicrosoftAuthenticator => {
+            ResetMethod::AuthenticatorApp
+        }
         MethodKind::SecurityQuestions => ResetMethod::SecurityQuestions,
         MethodKind::MobilePhone => ResetMethod::MobilePhone,
     }
@@ -54,7 +57,9 @@ pub fn usable(kinds: &[MethodKind], policy: &ResetPolicy) -> usize {
 pub fn offered(kind: MethodKind, proven: &[MethodKind], policy: &ResetPolicy) -> bool {
     let stepped = matches!(
         kind,
-        MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions
+        MethodKind::AuthenticatorApp
+            | MethodKind::MicrosoftAuthenticator
+            | MethodKind::SecurityQuestions
     );
     stepped && counts(kind, policy) && !proven.iter().any(|p| proves(*p) == proves(kind))
 }

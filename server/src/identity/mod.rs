@@ -16,6 +16,7 @@ pub mod admission;
 pub mod flows;
 pub mod invitations;
 pub mod limits;
+pub mod push_device;
 pub mod registration;
 pub mod security_info;
 pub mod sessions;

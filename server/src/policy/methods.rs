@@ -1,8 +1,9 @@
 //! The authentication methods policy: one configuration per method (document `method:<Id>`) and
 //! the policy's own settings (document `methods`), in Graph's shapes (`sspr_api::graph`).
 //!
-//! Email OTP, the authenticator app (`SoftwareOath`, `MicrosoftAuthenticator`) and the security
-//! questions are used by this service's flows; the other methods Graph lists are stored and
+//! Email OTP, the authenticator app (`SoftwareOath`, `MicrosoftAuthenticator`: its codes unless
+//! `isSoftwareOathEnabled` is false, and its push approvals) and the security questions are used
+//! by this service's flows; the other methods Graph lists are stored and
 //! answered so Graph scripts that read or set them work, and wait for their features. The
 //! security questions' configuration (`SecurityQuestions`) is this product's own type in the
 //! same collection, since Graph has none: on for everyone by default, so the reset policy's
@@ -97,6 +98,7 @@ pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
         exclude_targets: Vec::new(),
         allow_external_id_to_use_email_otp: None,
         is_office_phone_allowed: None,
+        is_software_oath_enabled: None,
         passcode_length: None,
         passcode_lifetime_in_seconds: None,
         guest_passcode_lifetime_in_seconds: None,
@@ -121,6 +123,7 @@ pub fn default_for(method: MethodId, config: &Config) -> MethodConfiguration {
         }
         MethodId::Sms => configuration.include_targets[0].is_usable_for_sign_in = Some(true),
         MethodId::Voice => configuration.is_office_phone_allowed = Some(false),
+        MethodId::MicrosoftAuthenticator => configuration.is_software_oath_enabled = Some(true),
         MethodId::SecurityQuestions => configuration.state = MethodState::Enabled,
         _ => {}
     }
@@ -256,6 +259,12 @@ pub fn apply(
     if method != MethodId::Voice && patch.is_office_phone_allowed.is_some() {
         return Err("The property 'isOfficePhoneAllowed' applies only to the Voice method.".into());
     }
+    if method != MethodId::MicrosoftAuthenticator && patch.is_software_oath_enabled.is_some() {
+        return Err(
+            "The property 'isSoftwareOathEnabled' applies only to the MicrosoftAuthenticator method."
+                .into(),
+        );
+    }
     let phone_only = [
         ("allowedCountries", patch.allowed_countries.is_some()),
         (
@@ -300,6 +309,9 @@ pub fn apply(
     }
     if let Some(value) = patch.is_office_phone_allowed {
         next.is_office_phone_allowed = Some(value);
+    }
+    if let Some(value) = patch.is_software_oath_enabled {
+        next.is_software_oath_enabled = Some(value);
     }
     if let Some(value) = patch.passcode_length {
         within("passcodeLength", value, &LENGTH_BOUNDS)?;

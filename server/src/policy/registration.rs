@@ -1,7 +1,8 @@
 //! Which methods a user may register on their security info page, as the policies say: the
 //! authenticator app when the `SoftwareOath` method, or the app codes of
-//! `MicrosoftAuthenticator`, is on and targets them, an alternate
-//! address when the `Email` method is on and targets them, security questions when the reset
+//! `MicrosoftAuthenticator` (unless its `isSoftwareOathEnabled` is false), is on and targets
+//! them, push approvals (`microsoft_authenticator`) when `MicrosoftAuthenticator` is, an
+//! alternate address when the `Email` method is on and targets them, security questions when the reset
 //! policy counts them and the `SecurityQuestions` configuration (this product's own) is on and
 //! targets them, a mobile phone when `Sms` or `Voice` is on, targets them and allows a country
 //! (`phones`). Read fresh on every request, like the other policies.
@@ -45,11 +46,19 @@ pub async fn read(
             continue;
         }
         let configuration = methods::load_one(conn, config, method).await?;
+        let codes_off = method == MethodId::MicrosoftAuthenticator
+            && configuration.is_software_oath_enabled == Some(false);
         if configuration.state == MethodState::Enabled
+            && !codes_off
             && targets_user(conn, &configuration, user_id).await?
         {
             available.push(kind);
         }
+    }
+    // Push approvals (issue 13): the `MicrosoftAuthenticator` configuration alone.
+    let push = methods::load_one(conn, config, MethodId::MicrosoftAuthenticator).await?;
+    if push.state == MethodState::Enabled && targets_user(conn, &push, user_id).await? {
+        available.push(MethodKind::MicrosoftAuthenticator);
     }
     if reset.methods.contains(&ResetMethod::SecurityQuestions) {
         let configuration = methods::load_one(conn, config, MethodId::SecurityQuestions).await?;

@@ -16,6 +16,7 @@ mod health;
 pub mod oidc;
 pub mod openapi;
 mod password_policy;
+pub mod push;
 pub mod reports;
 mod reset_policy;
 mod security_info;
@@ -44,6 +45,7 @@ pub fn api(state: AppState) -> Router {
         .merge(access::router())
         .merge(session::router())
         .merge(security_info::router())
+        .merge(push::router())
         .merge(password_policy::router())
         .merge(admin::router())
         .merge(users::router())

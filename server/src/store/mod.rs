@@ -31,6 +31,7 @@ pub mod oidc;
 pub mod outbox;
 pub mod phone_outbox;
 pub mod policies;
+pub mod push;
 pub mod rate_limits;
 pub mod reports;
 pub mod script;

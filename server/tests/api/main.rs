@@ -56,6 +56,8 @@ mod passwords;
 mod phone_policy;
 mod phone_providers;
 mod policy_enforcement;
+mod push;
+mod push_policy;
 mod questions_method;
 mod registration;
 mod reports;

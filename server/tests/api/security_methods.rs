@@ -199,7 +199,8 @@ backend_tests! {
         .await
         .expect_status(204);
         let available = |info: Value| info["available"].clone();
-        assert_eq!(available(member.get(SECURITY_INFO).await.body), json!(["authenticator_app", "alternate_email"]));
+        // The app's codes, and its push approvals (issue 13).
+        assert_eq!(available(member.get(SECURITY_INFO).await.body), json!(["authenticator_app", "alternate_email", "microsoft_authenticator"]));
         assert_eq!(available(outsider.get(SECURITY_INFO).await.body), json!(["alternate_email"]));
         register_app(&app, &member).await;
         let refused = outsider.post(APP, json!({})).await.expect_status(403);

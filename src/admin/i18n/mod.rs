@@ -70,6 +70,7 @@ catalog! {
     guest_passcode_lifetime, guest_passcode_lifetime_hint, passcode_attempts,
     passcode_attempts_hint, allow_external, allow_external_hint, phone_settings,
     usable_for_sign_in, usable_for_sign_in_hint, office_phone_allowed, office_phone_allowed_hint,
+    software_oath_enabled, software_oath_enabled_hint,
     allowed_countries, allowed_countries_hint, sends_per_number, sends_per_number_hint,
     sends_per_day, sends_per_day_hint, external_intro,
     guest_otp_title, guest_otp_question, invite_title, invite_name, invite_redirect,
@@ -110,7 +111,7 @@ catalog! {
     audit_user, audit_event, audit_any, outcome_success, outcome_failure, audit_from, audit_to,
     audit_apply, audit_csv, audit_none, audit_older, audit_newest, user_methods_title,
     user_methods_none, col_added, method_delete, done_method_deleted, kind_app,
-    kind_alternate_email, kind_questions, kind_email, kind_mobile_phone,
+    kind_alternate_email, kind_questions, kind_email, kind_mobile_phone, kind_push,
     // API tokens
     nav_api_tokens, tokens_intro, token_new, token_days, token_days_hint, token_create, token_secret, token_revoke, token_revoked, tokens_none, col_expires, col_last_used, done_token_created, done_token_revoked, err_token_name,
     // Administrators

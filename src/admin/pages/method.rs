@@ -94,6 +94,8 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
     let is_sms = method == Some(MethodId::Sms);
     let is_voice = method == Some(MethodId::Voice);
     let is_phone = is_sms || is_voice;
+    let is_authenticator = method == Some(MethodId::MicrosoftAuthenticator);
+    let app_codes = RwSignal::new(config.is_software_oath_enabled != Some(false));
     // Sms: whether the included users' numbers also sign in (Graph keeps it on each target).
     let usable_for_sign_in = RwSignal::new(
         config
@@ -240,6 +242,9 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
                 patch.is_office_phone_allowed = Some(office_allowed.get_untracked());
             }
         }
+        if is_authenticator {
+            patch.is_software_oath_enabled = Some(app_codes.get_untracked());
+        }
         problem.set(None);
         notice.set(None);
         save.dispatch(patch);
@@ -307,6 +312,9 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             <GroupChoices name="exclude" legend=|m| m.exclude_legend groups chosen=excluded/>
             {settings}
             {phone_settings}
+            {is_authenticator.then(|| view! {
+                <Switch id="software-oath-enabled" label=|m| m.software_oath_enabled checked=app_codes hint=|m| m.software_oath_enabled_hint/>
+            })}
             <Submit inline=true label=at(|m| m.save) busy=save.pending()/>
             </Guarded>
         </form>

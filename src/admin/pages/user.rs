@@ -33,6 +33,7 @@ fn kind_text(kind: MethodKind) -> AText {
         MethodKind::AlternateEmail => |m| m.kind_alternate_email,
         MethodKind::SecurityQuestions => |m| m.kind_questions,
         MethodKind::MobilePhone => |m| m.kind_mobile_phone,
+        MethodKind::MicrosoftAuthenticator => |m| m.kind_push,
     }
 }
 

@@ -34,6 +34,8 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     let current = RwSignal::new(None::<FlowView>);
     let chosen = RwSignal::new(None::<MethodKind>);
     let proven_one = RwSignal::new(false);
+    // Submitting the form with push chosen sends a request (`super::push`).
+    let push_asked = RwSignal::new(0u32);
     let app_code = NodeRef::<leptos::html::Input>::new();
     let mailed_code = NodeRef::<leptos::html::Input>::new();
     // Where the last code for the alternate address went (masked), once one was sent.
@@ -165,6 +167,10 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                     answers: Vec::new(),
                 }
             }
+            Some(MethodKind::MicrosoftAuthenticator) => {
+                push_asked.update(|n| *n += 1);
+                return;
+            }
             Some(MethodKind::SecurityQuestions) => {
                 let asked = questions
                     .get_untracked()
@@ -293,6 +299,13 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                 <Field id="method-mailed-code" label=tr(|m| m.more_alternate_code) autocomplete="one-time-code"
                     inputmode="numeric" node=mailed_code hint=tr(|m| m.code_hint) invalid/>
             })}
+        }
+        .into_any(),
+        Some(MethodKind::MicrosoftAuthenticator) => view! {
+            <super::push::PushApproval flow=flow.get_value() ask=push_asked.into() problem
+                done=Callback::new(move |view: FlowView| {
+                    if view.methods_missing == 0 { go_on(&view, false) } else { proven_one.set(true); show(view) }
+                })/>
         }
         .into_any(),
         Some(MethodKind::SecurityQuestions) => view! {

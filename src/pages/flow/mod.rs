@@ -9,6 +9,7 @@ pub mod code;
 pub mod finish;
 pub mod invitation;
 pub mod methods;
+pub mod push;
 pub mod start;
 pub mod steps;
 pub mod unlock_choice;

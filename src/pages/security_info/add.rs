@@ -49,6 +49,9 @@ pub fn Add(
         Some(MethodKind::AuthenticatorApp) => view! { <App done=finished problem/> }.into_any(),
         Some(MethodKind::AlternateEmail) => view! { <Alternate done=finished problem/> }.into_any(),
         Some(MethodKind::MobilePhone) => view! { <Phone done=finished problem/> }.into_any(),
+        Some(MethodKind::MicrosoftAuthenticator) => {
+            view! { <super::push_pairing::Pairing done=finished problem/> }.into_any()
+        }
         Some(MethodKind::SecurityQuestions) => {
             view! { <Questions done=finished problem/> }.into_any()
         }

@@ -7,6 +7,7 @@
 
 mod add;
 mod proof;
+mod push_pairing;
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
@@ -128,6 +129,7 @@ pub fn kind_text(kind: MethodKind) -> Text {
         MethodKind::AlternateEmail => |m| m.kind_alternate_email,
         MethodKind::SecurityQuestions => |m| m.kind_questions,
         MethodKind::MobilePhone => |m| m.kind_mobile_phone,
+        MethodKind::MicrosoftAuthenticator => |m| m.kind_push,
     }
 }
 

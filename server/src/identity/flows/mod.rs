@@ -13,6 +13,7 @@
 
 pub mod complete;
 pub mod methods;
+pub mod push;
 pub mod start;
 pub mod verify;
 

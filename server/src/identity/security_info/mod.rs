@@ -1,7 +1,8 @@
 //! The signed-in user's security info (SPEC C7): the list of their methods, proving who they
 //! are before a change (SECURITY.md §19), deleting a method, and — one file each — adding an
 //! authenticator app ([`authenticator`]), an alternate address ([`alternate_email`]), a mobile
-//! phone ([`mobile_phone`]) or security questions ([`questions`]). Every addition and removal
+//! phone ([`mobile_phone`]) or security questions ([`questions`]), and starting to pair an
+//! authenticator app for push approvals ([`push_pairing`]). Every addition and removal
 //! is told to the account's address as a security notice and audited ([`record_change`]).
 
 pub mod alternate_email;
@@ -9,6 +10,7 @@ pub mod authenticator;
 mod codes;
 pub mod mobile_phone;
 pub mod proof;
+pub mod push_pairing;
 pub mod questions;
 
 use crate::domain::reset_methods;
@@ -143,6 +145,7 @@ pub fn describe(kind: MethodKind) -> &'static str {
         MethodKind::AlternateEmail => "Alternate email",
         MethodKind::SecurityQuestions => "Security questions",
         MethodKind::MobilePhone => "Mobile phone",
+        MethodKind::MicrosoftAuthenticator => "Authenticator app notifications",
     }
 }
 

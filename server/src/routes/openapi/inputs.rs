@@ -577,6 +577,9 @@ fn method_patch(method: MethodId) -> Value {
         MethodId::Voice => {
             properties["isOfficePhoneAllowed"] = json!({"type": ["boolean", "null"]});
         }
+        MethodId::MicrosoftAuthenticator => {
+            properties["isSoftwareOathEnabled"] = json!({"type": ["boolean", "null"]});
+        }
         _ => {}
     }
     if matches!(method, MethodId::Sms | MethodId::Voice) {

@@ -119,6 +119,7 @@ use utoipa::OpenApi;
         (name = "admin-policies", description = "Password reset policy and API tokens"),
         (name = "admin-guests", description = "Guest invitations and redemption status"),
         (name = "user-flows", description = "User flows: per application, the identity provider, the attributes collected at sign-up and SSPR on or off"),
+        (name = "authenticator", description = "The authenticator app: pairing, and answering push requests with number matching, authenticated by the device's P-256 signatures"),
         (name = "health", description = "Liveness and database reachability"),
         (name = "development", description = "Development mode only"),
     )
@@ -133,7 +134,8 @@ pub fn document() -> &'static serde_json::Value {
             .merge_from(super::applications::ApplicationsDoc::openapi())
             .merge_from(super::branding::BrandingDoc::openapi())
             .merge_from(super::reports::ReportsDoc::openapi())
-            .merge_from(super::oidc::OidcDoc::openapi());
+            .merge_from(super::oidc::OidcDoc::openapi())
+            .merge_from(super::push::PushDoc::openapi());
         let mut document = serde_json::to_value(api).unwrap_or_default();
         answers::add(&mut document);
         inputs::narrow(&mut document);
