@@ -44,8 +44,8 @@ pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};
 pub use flow::{
     AccessChoice, AccessRequest, CaptchaChallenge, CompleteFlow, FlowCodeSent, FlowDone,
-    FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod, StartFlow,
-    UnlockAction, VerifyCode,
+    FlowPhoneCodeSent, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod,
+    SendPhoneCode, StartFlow, UnlockAction, VerifyCode,
 };
 pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};

@@ -9,10 +9,10 @@ pub use http::ApiError;
 use gloo_net::http::Method;
 use sspr_api::{
     AccessRequest, AddAlternateEmail, AddMobilePhone, CaptchaChallenge, CompleteFlow,
-    ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone, FlowQuestions, FlowView, Health, Me,
-    PasswordPolicy, PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod,
-    PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
-    SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
+    ConfirmMethod, CustomerUserFlow, FlowCodeSent, FlowDone, FlowPhoneCodeSent, FlowQuestions,
+    FlowView, Health, Me, PasswordPolicy, PendingMethod, PendingPhone, ProofSent, ProveIdentity,
+    ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt,
+    SecurityInfo, SendPhoneCode, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -75,6 +75,14 @@ pub async fn send_alternate_code(id: String) -> Result<FlowCodeSent, ApiError> {
         None::<&()>,
     )
     .await
+}
+
+/// `POST /api/flows/{id}/phone`: texts or calls a passcode to one of the user's phones.
+pub async fn send_phone_code(
+    id: String,
+    body: SendPhoneCode,
+) -> Result<FlowPhoneCodeSent, ApiError> {
+    http::send(Method::POST, &flow_path(&id, "/phone"), Some(&body)).await
 }
 
 /// `POST /api/flows/{id}/prove`: proves another method; the flow's new view.

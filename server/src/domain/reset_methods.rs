@@ -3,8 +3,8 @@
 //!
 //! Each kind of method proves one of the reset policy's methods: the account's address and an
 //! alternate address are both `email`, an authenticator app is `authenticator_app`, the
-//! questions are `security_questions`, a mobile phone `mobile_phone` (not counted until the
-//! reset wizard can send to it). A user can reset when the methods they hold cover as
+//! questions are `security_questions`, a mobile phone `mobile_phone` (texted or called in the
+//! reset wizard, `identity::flows::phone`). A user can reset when the methods they hold cover as
 //! many different counted methods as the policy requires, and security questions never count
 //! on their own. **Delete** is refused when it would take the user below that (or, with one
 //! method required, below one).
@@ -25,10 +25,9 @@ pub fn proves(kind: MethodKind) -> ResetMethod {
     }
 }
 
-/// Whether the policy counts `kind` towards a reset. A mobile phone does not count yet: the
-/// reset wizard cannot text or call it, so it must not stand in for a method that works.
+/// Whether the policy counts `kind` towards a reset.
 pub fn counts(kind: MethodKind, policy: &ResetPolicy) -> bool {
-    kind != MethodKind::MobilePhone && policy.methods.contains(&proves(kind))
+    policy.methods.contains(&proves(kind))
 }
 
 /// How many different counted methods `kinds` cover, questions never alone.
@@ -53,7 +52,10 @@ pub fn usable(kinds: &[MethodKind], policy: &ResetPolicy) -> usize {
 pub fn offered(kind: MethodKind, proven: &[MethodKind], policy: &ResetPolicy) -> bool {
     let stepped = matches!(
         kind,
-        MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions | MethodKind::AlternateEmail
+        MethodKind::AuthenticatorApp
+            | MethodKind::SecurityQuestions
+            | MethodKind::AlternateEmail
+            | MethodKind::MobilePhone
     );
     stepped && counts(kind, policy) && !proven.iter().any(|p| proves(*p) == proves(kind))
 }
@@ -97,13 +99,18 @@ mod tests {
     }
 
     #[test]
-    fn a_mobile_phone_does_not_count_until_the_wizard_can_send_to_it() {
-        let p = policy(1, &[ResetMethod::MobilePhone, ResetMethod::Email]);
-        assert!(!counts(MobilePhone, &p));
-        assert_eq!(usable(&[MobilePhone], &p), 0);
-        assert_eq!(usable(&[Email, MobilePhone], &p), 1);
-        // It can always be deleted: nothing rests on it.
-        assert!(may_delete(&[Email, MobilePhone], 1, &p));
+    fn a_mobile_phone_counts_once_the_policy_counts_it_and_is_offered_after_the_email() {
+        let p = policy(2, &[ResetMethod::MobilePhone, ResetMethod::Email]);
+        assert!(counts(MobilePhone, &p));
+        assert_eq!(usable(&[Email, MobilePhone], &p), 2);
+        assert!(offered(MobilePhone, &[Email], &p));
+        assert!(!offered(MobilePhone, &[Email, MobilePhone], &p));
+        // The second of two required methods is kept.
+        assert!(!may_delete(&[Email, MobilePhone], 1, &p));
+        // Not counted by the policy: never offered, and deleted freely.
+        let email_only = policy(1, &[ResetMethod::Email]);
+        assert!(!offered(MobilePhone, &[Email], &email_only));
+        assert!(may_delete(&[Email, MobilePhone], 1, &email_only));
     }
 
     #[test]
@@ -165,7 +172,12 @@ mod tests {
         assert_eq!(usable(&[Email, AlternateEmail, SecurityQuestions], &p), 2);
         // Every offered method proven raises the count by one.
         let proven = [Email];
-        for kind in [AlternateEmail, AuthenticatorApp, SecurityQuestions] {
+        for kind in [
+            AlternateEmail,
+            AuthenticatorApp,
+            SecurityQuestions,
+            MobilePhone,
+        ] {
             let mut after = proven.to_vec();
             after.push(kind);
             assert_eq!(

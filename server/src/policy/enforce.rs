@@ -79,6 +79,7 @@ impl FlowRules {
                     MethodKind::Email,
                     MethodKind::AuthenticatorApp,
                     MethodKind::SecurityQuestions,
+                    MethodKind::MobilePhone,
                 ],
                 &self.reset,
             ))

@@ -6,7 +6,7 @@
 //! neither offered nor accepted as a second method (`domain::reset_methods::offered`): both
 //! endpoints then refuse it as a method not offered for the step.
 //!
-//! It is the flows' own passcode, not a second mechanism: a row of `passcodes` for the flow
+//! It is the flows' own passcode (`super::method_codes`), not a second mechanism: a row of `passcodes` for the flow
 //! (the emailed code is used by then), stored as a keyed hash under its own name
 //! ([`HASH_PURPOSE`], so no code made for the account's address can stand for it), with the
 //! configured length, lifetime and tries, counted and consumed by the same single statements
@@ -14,9 +14,10 @@
 //! reset's own template, through the outbox. Sends count against the client's and the
 //! alternate address's limits, and after the first, wait the resend cooldown.
 
+use super::method_codes;
 use super::methods::{offered, Progress};
 use super::{event, load};
-use crate::domain::passcode::{self, Judged, PasscodePolicy};
+use crate::domain::passcode::PasscodePolicy;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::admission::SendCounter;
@@ -132,26 +133,19 @@ pub async fn check(
     code: &str,
     now: i64,
 ) -> Result<Option<ApiError>, ApiError> {
-    let max = i64::from(passcodes.max_attempts);
-    let Some(attempt) = store::count_try(conn, &flow.id, max, now).await? else {
-        return Ok(Some(code_expired()));
-    };
-    let typed = state.secrets.passcode_hash(&flow.id, HASH_PURPOSE, code);
-    if let Judged::Wrong { tries_left } =
-        passcode::judge(&attempt.code_hash, &typed, attempt.attempts, max)
-    {
-        return Ok(Some(
-            ApiError::new(
-                ErrorCode::InvalidCode,
-                passcode::wrong_code_message(tries_left),
-            )
-            .with_attempts_left(tries_left),
-        ));
-    }
-    if !store::consume(conn, &attempt.passcode_id, now).await? {
-        return Ok(Some(code_expired()));
-    }
-    Ok(None)
+    let refused = method_codes::check(
+        conn,
+        state,
+        &flow.id,
+        passcodes.max_attempts,
+        HASH_PURPOSE,
+        code,
+        now,
+    )
+    .await?;
+    Ok(refused.map(|r| {
+        r.into_error("This code no longer works. Send a new code to your alternate email address.")
+    }))
 }
 
 /// A code typed for the alternate address that is not even of the right shape.
@@ -163,12 +157,4 @@ pub fn malformed(passcodes: &PasscodePolicy) -> ApiError {
             passcodes.length
         ),
     )
-}
-
-fn code_expired() -> ApiError {
-    ApiError::new(
-        ErrorCode::CodeExpired,
-        "This code no longer works. Send a new code to your alternate email address.",
-    )
-    .with_attempts_left(0)
 }

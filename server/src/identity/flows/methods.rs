@@ -8,7 +8,8 @@
 //! same `email` method as the account's own, so it is never offered, nor accepted, once that
 //! is proven. The user proves one with [`prove`]: a code from an authenticator app (each step
 //! once), the code mailed to their alternate address (`super::alternate`, while the email
-//! method is still unproven), or the answers to a
+//! method is still unproven), a code texted or spoken to one of their phones
+//! (`super::phone`), or the answers to a
 //! random subset of their security questions ([`questions`], chosen once per flow). A wrong
 //! answer does not say which, and counts towards the account's lockout. The last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
@@ -17,7 +18,7 @@
 //! An unknown address never gets a code, so it never reaches these steps: before the code, the
 //! answers are the same for every address, and these endpoints answer `flow_wrong_state`.
 
-use super::{alternate, event, load, view_of, wrong_state};
+use super::{alternate, event, load, method_codes, phone, view_of, wrong_state};
 use crate::domain::reset_methods;
 use crate::domain::security_questions;
 use crate::domain::totp;
@@ -79,10 +80,18 @@ pub async fn progress(
         if !offered || choices.iter().any(|c| c.kind == kind) {
             continue;
         }
-        if registration.allows(kind) {
+        if phone::is_phone(kind) {
+            // Offered once for each way the policies let a code reach it.
+            let phone_choices = phone::choices(conn, &state.config, user_id, method).await?;
+            if phone_choices.is_empty() {
+                disabled.push(kind);
+            }
+            choices.extend(phone_choices);
+        } else if registration.allows(kind) {
             choices.push(MethodChoice {
                 kind,
                 detail: detail_of(method),
+                delivery: None,
             });
         } else {
             disabled.push(kind);
@@ -152,7 +161,8 @@ pub async fn questions(
     })
 }
 
-/// `POST /api/flows/{id}/prove`: an app code, the alternate address's code or the answers;
+/// `POST /api/flows/{id}/prove`: an app code, the alternate address's or a phone's code, or
+/// the answers;
 /// the flow's new view.
 pub async fn prove(
     state: &AppState,
@@ -171,12 +181,19 @@ pub async fn prove(
     };
     let rules = policy::read(&mut conn, state, flow.purpose).await?;
     drop(conn);
+    let typed = request.code.as_deref().unwrap_or_default();
     let mailed = match request.method {
         MethodKind::AlternateEmail => Some(
             rules
                 .passcodes
-                .normalise(request.code.as_deref().unwrap_or_default())
+                .normalise(typed)
                 .ok_or_else(|| alternate::malformed(&rules.passcodes))?,
+        ),
+        kind if phone::is_phone(kind) => Some(
+            rules
+                .passcodes
+                .normalise(typed)
+                .ok_or_else(|| phone::malformed(rules.passcodes.length))?,
         ),
         _ => None,
     };
@@ -198,15 +215,23 @@ pub async fn prove(
             refusal = alternate::check(&mut tx, state, &flow, &rules.passcodes, code, now).await?;
             refusal.is_none()
         }
+        (kind, Some(code)) if phone::is_phone(kind) => {
+            let max = rules.passcodes.max_attempts;
+            let purpose = phone::hash_purpose(kind);
+            refusal = method_codes::check(&mut tx, state, &flow.id, max, purpose, code, now)
+                .await?
+                .map(|r| r.into_error(phone::DEAD));
+            refusal.is_none()
+        }
         _ => right == Some(true),
     };
     // The method whose "last used" a proof moves (an app's moves as its step is accepted).
     let used_method = progress.registered.iter().find(|m| {
         m.kind == request.method
-            && matches!(
+            && (matches!(
                 m.kind,
                 MethodKind::SecurityQuestions | MethodKind::AlternateEmail
-            )
+            ) || phone::is_phone(m.kind))
     });
     if !right {
         if request.method == MethodKind::SecurityQuestions {

@@ -12,7 +12,9 @@
 
 pub mod alternate;
 pub mod complete;
+pub mod method_codes;
 pub mod methods;
+pub mod phone;
 pub mod start;
 pub mod verify;
 

@@ -19,36 +19,16 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START};
 use crate::identity::sessions::SignedIn;
 use crate::phone::outbox::{self as phone_outbox, Sealed};
-use crate::phone::{Channel, PhoneMessage};
+use crate::phone::{caps, Channel, PhoneMessage};
 use crate::policy::phones;
 use crate::secrets::random_token;
 use crate::store::methods::{self, Method};
 use crate::store::script::Script;
-use crate::store::{account_codes, audit, rate_limits};
+use crate::store::{account_codes, audit};
 use crate::AppState;
 use sspr_api::{
     AddMobilePhone, ConfirmMethod, ErrorCode, MethodKind, PendingPhone, PhoneDelivery, SecurityInfo,
 };
-
-const DAY_MS: i64 = 86_400_000;
-
-/// Why a code was not sent (for the audit log only).
-fn held_back(
-    country_allowed: bool,
-    number_hits: i64,
-    day_hits: i64,
-    rules: &phones::PhoneRules,
-) -> Option<&'static str> {
-    if !country_allowed {
-        Some("country_not_allowed")
-    } else if number_hits > rules.sends_per_number_per_day {
-        Some("number_cap")
-    } else if day_hits > rules.sends_per_day {
-        Some("daily_cap")
-    } else {
-        None
-    }
-}
 
 /// `POST /api/account/methods/mobile-phone`: a pending phone and its passcode.
 pub async fn add(
@@ -89,20 +69,8 @@ pub async fn add(
         PhoneDelivery::Sms => Channel::Sms,
         PhoneDelivery::Voice => Channel::Voice,
     };
-    let country_allowed = rules.allowed_countries.contains(&number.country);
     let mut tx = state.db.begin_write().await?;
-    // Only numbers that could be sent to count against the caps: a flood of numbers from
-    // countries that are not allowed must not use up the day's sends for everyone else.
-    let (number_hits, day_hits) = if country_allowed {
-        let number_key = format!("phone_number:{}", state.secrets.token_hash(&number.e164));
-        let (number_hits, _) = rate_limits::hit(&mut tx, &number_key, DAY_MS, now).await?;
-        let day_key = format!("phone_day:{}", channel.as_str());
-        let (day_hits, _) = rate_limits::hit(&mut tx, &day_key, DAY_MS, now).await?;
-        (number_hits, day_hits)
-    } else {
-        (0, 0)
-    };
-    let withheld = held_back(country_allowed, number_hits, day_hits, &rules);
+    let withheld = caps::count(&mut tx, state, &rules, &number, channel, now).await?;
     let method = Method {
         id: id.clone(),
         user_id: user.id.clone(),
@@ -207,23 +175,4 @@ pub async fn confirm(
     tx.commit().await?;
     state.outbox.wake();
     info(state, signed_in).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_send_is_held_back_outside_the_allow_list_and_over_either_cap() {
-        let rules = phones::PhoneRules {
-            allowed_countries: vec!["GB".into()],
-            sends_per_number_per_day: 2,
-            sends_per_day: 10,
-            office_phone_allowed: false,
-        };
-        assert_eq!(held_back(true, 2, 10, &rules), None);
-        assert_eq!(held_back(false, 1, 1, &rules), Some("country_not_allowed"));
-        assert_eq!(held_back(true, 3, 1, &rules), Some("number_cap"));
-        assert_eq!(held_back(true, 1, 11, &rules), Some("daily_cap"));
-    }
 }

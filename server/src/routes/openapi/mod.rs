@@ -31,6 +31,7 @@ use utoipa::OpenApi;
         super::flows::verify,
         super::flows::questions,
         super::flows::alternate_email,
+        super::flows::phone,
         super::flows::prove,
         super::flows::complete,
         super::access::start,
