@@ -56,9 +56,10 @@ pub use reports::{
 };
 pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
 pub use security_info::{
-    AddAlternateEmail, AddMobilePhone, ConfirmMethod, MethodKind, PendingMethod, PendingPhone,
-    PhoneDelivery, ProofSent, ProveIdentity, QuestionAnswer, QuestionCatalog, RegisterQuestions,
-    RegisteredMethod, RegistrationKind, RegistrationPrompt, SecurityInfo, TotpEnrolment,
+    AddAlternateEmail, AddCallPhone, AddMobilePhone, ConfirmMethod, MethodKind, PendingMethod,
+    PendingPhone, PhoneDelivery, ProofSent, ProveIdentity, QuestionAnswer, QuestionCatalog,
+    RegisterQuestions, RegisteredMethod, RegistrationKind, RegistrationPrompt, SecurityInfo,
+    TotpEnrolment,
 };
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,

@@ -136,6 +136,8 @@ pub fn parse(
 /// The number as a page may show it: a fixed shape that tells neither the country nor the
 /// length, with the last two digits, `+•• ••••••• 42`.
 pub fn mask(e164: &str) -> String {
+    // Never the extension of a stored office phone.
+    let e164 = e164.split(';').next().unwrap_or(e164);
     let digits: Vec<char> = e164.chars().filter(char::is_ascii_digit).collect();
     let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
     format!("+•• ••••••• {tail}")
@@ -318,6 +320,7 @@ mod tests {
         assert_eq!(stored(&mobile), "+447400123456");
         assert_eq!(read_stored("+447400123456"), Some(mobile));
         assert_eq!(read_stored("not a number"), None);
+        assert_eq!(mask("+12015550123;ext=45"), "+•• ••••••• 23");
     }
 
     #[test]

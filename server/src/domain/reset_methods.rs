@@ -4,7 +4,8 @@
 //! Each kind of method proves one of the reset policy's methods: the account's address and an
 //! alternate address are both `email`, an authenticator app is `authenticator_app`, the
 //! questions are `security_questions`, a mobile phone `mobile_phone` (texted or called in the
-//! reset wizard, `identity::flows::phone`). A user can reset when the methods they hold cover as
+//! reset wizard, `identity::flows::phone`) and so is an alternate phone (called), as the
+//! alternate address is `email`; an office phone is `office_phone`. A user can reset when the methods they hold cover as
 //! many different counted methods as the policy requires, and security questions never count
 //! on their own. **Delete** is refused when it would take the user below that (or, with one
 //! method required, below one).
@@ -21,7 +22,8 @@ pub fn proves(kind: MethodKind) -> ResetMethod {
         MethodKind::Email | MethodKind::AlternateEmail => ResetMethod::Email,
         MethodKind::AuthenticatorApp => ResetMethod::AuthenticatorApp,
         MethodKind::SecurityQuestions => ResetMethod::SecurityQuestions,
-        MethodKind::MobilePhone => ResetMethod::MobilePhone,
+        MethodKind::MobilePhone | MethodKind::AlternatePhone => ResetMethod::MobilePhone,
+        MethodKind::OfficePhone => ResetMethod::OfficePhone,
     }
 }
 
@@ -56,6 +58,8 @@ pub fn offered(kind: MethodKind, proven: &[MethodKind], policy: &ResetPolicy) ->
             | MethodKind::SecurityQuestions
             | MethodKind::AlternateEmail
             | MethodKind::MobilePhone
+            | MethodKind::AlternatePhone
+            | MethodKind::OfficePhone
     );
     stepped && counts(kind, policy) && !proven.iter().any(|p| proves(*p) == proves(kind))
 }

@@ -80,6 +80,7 @@ impl FlowRules {
                     MethodKind::AuthenticatorApp,
                     MethodKind::SecurityQuestions,
                     MethodKind::MobilePhone,
+                    MethodKind::OfficePhone,
                 ],
                 &self.reset,
             ))

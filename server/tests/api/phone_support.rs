@@ -113,3 +113,20 @@ pub async fn register_mobile(
         .await
         .expect_status(200);
 }
+
+/// Lets office phones be registered under the Voice configuration (`isOfficePhoneAllowed`).
+pub async fn allow_office_phones(app: &TestApp) {
+    let mut conn = app.db.pool.acquire().await.expect("connection");
+    let mut configuration = methods::load_one(&mut conn, &app.state.config, MethodId::Voice)
+        .await
+        .expect("policy");
+    configuration.is_office_phone_allowed = Some(true);
+    methods::save(
+        &mut conn,
+        MethodId::Voice,
+        &configuration,
+        app.state.now_ms(),
+    )
+    .await
+    .expect("saved");
+}

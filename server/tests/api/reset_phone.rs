@@ -7,7 +7,10 @@
 use crate::backend_tests;
 use crate::helpers::{Browser, TestApp, PASSWORD};
 use crate::methods_support::set_reset_methods;
-use crate::phone_support::{allow, audited, code_in, messages_to, register_mobile, sent_to};
+use crate::methods_support::{listed, prove_by_email, SECURITY_INFO, TEN_MINUTES_MS};
+use crate::phone_support::{
+    allow, allow_office_phones, audited, code_in, messages_to, register_mobile, sent_to, PHONE,
+};
 use serde_json::{json, Value};
 use sspr_api::graph::MethodId;
 use sspr_api::ResetMethod;
@@ -44,13 +47,30 @@ async fn owner_with_phone(app: &TestApp) {
 
 /// The one text or call the reset sent to `E164`.
 async fn reset_message(app: &TestApp) -> PhoneMessage {
-    let mut sent: Vec<PhoneMessage> = messages_to(app, E164)
+    reset_message_to(app, E164).await
+}
+
+/// The one text or call the reset sent to `to`.
+async fn reset_message_to(app: &TestApp, to: &str) -> PhoneMessage {
+    let mut sent: Vec<PhoneMessage> = messages_to(app, to)
         .await
         .into_iter()
         .filter(|m| m.purpose == "password_reset")
         .collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
     sent.remove(0)
+}
+
+/// The subjects of the mail to `OWNER` after the first `before`, once the outbox settled.
+async fn notices_since(app: &TestApp, before: usize) -> Vec<String> {
+    app.mailbox.settled_count_for(OWNER).await;
+    app.mailbox
+        .all()
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t == OWNER))
+        .skip(before)
+        .map(|m| m.subject())
+        .collect()
 }
 
 /// No digit of the number but the last two anywhere in `body`.
@@ -192,5 +212,101 @@ backend_tests! {
             .await
             .expect_status(403);
         assert_eq!(refused.error().code, "method_disabled");
+    }
+
+    async fn a_reset_with_an_office_phone_call_dials_its_extension(app) {
+        allow(&app, MethodId::Voice, &["GB"], 5, 1000).await;
+        allow_office_phones(&app).await;
+        let office = "+442079460123";
+        let account = app.sign_up(OWNER, PASSWORD).await;
+        let info = account.get(SECURITY_INFO).await.expect_status(200);
+        let available = info.body["available"].clone();
+        assert!(available.as_array().expect("list").iter().any(|k| k == "office_phone"), "{available}");
+        let refused = account
+            .post("/api/account/methods/alternate-phone", json!({"number": "+44 20 7946 0123", "extension": "45"}))
+            .await
+            .expect_status(422);
+        assert_eq!(refused.error().code, "validation_failed", "only an office phone has an extension");
+        let pending = account
+            .post("/api/account/methods/office-phone", json!({"number": "+44 20 7946 0123", "extension": "45"}))
+            .await
+            .expect_status(200);
+        assert_eq!(pending.body["masked_number"], "+•• ••••••• 23");
+        let id = pending.body["method_id"].as_str().expect("id").to_owned();
+        let registration = messages_to(&app, office).await.pop().expect("a call");
+        assert_eq!(registration.channel, Channel::Voice);
+        assert_eq!(registration.extension.as_deref(), Some("45"));
+        let saved = account
+            .post("/api/account/methods/office-phone/confirm", json!({"method_id": id, "code": code_in(&registration.text)}))
+            .await
+            .expect_status(200);
+        assert_eq!(listed(&saved.body)[1], ("office_phone".to_owned(), "+•• ••••••• 23".to_owned()));
+        set_reset_methods(&app, 2, &[ResetMethod::Email, ResetMethod::OfficePhone]).await;
+
+        let (browser, id, view) = past_the_email(&app, OWNER).await;
+        assert_eq!(
+            view["method_choices"],
+            json!([{"kind": "office_phone", "detail": "+•• ••••••• 23", "delivery": "voice"}])
+        );
+        masked_only(&view);
+        let texted = browser
+            .post(&format!("/api/flows/{id}/phone"), json!({"method": "office_phone", "delivery": "sms"}))
+            .await
+            .expect_status(422);
+        assert_eq!(texted.error().code, "validation_failed", "an office phone is called only");
+        browser
+            .post(&format!("/api/flows/{id}/phone"), json!({"method": "office_phone", "delivery": "voice"}))
+            .await
+            .expect_status(200);
+        let call = reset_message_to(&app, office).await;
+        assert_eq!(call.channel, Channel::Voice);
+        assert_eq!(call.extension.as_deref(), Some("45"), "the payload carries the extension");
+        let code = code_in(&call.text);
+        assert!(call.text.contains(&sspr_server::domain::phone::spoken_digits(&code)), "{}", call.text);
+        browser
+            .post(&format!("/api/flows/{id}/prove"), json!({"method": "office_phone", "code": code}))
+            .await
+            .expect_status(200);
+        browser
+            .post(
+                &format!("/api/flows/{id}/complete"),
+                json!({"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}),
+            )
+            .await
+            .expect_status(200);
+    }
+
+    async fn deleting_or_replacing_a_phone_needs_a_recent_proof_and_mails_the_user(app) {
+        allow(&app, MethodId::Sms, &["GB"], 5, 1000).await;
+        let account = app.sign_up(OWNER, PASSWORD).await;
+        register_mobile(&app, &account, NUMBER, E164, "sms").await;
+        let info = account.get(SECURITY_INFO).await.expect_status(200);
+        let phone_id = crate::methods_support::id_of(&info.body, "mobile_phone");
+        app.clock.advance_ms(TEN_MINUTES_MS + 1000);
+        let delete = account.delete(&format!("/api/account/methods/{phone_id}")).await.expect_status(403);
+        assert_eq!(delete.code(), "reauthentication_required");
+        let replace = account
+            .post(PHONE, json!({"number": "+44 7400 654321", "delivery": "sms"}))
+            .await
+            .expect_status(403);
+        assert_eq!(replace.code(), "reauthentication_required");
+
+        // With a fresh proof: replacing tells the user the old phone went and the new came.
+        let added = app.mailbox.next_for(OWNER).await;
+        assert!(added.subject().contains("sign-in method was added"), "{}", added.subject());
+        prove_by_email(&app, &account, OWNER).await.expect_status(200);
+        let before = app.mailbox.settled_count_for(OWNER).await;
+        register_mobile(&app, &account, "+44 7400 654321", "+447400654321", "sms").await;
+        let info = account.get(SECURITY_INFO).await.expect_status(200);
+        assert_eq!(listed(&info.body)[1], ("mobile_phone".to_owned(), "+•• ••••••• 21".to_owned()));
+        let told = notices_since(&app, before).await;
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told.iter().any(|s| s.contains("sign-in method was removed")), "{told:?}");
+        assert!(told.iter().any(|s| s.contains("sign-in method was added")), "{told:?}");
+        let new_id = crate::methods_support::id_of(&info.body, "mobile_phone");
+        account.delete(&format!("/api/account/methods/{new_id}")).await.expect_status(200);
+        let told = notices_since(&app, before).await;
+        assert_eq!(told.len(), 3, "{told:?}");
+        assert!(told[2].contains("sign-in method was removed"), "{told:?}");
     }
 }

@@ -126,6 +126,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     done_method_deleted: "The method was deleted and the user was told by email.",
     kind_app: "Authenticator app",
     kind_mobile_phone: "Mobile phone",
+    kind_alternate_phone: "Alternate phone",
+    kind_office_phone: "Office phone",
     kind_alternate_email: "Alternate email",
     kind_questions: "Security questions",
     kind_email: "Email",

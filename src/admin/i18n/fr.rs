@@ -126,6 +126,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     done_method_deleted: "La méthode a été supprimée et l’utilisateur en a été informé par e-mail.",
     kind_app: "Application d’authentification",
     kind_mobile_phone: "Téléphone mobile",
+    kind_alternate_phone: "Autre téléphone",
+    kind_office_phone: "Téléphone de bureau",
     kind_alternate_email: "Autre adresse e-mail",
     kind_questions: "Questions de sécurité",
     kind_email: "E-mail",

@@ -33,6 +33,8 @@ fn kind_text(kind: MethodKind) -> AText {
         MethodKind::AlternateEmail => |m| m.kind_alternate_email,
         MethodKind::SecurityQuestions => |m| m.kind_questions,
         MethodKind::MobilePhone => |m| m.kind_mobile_phone,
+        MethodKind::AlternatePhone => |m| m.kind_alternate_phone,
+        MethodKind::OfficePhone => |m| m.kind_office_phone,
     }
 }
 

@@ -413,7 +413,10 @@ fn offers(view: &FlowView, pick: Pick) -> bool {
 
 /// Whether `kind` is a phone, whose code is texted or spoken.
 fn is_phone(kind: MethodKind) -> bool {
-    matches!(kind, MethodKind::MobilePhone)
+    matches!(
+        kind,
+        MethodKind::MobilePhone | MethodKind::AlternatePhone | MethodKind::OfficePhone
+    )
 }
 
 fn delivery_name(delivery: PhoneDelivery) -> &'static str {
@@ -423,11 +426,13 @@ fn delivery_name(delivery: PhoneDelivery) -> &'static str {
     }
 }
 
-/// What a choice is called: "Text my mobile phone", "Call my mobile phone", or the method.
+/// What a choice is called: "Text my mobile phone", "Call my office phone", …, or the method.
 fn choice_text(pick: Pick) -> crate::i18n::Text {
     match pick {
         (MethodKind::MobilePhone, Some(PhoneDelivery::Sms)) => |m| m.more_phone_text,
         (MethodKind::MobilePhone, Some(PhoneDelivery::Voice)) => |m| m.more_phone_call,
+        (MethodKind::AlternatePhone, _) => |m| m.more_alternate_phone_call,
+        (MethodKind::OfficePhone, _) => |m| m.more_office_phone_call,
         (kind, _) => kind_text(kind),
     }
 }

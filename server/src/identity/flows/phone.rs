@@ -1,8 +1,10 @@
 //! A phone as a reset method (SPEC C8, seed 003: "Text my mobile phone", "Call my mobile
-//! phone"): once the emailed code is right, a user whose verified mobile phone the reset
-//! policy counts is offered it once for each way the `Sms` and `Voice` configurations let a
+//! phone", "Call my alternate phone", "Call my office phone"): once the emailed code is right,
+//! a user whose verified phone the reset policy counts is offered it once for each way the `Sms` and `Voice` configurations let a
 //! code reach them there — the configuration on and targeting them, and the number's country
-//! in its allow-list ([`choices`]). Only the masked number is ever shown.
+//! in its allow-list, and for an office phone `isOfficePhoneAllowed` ([`choices`]); alternate
+//! and office phones are called only, an office phone's call dialling its extension. Only
+//! the masked number is ever shown.
 //!
 //! [`send`] texts or calls a passcode through the phone outbox (the provider is never called
 //! inside the request), counted against the same daily caps as a registration
@@ -36,21 +38,28 @@ use sspr_api::{
 
 /// Whether `kind` is a phone.
 pub fn is_phone(kind: MethodKind) -> bool {
-    matches!(kind, MethodKind::MobilePhone)
+    matches!(
+        kind,
+        MethodKind::MobilePhone | MethodKind::AlternatePhone | MethodKind::OfficePhone
+    )
 }
 
 /// The name a code for a phone of `kind` is hashed under, instead of the flow's purpose.
 pub fn hash_purpose(kind: MethodKind) -> &'static str {
     match kind {
         MethodKind::MobilePhone => "phone:mobile_phone",
+        MethodKind::AlternatePhone => "phone:alternate_phone",
+        MethodKind::OfficePhone => "phone:office_phone",
         _ => "phone:other",
     }
 }
 
-/// How a phone of `kind` may receive a code: a mobile phone by text or call.
+/// How a phone of `kind` may receive a code: a mobile phone by text or call, the others by
+/// call only.
 fn deliveries(kind: MethodKind) -> &'static [PhoneDelivery] {
     match kind {
         MethodKind::MobilePhone => &[PhoneDelivery::Sms, PhoneDelivery::Voice],
+        MethodKind::AlternatePhone | MethodKind::OfficePhone => &[PhoneDelivery::Voice],
         _ => &[],
     }
 }
@@ -69,7 +78,8 @@ pub async fn choices(
     let mut choices = Vec::new();
     for &delivery in deliveries(method.kind) {
         if let Some(rules) = phones::rules(conn, config, user_id, delivery).await? {
-            if rules.allowed_countries.contains(&phone.country) {
+            let office_ok = method.kind != MethodKind::OfficePhone || rules.office_phone_allowed;
+            if office_ok && rules.allowed_countries.contains(&phone.country) {
                 choices.push(MethodChoice {
                     kind: method.kind,
                     detail: numbers::mask(&phone.e164),
