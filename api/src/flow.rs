@@ -11,13 +11,14 @@
 //! POST /api/flows/{id}/verify      {code}                                     → FlowView
 //! POST /api/flows/{id}/questions                                              → FlowQuestions
 //! POST /api/flows/{id}/alternate-email                                        → FlowView
+//! POST /api/flows/{id}/phone       {method, delivery}                         → FlowPhoneCodeSent
 //! POST /api/flows/{id}/prove       {method, code? | answers?}                 → FlowView
 //! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
 //! POST /api/captcha                                                            → CaptchaChallenge
 //! POST /api/flows/access           {email, choice, captcha_id?, captcha_answer?} → FlowView
 //! ```
 
-use crate::security_info::MethodKind;
+use crate::security_info::{MethodKind, PhoneDelivery};
 use crate::user_flows::UserAttribute;
 use crate::Email;
 use serde::{Deserialize, Serialize};
@@ -136,9 +137,36 @@ fn is_zero(n: &u8) -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodChoice {
     pub kind: MethodKind,
-    /// "Authenticator app", "Security questions", or the alternate address masked
-    /// (`n•••@contoso.com`).
+    /// "Authenticator app", "Security questions", the alternate address masked
+    /// (`n•••@contoso.com`), or a phone number masked (`+•• ••••••• 42`).
     pub detail: String,
+    /// For a phone: how its code is sent ("Text my mobile phone" is `sms`, "Call my mobile
+    /// phone" `voice`); a phone the policies let both ways is offered twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<PhoneDelivery>,
+}
+
+/// `POST /api/flows/{id}/phone`: text or call one of the user's verified phones a passcode,
+/// to prove with `POST /api/flows/{id}/prove` (the phone's `method`, `code`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendPhoneCode {
+    /// `mobile_phone`, `alternate_phone` or `office_phone`.
+    pub method: MethodKind,
+    pub delivery: PhoneDelivery,
+}
+
+/// A passcode is on its way to a phone (the answer is the same when a cap held it back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowPhoneCodeSent {
+    /// `+•• ••••••• 42`.
+    pub masked_number: String,
+    /// Digits in the passcode.
+    pub code_length: u8,
+    /// Seconds until another code may be sent.
+    pub resend_after_secs: u64,
 }
 
 /// `POST /api/flows/{id}/questions`: the security questions to answer in this flow (a random

@@ -44,9 +44,9 @@ pub use directory::{
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};
 pub use flow::{
-    AccessChoice, AccessRequest, CaptchaChallenge, CompleteFlow, FlowDone, FlowPurpose,
-    FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod, StartFlow, UnlockAction,
-    VerifyCode,
+    AccessChoice, AccessRequest, CaptchaChallenge, CompleteFlow, FlowDone, FlowPhoneCodeSent,
+    FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod, SendPhoneCode,
+    StartFlow, UnlockAction, VerifyCode,
 };
 pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};
@@ -61,9 +61,10 @@ pub use reports::{
 };
 pub use reset_policy::{ResetMethod, ResetPolicy, SsprScope};
 pub use security_info::{
-    AddAlternateEmail, AddMobilePhone, ConfirmMethod, MethodKind, PendingMethod, PendingPhone,
-    PhoneDelivery, ProofSent, ProveIdentity, QuestionAnswer, QuestionCatalog, RegisterQuestions,
-    RegisteredMethod, RegistrationKind, RegistrationPrompt, SecurityInfo, TotpEnrolment,
+    AddAlternateEmail, AddCallPhone, AddMobilePhone, ConfirmMethod, MethodKind, PendingMethod,
+    PendingPhone, PhoneDelivery, ProofSent, ProveIdentity, QuestionAnswer, QuestionCatalog,
+    RegisterQuestions, RegisteredMethod, RegistrationKind, RegistrationPrompt, SecurityInfo,
+    TotpEnrolment,
 };
 pub use session::{
     ChangePassword, Me, SessionList, SessionSummary, SignIn, UserStatus, UserType, UserView,

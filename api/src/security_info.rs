@@ -12,6 +12,10 @@
 //! POST   /api/account/methods/alternate-email/confirm    ConfirmMethod → SecurityInfo
 //! POST   /api/account/methods/mobile-phone         AddMobilePhone      → PendingPhone
 //! POST   /api/account/methods/mobile-phone/confirm       ConfirmMethod → SecurityInfo
+//! POST   /api/account/methods/alternate-phone      AddCallPhone        → PendingPhone
+//! POST   /api/account/methods/alternate-phone/confirm    ConfirmMethod → SecurityInfo
+//! POST   /api/account/methods/office-phone         AddCallPhone        → PendingPhone
+//! POST   /api/account/methods/office-phone/confirm       ConfirmMethod → SecurityInfo
 //! GET    /api/account/security-questions                               → QuestionCatalog
 //! PUT    /api/account/methods/security-questions   RegisterQuestions   → SecurityInfo
 //! GET    /api/account/registration                                     → RegistrationPrompt
@@ -49,6 +53,10 @@ pub enum MethodKind {
     MobilePhone,
     /// A paired authenticator app that approves requests with number matching (push).
     MicrosoftAuthenticator,
+    /// A second number, called only (seed 003: "Call my alternate phone").
+    AlternatePhone,
+    /// An office number, called only, with the extension dialled once the call is answered.
+    OfficePhone,
 }
 
 /// Why a sign-in stops for security info.
@@ -183,6 +191,21 @@ pub struct AddMobilePhone {
     #[serde(default)]
     pub country: Option<String>,
     pub delivery: PhoneDelivery,
+}
+
+/// `POST /api/account/methods/alternate-phone` and `…/office-phone`: a number that is called
+/// with its code (never texted), in international form or national with its `country`; an
+/// office phone may have an `extension` (1 to 10 digits), also accepted inside the number
+/// (`+1 425 555 0100 ext. 1234`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddCallPhone {
+    pub number: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub extension: Option<String>,
 }
 
 /// A phone waiting for its passcode. The answer is the same whether the code was sent or a

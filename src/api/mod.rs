@@ -9,11 +9,11 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    AccessRequest, AddAlternateEmail, AddMobilePhone, CaptchaChallenge, CompleteFlow,
-    ConfirmMethod, CustomerUserFlow, FlowDone, FlowQuestions, FlowView, Health, Me, PasswordPolicy,
-    PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod, PublicBranding,
-    QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo, SessionList, SignIn,
-    StartFlow, TotpEnrolment, VerifyCode,
+    AccessRequest, AddAlternateEmail, AddCallPhone, AddMobilePhone, CaptchaChallenge, CompleteFlow,
+    ConfirmMethod, CustomerUserFlow, FlowDone, FlowPhoneCodeSent, FlowQuestions, FlowView, Health,
+    Me, PasswordPolicy, PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod,
+    PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
+    SendPhoneCode, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -77,6 +77,14 @@ pub async fn send_alternate_code(id: String) -> Result<FlowView, ApiError> {
         None::<&()>,
     )
     .await
+}
+
+/// `POST /api/flows/{id}/phone`: texts or calls a passcode to one of the user's phones.
+pub async fn send_phone_code(
+    id: String,
+    body: SendPhoneCode,
+) -> Result<FlowPhoneCodeSent, ApiError> {
+    http::send(Method::POST, &flow_path(&id, "/phone"), Some(&body)).await
 }
 
 /// `POST /api/flows/{id}/prove`: proves another method; the flow's new view.
@@ -183,6 +191,28 @@ pub async fn add_mobile_phone(body: AddMobilePhone) -> Result<PendingPhone, ApiE
 /// `POST /api/account/methods/mobile-phone/confirm`.
 pub async fn confirm_mobile_phone(body: ConfirmMethod) -> Result<SecurityInfo, ApiError> {
     http::send(Method::POST, &[PHONE, "/confirm"].concat(), Some(&body)).await
+}
+
+/// `POST /api/account/methods/alternate-phone` or `…/office-phone`.
+pub async fn add_call_phone(office: bool, body: AddCallPhone) -> Result<PendingPhone, ApiError> {
+    http::send(Method::POST, call_phone_path(office), Some(&body)).await
+}
+
+/// `POST /api/account/methods/alternate-phone/confirm` or `…/office-phone/confirm`.
+pub async fn confirm_call_phone(
+    office: bool,
+    body: ConfirmMethod,
+) -> Result<SecurityInfo, ApiError> {
+    let path = [call_phone_path(office), "/confirm"].concat();
+    http::send(Method::POST, &path, Some(&body)).await
+}
+
+fn call_phone_path(office: bool) -> &'static str {
+    if office {
+        "/api/account/methods/office-phone"
+    } else {
+        "/api/account/methods/alternate-phone"
+    }
 }
 
 /// `GET /api/account/security-questions`.

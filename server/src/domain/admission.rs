@@ -133,8 +133,8 @@ pub fn methods_allow(purpose: FlowPurpose, methods: Methods) -> Result<(), Refus
             "Self-service password reset is turned off. Contact your administrator.",
         ));
     }
-    // A policy that needs more of the counted methods than can be proven (phones are not yet)
-    // cannot be met by anyone, so resets are refused for every address alike.
+    // A policy that needs more of the counted methods than can be proven (security questions
+    // alone) cannot be met by anyone, so resets are refused for every address alike.
     if resets && methods.reset_methods_provable < methods.reset_methods_required {
         return Err(Refusal::MethodDisabled(
             "The password reset policy asks for verification methods this service cannot check yet. Contact your administrator.",

@@ -136,9 +136,30 @@ pub fn parse(
 /// The number as a page may show it: a fixed shape that tells neither the country nor the
 /// length, with the last two digits, `+•• ••••••• 42`.
 pub fn mask(e164: &str) -> String {
+    // Never the extension of a stored office phone.
+    let e164 = e164.split(';').next().unwrap_or(e164);
     let digits: Vec<char> = e164.chars().filter(char::is_ascii_digit).collect();
     let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
     format!("+•• ••••••• {tail}")
+}
+
+/// How a phone is stored in a method's `address`: the E.164 number, and an office phone's
+/// extension as an RFC 3966 parameter, `+14255550100;ext=1234`.
+pub fn stored(phone: &Phone) -> String {
+    match &phone.extension {
+        Some(extension) => format!("{};ext={extension}", phone.e164),
+        None => phone.e164.clone(),
+    }
+}
+
+/// A stored phone read back ([`stored`]), with its country; `None` if it no longer reads as a
+/// number (the numbering plan changed since it was registered).
+pub fn read_stored(address: &str) -> Option<Phone> {
+    let (number, extension) = match address.split_once(";ext=") {
+        Some((number, extension)) => (number, Some(extension)),
+        None => (address, None),
+    };
+    parse(PhoneKind::Office, number, extension, None).ok()
 }
 
 /// A code as text-to-speech should read it: each digit on its own, `1, 2, 3`.
@@ -288,6 +309,18 @@ mod tests {
         assert_eq!(mask("+12015550123"), "+•• ••••••• 23");
         assert_eq!(mask("+4915123456789").chars().count(), 14);
         assert_eq!(mask(""), "+•• ••••••• ");
+    }
+
+    #[test]
+    fn a_stored_phone_reads_back_with_its_country_and_extension() {
+        let office = parse(PhoneKind::Office, "+1 201 555 0123", Some("45"), None).expect("office");
+        assert_eq!(stored(&office), "+12015550123;ext=45");
+        assert_eq!(read_stored(&stored(&office)), Some(office));
+        let mobile = mobile("+44 7400 123456").expect("mobile");
+        assert_eq!(stored(&mobile), "+447400123456");
+        assert_eq!(read_stored("+447400123456"), Some(mobile));
+        assert_eq!(read_stored("not a number"), None);
+        assert_eq!(mask("+12015550123;ext=45"), "+•• ••••••• 23");
     }
 
     #[test]

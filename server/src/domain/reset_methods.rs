@@ -3,8 +3,9 @@
 //!
 //! Each kind of method proves one of the reset policy's methods: the account's address and an
 //! alternate address are both `email`, an authenticator app is `authenticator_app`, the
-//! questions are `security_questions`, a mobile phone `mobile_phone` (not counted until the
-//! reset wizard can send to it). A user can reset when the methods they hold cover as
+//! questions are `security_questions`, a mobile phone `mobile_phone` (texted or called in the
+//! reset wizard, `identity::flows::phone`) and so is an alternate phone (called), as the
+//! alternate address is `email`; an office phone is `office_phone`. A user can reset when the methods they hold cover as
 //! many different counted methods as the policy requires, and security questions never count
 //! on their own. **Delete** is refused when it would take the user below that (or, with one
 //! method required, below one).
@@ -25,14 +26,14 @@ pub fn proves(kind: MethodKind) -> ResetMethod {
             ResetMethod::AuthenticatorApp
         }
         MethodKind::SecurityQuestions => ResetMethod::SecurityQuestions,
-        MethodKind::MobilePhone => ResetMethod::MobilePhone,
+        MethodKind::MobilePhone | MethodKind::AlternatePhone => ResetMethod::MobilePhone,
+        MethodKind::OfficePhone => ResetMethod::OfficePhone,
     }
 }
 
-/// Whether the policy counts `kind` towards a reset. A mobile phone does not count yet: the
-/// reset wizard cannot text or call it, so it must not stand in for a method that works.
+/// Whether the policy counts `kind` towards a reset.
 pub fn counts(kind: MethodKind, policy: &ResetPolicy) -> bool {
-    kind != MethodKind::MobilePhone && policy.methods.contains(&proves(kind))
+    policy.methods.contains(&proves(kind))
 }
 
 /// How many different counted methods `kinds` cover, questions never alone.
@@ -60,6 +61,9 @@ pub fn offered(kind: MethodKind, proven: &[MethodKind], policy: &ResetPolicy) ->
         MethodKind::AuthenticatorApp
             | MethodKind::MicrosoftAuthenticator
             | MethodKind::SecurityQuestions
+            | MethodKind::MobilePhone
+            | MethodKind::AlternatePhone
+            | MethodKind::OfficePhone
     );
     stepped && counts(kind, policy) && !proven.iter().any(|p| proves(*p) == proves(kind))
 }
@@ -103,13 +107,18 @@ mod tests {
     }
 
     #[test]
-    fn a_mobile_phone_does_not_count_until_the_wizard_can_send_to_it() {
-        let p = policy(1, &[ResetMethod::MobilePhone, ResetMethod::Email]);
-        assert!(!counts(MobilePhone, &p));
-        assert_eq!(usable(&[MobilePhone], &p), 0);
-        assert_eq!(usable(&[Email, MobilePhone], &p), 1);
-        // It can always be deleted: nothing rests on it.
-        assert!(may_delete(&[Email, MobilePhone], 1, &p));
+    fn a_mobile_phone_counts_once_the_policy_counts_it_and_is_offered_after_the_email() {
+        let p = policy(2, &[ResetMethod::MobilePhone, ResetMethod::Email]);
+        assert!(counts(MobilePhone, &p));
+        assert_eq!(usable(&[Email, MobilePhone], &p), 2);
+        assert!(offered(MobilePhone, &[Email], &p));
+        assert!(!offered(MobilePhone, &[Email, MobilePhone], &p));
+        // The second of two required methods is kept.
+        assert!(!may_delete(&[Email, MobilePhone], 1, &p));
+        // Not counted by the policy: never offered, and deleted freely.
+        let email_only = policy(1, &[ResetMethod::Email]);
+        assert!(!offered(MobilePhone, &[Email], &email_only));
+        assert!(may_delete(&[Email, MobilePhone], 1, &email_only));
     }
 
     #[test]
@@ -171,7 +180,7 @@ mod tests {
         assert_eq!(usable(&[Email, AlternateEmail, SecurityQuestions], &p), 2);
         // Every offered method proven raises the count by one.
         let proven = [Email];
-        for kind in [AuthenticatorApp, SecurityQuestions] {
+        for kind in [AuthenticatorApp, SecurityQuestions, MobilePhone] {
             let mut after = proven.to_vec();
             after.push(kind);
             assert_eq!(

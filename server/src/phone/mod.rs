@@ -1,6 +1,7 @@
 //! Phones: what a text says and a call speaks ([`PhoneMessage`]), how it waits (the
 //! `phone_outbox` table, [`outbox`]), and how it leaves ([`provider`]: the development outbox, a
-//! signed HTTP webhook, or Twilio's REST API), retried by the [`worker`].
+//! signed HTTP webhook, or Twilio's REST API), retried by the [`worker`], and the caps every
+//! send counts against ([`caps`]).
 //!
 //! The same design as [`crate::mail`]: a request never talks to a provider. It writes the
 //! message, sealed with the server secret, into the phone outbox in the same transaction as the
@@ -8,6 +9,7 @@
 //! message holds a passcode, so once the passcode could no longer be used the worker gives the
 //! message up instead of retrying it for ever; after a delivery the body is deleted.
 
+pub mod caps;
 pub mod outbox;
 pub mod provider;
 pub mod worker;

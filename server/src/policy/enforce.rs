@@ -79,6 +79,8 @@ impl FlowRules {
                     MethodKind::Email,
                     MethodKind::AuthenticatorApp,
                     MethodKind::SecurityQuestions,
+                    MethodKind::MobilePhone,
+                    MethodKind::OfficePhone,
                 ],
                 &self.reset,
             ))

@@ -5,7 +5,8 @@
 //! alternate address when the `Email` method is on and targets them, security questions when the reset
 //! policy counts them and the `SecurityQuestions` configuration (this product's own) is on and
 //! targets them, a mobile phone when `Sms` or `Voice` is on, targets them and allows a country
-//! (`phones`). Read fresh on every request, like the other policies.
+//! (`phones`), an alternate phone when `Voice` does, and an office phone when `Voice` also
+//! has `isOfficePhoneAllowed`. Read fresh on every request, like the other policies.
 
 use super::{enforce::targets_user, methods, reset};
 use sqlx::AnyConnection;
@@ -70,6 +71,13 @@ pub async fn read(
     }
     if super::phones::mobile_allowed(conn, config, user_id).await? {
         available.push(MethodKind::MobilePhone);
+    }
+    let voice = super::phones::rules(conn, config, user_id, sspr_api::PhoneDelivery::Voice).await?;
+    if let Some(voice) = voice {
+        available.push(MethodKind::AlternatePhone);
+        if voice.office_phone_allowed {
+            available.push(MethodKind::OfficePhone);
+        }
     }
     Ok(Registration { available, reset })
 }

@@ -12,7 +12,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sspr_api::{CompleteFlow, FlowQuestions, FlowView, ProveMethod, StartFlow, VerifyCode};
+use sspr_api::{
+    CompleteFlow, FlowPhoneCodeSent, FlowQuestions, FlowView, ProveMethod, SendPhoneCode,
+    StartFlow, VerifyCode,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/flows/{id}/verify", post(verify))
         .route("/flows/{id}/questions", post(questions))
         .route("/flows/{id}/alternate-email", post(alternate_email))
+        .route("/flows/{id}/phone", post(phone))
         .route("/flows/{id}/prove", post(prove))
         .route("/flows/{id}/complete", post(complete))
 }
@@ -123,8 +127,23 @@ async fn alternate_email(
     ))
 }
 
+#[utoipa::path(post, path = "/api/flows/{id}/phone", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = SendPhoneCode,
+    responses((status = 200, description = "A passcode is on its way to the phone by text or call (a new one replaces the last); prove it with `POST /api/flows/{id}/prove`. The answer is the same when a daily cap held the send back", body = FlowPhoneCodeSent), (status = 403, description = "The administrator turned the phone's method off, or no allowed country covers its number (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "Not a phone offered for this step, or not that way (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Before the cooldown (`resend_too_soon`), or too many requests from this client", body = sspr_api::ErrorBody)))]
+async fn phone(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(request): Json<SendPhoneCode>,
+) -> Result<Json<FlowPhoneCodeSent>, ApiError> {
+    let binding = binding(&state, &headers);
+    Ok(Json(
+        flows::phone::send(&state, &client, binding, &id, request).await?,
+    ))
+}
+
 #[utoipa::path(post, path = "/api/flows/{id}/prove", tag = "flows", params(("id" = String, Path, description = "Flow id")), request_body = ProveMethod,
-    responses((status = 200, description = "The method is proven; the flow's new view", body = FlowView), (status = 400, description = "Wrong answers (`invalid_answers`, not saying which), a wrong code mailed to the alternate address (`invalid_code`, with `attempts_left`) or a dead one (`code_expired`), or not JSON", body = sspr_api::ErrorBody), (status = 403, description = "The administrator turned the method off, or its targets leave this user out (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "A wrong app code, or an alternate address's code of the wrong shape (`invalid_code`, no try used), or a method not offered (among them the alternate email once the emailed code proved the email method), or not the questions' number of answers (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Too many checks from this address", body = sspr_api::ErrorBody)))]
+    responses((status = 200, description = "The method is proven; the flow's new view", body = FlowView), (status = 400, description = "Wrong answers (`invalid_answers`, not saying which), a wrong code mailed to the alternate address or sent to a phone (`invalid_code`, with `attempts_left`) or a dead one (`code_expired`), or not JSON", body = sspr_api::ErrorBody), (status = 403, description = "The administrator turned the method off, or its targets leave this user out (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No such flow in this browser (`flow_not_found`)", body = sspr_api::ErrorBody), (status = 409, description = "Not a reset whose emailed code was right (`flow_wrong_state`)", body = sspr_api::ErrorBody), (status = 410, description = "The flow has expired (`flow_expired`)", body = sspr_api::ErrorBody), (status = 422, description = "A wrong app code, or an alternate address's or phone's code of the wrong shape (`invalid_code`, no try used), or a method not offered (among them the alternate email once the emailed code proved the email method), or not the questions' number of answers (`validation_failed`)", body = sspr_api::ErrorBody), (status = 429, description = "Too many checks from this address", body = sspr_api::ErrorBody)))]
 async fn prove(
     State(state): State<AppState>,
     client: Client,

@@ -7,7 +7,7 @@ use crate::http::client::Client;
 use crate::http::json::Json;
 use crate::identity::registration;
 use crate::identity::security_info::{
-    self, alternate_email, authenticator, mobile_phone, proof, questions,
+    self, alternate_email, authenticator, call_phone, mobile_phone, proof, questions,
 };
 use crate::identity::sessions::SignedIn;
 use crate::AppState;
@@ -16,9 +16,9 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use sspr_api::{
-    AddAlternateEmail, AddMobilePhone, ConfirmMethod, PendingMethod, PendingPhone, ProofSent,
-    ProveIdentity, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
-    TotpEnrolment,
+    AddAlternateEmail, AddCallPhone, AddMobilePhone, ConfirmMethod, MethodKind, PendingMethod,
+    PendingPhone, ProofSent, ProveIdentity, QuestionCatalog, RegisterQuestions, RegistrationPrompt,
+    SecurityInfo, TotpEnrolment,
 };
 
 pub fn router() -> Router<AppState> {
@@ -35,6 +35,19 @@ pub fn router() -> Router<AppState> {
         .route("/account/methods/alternate-email", post(add_email))
         .route("/account/methods/mobile-phone", post(add_phone))
         .route("/account/methods/mobile-phone/confirm", post(confirm_phone))
+        .route(
+            "/account/methods/alternate-phone",
+            post(add_alternate_phone),
+        )
+        .route(
+            "/account/methods/alternate-phone/confirm",
+            post(confirm_alternate_phone),
+        )
+        .route("/account/methods/office-phone", post(add_office_phone))
+        .route(
+            "/account/methods/office-phone/confirm",
+            post(confirm_office_phone),
+        )
         .route(
             "/account/methods/alternate-email/confirm",
             post(confirm_email),
@@ -218,5 +231,85 @@ async fn register_questions(
 ) -> Result<Json<SecurityInfo>, ApiError> {
     Ok(Json(
         questions::register(&state, &client, &signed_in, request).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/alternate-phone", tag = "account", request_body = AddCallPhone,
+    responses((status = 200, description = "A passcode is on its way by a call that reads it digit by digit; the same answer when the number's country is not allowed or a daily cap held the call back", body = PendingPhone), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the Voice method is off for the user or allows no country (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Not a usable number, or one with an extension (`validation_failed`)", body = sspr_api::ErrorBody)))]
+async fn add_alternate_phone(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<AddCallPhone>,
+) -> Result<Json<PendingPhone>, ApiError> {
+    Ok(Json(
+        call_phone::add(
+            &state,
+            &client,
+            &signed_in,
+            MethodKind::AlternatePhone,
+            request,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/alternate-phone/confirm", tag = "account", request_body = ConfirmMethod,
+    responses((status = 200, description = "The phone is verified (replacing the user's earlier one of its kind); the user is mailed", body = SecurityInfo), (status = 400, description = "A wrong code (`invalid_code` with `attempts_left`), or an expired one (`code_expired`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 404, description = "The code is for another phone", body = sspr_api::ErrorBody), (status = 422, description = "Not a code", body = sspr_api::ErrorBody)))]
+async fn confirm_alternate_phone(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<ConfirmMethod>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        call_phone::confirm(
+            &state,
+            &client,
+            &signed_in,
+            MethodKind::AlternatePhone,
+            request,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/office-phone", tag = "account", request_body = AddCallPhone,
+    responses((status = 200, description = "A passcode is on its way by a call that reads it digit by digit, then dials the extension; the same answer when the number's country is not allowed or a daily cap held the call back", body = PendingPhone), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the Voice method is off for the user, or `isOfficePhoneAllowed` is not set (`method_disabled`)", body = sspr_api::ErrorBody), (status = 422, description = "Not a usable number, or an extension that is not 1 to 10 digits (`validation_failed`)", body = sspr_api::ErrorBody)))]
+async fn add_office_phone(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<AddCallPhone>,
+) -> Result<Json<PendingPhone>, ApiError> {
+    Ok(Json(
+        call_phone::add(
+            &state,
+            &client,
+            &signed_in,
+            MethodKind::OfficePhone,
+            request,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/account/methods/office-phone/confirm", tag = "account", request_body = ConfirmMethod,
+    responses((status = 200, description = "The phone is verified (replacing the user's earlier one of its kind); the user is mailed", body = SecurityInfo), (status = 400, description = "A wrong code (`invalid_code` with `attempts_left`), or an expired one (`code_expired`)", body = sspr_api::ErrorBody), (status = 401, body = sspr_api::ErrorBody), (status = 403, description = "No recent proof (`reauthentication_required`), or the method is off (`method_disabled`)", body = sspr_api::ErrorBody), (status = 404, description = "The code is for another phone", body = sspr_api::ErrorBody), (status = 422, description = "Not a code", body = sspr_api::ErrorBody)))]
+async fn confirm_office_phone(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    Json(request): Json<ConfirmMethod>,
+) -> Result<Json<SecurityInfo>, ApiError> {
+    Ok(Json(
+        call_phone::confirm(
+            &state,
+            &client,
+            &signed_in,
+            MethodKind::OfficePhone,
+            request,
+        )
+        .await?,
     ))
 }

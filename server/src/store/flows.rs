@@ -120,6 +120,30 @@ pub async fn claim_resend(
     Ok(done.rows_affected() == 1)
 }
 
+/// Claims a send of a code to another of the user's methods (a phone), in a flow whose emailed
+/// code was right: the first at once (no unused code was sent since the last send, the emailed
+/// one, which was used), another only after the cooldown. Moves `last_sent_at_ms`; one
+/// concurrent caller wins.
+pub async fn claim_method_send(
+    conn: &mut AnyConnection,
+    id: &str,
+    cooldown_ms: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE flows SET last_sent_at_ms = $1 WHERE id = $2 AND state = 'code_verified' \
+         AND (last_sent_at_ms <= $3 OR NOT EXISTS (SELECT 1 FROM passcodes p \
+              WHERE p.flow_id = flows.id AND p.used_at_ms IS NULL \
+                AND p.created_at_ms >= flows.last_sent_at_ms))",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .bind(now_ms - cooldown_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// A passcode to store.
 #[derive(Debug, Clone, Copy)]
 pub struct NewPasscode<'a> {

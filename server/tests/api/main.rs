@@ -15,6 +15,8 @@ mod methods_support;
 #[allow(dead_code)]
 mod oidc_support;
 #[allow(dead_code)]
+mod phone_support;
+#[allow(dead_code)]
 mod policy_support;
 #[allow(dead_code)]
 mod support;
@@ -64,6 +66,7 @@ mod reports;
 mod reset;
 mod reset_alternate_email;
 mod reset_methods;
+mod reset_phone;
 mod reset_policy;
 mod schema_dialects;
 mod security_info;

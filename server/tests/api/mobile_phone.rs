@@ -7,77 +7,14 @@
 use crate::backend_tests;
 use crate::helpers::{TestApp, PASSWORD};
 use crate::methods_support::{listed, SECURITY_INFO, TEN_MINUTES_MS};
+use crate::phone_support::{allow, audited, code_in, sent_to, PHONE};
 use serde_json::{json, Value};
-use sspr_api::graph::{MethodId, MethodState};
-use sspr_server::phone::outbox::kept;
+use sspr_api::graph::MethodId;
 use sspr_server::phone::Channel;
-use sspr_server::policy::methods;
-
-const PHONE: &str = "/api/account/methods/mobile-phone";
-
-/// Turns `method` on for everyone with `countries` allowed and the given daily caps.
-async fn allow(app: &TestApp, method: MethodId, countries: &[&str], per_number: u32, per_day: u32) {
-    let mut conn = app.db.pool.acquire().await.expect("connection");
-    let mut configuration = methods::load_one(&mut conn, &app.state.config, method)
-        .await
-        .expect("policy");
-    configuration.state = MethodState::Enabled;
-    configuration.allowed_countries = Some(countries.iter().map(|c| c.to_string()).collect());
-    configuration.max_sends_per_number_per_day = Some(per_number);
-    configuration.max_sends_per_day = Some(per_day);
-    methods::save(&mut conn, method, &configuration, app.state.now_ms())
-        .await
-        .expect("saved");
-}
-
-/// Every text or call queued to `to`, oldest first: (channel, text).
-async fn sent_to(app: &TestApp, to: &str) -> Vec<(Channel, String)> {
-    let mut list: Vec<(Channel, String)> = kept(&app.state, 100)
-        .await
-        .expect("phone outbox")
-        .into_iter()
-        .rev()
-        .filter(|m| m.message.to == to)
-        .map(|m| (m.message.channel, m.message.text))
-        .collect();
-    list.dedup();
-    list
-}
-
-/// The code in a text (`… is 12345678.`) or a call (`… is 1, 2, 3, …. Again: …`).
-fn code_in(text: &str) -> String {
-    let after = text.split("code is ").nth(1).expect("a code");
-    after
-        .split('.')
-        .next()
-        .expect("a code")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect()
-}
 
 /// Rows in the phone outbox: every request writes one, sent or not.
 async fn outbox_rows(app: &TestApp) -> i64 {
     crate::support::count(app, "phone_outbox").await
-}
-
-async fn audited(app: &TestApp) -> Vec<(String, Value)> {
-    use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT outcome, detail FROM audit_log WHERE event = 'phone_code_sent' ORDER BY id",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("audit");
-    rows.iter()
-        .map(|r| {
-            let detail: String = r.try_get("detail").expect("detail");
-            (
-                r.try_get::<String, _>("outcome").expect("outcome"),
-                serde_json::from_str(&detail).expect("json"),
-            )
-        })
-        .collect()
 }
 
 fn keys(body: &Value) -> Vec<String> {

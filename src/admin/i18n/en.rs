@@ -127,6 +127,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     kind_app: "Authenticator app",
     kind_mobile_phone: "Mobile phone",
     kind_push: "Authenticator app notifications",
+    kind_alternate_phone: "Alternate phone",
+    kind_office_phone: "Office phone",
     kind_alternate_email: "Alternate email",
     kind_questions: "Security questions",
     kind_email: "Email",

@@ -127,6 +127,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     kind_app: "Application d’authentification",
     kind_mobile_phone: "Téléphone mobile",
     kind_push: "Notifications de l’application d’authentification",
+    kind_alternate_phone: "Autre téléphone",
+    kind_office_phone: "Téléphone de bureau",
     kind_alternate_email: "Autre adresse e-mail",
     kind_questions: "Questions de sécurité",
     kind_email: "E-mail",

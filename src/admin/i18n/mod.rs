@@ -112,6 +112,7 @@ catalog! {
     audit_apply, audit_csv, audit_none, audit_older, audit_newest, user_methods_title,
     user_methods_none, col_added, method_delete, done_method_deleted, kind_app,
     kind_alternate_email, kind_questions, kind_email, kind_mobile_phone, kind_push,
+    kind_alternate_phone, kind_office_phone,
     // API tokens
     nav_api_tokens, tokens_intro, token_new, token_days, token_days_hint, token_create, token_secret, token_revoke, token_revoked, tokens_none, col_expires, col_last_used, done_token_created, done_token_revoked, err_token_name,
     // Administrators

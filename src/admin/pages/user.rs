@@ -34,6 +34,8 @@ fn kind_text(kind: MethodKind) -> AText {
         MethodKind::SecurityQuestions => |m| m.kind_questions,
         MethodKind::MobilePhone => |m| m.kind_mobile_phone,
         MethodKind::MicrosoftAuthenticator => |m| m.kind_push,
+        MethodKind::AlternatePhone => |m| m.kind_alternate_phone,
+        MethodKind::OfficePhone => |m| m.kind_office_phone,
     }
 }
 

@@ -1,9 +1,11 @@
 //! `/<wizard>/methods?flow=…` (reset and unlock): **Verify another method**. When the reset
 //! policy needs more than the emailed code (SPEC C9), the flow's view offers the user's other
 //! registered methods; the user picks one in a radio group and proves it — the current code of
-//! their authenticator app, a code they have mailed to their alternate address (shown masked),
-//! or the answers to the security questions this flow asks (fetched once chosen, one labelled
-//! field each). Each proof answers with the flow's new view: while a
+//! their authenticator app, a request approved on their paired app (push), a code texted or
+//! spoken to one of their phones ("Text my mobile phone", "Call my mobile phone", the number
+//! shown masked), or the answers to the security questions this flow asks (fetched once
+//! chosen, one labelled field each). The alternate email address is not among them: it is the
+//! email method the code step proves, and the code step can send its code there. Each proof answers with the flow's new view: while a
 //! method is still missing the step asks again with what is left, then the wizard goes on to
 //! its last step. The server's refusals (a wrong code or answers, a method the administrator
 //! turned off) are announced with the catalog's sentences.
@@ -19,7 +21,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use sspr_api::{ErrorCode, FlowPurpose, FlowView, MethodKind, ProveMethod, WireName};
+use sspr_api::{
+    ErrorCode, FlowPurpose, FlowView, MethodChoice, MethodKind, PhoneDelivery, ProveMethod,
+    SendPhoneCode, WireName,
+};
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -32,13 +37,14 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     // The flow as last answered (loaded, then each proof's answer), and the method chosen.
     let current = RwSignal::new(None::<FlowView>);
-    let chosen = RwSignal::new(None::<MethodKind>);
+    let chosen = RwSignal::new(None::<Pick>);
     let proven_one = RwSignal::new(false);
     // Submitting the form with push chosen sends a request (`super::push`).
     let push_asked = RwSignal::new(0u32);
     let app_code = NodeRef::<leptos::html::Input>::new();
     let mailed_code = NodeRef::<leptos::html::Input>::new();
-    // Where the last code for the alternate address went (masked), once one was sent.
+    // Where the last code for the alternate address or a phone went (masked), once one was
+    // sent for the method chosen now.
     let mailed_to = RwSignal::new(None::<String>);
 
     // Where the flow goes once no method is missing; `replace` when this page was only passed
@@ -54,7 +60,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
         }
     };
     let show = move |view: FlowView| {
-        let first = view.method_choices.first().map(|c| c.kind);
+        let first = view.method_choices.first().map(pick_of);
         if first.is_none() {
             problem.set(Some(Problem::Local(|m| m.more_none)));
         }
@@ -73,7 +79,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
 
     // The chosen flow's questions, fetched once security questions are chosen.
     let questions = LocalResource::new(move || {
-        let wanted = chosen.get() == Some(MethodKind::SecurityQuestions);
+        let wanted = chosen.get().map(|p| p.0) == Some(MethodKind::SecurityQuestions);
         let id = flow.get_value();
         async move {
             match wanted {
@@ -83,20 +89,20 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
         }
     });
 
-    let send = Action::new_local(move |_: &()| {
-        let id = flow.get_value();
+    let call = Action::new_local(move |body: &SendPhoneCode| {
+        let (id, body) = (flow.get_value(), body.clone());
         async move {
-            match api::send_alternate_code(id).await {
+            match api::send_phone_code(id, body).await {
                 Ok(sent) => {
                     problem.set(None);
-                    mailed_to.set(Some(sent.masked_email));
+                    mailed_to.set(Some(sent.masked_number));
                     focus(mailed_code);
                 }
                 Err(error) => problem.set(Some(turned_off(error.into(), loaded))),
             }
         }
     });
-    let sending = send.pending();
+    let sending = call.pending();
 
     let prove = Action::new_local(move |body: &ProveMethod| {
         let (id, body) = (flow.get_value(), body.clone());
@@ -117,7 +123,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                     }));
                     let code_field = match body.method {
                         MethodKind::AuthenticatorApp => Some(app_code),
-                        MethodKind::AlternateEmail => Some(mailed_code),
+                        kind if is_phone(kind) => Some(mailed_code),
                         _ => None,
                     };
                     if let Some(field) = code_field {
@@ -136,23 +142,10 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         proven_one.set(false);
-        let body = match chosen.get_untracked() {
-            Some(MethodKind::AuthenticatorApp) => {
-                let code = value_of(app_code);
-                if code.is_empty() {
-                    problem.set(Some(Problem::Local(|m| m.more_app_wrong)));
-                    focus(app_code);
-                    return;
-                }
-                ProveMethod {
-                    method: MethodKind::AuthenticatorApp,
-                    code: Some(code),
-                    answers: Vec::new(),
-                }
-            }
-            Some(MethodKind::AlternateEmail) => {
+        let body = match chosen.get_untracked().map(|p| p.0) {
+            Some(kind) if is_phone(kind) => {
                 if mailed_to.with_untracked(Option::is_none) {
-                    problem.set(Some(Problem::Local(|m| m.more_alternate_first)));
+                    problem.set(Some(Problem::Local(|m| m.more_phone_first)));
                     return;
                 }
                 let code = value_of(mailed_code);
@@ -162,7 +155,20 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                     return;
                 }
                 ProveMethod {
-                    method: MethodKind::AlternateEmail,
+                    method: kind,
+                    code: Some(code),
+                    answers: Vec::new(),
+                }
+            }
+            Some(MethodKind::AuthenticatorApp) => {
+                let code = value_of(app_code);
+                if code.is_empty() {
+                    problem.set(Some(Problem::Local(|m| m.more_app_wrong)));
+                    focus(app_code);
+                    return;
+                }
+                ProveMethod {
+                    method: MethodKind::AuthenticatorApp,
                     code: Some(code),
                     answers: Vec::new(),
                 }
@@ -223,20 +229,26 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                 view.method_choices
                     .iter()
                     .map(|choice| {
+                        let pick = pick_of(choice);
                         let kind = choice.kind;
-                        let id = ["method-", kind.as_str()].concat();
-                        // The masked address tells the user which mailbox to open.
-                        let detail = (kind == MethodKind::AlternateEmail)
-                            .then(|| [" (", &choice.detail, ")"].concat());
+                        let id = match choice.delivery {
+                            Some(delivery) => {
+                                ["method-", kind.as_str(), "-", delivery_name(delivery)].concat()
+                            }
+                            None => ["method-", kind.as_str()].concat(),
+                        };
+                        // The masked number tells the user where the code goes.
+                        let detail = is_phone(kind).then(|| [" (", &choice.detail, ")"].concat());
                         view! {
                             <div class="choice">
                                 <input type="radio" id=id.clone() name="method" value=kind.as_str()
-                                    prop:checked=move || chosen.get() == Some(kind)
+                                    prop:checked=move || chosen.get() == Some(pick)
                                     on:change=move |_| {
                                         problem.set(None);
-                                        chosen.set(Some(kind));
+                                        mailed_to.set(None);
+                                        chosen.set(Some(pick));
                                     }/>
-                                <label for=id>{tr(kind_text(kind))} {detail}</label>
+                                <label for=id>{tr(choice_text(pick))} {detail}</label>
                             </div>
                         }
                     })
@@ -278,37 +290,40 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
     };
     let method_fields = move || {
         match chosen.get() {
-        Some(MethodKind::AuthenticatorApp) => view! {
-            <Field id="method-app-code" label=tr(|m| m.more_app_label) autocomplete="one-time-code"
-                inputmode="numeric" node=app_code hint=tr(|m| m.more_app_hint) invalid/>
-        }
-        .into_any(),
-        Some(MethodKind::AlternateEmail) => view! {
+        Some((kind, Some(delivery))) if is_phone(kind) => view! {
             <p>
                 <button type="button" class="button button--secondary" disabled=sending
                     aria-busy=move || if sending.get() { "true" } else { "false" }
                     on:click=move |_| {
                         problem.set(None);
-                        send.dispatch(());
-                    }>{tr(|m| m.more_alternate_send)}</button>
+                        call.dispatch(SendPhoneCode { method: kind, delivery });
+                    }>{tr(match delivery {
+                        PhoneDelivery::Sms => |m| m.more_phone_send_text,
+                        PhoneDelivery::Voice => |m| m.more_phone_send_call,
+                    })}</button>
             </p>
             <p class="notice" role="status">
                 {move || mailed_to.get().map(|to| view! { {tr(|m| m.code_sent_to)} " " <strong>{to}</strong> })}
             </p>
             {move || mailed_to.with(Option::is_some).then(|| view! {
-                <Field id="method-mailed-code" label=tr(|m| m.more_alternate_code) autocomplete="one-time-code"
+                <Field id="method-phone-code" label=tr(|m| m.more_phone_code) autocomplete="one-time-code"
                     inputmode="numeric" node=mailed_code hint=tr(|m| m.code_hint) invalid/>
             })}
         }
         .into_any(),
-        Some(MethodKind::MicrosoftAuthenticator) => view! {
+        Some((MethodKind::AuthenticatorApp, _)) => view! {
+            <Field id="method-app-code" label=tr(|m| m.more_app_label) autocomplete="one-time-code"
+                inputmode="numeric" node=app_code hint=tr(|m| m.more_app_hint) invalid/>
+        }
+        .into_any(),
+        Some((MethodKind::MicrosoftAuthenticator, _)) => view! {
             <super::push::PushApproval flow=flow.get_value() ask=push_asked.into() problem
                 done=Callback::new(move |view: FlowView| {
                     if view.methods_missing == 0 { go_on(&view, false) } else { proven_one.set(true); show(view) }
                 })/>
         }
         .into_any(),
-        Some(MethodKind::SecurityQuestions) => view! {
+        Some((MethodKind::SecurityQuestions, _)) => view! {
             <p>{tr(|m| m.more_questions_intro)}</p>
             {asked}
         }
@@ -348,9 +363,42 @@ fn turned_off<T: 'static>(refused: Problem, loaded: LocalResource<T>) -> Problem
     }
 }
 
-/// Whether `view` still offers `kind`.
-fn offers(view: &FlowView, kind: MethodKind) -> bool {
-    view.method_choices.iter().any(|c| c.kind == kind)
+/// A choice of the step: the method, and for a phone how its code is sent.
+type Pick = (MethodKind, Option<PhoneDelivery>);
+
+fn pick_of(choice: &MethodChoice) -> Pick {
+    (choice.kind, choice.delivery)
+}
+
+/// Whether `view` still offers `pick`.
+fn offers(view: &FlowView, pick: Pick) -> bool {
+    view.method_choices.iter().any(|c| pick_of(c) == pick)
+}
+
+/// Whether `kind` is a phone, whose code is texted or spoken.
+fn is_phone(kind: MethodKind) -> bool {
+    matches!(
+        kind,
+        MethodKind::MobilePhone | MethodKind::AlternatePhone | MethodKind::OfficePhone
+    )
+}
+
+fn delivery_name(delivery: PhoneDelivery) -> &'static str {
+    match delivery {
+        PhoneDelivery::Sms => "sms",
+        PhoneDelivery::Voice => "voice",
+    }
+}
+
+/// What a choice is called: "Text my mobile phone", "Call my office phone", …, or the method.
+fn choice_text(pick: Pick) -> crate::i18n::Text {
+    match pick {
+        (MethodKind::MobilePhone, Some(PhoneDelivery::Sms)) => |m| m.more_phone_text,
+        (MethodKind::MobilePhone, Some(PhoneDelivery::Voice)) => |m| m.more_phone_call,
+        (MethodKind::AlternatePhone, _) => |m| m.more_alternate_phone_call,
+        (MethodKind::OfficePhone, _) => |m| m.more_office_phone_call,
+        (kind, _) => kind_text(kind),
+    }
 }
 
 /// The answer field of question `i`.

@@ -1,8 +1,10 @@
 //! **Add sign-in method**: the methods the administrator enabled for this user. An
 //! authenticator app shows its QR code and secret key and is saved with one of its codes; an
 //! alternate address is saved with the code mailed to it; a mobile phone with the code texted
-//! or spoken to it; security questions are chosen from the list and answered.
+//! or spoken to it; an alternate or office phone with the code spoken to it
+//! (`super::call_phone`); security questions are chosen from the list and answered.
 
+use super::call_phone::CallPhone;
 use super::kind_text;
 use crate::api;
 use crate::components::alert::Problem;
@@ -52,6 +54,9 @@ pub fn Add(
         Some(MethodKind::MicrosoftAuthenticator) => {
             view! { <super::push_pairing::Pairing done=finished problem/> }.into_any()
         }
+        Some(kind @ (MethodKind::AlternatePhone | MethodKind::OfficePhone)) => {
+            view! { <CallPhone kind done=finished problem/> }.into_any()
+        }
         Some(MethodKind::SecurityQuestions) => {
             view! { <Questions done=finished problem/> }.into_any()
         }
@@ -72,7 +77,7 @@ pub fn Add(
 }
 
 /// The code typed in `node`, or a problem and focus on it when empty.
-fn code_in(
+pub(super) fn code_in(
     node: NodeRef<leptos::html::Input>,
     problem: RwSignal<Option<Problem>>,
 ) -> Option<String> {
@@ -303,7 +308,7 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
 
 /// What a refused number or way of sending means on this form: the general texts say "some
 /// of what you entered" and "this method", this one can say which.
-fn phone_problem(error: api::ApiError) -> Problem {
+pub(super) fn phone_problem(error: api::ApiError) -> Problem {
     let code = match &error {
         api::ApiError::Server { body, .. } => ErrorCode::parse(&body.code),
         _ => None,

@@ -6,6 +6,7 @@
 //! offers **Done**, which the server accepts once the methods are enough, and goes on.
 
 mod add;
+mod call_phone;
 mod proof;
 mod push_pairing;
 
@@ -130,6 +131,8 @@ pub fn kind_text(kind: MethodKind) -> Text {
         MethodKind::SecurityQuestions => |m| m.kind_questions,
         MethodKind::MobilePhone => |m| m.kind_mobile_phone,
         MethodKind::MicrosoftAuthenticator => |m| m.kind_push,
+        MethodKind::AlternatePhone => |m| m.kind_alternate_phone,
+        MethodKind::OfficePhone => |m| m.kind_office_phone,
     }
 }
 

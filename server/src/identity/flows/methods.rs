@@ -7,7 +7,8 @@
 //! ([`progress`], decided by `domain::reset_methods::offered`): the alternate address is the
 //! same `email` method as the account's own (it can receive the code step's code instead,
 //! `super::start::Recipient`), so it is never offered here. The user proves one with
-//! [`prove`]: a code from an authenticator app (each step once), or the answers to a
+//! [`prove`]: a code from an authenticator app (each step once), a code texted or spoken to
+//! one of their phones (`super::phone`), or the answers to a
 //! random subset of their security questions ([`questions`], chosen once per flow). A wrong
 //! answer does not say which, and counts towards the account's lockout. The last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
@@ -16,7 +17,7 @@
 //! An unknown address never gets a code, so it never reaches these steps: before the code, the
 //! answers are the same for every address, and these endpoints answer `flow_wrong_state`.
 
-use super::{event, load, view_of, wrong_state};
+use super::{event, load, method_codes, phone, view_of, wrong_state};
 use crate::domain::reset_methods;
 use crate::domain::security_questions;
 use crate::domain::totp;
@@ -78,10 +79,18 @@ pub async fn progress(
         if !offered || choices.iter().any(|c| c.kind == kind) {
             continue;
         }
-        if registration.allows(kind) {
+        if phone::is_phone(kind) {
+            // Offered once for each way the policies let a code reach it.
+            let phone_choices = phone::choices(conn, &state.config, user_id, method).await?;
+            if phone_choices.is_empty() {
+                disabled.push(kind);
+            }
+            choices.extend(phone_choices);
+        } else if registration.allows(kind) {
             choices.push(MethodChoice {
                 kind,
                 detail: detail_of(method),
+                delivery: None,
             });
         } else {
             disabled.push(kind);
@@ -151,7 +160,8 @@ pub async fn questions(
     })
 }
 
-/// `POST /api/flows/{id}/prove`: an app code or the answers; the flow's new view.
+/// `POST /api/flows/{id}/prove`: an app code, a phone's code, or the answers; the flow's new
+/// view.
 pub async fn prove(
     state: &AppState,
     client: &Client,
@@ -169,6 +179,16 @@ pub async fn prove(
     };
     let rules = policy::read(&mut conn, state, flow.purpose).await?;
     drop(conn);
+    let typed = request.code.as_deref().unwrap_or_default();
+    let sent = match request.method {
+        kind if phone::is_phone(kind) => Some(
+            rules
+                .passcodes
+                .normalise(typed)
+                .ok_or_else(|| phone::malformed(rules.passcodes.length))?,
+        ),
+        _ => None,
+    };
     limits::enforce(state, VERIFY, &client.ip).await?;
     let now = state.now_ms();
     let right = match &chosen {
@@ -178,17 +198,29 @@ pub async fn prove(
         None => None,
     };
     let mut tx = state.db.begin_write().await?;
+    let mut refusal = None;
     let right = match request.method {
         MethodKind::AuthenticatorApp => {
             app_code(&mut tx, state, &progress, request.code.as_deref(), now).await?
         }
+        kind if phone::is_phone(kind) => match &sent {
+            Some(code) => {
+                let max = rules.passcodes.max_attempts;
+                let purpose = phone::hash_purpose(kind);
+                refusal = method_codes::check(&mut tx, state, &flow.id, max, purpose, code, now)
+                    .await?
+                    .map(|r| r.into_error(phone::DEAD));
+                refusal.is_none()
+            }
+            None => false,
+        },
         _ => right == Some(true),
     };
     // The method whose "last used" a proof moves (an app's moves as its step is accepted).
-    let used_method = progress
-        .registered
-        .iter()
-        .find(|m| m.kind == request.method && m.kind == MethodKind::SecurityQuestions);
+    let used_method = progress.registered.iter().find(|m| {
+        m.kind == request.method
+            && (m.kind == MethodKind::SecurityQuestions || phone::is_phone(m.kind))
+    });
     if !right {
         if request.method == MethodKind::SecurityQuestions {
             count_failure(&mut tx, state, client, &user_id, now).await?;
@@ -203,8 +235,9 @@ pub async fn prove(
         failed.detail = Some(method_detail(flow.purpose, request.method));
         audit::record(&mut tx, &failed, now).await?;
         tx.commit().await?;
-        return Err(match request.method {
-            MethodKind::AuthenticatorApp => wrong_app_code(),
+        return Err(match (request.method, refusal) {
+            (MethodKind::AuthenticatorApp, _) => wrong_app_code(),
+            (_, Some(refused)) => refused,
             _ => ApiError::new(
                 ErrorCode::InvalidAnswers,
                 "One or more answers are not right. Check the spelling and spacing, and try again.",

@@ -12,7 +12,9 @@
 //! the stored passcode, which for a flow that must never succeed is a value no code hashes to.
 
 pub mod complete;
+pub mod method_codes;
 pub mod methods;
+pub mod phone;
 pub mod push;
 pub mod start;
 pub mod verify;

@@ -19,6 +19,10 @@ pub const PROOF: &str = "proof";
 pub const ALTERNATE_EMAIL: &str = "alternate_email";
 /// To verify a new mobile phone.
 pub const MOBILE_PHONE: &str = "mobile_phone";
+/// To verify a new alternate phone.
+pub const ALTERNATE_PHONE: &str = "alternate_phone";
+/// To verify a new office phone.
+pub const OFFICE_PHONE: &str = "office_phone";
 
 /// Makes and stores a code for `purpose` (replacing the user's earlier one); returns it and
 /// its lifetime in minutes, for the mail.

@@ -13,42 +13,24 @@
 
 use super::codes::{self, MOBILE_PHONE};
 use super::{info, record_change, require_enabled, require_proof};
-use crate::domain::phone::{self, PhoneError, PhoneKind};
+use crate::domain::phone::{self, Phone, PhoneError, PhoneKind};
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START};
 use crate::identity::sessions::SignedIn;
 use crate::phone::outbox::{self as phone_outbox, Sealed};
-use crate::phone::{Channel, PhoneMessage};
+use crate::phone::{caps, Channel, PhoneMessage};
 use crate::policy::phones;
 use crate::secrets::random_token;
 use crate::store::methods::{self, Method};
 use crate::store::script::Script;
-use crate::store::{account_codes, audit, rate_limits};
+use crate::store::users::User;
+use crate::store::{account_codes, audit};
 use crate::AppState;
 use sspr_api::{
-    AddMobilePhone, ConfirmMethod, ErrorCode, MethodKind, PendingPhone, PhoneDelivery, SecurityInfo,
+    AddMobilePhone, ConfirmMethod, ErrorCode, MethodKind, PendingPhone, PhoneDelivery,
+    SecurityInfo, WireName,
 };
-
-const DAY_MS: i64 = 86_400_000;
-
-/// Why a code was not sent (for the audit log only).
-fn held_back(
-    country_allowed: bool,
-    number_hits: i64,
-    day_hits: i64,
-    rules: &phones::PhoneRules,
-) -> Option<&'static str> {
-    if !country_allowed {
-        Some("country_not_allowed")
-    } else if number_hits > rules.sends_per_number_per_day {
-        Some("number_cap")
-    } else if day_hits > rules.sends_per_day {
-        Some("daily_cap")
-    } else {
-        None
-    }
-}
 
 /// `POST /api/account/methods/mobile-phone`: a pending phone and its passcode.
 pub async fn add(
@@ -82,32 +64,53 @@ pub async fn add(
         request.country.as_deref(),
     )
     .map_err(refusal)?;
-    limits::enforce(state, FLOW_START, &client.ip).await?;
-    let id = random_token(16);
-    let now = state.now_ms();
     let channel = match request.delivery {
         PhoneDelivery::Sms => Channel::Sms,
         PhoneDelivery::Voice => Channel::Voice,
     };
-    let country_allowed = rules.allowed_countries.contains(&number.country);
-    let mut tx = state.db.begin_write().await?;
-    // Only numbers that could be sent to count against the caps: a flood of numbers from
-    // countries that are not allowed must not use up the day's sends for everyone else.
-    let (number_hits, day_hits) = if country_allowed {
-        let number_key = format!("phone_number:{}", state.secrets.token_hash(&number.e164));
-        let (number_hits, _) = rate_limits::hit(&mut tx, &number_key, DAY_MS, now).await?;
-        let day_key = format!("phone_day:{}", channel.as_str());
-        let (day_hits, _) = rate_limits::hit(&mut tx, &day_key, DAY_MS, now).await?;
-        (number_hits, day_hits)
-    } else {
-        (0, 0)
+    let pending = Pending {
+        kind: MethodKind::MobilePhone,
+        purpose: MOBILE_PHONE,
+        number,
+        channel,
     };
-    let withheld = held_back(country_allowed, number_hits, day_hits, &rules);
+    send_code(state, client, user, &rules, pending).await
+}
+
+/// A phone about to be registered: its kind, the code's purpose, the number, and how the code
+/// reaches it.
+pub(super) struct Pending {
+    pub kind: MethodKind,
+    pub purpose: &'static str,
+    pub number: Phone,
+    pub channel: Channel,
+}
+
+/// Stores `pending` as a pending method of `user` and sends its passcode through the phone
+/// outbox, under the caps of `rules` (the same rows and answer when held back).
+pub(super) async fn send_code(
+    state: &AppState,
+    client: &Client,
+    user: &User,
+    rules: &phones::PhoneRules,
+    pending: Pending,
+) -> Result<PendingPhone, ApiError> {
+    let Pending {
+        kind,
+        purpose,
+        number,
+        channel,
+    } = pending;
+    limits::enforce(state, FLOW_START, &client.ip).await?;
+    let id = random_token(16);
+    let now = state.now_ms();
+    let mut tx = state.db.begin_write().await?;
+    let withheld = caps::count(&mut tx, state, rules, &number, channel, now).await?;
     let method = Method {
         id: id.clone(),
         user_id: user.id.clone(),
-        kind: MethodKind::MobilePhone,
-        address: Some(number.e164.clone()),
+        kind,
+        address: Some(phone::stored(&number)),
         secret_sealed: None,
         last_step: None,
         created_at_ms: now,
@@ -115,22 +118,27 @@ pub async fn add(
         last_used_ms: None,
     };
     methods::insert(&mut tx, &method).await?;
-    let (code, _) = codes::issue(&mut tx, state, &user.id, MOBILE_PHONE, Some(&id)).await?;
+    let (code, _) = codes::issue(&mut tx, state, &user.id, purpose, Some(&id)).await?;
     let organisation = &state.config.organisation_name;
     let message = match channel {
-        Channel::Sms => PhoneMessage::code_by_text(MOBILE_PHONE, organisation, &number.e164, &code),
-        Channel::Voice => {
-            PhoneMessage::code_by_call(MOBILE_PHONE, organisation, &number.e164, None, &code)
-        }
+        Channel::Sms => PhoneMessage::code_by_text(purpose, organisation, &number.e164, &code),
+        Channel::Voice => PhoneMessage::code_by_call(
+            purpose,
+            organisation,
+            &number.e164,
+            number.extension.as_deref(),
+            &code,
+        ),
     };
     let sealed = Sealed::seal(&state.secrets, &message)?;
     let mut script = Script::default();
     match withheld {
         None => phone_outbox::queue_sealed(&mut script, now, sealed),
-        Some(_) => phone_outbox::queue_suppressed(&mut script, now, MOBILE_PHONE, channel),
+        Some(_) => phone_outbox::queue_suppressed(&mut script, now, purpose, channel),
     }
     script.run(&mut tx).await?;
     let detail = serde_json::json!({
+        "method": kind.as_str(),
         "channel": channel.as_str(),
         "country": number.country,
         "reason": withheld,
@@ -182,10 +190,31 @@ pub async fn confirm(
     signed_in: &SignedIn,
     request: ConfirmMethod,
 ) -> Result<SecurityInfo, ApiError> {
+    confirm_kind(
+        state,
+        client,
+        signed_in,
+        MethodKind::MobilePhone,
+        MOBILE_PHONE,
+        request,
+    )
+    .await
+}
+
+/// The code of a pending phone of `kind` verifies it; it replaces the user's earlier phone
+/// of that kind, and both the addition and the replaced phone's removal are told and audited.
+pub(super) async fn confirm_kind(
+    state: &AppState,
+    client: &Client,
+    signed_in: &SignedIn,
+    kind: MethodKind,
+    purpose: &'static str,
+    request: ConfirmMethod,
+) -> Result<SecurityInfo, ApiError> {
     require_proof(state, signed_in)?;
     let user = &signed_in.user;
-    require_enabled(state, user, MethodKind::MobilePhone).await?;
-    let right = codes::check(state, client, &user.id, MOBILE_PHONE, &request.code).await?;
+    require_enabled(state, user, kind).await?;
+    let right = codes::check(state, client, &user.id, purpose, &request.code).await?;
     if right.method_id.as_deref() != Some(request.method_id.as_str()) {
         return Err(ApiError::not_found());
     }
@@ -196,34 +225,16 @@ pub async fn confirm(
     {
         return Err(codes::expired());
     }
-    methods::delete_others(
-        &mut tx,
-        &user.id,
-        MethodKind::MobilePhone,
-        &request.method_id,
-    )
-    .await?;
-    record_change(&mut tx, state, client, user, MethodKind::MobilePhone, true).await?;
+    let replaced = methods::verified(&mut tx, &user.id)
+        .await?
+        .iter()
+        .any(|m| m.kind == kind && m.id != request.method_id);
+    methods::delete_others(&mut tx, &user.id, kind, &request.method_id).await?;
+    if replaced {
+        record_change(&mut tx, state, client, user, kind, false).await?;
+    }
+    record_change(&mut tx, state, client, user, kind, true).await?;
     tx.commit().await?;
     state.outbox.wake();
     info(state, signed_in).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_send_is_held_back_outside_the_allow_list_and_over_either_cap() {
-        let rules = phones::PhoneRules {
-            allowed_countries: vec!["GB".into()],
-            sends_per_number_per_day: 2,
-            sends_per_day: 10,
-            office_phone_allowed: false,
-        };
-        assert_eq!(held_back(true, 2, 10, &rules), None);
-        assert_eq!(held_back(false, 1, 1, &rules), Some("country_not_allowed"));
-        assert_eq!(held_back(true, 3, 1, &rules), Some("number_cap"));
-        assert_eq!(held_back(true, 1, 11, &rules), Some("daily_cap"));
-    }
 }

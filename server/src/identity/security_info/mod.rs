@@ -1,12 +1,14 @@
 //! The signed-in user's security info (SPEC C7): the list of their methods, proving who they
 //! are before a change (SECURITY.md §19), deleting a method, and — one file each — adding an
 //! authenticator app ([`authenticator`]), an alternate address ([`alternate_email`]), a mobile
-//! phone ([`mobile_phone`]) or security questions ([`questions`]), and starting to pair an
-//! authenticator app for push approvals ([`push_pairing`]). Every addition and removal
+//! phone ([`mobile_phone`]), an alternate or office phone ([`call_phone`]) or security
+//! questions ([`questions`]), and starting to pair an authenticator app for push approvals
+//! ([`push_pairing`]). Every addition and removal
 //! is told to the account's address as a security notice and audited ([`record_change`]).
 
 pub mod alternate_email;
 pub mod authenticator;
+pub mod call_phone;
 mod codes;
 pub mod mobile_phone;
 pub mod proof;
@@ -116,7 +118,10 @@ pub fn view_of(method: &Method, deletable: bool) -> RegisteredMethod {
         id: method.id.clone(),
         kind: method.kind,
         detail: match (method.kind, method.address.as_deref()) {
-            (MethodKind::MobilePhone, Some(number)) => crate::domain::phone::mask(number),
+            (
+                MethodKind::MobilePhone | MethodKind::AlternatePhone | MethodKind::OfficePhone,
+                Some(number),
+            ) => crate::domain::phone::mask(number),
             (_, Some(address)) => masked(address),
             (kind, None) => describe(kind).into(),
         },
@@ -146,6 +151,8 @@ pub fn describe(kind: MethodKind) -> &'static str {
         MethodKind::SecurityQuestions => "Security questions",
         MethodKind::MobilePhone => "Mobile phone",
         MethodKind::MicrosoftAuthenticator => "Authenticator app notifications",
+        MethodKind::AlternatePhone => "Alternate phone",
+        MethodKind::OfficePhone => "Office phone",
     }
 }
 
