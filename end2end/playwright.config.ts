@@ -1,7 +1,8 @@
 // Playwright drives the system's Chromium (Debian's /usr/bin/chromium; no browser download)
 // against the real server binary in production mode, serving the release build of the SPA from
 // dist/, on a fresh SQLite file, delivering mail over real SMTP to a capturing listener
-// (support/smtp-sink.mjs) whose messages the tests read. `cargo xtask test` builds everything
+// (support/smtp-sink.mjs) whose messages the tests read, and texting and calling through the
+// signed webhook provider to a capturing HTTP receiver (support/phone-sink.mjs). `cargo xtask test` builds everything
 // and sets SSPR_SERVER_BIN.
 import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
@@ -15,9 +16,12 @@ process.env.SSPR_E2E_SECRET ??= crypto.randomBytes(32).toString('base64');
 const dataDir = process.env.SSPR_E2E_DIR;
 const port = Number(process.env.E2E_PORT ?? 18080);
 const smtpPort = Number(process.env.SSPR_E2E_SMTP_PORT ?? 18025);
+const phonePort = Number(process.env.SSPR_E2E_PHONE_PORT ?? 18026);
+process.env.SSPR_E2E_PHONE_SECRET ??= crypto.randomBytes(32).toString('hex');
 const origin = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..');
 export const maildir = path.join(dataDir, 'mail');
+export const phonedir = path.join(dataDir, 'phone');
 
 /** The server's environment; the tests run its command line (`invite`) with the same. */
 export const serverEnv: Record<string, string> = {
@@ -28,6 +32,10 @@ export const serverEnv: Record<string, string> = {
   SSPR_DEV: 'false',
   SSPR_SECRET: process.env.SSPR_E2E_SECRET,
   SSPR_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  SSPR_PHONE_PROVIDER: 'webhook',
+  SSPR_PHONE_WEBHOOK_URL: `http://127.0.0.1:${phonePort}/texts-and-calls`,
+  SSPR_PHONE_WEBHOOK_SECRET: process.env.SSPR_E2E_PHONE_SECRET,
+  SSPR_PHONE_FROM: '+15005550006',
   SSPR_MAIL_FROM: 'Contoso <no-reply@contoso.example>',
   SSPR_ORGANISATION_NAME: 'Contoso',
   SSPR_LOG: 'info',
@@ -87,6 +95,16 @@ export default defineConfig({
       port: smtpPort,
       reuseExistingServer: false,
       env: { SSPR_E2E_MAILDIR: maildir, SSPR_E2E_SMTP_PORT: String(smtpPort) },
+    },
+    {
+      command: 'node support/phone-sink.mjs',
+      url: `http://127.0.0.1:${phonePort}/`,
+      reuseExistingServer: false,
+      env: {
+        SSPR_E2E_PHONEDIR: phonedir,
+        SSPR_E2E_PHONE_PORT: String(phonePort),
+        SSPR_PHONE_WEBHOOK_SECRET: process.env.SSPR_E2E_PHONE_SECRET,
+      },
     },
     {
       command: serverBin,

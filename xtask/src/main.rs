@@ -158,9 +158,16 @@ fn test() -> Result<(), String> {
     // The OpenID Connect spec signs in to the example application, which it starts itself.
     cmd::run(cmd::cargo().args(["build", "--locked", "--package", "sspr-example-sign-in"]))?;
     let web = free_port_pair()?;
+    let taken = |port: u16| port == web || Some(port) == web.checked_add(1);
     let smtp = loop {
         let port = bench::free_port()?;
-        if port != web && Some(port) != web.checked_add(1) {
+        if !taken(port) {
+            break port;
+        }
+    };
+    let phone = loop {
+        let port = bench::free_port()?;
+        if !taken(port) && port != smtp {
             break port;
         }
     };
@@ -179,7 +186,8 @@ fn test() -> Result<(), String> {
         // Ports free now, so another server on this machine never collides with the tests'
         // (the tests start a second server on the port after theirs).
         .env("E2E_PORT", web.to_string())
-        .env("SSPR_E2E_SMTP_PORT", smtp.to_string());
+        .env("SSPR_E2E_SMTP_PORT", smtp.to_string())
+        .env("SSPR_E2E_PHONE_PORT", phone.to_string());
     cmd::run(&mut e2e)?;
     cmd::step("All test tiers passed");
     Ok(())

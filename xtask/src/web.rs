@@ -18,12 +18,13 @@ pub const CUSTOMER_TARGET_BROTLI: u64 = 120_000;
 pub const CUSTOMER_CEILING_BROTLI: u64 = 150_000;
 /// What `cargo xtask size` and the test command enforce. The design's packages (leptos,
 /// leptos_router, gloo-net, serde) alone put the cold load above the ceiling after every
-/// allowed lever, so, as SPEC §7 says, the gate is the measured size plus 5 %: 289,896 bytes
+/// allowed lever, so, as SPEC §7 says, the gate is the measured size plus 5 %: 305,938 bytes
 /// (2026-12-03, with the company branding, the security info page, the reset wizard's
-/// "Verify another method" step, the registration interrupt at sign-in and "Can't access your
-/// account?" with its verification picture; README "Size of the SPA") × 1.05. It stops
-/// regressions; lower it when the pages shrink.
-pub const CUSTOMER_GATE_BROTLI: u64 = 304_391;
+/// "Verify another method" step with phones and push approvals, the registration interrupt at
+/// sign-in, "Can't access your account?" with its verification picture, and phone and push
+/// registration; README "Size of the SPA") × 1.05. It stops regressions; lower it when the
+/// pages shrink.
+pub const CUSTOMER_GATE_BROTLI: u64 = 321_235;
 
 const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "txt"];
 
