@@ -180,6 +180,20 @@ fn customer_bodies(document: &mut Value) {
         "client_id",
         json!({"type": ["string", "null"], "maxLength": 64}),
     );
+    // Only a phone can be texted or called.
+    property(
+        document,
+        "SendPhoneCode",
+        "method",
+        json!({"type": "string", "enum": ["mobile_phone", "alternate_phone", "office_phone"]}),
+    );
+    // The number typed on the device: two digits.
+    property(
+        document,
+        "PushAnswer",
+        "number",
+        json!({"type": "integer", "minimum": 0, "maximum": 99}),
+    );
 }
 
 fn admin_bodies(document: &mut Value) {
