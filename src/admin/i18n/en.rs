@@ -182,6 +182,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     methods_builtin_note: "Password is how customers sign in and cannot be turned off here; its rules are in the password reset policy. Security questions count only when the password reset policy lists them too.",
     target_all: "All users",
     target_none: "No one",
+    target_group: "group",
     target_groups: "groups",
     target_select: "Select groups",
     back_to_methods: "All authentication methods",

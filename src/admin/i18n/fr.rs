@@ -182,6 +182,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     methods_builtin_note: "Le mot de passe est la façon dont les clients se connectent et ne peut pas être désactivé ici ; ses règles sont dans la stratégie de réinitialisation du mot de passe. Les questions de sécurité ne comptent que si la stratégie de réinitialisation du mot de passe les liste aussi.",
     target_all: "Tous les utilisateurs",
     target_none: "Personne",
+    target_group: "groupe",
     target_groups: "groupes",
     target_select: "Sélectionner des groupes",
     back_to_methods: "Toutes les méthodes d’authentification",

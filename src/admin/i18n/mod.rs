@@ -64,7 +64,7 @@ catalog! {
     methods_title, methods_intro, col_method, col_target, col_enabled, method_email, method_sms,
     method_voice, method_software_oath, method_authenticator, method_fido2, method_tap,
     method_other, method_password, method_security_questions, state_always_on,
-    questions_policy_note, methods_builtin_note, target_all, target_none, target_groups, target_select, back_to_methods,
+    questions_policy_note, methods_builtin_note, target_all, target_none, target_group, target_groups, target_select, back_to_methods,
     settings_suffix, enable, include_legend, include_groups, exclude_legend, email_settings,
     passcode_length, passcode_length_hint, passcode_lifetime, passcode_lifetime_hint,
     guest_passcode_lifetime, guest_passcode_lifetime_hint, passcode_attempts,

@@ -27,7 +27,8 @@ pub fn method_name(id: &str) -> AText {
     }
 }
 
-/// "All users", "2 groups", or "No one" for an include list (reactive in the language).
+/// "All users", "1 group", "2 groups", or "No one" for an include list (reactive in the
+/// language).
 pub fn target_text(targets: &[IncludeTarget]) -> String {
     let m = catalog();
     if targets.iter().any(|t| t.id == ALL_USERS) {
@@ -35,7 +36,12 @@ pub fn target_text(targets: &[IncludeTarget]) -> String {
     } else if targets.is_empty() {
         m.target_none.to_owned()
     } else {
-        [&targets.len().to_string(), " ", m.target_groups].concat()
+        let noun = if targets.len() == 1 {
+            m.target_group
+        } else {
+            m.target_groups
+        };
+        [&targets.len().to_string(), " ", noun].concat()
     }
 }
 
