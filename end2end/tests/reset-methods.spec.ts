@@ -7,51 +7,25 @@
 // the new password, which signs them in; a method the
 // administrator turns off meanwhile is refused with its own message and no longer offered. The
 // policy is put back after each test, since every spec shares the server.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
 import {
   answerQuestions,
   axeClean,
   codeAfter,
+  finishAndSignIn,
+  NEW_PASSWORD,
   openSecurityInfo,
   registerQuestions,
   requireMethods,
+  resetUpToTheSecondMethod,
 } from './fixtures/methods';
-import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
+import { FlowPages, signUp } from './fixtures/pages';
 import { asAdmin } from './fixtures/user_flows';
 
-const NEW_PASSWORD = 'a brand new passphrase 2026';
 const SOFTWARE_OATH =
   '/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/softwareOath';
-
-/** Starts a reset for `email` in a signed-out browser and enters the mailed code. */
-async function resetUpToTheSecondMethod(page: Page, email: string) {
-  await page.context().clearCookies();
-  const flow = new FlowPages(page);
-  const seen = countFor(email);
-  await page.goto('/reset');
-  await flow.submitEmail(email);
-  await flow.submitCode(await codeAfter(email, seen));
-  await expect(flow.heading()).toHaveText('Verify another method');
-  await expect(page).toHaveURL(/\/reset\/methods\?flow=/);
-  return flow;
-}
-
-/** Chooses the new password, lands signed in, and signs in again with it. */
-async function finishAndSignIn(page: Page, flow: FlowPages, email: string) {
-  await expect(flow.heading()).toHaveText('Choose a new password');
-  await expect(page).toHaveURL(/\/reset\/finish\?flow=/);
-  await flow.choosePassword(NEW_PASSWORD, 'Reset password');
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByText(`(${email})`)).toBeVisible();
-  await page.context().clearCookies();
-  const signIn = new SignInPage(page);
-  await signIn.signIn(email, PASSWORD);
-  await expect(page.getByRole('alert')).toHaveText(/email address or password is not right/);
-  await signIn.signIn(email, NEW_PASSWORD);
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 test('a two-method reset takes the emailed code and an authenticator app code', async ({ page, baseURL }) => {
   test.setTimeout(120_000);

@@ -6,14 +6,19 @@
 // and calls leave through the signed webhook provider to the phone sink, where the tests read
 // them; an office phone's call carries its extension. Policies are put back after each test,
 // since every spec shares the server.
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { countFor, uniqueEmail } from './fixtures/mailbox';
-import { axeClean, codeAfter, openSecurityInfo, requireMethods } from './fixtures/methods';
-import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { uniqueEmail } from './fixtures/mailbox';
+import {
+  axeClean,
+  finishAndSignIn,
+  openSecurityInfo,
+  requireMethods,
+  resetUpToTheSecondMethod,
+} from './fixtures/methods';
+import { signUp } from './fixtures/pages';
 import { codeIn, phoneCountFor, phoneMessageFor } from './fixtures/phones';
 import { asAdmin } from './fixtures/user_flows';
 
-const NEW_PASSWORD = 'a brand new passphrase 2026';
 const CONFIGURATIONS = '/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations';
 const PHONE_SETTINGS = ['state', 'allowedCountries', 'maxSendsPerNumberPerDay', 'maxSendsPerDay', 'isOfficePhoneAllowed'];
 
@@ -28,29 +33,6 @@ async function configure(admin: APIRequestContext, method: 'sms' | 'voice', sett
     const restored = await admin.patch(`${CONFIGURATIONS}/${method}`, { data: { '@odata.type': type, ...kept } });
     expect(restored.status(), await restored.text()).toBe(204);
   };
-}
-
-/** Starts a reset for `email` in a signed-out browser and enters the mailed code. */
-async function resetUpToTheSecondMethod(page: Page, email: string) {
-  await page.context().clearCookies();
-  const flow = new FlowPages(page);
-  const seen = countFor(email);
-  await page.goto('/reset');
-  await flow.submitEmail(email);
-  await flow.submitCode(await codeAfter(email, seen));
-  await expect(flow.heading()).toHaveText('Verify another method');
-  return flow;
-}
-
-/** Chooses the new password, lands signed in, and signs in again with it. */
-async function finishAndSignIn(page: Page, flow: FlowPages, email: string) {
-  await expect(flow.heading()).toHaveText('Choose a new password');
-  await flow.choosePassword(NEW_PASSWORD, 'Reset password');
-  await expect(page).toHaveURL(/\/account$/);
-  await page.context().clearCookies();
-  const signIn = new SignInPage(page);
-  await signIn.signIn(email, NEW_PASSWORD);
-  await expect(page).toHaveURL(/\/account$/);
 }
 
 test('register a mobile phone and reset with a texted code', async ({ page, baseURL }) => {

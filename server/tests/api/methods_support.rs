@@ -16,6 +16,23 @@ pub const QUESTIONS: &str = "/api/account/methods/security-questions";
 pub const CATALOG: &str = "/api/account/security-questions";
 pub const TEN_MINUTES_MS: i64 = 10 * 60_000;
 
+/// Starts a reset for `email` in a new browser and enters the mailed code (past the notices of
+/// methods added before); the browser, the flow id and its view.
+pub async fn past_the_email(app: &TestApp, email: &str) -> (Browser, String, Value) {
+    let browser = app.browser();
+    let id = app.start_flow(&browser, "password_reset", email).await;
+    let code = loop {
+        if let Some(code) = app.mailbox.next_for(email).await.code() {
+            break code;
+        }
+    };
+    let view = browser
+        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
+        .await
+        .expect_status(200);
+    (browser, id, view.body)
+}
+
 /// Turns `method` on or off for everyone in the stored methods policy.
 pub async fn set_method(app: &TestApp, method: MethodId, on: bool) {
     let mut conn = app.db.pool.acquire().await.expect("connection");

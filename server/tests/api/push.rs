@@ -156,22 +156,6 @@ async fn user_with_device(app: &TestApp, email: &str) -> Device {
     pair(app, &account).await
 }
 
-/// Starts a reset for `email` and enters the mailed code; the flow id and its view.
-async fn past_the_email(app: &TestApp, email: &str) -> (Browser, String, Value) {
-    let browser = app.browser();
-    let id = app.start_flow(&browser, "password_reset", email).await;
-    let code = loop {
-        if let Some(code) = app.mailbox.next_for(email).await.code() {
-            break code;
-        }
-    };
-    let view = browser
-        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
-        .await
-        .expect_status(200);
-    (browser, id, view.body)
-}
-
 /// Sends the flow's push request; its id and the number the page shows.
 async fn request_push(browser: &Browser, flow: &str) -> (String, u8) {
     let started = browser

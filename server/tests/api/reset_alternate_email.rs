@@ -37,22 +37,6 @@ async fn with_alternate(app: &TestApp) {
         .expect_status(200);
 }
 
-/// Starts a reset for `email` and enters the mailed code; the flow id and its view.
-async fn past_the_email(app: &TestApp, email: &str) -> (Browser, String, Value) {
-    let browser = app.browser();
-    let id = app.start_flow(&browser, "password_reset", email).await;
-    let code = loop {
-        if let Some(code) = app.mailbox.next_for(email).await.code() {
-            break code;
-        }
-    };
-    let view = browser
-        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
-        .await
-        .expect_status(200);
-    (browser, id, view.body)
-}
-
 fn prove(code: &str) -> Value {
     json!({"method": "alternate_email", "code": code})
 }

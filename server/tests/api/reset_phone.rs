@@ -5,9 +5,9 @@
 //! single use with its tries counted, and proves the phone towards the reset policy.
 
 use crate::backend_tests;
-use crate::helpers::{Browser, TestApp, PASSWORD};
-use crate::methods_support::set_reset_methods;
+use crate::helpers::{TestApp, PASSWORD};
 use crate::methods_support::{listed, prove_by_email, SECURITY_INFO, TEN_MINUTES_MS};
+use crate::methods_support::{past_the_email, set_reset_methods};
 use crate::phone_support::{
     allow, allow_office_phones, audited, code_in, messages_to, register_mobile, sent_to, PHONE,
 };
@@ -21,22 +21,6 @@ const NUMBER: &str = "+44 7400 123456";
 const E164: &str = "+447400123456";
 const MASKED: &str = "+•• ••••••• 56";
 const NEW_PASSWORD: &str = "another long passphrase 9";
-
-/// Starts a reset for `email` and enters the mailed code; the flow id and its view.
-async fn past_the_email(app: &TestApp, email: &str) -> (Browser, String, Value) {
-    let browser = app.browser();
-    let id = app.start_flow(&browser, "password_reset", email).await;
-    let code = loop {
-        if let Some(code) = app.mailbox.next_for(email).await.code() {
-            break code;
-        }
-    };
-    let view = browser
-        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
-        .await
-        .expect_status(200);
-    (browser, id, view.body)
-}
 
 /// `OWNER` with a verified mobile phone, a reset policy needing two methods, email and phone.
 async fn owner_with_phone(app: &TestApp) {
