@@ -99,7 +99,12 @@ impl Mailbox {
             } else if upper == "DATA" {
                 write.write_all(b"354 go ahead\r\n").await?;
                 let mut data = String::new();
-                while let Some(l) = lines.next_line().await? {
+                loop {
+                    let Some(l) = lines.next_line().await? else {
+                        // Cut off before the final ".": as with any SMTP server, nothing was
+                        // delivered (a client killed mid-message sends it again later).
+                        return Ok(());
+                    };
                     if l == "." {
                         break;
                     }
