@@ -12,16 +12,15 @@ use rand::Rng;
 pub const LENGTH: u32 = 6;
 /// How long a verification code may be answered: five minutes.
 pub const LIFETIME_MS: i64 = 5 * 60_000;
-/// Tries of the entry point allowed without a verification code, per client address and per
-/// email address, in each [`WINDOW_MS`]; from the next one on, a code is required.
-pub const FREE_TRIES: i64 = 3;
 /// The window the tries are counted in (fixed windows, as every rate limit): 15 minutes.
 pub const WINDOW_MS: i64 = 15 * 60_000;
 
-/// Whether a try must carry a verification code, given the tries counted so far in the current
-/// windows (this one included) from its client address and for its email address.
-pub fn required(client_tries: i64, address_tries: i64) -> bool {
-    client_tries > FREE_TRIES || address_tries > FREE_TRIES
+/// Whether a try must carry a verification code, given the tries allowed without one in each
+/// [`WINDOW_MS`] (`SSPR_CAPTCHA_FREE_TRIES`) and those counted so far in the current windows
+/// (this one included) from its client address and for its email address.
+pub fn required(free_tries: u32, client_tries: i64, address_tries: i64) -> bool {
+    let free = i64::from(free_tries);
+    client_tries > free || address_tries > free
 }
 
 /// A typed answer as it is compared: spaces removed; `None` when it cannot be an answer at all
@@ -140,11 +139,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_code_is_required_only_after_three_tries_from_the_client_or_for_the_address() {
-        assert!(!required(1, 1));
-        assert!(!required(3, 3));
-        assert!(required(4, 1));
-        assert!(required(1, 4));
+    fn a_code_is_required_only_after_the_free_tries_from_the_client_or_for_the_address() {
+        assert!(!required(3, 1, 1));
+        assert!(!required(3, 3, 3));
+        assert!(required(3, 4, 1));
+        assert!(required(3, 1, 4));
+        assert!(!required(10, 10, 10));
+        assert!(required(10, 11, 1));
+        assert!(required(0, 1, 1), "0: every try");
     }
 
     #[test]

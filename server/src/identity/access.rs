@@ -1,7 +1,7 @@
 //! **Can't access your account?** (SPEC C10): the email, the choice between a password reset
 //! and an unlock, and — once the client address or the email address has tried this entry point
-//! more than [`FREE_TRIES`](captcha::FREE_TRIES) times in
-//! [`WINDOW_MS`](captcha::WINDOW_MS) (3 in 15 minutes) — an on-screen verification code. Past it,
+//! more than `SSPR_CAPTCHA_FREE_TRIES` times (3) in [`WINDOW_MS`](captcha::WINDOW_MS) (15
+//! minutes) — an on-screen verification code. Past it,
 //! the existing reset or unlock flow starts ([`flows::start`]), with its answers and limits: known
 //! and unknown addresses get the same answers here too, as nothing before the start looks at
 //! the account. The plain **Forgot password?** (`POST /api/flows`) never asks for a code.
@@ -62,7 +62,7 @@ pub async fn access(
             })
         })
         .await?;
-    if captcha::required(client_tries, address_tries) {
+    if captcha::required(state.config.captcha_free_tries, client_tries, address_tries) {
         check(
             state,
             client,

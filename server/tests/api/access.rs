@@ -17,6 +17,18 @@ fn development(config: &mut sspr_server::Config) {
     config.trust_forwarded_for = true;
 }
 
+/// Development mode with `SSPR_CAPTCHA_FREE_TRIES=1`.
+fn one_free_try(config: &mut sspr_server::Config) {
+    development(config);
+    config.captcha_free_tries = 1;
+}
+
+/// Development mode with `SSPR_CAPTCHA_FREE_TRIES=0`.
+fn no_free_try(config: &mut sspr_server::Config) {
+    development(config);
+    config.captcha_free_tries = 0;
+}
+
 /// Production mode, client addresses from `X-Forwarded-For`.
 fn production(config: &mut sspr_server::Config) {
     config.trust_forwarded_for = true;
@@ -120,6 +132,39 @@ fn wrong(answer: &str) -> String {
         "222222".into()
     } else {
         "111111".into()
+    }
+}
+
+mod configured_tries {
+    use super::*;
+
+    backend_tests_with! { one_free_try;
+        async fn with_one_free_try_configured_the_second_try_asks_for_a_verification_code(app) {
+            let browser = app.browser();
+            let email = "once@contoso.example";
+            try_access(&app, &browser, access(email, "reset"), "10.7.0.1").await.expect_status(201);
+            let second = try_access(&app, &browser, access(email, "reset"), "10.7.0.1").await;
+            assert_eq!(second.status, 400, "{}", second.text);
+            assert_eq!(second.code(), "captcha_required");
+            let id = new_captcha(&browser).await;
+            let answer = dev_answer(&browser, &id).await;
+            try_access(&app, &browser, with_captcha(email, "reset", &id, &answer), "10.7.0.1")
+                .await
+                .expect_status(201);
+        }
+    }
+
+    mod none {
+        use super::*;
+
+        backend_tests_with! { no_free_try;
+            async fn with_no_free_tries_configured_every_try_asks_for_a_verification_code(app) {
+                let browser = app.browser();
+                let first = try_access(&app, &browser, access("first@contoso.example", "unlock"), "10.8.0.1").await;
+                assert_eq!(first.status, 400, "{}", first.text);
+                assert_eq!(first.code(), "captcha_required");
+            }
+        }
     }
 }
 
