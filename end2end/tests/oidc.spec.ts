@@ -10,7 +10,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
-import { registerQuestions, requireMethods } from './fixtures/methods';
+import { registerQuestions, requireMethods, setSnooze } from './fixtures/methods';
 import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
 import { asAdmin } from './fixtures/user_flows';
 
@@ -151,11 +151,13 @@ test('the login_hint of the application fills the email and its ui_locales picks
 });
 
 test('from the app, a customer stopped for security info lands on the app after skipping and after registering', async ({ page, context, baseURL }) => {
+  const email = uniqueEmail('oidcregister');
+  await signUp(page, email);
   const admin = await asAdmin(baseURL!);
   const restore = await requireMethods(admin, 2, ['email', 'security_questions'], { require_registration: true });
+  // Each sign-in asks again, with no snooze after a skip.
+  const restoreSnooze = await setSnooze(admin, 0);
   try {
-    const email = uniqueEmail('oidcregister');
-    await signUp(page, email);
     const heading = page.getByRole('heading', { level: 1 });
     const signInFromTheApp = async () => {
       await context.clearCookies();
@@ -178,6 +180,7 @@ test('from the app, a customer stopped for security info lands on the app after 
     await page.getByRole('button', { name: 'Done' }).click();
     await expectSignedInToTheApp(page, baseURL!, email);
   } finally {
+    await restoreSnooze();
     await restore();
     await admin.dispose();
   }

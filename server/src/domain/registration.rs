@@ -23,7 +23,8 @@ const DAY_MS: i64 = 24 * 60 * 60_000;
 pub struct Facts {
     /// The reset policy's "require users to register when signing in".
     pub require_registration: bool,
-    /// Whether the reset policy applies to the user (reset enabled for them).
+    /// Whether the reset policy applies to the user (reset enabled for them, a member rather
+    /// than a guest) and the registration campaign's targets include them.
     pub in_scope: bool,
     /// The counted methods a reset needs.
     pub methods_required: usize,
@@ -33,6 +34,10 @@ pub struct Facts {
     pub achievable: usize,
     /// Skips used so far.
     pub skips: i64,
+    /// When the user last skipped (None: never, or not since they last registered).
+    pub skipped_ms: Option<i64>,
+    /// How long a skip holds the question off, in days (the campaign's `snoozeDurationInDays`).
+    pub snooze_days: u32,
     /// The re-confirmation period in days (0: never).
     pub reconfirm_after_days: u32,
     /// When the user last confirmed or completed registration (else when the account was made).
@@ -55,8 +60,21 @@ pub enum Interrupt {
     Reconfirm,
 }
 
-/// The interrupt a sign-in with `facts` shows, or `None` to go straight on.
+/// The interrupt a sign-in with `facts` shows, or `None` to go straight on (nothing owed, or a
+/// skip still snoozes it).
 pub fn decide(facts: &Facts) -> Option<Interrupt> {
+    let owed = owed(facts);
+    let snoozed = facts
+        .skipped_ms
+        .is_some_and(|at| facts.now_ms < at + i64::from(facts.snooze_days) * DAY_MS);
+    match owed {
+        Some(Interrupt::Register { .. }) if snoozed => None,
+        other => other,
+    }
+}
+
+/// What the user owes, snoozed or not.
+fn owed(facts: &Facts) -> Option<Interrupt> {
     if let Some(since) = facts.reregistration_required_ms {
         if facts.last_registered_ms.is_none_or(|at| at < since) {
             return Some(Interrupt::Reregister);
@@ -80,8 +98,9 @@ pub fn decide(facts: &Facts) -> Option<Interrupt> {
 
 /// Whether the user may finish the interrupt now (their methods are enough, or only
 /// re-confirmation is asked).
+/// A snooze does not count: finishing clears the skips, so it needs the methods.
 pub fn may_finish(facts: &Facts) -> bool {
-    matches!(decide(facts), None | Some(Interrupt::Reconfirm))
+    matches!(owed(facts), None | Some(Interrupt::Reconfirm))
 }
 
 #[cfg(test)]
@@ -96,6 +115,8 @@ mod tests {
             usable: 1,
             achievable: 2,
             skips: 0,
+            skipped_ms: None,
+            snooze_days: 1,
             reconfirm_after_days: 0,
             confirmed_ms: 0,
             reregistration_required_ms: None,
@@ -116,6 +137,54 @@ mod tests {
         };
         assert_eq!(decide(&three), Some(Interrupt::Register { skips_left: 0 }));
         assert!(!may_finish(&three));
+    }
+
+    #[test]
+    fn a_skip_snoozes_the_question_for_the_campaigns_days_but_never_lets_the_user_finish() {
+        let skipped = Facts {
+            skips: 1,
+            skipped_ms: Some(1_000),
+            now_ms: 1_000 + DAY_MS - 1,
+            ..facts()
+        };
+        assert_eq!(decide(&skipped), None, "snoozed for a day");
+        assert!(!may_finish(&skipped), "the methods are still missing");
+        let a_day_on = Facts {
+            now_ms: 1_000 + DAY_MS,
+            ..skipped
+        };
+        assert_eq!(
+            decide(&a_day_on),
+            Some(Interrupt::Register { skips_left: 2 })
+        );
+        let no_snooze = Facts {
+            snooze_days: 0,
+            now_ms: 1_000,
+            ..skipped
+        };
+        assert_eq!(
+            decide(&no_snooze),
+            Some(Interrupt::Register { skips_left: 2 })
+        );
+        // The last skip snoozes too; after it, the question cannot be skipped.
+        let last = Facts {
+            skips: 3,
+            ..skipped
+        };
+        assert_eq!(decide(&last), None);
+        assert_eq!(
+            decide(&Facts {
+                now_ms: 1_000 + DAY_MS,
+                ..last
+            }),
+            Some(Interrupt::Register { skips_left: 0 })
+        );
+        // A snooze never holds off an administrator's demand.
+        let flagged = Facts {
+            reregistration_required_ms: Some(500),
+            ..skipped
+        };
+        assert_eq!(decide(&flagged), Some(Interrupt::Reregister));
     }
 
     #[test]

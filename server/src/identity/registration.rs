@@ -1,6 +1,9 @@
-//! Registration at sign-in (SPEC C7): after the password (or passcode) is proven, the sign-in
-//! asks `domain::registration` whether the user must register more methods, register again
-//! (an administrator's demand) or re-confirm them. If so the new session is marked
+//! Registration at sign-in (SPEC C7): whenever a session is opened (a password or passcode
+//! sign-in, a finished sign-up or reset, a guest's code), `domain::registration` is asked
+//! whether the user must register more methods, register again (an administrator's demand) or
+//! re-confirm them. The registration campaign's targets choose whom the first and last ask
+//! (guests, with no password to reset, never), and its snooze holds the question off after a
+//! skip. If so the new session is marked
 //! (`registration_pending`) and the answer says why; the customer pages show the interrupt, and
 //! an application's authorization waits for it (`oidc::authorize` sends the browser to it).
 //!
@@ -18,14 +21,15 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::security_info::view_of;
 use crate::identity::sessions::SignedIn;
-use crate::policy::{registration, reset};
+use crate::policy::{enforce, methods as policy_methods, registration, reset};
 use crate::store::audit::{self, Event};
 use crate::store::users::User;
 use crate::store::{groups, methods, sessions, users};
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::{
-    Email, ErrorCode, MethodKind, RegisteredMethod, RegistrationKind, RegistrationPrompt, SsprScope,
+    Email, ErrorCode, MethodKind, RegisteredMethod, RegistrationKind, RegistrationPrompt,
+    SsprScope, UserType,
 };
 
 /// What the wire calls an interrupt.
@@ -37,9 +41,22 @@ pub fn kind_of(interrupt: Interrupt) -> RegistrationKind {
     }
 }
 
+/// [`check_new_session`] for the session a flow opened for `user_id`.
+pub async fn after_flow(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user_id: &str,
+    token_hash: &str,
+) -> Result<(), sqlx::Error> {
+    if let Some(user) = users::by_id(conn, user_id).await? {
+        check_new_session(conn, state, &user, token_hash).await?;
+    }
+    Ok(())
+}
+
 /// The interrupt a sign-in of `user` shows, read on `conn` (the sign-in's transaction). Cheap
 /// when nothing applies: one policy read.
-pub async fn at_sign_in(
+async fn at_sign_in(
     conn: &mut AnyConnection,
     state: &AppState,
     user: &User,
@@ -53,9 +70,20 @@ pub async fn at_sign_in(
     Ok(rules::decide(&read(conn, state, user).await?.0))
 }
 
-/// Marks the session with `token_hash` as owing the interrupt.
-pub async fn mark(conn: &mut AnyConnection, token_hash: &str) -> Result<(), sqlx::Error> {
-    sessions::set_registration_pending(conn, token_hash, true).await
+/// After any sign-in (a password, a passcode, a completed reset or sign-up, a guest's code):
+/// marks the new session with `token_hash` as owing the interrupt when the sign-in of `user`
+/// owes one, and says which.
+pub async fn check_new_session(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &User,
+    token_hash: &str,
+) -> Result<Option<Interrupt>, sqlx::Error> {
+    let interrupt = at_sign_in(conn, state, user).await?;
+    if interrupt.is_some() {
+        sessions::set_registration_pending(conn, token_hash, true).await?;
+    }
+    Ok(interrupt)
 }
 
 /// The facts for `user` and their registered methods as listed.
@@ -67,14 +95,24 @@ async fn read(
     let registration = registration::read(conn, &state.config, &user.id).await?;
     let policy = &registration.reset;
     let registered = methods::verified(conn, &user.id).await?;
-    let (skips, confirmed_ms) = users::registration_state(conn, &user.id).await?;
-    let in_scope = match (policy.enabled_for, policy.group_id.as_deref()) {
+    let progress = users::registration_state(conn, &user.id).await?;
+    let campaign = reset::campaign(conn).await?;
+    // A guest has no password to reset: the reset policy is for members.
+    let in_reset_scope = match (policy.enabled_for, policy.group_id.as_deref()) {
+        _ if user.user_type == UserType::Guest => false,
         (SsprScope::None, _) | (SsprScope::Group, None) => false,
         (SsprScope::All, _) => true,
         (SsprScope::Group, Some(group)) => {
             groups::member_of_any(conn, &user.id, &[group.to_owned()]).await?
         }
     };
+    let include: Vec<_> = campaign
+        .include_targets
+        .iter()
+        .map(|t| (t.id.as_str(), t.target_type))
+        .collect();
+    let exclude: Vec<_> = policy_methods::exclude_ids(&campaign.exclude_targets).collect();
+    let in_scope = in_reset_scope && enforce::targets(conn, &user.id, &include, &exclude).await?;
     let held: Vec<MethodKind> = std::iter::once(MethodKind::Email)
         .chain(
             registered
@@ -92,9 +130,11 @@ async fn read(
         methods_required: usize::from(policy.methods_required),
         usable: reset_methods::usable(&held, policy),
         achievable: reset_methods::usable(&possible, policy),
-        skips,
+        skips: progress.skips,
+        skipped_ms: progress.skipped_ms,
+        snooze_days: campaign.snooze_duration_in_days,
         reconfirm_after_days: policy.reconfirm_after_days,
-        confirmed_ms,
+        confirmed_ms: progress.confirmed_ms,
         reregistration_required_ms: user.reregistration_required_ms,
         last_registered_ms: registered.iter().filter_map(|m| m.verified_at_ms).max(),
         now_ms: state.now_ms(),
@@ -163,7 +203,8 @@ pub async fn skip(state: &AppState, client: &Client, signed_in: &SignedIn) -> Re
     match decided {
         None => return Ok(()),
         Some(Interrupt::Register { .. }) => {
-            if !users::count_registration_skip(&mut tx, &user.id, MAX_SKIPS).await? {
+            if !users::count_registration_skip(&mut tx, &user.id, MAX_SKIPS, state.now_ms()).await?
+            {
                 return Err(refused());
             }
         }

@@ -47,10 +47,7 @@ pub async fn password(
         (Some(user), true) => {
             let session = sessions::create(&mut tx, state, &user.id, client).await?;
             let hash = session.hash(state);
-            let interrupt = registration::at_sign_in(&mut tx, state, user).await?;
-            if interrupt.is_some() {
-                registration::mark(&mut tx, &hash).await?;
-            }
+            let interrupt = registration::check_new_session(&mut tx, state, user, &hash).await?;
             audit::record(&mut tx, &event(client, "success", &user.id, None, app), now).await?;
             tx.commit().await?;
             let session_row = crate::store::sessions::live(

@@ -138,8 +138,19 @@ pub async fn targets_user(
         .iter()
         .map(|t| (t.id.as_str(), t.target_type))
         .collect();
-    let included = matches_any(conn, user_id, &include).await?;
-    let excluded = matches_any(conn, user_id, &exclude).await?;
+    targets(conn, user_id, &include, &exclude).await
+}
+
+/// Whether `include` names `user_id` (or a group of theirs, or `all_users`) and `exclude` does
+/// not: the rule of every target list (methods, the registration campaign).
+pub async fn targets(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    include: &[(&str, TargetType)],
+    exclude: &[(&str, TargetType)],
+) -> Result<bool, sqlx::Error> {
+    let included = matches_any(conn, user_id, include).await?;
+    let excluded = matches_any(conn, user_id, exclude).await?;
     Ok(included && !excluded)
 }
 

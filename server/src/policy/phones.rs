@@ -6,7 +6,7 @@
 use super::{enforce::targets_user, methods};
 use crate::domain::phone::{DEFAULT_SENDS_PER_DAY, DEFAULT_SENDS_PER_NUMBER_PER_DAY};
 use sqlx::AnyConnection;
-use sspr_api::graph::{MethodId, MethodState};
+use sspr_api::graph::{MethodConfiguration, MethodId, MethodState};
 use sspr_api::PhoneDelivery;
 
 /// The rules for sending to a user's phone one way.
@@ -28,6 +28,14 @@ pub fn method_of(delivery: PhoneDelivery) -> MethodId {
     }
 }
 
+/// Whether a phone method's configuration can deliver at all: it allows at least one country.
+pub fn usable(configuration: &MethodConfiguration) -> bool {
+    configuration
+        .allowed_countries
+        .as_ref()
+        .is_some_and(|c| !c.is_empty())
+}
+
 /// The rules for `delivery` to `user_id`, or `None` when it is not allowed at all.
 pub async fn rules(
     conn: &mut AnyConnection,
@@ -36,13 +44,13 @@ pub async fn rules(
     delivery: PhoneDelivery,
 ) -> Result<Option<PhoneRules>, sqlx::Error> {
     let configuration = methods::load_one(conn, config, method_of(delivery)).await?;
-    let countries = configuration.allowed_countries.clone().unwrap_or_default();
     if configuration.state != MethodState::Enabled
-        || countries.is_empty()
+        || !usable(&configuration)
         || !targets_user(conn, &configuration, user_id).await?
     {
         return Ok(None);
     }
+    let countries = configuration.allowed_countries.clone().unwrap_or_default();
     Ok(Some(PhoneRules {
         allowed_countries: countries,
         sends_per_number_per_day: i64::from(

@@ -10,7 +10,7 @@
 
 use super::{enforce::targets_user, methods, reset};
 use sqlx::AnyConnection;
-use sspr_api::graph::{MethodId, MethodState};
+use sspr_api::graph::{MethodConfiguration, MethodId, MethodState};
 use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
 
 /// What the policies let one user register, and the reset policy they count towards.
@@ -27,57 +27,124 @@ impl Registration {
     }
 }
 
+/// Every policy [`allows_for`] weighs, read once: a report judges many users by them.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub reset: ResetPolicy,
+    configurations: Vec<(MethodId, MethodConfiguration)>,
+}
+
+impl Sources {
+    /// Reads the reset policy and every method's configuration (two queries).
+    pub async fn read(
+        conn: &mut AnyConnection,
+        config: &crate::Config,
+    ) -> Result<Sources, sqlx::Error> {
+        Ok(Sources {
+            reset: reset::load(conn).await?,
+            // `methods::load` reads them in `MethodId::ALL`'s order.
+            configurations: MethodId::ALL
+                .into_iter()
+                .zip(methods::load(conn, config).await?.methods)
+                .collect(),
+        })
+    }
+
+    fn configuration(&self, method: MethodId) -> Option<&MethodConfiguration> {
+        self.configurations
+            .iter()
+            .find(|(id, _)| *id == method)
+            .map(|(_, c)| c)
+    }
+
+    /// The configurations that, on and targeting a user, let them register `kind` (any one
+    /// suffices).
+    fn granting(&self, kind: MethodKind) -> Vec<&MethodConfiguration> {
+        let on = |c: &&MethodConfiguration| c.state == MethodState::Enabled;
+        let phone = |c: &&MethodConfiguration| on(c) && super::phones::usable(c);
+        let pick = |ids: &[MethodId]| -> Vec<&MethodConfiguration> {
+            ids.iter().filter_map(|m| self.configuration(*m)).collect()
+        };
+        let push = self.configuration(MethodId::MicrosoftAuthenticator);
+        match kind {
+            MethodKind::Email => Vec::new(),
+            MethodKind::AuthenticatorApp => {
+                // The Authenticator's app codes count unless its `isSoftwareOathEnabled` is false.
+                let codes = push.filter(|c| c.is_software_oath_enabled != Some(false));
+                self.configuration(MethodId::SoftwareOath)
+                    .into_iter()
+                    .chain(codes)
+                    .filter(on)
+                    .collect()
+            }
+            MethodKind::MicrosoftAuthenticator => push.into_iter().filter(on).collect(),
+            MethodKind::AlternateEmail => pick(&[MethodId::Email]).into_iter().filter(on).collect(),
+            MethodKind::SecurityQuestions => {
+                if !self.reset.methods.contains(&ResetMethod::SecurityQuestions) {
+                    return Vec::new();
+                }
+                pick(&[MethodId::SecurityQuestions])
+                    .into_iter()
+                    .filter(on)
+                    .collect()
+            }
+            MethodKind::MobilePhone => pick(&[MethodId::Sms, MethodId::Voice])
+                .into_iter()
+                .filter(phone)
+                .collect(),
+            MethodKind::AlternatePhone => {
+                pick(&[MethodId::Voice]).into_iter().filter(phone).collect()
+            }
+            MethodKind::OfficePhone => pick(&[MethodId::Voice])
+                .into_iter()
+                .filter(phone)
+                .filter(|c| c.is_office_phone_allowed == Some(true))
+                .collect(),
+        }
+    }
+}
+
+/// Whether `user_id` may register (and use) `kind` under `sources`.
+pub async fn allows_for(
+    conn: &mut AnyConnection,
+    sources: &Sources,
+    user_id: &str,
+    kind: MethodKind,
+) -> Result<bool, sqlx::Error> {
+    for configuration in sources.granting(kind) {
+        if targets_user(conn, configuration, user_id).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Every kind a user may register, in the order the security info page offers them.
+const REGISTRABLE: [MethodKind; 7] = [
+    MethodKind::AuthenticatorApp,
+    MethodKind::AlternateEmail,
+    MethodKind::MicrosoftAuthenticator,
+    MethodKind::SecurityQuestions,
+    MethodKind::MobilePhone,
+    MethodKind::AlternatePhone,
+    MethodKind::OfficePhone,
+];
+
 /// Reads what `user_id` may register.
 pub async fn read(
     conn: &mut AnyConnection,
     config: &crate::Config,
     user_id: &str,
 ) -> Result<Registration, sqlx::Error> {
-    let reset = reset::load(conn).await?;
+    let sources = Sources::read(conn, config).await?;
     let mut available = Vec::new();
-    for (method, kind) in [
-        (MethodId::SoftwareOath, MethodKind::AuthenticatorApp),
-        (
-            MethodId::MicrosoftAuthenticator,
-            MethodKind::AuthenticatorApp,
-        ),
-        (MethodId::Email, MethodKind::AlternateEmail),
-    ] {
-        if available.contains(&kind) {
-            continue;
-        }
-        let configuration = methods::load_one(conn, config, method).await?;
-        let codes_off = method == MethodId::MicrosoftAuthenticator
-            && configuration.is_software_oath_enabled == Some(false);
-        if configuration.state == MethodState::Enabled
-            && !codes_off
-            && targets_user(conn, &configuration, user_id).await?
-        {
+    for kind in REGISTRABLE {
+        if allows_for(conn, &sources, user_id, kind).await? {
             available.push(kind);
         }
     }
-    // Push approvals (issue 13): the `MicrosoftAuthenticator` configuration alone.
-    let push = methods::load_one(conn, config, MethodId::MicrosoftAuthenticator).await?;
-    if push.state == MethodState::Enabled && targets_user(conn, &push, user_id).await? {
-        available.push(MethodKind::MicrosoftAuthenticator);
-    }
-    if reset.methods.contains(&ResetMethod::SecurityQuestions) {
-        let configuration = methods::load_one(conn, config, MethodId::SecurityQuestions).await?;
-        if configuration.state == MethodState::Enabled
-            && targets_user(conn, &configuration, user_id).await?
-        {
-            available.push(MethodKind::SecurityQuestions);
-        }
-    }
-    if super::phones::mobile_allowed(conn, config, user_id).await? {
-        available.push(MethodKind::MobilePhone);
-    }
-    let voice = super::phones::rules(conn, config, user_id, sspr_api::PhoneDelivery::Voice).await?;
-    if let Some(voice) = voice {
-        available.push(MethodKind::AlternatePhone);
-        if voice.office_phone_allowed {
-            available.push(MethodKind::OfficePhone);
-        }
-    }
-    Ok(Registration { available, reset })
+    Ok(Registration {
+        available,
+        reset: sources.reset,
+    })
 }

@@ -8,7 +8,7 @@ use super::methods::{self, Settings};
 use crate::store::groups::ALL_USERS;
 use crate::store::policies as store;
 use sqlx::AnyConnection;
-use sspr_api::graph::AdvancedConfigState;
+use sspr_api::graph::{AdvancedConfigState, RegistrationCampaign};
 use sspr_api::{ResetMethod, ResetPolicy, SsprScope};
 
 /// The document id.
@@ -66,6 +66,19 @@ pub async fn load(conn: &mut AnyConnection) -> Result<ResetPolicy, sqlx::Error> 
         .state
         == AdvancedConfigState::Enabled;
     Ok(policy)
+}
+
+/// The registration campaign (the methods policy's `registrationEnforcement`): whom registration
+/// at sign-in asks, and how long a skip holds it off.
+pub async fn campaign(conn: &mut AnyConnection) -> Result<RegistrationCampaign, sqlx::Error> {
+    let documents = store::load(conn, &[methods::SETTINGS_ID]).await?;
+    let settings: Settings = documents
+        .first()
+        .and_then(|d| serde_json::from_str(&d.body).ok())
+        .unwrap_or_default();
+    Ok(settings
+        .registration_enforcement
+        .authentication_methods_registration_campaign)
 }
 
 /// Checks `policy`'s rules; the error is a sentence. The group's existence is checked by the

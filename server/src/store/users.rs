@@ -190,37 +190,55 @@ pub async fn require_reregistration(
         .map(Option::flatten)
 }
 
-/// The user's registration counters: skips used, and when they last confirmed their methods
-/// (the account's creation when never).
+/// A user's registration at sign-in: skips used, when they last skipped (`None`: not since they
+/// last registered) and when they last confirmed their methods (else when the account was
+/// made).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegistrationState {
+    pub skips: i64,
+    pub skipped_ms: Option<i64>,
+    pub confirmed_ms: i64,
+}
+
+/// The registration state of `id` (all zero for an unknown id).
 pub async fn registration_state(
     conn: &mut AnyConnection,
     id: &str,
-) -> Result<(i64, i64), sqlx::Error> {
+) -> Result<RegistrationState, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT registration_skips, COALESCE(methods_confirmed_ms, created_at_ms) AS confirmed \
+        "SELECT registration_skips, registration_skipped_ms, \
+                COALESCE(methods_confirmed_ms, created_at_ms) AS confirmed \
          FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
     match row {
-        Some(row) => Ok((row.try_get(0)?, row.try_get(1)?)),
-        None => Ok((0, 0)),
+        Some(row) => Ok(RegistrationState {
+            skips: row.try_get(0)?,
+            skipped_ms: row.try_get(1)?,
+            confirmed_ms: row.try_get(2)?,
+        }),
+        None => Ok(RegistrationState::default()),
     }
 }
 
-/// Counts one skip of registration, unless `max` were used; returns whether it was counted.
+/// Counts one skip of registration at `now_ms`, unless `max` were used; returns whether it was
+/// counted.
 pub async fn count_registration_skip(
     conn: &mut AnyConnection,
     id: &str,
     max: i64,
+    now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE users SET registration_skips = registration_skips + 1 \
+        "UPDATE users SET registration_skips = registration_skips + 1, \
+                registration_skipped_ms = $3 \
          WHERE id = $1 AND registration_skips < $2",
     )
     .bind(id)
     .bind(max)
+    .bind(now_ms)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -235,7 +253,7 @@ pub async fn finish_registration(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET methods_confirmed_ms = $1, registration_skips = 0, \
-                reregistration_required_ms = NULL WHERE id = $2",
+                registration_skipped_ms = NULL, reregistration_required_ms = NULL WHERE id = $2",
     )
     .bind(now_ms)
     .bind(id)

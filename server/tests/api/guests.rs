@@ -9,7 +9,7 @@ use sspr_api::Email;
 use sspr_server::identity::invitations;
 
 /// Invites `email` and returns the invitation token (the invitation mail is read).
-async fn invite(app: &TestApp, email: &str) -> String {
+pub async fn invite(app: &TestApp, email: &str) -> String {
     let address = Email::parse(email).expect("email");
     let invited = invitations::invite(&app.state, "test", &address, Some("Gus Guest"), "/account")
         .await
@@ -31,7 +31,7 @@ async fn verify(browser: &Browser, id: &str, code: &str) -> Answer {
 }
 
 /// Redeems the invitation `token` in a fresh browser; returns the signed-in browser.
-async fn redeem(app: &TestApp, email: &str, token: &str) -> Browser {
+pub async fn redeem(app: &TestApp, email: &str, token: &str) -> Browser {
     let browser = app.browser();
     let answer = start(&browser, json!({"purpose": "guest", "invitation": token}))
         .await

@@ -8,11 +8,12 @@ use crate::backend_tests;
 use crate::helpers::{Browser, TestApp, PASSWORD};
 use crate::methods_support::{answers, set_reset_methods, QUESTIONS};
 use crate::oidc_support::{location, param, rp, start, visit, web_app, WEB_REDIRECT};
-use crate::policy_support::put;
+use crate::policy_support::{group, put, user_id};
 use crate::support::sign_in;
 use serde_json::json;
+use sspr_api::graph::{ExcludeTarget, TargetType};
 use sspr_api::ResetMethod;
-use sspr_server::policy::reset;
+use sspr_server::policy::{methods, reset};
 
 const EMAIL: &str = "reg@contoso.example";
 const REGISTRATION: &str = "/api/account/registration";
@@ -34,6 +35,48 @@ async fn require_registration(app: &TestApp, days: u32) {
     reset::save(&mut conn, &policy, app.state.now_ms())
         .await
         .expect("saved");
+}
+
+/// Changes the registration campaign (the methods policy's `registrationEnforcement`).
+async fn campaign(app: &TestApp, change: impl FnOnce(&mut sspr_api::graph::RegistrationCampaign)) {
+    let mut conn = app.db.pool.acquire().await.expect("connection");
+    let mut settings = methods::load(&mut conn, &app.state.config)
+        .await
+        .expect("policy")
+        .settings;
+    change(
+        &mut settings
+            .registration_enforcement
+            .authentication_methods_registration_campaign,
+    );
+    methods::save_settings(&mut conn, &settings, app.state.now_ms())
+        .await
+        .expect("saved");
+}
+
+/// Resets the password of `email` by its mailed code in a new browser; answers the browser.
+async fn reset_password(app: &TestApp, email: &str) -> Browser {
+    let browser = app.browser();
+    let id = app.start_flow(&browser, "password_reset", email).await;
+    // Past the notices before it (a method added, the last reset).
+    let code = loop {
+        if let Some(code) = app.mailbox.next_for(email).await.code() {
+            break code;
+        }
+    };
+    browser
+        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
+        .await
+        .expect_status(200);
+    let new = "An0ther-l0ng-passphrase";
+    browser
+        .post(
+            &format!("/api/flows/{id}/complete"),
+            json!({"password": new, "password_confirm": new}),
+        )
+        .await
+        .expect_status(200);
+    browser
 }
 
 /// Signs in; answers the browser and the interrupt the answer names (`null`: none).
@@ -101,6 +144,8 @@ backend_tests! {
             assert_eq!(browser.get(REGISTRATION).await.body["skips_left"], left);
             browser.post(&format!("{REGISTRATION}/skip"), json!({})).await.expect_status(204);
             assert!(browser.get("/api/session").await.body.get("registration").is_none(), "skipped for this session");
+            // The campaign's default snooze: a day.
+            app.clock.advance_ms(DAY_MS);
         }
         let (browser, interrupt) = signed_in(&app).await;
         assert_eq!(interrupt, "register", "the fourth sign-in still asks");
@@ -202,5 +247,105 @@ backend_tests! {
         let back = location(&visit(&app, &browser, &resume).await);
         assert!(back.starts_with(WEB_REDIRECT), "{back}");
         assert!(param(&back, "code").is_some());
+    }
+
+    async fn a_skip_holds_the_question_off_for_the_campaigns_snooze_days(app) {
+        app.sign_up(EMAIL, PASSWORD).await;
+        require_registration(&app, 0).await;
+        campaign(&app, |c| c.snooze_duration_in_days = 3).await;
+        let (browser, interrupt) = signed_in(&app).await;
+        assert_eq!(interrupt, "register");
+        browser.post(&format!("{REGISTRATION}/skip"), json!({})).await.expect_status(204);
+        app.clock.advance_ms(3 * DAY_MS - 1);
+        let (browser, interrupt) = signed_in(&app).await;
+        assert!(interrupt.is_null(), "snoozed: {interrupt}");
+        // Snoozed is not done: finishing still needs the methods, and a skip counts nothing.
+        let early = browser.post(&format!("{REGISTRATION}/finish"), json!({})).await.expect_status(409);
+        assert_eq!(early.error().code, "registration_incomplete");
+        browser.post(&format!("{REGISTRATION}/skip"), json!({})).await.expect_status(204);
+        app.clock.advance_ms(1);
+        let (browser, interrupt) = signed_in(&app).await;
+        assert_eq!(interrupt, "register");
+        assert_eq!(browser.get(REGISTRATION).await.body["skips_left"], 2, "one skip counted");
+
+        // With no snooze, the next sign-in asks again at once.
+        campaign(&app, |c| c.snooze_duration_in_days = 0).await;
+        browser.post(&format!("{REGISTRATION}/skip"), json!({})).await.expect_status(204);
+        assert_eq!(signed_in(&app).await.1, "register");
+    }
+
+    async fn the_campaigns_include_and_exclude_targets_choose_who_is_asked(app) {
+        app.sign_up(EMAIL, PASSWORD).await;
+        let other = "someone.else@contoso.example";
+        app.sign_up(other, PASSWORD).await;
+        require_registration(&app, 0).await;
+        group(&app, "pilot", &[EMAIL]).await;
+        group(&app, "exempt", &[other]).await;
+        // Only the pilot group.
+        campaign(&app, |c| {
+            c.include_targets[0].id = "pilot".into();
+        })
+        .await;
+        assert_eq!(signed_in(&app).await.1, "register");
+        let (_, answer) = sign_in(&app, other, PASSWORD).await;
+        assert!(answer.expect_status(200).body.get("registration").is_none(), "not in the pilot");
+        // Everyone but the exempt group, and one user named directly.
+        let me = user_id(&app, EMAIL).await;
+        campaign(&app, |c| {
+            c.include_targets[0].id = "all_users".into();
+            c.exclude_targets = vec![
+                ExcludeTarget { id: "exempt".into(), target_type: TargetType::Group },
+                ExcludeTarget { id: me.clone(), target_type: TargetType::User },
+            ];
+        })
+        .await;
+        assert!(signed_in(&app).await.1.is_null(), "excluded by name");
+        let (_, answer) = sign_in(&app, other, PASSWORD).await;
+        assert!(answer.expect_status(200).body.get("registration").is_none(), "excluded by group");
+        // An administrator's demand is not the campaign's: it stops the excluded user too.
+        let admin = first_global(&app).await;
+        app.clock.advance_ms(1000);
+        admin.post(&format!("/api/admin/users/{me}/require-reregistration"), json!({})).await.expect_status(204);
+        assert_eq!(signed_in(&app).await.1, "reregister");
+    }
+
+    async fn a_sign_up_stops_for_registration_when_the_new_account_is_short_of_methods(app) {
+        require_registration(&app, 0).await;
+        let browser = app.sign_up(EMAIL, PASSWORD).await;
+        assert_eq!(browser.get("/api/session").await.expect_status(200).body["registration"], "register");
+        assert_eq!(browser.get(REGISTRATION).await.body["kind"], "register");
+    }
+
+    async fn a_completed_reset_stops_for_registration_as_a_sign_in_does(app) {
+        let browser = app.sign_up(EMAIL, PASSWORD).await;
+        set_reset_methods(&app, 1, &[ResetMethod::Email, ResetMethod::SecurityQuestions]).await;
+        register_questions(&browser, &app).await;
+        require_registration(&app, 30).await;
+        set_reset_methods(&app, 1, &[ResetMethod::Email, ResetMethod::SecurityQuestions]).await;
+        app.clock.advance_ms(30 * DAY_MS);
+        let browser = reset_password(&app, EMAIL).await;
+        assert_eq!(browser.get("/api/session").await.expect_status(200).body["registration"], "reconfirm");
+        browser.post(&format!("{REGISTRATION}/finish"), json!({})).await.expect_status(204);
+        // Nothing owed: the next reset goes straight on.
+        let browser = reset_password(&app, EMAIL).await;
+        assert!(browser.get("/api/session").await.expect_status(200).body.get("registration").is_none());
+    }
+
+    async fn a_guest_is_not_asked_to_register_for_resets_but_an_administrators_demand_stops_them(app) {
+        require_registration(&app, 0).await;
+        let email = "gus@partner.example";
+        let token = crate::guests::invite(&app, email).await;
+        let browser = crate::guests::redeem(&app, email, &token).await;
+        assert!(browser.get("/api/session").await.expect_status(200).body.get("registration").is_none(), "no password to reset");
+        let id = user_id(&app, email).await;
+        let admin = first_global(&app).await;
+        app.clock.advance_ms(1000);
+        admin.post(&format!("/api/admin/users/{id}/require-reregistration"), json!({})).await.expect_status(204);
+        let again = app.browser();
+        let flow = again.post("/api/flows", json!({"purpose": "guest", "email": email})).await.expect_status(201);
+        let flow = flow.body["flow_id"].as_str().expect("id").to_owned();
+        let code = app.mailbox.code_for(email).await;
+        again.post(&format!("/api/flows/{flow}/verify"), json!({"code": code})).await.expect_status(200);
+        assert_eq!(again.get("/api/session").await.expect_status(200).body["registration"], "reregister");
     }
 }

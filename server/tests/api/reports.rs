@@ -13,6 +13,7 @@ use crate::support::{sign_in, WRONG_PASSWORD};
 use serde_json::{json, Value};
 use sspr_api::graph::MethodId;
 use sspr_api::{ResetMethod, UserType};
+use sspr_server::policy::methods;
 use sspr_server::store::audit::{self, Event};
 
 const REGISTRATION: &str = "/api/graph/v1.0/reports/authenticationMethods/userRegistrationDetails";
@@ -128,11 +129,25 @@ backend_tests! {
         let seeded = sspr_server::http::graph::iso8601(app.state.now_ms());
         assert_eq!(rows[0]["lastUpdatedDateTime"], seeded.as_str());
 
-        // The app is no longer allowed: registered, not capable.
+        // The app is no longer allowed: registered, not capable, and no longer counted for a
+        // reset (as registration at sign-in counts it).
         set_method(&app, MethodId::SoftwareOath, false).await;
         let page = admin.get(REGISTRATION).await.expect_status(200);
         assert_eq!(page.body["value"][0]["isMfaRegistered"], true);
         assert_eq!(page.body["value"][0]["isMfaCapable"], false);
+        assert_eq!(page.body["value"][0]["isSsprRegistered"], false);
+        assert_eq!(page.body["value"][0]["methodsRegistered"], json!(["email", "softwareOneTimePasscode"]), "still registered");
+        // Security questions aimed at a group bob is not in: his answers no longer count.
+        assert_eq!(page.body["value"][1]["isSsprRegistered"], true);
+        crate::policy_support::group(&app, "pilot", &["ann@contoso.example"]).await;
+        let mut conn = app.db.pool.acquire().await.expect("connection");
+        let mut questions = methods::load_one(&mut conn, &app.state.config, MethodId::SecurityQuestions).await.expect("policy");
+        questions.include_targets[0].id = "pilot".into();
+        methods::save(&mut conn, MethodId::SecurityQuestions, &questions, app.state.now_ms()).await.expect("saved");
+        drop(conn);
+        let page = admin.get(REGISTRATION).await.expect_status(200);
+        assert_eq!(page.body["value"][1]["isSsprRegistered"], false, "bob is outside the questions' targets");
+        assert_eq!(page.body["value"][1]["methodsRegistered"], json!(["email", "securityQuestion"]));
         // Reset scoped to a group nobody is in: nobody is enabled.
         let mut conn = app.db.pool.acquire().await.expect("connection");
         let mut policy = sspr_server::policy::reset::load(&mut conn).await.expect("policy");
@@ -141,6 +156,21 @@ backend_tests! {
         drop(conn);
         let enabled = admin.get(&format!("{REGISTRATION}?$filter=isSsprEnabled%20eq%20true")).await.expect_status(200);
         assert!(names(&enabled.body).is_empty());
+    }
+
+    async fn registration_details_name_phones_and_push_as_graph_does(app) {
+        let admin = first_global(&app).await;
+        let dan = add_user(&app, "dan@contoso.example", "Dan", UserType::Member).await;
+        for kind in ["mobile_phone", "alternate_phone", "office_phone", "microsoft_authenticator", "alternate_email"] {
+            add_method(&app, &dan, kind).await;
+        }
+        let page = admin.get(&format!("{REGISTRATION}?$filter=userPrincipalName eq 'dan@contoso.example'")).await.expect_status(200);
+        let row = &page.body["value"][0];
+        assert_eq!(row["methodsRegistered"], json!(["email", "mobilePhone", "alternateMobilePhone", "officePhone", "microsoftAuthenticatorPush"]));
+        assert_eq!(row["isMfaRegistered"], true);
+        assert_eq!(row["defaultMfaMethod"], "microsoftAuthenticatorPush");
+        // By default no phone method allows a country, and push is off: nothing is usable.
+        assert_eq!(row["isMfaCapable"], false);
     }
 
     async fn registration_details_filter_and_page(app) {

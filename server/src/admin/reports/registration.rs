@@ -2,14 +2,16 @@
 //! and what the policies make of them, read fresh from the users, their verified methods, the
 //! reset policy and the methods policy's targets.
 //!
-//! - `isSsprRegistered`: the methods held cover as many of the reset policy's counted methods as
-//!   it requires (the account's address counts when the policy counts email; security questions
-//!   never alone, `domain::reset_methods`).
+//! - `isSsprRegistered`: the methods held that the policies let the user use (on, and targeting
+//!   them: `policy::registration`, as registration at sign-in counts them) cover as many of the
+//!   reset policy's counted methods as it requires (the account's address counts when the
+//!   policy counts email; security questions never alone, `domain::reset_methods`).
 //! - `isSsprEnabled`: the reset policy's scope includes the user (everyone, or members of its
 //!   group); guests have no password and are never included.
 //! - `isSsprCapable`: registered, enabled, and the account is not disabled.
-//! - `isMfaRegistered`: an authenticator app is registered; `isMfaCapable`: and the
-//!   `SoftwareOath` or `MicrosoftAuthenticator` method is on and targets the user.
+//! - `isMfaRegistered`: an authenticator app, Authenticator push or a mobile phone is
+//!   registered; `isMfaCapable`: one of them is also usable under the policies.
+//! - `methodsRegistered` and `defaultMfaMethod` use Graph's names.
 //!
 //! Filters on the derived values cannot be an index range, so pages are filled by reading
 //! users in chunks by address and keeping those that match; one request reads at most
@@ -21,13 +23,12 @@ use crate::domain::reset_methods;
 use crate::error::ApiError;
 use crate::http::graph;
 use crate::http::odata::{self, Clause};
-use crate::policy::{enforce, methods, reset};
+use crate::policy::registration;
 use crate::store::reports::{self, UserRow};
 use crate::AppState;
 use sqlx::AnyConnection;
-use sspr_api::graph::{MethodConfiguration, MethodId, MethodState};
 use sspr_api::reports::{RegistrationDetailsPage, UserRegistrationDetails};
-use sspr_api::{MethodKind, ResetPolicy, SsprScope, WireName};
+use sspr_api::{MethodKind, SsprScope, WireName};
 
 /// The report's path under `/api/graph/v1.0/`.
 pub const PATH: &str = "reports/authenticationMethods/userRegistrationDetails";
@@ -117,22 +118,36 @@ impl Filter {
     }
 }
 
+/// The methods that make a user "MFA registered": a second factor of their own.
+const MFA: [MethodKind; 3] = [
+    MethodKind::AuthenticatorApp,
+    MethodKind::MicrosoftAuthenticator,
+    MethodKind::MobilePhone,
+];
+
+/// Graph's `methodsRegistered` names, in its order (the account's address is always `email`,
+/// an alternate address adds nothing).
+const GRAPH_NAMES: [(MethodKind, &str); 6] = [
+    (MethodKind::MobilePhone, "mobilePhone"),
+    (MethodKind::AlternatePhone, "alternateMobilePhone"),
+    (MethodKind::OfficePhone, "officePhone"),
+    (MethodKind::SecurityQuestions, "securityQuestion"),
+    (
+        MethodKind::MicrosoftAuthenticator,
+        "microsoftAuthenticatorPush",
+    ),
+    (MethodKind::AuthenticatorApp, "softwareOneTimePasscode"),
+];
+
 /// The policies every row is judged by, read once per request.
 struct Policies {
-    reset: ResetPolicy,
-    apps: Vec<MethodConfiguration>,
+    sources: registration::Sources,
 }
 
 async fn policies(conn: &mut AnyConnection, state: &AppState) -> Result<Policies, ApiError> {
-    let reset = reset::load(conn).await?;
-    let mut apps = Vec::new();
-    for method in [MethodId::SoftwareOath, MethodId::MicrosoftAuthenticator] {
-        let configuration = methods::load_one(conn, &state.config, method).await?;
-        if configuration.state == MethodState::Enabled {
-            apps.push(configuration);
-        }
-    }
-    Ok(Policies { reset, apps })
+    Ok(Policies {
+        sources: registration::Sources::read(conn, &state.config).await?,
+    })
 }
 
 /// A chunk of users after `after`: the rows the filter keeps (with their keys), how many users
@@ -155,7 +170,7 @@ async fn chunk(
     let methods = reports::verified_methods(conn, &ids).await?;
     let admins = reports::admin_addresses(conn, &addresses).await?;
     // Who the reset policy's scope includes, for the whole chunk in one query.
-    let reset = &policies.reset;
+    let reset = &policies.sources.reset;
     let in_group = match (&reset.enabled_for, &reset.group_id) {
         (SsprScope::Group, Some(group)) => reports::members_among(conn, group, &ids).await?,
         _ => Vec::new(),
@@ -197,31 +212,40 @@ async fn details(
     is_admin: bool,
     in_scope: bool,
 ) -> Result<UserRegistrationDetails, ApiError> {
-    let mut kinds = vec![MethodKind::Email];
-    kinds.extend(held.iter().map(|(k, _)| *k));
-    let has = |kind: MethodKind| kinds.contains(&kind);
     let guest = user.user_type == "guest";
-    let reset = &policies.reset;
-    let required = usize::from(reset.methods_required.max(1));
-    let is_sspr_registered = reset_methods::usable(&kinds, reset) >= required;
-    let is_sspr_enabled = !guest && in_scope;
-    let is_mfa_registered = has(MethodKind::AuthenticatorApp);
-    let mut is_mfa_capable = false;
-    if is_mfa_registered {
-        for configuration in &policies.apps {
-            if enforce::targets_user(conn, configuration, &user.id).await? {
-                is_mfa_capable = true;
-                break;
-            }
+    let reset = &policies.sources.reset;
+    // A registered method counts only while the policies let the user use it.
+    let mut usable = vec![MethodKind::Email];
+    for (kind, _) in held {
+        if registration::allows_for(conn, &policies.sources, &user.id, *kind).await? {
+            usable.push(*kind);
         }
     }
+    let registered = |kind: MethodKind| held.iter().any(|(k, _)| *k == kind);
+    let required = usize::from(reset.methods_required.max(1));
+    let is_sspr_registered = reset_methods::usable(&usable, reset) >= required;
+    let is_sspr_enabled = !guest && in_scope;
+    let is_mfa_registered = MFA.iter().any(|k| registered(*k));
+    let is_mfa_capable = MFA.iter().any(|k| usable.contains(k));
     let mut methods_registered = vec!["email".to_owned()];
-    if is_mfa_registered {
-        methods_registered.push("softwareOneTimePasscode".to_owned());
-    }
-    if has(MethodKind::SecurityQuestions) {
-        methods_registered.push("securityQuestion".to_owned());
-    }
+    methods_registered.extend(
+        GRAPH_NAMES
+            .iter()
+            .filter(|(kind, _)| registered(*kind))
+            .map(|(_, name)| (*name).to_owned()),
+    );
+    // Graph's order of preference: push, then app codes, then texts.
+    let default_mfa_method = [
+        (
+            MethodKind::MicrosoftAuthenticator,
+            "microsoftAuthenticatorPush",
+        ),
+        (MethodKind::AuthenticatorApp, "oath"),
+        (MethodKind::MobilePhone, "mobilePhone"),
+    ]
+    .into_iter()
+    .find(|(kind, _)| registered(*kind))
+    .map_or("none", |(_, name)| name);
     let updated = held
         .iter()
         .map(|(_, at)| *at)
@@ -239,7 +263,7 @@ async fn details(
         is_mfa_capable,
         is_passwordless_capable: false,
         methods_registered,
-        default_mfa_method: if is_mfa_registered { "oath" } else { "none" }.to_owned(),
+        default_mfa_method: default_mfa_method.to_owned(),
         last_updated_date_time: graph::iso8601(updated),
     })
 }

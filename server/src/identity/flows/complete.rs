@@ -9,7 +9,7 @@ use crate::domain::user_flow;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::sessions::{self, NewSession};
-use crate::identity::{admission as gather, user_flow as customer_flow};
+use crate::identity::{admission as gather, registration, user_flow as customer_flow};
 use crate::mail::notices::Notice;
 use crate::notify;
 use crate::store::audit;
@@ -98,6 +98,7 @@ async fn new_password(
     // The applications' refresh tokens too: whoever held the old password may hold those.
     crate::store::oidc::revoke_user_grants(&mut tx, &user_id, now).await?;
     let session = sessions::create(&mut tx, state, &user_id, client).await?;
+    registration::after_flow(&mut tx, state, &user_id, &session.hash(state)).await?;
     let to = notify::Recipient {
         email: &flow.email,
         language: client.language,
@@ -149,6 +150,7 @@ async fn new_account(
     }
     customer_flow::save_sign_up_attributes(&mut tx, &flow.id, &user_id, request).await?;
     let session = sessions::create(&mut tx, state, &user_id, client).await?;
+    registration::after_flow(&mut tx, state, &user_id, &session.hash(state)).await?;
     let signed_up = event(client, "sign_up", "success", &user_id, flow.purpose);
     audit::record(&mut tx, &signed_up, now).await?;
     tx.commit().await?;

@@ -165,17 +165,9 @@ async fn accept(
             invitations::mark_redeemed(conn, invitation, now).await?;
         }
         let created = sessions::create(conn, state, user_id, client).await?;
-        // A returning user's passcode sign-in stops for security info as a password one does.
-        if flow.purpose == sspr_api::FlowPurpose::Passwordless {
-            if let Some(user) = crate::store::users::by_id(conn, user_id).await? {
-                if registration::at_sign_in(conn, state, &user)
-                    .await?
-                    .is_some()
-                {
-                    registration::mark(conn, &created.hash(state)).await?;
-                }
-            }
-        }
+        // A passcode sign-in (returning or a guest's) stops for security info as a password
+        // one does.
+        registration::after_flow(conn, state, user_id, &created.hash(state)).await?;
         session = Some(created);
         let signed_in = event(client, "sign_in", "success", user_id, flow.purpose);
         audit::record(conn, &signed_in, now).await?;
