@@ -250,7 +250,7 @@ pub static MESSAGES: Messages = Messages {
     looks_good: "Looks good",
     change_methods: "Change them",
     kind_push: "Authenticator app notifications",
-    push_pair_intro: "Open this link on your phone, or scan the QR code with its camera: the authenticator app opens and pairs itself with your account. The link works once, for five minutes.",
+    push_pair_intro: "Open this link on your phone, or scan the QR code with its camera: the authenticator app opens there; select Pair this device. The link works once, for five minutes.",
     push_pair_qr_label: "QR code to pair your authenticator app",
     push_pair_link: "Pairing link:",
     push_pair_done: "I have paired it",

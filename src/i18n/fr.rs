@@ -248,7 +248,7 @@ pub static MESSAGES: Messages = Messages {
     looks_good: "Tout est correct",
     change_methods: "Les modifier",
     kind_push: "Notifications de l’application d’authentification",
-    push_pair_intro: "Ouvrez ce lien sur votre téléphone, ou scannez le code QR avec son appareil photo : l’application d’authentification s’ouvre et s’associe à votre compte. Le lien ne sert qu’une fois, pendant cinq minutes.",
+    push_pair_intro: "Ouvrez ce lien sur votre téléphone, ou scannez le code QR avec son appareil photo : l’application d’authentification s’y ouvre ; choisissez Associer cet appareil. Le lien ne sert qu’une fois, pendant cinq minutes.",
     push_pair_qr_label: "Code QR pour associer votre application d’authentification",
     push_pair_link: "Lien d’association :",
     push_pair_done: "Je l’ai associée",

@@ -42,7 +42,7 @@ cargo xtask <command>
              (--floor: only measure the smallest Leptos app, examples/size_floor.rs)
   schema     only the API schema tests of `test`: schemathesis against /api/openapi.json on the
              production-mode server, public endpoints and then as a signed-in administrator
-  build-web  build the SPA into dist/ and the admin portal into dist/admin/ (release, precompressed)
+  build-web  build the SPA into dist/, the admin portal into dist/admin/ and the authenticator app into dist/authenticator/ (release, precompressed)
   setup      only install what is missing (tools for run and test)
   help       this text
 ";

@@ -1,8 +1,9 @@
 //! Building the SPA, precompressing it, and the size report with its budget.
 //!
-//! Two bundles: the customer pages (`index.html` → `dist/`) and the admin portal
-//! (`admin/index.html` → `dist/admin/`, public URL `/admin/`), so the portal never adds to what
-//! a customer downloads. `trunk build --release` writes each; terser minifies the JS loaders;
+//! Three bundles: the customer pages (`index.html` → `dist/`), the admin portal
+//! (`admin/index.html` → `dist/admin/`, public URL `/admin/`) and the companion authenticator
+//! app (`authenticator/index.html` → `dist/authenticator/`), so neither adds to what a customer
+//! downloads. `trunk build --release` writes each; terser minifies the JS loaders;
 //! every text or wasm asset then gets `.br` and `.gz` siblings, which the server sends to
 //! clients that accept them. The size report sums what a customer's browser loads on a cold
 //! visit (`index.html` and the files it names) and fails above the SPEC §7 ceiling; the portal's
@@ -26,32 +27,44 @@ pub const CUSTOMER_CEILING_BROTLI: u64 = 150_000;
 /// pages shrink.
 pub const CUSTOMER_GATE_BROTLI: u64 = 321_235;
 
-const COMPRESSIBLE: &[&str] = &["html", "js", "wasm", "css", "svg", "json", "txt"];
+const COMPRESSIBLE: &[&str] = &[
+    "html",
+    "js",
+    "wasm",
+    "css",
+    "svg",
+    "json",
+    "txt",
+    "webmanifest",
+];
 
-/// `trunk build --release --offline` of the customer pages, then of the admin portal into
-/// `dist/admin/` (after, since the first build replaces the whole of `dist/`), then
+/// The bundles built into `dist/<name>/` after the customer pages, each from
+/// `<name>/index.html` with public URL `/<name>/` (the server's `http::spa::BUNDLES`).
+const BUNDLES: [&str; 2] = ["admin", "authenticator"];
+
+/// `trunk build --release --offline` of the customer pages, then of each other bundle into
+/// `dist/<name>/` (after, since the first build replaces the whole of `dist/`), then
 /// precompression.
 pub fn build() -> Result<(), String> {
-    cmd::step("Building the SPA (trunk build --release): customer pages, then the admin portal");
+    cmd::step(
+        "Building the SPA (trunk build --release): customer pages, the admin portal, the authenticator app",
+    );
     cmd::run(
         std::process::Command::new("trunk")
             .args(["build", "--release", "--offline"])
             .current_dir(cmd::root()),
     )?;
-    cmd::run(
-        std::process::Command::new("trunk")
-            .args([
-                "build",
-                "--release",
-                "--offline",
-                "--dist",
-                "dist/admin",
-                "--public-url",
-                "/admin/",
-                "admin/index.html",
-            ])
-            .current_dir(cmd::root()),
-    )?;
+    for bundle in BUNDLES {
+        let dist = format!("dist/{bundle}");
+        let public_url = format!("/{bundle}/");
+        let index = format!("{bundle}/index.html");
+        cmd::run(
+            std::process::Command::new("trunk")
+                .args(["build", "--release", "--offline", "--dist", &dist])
+                .args(["--public-url", &public_url, &index])
+                .current_dir(cmd::root()),
+        )?;
+    }
     let files = assets(&cmd::root().join("dist"))?;
     // Trunk's own JS minifier cannot parse wasm-bindgen's loader (`export { … as default }`)
     // and leaves it as it is, with a warning; terser minifies it (a third less, brotli).
@@ -82,9 +95,13 @@ pub fn size_report() -> Result<(), String> {
     let index = std::fs::read_to_string(dist.join("index.html"))
         .map_err(|e| format!("dist/index.html: {e} (build the SPA first)"))?;
     let customer = referenced_files(&index);
-    let admin = std::fs::read_to_string(dist.join("admin").join("index.html"))
-        .map(|html| referenced_files(&html))
-        .unwrap_or_default();
+    let bundle = |name: &str| {
+        std::fs::read_to_string(dist.join(name).join("index.html"))
+            .map(|html| referenced_files(&html))
+            .unwrap_or_default()
+    };
+    let admin = bundle("admin");
+    let authenticator = bundle("authenticator");
     let mut rows = Vec::new();
     for file in assets(&dist)? {
         let raw = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -104,6 +121,10 @@ pub fn size_report() -> Result<(), String> {
                 Load::Customer
             } else if name == "admin/index.html" || admin.contains(&name) {
                 Load::Admin
+            } else if name.starts_with("authenticator/")
+                && (name == "authenticator/index.html" || authenticator.contains(&name))
+            {
+                Load::Authenticator
             } else {
                 Load::Neither
             };
@@ -116,10 +137,12 @@ pub fn size_report() -> Result<(), String> {
     );
     let mut customer_total = (0, 0, 0);
     let mut admin_total = (0, 0, 0);
+    let mut authenticator_total = (0, 0, 0);
     for (name, raw, gz, br, load) in &rows {
         let label = match load {
             Load::Customer => "customer pages",
             Load::Admin => "admin portal",
+            Load::Authenticator => "authenticator app",
             Load::Neither => "",
         };
         println!("{name:<48} {raw:>9} {gz:>9} {br:>9}  {label}");
@@ -127,16 +150,26 @@ pub fn size_report() -> Result<(), String> {
         match load {
             Load::Customer => add(&mut customer_total),
             Load::Admin => add(&mut admin_total),
+            Load::Authenticator => add(&mut authenticator_total),
             Load::Neither => {}
         }
     }
-    // The portal loads the same `/theme.css`.
+    // The portal and the authenticator load the same `/theme.css`.
     if let Some((_, raw, gz, br, _)) = rows.iter().find(|r| r.0 == "themes/default.css") {
-        admin_total = (admin_total.0 + raw, admin_total.1 + gz, admin_total.2 + br);
+        for total in [&mut admin_total, &mut authenticator_total] {
+            *total = (total.0 + raw, total.1 + gz, total.2 + br);
+        }
     }
     println!(
         "{:<48} {:>9} {:>9} {:>9}",
         "admin portal cold load (/admin), total", admin_total.0, admin_total.1, admin_total.2
+    );
+    println!(
+        "{:<48} {:>9} {:>9} {:>9}",
+        "authenticator cold load (/authenticator), total",
+        authenticator_total.0,
+        authenticator_total.1,
+        authenticator_total.2
     );
     println!(
         "{:<48} {:>9} {:>9} {:>9}",
@@ -274,6 +307,7 @@ fn assets(dir: &Path) -> Result<Vec<PathBuf>, String> {
 enum Load {
     Customer,
     Admin,
+    Authenticator,
     Neither,
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The Content-Security-Policy allows scripts from this origin only, plus `'wasm-unsafe-eval'`
 //! (needed to compile the SPA's wasm) and the SHA-256 hash of each inline script in the built
-//! `index.html` (Trunk's bootstrap) and in the admin portal's `admin/index.html`. The hashes are
+//! `index.html` (Trunk's bootstrap) and in each other bundle's (`admin/index.html`,
+//! `authenticator/index.html`). The hashes are
 //! computed when the server starts, from the files it will serve; a rebuilt SPA needs a restart. No `unsafe-inline`, no `unsafe-eval`.
 
 use axum::extract::{Request, State};
@@ -21,12 +22,14 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    /// Builds the policy, hashing the inline scripts of `web_dir/index.html` and
-    /// `web_dir/admin/index.html`, those that exist.
+    /// Builds the policy, hashing the inline scripts of `web_dir/index.html` and of each
+    /// bundle's `index.html`, those that exist.
     pub fn new(web_dir: &Path) -> Self {
         let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
-        let html =
-            read(&web_dir.join("index.html")) + &read(&web_dir.join("admin").join("index.html"));
+        let mut html = read(&web_dir.join("index.html"));
+        for bundle in super::spa::BUNDLES {
+            html += &read(&web_dir.join(bundle).join("index.html"));
+        }
         let csp = content_security_policy(&html);
         SecurityHeaders {
             csp: Arc::new(HeaderValue::from_str(&csp).expect("the policy is ASCII")),

@@ -2,7 +2,8 @@
 //! client accepts them, and `index.html` for every path that is not a file (client routes).
 //!
 //! `/admin` and everything under it is the admin portal, a bundle of its own in
-//! `<web_dir>/admin/` with its own `index.html` fallback, so customers never download it.
+//! `<web_dir>/admin/` with its own `index.html` fallback, so customers never download it;
+//! `/authenticator` is the companion authenticator app, the same way ([`BUNDLES`]).
 //!
 //! `/theme.css` is the chosen theme: the portal's choice, else `SSPR_THEME`
 //! ([`theme_router`]), so changing themes needs no rebuild.
@@ -21,17 +22,13 @@ use std::path::Path;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// A router serving `web_dir` with the `index.html` fallback, and `/admin` and `/admin/*` from
-/// `web_dir/admin` with its `index.html` fallback.
+/// The bundles beside the customer pages: each is served under `/<name>` from
+/// `<web_dir>/<name>/`, with its own `index.html` for its client routes.
+pub const BUNDLES: [&str; 2] = ["admin", "authenticator"];
+
+/// A router serving `web_dir` with the `index.html` fallback, and each of [`BUNDLES`] under its
+/// own path from its own folder with its own `index.html` fallback.
 pub fn service(web_dir: &Path) -> Router {
-    let admin_dir = web_dir.join("admin");
-    let admin_index = ServeFile::new(admin_dir.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
-    let admin = ServeDir::new(&admin_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(admin_index);
     let index = ServeFile::new(web_dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -39,8 +36,19 @@ pub fn service(web_dir: &Path) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(index);
-    Router::new()
-        .nest_service("/admin", admin)
+    let mut router = Router::new();
+    for bundle in BUNDLES {
+        let dir = web_dir.join(bundle);
+        let bundle_index = ServeFile::new(dir.join("index.html"))
+            .precompressed_br()
+            .precompressed_gzip();
+        let served = ServeDir::new(&dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(bundle_index);
+        router = router.nest_service(&format!("/{bundle}"), served);
+    }
+    router
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
 }

@@ -23,6 +23,9 @@ use tokio::sync::oneshot;
 pub const BOOTSTRAP_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
 /// The inline script of the admin portal's stand-in `admin/index.html`.
 pub const ADMIN_BOOTSTRAP_SCRIPT: &str = "import init from '/admin/portal.js'; init();";
+/// The inline script of the authenticator app's stand-in `authenticator/index.html`.
+pub const AUTHENTICATOR_BOOTSTRAP_SCRIPT: &str =
+    "import init from '/authenticator/authenticator.js'; init();";
 /// The server secret of test apps.
 pub const SECRET: &str = "c3Nwci10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVmMDEyMw==";
 /// A password that meets the policy.
@@ -237,7 +240,8 @@ pub async fn admin_exec(admin_url: &str, sql: &str) {
 }
 
 /// A stand-in for `dist/`: an index with an inline bootstrap script and one hashed asset with a
-/// brotli sibling; the admin portal's index and one asset in `admin/`.
+/// brotli sibling; the admin portal's index and one asset in `admin/`; the authenticator
+/// app's index and manifest in `authenticator/`.
 fn write_web_dir(dir: &std::path::Path) {
     std::fs::create_dir_all(dir).expect("web dir");
     std::fs::write(
@@ -261,6 +265,19 @@ fn write_web_dir(dir: &std::path::Path) {
         "console.log('admin');",
     )
     .expect("admin js");
+    std::fs::create_dir_all(dir.join("authenticator")).expect("authenticator dir");
+    std::fs::write(
+        dir.join("authenticator").join("index.html"),
+        format!(
+            "<!DOCTYPE html><html><head><title>authenticator</title><script type=\"module\">{AUTHENTICATOR_BOOTSTRAP_SCRIPT}</script></head><body></body></html>"
+        ),
+    )
+    .expect("authenticator index");
+    std::fs::write(
+        dir.join("authenticator").join("manifest.webmanifest"),
+        r#"{"name": "SSPR Authenticator", "start_url": "/authenticator"}"#,
+    )
+    .expect("manifest");
     std::fs::write(dir.join("app-0123456789abcdef.js.br"), b"BROTLI-BYTES").expect("br");
     std::fs::create_dir_all(dir.join("themes")).expect("themes dir");
     for theme in ["default", "dark"] {

@@ -1,7 +1,7 @@
 //! The built SPA on the same origin as the API.
 
 use crate::backend_tests;
-use crate::helpers::{ADMIN_BOOTSTRAP_SCRIPT, BOOTSTRAP_SCRIPT};
+use crate::helpers::{ADMIN_BOOTSTRAP_SCRIPT, AUTHENTICATOR_BOOTSTRAP_SCRIPT, BOOTSTRAP_SCRIPT};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -33,13 +33,26 @@ backend_tests! {
         assert!(!customer.contains("/admin/"));
     }
 
-    async fn the_csp_allows_the_portal_bootstrap_script_too(app) {
+    async fn the_authenticator_app_is_its_own_installable_bundle_under_slash_authenticator(app) {
+        for path in ["/authenticator", "/authenticator/", "/authenticator/anything"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let body = response.text().await.expect("text");
+            assert!(body.contains(AUTHENTICATOR_BOOTSTRAP_SCRIPT), "{path} serves authenticator/index.html");
+        }
+        let manifest = app.get("/authenticator/manifest.webmanifest").await;
+        assert_eq!(manifest.status(), 200);
+        assert_eq!(manifest.headers()["content-type"], "application/manifest+json");
+        assert!(manifest.text().await.expect("text").contains("\"start_url\": \"/authenticator\""));
+    }
+
+    async fn the_csp_allows_the_portal_and_authenticator_bootstrap_scripts_too(app) {
         let csp = app.get("/admin").await.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
-        for script in [BOOTSTRAP_SCRIPT, ADMIN_BOOTSTRAP_SCRIPT] {
+        for script in [BOOTSTRAP_SCRIPT, ADMIN_BOOTSTRAP_SCRIPT, AUTHENTICATOR_BOOTSTRAP_SCRIPT] {
             let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
             assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
         }
-        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
     }
 
     async fn the_csp_allows_exactly_the_bootstrap_script_by_its_hash(app) {
@@ -47,8 +60,9 @@ backend_tests! {
         let csp = response.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
         let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOTSTRAP_SCRIPT));
         assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'")), "{csp}");
-        // Only the two bootstrap scripts (customer pages and admin portal) are allowed.
-        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        // Only the three bootstrap scripts (customer pages, admin portal, authenticator) are
+        // allowed.
+        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
         assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
     }
 

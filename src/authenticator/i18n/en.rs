@@ -1,0 +1,38 @@
+//! English.
+
+use super::AppMessages;
+
+pub static MESSAGES: AppMessages = AppMessages {
+    app_name: "Authenticator",
+    loading: "Loading…",
+    unsupported: "This browser cannot keep this app's key. Open the page in your phone's usual browser, not in a private window.",
+    network: "The server could not be reached. Check your connection; the page tries again on its own.",
+    server_error: "Something went wrong on the server. Try again in a moment.",
+    pair_title: "Pair this device",
+    pair_intro: "This link adds this device to your account, so that it can approve your requests to reset your password or sign in.",
+    pair_button: "Pair this device",
+    pair_failed: "This pairing link no longer works: it is used once and lasts 5 minutes. On your computer, start again from Security info.",
+    paired: "This device is paired. Its requests appear below while this page is open.",
+    none_paired: "No account is paired with this device yet. On your computer, open Security info, choose Add sign-in method, then Authenticator app notifications, and open the link it shows on this phone.",
+    accounts_title: "Your accounts",
+    code_label: "One-time code",
+    code_seconds: "seconds left",
+    no_codes: "Your organization does not use app codes for this account.",
+    forget: "Remove from this device",
+    requests_title: "Requests",
+    no_requests: "No request is waiting. Keep this page open to see the next one.",
+    request_title: "Are you trying to reset your password or sign in?",
+    request_app: "Application",
+    request_location: "From",
+    request_time: "Time",
+    number_label: "Number shown on the other screen",
+    number_hint: "Two digits. If you did not start this, select Deny.",
+    err_number: "Enter the two-digit number shown on the other screen.",
+    approve: "Approve",
+    deny: "Deny",
+    approved: "Approved. Go back to the other screen to continue.",
+    denied: "Denied. Nobody can use this request now.",
+    wrong_number: "That number did not match, so the request was refused. Start again on the other screen.",
+    expired: "This request expired before it was answered.",
+    answered_elsewhere: "This request is no longer waiting.",
+};

@@ -1,0 +1,38 @@
+//! Français.
+
+use super::AppMessages;
+
+pub static MESSAGES: AppMessages = AppMessages {
+    app_name: "Authentificateur",
+    loading: "Chargement…",
+    unsupported: "Ce navigateur ne peut pas conserver la clé de cette application. Ouvrez la page dans le navigateur habituel de votre téléphone, pas dans une fenêtre privée.",
+    network: "Le serveur est injoignable. Vérifiez votre connexion ; la page réessaie d’elle-même.",
+    server_error: "Une erreur s’est produite sur le serveur. Réessayez dans un instant.",
+    pair_title: "Associer cet appareil",
+    pair_intro: "Ce lien ajoute cet appareil à votre compte : il pourra approuver vos demandes de réinitialisation du mot de passe ou de connexion.",
+    pair_button: "Associer cet appareil",
+    pair_failed: "Ce lien d’association ne fonctionne plus : il sert une fois et dure 5 minutes. Sur votre ordinateur, recommencez depuis Informations de sécurité.",
+    paired: "Cet appareil est associé. Ses demandes s’affichent ci-dessous tant que cette page est ouverte.",
+    none_paired: "Aucun compte n’est encore associé à cet appareil. Sur votre ordinateur, ouvrez Informations de sécurité, choisissez Ajouter une méthode de connexion, puis Notifications de l’application d’authentification, et ouvrez sur ce téléphone le lien affiché.",
+    accounts_title: "Vos comptes",
+    code_label: "Code à usage unique",
+    code_seconds: "secondes restantes",
+    no_codes: "Votre organisation n’utilise pas les codes d’application pour ce compte.",
+    forget: "Retirer de cet appareil",
+    requests_title: "Demandes",
+    no_requests: "Aucune demande en attente. Laissez cette page ouverte pour voir la prochaine.",
+    request_title: "Essayez-vous de réinitialiser votre mot de passe ou de vous connecter ?",
+    request_app: "Application",
+    request_location: "Depuis",
+    request_time: "Heure",
+    number_label: "Nombre affiché sur l’autre écran",
+    number_hint: "Deux chiffres. Si vous n’êtes pas à l’origine de cette demande, choisissez Refuser.",
+    err_number: "Saisissez le nombre à deux chiffres affiché sur l’autre écran.",
+    approve: "Approuver",
+    deny: "Refuser",
+    approved: "Approuvé. Revenez à l’autre écran pour continuer.",
+    denied: "Refusé. Cette demande ne peut plus servir.",
+    wrong_number: "Ce nombre ne correspondait pas : la demande a été refusée. Recommencez sur l’autre écran.",
+    expired: "Cette demande a expiré avant d’avoir reçu une réponse.",
+    answered_elsewhere: "Cette demande n’est plus en attente.",
+};
