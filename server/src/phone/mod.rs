@@ -12,9 +12,10 @@
 pub mod caps;
 pub mod outbox;
 pub mod provider;
+pub mod texts;
 pub mod worker;
 
-use crate::domain::phone::spoken_digits;
+use crate::domain::language::Language;
 use serde::{Deserialize, Serialize};
 
 /// A text message or a voice call.
@@ -46,38 +47,51 @@ pub struct PhoneMessage {
     pub extension: Option<String>,
     /// What the text says, or what the call speaks (digits one by one).
     pub text: String,
+    /// The language of `text` (BCP 47 primary tag), for the provider's text-to-speech.
+    #[serde(default = "english")]
+    pub language: String,
+}
+
+fn english() -> String {
+    Language::En.tag().to_owned()
 }
 
 impl PhoneMessage {
-    /// A text with a passcode: `Your Contoso verification code is 12345678.`
-    pub fn code_by_text(purpose: &str, organisation: &str, to: &str, code: &str) -> Self {
+    /// A text with a passcode, in `language` (`texts::code_by_text`).
+    pub fn code_by_text(
+        purpose: &str,
+        language: Language,
+        organisation: &str,
+        to: &str,
+        code: &str,
+    ) -> Self {
         PhoneMessage {
             purpose: purpose.to_owned(),
             channel: Channel::Sms,
             to: to.to_owned(),
             extension: None,
-            text: format!("Your {organisation} verification code is {code}."),
+            text: texts::code_by_text(language, organisation, code),
+            language: language.tag().to_owned(),
         }
     }
 
-    /// A call that reads a passcode aloud, each digit on its own and twice:
-    /// `… Your verification code is 1, 2, 3, 4. Again: 1, 2, 3, 4.`
+    /// A call that reads a passcode aloud, each digit on its own and twice, in `language`
+    /// (`texts::code_by_call`); `extension` is dialled once the call is answered.
     pub fn code_by_call(
         purpose: &str,
+        language: Language,
         organisation: &str,
         to: &str,
         extension: Option<&str>,
         code: &str,
     ) -> Self {
-        let digits = spoken_digits(code);
         PhoneMessage {
             purpose: purpose.to_owned(),
             channel: Channel::Voice,
             to: to.to_owned(),
             extension: extension.map(str::to_owned),
-            text: format!(
-                "This is {organisation}. Your verification code is {digits}. Again: {digits}."
-            ),
+            text: texts::code_by_call(language, organisation, code),
+            language: language.tag().to_owned(),
         }
     }
 }
@@ -88,15 +102,31 @@ mod tests {
 
     #[test]
     fn a_call_speaks_the_code_digit_by_digit_and_keeps_the_extension() {
-        let call = PhoneMessage::code_by_call("t", "Contoso", "+12015550123", Some("45"), "4071");
+        let call = PhoneMessage::code_by_call(
+            "t",
+            Language::En,
+            "Contoso",
+            "+12015550123",
+            Some("45"),
+            "4071",
+        );
         assert_eq!(call.channel, Channel::Voice);
         assert_eq!(call.extension.as_deref(), Some("45"));
         assert_eq!(
             call.text,
             "This is Contoso. Your verification code is 4, 0, 7, 1. Again: 4, 0, 7, 1."
         );
-        let text = PhoneMessage::code_by_text("t", "Contoso", "+447400123456", "4071");
-        assert_eq!(text.text, "Your Contoso verification code is 4071.");
+        let text =
+            PhoneMessage::code_by_text("t", Language::Fr, "Contoso", "+447400123456", "4071");
+        assert_eq!(text.text, "Votre code de vérification Contoso : 4071.");
+        assert_eq!(text.language, "fr");
+        // A message sealed before messages had a language is English.
+        let old: PhoneMessage = serde_json::from_value(serde_json::json!({
+            "purpose": "t", "channel": "sms", "to": "+447400123456", "extension": null,
+            "text": "Your Contoso verification code is 4071."
+        }))
+        .expect("an older message");
+        assert_eq!(old.language, "en");
         assert_eq!(
             serde_json::to_value(Channel::Sms).expect("json"),
             serde_json::json!("sms")

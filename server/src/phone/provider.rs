@@ -7,13 +7,14 @@
 //!   under `SSPR_PHONE_WEBHOOK_SECRET`: `X-SSPR-Timestamp` is the unix time in seconds and
 //!   `X-SSPR-Signature` is `v1=` and the hex HMAC of `"{timestamp}.{body}"`, so a receiver can
 //!   check both the body and its freshness. The body is
-//!   `{"id", "purpose", "channel": "sms"|"voice", "to", "extension", "from", "text"}`; `id` is
+//!   `{"id", "purpose", "channel": "sms"|"voice", "to", "extension", "from", "text", "language"}`
+//!   (`language`: the text's, `en` or `fr`, for the receiver's text-to-speech); `id` is
 //!   the same on every retry of one message, for the receiver to drop duplicates.
 //! - [`Twilio`] (`twilio`): Twilio's Messages and Calls REST shape, form-encoded with basic
 //!   authentication (`SSPR_TWILIO_ACCOUNT_SID`, `SSPR_TWILIO_AUTH_TOKEN`) at
 //!   `SSPR_TWILIO_BASE_URL`: a text is `POST /2010-04-01/Accounts/{sid}/Messages.json` with
 //!   `To`, `From`, `Body`; a call is `POST …/Calls.json` with `To`, `From`, `Twiml` (a `<Say>`
-//!   of the message) and, for an extension, `SendDigits` (`w` is half a second's pause).
+//!   of the message in its `language`) and, for an extension, `SendDigits` (`w` is half a second's pause).
 //!
 //! Any 2xx answer is a delivery; anything else, or no answer within 20 seconds, is a failure the
 //! worker retries. Neither a body nor an answer is logged: they hold the number and the code.
@@ -129,6 +130,7 @@ struct WebhookBody<'a> {
     extension: Option<&'a str>,
     from: Option<&'a str>,
     text: &'a str,
+    language: &'a str,
 }
 
 impl Webhook {
@@ -164,6 +166,7 @@ impl PhoneProvider for Webhook {
                 extension: message.extension.as_deref(),
                 from: self.from.as_deref(),
                 text: &message.text,
+                language: &message.language,
             })?;
             let timestamp = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -235,7 +238,8 @@ impl Twilio {
                     ""
                 };
                 let twiml = format!(
-                    "<Response>{pause}<Say>{}</Say></Response>",
+                    "<Response>{pause}<Say language=\"{}\">{}</Say></Response>",
+                    xml_escape(&message.language),
                     xml_escape(&message.text)
                 );
                 fields.push(("Twiml".to_owned(), twiml));
@@ -283,7 +287,14 @@ mod tests {
 
     #[test]
     fn a_call_to_an_office_phone_waits_then_dials_the_extension_and_says_the_text() {
-        let call = PhoneMessage::code_by_call("t", "A & B", "+12015550123", Some("4567"), "12");
+        let call = PhoneMessage::code_by_call(
+            "t",
+            crate::domain::language::Language::En,
+            "A & B",
+            "+12015550123",
+            Some("4567"),
+            "12",
+        );
         let (resource, fields) = Twilio::request(&call, "+15005550006");
         assert_eq!(resource, "Calls.json");
         let field = |name: &str| {
@@ -295,9 +306,15 @@ mod tests {
         assert_eq!(field("SendDigits"), Some("wwww4567"));
         assert_eq!(
             field("Twiml"),
-            Some("<Response><Pause length=\"3\"/><Say>This is A &amp; B. Your verification code is 1, 2. Again: 1, 2.</Say></Response>")
+            Some("<Response><Pause length=\"3\"/><Say language=\"en\">This is A &amp; B. Your verification code is 1, 2. Again: 1, 2.</Say></Response>")
         );
-        let text = PhoneMessage::code_by_text("t", "A", "+447400123456", "12");
+        let text = PhoneMessage::code_by_text(
+            "t",
+            crate::domain::language::Language::En,
+            "A",
+            "+447400123456",
+            "12",
+        );
         let (resource, fields) = Twilio::request(&text, "+15005550006");
         assert_eq!(resource, "Messages.json");
         assert!(fields

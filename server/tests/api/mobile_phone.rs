@@ -7,7 +7,7 @@
 use crate::backend_tests;
 use crate::helpers::{TestApp, PASSWORD};
 use crate::methods_support::{listed, SECURITY_INFO, TEN_MINUTES_MS};
-use crate::phone_support::{allow, audited, code_in, sent_to, PHONE};
+use crate::phone_support::{allow, audited, code_in, messages_to, sent_to, PHONE};
 use serde_json::{json, Value};
 use sspr_api::graph::MethodId;
 use sspr_server::phone::Channel;
@@ -94,6 +94,34 @@ backend_tests! {
         let info = browser.get(SECURITY_INFO).await.expect_status(200);
         let phones: Vec<_> = listed(&info.body).into_iter().filter(|(k, _)| k == "mobile_phone").collect();
         assert_eq!(phones, vec![("mobile_phone".to_owned(), "+•• ••••••• 21".to_owned())]);
+    }
+
+    async fn a_text_and_a_call_speak_the_language_of_the_page_that_asked(app) {
+        allow(&app, MethodId::Sms, &["FR"], 5, 1000).await;
+        allow(&app, MethodId::Voice, &["FR"], 5, 1000).await;
+        let browser = app.sign_up("appel@contoso.example", PASSWORD).await;
+        for (delivery, number, e164) in [("sms", "06 12 34 56 78", "+33612345678"), ("voice", "06 98 76 54 32", "+33698765432")] {
+            crate::support::post_with(
+                &app,
+                &browser,
+                PHONE,
+                json!({"number": number, "country": "FR", "delivery": delivery}),
+                &[("accept-language", "fr-FR,fr;q=0.9")],
+            )
+            .await
+            .expect_status(200);
+            let sent = messages_to(&app, e164).await;
+            assert_eq!(sent.len(), 1, "{sent:?}");
+            assert_eq!(sent[0].language, "fr");
+            let code = code_in(&sent[0].text);
+            match delivery {
+                "sms" => assert_eq!(sent[0].text, format!("Votre code de vérification {} : {code}.", app.state.config.organisation_name)),
+                _ => {
+                    let spoken = sspr_server::domain::phone::spoken_digits(&code);
+                    assert!(sent[0].text.contains(&format!("{spoken}. Je répète : {spoken}.")), "{}", sent[0].text);
+                }
+            }
+        }
     }
 
     async fn the_allow_list_and_the_daily_caps_hold_sends_back_with_the_same_answer(app) {

@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::Row;
 use sspr_server::config::PhoneProviderKind;
+use sspr_server::domain::language::Language;
 use sspr_server::phone::outbox::send;
 use sspr_server::phone::PhoneMessage;
 use sspr_server::store::Backend;
@@ -163,8 +164,13 @@ async fn a_webhook_message_is_signed_over_its_timestamp_and_body(backend: Backen
     let Some(app) = with_webhook(backend, &receiver).await else {
         return;
     };
-    let text =
-        PhoneMessage::code_by_text("phone_verification", "Contoso", "+447400123456", "20481632");
+    let text = PhoneMessage::code_by_text(
+        "phone_verification",
+        Language::En,
+        "Contoso",
+        "+447400123456",
+        "20481632",
+    );
     send(&app.state, &text).await.expect("queued");
     let seen = receiver.accepted(1).await.remove(0);
     assert_eq!(seen.method, Method::POST);
@@ -194,6 +200,7 @@ async fn a_webhook_message_is_signed_over_its_timestamp_and_body(backend: Backen
     assert_eq!(body["purpose"], "phone_verification");
     assert_eq!(body["extension"], serde_json::Value::Null);
     assert_eq!(body["text"], "Your Contoso verification code is 20481632.");
+    assert_eq!(body["language"], "en");
     assert!(body["id"].as_str().is_some_and(|id| !id.is_empty()));
     // Delivered: recorded, and the body with the code is gone.
     assert_eq!(all_delivered(&app).await, (1, 1, 0));
@@ -208,6 +215,7 @@ async fn a_webhook_that_fails_twice_gets_every_message_in_the_end(backend: Backe
     for code in codes {
         let call = PhoneMessage::code_by_call(
             "phone_verification",
+            Language::En,
             "Contoso",
             "+12015550123",
             Some("4567"),
@@ -265,11 +273,18 @@ async fn the_twilio_provider_posts_texts_and_calls_in_twilios_shape(backend: Bac
     else {
         return;
     };
-    let text = PhoneMessage::code_by_text("phone_verification", "Contoso", "+447400123456", "4071");
+    let text = PhoneMessage::code_by_text(
+        "phone_verification",
+        Language::En,
+        "Contoso",
+        "+447400123456",
+        "4071",
+    );
     send(&app.state, &text).await.expect("queued");
     let sms = receiver.accepted(1).await.remove(0);
     let call = PhoneMessage::code_by_call(
         "phone_verification",
+        Language::En,
         "Contoso",
         "+12015550123",
         Some("4567"),
@@ -314,7 +329,7 @@ async fn the_twilio_provider_posts_texts_and_calls_in_twilios_shape(backend: Bac
     assert!(twiml.starts_with("<Response>") && twiml.ends_with("</Response>"));
     assert!(
         twiml.contains(
-            "<Say>This is Contoso. Your verification code is 4, 0, 7, 1. Again: 4, 0, 7, 1.</Say>"
+            "<Say language=\"en\">This is Contoso. Your verification code is 4, 0, 7, 1. Again: 4, 0, 7, 1.</Say>"
         ),
         "{twiml}"
     );
@@ -326,7 +341,13 @@ async fn a_message_whose_passcode_has_expired_is_given_up(backend: Backend) {
     let Some(app) = with_webhook(backend, &receiver).await else {
         return;
     };
-    let text = PhoneMessage::code_by_text("phone_verification", "Contoso", "+447400123456", "1234");
+    let text = PhoneMessage::code_by_text(
+        "phone_verification",
+        Language::En,
+        "Contoso",
+        "+447400123456",
+        "1234",
+    );
     send(&app.state, &text).await.expect("queued");
     let deadline = Instant::now() + Duration::from_secs(10);
     while receiver.seen().is_empty() {
@@ -359,10 +380,17 @@ async fn the_development_outbox_lists_texts_and_calls_beside_the_mail(backend: B
         )
         .await
         .expect_status(201);
-    let text = PhoneMessage::code_by_text("phone_verification", "Contoso", "+447400123456", "4071");
+    let text = PhoneMessage::code_by_text(
+        "phone_verification",
+        Language::En,
+        "Contoso",
+        "+447400123456",
+        "4071",
+    );
     send(&app.state, &text).await.expect("queued");
     let call = PhoneMessage::code_by_call(
         "phone_verification",
+        Language::En,
         "Contoso",
         "+12015550123",
         Some("4567"),

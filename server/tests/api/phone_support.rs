@@ -46,16 +46,19 @@ pub async fn sent_to(app: &TestApp, to: &str) -> Vec<(Channel, String)> {
     list
 }
 
-/// The code in a text (`… is 12345678.`) or a call (`… is 1, 2, 3, …. Again: …`).
+/// The code in a text (`… is 12345678.`) or a call (`… is 1, 2, 3, …. Again: …`), in any
+/// language: the digits from the first one to the end of its sentence.
 pub fn code_in(text: &str) -> String {
-    let after = text.split("code is ").nth(1).expect("a code");
-    after
+    let start = text.find(|c: char| c.is_ascii_digit()).expect("a code");
+    let code: String = text[start..]
         .split('.')
         .next()
-        .expect("a code")
+        .unwrap_or_default()
         .chars()
         .filter(char::is_ascii_digit)
-        .collect()
+        .collect();
+    assert!(!code.is_empty(), "a code in {text}");
+    code
 }
 
 /// Every text or call queued to `to`, oldest first, whole.

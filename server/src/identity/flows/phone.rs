@@ -130,12 +130,13 @@ pub async fn send(
     let (channel, message) = match request.delivery {
         PhoneDelivery::Sms => (
             Channel::Sms,
-            PhoneMessage::code_by_text(purpose, organisation, &phone.e164, &code),
+            PhoneMessage::code_by_text(purpose, client.language, organisation, &phone.e164, &code),
         ),
         PhoneDelivery::Voice => (
             Channel::Voice,
             PhoneMessage::code_by_call(
                 purpose,
+                client.language,
                 organisation,
                 &phone.e164,
                 phone.extension.as_deref(),

@@ -121,9 +121,12 @@ pub(super) async fn send_code(
     let (code, _) = codes::issue(&mut tx, state, &user.id, purpose, Some(&id)).await?;
     let organisation = &state.config.organisation_name;
     let message = match channel {
-        Channel::Sms => PhoneMessage::code_by_text(purpose, organisation, &number.e164, &code),
+        Channel::Sms => {
+            PhoneMessage::code_by_text(purpose, client.language, organisation, &number.e164, &code)
+        }
         Channel::Voice => PhoneMessage::code_by_call(
             purpose,
+            client.language,
             organisation,
             &number.e164,
             number.extension.as_deref(),
