@@ -126,10 +126,50 @@ pub struct PushRequest {
     pub challenge_id: String,
     pub nonce: String,
     pub application: String,
-    /// Approximate, from the requesting client's address; `unknown` when it cannot be told.
+    /// Approximate, from the requesting client's address: `this_computer`, `local_network`,
+    /// `unknown`, or a public address's network (`203.0.113.x`, `2001:db8:1:2::/64`); read it
+    /// with [`Location::parse`].
     pub location: String,
     pub created_at_ms: i64,
     pub expires_at_ms: i64,
+}
+
+/// Where a request came from, as far as the server can tell ([`PushRequest::location`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The server's own machine (a loopback address).
+    ThisComputer,
+    /// A private or link-local address.
+    LocalNetwork,
+    /// A public address's network, never the whole address.
+    Network(String),
+    Unknown,
+}
+
+impl Location {
+    const THIS_COMPUTER: &'static str = "this_computer";
+    const LOCAL_NETWORK: &'static str = "local_network";
+    const UNKNOWN: &'static str = "unknown";
+
+    /// The wire form of a [`PushRequest::location`].
+    pub fn parse(wire: &str) -> Location {
+        match wire {
+            Self::THIS_COMPUTER => Location::ThisComputer,
+            Self::LOCAL_NETWORK => Location::LocalNetwork,
+            "" | Self::UNKNOWN => Location::Unknown,
+            network => Location::Network(network.to_owned()),
+        }
+    }
+
+    /// The wire form.
+    pub fn wire(&self) -> String {
+        match self {
+            Location::ThisComputer => Self::THIS_COMPUTER.to_owned(),
+            Location::LocalNetwork => Self::LOCAL_NETWORK.to_owned(),
+            Location::Network(network) => network.clone(),
+            Location::Unknown => Self::UNKNOWN.to_owned(),
+        }
+    }
 }
 
 /// `GET /api/authenticator/requests`.
@@ -172,5 +212,18 @@ mod tests {
             b"sspr-push-answer-v1\nc1\nn1\n07\napprove".to_vec()
         );
         assert_eq!(list_message("d", 12), b"sspr-push-list-v1\nd\n12".to_vec());
+    }
+
+    #[test]
+    fn a_location_reads_back_as_it_was_written() {
+        for location in [
+            Location::ThisComputer,
+            Location::LocalNetwork,
+            Location::Network("203.0.113.x".into()),
+            Location::Unknown,
+        ] {
+            assert_eq!(Location::parse(&location.wire()), location);
+        }
+        assert_eq!(Location::parse(""), Location::Unknown);
     }
 }

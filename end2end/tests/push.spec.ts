@@ -81,6 +81,8 @@ test('a reset is approved on the paired authenticator app by typing the number, 
     await sendRequest(page);
     const request = phone.getByRole('heading', { name: 'Are you trying to reset your password or sign in?' });
     await expect(request).toBeVisible();
+    // The request came from this machine, worded by the app in its own language.
+    await expect(phone.getByRole('definition').filter({ hasText: 'This computer' })).toBeVisible();
     await phone.screenshot({ path: 'test-results/authenticator-request.png', fullPage: true });
     await axeClean(phone, 'authenticator-request');
     await phone.getByRole('button', { name: 'Deny' }).click();

@@ -12,6 +12,7 @@ use crate::device::{self, Account, DeviceError};
 use crate::i18n::{t, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sspr_api::push::Location;
 use sspr_api::{PushDecision, PushRequest, PushState, PushStatus};
 use sspr_web::api::http::ApiError;
 use sspr_web::components::language_switcher::LanguageSwitcher;
@@ -361,11 +362,18 @@ fn RequestCard(
     let i18n = use_i18n();
     let Waiting { device_id, request } = waiting;
     let id = request.challenge_id.clone();
+    let request_location = request.location.clone();
     let field = format!("number-{id}");
     let hint = format!("number-{id}-hint");
     let error = format!("number-{id}-error");
     let typed = RwSignal::new(String::new());
     let invalid = RwSignal::new(false);
+    let location = move || match Location::parse(&request_location) {
+        Location::ThisComputer => t(|m| m.location_this_computer)().to_owned(),
+        Location::LocalNetwork => t(|m| m.location_local_network)().to_owned(),
+        Location::Network(network) => network,
+        Location::Unknown => t(|m| m.location_unknown)().to_owned(),
+    };
     let time = {
         let at = request.created_at_ms as f64;
         move || {
@@ -407,7 +415,7 @@ fn RequestCard(
             <h3>{t(|m| m.request_title)}</h3>
             <dl class="authenticator-request__facts">
                 <dt>{t(|m| m.request_app)}</dt><dd>{request.application.clone()}</dd>
-                <dt>{t(|m| m.request_location)}</dt><dd>{request.location.clone()}</dd>
+                <dt>{t(|m| m.request_location)}</dt><dd>{location}</dd>
                 <dt>{t(|m| m.request_time)}</dt><dd>{time}</dd>
             </dl>
             <div class="field">

@@ -13,6 +13,7 @@ use base64::Engine;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use rand::Rng;
+use sspr_api::push::Location;
 use sspr_api::{PushDecision, PushState};
 use std::net::IpAddr;
 
@@ -70,24 +71,26 @@ pub fn fresh(signed_ms: i64, now_ms: i64) -> bool {
     (now_ms - signed_ms).abs() <= LIST_SKEW_MS
 }
 
-/// What the device shows as the request's location. This service ships no geolocation
-/// database, so a public address is shown as its network (`203.0.113.x`, `2001:db8:1:2::/64`),
-/// which the user can recognise as theirs or not; anything else is `unknown`.
+/// What the device shows as the request's location (`sspr_api::push::Location`, in its wire
+/// form). This service ships no geolocation database, so a public address is shown as its
+/// network (`203.0.113.x`, `2001:db8:1:2::/64`), which the user can recognise as theirs or
+/// not; the device words the others in its own language.
 pub fn approximate_location(ip: &str) -> String {
-    match ip.parse::<IpAddr>() {
-        Ok(IpAddr::V4(v4)) if v4.is_loopback() => "This computer".into(),
-        Ok(IpAddr::V4(v4)) if v4.is_private() || v4.is_link_local() => "Local network".into(),
+    let location = match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) if v4.is_loopback() => Location::ThisComputer,
+        Ok(IpAddr::V4(v4)) if v4.is_private() || v4.is_link_local() => Location::LocalNetwork,
         Ok(IpAddr::V4(v4)) => {
             let [a, b, c, _] = v4.octets();
-            format!("{a}.{b}.{c}.x")
+            Location::Network(format!("{a}.{b}.{c}.x"))
         }
-        Ok(IpAddr::V6(v6)) if v6.is_loopback() => "This computer".into(),
+        Ok(IpAddr::V6(v6)) if v6.is_loopback() => Location::ThisComputer,
         Ok(IpAddr::V6(v6)) => {
             let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            Location::Network(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
         }
-        Err(_) => "unknown".into(),
-    }
+        Err(_) => Location::Unknown,
+    };
+    location.wire()
 }
 
 #[cfg(test)]
@@ -163,8 +166,8 @@ mod tests {
     #[test]
     fn locations_show_the_network_never_the_whole_address() {
         assert_eq!(approximate_location("203.0.113.9"), "203.0.113.x");
-        assert_eq!(approximate_location("127.0.0.1"), "This computer");
-        assert_eq!(approximate_location("10.1.2.3"), "Local network");
+        assert_eq!(approximate_location("127.0.0.1"), "this_computer");
+        assert_eq!(approximate_location("10.1.2.3"), "local_network");
         assert_eq!(
             approximate_location("2001:db8:1:2:3:4:5:6"),
             "2001:db8:1:2::/64"

@@ -44,6 +44,7 @@ catalog! {
     accounts_title, code_label, code_seconds, no_codes, forget,
     // Requests
     requests_title, no_requests, request_title, request_app, request_location, request_time,
+    location_this_computer, location_local_network, location_unknown,
     number_label, number_hint, err_number, approve, deny, approved, denied, wrong_number,
     expired, answered_elsewhere,
 }
