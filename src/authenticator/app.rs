@@ -54,6 +54,8 @@ struct Waiting {
 
 /// One answer: which account, which request, the number typed and the decision.
 type Answer = (String, PushRequest, u8, PushDecision);
+/// What came of it: the request's id and the server's word.
+type Answered = (String, Result<PushStatus, Failure>);
 
 /// What a failed call means to the user.
 fn failure_text(failure: &Failure) -> Text {
@@ -193,25 +195,30 @@ pub fn AuthenticatorApp() -> impl IntoView {
         let account = keys.with_value(|k| k.iter().find(|a| &a.device_id == device_id).cloned());
         let (request, number, decision) = (request.clone(), *number, *decision);
         async move {
-            let account = account.ok_or(Failure::Device)?;
-            api::answer(
-                &account,
-                &request.challenge_id,
-                &request.nonce,
-                number,
-                decision,
-            )
-            .await
+            let result = match account {
+                Some(account) => {
+                    api::answer(
+                        &account,
+                        &request.challenge_id,
+                        &request.nonce,
+                        number,
+                        decision,
+                    )
+                    .await
+                }
+                None => Err(Failure::Device),
+            };
+            (request.challenge_id, result)
         }
     });
     Effect::new(move || {
-        let Some(result) = answer.value().get() else {
+        let Some((challenge_id, result)) = answer.value().get() else {
             return;
         };
-        if let Some((_, request, ..)) = answer.input().get_untracked() {
-            answered.update_value(|done| done.push(request.challenge_id.clone()));
-            waiting.update(|w| w.retain(|x| x.request.challenge_id != request.challenge_id));
-        }
+        // Answered, well or not: it leaves the list, and a poll already on its way cannot
+        // bring it back.
+        answered.update_value(|done| done.push(challenge_id.clone()));
+        waiting.update(|w| w.retain(|x| x.request.challenge_id != challenge_id));
         match result {
             Ok(status) => {
                 problem.set(None);
@@ -355,10 +362,7 @@ fn AccountCard(
 /// A waiting request: the application, where it came from and when, the number field, and
 /// **Approve** (the form's submit) or **Deny**.
 #[component]
-fn RequestCard(
-    waiting: Waiting,
-    answer: Action<Answer, Result<PushStatus, Failure>>,
-) -> impl IntoView {
+fn RequestCard(waiting: Waiting, answer: Action<Answer, Answered>) -> impl IntoView {
     let i18n = use_i18n();
     let Waiting { device_id, request } = waiting;
     let id = request.challenge_id.clone();
