@@ -17,10 +17,5 @@ mod pages;
 mod ui;
 
 fn main() {
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    #[cfg(not(debug_assertions))]
-    sspr_web::components::crash_screen::install();
-    sspr_web::components::boot::remove_static_frame();
-    leptos::mount::mount_to_body(app::AdminApp);
+    sspr_web::components::boot::start(app::AdminApp);
 }

@@ -15,10 +15,5 @@ mod device;
 mod i18n;
 
 fn main() {
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    #[cfg(not(debug_assertions))]
-    sspr_web::components::crash_screen::install();
-    sspr_web::components::boot::remove_static_frame();
-    leptos::mount::mount_to_body(app::AuthenticatorApp);
+    sspr_web::components::boot::start(app::AuthenticatorApp);
 }
