@@ -71,6 +71,10 @@ pub struct ResetPolicy {
     pub reconfirm_after_days: u32,
     /// Ask users to register their methods when they sign in.
     pub require_registration: bool,
+    /// Days a skipped registration waits before it is asked again (0–14; 0: at the next
+    /// sign-in): the registration campaign's `snoozeDurationInDays`.
+    #[serde(default = "default_snooze")]
+    pub registration_snooze_days: u32,
     /// Security questions a user registers (3–5).
     #[serde(default = "default_questions")]
     pub questions_to_register: u8,
@@ -81,6 +85,13 @@ pub struct ResetPolicy {
     /// 5–200 characters).
     #[serde(default)]
     pub custom_questions: Vec<String>,
+}
+
+/// Entra's default: a skipped registration is asked again a day later.
+pub const DEFAULT_SNOOZE_DAYS: u32 = 1;
+
+fn default_snooze() -> u32 {
+    DEFAULT_SNOOZE_DAYS
 }
 
 /// Seed 003: three questions registered and three asked, unless the administrator says

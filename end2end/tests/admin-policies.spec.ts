@@ -119,11 +119,22 @@ test('an administrator sets the password reset policy', async ({ page }) => {
   await checkPage(page, 'password-reset');
   await page.getByLabel('All', { exact: true }).check();
   await page.getByRole('switch', { name: 'Notify users on password resets' }).check();
+  const snooze = page.getByLabel('Days before asking again after a user skips registering');
+  await expect(snooze).toHaveValue('1');
+  await snooze.fill('3');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Your changes are saved.')).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('All', { exact: true })).toBeChecked();
   await expect(page.getByRole('switch', { name: 'Notify users on password resets' })).toBeChecked();
+  // The registration campaign's snooze, as Graph shows it.
+  await expect(snooze).toHaveValue('3');
+  const graph = await page.request.get('/api/graph/v1.0/policies/authenticationMethodsPolicy');
+  const campaign = (await graph.json()).registrationEnforcement.authenticationMethodsRegistrationCampaign;
+  expect(campaign.snoozeDurationInDays).toBe(3);
+  await snooze.fill('1');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes are saved.')).toBeVisible();
 });
 
 test('an administrator sets the security question counts and adds questions of their own', async ({ page }) => {

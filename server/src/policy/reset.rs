@@ -1,8 +1,9 @@
 //! The password reset policy (document `password_reset`; `sspr_api::ResetPolicy`).
 //!
-//! Its "re-confirm after N days" and "require registration at sign-in" are the authentication
-//! methods policy's `reconfirmationInDays` and registration campaign: one stored value each
-//! (in the `methods` document), read and written from both places.
+//! Its "re-confirm after N days", "require registration at sign-in" and the days a skipped
+//! registration waits are the authentication methods policy's `reconfirmationInDays` and
+//! registration campaign (its state and `snoozeDurationInDays`): one stored value each (in the
+//! `methods` document), read and written from both places.
 
 use super::methods::{self, Settings};
 use crate::store::groups::ALL_USERS;
@@ -28,6 +29,7 @@ pub fn default_policy() -> ResetPolicy {
         notify_users_on_method_change: true,
         reconfirm_after_days: 0,
         require_registration: false,
+        registration_snooze_days: sspr_api::reset_policy::DEFAULT_SNOOZE_DAYS,
         questions_to_register: sspr_api::reset_policy::DEFAULT_QUESTIONS,
         questions_to_reset: sspr_api::reset_policy::DEFAULT_QUESTIONS,
         custom_questions: Vec::new(),
@@ -60,11 +62,11 @@ pub async fn load(conn: &mut AnyConnection) -> Result<ResetPolicy, sqlx::Error> 
         .and_then(|b| serde_json::from_str(b).ok())
         .unwrap_or_default();
     policy.reconfirm_after_days = settings.reconfirmation_in_days.unwrap_or(0);
-    policy.require_registration = settings
+    let campaign = &settings
         .registration_enforcement
-        .authentication_methods_registration_campaign
-        .state
-        == AdvancedConfigState::Enabled;
+        .authentication_methods_registration_campaign;
+    policy.require_registration = campaign.state == AdvancedConfigState::Enabled;
+    policy.registration_snooze_days = campaign.snooze_duration_in_days;
     Ok(policy)
 }
 
@@ -119,6 +121,9 @@ pub fn check(policy: &ResetPolicy) -> Result<(), String> {
     if policy.reconfirm_after_days > 730 {
         return Err("Re-confirmation must be within 0 (never) to 730 days.".into());
     }
+    if policy.registration_snooze_days > 14 {
+        return Err("A skipped registration waits 0 to 14 days.".into());
+    }
     Ok(())
 }
 
@@ -144,8 +149,13 @@ pub async fn save(
         (false, AdvancedConfigState::Enabled) => AdvancedConfigState::Disabled,
         (false, other) => other,
     };
-    if settings.reconfirmation_in_days != days || campaign.state != state {
+    let snooze = policy.registration_snooze_days;
+    if settings.reconfirmation_in_days != days
+        || campaign.state != state
+        || campaign.snooze_duration_in_days != snooze
+    {
         campaign.state = state;
+        campaign.snooze_duration_in_days = snooze;
         settings.reconfirmation_in_days = days;
         methods::save_settings(conn, &settings, now_ms).await?;
     }

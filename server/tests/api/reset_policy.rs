@@ -24,6 +24,7 @@ fn policy(changes: Value) -> Value {
         "notify_users_on_method_change": true,
         "reconfirm_after_days": 0,
         "require_registration": false,
+        "registration_snooze_days": 1,
         "questions_to_register": 3,
         "questions_to_reset": 3,
         "custom_questions": []
@@ -91,6 +92,7 @@ backend_tests! {
             (policy(json!({"enabled_for": "group", "group_id": "no-such-group"})), 422),
             (policy(json!({"enabled_for": "all", "group_id": "g"})), 422),
             (policy(json!({"reconfirm_after_days": 1000})), 422),
+            (policy(json!({"registration_snooze_days": 15})), 422),
             (policy(json!({"enabled_for": "some"})), 400),
             (policy(json!({"methods": ["carrier_pigeon"]})), 400),
             (policy(json!({"extra": true})), 400),
@@ -105,6 +107,28 @@ backend_tests! {
         let two = policy(json!({"methods_required": 2, "methods": ["email", "mobile_phone"]}));
         put(&app, &admin, PATH, two.clone()).await.expect_status(200);
         assert_eq!(admin.get(PATH).await.body, two);
+    }
+
+    async fn the_snooze_days_are_the_registration_campaigns_either_way(app) {
+        let admin = first_global(&app).await;
+        let graph = "/api/graph/v1.0/policies/authenticationMethodsPolicy";
+        let campaign = |body: &Value| body["registrationEnforcement"]["authenticationMethodsRegistrationCampaign"].clone();
+        put(&app, &admin, PATH, policy(json!({"registration_snooze_days": 5}))).await.expect_status(200);
+        assert_eq!(campaign(&admin.get(graph).await.expect_status(200).body)["snoozeDurationInDays"], 5);
+        // And back: Graph's change shows on the portal's policy.
+        let mut changed = campaign(&admin.get(graph).await.body);
+        changed["snoozeDurationInDays"] = json!(0);
+        let patched = crate::policy_support::patch(&app, &admin, graph, json!({
+            "registrationEnforcement": {"authenticationMethodsRegistrationCampaign": changed}
+        }))
+        .await;
+        assert_eq!(patched.status, 204, "{}", patched.text);
+        assert_eq!(admin.get(PATH).await.body["registration_snooze_days"], 0);
+        // Left out, it is the default.
+        let mut without = policy(json!({}));
+        without.as_object_mut().expect("object").remove("registration_snooze_days");
+        put(&app, &admin, PATH, without).await.expect_status(200);
+        assert_eq!(admin.get(PATH).await.body["registration_snooze_days"], 1);
     }
 
     async fn reset_for_nobody_refuses_reset_and_unlock(app) {

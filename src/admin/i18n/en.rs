@@ -255,6 +255,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     require_registration: "Require users to register when signing in",
     reconfirm_days: "Days before users are asked to re-confirm their information",
     reconfirm_hint: "0 means never; at most 730. Asked only while users must register when signing in.",
+    snooze_days: "Days before asking again after a user skips registering",
+    snooze_hint: "0 to 14; 0 asks again at the next sign-in. After three skips, registering can no longer be skipped.",
     questions_legend: "Security questions",
     questions_to_register: "Questions each user registers",
     questions_to_register_hint: "3 to 5.",

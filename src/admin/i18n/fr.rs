@@ -255,6 +255,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     require_registration: "Exiger l’enregistrement des utilisateurs à la connexion",
     reconfirm_days: "Jours avant de demander aux utilisateurs de reconfirmer leurs informations",
     reconfirm_hint: "0 signifie jamais ; 730 au plus. Demandé seulement tant que l’enregistrement à la connexion est exigé.",
+    snooze_days: "Jours avant de redemander après un report de l’enregistrement",
+    snooze_hint: "De 0 à 14 ; 0 redemande à la connexion suivante. Après trois reports, l’enregistrement ne peut plus être reporté.",
     questions_legend: "Questions de sécurité",
     questions_to_register: "Questions que chaque utilisateur enregistre",
     questions_to_register_hint: "De 3 à 5.",

@@ -82,7 +82,7 @@ catalog! {
     scope_all, sspr_group, choose_group, reset_method_email, reset_method_mobile,
     reset_method_office, reset_method_questions, reset_method_app, notify_users, notify_admins,
     notify_unlock, notify_disable, notify_method_change,
-    require_registration, reconfirm_days, reconfirm_hint, questions_legend,
+    require_registration, reconfirm_days, reconfirm_hint, snooze_days, snooze_hint, questions_legend,
     questions_to_register, questions_to_register_hint, questions_to_reset,
     questions_to_reset_hint, custom_questions, custom_questions_hint,
     // User flows

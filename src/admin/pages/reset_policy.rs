@@ -47,6 +47,7 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
     let notify_methods = RwSignal::new(policy.notify_users_on_method_change);
     let registration = RwSignal::new(policy.require_registration);
     let reconfirm = NodeRef::<Input>::new();
+    let snooze = NodeRef::<Input>::new();
     let to_register = NodeRef::<Input>::new();
     let to_reset = NodeRef::<Input>::new();
     let custom = RwSignal::new(policy.custom_questions.join("\n"));
@@ -97,6 +98,7 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             notify_users_on_method_change: notify_methods.get_untracked(),
             reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
             require_registration: registration.get_untracked(),
+            registration_snooze_days: value_of(snooze).parse().unwrap_or(u32::MAX),
             questions_to_register: register.unwrap_or_default(),
             questions_to_reset: reset.unwrap_or_default(),
             custom_questions: custom.with_untracked(|text| {
@@ -184,6 +186,8 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
             <Field id="reconfirm" label=at(|m| m.reconfirm_days) kind="number" inputmode="numeric" min="0" max="730"
                 node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint)/>
+            <Field id="snooze" label=at(|m| m.snooze_days) kind="number" inputmode="numeric" min="0" max="14"
+                node=snooze value=policy.registration_snooze_days.to_string() hint=at(|m| m.snooze_hint)/>
             <fieldset>
                 <legend>{at(|m| m.questions_legend)}</legend>
                 <Field id="questions-register" label=at(|m| m.questions_to_register) kind="number" inputmode="numeric" min="3" max="5"

@@ -255,6 +255,7 @@ fn reset_policy(document: &mut Value) {
         "notify_users_on_method_change": {"type": "boolean"},
         "reconfirm_after_days": {"type": "integer", "minimum": 0, "maximum": 730},
         "require_registration": {"type": "boolean"},
+        "registration_snooze_days": {"type": "integer", "minimum": 0, "maximum": 14},
         "questions_to_register": {"type": "integer", "minimum": 3, "maximum": 5},
         "questions_to_reset": {"type": "integer", "minimum": 1, "maximum": 5},
         "custom_questions": {
