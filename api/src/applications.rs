@@ -37,12 +37,40 @@ impl SigningAlgorithm {
 }
 
 /// A platform's redirect URIs (Graph's `webApplication`, `spaApplication`, `publicClientApplication`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct RedirectUris {
+    /// Optional in a request (`{}` is no redirect URI).
     #[serde(default)]
     pub redirect_uris: Vec<String>,
+}
+
+/// Only a JSON object, as the schema says: serde's derived `Deserialize` would also take an
+/// array of the fields in order (`"spa": []`), which Graph refuses.
+impl<'de> Deserialize<'de> for RedirectUris {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Fields {
+            #[serde(default)]
+            redirect_uris: Vec<String>,
+        }
+        struct ObjectOnly;
+        impl<'de> serde::de::Visitor<'de> for ObjectOnly {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object with redirectUris")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Fields, A::Error> {
+                Fields::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        let fields = deserializer.deserialize_map(ObjectOnly)?;
+        Ok(RedirectUris {
+            redirect_uris: fields.redirect_uris,
+        })
+    }
 }
 
 /// A client secret as Graph lists it: never the secret itself, only its first characters.
@@ -165,6 +193,21 @@ pub struct RemovePassword {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn redirect_uris_are_an_object_never_an_array() {
+        let read = |json: &str| serde_json::from_str::<RedirectUris>(json);
+        assert_eq!(
+            read(r#"{"redirectUris": ["https://app.example/cb"]}"#).expect("an object"),
+            RedirectUris {
+                redirect_uris: vec!["https://app.example/cb".into()]
+            }
+        );
+        assert_eq!(read("{}").expect("defaults"), RedirectUris::default());
+        assert!(read("[]").is_err());
+        assert!(read(r#"[["https://app.example/cb"]]"#).is_err());
+        assert!(read(r#"{"other": 1}"#).is_err());
+    }
+
     use super::*;
 
     #[test]
