@@ -62,10 +62,7 @@ pub async fn patch_methods_policy(
     let campaign = &next
         .registration_enforcement
         .authentication_methods_registration_campaign;
-    let targets = campaign
-        .include_targets
-        .iter()
-        .map(|t| (t.id.as_str(), t.target_type))
+    let targets = methods::campaign_include_ids(&campaign.include_targets)
         .chain(methods::exclude_ids(&campaign.exclude_targets));
     methods::check_targets(&mut tx, targets)
         .await?

@@ -106,11 +106,7 @@ async fn read(
             groups::member_of_any(conn, &user.id, &[group.to_owned()]).await?
         }
     };
-    let include: Vec<_> = campaign
-        .include_targets
-        .iter()
-        .map(|t| (t.id.as_str(), t.target_type))
-        .collect();
+    let include: Vec<_> = policy_methods::campaign_include_ids(&campaign.include_targets).collect();
     let exclude: Vec<_> = policy_methods::exclude_ids(&campaign.exclude_targets).collect();
     let in_scope = in_reset_scope && enforce::targets(conn, &user.id, &include, &exclude).await?;
     let held: Vec<MethodKind> = std::iter::once(MethodKind::Email)

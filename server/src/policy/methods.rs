@@ -504,6 +504,14 @@ pub fn exclude_ids(targets: &[ExcludeTarget]) -> impl Iterator<Item = (&str, Tar
     targets.iter().map(|t| (t.id.as_str(), t.target_type))
 }
 
+/// The registration campaign's include targets, for [`check_targets`] and
+/// `enforce::targets`.
+pub fn campaign_include_ids(
+    targets: &[CampaignIncludeTarget],
+) -> impl Iterator<Item = (&str, TargetType)> {
+    targets.iter().map(|t| (t.id.as_str(), t.target_type))
+}
+
 /// A configuration's include targets, for [`check_targets`].
 pub fn include_ids(targets: &[IncludeTarget]) -> impl Iterator<Item = (&str, TargetType)> {
     targets.iter().map(|t| (t.id.as_str(), t.target_type))

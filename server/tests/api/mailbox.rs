@@ -176,6 +176,16 @@ impl Mailbox {
             .unwrap_or_else(|| panic!("no code in {:?}", message.subject()))
     }
 
+    /// The passcode in the next message to `to` that has one, passing over the notices before
+    /// it (a method added, a password changed).
+    pub async fn code_past_notices(&self, to: &str) -> String {
+        loop {
+            if let Some(code) = self.next_for(to).await.code() {
+                return code;
+            }
+        }
+    }
+
     /// Messages to `to` delivered so far.
     pub fn count_for(&self, to: &str) -> usize {
         self.all()

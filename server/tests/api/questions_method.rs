@@ -7,7 +7,7 @@
 
 use crate::admins::first_global;
 use crate::backend_tests;
-use crate::helpers::{Browser, TestApp, PASSWORD};
+use crate::helpers::PASSWORD;
 use crate::methods_support::*;
 use crate::policy_support::{group, method, patch, put, POLICY};
 use serde_json::{json, Value};
@@ -16,22 +16,6 @@ use sspr_api::ResetMethod;
 const TYPE: &str = "#sspr.securityQuestionsAuthenticationMethodConfiguration";
 const MEMBER: &str = "asked@contoso.example";
 const OUTSIDER: &str = "not.asked@contoso.example";
-
-/// Starts a reset for `email` and enters the mailed code; the flow id and its view.
-async fn past_the_email(app: &TestApp, browser: &Browser, email: &str) -> (String, Value) {
-    let id = app.start_flow(browser, "password_reset", email).await;
-    // Past the notices of methods added before.
-    let code = loop {
-        if let Some(code) = app.mailbox.next_for(email).await.code() {
-            break code;
-        }
-    };
-    let view = browser
-        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
-        .await
-        .expect_status(200);
-    (id, view.body)
-}
 
 backend_tests! {
     async fn security_questions_are_listed_in_the_methods_policy_with_their_own_type(app) {
@@ -96,8 +80,7 @@ backend_tests! {
         assert_eq!(refused.error().code, "method_disabled");
 
         // Included: offered at a reset.
-        let browser = app.browser();
-        let (_, view) = past_the_email(&app, &browser, MEMBER).await;
+        let (_, _, view) = past_the_email(&app, MEMBER).await;
         assert_eq!(view["method_choices"], json!([{"kind": "security_questions", "detail": "Security questions"}]));
 
         // Excluded by a group: kept, but not offered, and its endpoints answer method_disabled.
@@ -112,8 +95,7 @@ backend_tests! {
         let info = member.get(SECURITY_INFO).await.expect_status(200).body;
         assert_eq!(available(info.clone()), json!(["alternate_email"]));
         assert!(info["methods"].as_array().expect("methods").iter().any(|m| m["kind"] == "security_questions"), "kept: {info}");
-        let browser = app.browser();
-        let (id, view) = past_the_email(&app, &browser, MEMBER).await;
+        let (browser, id, view) = past_the_email(&app, MEMBER).await;
         assert!(view.get("method_choices").is_none(), "not offered: {view}");
         let asked = browser.post(&format!("/api/flows/{id}/questions"), json!({})).await;
         assert_eq!(asked.status, 403, "{}", asked.text);

@@ -56,18 +56,7 @@ async fn campaign(app: &TestApp, change: impl FnOnce(&mut sspr_api::graph::Regis
 
 /// Resets the password of `email` by its mailed code in a new browser; answers the browser.
 async fn reset_password(app: &TestApp, email: &str) -> Browser {
-    let browser = app.browser();
-    let id = app.start_flow(&browser, "password_reset", email).await;
-    // Past the notices before it (a method added, the last reset).
-    let code = loop {
-        if let Some(code) = app.mailbox.next_for(email).await.code() {
-            break code;
-        }
-    };
-    browser
-        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
-        .await
-        .expect_status(200);
+    let (browser, id, _) = crate::methods_support::past_the_email(app, email).await;
     let new = "An0ther-l0ng-passphrase";
     browser
         .post(

@@ -15,23 +15,6 @@ use sspr_api::ResetMethod;
 
 const NEW_PASSWORD: &str = "a brand new passphrase 2026";
 
-/// Starts a reset for `email` and enters the mailed code; the flow id and its view.
-async fn past_the_email(app: &TestApp, email: &str) -> (Browser, String, Value) {
-    let browser = app.browser();
-    let id = app.start_flow(&browser, "password_reset", email).await;
-    // Skip the notices of methods added before.
-    let code = loop {
-        if let Some(code) = app.mailbox.next_for(email).await.code() {
-            break code;
-        }
-    };
-    let view = browser
-        .post(&format!("/api/flows/{id}/verify"), json!({"code": code}))
-        .await
-        .expect_status(200);
-    (browser, id, view.body)
-}
-
 /// Registers three questions whose answers are `Answer number 0`, `1` and `2`; returns the
 /// answer of each question.
 async fn register_questions(app: &TestApp, browser: &Browser) -> Vec<(String, String)> {
