@@ -3,12 +3,16 @@
 //! Several server instances may run workers on one database: a message is claimed by setting a
 //! lease (`locked_until_ms`) in a single `UPDATE … WHERE locked_until_ms <= now`, which only one
 //! of them wins. A batch is delivered concurrently across recipients (one SMTP conversation
-//! waits on the network far more than it computes) and in order for each recipient. A failed send is retried after 5 s, 10 s, 20 s …
-//! up to 10 minutes, forever: mail is never dropped, only delayed.
+//! waits on the network far more than it computes) and in order for each recipient, over
+//! pooled SMTP connections. What became of each message is written as it comes, several to a
+//! write ([`store::settle`]): on SQLite every write waits for the one writer, which the
+//! requests need. A failed send is retried after 5 s, 10 s, 20 s … up to 10 minutes, forever:
+//! mail is never dropped, only delayed.
 
 use super::outbox::Envelope;
 use super::transport::Transport;
-use crate::store::outbox::{self as store, Claimed};
+use crate::store::outbox::{self as store, Claimed, Settled};
+use crate::store::script::Script;
 use crate::AppState;
 use std::time::Duration;
 
@@ -65,33 +69,50 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
             None => by_recipient.push((message.recipient.clone(), vec![message])),
         }
     }
+    let (outcomes, mut settled) = tokio::sync::mpsc::unbounded_channel();
     let mut deliveries = tokio::task::JoinSet::new();
     for (_, queue) in by_recipient {
-        let (state, transport) = (state.clone(), transport.clone());
+        let (state, transport, outcomes) = (state.clone(), transport.clone(), outcomes.clone());
         deliveries.spawn(async move {
             for message in queue {
-                deliver(state.clone(), transport.clone(), message).await?;
+                if outcomes
+                    .send(deliver(&state, &transport, message).await)
+                    .is_err()
+                {
+                    return;
+                }
             }
-            Ok::<(), sqlx::Error>(())
         });
     }
+    drop(outcomes);
+    // Each outcome is written as soon as the write before it is done, together with every one
+    // that came in meanwhile: a batch of deliveries costs a write or two, not one each, and a
+    // recipient whose mail server is slow holds up no one else's record.
     let mut first_error = None;
-    while let Some(done) = deliveries.join_next().await {
-        if let Ok(Err(error)) = done {
+    while let Some(first) = settled.recv().await {
+        let mut script = Script::default();
+        store::settle(&mut script, first);
+        while let Ok(more) = settled.try_recv() {
+            store::settle(&mut script, more);
+        }
+        let written = state
+            .db
+            .write_one(move |conn| Box::pin(async move { script.run(conn).await.map(drop) }))
+            .await;
+        if let Err(error) = written {
+            // The messages stay leased and go out again when the lease ends.
             first_error.get_or_insert(error);
         }
     }
+    while deliveries.join_next().await.is_some() {}
     match first_error {
         Some(error) => Err(error),
         None => Ok(count),
     }
 }
 
-async fn deliver(
-    state: AppState,
-    transport: Transport,
-    message: Claimed,
-) -> Result<(), sqlx::Error> {
+/// Delivers one claimed message; what became of it is written by [`drain`].
+async fn deliver(state: &AppState, transport: &Transport, message: Claimed) -> Settled {
     let Claimed {
         id,
         purpose,
@@ -99,13 +120,8 @@ async fn deliver(
         attempts,
         ..
     } = message;
-    let state = &state;
     let Some(sealed) = sealed else {
-        // A suppressed message (to an unknown account): nothing to send.
-        return state
-            .db
-            .write_one(move |conn| Box::pin(async move { store::delete(conn, &id).await }))
-            .await;
+        return Settled::Dropped { id };
     };
     let envelope = state
         .secrets
@@ -116,44 +132,30 @@ async fn deliver(
             id,
             "outbox: a message cannot be opened (was the secret changed?)"
         );
-        return mark_failed(state, &id, attempts, "cannot open the sealed body").await;
+        return failed(state, id, attempts, "cannot open the sealed body");
     };
     match transport.send(&envelope).await {
         Ok(()) => {
-            let done = state.clock.now_ms();
-            let body = transport.keeps_body().then_some(sealed);
-            let sent = id.clone();
-            state
-                .db
-                .write_one(move |conn| {
-                    Box::pin(async move { store::mark_sent(conn, &sent, body, done).await })
-                })
-                .await?;
             tracing::info!(id, purpose, "mail delivered");
-            Ok(())
+            Settled::Sent {
+                id,
+                kept_body: transport.keeps_body().then_some(sealed),
+                at_ms: state.clock.now_ms(),
+            }
         }
         Err(error) => {
             tracing::warn!(id, purpose, attempts, %error, "mail delivery failed; will retry");
-            mark_failed(state, &id, attempts, &error.to_string()).await
+            failed(state, id, attempts, &error.to_string())
         }
     }
 }
 
-async fn mark_failed(
-    state: &AppState,
-    id: &str,
-    attempts: i64,
-    error: &str,
-) -> Result<(), sqlx::Error> {
-    let next = state.clock.now_ms() + backoff_ms(attempts);
-    let error: String = error.chars().take(500).collect();
-    let id = id.to_owned();
-    state
-        .db
-        .write_one(move |conn| {
-            Box::pin(async move { store::mark_failed(conn, &id, next, &error).await })
-        })
-        .await
+fn failed(state: &AppState, id: String, attempts: i64, error: &str) -> Settled {
+    Settled::Failed {
+        id,
+        next_attempt_ms: state.clock.now_ms() + backoff_ms(attempts),
+        error: error.chars().take(500).collect(),
+    }
 }
 
 /// 5 s after the first failure, doubling, at most 10 minutes.

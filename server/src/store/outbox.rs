@@ -74,49 +74,63 @@ pub async fn claim(
     Ok(claimed)
 }
 
-/// Removes the message `id` (a suppressed one, which has nothing to send).
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM outbox WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+/// What became of a claimed message; the worker writes those of a batch together
+/// ([`settle`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// The mail server took it. `kept_body` is the sealed body to keep (the development
+    /// outbox), or none: delivered mail keeps no code.
+    Sent {
+        id: String,
+        kept_body: Option<String>,
+        at_ms: i64,
+    },
+    /// A suppressed message (to an unknown account): nothing to send, the row goes.
+    Dropped { id: String },
+    /// Released for another try at `next_attempt_ms`, noting why this one failed.
+    Failed {
+        id: String,
+        next_attempt_ms: i64,
+        error: String,
+    },
 }
 
-/// Marks `id` sent; `kept_body` is the sealed body to keep (the development outbox), or none.
-pub async fn mark_sent(
-    conn: &mut AnyConnection,
-    id: &str,
-    kept_body: Option<String>,
-    now_ms: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
-    )
-    .bind(now_ms)
-    .bind(kept_body)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-/// Releases `id` for another try at `next_attempt_ms`, noting why this one failed.
-pub async fn mark_failed(
-    conn: &mut AnyConnection,
-    id: &str,
-    next_attempt_ms: i64,
-    error: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE outbox SET next_attempt_ms = $1, locked_until_ms = 0, last_error = $2 WHERE id = $3",
-    )
-    .bind(next_attempt_ms)
-    .bind(error)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|_| ())
+/// Adds to `script` the write that records `settled`. The messages of one batch are different
+/// rows, so the statements of several may share a script.
+pub fn settle(script: &mut Script, settled: Settled) {
+    match settled {
+        Settled::Sent {
+            id,
+            kept_body,
+            at_ms,
+        } => {
+            script
+                .add(
+                    "UPDATE outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL \
+                     WHERE id = $3",
+                )
+                .bind(at_ms)
+                .bind(kept_body)
+                .bind(id);
+        }
+        Settled::Dropped { id } => {
+            script.add("DELETE FROM outbox WHERE id = $1").bind(id);
+        }
+        Settled::Failed {
+            id,
+            next_attempt_ms,
+            error,
+        } => {
+            script
+                .add(
+                    "UPDATE outbox SET next_attempt_ms = $1, locked_until_ms = 0, \
+                     last_error = $2 WHERE id = $3",
+                )
+                .bind(next_attempt_ms)
+                .bind(error)
+                .bind(id);
+        }
+    }
 }
 
 /// A message whose sealed body is kept: queued, or delivered to the development outbox.

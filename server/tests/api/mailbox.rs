@@ -86,6 +86,10 @@ impl Mailbox {
         write.write_all(b"220 capture ESMTP\r\n").await?;
         let mut to = Vec::new();
         while let Some(line) = lines.next_line().await? {
+            // A server going down closes the connections it holds too (clients pool them).
+            if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+                return write.write_all(b"421 capture is down\r\n").await;
+            }
             let upper = line.to_ascii_uppercase();
             let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
                 b"250 capture\r\n"
