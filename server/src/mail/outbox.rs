@@ -2,7 +2,7 @@
 //! table (`store::outbox`).
 
 use super::templates::Rendered;
-use crate::secrets::{random_token, Secrets};
+use crate::secrets::{ordered_id, Secrets};
 use crate::store::outbox as store;
 use crate::store::script::Script;
 use sqlx::AnyConnection;
@@ -79,11 +79,11 @@ pub async fn enqueue_sealed(
 /// Adds a sealed message to `script`.
 pub fn queue_sealed(script: &mut Script, now_ms: i64, sealed: Sealed) {
     let Sealed { kind, to, body } = sealed;
-    store::insert(script, &random_token(16), kind, &to, Some(body), now_ms);
+    store::insert(script, &ordered_id(now_ms), kind, &to, Some(body), now_ms);
 }
 
 /// Adds a suppressed row to `script`: nothing to send, but the same write, where a message
 /// would reveal whether an account exists (the worker drops such rows).
 pub fn queue_suppressed(script: &mut Script, now_ms: i64, kind: &str) {
-    store::insert(script, &random_token(16), kind, "", None, now_ms);
+    store::insert(script, &ordered_id(now_ms), kind, "", None, now_ms);
 }

@@ -24,7 +24,7 @@ use crate::mail::outbox::{self, Sealed};
 use crate::mail::Mail;
 use crate::policy::enforce as policy;
 use crate::policy::registration;
-use crate::secrets::random_token;
+use crate::secrets::{ordered_id, random_token};
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow, NewPasscode};
 use crate::store::script::Script;
@@ -336,7 +336,7 @@ impl Issue {
         Ok(Issue {
             purpose: flow.purpose,
             facts,
-            passcode_id: random_token(16),
+            passcode_id: ordered_id(now),
             hash,
             lifetime_ms,
             mail,
