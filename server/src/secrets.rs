@@ -178,7 +178,7 @@ impl Secrets {
 
 fn seal_with(cipher: &XChaCha20Poly1305, plain: &[u8]) -> String {
     let mut nonce = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    rand::thread_rng().fill_bytes(&mut nonce);
     let sealed = cipher
         .encrypt(XNonce::from_slice(&nonce), plain)
         .expect("encryption into a Vec cannot fail");
@@ -198,10 +198,12 @@ fn open_with(cipher: &XChaCha20Poly1305, sealed: &str) -> Option<Vec<u8>> {
     cipher.decrypt(XNonce::from_slice(nonce), ciphertext).ok()
 }
 
-/// A random token of `bytes` bytes, base64url without padding.
+/// A random token of `bytes` bytes, base64url without padding. Tokens, ids and nonces come
+/// from rand's thread-local CSPRNG (ChaCha, seeded and reseeded from the operating system),
+/// which costs no system call each; long-lived keys and salts ask the operating system.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
+    rand::thread_rng().fill_bytes(&mut buf);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 

@@ -70,9 +70,11 @@ impl PasscodePolicy {
         }
     }
 
-    /// A fresh code: `length` digits, uniformly random from the operating system's CSPRNG.
+    /// A fresh code: `length` digits, uniformly random from a CSPRNG (rand's thread-local
+    /// ChaCha, seeded and reseeded from the operating system: one system call a digit, as
+    /// asking the operating system each time made, was most of a flow start's system calls).
     pub fn generate(&self) -> String {
-        let mut rng = rand::rngs::OsRng;
+        let mut rng = rand::thread_rng();
         (0..self.length)
             .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
             .collect()
