@@ -193,6 +193,8 @@ pub struct RemovePassword {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn redirect_uris_are_an_object_never_an_array() {
         let read = |json: &str| serde_json::from_str::<RedirectUris>(json);
@@ -207,8 +209,6 @@ mod tests {
         assert!(read(r#"[["https://app.example/cb"]]"#).is_err());
         assert!(read(r#"{"other": 1}"#).is_err());
     }
-
-    use super::*;
 
     #[test]
     fn applications_use_graph_names() {
