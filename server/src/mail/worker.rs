@@ -15,6 +15,7 @@ use crate::store::outbox::{self as store, Claimed, Settled};
 use crate::store::script::Script;
 use crate::AppState;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 const BATCH: i64 = 20;
 const LEASE_MS: i64 = 60_000;
@@ -69,7 +70,7 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
             None => by_recipient.push((message.recipient.clone(), vec![message])),
         }
     }
-    let (outcomes, mut settled) = tokio::sync::mpsc::unbounded_channel();
+    let (outcomes, settled) = tokio::sync::mpsc::unbounded_channel();
     let mut deliveries = tokio::task::JoinSet::new();
     for (_, queue) in by_recipient {
         let (state, transport, outcomes) = (state.clone(), transport.clone(), outcomes.clone());
@@ -85,30 +86,38 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
         });
     }
     drop(outcomes);
-    // Each outcome is written as soon as the write before it is done, together with every one
-    // that came in meanwhile: a batch of deliveries costs a write or two, not one each, and a
-    // recipient whose mail server is slow holds up no one else's record.
+    let written = record_as_they_come(state, settled, store::settle).await;
+    while deliveries.join_next().await.is_some() {}
+    written.map(|()| count)
+}
+
+/// Writes what became of each delivered message (`settle` makes its statement) as soon as the
+/// write before it is done, together with every one that came in meanwhile, until the
+/// deliveries are over: a batch costs a write or two, not one each (on SQLite every write
+/// waits for the one writer, which the requests need), and a recipient whose server is slow
+/// holds up no one else's record. Also the phone worker's. The first failed write's error;
+/// its messages stay leased and go out again when the lease ends.
+pub(crate) async fn record_as_they_come(
+    state: &AppState,
+    mut settled: UnboundedReceiver<Settled>,
+    settle: fn(&mut Script, Settled),
+) -> Result<(), sqlx::Error> {
     let mut first_error = None;
     while let Some(first) = settled.recv().await {
         let mut script = Script::default();
-        store::settle(&mut script, first);
+        settle(&mut script, first);
         while let Ok(more) = settled.try_recv() {
-            store::settle(&mut script, more);
+            settle(&mut script, more);
         }
         let written = state
             .db
             .write_one(move |conn| Box::pin(async move { script.run(conn).await.map(drop) }))
             .await;
         if let Err(error) = written {
-            // The messages stay leased and go out again when the lease ends.
             first_error.get_or_insert(error);
         }
     }
-    while deliveries.join_next().await.is_some() {}
-    match first_error {
-        Some(error) => Err(error),
-        None => Ok(count),
-    }
+    first_error.map_or(Ok(()), Err)
 }
 
 /// Delivers one claimed message; what became of it is written by [`drain`].
@@ -150,7 +159,8 @@ async fn deliver(state: &AppState, transport: &Transport, message: Claimed) -> S
     }
 }
 
-fn failed(state: &AppState, id: String, attempts: i64, error: &str) -> Settled {
+/// A failed try of message `id`: retried after [`backoff_ms`], the error kept (500 characters).
+pub(crate) fn failed(state: &AppState, id: String, attempts: i64, error: &str) -> Settled {
     Settled::Failed {
         id,
         next_attempt_ms: state.clock.now_ms() + backoff_ms(attempts),

@@ -2,13 +2,15 @@
 //! failures with the mail worker's back-off (5 s, doubling, at most 10 minutes).
 //!
 //! Leasing is the mail outbox's (`mail::worker`): one `UPDATE … WHERE locked_until_ms <= now`
-//! that only one instance wins. Unlike mail, a text or call carries nothing but a passcode, so a
+//! that only one instance wins; so is the recording of outcomes, several to a write
+//! (`mail::worker::record_as_they_come`). Unlike mail, a text or call carries nothing but a passcode, so a
 //! message still undelivered once a passcode of its age has expired is given up: its row is
 //! deleted with a warning in the log, rather than ringing someone with a dead code.
 
 use super::provider::PhoneProvider;
 use super::PhoneMessage;
-use crate::mail::worker::backoff_ms;
+use crate::mail::worker::{failed, record_as_they_come};
+use crate::store::outbox::Settled;
 use crate::store::phone_outbox::{self as store, Claimed};
 use crate::AppState;
 use std::sync::Arc;
@@ -67,33 +69,29 @@ pub async fn drain(
             None => by_recipient.push((message.recipient.clone(), vec![message])),
         }
     }
+    let (outcomes, settled) = tokio::sync::mpsc::unbounded_channel();
     let mut deliveries = tokio::task::JoinSet::new();
     for (_, queue) in by_recipient {
-        let (state, provider) = (state.clone(), provider.clone());
+        let (state, provider, outcomes) = (state.clone(), provider.clone(), outcomes.clone());
         deliveries.spawn(async move {
             for message in queue {
-                deliver(&state, &provider, message).await?;
+                if outcomes
+                    .send(deliver(&state, &provider, message).await)
+                    .is_err()
+                {
+                    return;
+                }
             }
-            Ok::<(), sqlx::Error>(())
         });
     }
-    let mut first_error = None;
-    while let Some(done) = deliveries.join_next().await {
-        if let Ok(Err(error)) = done {
-            first_error.get_or_insert(error);
-        }
-    }
-    match first_error {
-        Some(error) => Err(error),
-        None => Ok(count),
-    }
+    drop(outcomes);
+    let written = record_as_they_come(state, settled, store::settle).await;
+    while deliveries.join_next().await.is_some() {}
+    written.map(|()| count)
 }
 
-async fn deliver(
-    state: &AppState,
-    provider: &Arc<dyn PhoneProvider>,
-    message: Claimed,
-) -> Result<(), sqlx::Error> {
+/// Hands one claimed message to the provider; what became of it is written by [`drain`].
+async fn deliver(state: &AppState, provider: &Arc<dyn PhoneProvider>, message: Claimed) -> Settled {
     let Claimed {
         id,
         purpose,
@@ -105,7 +103,7 @@ async fn deliver(
     } = message;
     let Some(sealed) = sealed else {
         // A suppressed message: nothing to send.
-        return delete(state, id).await;
+        return Settled::Dropped { id };
     };
     let now = state.clock.now_ms();
     if now - created_at_ms > state.passcodes.lifetime_ms {
@@ -116,7 +114,7 @@ async fn deliver(
             attempts,
             "phone message given up: its passcode has expired"
         );
-        return delete(state, id).await;
+        return Settled::Dropped { id };
     }
     let message = state
         .secrets
@@ -127,49 +125,20 @@ async fn deliver(
             id,
             "phone outbox: a message cannot be opened (was the secret changed?)"
         );
-        return mark_failed(state, &id, attempts, "cannot open the sealed body").await;
+        return failed(state, id, attempts, "cannot open the sealed body");
     };
     match provider.deliver(&id, &message).await {
         Ok(()) => {
-            let done = state.clock.now_ms();
-            let body = provider.keeps_body().then_some(sealed);
-            let sent = id.clone();
-            state
-                .db
-                .write_one(move |conn| {
-                    Box::pin(async move { store::mark_sent(conn, &sent, body, done).await })
-                })
-                .await?;
             tracing::info!(id, purpose, channel, "phone message delivered");
-            Ok(())
+            Settled::Sent {
+                id,
+                kept_body: provider.keeps_body().then_some(sealed),
+                at_ms: state.clock.now_ms(),
+            }
         }
         Err(error) => {
             tracing::warn!(id, purpose, channel, attempts, %error, "phone message delivery failed; will retry");
-            mark_failed(state, &id, attempts, &error.to_string()).await
+            failed(state, id, attempts, &error.to_string())
         }
     }
-}
-
-async fn delete(state: &AppState, id: String) -> Result<(), sqlx::Error> {
-    state
-        .db
-        .write_one(move |conn| Box::pin(async move { store::delete(conn, &id).await }))
-        .await
-}
-
-async fn mark_failed(
-    state: &AppState,
-    id: &str,
-    attempts: i64,
-    error: &str,
-) -> Result<(), sqlx::Error> {
-    let next = state.clock.now_ms() + backoff_ms(attempts);
-    let error: String = error.chars().take(500).collect();
-    let id = id.to_owned();
-    state
-        .db
-        .write_one(move |conn| {
-            Box::pin(async move { store::mark_failed(conn, &id, next, &error).await })
-        })
-        .await
 }

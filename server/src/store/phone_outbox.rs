@@ -2,6 +2,7 @@
 //! with the server secret (`phone::outbox` seals, `phone::worker` delivers). The same shape and
 //! leasing as the mail `outbox`, with the channel (`sms`, `voice`) beside the recipient.
 
+use super::outbox::Settled;
 use super::script::Script;
 use sqlx::{AnyConnection, Row};
 
@@ -78,49 +79,44 @@ pub async fn claim(
     Ok(claimed)
 }
 
-/// Removes the message `id` (a suppressed one, or one given up).
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM phone_outbox WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Marks `id` sent; `kept_body` is the sealed body to keep (the development outbox), or none.
-pub async fn mark_sent(
-    conn: &mut AnyConnection,
-    id: &str,
-    kept_body: Option<String>,
-    now_ms: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE phone_outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL WHERE id = $3",
-    )
-    .bind(now_ms)
-    .bind(kept_body)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-/// Releases `id` for another try at `next_attempt_ms`, noting why this one failed.
-pub async fn mark_failed(
-    conn: &mut AnyConnection,
-    id: &str,
-    next_attempt_ms: i64,
-    error: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE phone_outbox SET next_attempt_ms = $1, locked_until_ms = 0, last_error = $2 WHERE id = $3",
-    )
-    .bind(next_attempt_ms)
-    .bind(error)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|_| ())
+/// Adds to `script` the write that records `settled` (the mail outbox's outcomes, on this
+/// table; "dropped" is a suppressed message or one given up).
+pub fn settle(script: &mut Script, settled: Settled) {
+    match settled {
+        Settled::Sent {
+            id,
+            kept_body,
+            at_ms,
+        } => {
+            script
+                .add(
+                    "UPDATE phone_outbox SET sent_at_ms = $1, sealed_body = $2, last_error = NULL \
+                     WHERE id = $3",
+                )
+                .bind(at_ms)
+                .bind(kept_body)
+                .bind(id);
+        }
+        Settled::Dropped { id } => {
+            script
+                .add("DELETE FROM phone_outbox WHERE id = $1")
+                .bind(id);
+        }
+        Settled::Failed {
+            id,
+            next_attempt_ms,
+            error,
+        } => {
+            script
+                .add(
+                    "UPDATE phone_outbox SET next_attempt_ms = $1, locked_until_ms = 0, \
+                     last_error = $2 WHERE id = $3",
+                )
+                .bind(next_attempt_ms)
+                .bind(error)
+                .bind(id);
+        }
+    }
 }
 
 /// A message whose sealed body is kept: queued, or delivered to the development outbox.
