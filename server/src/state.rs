@@ -9,6 +9,7 @@ use crate::domain::password::Passwords;
 use crate::mail::look::LookCache;
 use crate::mail::outbox::Sealed;
 use crate::mail::{Mail, Outbox};
+use crate::policy::admin_settings::AdminSettingsCache;
 use crate::secrets::{SecretError, Secrets};
 use crate::store::Db;
 use std::sync::Arc;
@@ -29,6 +30,9 @@ pub struct AppState {
     pub signing_keys: Arc<crate::oidc::keys::KeyCache>,
     /// The company branding mail carries, read in memory (`mail::look`).
     pub look: LookCache,
+    /// What administrators set that customer requests read, held while current
+    /// (`policy::admin_settings`).
+    pub admin_settings: AdminSettingsCache,
     /// Development mode only: the answers of the last on-screen verification codes
     /// (`identity::access`).
     pub dev_captchas: crate::identity::access::DevCaptchas,
@@ -65,6 +69,7 @@ impl AppState {
             phone_outbox: Outbox::default(),
             signing_keys: Arc::default(),
             look: LookCache::default(),
+            admin_settings: AdminSettingsCache::default(),
             dev_captchas: Default::default(),
         })
     }

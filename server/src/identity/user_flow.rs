@@ -16,8 +16,9 @@ use crate::domain::application::Registration;
 use crate::domain::return_to;
 use crate::domain::user_flow::{self, is_client_id};
 use crate::error::ApiError;
+use crate::policy::admin_settings::AdminSettings;
 use crate::store::script::Script;
-use crate::store::{applications, user_flows as store};
+use crate::store::user_flows as store;
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::{
@@ -100,26 +101,29 @@ impl Remembered {
 
 /// The user flow of `client_id` (none: the default). An unknown client id is refused.
 pub async fn follow(state: &AppState, client_id: Option<&str>) -> Result<Followed, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let settings = state.admin_settings.now(&mut conn, &state.config).await?;
+    follow_under(&settings, client_id)
+}
+
+/// [`follow`] under `settings`, already read.
+pub fn follow_under(
+    settings: &AdminSettings,
+    client_id: Option<&str>,
+) -> Result<Followed, ApiError> {
     let client_id = client_id.filter(|c| !c.is_empty());
     let unknown = || ApiError::new(ErrorCode::NotFound, "No application has this client id.");
     if client_id.is_some_and(|c| !is_client_id(c)) {
         return Err(unknown());
     }
-    let mut conn = state.db.pool.acquire().await?;
     let application = match client_id {
-        Some(client_id) => Some(
-            applications::by_app_id(&mut conn, client_id)
-                .await?
-                .ok_or_else(unknown)?,
-        ),
+        Some(client_id) => Some(settings.application(client_id).ok_or_else(unknown)?.clone()),
         None => None,
     };
     let flow_id = application
         .as_ref()
         .map_or(DEFAULT_USER_FLOW, |a| a.user_flow_id.as_str());
-    let flow = store::by_id(&mut conn, flow_id)
-        .await?
-        .ok_or_else(unknown)?;
+    let flow = settings.user_flow(flow_id).ok_or_else(unknown)?.clone();
     Ok(Followed {
         flow,
         client_id: client_id.map(str::to_owned),

@@ -1,24 +1,23 @@
-//! What the policies say about a customer flow, read fresh for each request: the passcode rules
-//! in force ([`FlowRules`]), and the two facts `domain::admission` weighs — what the methods
-//! allow everyone ([`FlowRules::methods`]) and whether the policies' targets include one
-//! account ([`FlowRules::allows`]).
+//! What the policies say about a customer flow, current for each request
+//! (`policy::admin_settings`): the passcode rules in force ([`FlowRules`]), and the two facts
+//! `domain::admission` weighs — what the methods allow everyone ([`FlowRules::methods`]) and
+//! whether the policies' targets include one account ([`FlowRules::allows`]).
 //!
 //! The first becomes a refusal that is the same for every address (403 `method_disabled`); the
 //! second is never shown: a flow whose user is not included starts and answers exactly as for
 //! an unknown address, and no code is sent. Targets apply to members; guests are governed by
 //! the guest switch (`allowExternalIdToUseEmailOtp`), as in Entra.
 
-use super::{methods, reset};
+use super::admin_settings::AdminSettings;
 use crate::domain::admission::Methods;
 use crate::domain::passcode::PasscodePolicy;
 use crate::domain::reset_methods;
 use crate::error::ApiError;
 use crate::store::groups;
-use crate::store::policies as store;
 use crate::store::users::User;
 use crate::AppState;
 use sqlx::AnyConnection;
-use sspr_api::graph::{MethodConfiguration, MethodId, MethodState, TargetType};
+use sspr_api::graph::{MethodConfiguration, MethodState, TargetType};
 use sspr_api::{FlowPurpose, MethodKind, ResetPolicy, SsprScope, UserType};
 
 /// The rules in force for one flow request.
@@ -37,11 +36,13 @@ pub async fn read(
     state: &AppState,
     purpose: FlowPurpose,
 ) -> Result<FlowRules, ApiError> {
-    let email_id = methods::document_id(MethodId::Email);
-    let documents = store::load(conn, &[&email_id, reset::DOCUMENT_ID]).await?;
-    let find = |id: &str| documents.iter().find(|d| d.id == id);
-    let email = methods::from_document(MethodId::Email, find(&email_id), &state.config);
-    let reset = reset::from_body(find(reset::DOCUMENT_ID).map(|d| d.body.as_str()));
+    let settings = state.admin_settings.now(conn, &state.config).await?;
+    Ok(rules(&settings, state, purpose))
+}
+
+/// The rules in force for a `purpose` flow under `settings`.
+pub fn rules(settings: &AdminSettings, state: &AppState, purpose: FlowPurpose) -> FlowRules {
+    let email = settings.email.clone();
     let mut passcodes = (*state.passcodes).clone();
     if let Some(length) = email.passcode_length {
         passcodes.length = length;
@@ -55,12 +56,12 @@ pub async fn read(
     if let Some(secs) = email.guest_passcode_lifetime_in_seconds {
         passcodes.guest_lifetime_ms = i64::from(secs) * 1000;
     }
-    Ok(FlowRules {
+    FlowRules {
         passcodes,
         email,
-        reset,
+        reset: settings.reset.clone(),
         purpose,
-    })
+    }
 }
 
 impl FlowRules {

@@ -79,6 +79,21 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Flow>, sql
     row.as_ref().map(from_row).transpose()
 }
 
+/// [`get`], and in the same round trip the version of what administrators set
+/// (`store::settings_version`): most flow steps need both.
+pub async fn get_with_settings(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<(i64, Option<Flow>), sqlx::Error> {
+    let sql = format!(
+        "SELECT settings_version, {COLUMNS} FROM settings_version LEFT JOIN flows ON id = $1"
+    );
+    let row = sqlx::query(&sql).bind(id).fetch_one(conn).await?;
+    let version = row.try_get("settings_version")?;
+    let found = row.try_get::<Option<String>, _>("id")?.is_some();
+    Ok((version, found.then(|| from_row(&row)).transpose()?))
+}
+
 /// Moves the flow from `from` to `to`; `false` if another request moved it first.
 pub async fn transition(
     conn: &mut AnyConnection,

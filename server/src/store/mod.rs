@@ -36,6 +36,7 @@ pub mod rate_limits;
 pub mod reports;
 pub mod script;
 pub mod sessions;
+pub mod settings_version;
 pub mod signing_keys;
 pub mod user_flows;
 pub mod users;

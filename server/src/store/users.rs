@@ -92,6 +92,22 @@ pub async fn by_email(
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// [`by_email`], and in the same round trip the version of what administrators set
+/// (`store::settings_version`): a flow start needs both.
+pub async fn by_email_with_settings(
+    conn: &mut AnyConnection,
+    canonical: &str,
+) -> Result<(i64, Option<User>), sqlx::Error> {
+    let sql = format!(
+        "SELECT settings_version, {COLUMNS} FROM settings_version \
+         LEFT JOIN users ON email_canonical = $1"
+    );
+    let row = sqlx::query(&sql).bind(canonical).fetch_one(conn).await?;
+    let version = row.try_get("settings_version")?;
+    let found = row.try_get::<Option<String>, _>("id")?.is_some();
+    Ok((version, found.then(|| User::from_row(&row)).transpose()?))
+}
+
 /// Whether a row with this id exists.
 pub async fn exists(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
     let found = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")

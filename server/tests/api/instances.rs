@@ -1,9 +1,12 @@
 //! Two instances of the server on one database, as behind a load balancer (SPEC §2): the
 //! per-address limits and the single-use codes hold across them, because both live in the
-//! database, not in either process.
+//! database, not in either process; and what an administrator changes on one holds on the
+//! other from the next request on, though each holds the settings in memory.
 
+use crate::admins::first_global;
 use crate::backend_tests_with;
 use crate::helpers::{Answer, Browser, TestApp, PASSWORD};
+use crate::policy_support::set_email;
 use crate::support::{ip, trust_forwarded_for};
 use serde_json::json;
 use sspr_server::store::Db;
@@ -107,5 +110,43 @@ backend_tests_with! { trust_forwarded_for;
             }
         }
         assert_eq!(refused, 6, "the attempts over {limit}, split across the instances, are refused");
+    }
+
+    async fn a_settings_change_on_one_instance_holds_on_the_other_from_the_next_request(app) {
+        let second = SecondInstance::start(&app).await;
+        let member = "changed@contoso.example";
+        app.sign_up(member, PASSWORD).await;
+        let reset = json!({"purpose": "password_reset", "email": member});
+        let start = |n: usize| {
+            let browser = on_instance(&app, &second, 1, "none");
+            let body = reset.clone();
+            async move { post(&browser, "/api/flows", &ip(200 + n), body).await }
+        };
+        // The second instance reads the settings and holds them.
+        start(0).await.expect_status(201);
+        start(1).await.expect_status(201);
+
+        // Through the first instance's admin API.
+        let admin = first_global(&app).await;
+        set_email(&app, &admin, json!({"state": "disabled"})).await;
+        let refused = start(2).await;
+        assert_eq!(refused.status, 403, "{}", refused.text);
+        assert_eq!(refused.code(), "method_disabled");
+        set_email(&app, &admin, json!({"state": "enabled"})).await;
+        start(3).await.expect_status(201);
+
+        // Written straight into the database, as any other writer would.
+        sqlx::query("UPDATE user_flows SET sspr_enabled = 0 WHERE is_default = 1")
+            .execute(&app.db.pool)
+            .await
+            .expect("update");
+        let refused = start(4).await;
+        assert_eq!(refused.status, 403, "{}", refused.text);
+        assert!(refused.text.contains("Password reset is turned off"), "{}", refused.text);
+        sqlx::query("UPDATE user_flows SET sspr_enabled = 1 WHERE is_default = 1")
+            .execute(&app.db.pool)
+            .await
+            .expect("update");
+        start(5).await.expect_status(201);
     }
 }

@@ -17,7 +17,7 @@
 //! An unknown address never gets a code, so it never reaches these steps: before the code, the
 //! answers are the same for every address, and these endpoints answer `flow_wrong_state`.
 
-use super::{event, load, method_codes, phone, view_of, wrong_state};
+use super::{event, load, load_with_rules, method_codes, phone, view_of, wrong_state};
 use crate::domain::reset_methods;
 use crate::domain::security_questions;
 use crate::domain::totp;
@@ -26,7 +26,6 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, VERIFY};
 use crate::identity::security_info::{describe, proof::wrong_app_code};
 use crate::identity::sign_in::count_failure;
-use crate::policy::enforce as policy;
 use crate::policy::registration;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
@@ -170,14 +169,13 @@ pub async fn prove(
     request: ProveMethod,
 ) -> Result<FlowView, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let flow = load(&mut conn, state, binding, id).await?;
+    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
     let progress = offered(&mut conn, state, &flow, request.method).await?;
     let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
     let chosen = match request.method {
         MethodKind::SecurityQuestions => Some(chosen_questions(&mut conn, &flow, &progress).await?),
         _ => None,
     };
-    let rules = policy::read(&mut conn, state, flow.purpose).await?;
     drop(conn);
     let typed = request.code.as_deref().unwrap_or_default();
     let sent = match request.method {

@@ -27,7 +27,7 @@ use crate::domain::flow::{self, Step};
 use crate::domain::passcode::{self, PasscodePolicy};
 use crate::error::ApiError;
 use crate::http::client::Client;
-use crate::policy::enforce as policy;
+use crate::policy::enforce::{self as policy, FlowRules};
 use crate::store::audit::Event;
 use crate::store::flows::{self as store, Flow};
 use crate::AppState;
@@ -42,8 +42,7 @@ pub async fn get(
     id: &str,
 ) -> Result<FlowView, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let flow = load(&mut conn, state, binding, id).await?;
-    let rules = policy::read(&mut conn, state, flow.purpose).await?;
+    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
     let mut view = view_of(&rules.passcodes, &flow, state.now_ms());
     view.needs_profile = flow::needs_profile(flow.purpose, flow.state);
     Ok(methods::with_progress(&mut conn, state, &flow, view).await?)
@@ -56,21 +55,42 @@ async fn load(
     binding: Option<String>,
     id: &str,
 ) -> Result<Flow, ApiError> {
-    let not_found = || {
-        ApiError::new(
-            ErrorCode::FlowNotFound,
-            "This page has expired or was opened in another browser. Please start again.",
-        )
-    };
     if !crate::secrets::looks_like_token(id) {
-        return Err(not_found());
+        return Err(flow_not_found());
     }
-    let flow = store::get(conn, id).await?.ok_or_else(not_found)?;
+    let found = store::get(conn, id).await?;
+    bound(state, binding, found)
+}
+
+/// [`load`], and the rules in force for the flow's purpose: read in the same round trip as the
+/// flow while the settings held in memory are current (`policy::admin_settings`).
+async fn load_with_rules(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    binding: Option<String>,
+    id: &str,
+) -> Result<(Flow, FlowRules), ApiError> {
+    if !crate::secrets::looks_like_token(id) {
+        return Err(flow_not_found());
+    }
+    let (version, found) = store::get_with_settings(conn, id).await?;
+    let flow = bound(state, binding, found)?;
+    let settings = state
+        .admin_settings
+        .at(conn, &state.config, version)
+        .await?;
+    let rules = policy::rules(&settings, state, flow.purpose);
+    Ok((flow, rules))
+}
+
+/// `found` if it belongs to this browser (`binding`) and has not expired.
+fn bound(state: &AppState, binding: Option<String>, found: Option<Flow>) -> Result<Flow, ApiError> {
+    let flow = found.ok_or_else(flow_not_found)?;
     let bound = binding
         .map(|b| state.secrets.token_hash(&b))
         .is_some_and(|h| passcode::hashes_match(&h, &flow.binding_hash));
     if !bound {
-        return Err(not_found());
+        return Err(flow_not_found());
     }
     if flow.expires_at_ms <= state.now_ms() && flow.state != FlowState::Completed {
         return Err(ApiError::new(
@@ -79,6 +99,13 @@ async fn load(
         ));
     }
     Ok(flow)
+}
+
+fn flow_not_found() -> ApiError {
+    ApiError::new(
+        ErrorCode::FlowNotFound,
+        "This page has expired or was opened in another browser. Please start again.",
+    )
 }
 
 /// Refuses `step` unless the flow's state allows it.

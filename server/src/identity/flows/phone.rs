@@ -16,14 +16,13 @@
 //! counted atomically, single use. After the first send, another waits the resend cooldown.
 
 use super::methods::{offered, Progress};
-use super::{event, load, wrong_state};
+use super::{event, load_with_rules, wrong_state};
 use crate::domain::phone::{self as numbers, Phone};
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START};
 use crate::phone::outbox::{self as phone_outbox, Sealed};
 use crate::phone::{caps, Channel, PhoneMessage};
-use crate::policy::enforce as policy;
 use crate::policy::phones;
 use crate::secrets::random_token;
 use crate::store::audit;
@@ -104,7 +103,7 @@ pub async fn send(
     }
     let now = state.now_ms();
     let mut conn = state.db.pool.acquire().await?;
-    let flow = load(&mut conn, state, binding, id).await?;
+    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
     let progress = offered(&mut conn, state, &flow, request.method).await?;
     if !progress
         .choices
@@ -114,7 +113,6 @@ pub async fn send(
         return Err(not_offered());
     }
     let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
-    let rules = policy::read(&mut conn, state, flow.purpose).await?;
     let phone_rules = phones::rules(&mut conn, &state.config, &user_id, request.delivery)
         .await?
         .ok_or_else(not_offered)?;

@@ -10,7 +10,7 @@
 //! whether the address has an account at all). When there is none, nothing is sent and the code
 //! already mailed keeps working.
 
-use super::{event, load, require, view_of, wrong_state};
+use super::{event, load_with_rules, require, view_of, wrong_state};
 use crate::domain::admission::{self, Address, Send};
 use crate::domain::flow::{Step, FLOW_LIFETIME_MS};
 use crate::domain::passcode::PasscodePolicy;
@@ -45,7 +45,8 @@ pub struct Started {
     pub binding_cookie: Option<HeaderValue>,
 }
 
-/// `POST /api/flows`. Everything that only reads (the user flow, the policies, the account, the
+/// `POST /api/flows`. Everything that only reads (the account, the user flow and the policies —
+/// held in memory while the version read with the account says they are current — and the
 /// policies' targets) and every computation (the passcode's hash, the rendered and sealed mail)
 /// happens first, beside other requests; what must be written — the counters, the flow, its
 /// passcode, the queued message and the audit record — is one batched write
@@ -70,19 +71,23 @@ pub async fn start(
             (token, Some(cookie))
         }
     };
-    let followed = user_flow::follow(state, request.client_id.as_deref()).await?;
-    let return_to = followed.return_to(state, request.return_to.as_deref());
-
     let mut conn = state.db.pool.acquire().await?;
-    let rules = policy::read(&mut conn, state, request.purpose).await?;
+    let (email, invitation) = address_of(&mut conn, state, &request).await?;
+    let canonical = email.canonical();
+    // The account and, in the same round trip, whether the settings held are current.
+    let (version, user) = users::by_email_with_settings(&mut conn, &canonical).await?;
+    let settings = state
+        .admin_settings
+        .at(&mut conn, &state.config, version)
+        .await?;
+    let followed = user_flow::follow_under(&settings, request.client_id.as_deref())?;
+    let return_to = followed.return_to(state, request.return_to.as_deref());
+    let rules = policy::rules(&settings, state, request.purpose);
     admission::for_everyone(
         request.purpose,
         Some(followed.application()),
         rules.methods(),
     )?;
-    let (email, invitation) = address_of(&mut conn, state, &request).await?;
-    let canonical = email.canonical();
-    let user = users::by_email(&mut conn, &canonical).await?;
     let facts = gather::address_facts(
         &mut conn,
         &rules,
@@ -163,7 +168,7 @@ pub async fn resend(
 ) -> Result<FlowView, ApiError> {
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
-    let flow = load(&mut tx, state, binding, id).await?;
+    let (flow, rules) = load_with_rules(&mut tx, state, binding, id).await?;
     require(&flow, Step::Resend)?;
     let resets = matches!(
         flow.purpose,
@@ -172,7 +177,6 @@ pub async fn resend(
     if to == Recipient::AlternateEmail && !resets {
         return Err(wrong_state());
     }
-    let rules = policy::read(&mut tx, state, flow.purpose).await?;
     admission::for_everyone(flow.purpose, None, rules.methods())?;
     let cooldown = rules.passcodes.resend_cooldown_ms;
     if !store::claim_resend(&mut tx, &flow.id, cooldown, now).await? {

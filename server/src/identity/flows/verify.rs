@@ -4,7 +4,7 @@
 //! moves the flow on (`domain::flow::after_verify`); guests and known passwordless users are
 //! signed in here.
 
-use super::{event, load, require, view_of, wrong_state};
+use super::{event, load_with_rules, require, view_of, wrong_state};
 use crate::domain::flow::{self, Step};
 use crate::domain::passcode::{self, Judged};
 use crate::error::ApiError;
@@ -12,7 +12,7 @@ use crate::http::client::Client;
 use crate::identity::admission as gather;
 use crate::identity::registration;
 use crate::identity::sessions::{self, NewSession};
-use crate::policy::enforce::{self as policy, FlowRules};
+use crate::policy::enforce::FlowRules;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
 use crate::store::{email_state, invitations};
@@ -41,9 +41,8 @@ pub async fn verify(
 ) -> Result<Verified, ApiError> {
     let now = state.now_ms();
     let mut conn = state.db.pool.acquire().await?;
-    let flow = load(&mut conn, state, binding, id).await?;
+    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
     require(&flow, Step::Verify)?;
-    let rules = policy::read(&mut conn, state, flow.purpose).await?;
     drop(conn);
     let check = Check {
         state: state.clone(),
