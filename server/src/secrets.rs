@@ -207,11 +207,13 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
-/// An id for a row that only the server uses: the time it was made (`now_ms`, fixed-width
-/// hex) first, so that rows inserted together land at the end of their primary-key index, on
-/// pages the same commit writes anyway, instead of each on a random page of its own (on SQLite
-/// a page is a WAL frame and later a checkpoint write); 12 random bytes after it keep it unique
-/// across instances. It tells when the row was made, so never for an id a client sees.
+/// An id for a row: the time it was made (`now_ms`, fixed-width hex) first, so that rows
+/// inserted together land at the end of their primary-key index, on pages the same commit
+/// writes anyway, instead of each on a random page of its own (on SQLite a page is a WAL frame
+/// and later a checkpoint write); 12 random bytes after it keep it unique across instances and
+/// unguessable. It tells when the row was made, so a client may see one only where that is no
+/// secret to it: a self-service flow's id (its browser is told the flow's expiry anyway, and
+/// the id is worth nothing without that browser's binding cookie).
 pub fn ordered_id(now_ms: i64) -> String {
     format!("{:011x}{}", now_ms.max(0), random_token(12))
 }

@@ -98,7 +98,7 @@ pub async fn start(
     .await?;
     drop(conn);
     let flow = Flow {
-        id: random_token(16),
+        id: ordered_id(now),
         purpose: request.purpose,
         state: FlowState::CodeSent,
         // Mail goes to the address on the account, never to another spelling of it that was
