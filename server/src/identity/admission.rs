@@ -115,8 +115,17 @@ pub async fn verify(
     flow: &Flow,
     rules: &FlowRules,
 ) -> Result<Result<(), ApiError>, ApiError> {
-    let (within, wait_ms) = limits::count(conn, state, VERIFY, &client.ip).await?;
-    let blocked = email_state::otp_blocked(conn, &flow.email_canonical, state.now_ms()).await?;
+    let now = state.now_ms();
+    // One hand-off: the hit, and whether the address is blocked.
+    let mut script = Script::default();
+    limits::add_count(&mut script, VERIFY, &client.ip, now);
+    email_state::add_otp_blocked(&mut script, &flow.email_canonical);
+    let rows = script.run(conn).await?;
+    let [hit, blocked] = rows.as_slice() else {
+        return Err(sqlx::Error::RowNotFound.into());
+    };
+    let (within, wait_ms) = limits::counted(&state.config, VERIFY, hit, now)?;
+    let blocked = email_state::otp_blocked_of(blocked, now)?;
     let failures_block = blocked.then_some(state.passcodes.account_failure_block_ms);
     Ok(admission::verify(
         flow.purpose,

@@ -6,7 +6,9 @@ use crate::config::Config;
 use crate::domain::admission::Refusal;
 use crate::error::ApiError;
 use crate::store::rate_limits;
+use crate::store::script::Script;
 use crate::AppState;
+use sqlx::any::AnyRow;
 
 /// A limit: at most `max(config)` hits per `window_ms` for one client address.
 #[derive(Debug, Clone, Copy)]
@@ -69,16 +71,26 @@ pub async fn allow(state: &AppState, limit: Limit, ip: &str) -> Result<(bool, i6
     Ok((hits <= limit.max_for(&state.config), reset_in_ms))
 }
 
-/// Counts one hit on `conn`, inside the caller's write; `Ok(false)` when over the limit.
-pub async fn count(
-    conn: &mut sqlx::AnyConnection,
-    state: &AppState,
-    limit: Limit,
-    ip: &str,
-) -> Result<(bool, i64), sqlx::Error> {
+/// Adds one hit for client address `ip` to `script`, inside the caller's write; its one row
+/// goes to [`counted`].
+pub fn add_count(script: &mut Script, limit: Limit, ip: &str, now_ms: i64) {
     let key = format!("{}:{ip}", limit.name);
-    let (hits, reset_in_ms) = rate_limits::hit(conn, &key, limit.window_ms, state.now_ms()).await?;
-    Ok((hits <= limit.max_for(&state.config), reset_in_ms))
+    rate_limits::add_hit(script, &key, limit.window_ms, now_ms);
+}
+
+/// From the row of [`add_count`]'s statement: whether the hit is within the limit, and the
+/// milliseconds until its window ends.
+pub fn counted(
+    config: &Config,
+    limit: Limit,
+    row: &AnyRow,
+    now_ms: i64,
+) -> Result<(bool, i64), sqlx::Error> {
+    let hits = rate_limits::hits_of(row)?;
+    Ok((
+        hits <= limit.max_for(config),
+        rate_limits::window_left_ms(limit.window_ms, now_ms),
+    ))
 }
 
 /// Counts one hit and refuses with 429 `too_many_requests` when over the limit.

@@ -52,21 +52,20 @@ pub fn send_allowed(
     Ok(true)
 }
 
-/// Whether passcode checks for `canonical` are stopped after too many failures in a row.
-pub async fn otp_blocked(
-    conn: &mut AnyConnection,
-    canonical: &str,
-    now_ms: i64,
-) -> Result<bool, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT otp_blocked_until_ms FROM email_state WHERE email_canonical = $1")
-            .bind(canonical)
-            .fetch_optional(conn)
-            .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<i64, _>(0)? > now_ms,
-        None => false,
-    })
+/// Adds to `script` whether passcode checks for `canonical` are stopped after too many
+/// failures in a row: one row (also for an address never seen), for [`otp_blocked_of`].
+pub fn add_otp_blocked(script: &mut Script, canonical: &str) {
+    script
+        .add_one_row(
+            "SELECT COALESCE((SELECT otp_blocked_until_ms FROM email_state \
+                              WHERE email_canonical = $1), 0) AS otp_blocked_until_ms",
+        )
+        .bind(canonical);
+}
+
+/// Whether checks are stopped at `now_ms`, from the row of [`add_otp_blocked`]'s statement.
+pub fn otp_blocked_of(row: &AnyRow, now_ms: i64) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<i64, _>("otp_blocked_until_ms")? > now_ms)
 }
 
 /// Counts one wrong passcode for `canonical`; blocks checks when the run reaches the maximum.
@@ -97,14 +96,9 @@ pub async fn count_otp_failure(
     Ok(failures)
 }
 
-/// A right passcode ends the run of failures.
-pub async fn clear_otp_failures(
-    conn: &mut AnyConnection,
-    canonical: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_state SET otp_failures = 0 WHERE email_canonical = $1")
-        .bind(canonical)
-        .execute(conn)
-        .await
-        .map(|_| ())
+/// Adds to `script` the end of `canonical`'s run of failures (a right passcode).
+pub fn clear_otp_failures(script: &mut Script, canonical: &str) {
+    script
+        .add("UPDATE email_state SET otp_failures = 0 WHERE email_canonical = $1")
+        .bind(canonical);
 }

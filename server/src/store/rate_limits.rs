@@ -17,8 +17,12 @@ pub async fn hit(
     add_hit(&mut script, key, window_ms, now_ms);
     let rows = script.run(conn).await?;
     let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
-    let window_start = now_ms - now_ms.rem_euclid(window_ms);
-    Ok((hits_of(row)?, window_start + window_ms - now_ms))
+    Ok((hits_of(row)?, window_left_ms(window_ms, now_ms)))
+}
+
+/// The milliseconds left at `now_ms` in the current window of `window_ms`.
+pub fn window_left_ms(window_ms: i64, now_ms: i64) -> i64 {
+    window_ms - now_ms.rem_euclid(window_ms)
 }
 
 /// Adds [`hit`]'s counting to `script`: it returns one row, for [`hits_of`].

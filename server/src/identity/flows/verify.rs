@@ -15,6 +15,7 @@ use crate::identity::sessions::{self, NewSession};
 use crate::policy::enforce::FlowRules;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
+use crate::store::script::Script;
 use crate::store::{email_state, invitations};
 use crate::AppState;
 use sqlx::AnyConnection;
@@ -148,7 +149,6 @@ async fn accept(
     if !store::transition(conn, &flow.id, FlowState::CodeSent, next, now).await? {
         return Err(wrong_state());
     }
-    email_state::clear_otp_failures(conn, &flow.email_canonical).await?;
     let verified = event(
         client,
         "passcode_verified",
@@ -156,7 +156,10 @@ async fn accept(
         subject,
         flow.purpose,
     );
-    audit::record(conn, &verified, now).await?;
+    let mut script = Script::default();
+    email_state::clear_otp_failures(&mut script, &flow.email_canonical);
+    audit::add_record(&mut script, &verified, now);
+    script.run(conn).await?;
     let mut session = None;
     if next == FlowState::Completed {
         let user_id = flow.user_id.as_deref().ok_or_else(wrong_state)?;
