@@ -57,47 +57,71 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
         .write_one(move |conn| Box::pin(store::claim(conn, now, now + LEASE_MS, BATCH)))
         .await?;
     let count = claimed.len();
-    // One task per recipient, each delivering that recipient's messages in the order they were
-    // queued (a person reads "your code" before "your password was changed"); different
-    // recipients are served concurrently.
-    let mut by_recipient: Vec<(String, Vec<Claimed>)> = Vec::new();
+    let transport = transport.clone();
+    let context = state.clone();
+    let delivery = move |message| {
+        let (state, transport) = (context.clone(), transport.clone());
+        async move { deliver(&state, &transport, message).await }
+    };
+    deliver_per_recipient(
+        state,
+        claimed,
+        |m| m.recipient.clone(),
+        delivery,
+        store::settle,
+    )
+    .await?;
+    Ok(count)
+}
+
+/// Delivers `claimed` with one task per recipient, each delivering that recipient's messages
+/// in the order they were queued (a person reads "your code" before "your password was
+/// changed"), different recipients concurrently; and writes what became of each (`settle`
+/// makes its statement) as soon as the write before it is done, together with every one that
+/// came in meanwhile: a batch costs a write or two, not one each (on SQLite every write waits
+/// for the one writer, which the requests need), and a recipient whose server is slow holds up
+/// no one else's record. Also the phone worker's. The first failed write's error; its
+/// messages stay leased and go out again when the lease ends.
+pub(crate) async fn deliver_per_recipient<M, D, F>(
+    state: &AppState,
+    claimed: Vec<M>,
+    recipient: fn(&M) -> String,
+    deliver: D,
+    settle: fn(&mut Script, Settled),
+) -> Result<(), sqlx::Error>
+where
+    M: Send + 'static,
+    D: Fn(M) -> F + Clone + Send + 'static,
+    F: std::future::Future<Output = Settled> + Send + 'static,
+{
+    let mut by_recipient: Vec<(String, Vec<M>)> = Vec::new();
     for message in claimed {
-        match by_recipient
-            .iter_mut()
-            .find(|(r, _)| *r == message.recipient)
-        {
+        let to = recipient(&message);
+        match by_recipient.iter_mut().find(|(r, _)| *r == to) {
             Some((_, queue)) => queue.push(message),
-            None => by_recipient.push((message.recipient.clone(), vec![message])),
+            None => by_recipient.push((to, vec![message])),
         }
     }
     let (outcomes, settled) = tokio::sync::mpsc::unbounded_channel();
     let mut deliveries = tokio::task::JoinSet::new();
     for (_, queue) in by_recipient {
-        let (state, transport, outcomes) = (state.clone(), transport.clone(), outcomes.clone());
+        let (deliver, outcomes) = (deliver.clone(), outcomes.clone());
         deliveries.spawn(async move {
             for message in queue {
-                if outcomes
-                    .send(deliver(&state, &transport, message).await)
-                    .is_err()
-                {
+                if outcomes.send(deliver(message).await).is_err() {
                     return;
                 }
             }
         });
     }
     drop(outcomes);
-    let written = record_as_they_come(state, settled, store::settle).await;
+    let written = record_as_they_come(state, settled, settle).await;
     while deliveries.join_next().await.is_some() {}
-    written.map(|()| count)
+    written
 }
 
-/// Writes what became of each delivered message (`settle` makes its statement) as soon as the
-/// write before it is done, together with every one that came in meanwhile, until the
-/// deliveries are over: a batch costs a write or two, not one each (on SQLite every write
-/// waits for the one writer, which the requests need), and a recipient whose server is slow
-/// holds up no one else's record. Also the phone worker's. The first failed write's error;
-/// its messages stay leased and go out again when the lease ends.
-pub(crate) async fn record_as_they_come(
+/// Writes the outcomes as they come (see [`deliver_per_recipient`]).
+async fn record_as_they_come(
     state: &AppState,
     mut settled: UnboundedReceiver<Settled>,
     settle: fn(&mut Script, Settled),

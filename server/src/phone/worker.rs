@@ -2,14 +2,14 @@
 //! failures with the mail worker's back-off (5 s, doubling, at most 10 minutes).
 //!
 //! Leasing is the mail outbox's (`mail::worker`): one `UPDATE … WHERE locked_until_ms <= now`
-//! that only one instance wins; so is the recording of outcomes, several to a write
-//! (`mail::worker::record_as_they_come`). Unlike mail, a text or call carries nothing but a passcode, so a
-//! message still undelivered once a passcode of its age has expired is given up: its row is
+//! that only one instance wins; so are the delivery, one task per recipient, and the recording
+//! of outcomes, several to a write (`mail::worker::deliver_per_recipient`). Unlike mail, a text
+//! or call carries nothing but a passcode, so a message still undelivered once a passcode of its age has expired is given up: its row is
 //! deleted with a warning in the log, rather than ringing someone with a dead code.
 
 use super::provider::PhoneProvider;
 use super::PhoneMessage;
-use crate::mail::worker::{failed, record_as_they_come};
+use crate::mail::worker::{deliver_per_recipient, failed};
 use crate::store::outbox::Settled;
 use crate::store::phone_outbox::{self as store, Claimed};
 use crate::AppState;
@@ -59,35 +59,21 @@ pub async fn drain(
         .write_one(move |conn| Box::pin(store::claim(conn, now, now + LEASE_MS, BATCH)))
         .await?;
     let count = claimed.len();
-    let mut by_recipient: Vec<(String, Vec<Claimed>)> = Vec::new();
-    for message in claimed {
-        match by_recipient
-            .iter_mut()
-            .find(|(r, _)| *r == message.recipient)
-        {
-            Some((_, queue)) => queue.push(message),
-            None => by_recipient.push((message.recipient.clone(), vec![message])),
-        }
-    }
-    let (outcomes, settled) = tokio::sync::mpsc::unbounded_channel();
-    let mut deliveries = tokio::task::JoinSet::new();
-    for (_, queue) in by_recipient {
-        let (state, provider, outcomes) = (state.clone(), provider.clone(), outcomes.clone());
-        deliveries.spawn(async move {
-            for message in queue {
-                if outcomes
-                    .send(deliver(&state, &provider, message).await)
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
-    }
-    drop(outcomes);
-    let written = record_as_they_come(state, settled, store::settle).await;
-    while deliveries.join_next().await.is_some() {}
-    written.map(|()| count)
+    let provider = provider.clone();
+    let context = state.clone();
+    let delivery = move |message| {
+        let (state, provider) = (context.clone(), provider.clone());
+        async move { deliver(&state, &provider, message).await }
+    };
+    deliver_per_recipient(
+        state,
+        claimed,
+        |m| m.recipient.clone(),
+        delivery,
+        store::settle,
+    )
+    .await?;
+    Ok(count)
 }
 
 /// Hands one claimed message to the provider; what became of it is written by [`drain`].
