@@ -5,7 +5,7 @@
 use super::script::Script;
 use crate::domain::passcode::PasscodePolicy;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 /// Counts one message to `canonical` in `script`: its statement returns one row, for
 /// [`send_allowed`].
@@ -68,32 +68,28 @@ pub fn otp_blocked_of(row: &AnyRow, now_ms: i64) -> Result<bool, sqlx::Error> {
     Ok(row.try_get::<i64, _>("otp_blocked_until_ms")? > now_ms)
 }
 
-/// Counts one wrong passcode for `canonical`; blocks checks when the run reaches the maximum.
-pub async fn count_otp_failure(
-    conn: &mut AnyConnection,
+/// Adds to `script` one wrong passcode for `canonical`: the run of failures grows by one, and
+/// when it reaches the maximum it starts over and checks are blocked. One upsert, so
+/// concurrent failures each count.
+pub fn count_otp_failure(
+    script: &mut Script,
     canonical: &str,
     policy: &PasscodePolicy,
     now_ms: i64,
-) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query(
-        "INSERT INTO email_state (email_canonical, otp_failures) VALUES ($1, 1) \
-         ON CONFLICT (email_canonical) DO UPDATE SET otp_failures = email_state.otp_failures + 1 \
-         RETURNING otp_failures",
-    )
-    .bind(canonical)
-    .fetch_one(&mut *conn)
-    .await?;
-    let failures: i64 = row.try_get(0)?;
-    if failures >= policy.max_account_failures {
-        sqlx::query(
-            "UPDATE email_state SET otp_failures = 0, otp_blocked_until_ms = $1 WHERE email_canonical = $2",
+) {
+    script
+        .add(
+            "INSERT INTO email_state (email_canonical, otp_failures, otp_blocked_until_ms) \
+             VALUES ($1, CASE WHEN 1 >= $2 THEN 0 ELSE 1 END, CASE WHEN 1 >= $2 THEN $3 ELSE 0 END) \
+             ON CONFLICT (email_canonical) DO UPDATE SET \
+               otp_failures = CASE WHEN email_state.otp_failures + 1 >= $2 THEN 0 \
+                                   ELSE email_state.otp_failures + 1 END, \
+               otp_blocked_until_ms = CASE WHEN email_state.otp_failures + 1 >= $2 THEN $3 \
+                                           ELSE email_state.otp_blocked_until_ms END",
         )
-        .bind(now_ms + policy.account_failure_block_ms)
         .bind(canonical)
-        .execute(conn)
-        .await?;
-    }
-    Ok(failures)
+        .bind(policy.max_account_failures)
+        .bind(now_ms + policy.account_failure_block_ms);
 }
 
 /// Adds to `script` the end of `canonical`'s run of failures (a right passcode).

@@ -1,7 +1,7 @@
 //! Flows and their passcodes. The passcode steps are single SQL statements, so counting and
 //! consumption are atomic under any concurrency (SECURITY.md §11): a try is counted by an
-//! `UPDATE … WHERE attempts < max RETURNING`, and a code is consumed by an
-//! `UPDATE … WHERE used_at_ms IS NULL`, which exactly one caller wins.
+//! `UPDATE … WHERE attempts < max RETURNING`, and a code is used by an
+//! `UPDATE … WHERE used_at_ms IS NULL RETURNING`, which exactly one caller wins.
 
 use super::script::Script;
 use sqlx::{AnyConnection, Row};
@@ -94,6 +94,11 @@ pub async fn get_with_settings(
     Ok((version, found.then(|| from_row(&row)).transpose()?))
 }
 
+/// Moves a flow from one state to another; returns a row when it did.
+const TRANSITION: &str = "UPDATE flows SET state = $1, completed_at_ms = $2 \
+                          WHERE id = $3 AND state = $4 \
+                          RETURNING state AS moved_to";
+
 /// Moves the flow from `from` to `to`; `false` if another request moved it first.
 pub async fn transition(
     conn: &mut AnyConnection,
@@ -103,16 +108,14 @@ pub async fn transition(
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
     let completed = (to == FlowState::Completed).then_some(now_ms);
-    let done = sqlx::query(
-        "UPDATE flows SET state = $1, completed_at_ms = $2 WHERE id = $3 AND state = $4",
-    )
-    .bind(to.as_str())
-    .bind(completed)
-    .bind(id)
-    .bind(from.as_str())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let moved = sqlx::query(TRANSITION)
+        .bind(to.as_str())
+        .bind(completed)
+        .bind(id)
+        .bind(from.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(moved.is_some())
 }
 
 /// Claims a resend: only if the cooldown has passed since the last send (one concurrent caller
@@ -232,20 +235,38 @@ pub async fn count_try(
     .transpose()
 }
 
+/// Uses a code unless it is used or revoked; returns a row when it did.
+const USE_CODE: &str = "UPDATE passcodes SET used_at_ms = $1 \
+                        WHERE id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL \
+                        RETURNING used_at_ms";
+
 /// Consumes the code; exactly one caller gets `true`.
 pub async fn consume(
     conn: &mut AnyConnection,
     passcode_id: &str,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE passcodes SET used_at_ms = $1 WHERE id = $2 AND used_at_ms IS NULL AND revoked_at_ms IS NULL",
-    )
-    .bind(now_ms)
-    .bind(passcode_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let used = sqlx::query(USE_CODE)
+        .bind(now_ms)
+        .bind(passcode_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(used.is_some())
+}
+
+/// Adds to `script` what a right code changes: the code `passcode_id` is used, and the flow
+/// `flow_id` moves from `code_sent` to `to`. Each statement returns one row when it took
+/// effect and none otherwise (the code was used or replaced, or the flow moved on, by a
+/// concurrent request), which fails the script (`Script::run`): exactly one caller gets it.
+pub fn use_code(script: &mut Script, passcode_id: &str, flow_id: &str, to: FlowState, now_ms: i64) {
+    script.add_one_row(USE_CODE).bind(now_ms).bind(passcode_id);
+    let completed = (to == FlowState::Completed).then_some(now_ms);
+    script
+        .add_one_row(TRANSITION)
+        .bind(to.as_str())
+        .bind(completed)
+        .bind(flow_id)
+        .bind(FlowState::CodeSent.as_str());
 }
 
 /// Replaces the flow's proven methods, if they are still `before` (a concurrent proof of

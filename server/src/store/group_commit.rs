@@ -14,9 +14,9 @@
 //! can. Its connection, as every other, runs with `synchronous = FULL`, so the commit is
 //! fsynced: an answer means the job's rows are on disk, and N concurrent jobs pay for one
 //! `BEGIN`, one `COMMIT`, one write of each touched page to the WAL, and one fsync. While one
-//! batch commits the next one gathers. The writer takes the same in-process write gate as `begin_write`, so
-//! batches and other write transactions take SQLite's write lock in turn, in arrival order,
-//! instead of polling for it under `busy_timeout`.
+//! batch commits the next one gathers. The writer takes the same in-process write gate as
+//! `begin_write`, so batches and other write transactions take SQLite's write lock in turn, in
+//! arrival order, instead of polling for it under `busy_timeout`.
 //!
 //! The writer also checkpoints the WAL (copies it back into the database file), at most every
 //! [`CHECKPOINT_EVERY`], between two batches once the first is answered. SQLite's own checkpoint
@@ -50,7 +50,7 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
 
 /// A job's future, borrowing the connection it writes on.
@@ -264,7 +264,7 @@ async fn writer(
     mut queue: mpsc::UnboundedReceiver<Work>,
 ) {
     let mut conn: Option<AnyConnection> = None;
-    let mut last_checkpoint = std::time::Instant::now();
+    let mut last_checkpoint = Instant::now();
     while let Some(first) = queue.recv().await {
         let mut batch = Batch::default();
         batch.add(first);
@@ -312,7 +312,7 @@ async fn writer(
             if let Some(open) = conn.as_mut() {
                 checkpoint(&gate, open).await;
             }
-            last_checkpoint = std::time::Instant::now();
+            last_checkpoint = Instant::now();
         }
     }
 }

@@ -129,7 +129,10 @@ impl Script {
     }
 
     /// Adds `sql`, a statement that returns exactly one row (a counter's `… RETURNING …`),
-    /// whose columns are read by name; see the module documentation.
+    /// whose columns are read by name; see the module documentation. A guarded write
+    /// (`UPDATE … WHERE state = … RETURNING …`) may be one too: when it returns no row, the
+    /// script fails with [`sqlx::Error::RowNotFound`] on either back end, and the caller's
+    /// transaction undoes the rest.
     pub fn add_one_row(&mut self, sql: &'static str) -> &mut Statement {
         self.push(sql, true)
     }
@@ -166,8 +169,10 @@ impl Script {
         runs(&self.statements).len() <= 1
     }
 
-    /// Runs the statements in order on `conn`; a row for each one-row statement, in order.
+    /// Runs the statements in order on `conn`; a row for each one-row statement, in order, or
+    /// [`sqlx::Error::RowNotFound`] when one of them returned none.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let one_row = self.statements.iter().filter(|s| s.one_row).count();
         let sqlite = conn.backend_name() == "SQLite";
         let queries = if sqlite {
             // One multi-statement query holds them all.
@@ -199,6 +204,11 @@ impl Script {
             } else {
                 rows.extend(returned);
             }
+        }
+        if rows.len() != one_row {
+            // On SQLite, a one-row statement that returned none (on PostgreSQL, its join has no
+            // row and failed above).
+            return Err(sqlx::Error::RowNotFound);
         }
         Ok(rows)
     }
@@ -375,5 +385,31 @@ mod tests {
             "WITH s0 AS (UPDATE b SET c = 1 RETURNING c), s1 AS (UPDATE d SET e = $2 RETURNING e) \
              SELECT * FROM s0 CROSS JOIN s1"
         );
+    }
+
+    /// A guarded write as a one-row statement: the script fails when it did not apply (on
+    /// PostgreSQL the same follows from its join, above, and the flows' tests run there too).
+    #[tokio::test]
+    async fn a_one_row_statement_that_returns_no_row_fails_the_script() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = super::super::Db::connect(&url, 1)
+            .await
+            .expect("the database");
+        let mut conn = db.pool.acquire().await.expect("a connection");
+        let counted = |guard: &'static str| {
+            let mut script = Script::default();
+            super::super::rate_limits::add_hit(&mut script, "k", 60_000, 1_000);
+            script
+                .add_one_row(
+                    "UPDATE rate_limits SET hits = hits WHERE key = $1 RETURNING key AS kept",
+                )
+                .bind(guard);
+            script
+        };
+        let rows = counted("k").run(&mut conn).await.expect("both rows");
+        assert_eq!(rows.len(), 2);
+        let missed = counted("another key").run(&mut conn).await;
+        assert!(matches!(missed, Err(sqlx::Error::RowNotFound)));
     }
 }

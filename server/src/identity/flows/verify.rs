@@ -1,5 +1,5 @@
-//! Checking a flow's passcode. The try is counted and the code consumed by single atomic
-//! statements (`store::flows::count_try`, `consume`), so concurrent submissions of one code
+//! Checking a flow's passcode. The try is counted and the code used by single atomic
+//! statements (`store::flows::count_try`, `use_code`), so concurrent submissions of one code
 //! succeed once and at most `max_attempts` wrong ones are judged (SECURITY.md §11). A right code
 //! moves the flow on (`domain::flow::after_verify`); guests and known passwordless users are
 //! signed in here.
@@ -111,7 +111,6 @@ impl Check {
         if let Judged::Wrong { tries_left } =
             passcode::judge(&attempt.code_hash, &typed, attempt.attempts, max)
         {
-            email_state::count_otp_failure(conn, &flow.email_canonical, passcodes, now).await?;
             let failed = event(
                 &self.client,
                 "passcode_verified",
@@ -119,36 +118,37 @@ impl Check {
                 &subject,
                 flow.purpose,
             );
-            audit::record(conn, &failed, now).await?;
+            let mut script = Script::default();
+            email_state::count_otp_failure(&mut script, &flow.email_canonical, passcodes, now);
+            audit::add_record(&mut script, &failed, now);
+            script.run(conn).await?;
             return Ok(Err(ApiError::new(
                 ErrorCode::InvalidCode,
                 passcode::wrong_code_message(tries_left),
             )
             .with_attempts_left(tries_left)));
         }
-        if !store::consume(conn, &attempt.passcode_id, now).await? {
-            return Ok(Err(code_expired()));
-        }
-        accept(conn, state, &self.client, flow, &subject, now)
+        let passcode = &attempt.passcode_id;
+        accept(conn, state, &self.client, flow, passcode, &subject, now)
             .await
             .map(Ok)
     }
 }
 
-/// A right code, consumed: moves the flow on, and signs the user in when the flow ends here.
-/// Returns the flow's new state.
+/// A right code: uses it and moves the flow on (one script with the failures' reset and the
+/// audit record), and signs the user in when the flow ends here. Returns the flow's new state;
+/// `flow_wrong_state`, keeping nothing, when a concurrent request used the code or moved the
+/// flow first.
 async fn accept(
     conn: &mut AnyConnection,
     state: &AppState,
     client: &Client,
     flow: &Flow,
+    passcode_id: &str,
     subject: &str,
     now: i64,
 ) -> Result<(FlowState, Option<NewSession>), ApiError> {
     let next = flow::after_verify(flow.purpose, flow.user_id.is_some());
-    if !store::transition(conn, &flow.id, FlowState::CodeSent, next, now).await? {
-        return Err(wrong_state());
-    }
     let verified = event(
         client,
         "passcode_verified",
@@ -157,9 +157,15 @@ async fn accept(
         flow.purpose,
     );
     let mut script = Script::default();
+    store::use_code(&mut script, passcode_id, &flow.id, next, now);
     email_state::clear_otp_failures(&mut script, &flow.email_canonical);
     audit::add_record(&mut script, &verified, now);
-    script.run(conn).await?;
+    if let Err(error) = script.run(conn).await {
+        return Err(match error {
+            sqlx::Error::RowNotFound => wrong_state(),
+            other => other.into(),
+        });
+    }
     let mut session = None;
     if next == FlowState::Completed {
         let user_id = flow.user_id.as_deref().ok_or_else(wrong_state)?;
