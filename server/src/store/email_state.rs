@@ -80,7 +80,8 @@ pub fn count_otp_failure(
     script
         .add(
             "INSERT INTO email_state (email_canonical, otp_failures, otp_blocked_until_ms) \
-             VALUES ($1, CASE WHEN 1 >= $2 THEN 0 ELSE 1 END, CASE WHEN 1 >= $2 THEN $3 ELSE 0 END) \
+             VALUES ($1, CASE WHEN 1 >= $2 THEN 0 ELSE 1 END, \
+                     CASE WHEN 1 >= $2 THEN $3 ELSE 0 END) \
              ON CONFLICT (email_canonical) DO UPDATE SET \
                otp_failures = CASE WHEN email_state.otp_failures + 1 >= $2 THEN 0 \
                                    ELSE email_state.otp_failures + 1 END, \

@@ -1,7 +1,9 @@
-//! Flows and their passcodes. The passcode steps are single SQL statements, so counting and
-//! consumption are atomic under any concurrency (SECURITY.md §11): a try is counted by an
-//! `UPDATE … WHERE attempts < max RETURNING`, and a code is used by an
-//! `UPDATE … WHERE used_at_ms IS NULL RETURNING`, which exactly one caller wins.
+//! Flows and their passcodes. Counting a try and using a code are each one guarded SQL
+//! statement, so they are atomic under any concurrency (SECURITY.md §11): a try is counted by
+//! an `UPDATE … WHERE attempts < max RETURNING`, and a code is used by an
+//! `UPDATE … WHERE used_at_ms IS NULL RETURNING`, which exactly one caller wins. A right
+//! code's use and its flow's move ([`use_code`]) run in the caller's transaction, which keeps
+//! both or neither.
 
 use super::script::Script;
 use sqlx::{AnyConnection, Row};

@@ -22,7 +22,10 @@
 //! before the statement (foreign keys are checked at its end, so a row may refer to one
 //! inserted beside it). A statement that fails stops the script; the ones before it may have
 //! run, so a script runs inside the caller's transaction or savepoint, which undoes them, or
-//! is one statement on PostgreSQL ([`Script::is_one_statement_on_postgres`]).
+//! is one statement on PostgreSQL ([`Script::is_one_statement_on_postgres`]) that cannot fail
+//! half-way. A guarded write added as a one-row statement can: when it returns no row the
+//! statement's other parts are still done and only the script reports the failure, so such a
+//! script always runs inside a transaction or savepoint.
 
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -132,7 +135,7 @@ impl Script {
     /// whose columns are read by name; see the module documentation. A guarded write
     /// (`UPDATE … WHERE state = … RETURNING …`) may be one too: when it returns no row, the
     /// script fails with [`sqlx::Error::RowNotFound`] on either back end, and the caller's
-    /// transaction undoes the rest.
+    /// transaction, which such a script needs, undoes the rest.
     pub fn add_one_row(&mut self, sql: &'static str) -> &mut Statement {
         self.push(sql, true)
     }
@@ -164,7 +167,8 @@ impl Script {
     }
 
     /// Whether it runs as one statement on PostgreSQL (its statements all of one kind): then
-    /// it is atomic without a transaction around it.
+    /// it is atomic without a transaction around it, unless it holds a guarded write (see
+    /// [`Script::add_one_row`]).
     pub fn is_one_statement_on_postgres(&self) -> bool {
         runs(&self.statements).len() <= 1
     }
@@ -206,8 +210,8 @@ impl Script {
             }
         }
         if rows.len() != one_row {
-            // On SQLite, a one-row statement that returned none (on PostgreSQL, its join has no
-            // row and failed above).
+            // A one-row statement returned none: on SQLite the query's rows fall short, and on
+            // PostgreSQL one that ran alone returned none (a joined one failed above).
             return Err(sqlx::Error::RowNotFound);
         }
         Ok(rows)
@@ -387,8 +391,8 @@ mod tests {
         );
     }
 
-    /// A guarded write as a one-row statement: the script fails when it did not apply (on
-    /// PostgreSQL the same follows from its join, above, and the flows' tests run there too).
+    /// A guarded write as a one-row statement: the script fails when it did not apply (on both
+    /// back ends, with the rollback, in `server/tests/api/scripts.rs`).
     #[tokio::test]
     async fn a_one_row_statement_that_returns_no_row_fails_the_script() {
         let dir = tempfile::tempdir().expect("a temporary folder");

@@ -69,6 +69,7 @@ mod reset_methods;
 mod reset_phone;
 mod reset_policy;
 mod schema_dialects;
+mod scripts;
 mod security_info;
 mod security_methods;
 mod sessions;

@@ -1,5 +1,5 @@
-//! Checking a flow's passcode. The try is counted and the code used by single atomic
-//! statements (`store::flows::count_try`, `use_code`), so concurrent submissions of one code
+//! Checking a flow's passcode. The try is counted and the code used by guarded statements, each
+//! atomic (`store::flows::count_try`, `use_code`), so concurrent submissions of one code
 //! succeed once and at most `max_attempts` wrong ones are judged (SECURITY.md §11). A right code
 //! moves the flow on (`domain::flow::after_verify`); guests and known passwordless users are
 //! signed in here.
