@@ -157,6 +157,7 @@ pub enum AdvancedConfigState {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IncludeTarget {
     /// A group id (`all_users` for everyone) or a user id.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub id: String,
     pub target_type: TargetType,
     #[serde(default)]
@@ -171,6 +172,7 @@ pub struct IncludeTarget {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExcludeTarget {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub id: String,
     pub target_type: TargetType,
 }
@@ -266,6 +268,7 @@ pub struct MethodConfigurationPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CampaignIncludeTarget {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub id: String,
     pub target_type: TargetType,
     pub targeted_authentication_method: String,

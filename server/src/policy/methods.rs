@@ -490,7 +490,7 @@ fn check_list(len: usize, name: &str) -> Result<(), String> {
 }
 
 fn check_target_id(id: &str, kind: TargetType) -> Result<(), String> {
-    if id.is_empty() || id.len() > 100 || id.chars().any(char::is_control) {
+    if id.is_empty() || id.chars().count() > 100 || id.chars().any(char::is_control) {
         return Err("A target's 'id' must have 1 to 100 characters.".into());
     }
     if kind == TargetType::User && id == ALL_USERS {

@@ -243,6 +243,10 @@ backend_tests! {
             (json!({"@odata.type": EMAIL_TYPE, "id": "Sms"}), "validation_failed", "id"),
             (json!({"@odata.type": EMAIL_TYPE, "includeTargets": [{"id": "no-such-group", "targetType": "group"}]}), "validation_failed", "no-such-group"),
             (json!({"@odata.type": EMAIL_TYPE, "includeTargets": [{"id": "all_users", "targetType": "team"}]}), "invalid_json", "team"),
+            // An id is 1 to 100 characters, counted as characters (the schema's `maxLength`):
+            // 60 two-byte ones are judged on whether the group exists.
+            (json!({"@odata.type": EMAIL_TYPE, "includeTargets": [{"id": "a".repeat(101), "targetType": "group"}]}), "validation_failed", "1 to 100 characters"),
+            (json!({"@odata.type": EMAIL_TYPE, "includeTargets": [{"id": "é".repeat(60), "targetType": "group"}]}), "validation_failed", "There is no group"),
             (json!({"@odata.type": EMAIL_TYPE, "excludeTargets": [{"id": "all_users", "targetType": "group"}]}), "validation_failed", "all_users"),
             (json!({"@odata.type": EMAIL_TYPE, "isOfficePhoneAllowed": true}), "validation_failed", "isOfficePhoneAllowed"),
         ];
