@@ -4,7 +4,9 @@
 //! day after they expired or were revoked, and signing keys once no token they signed can be
 //! valid. Any instance may run it; the deletes are idempotent.
 
+use crate::store::group_commit::JobFuture;
 use crate::{store, AppState};
+use sqlx::AnyConnection;
 use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(300);
@@ -27,22 +29,63 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
 }
 
 /// One pass; returns how many rows it removed.
+///
+/// Each table's delete is a write of its own through [`Db::write_batched`](crate::store::Db),
+/// as every other write: on SQLite it waits its turn at the write gate with the requests'
+/// batches instead of polling SQLite's write lock beside them (a batch that found the lock
+/// taken would sleep in `busy_timeout`), and a long delete holds up writes for one table's
+/// time, not the whole pass's.
 pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = state.now_ms();
-    let pool = &state.db.pool;
-    let mut removed = 0;
-    let mut conn = pool.acquire().await?;
-    removed += store::rate_limits::prune(&mut conn, now - DAY_MS).await?;
-    removed += store::flows::prune(&mut conn, now - DAY_MS).await?;
-    removed += store::account_codes::prune(&mut conn, now - DAY_MS).await?;
-    removed += store::captchas::prune(&mut conn, now).await?;
-    removed += store::sessions::prune(&mut conn, now - 7 * DAY_MS).await?;
-    removed += store::outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
-    removed += store::phone_outbox::prune_sent(&mut conn, now - 7 * DAY_MS).await?;
-    // Untouched for a day, so any lock has ended (locks last 15 minutes).
-    removed += store::admins::prune_lockouts(&mut conn, now - DAY_MS).await?;
-    removed += store::oidc::prune(&mut conn, now - DAY_MS).await?;
     let retired_before = now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS;
-    removed += store::signing_keys::prune(&mut conn, retired_before).await?;
+    let mut removed = 0;
+    removed += prune(state, move |c| {
+        Box::pin(store::rate_limits::prune(c, now - DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::flows::prune(c, now - DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::account_codes::prune(c, now - DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| Box::pin(store::captchas::prune(c, now))).await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::sessions::prune(c, now - 7 * DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::outbox::prune_sent(c, now - 7 * DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::phone_outbox::prune_sent(c, now - 7 * DAY_MS))
+    })
+    .await?;
+    // Untouched for a day, so any lock has ended (locks last 15 minutes).
+    removed += prune(state, move |c| {
+        Box::pin(store::admins::prune_lockouts(c, now - DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::oidc::prune(c, now - DAY_MS))
+    })
+    .await?;
+    removed += prune(state, move |c| {
+        Box::pin(store::signing_keys::prune(c, retired_before))
+    })
+    .await?;
     Ok(removed)
+}
+
+/// Runs one table's delete as a write of its own; how many rows it removed.
+async fn prune<F>(state: &AppState, delete: F) -> Result<u64, sqlx::Error>
+where
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> JobFuture<'c, Result<u64, sqlx::Error>>
+        + Send
+        + 'static,
+{
+    state.db.write_batched(delete).await
 }

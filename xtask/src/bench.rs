@@ -151,7 +151,12 @@ pub(crate) fn instance_command(
         .env_remove("SSPR_SMTP_URL")
         .env("SSPR_TRUST_FORWARDED_FOR", "true")
         .env("SSPR_DEV", "false")
-        .env("SSPR_LOG", "warn")
+        // SSPR_BENCH_LOG, when set, is the server's log filter, e.g.
+        // `warn,sspr_server::store::group_commit=debug` for every WAL checkpoint's figures.
+        .env(
+            "SSPR_LOG",
+            std::env::var("SSPR_BENCH_LOG").unwrap_or_else(|_| "warn".to_owned()),
+        )
         .env("SSPR_WEB_DIR", &web_dir);
     Ok(server)
 }
