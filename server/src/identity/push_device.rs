@@ -86,7 +86,7 @@ pub async fn pair(
     // The same app shows codes: its seed is registered as an authenticator app, verified by
     // the pairing itself (the device proved it received the link the signed-in user was shown),
     // when the policies let the user use app codes (`isSoftwareOathEnabled`, or `SoftwareOath`).
-    let codes = registration::read(&mut tx, &state.config, &user_id)
+    let codes = registration::read(&mut tx, state, &user_id)
         .await?
         .allows(MethodKind::AuthenticatorApp);
     let app = Method {

@@ -55,14 +55,15 @@ pub async fn after_flow(
 }
 
 /// The interrupt a sign-in of `user` shows, read on `conn` (the sign-in's transaction). Cheap
-/// when nothing applies: one policy read.
+/// when nothing applies: the settings held in memory, after one query for their version.
 async fn at_sign_in(
     conn: &mut AnyConnection,
     state: &AppState,
     user: &User,
 ) -> Result<Option<Interrupt>, sqlx::Error> {
     if user.reregistration_required_ms.is_none() {
-        let policy = reset::load(conn).await?;
+        let settings = state.admin_settings.now(conn, &state.config).await?;
+        let policy = &settings.reset;
         if !policy.require_registration || policy.enabled_for == SsprScope::None {
             return Ok(None);
         }
@@ -92,7 +93,7 @@ async fn read(
     state: &AppState,
     user: &User,
 ) -> Result<(Facts, Vec<RegisteredMethod>), sqlx::Error> {
-    let registration = registration::read(conn, &state.config, &user.id).await?;
+    let registration = registration::read(conn, state, &user.id).await?;
     let policy = &registration.reset;
     let registered = methods::verified(conn, &user.id).await?;
     let progress = users::registration_state(conn, &user.id).await?;

@@ -1,6 +1,7 @@
-//! What administrators set that customer requests read on every call — the Email method's
-//! configuration, the password reset policy, the user flows and the applications — held in
-//! memory ([`AdminSettingsCache`]) and read again only when it changed.
+//! What administrators set that customer requests read on every call — the methods'
+//! configurations (the Email method's decides the passcodes), the password reset policy with
+//! the registration campaign's values, the user flows and the applications — held in memory
+//! ([`AdminSettingsCache`]) and read again only when it changed.
 //!
 //! Every change to the `policies`, `user_flows` and `applications` tables moves one number on,
 //! in the change's own transaction (database triggers: `settings_version`, migration 0024). A
@@ -13,10 +14,10 @@
 //! Held settings are labelled with the number read *before* them, so they are never older than
 //! their label: a reading that raced a change is at worst read once more.
 
-use super::{methods, reset};
+use super::methods;
+use super::registration::Sources;
 use crate::config::Config;
 use crate::domain::application::Registration;
-use crate::store::policies;
 use crate::store::{applications, settings_version, user_flows};
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodId};
@@ -31,9 +32,12 @@ pub struct AdminSettings {
     version: i64,
     /// The Email method's configuration.
     pub email: MethodConfiguration,
-    /// The password reset policy document, as stored (the registration campaign's values are
-    /// not part of it: `policy::reset::load` adds them where they are needed).
+    /// The password reset policy, with the registration campaign's values
+    /// ([`reset::load`](super::reset::load)).
     pub reset: ResetPolicy,
+    /// What decides which methods a user may register
+    /// ([`registration::read`](super::registration::read)).
+    pub registration: Sources,
     user_flows: Vec<UserFlow>,
     applications: Vec<Registration>,
 }
@@ -54,13 +58,15 @@ impl AdminSettings {
         config: &Config,
         version: i64,
     ) -> Result<AdminSettings, sqlx::Error> {
-        let email_id = methods::document_id(MethodId::Email);
-        let documents = policies::load(conn, &[&email_id, reset::DOCUMENT_ID]).await?;
-        let find = |id: &str| documents.iter().find(|d| d.id == id);
+        let registration = Sources::read(conn, config).await?;
         Ok(AdminSettings {
             version,
-            email: methods::from_document(MethodId::Email, find(&email_id), config),
-            reset: reset::from_body(find(reset::DOCUMENT_ID).map(|d| d.body.as_str())),
+            email: registration
+                .configuration(MethodId::Email)
+                .cloned()
+                .unwrap_or_else(|| methods::from_document(MethodId::Email, None, config)),
+            reset: registration.reset.clone(),
+            registration,
             user_flows: user_flows::list(conn).await?,
             applications: applications::list(conn).await?,
         })

@@ -6,9 +6,11 @@
 //! policy counts them and the `SecurityQuestions` configuration (this product's own) is on and
 //! targets them, a mobile phone when `Sms` or `Voice` is on, targets them and allows a country
 //! (`phones`), an alternate phone when `Voice` does, and an office phone when `Voice` also
-//! has `isOfficePhoneAllowed`. Read fresh on every request, like the other policies.
+//! has `isOfficePhoneAllowed`. The policies come from the settings held in memory while they are
+//! current (`policy::admin_settings`), as a flow's rules do.
 
 use super::{enforce::targets_user, methods, reset};
+use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodId, MethodState};
 use sspr_api::{MethodKind, ResetMethod, ResetPolicy};
@@ -50,7 +52,8 @@ impl Sources {
         })
     }
 
-    fn configuration(&self, method: MethodId) -> Option<&MethodConfiguration> {
+    /// The configuration of `method`.
+    pub fn configuration(&self, method: MethodId) -> Option<&MethodConfiguration> {
         self.configurations
             .iter()
             .find(|(id, _)| *id == method)
@@ -130,21 +133,24 @@ const REGISTRABLE: [MethodKind; 7] = [
     MethodKind::OfficePhone,
 ];
 
-/// Reads what `user_id` may register.
+/// What `user_id` may register, under the settings in force
+/// ([`AdminSettingsCache::now`](super::admin_settings::AdminSettingsCache::now): one query
+/// while the held ones are current).
 pub async fn read(
     conn: &mut AnyConnection,
-    config: &crate::Config,
+    state: &AppState,
     user_id: &str,
 ) -> Result<Registration, sqlx::Error> {
-    let sources = Sources::read(conn, config).await?;
+    let settings = state.admin_settings.now(conn, &state.config).await?;
+    let sources = &settings.registration;
     let mut available = Vec::new();
     for kind in REGISTRABLE {
-        if allows_for(conn, &sources, user_id, kind).await? {
+        if allows_for(conn, sources, user_id, kind).await? {
             available.push(kind);
         }
     }
     Ok(Registration {
         available,
-        reset: sources.reset,
+        reset: sources.reset.clone(),
     })
 }

@@ -390,30 +390,4 @@ mod tests {
              SELECT * FROM s0 CROSS JOIN s1"
         );
     }
-
-    /// A guarded write as a one-row statement: the script fails when it did not apply (on both
-    /// back ends, with the rollback, in `server/tests/api/scripts.rs`).
-    #[tokio::test]
-    async fn a_one_row_statement_that_returns_no_row_fails_the_script() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let db = super::super::Db::connect(&url, 1)
-            .await
-            .expect("the database");
-        let mut conn = db.pool.acquire().await.expect("a connection");
-        let counted = |guard: &'static str| {
-            let mut script = Script::default();
-            super::super::rate_limits::add_hit(&mut script, "k", 60_000, 1_000);
-            script
-                .add_one_row(
-                    "UPDATE rate_limits SET hits = hits WHERE key = $1 RETURNING key AS kept",
-                )
-                .bind(guard);
-            script
-        };
-        let rows = counted("k").run(&mut conn).await.expect("both rows");
-        assert_eq!(rows.len(), 2);
-        let missed = counted("another key").run(&mut conn).await;
-        assert!(matches!(missed, Err(sqlx::Error::RowNotFound)));
-    }
 }

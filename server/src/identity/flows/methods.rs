@@ -65,7 +65,7 @@ pub async fn progress(
     let (true, FlowState::CodeVerified, Some(user_id)) = (resets, flow.state, &flow.user_id) else {
         return Ok(None);
     };
-    let registration = registration::read(conn, &state.config, user_id).await?;
+    let registration = registration::read(conn, state, user_id).await?;
     let policy = &registration.reset;
     let mut proven = vec![MethodKind::Email];
     proven.extend(flow.proven.split(',').filter_map(MethodKind::parse));

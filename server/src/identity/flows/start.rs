@@ -246,7 +246,7 @@ async fn alternate_address(
     let Some(user) = user else {
         return Ok(None);
     };
-    let registration = registration::read(conn, &state.config, &user.id).await?;
+    let registration = registration::read(conn, state, &user.id).await?;
     let kind = MethodKind::AlternateEmail;
     if !registration.allows(kind) || !reset_methods::counts(kind, &registration.reset) {
         return Ok(None);

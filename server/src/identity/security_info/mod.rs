@@ -68,7 +68,7 @@ async fn info_on(
     proved_ms: i64,
 ) -> Result<SecurityInfo, sqlx::Error> {
     let registered = methods::verified(conn, &user.id).await?;
-    let registration = registration::read(conn, &state.config, &user.id).await?;
+    let registration = registration::read(conn, state, &user.id).await?;
     let mut proof_methods = vec![MethodKind::Email];
     // A registered app proves it is you only while its method is on for the user.
     if registration.allows(MethodKind::AuthenticatorApp)
@@ -171,7 +171,7 @@ pub async fn delete(
     let Some(index) = registered.iter().position(|m| m.id == id) else {
         return Err(ApiError::not_found());
     };
-    let registration = registration::read(&mut tx, &state.config, &user.id).await?;
+    let registration = registration::read(&mut tx, state, &user.id).await?;
     if !reset_methods::may_delete(&kinds_of(&registered), index + 1, &registration.reset) {
         return Err(ApiError::new(
             ErrorCode::LastResetMethod,
@@ -244,7 +244,7 @@ pub async fn require_enabled(
     kind: MethodKind,
 ) -> Result<(), ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    if registration::read(&mut conn, &state.config, &user.id)
+    if registration::read(&mut conn, state, &user.id)
         .await?
         .allows(kind)
     {
