@@ -33,8 +33,9 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
 /// Each table's delete is a write of its own through [`Db::write_batched`](crate::store::Db),
 /// as every other write: on SQLite it waits its turn at the write gate with the requests'
 /// batches instead of polling SQLite's write lock beside them (a batch that found the lock
-/// taken would sleep in `busy_timeout`), and a long delete holds up writes for one table's
-/// time, not the whole pass's.
+/// taken would sleep in `busy_timeout`), and a table's deletes commit or roll back together.
+/// A large delete still holds up the writes of its batch for as long as it takes; deleting in
+/// chunks of a few hundred rows would bound that.
 pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = state.now_ms();
     let retired_before = now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS;

@@ -12,8 +12,8 @@
 //! re-confirmation clock and clear the skips and the administrator's demand. Either ends the
 //! interrupt for the session.
 //!
-//! Users who need nothing pay one policy read at sign-in (two when an administrator flagged
-//! them), and no extra round trip.
+//! Users who need nothing pay one query at sign-in, for the settings version (the policies are
+//! held in memory, `policy::admin_settings`).
 
 use crate::domain::registration::{self as rules, Facts, Interrupt, MAX_SKIPS};
 use crate::domain::reset_methods;

@@ -94,6 +94,9 @@ impl AdminSettingsCache {
 
     /// The settings at least as new as `version` (read by the caller): the held ones, or a new
     /// reading.
+    ///
+    /// Never call it inside a transaction that changed the settings' tables: it would hold
+    /// settings labelled with a version that a rollback could hand to another change.
     pub async fn at(
         &self,
         conn: &mut AnyConnection,
