@@ -4,9 +4,7 @@
 //! day after they expired or were revoked, and signing keys once no token they signed can be
 //! valid. Any instance may run it; the deletes are idempotent.
 
-use crate::store::group_commit::JobFuture;
 use crate::{store, AppState};
-use sqlx::AnyConnection;
 use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(300);
@@ -37,56 +35,30 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
 /// A large delete still holds up the writes of its batch for as long as it takes; deleting in
 /// chunks of a few hundred rows would bound that.
 pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
+    /// One table's delete, rows older than `before_ms`, as a write of its own; how many rows
+    /// it removed.
+    macro_rules! prune {
+        ($delete:path, $before_ms:expr) => {{
+            let before_ms = $before_ms;
+            state
+                .db
+                .write_batched(move |conn| Box::pin($delete(conn, before_ms)))
+                .await?
+        }};
+    }
     let now = state.now_ms();
-    let retired_before = now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS;
-    let mut removed = 0;
-    removed += prune(state, move |c| {
-        Box::pin(store::rate_limits::prune(c, now - DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::flows::prune(c, now - DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::account_codes::prune(c, now - DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| Box::pin(store::captchas::prune(c, now))).await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::sessions::prune(c, now - 7 * DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::outbox::prune_sent(c, now - 7 * DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::phone_outbox::prune_sent(c, now - 7 * DAY_MS))
-    })
-    .await?;
-    // Untouched for a day, so any lock has ended (locks last 15 minutes).
-    removed += prune(state, move |c| {
-        Box::pin(store::admins::prune_lockouts(c, now - DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::oidc::prune(c, now - DAY_MS))
-    })
-    .await?;
-    removed += prune(state, move |c| {
-        Box::pin(store::signing_keys::prune(c, retired_before))
-    })
-    .await?;
-    Ok(removed)
-}
-
-/// Runs one table's delete as a write of its own; how many rows it removed.
-async fn prune<F>(state: &AppState, delete: F) -> Result<u64, sqlx::Error>
-where
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> JobFuture<'c, Result<u64, sqlx::Error>>
-        + Send
-        + 'static,
-{
-    state.db.write_batched(delete).await
+    Ok(prune!(store::rate_limits::prune, now - DAY_MS)
+        + prune!(store::flows::prune, now - DAY_MS)
+        + prune!(store::account_codes::prune, now - DAY_MS)
+        + prune!(store::captchas::prune, now)
+        + prune!(store::sessions::prune, now - 7 * DAY_MS)
+        + prune!(store::outbox::prune_sent, now - 7 * DAY_MS)
+        + prune!(store::phone_outbox::prune_sent, now - 7 * DAY_MS)
+        // Untouched for a day, so any lock has ended (locks last 15 minutes).
+        + prune!(store::admins::prune_lockouts, now - DAY_MS)
+        + prune!(store::oidc::prune, now - DAY_MS)
+        + prune!(
+            store::signing_keys::prune,
+            now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS
+        ))
 }
