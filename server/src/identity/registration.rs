@@ -63,7 +63,7 @@ async fn at_sign_in(
 ) -> Result<Option<Interrupt>, sqlx::Error> {
     if user.reregistration_required_ms.is_none() {
         let settings = state.admin_settings.now(conn, &state.config).await?;
-        let policy = &settings.reset;
+        let policy = settings.reset();
         if !policy.require_registration || policy.enabled_for == SsprScope::None {
             return Ok(None);
         }

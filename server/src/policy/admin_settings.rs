@@ -32,17 +32,20 @@ pub struct AdminSettings {
     version: i64,
     /// The Email method's configuration.
     pub email: MethodConfiguration,
-    /// The password reset policy, with the registration campaign's values
-    /// ([`reset::load`](super::reset::load)).
-    pub reset: ResetPolicy,
     /// What decides which methods a user may register
-    /// ([`registration::read`](super::registration::read)).
+    /// ([`registration::read`](super::registration::read)), the reset policy among it.
     pub registration: Sources,
     user_flows: Vec<UserFlow>,
     applications: Vec<Registration>,
 }
 
 impl AdminSettings {
+    /// The password reset policy, with the registration campaign's values
+    /// ([`reset::load`](super::reset::load)).
+    pub fn reset(&self) -> &ResetPolicy {
+        &self.registration.reset
+    }
+
     /// The user flow `id`.
     pub fn user_flow(&self, id: &str) -> Option<&UserFlow> {
         self.user_flows.iter().find(|f| f.id == id)
@@ -65,7 +68,6 @@ impl AdminSettings {
                 .configuration(MethodId::Email)
                 .cloned()
                 .unwrap_or_else(|| methods::from_document(MethodId::Email, None, config)),
-            reset: registration.reset.clone(),
             registration,
             user_flows: user_flows::list(conn).await?,
             applications: applications::list(conn).await?,

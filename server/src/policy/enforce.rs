@@ -59,7 +59,7 @@ pub fn rules(settings: &AdminSettings, state: &AppState, purpose: FlowPurpose) -
     FlowRules {
         passcodes,
         email,
-        reset: settings.reset.clone(),
+        reset: settings.reset().clone(),
         purpose,
     }
 }
