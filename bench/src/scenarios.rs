@@ -159,9 +159,19 @@ impl Plan {
     }
 }
 
-/// Progress on stdout, so a long run says what it is doing.
+/// Progress on stdout, so a long run says what it is doing, and when (UTC, to set beside the
+/// server's and the database's logs).
 fn say(text: &str) {
-    println!("bench: {text}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let (seconds, millis) = (now.as_secs() % 86_400, now.subsec_millis());
+    println!(
+        "bench {:02}:{:02}:{:02}.{millis:03}: {text}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    );
 }
 
 /// The server's memory now and at its peak so far, on the progress output.

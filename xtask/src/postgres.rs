@@ -6,6 +6,10 @@
 //! data is thrown away anyway, and the tests exercise SQL semantics, not the disk. The
 //! benchmark's cluster ([`Cluster::start_durable`]) keeps PostgreSQL's defaults, so a committed
 //! passcode request is on disk, as in production.
+//!
+//! `SSPR_BENCH_PG_LOG=<file>` keeps the benchmark cluster's own log: every checkpoint and every
+//! autovacuum run is logged, with its time, and the log is copied to `<file>` when the cluster
+//! stops, to set beside the benchmark's timed progress lines.
 
 use crate::cmd;
 use std::net::TcpListener;
@@ -89,7 +93,7 @@ impl Cluster {
             ],
         )?;
         let relaxed = if durable {
-            ""
+            " -c log_checkpoints=on -c log_autovacuum_min_duration=0"
         } else {
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         };
@@ -173,6 +177,12 @@ impl Drop for Cluster {
                 "stop",
             ],
         );
+        if let Some(copy) = std::env::var_os("SSPR_BENCH_PG_LOG") {
+            match std::fs::copy(self.dir.join("server.log"), &copy) {
+                Ok(_) => println!("postgresql: log copied to {}", copy.to_string_lossy()),
+                Err(e) => println!("postgresql: log not copied: {e}"),
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
         println!("postgresql: stopped and removed");
     }
