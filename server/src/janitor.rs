@@ -1,8 +1,9 @@
 //! Housekeeping: every few minutes, delete what can never matter again — rate-limit windows
-//! long past, flows (and their passcodes) a day after they expired, sessions a week after they
-//! ended, delivered mail after a week, on-screen verification codes once expired, OpenID Connect grants (with their codes and tokens) a
-//! day after they expired or were revoked, and signing keys once no token they signed can be
-//! valid. Any instance may run it; the deletes are idempotent.
+//! long past, flows (and their passcodes) a day after they expired, customers' and
+//! administrators' sessions a week after they ended, delivered mail after a week, on-screen
+//! verification codes once expired, OpenID Connect grants (with their codes and tokens) a day
+//! after they expired or were revoked, and signing keys once no token they signed can be valid.
+//! Any instance may run it; the deletes are idempotent.
 
 use crate::{store, AppState};
 use std::time::Duration;
@@ -26,39 +27,82 @@ pub async fn run(state: AppState, shutdown: impl std::future::Future<Output = ()
     }
 }
 
+/// Rows a chunk deletes at most: each chunk is a write of its own, so a large backlog never
+/// holds up the requests' writes for longer than one small delete.
+const CHUNK: i64 = 250;
+
 /// One pass; returns how many rows it removed.
 ///
-/// Each table's delete is a write of its own through [`Db::write_batched`](crate::store::Db),
-/// as every other write: on SQLite it waits its turn at the write gate with the requests'
-/// batches instead of polling SQLite's write lock beside them (a batch that found the lock
-/// taken would sleep in `busy_timeout`), and a table's deletes commit or roll back together.
-/// A large delete still holds up the writes of its batch for as long as it takes; deleting in
-/// chunks of a few hundred rows would bound that.
+/// Every table is swept in chunks of at most [`CHUNK`] rows, each a write of its own through
+/// [`Db::write_one`](crate::store::Db::write_one), as every other write: on SQLite it waits its
+/// turn at the write gate with the requests' batches instead of polling SQLite's write lock
+/// beside them (a batch that found the lock taken would sleep in `busy_timeout`), and it stays
+/// far below the 10,000 pages at which SQLite would checkpoint inside the commit. Each chunk
+/// finds its rows through an index on the time it tests, except the rate limits' counters,
+/// which are walked by key (see [`store::rate_limits::stale_keys`]).
 pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
-    /// One table's delete, rows older than `before_ms`, as a write of its own; how many rows
-    /// it removed.
+    let now = state.now_ms();
+    let mut total = prune_rate_limits(state, now - DAY_MS).await?;
+    /// Deletes from one table, chunk by chunk, the rows older than `before_ms`; adds to
+    /// `removed`.
     macro_rules! prune {
         ($delete:path, $before_ms:expr) => {{
             let before_ms = $before_ms;
-            state
-                .db
-                .write_batched(move |conn| Box::pin($delete(conn, before_ms)))
-                .await?
+            loop {
+                let removed = state
+                    .db
+                    .write_one(move |conn| Box::pin($delete(conn, before_ms, CHUNK)))
+                    .await?;
+                total += removed;
+                if removed < CHUNK as u64 {
+                    break;
+                }
+            }
         }};
     }
-    let now = state.now_ms();
-    Ok(prune!(store::rate_limits::prune, now - DAY_MS)
-        + prune!(store::flows::prune, now - DAY_MS)
-        + prune!(store::account_codes::prune, now - DAY_MS)
-        + prune!(store::captchas::prune, now)
-        + prune!(store::sessions::prune, now - 7 * DAY_MS)
-        + prune!(store::outbox::prune_sent, now - 7 * DAY_MS)
-        + prune!(store::phone_outbox::prune_sent, now - 7 * DAY_MS)
-        // Untouched for a day, so any lock has ended (locks last 15 minutes).
-        + prune!(store::admins::prune_lockouts, now - DAY_MS)
-        + prune!(store::oidc::prune, now - DAY_MS)
-        + prune!(
-            store::signing_keys::prune,
-            now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS
-        ))
+    prune!(store::flows::prune, now - DAY_MS);
+    prune!(store::account_codes::prune, now - DAY_MS);
+    prune!(store::captchas::prune, now);
+    prune!(store::sessions::prune, now - 7 * DAY_MS);
+    prune!(store::admins::prune_sessions, now - 7 * DAY_MS);
+    prune!(store::outbox::prune_sent, now - 7 * DAY_MS);
+    prune!(store::phone_outbox::prune_sent, now - 7 * DAY_MS);
+    // Untouched for a day, so any lock has ended (locks last 15 minutes).
+    prune!(store::admins::prune_lockouts, now - DAY_MS);
+    prune!(store::oidc::prune_pending, now - DAY_MS);
+    prune!(store::oidc::prune_grants, now - DAY_MS);
+    prune!(
+        store::signing_keys::prune,
+        now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS
+    );
+    Ok(total)
+}
+
+/// The rate limits' counters whose window began before `before_ms`: each chunk's keys are read
+/// on a pooled connection, outside the write gate, then deleted as a write of its own.
+async fn prune_rate_limits(state: &AppState, before_ms: i64) -> Result<u64, sqlx::Error> {
+    let mut removed = 0;
+    let mut after = String::new();
+    loop {
+        let keys = {
+            let mut conn = state.db.pool.acquire().await?;
+            store::rate_limits::stale_keys(&mut conn, &after, before_ms, CHUNK).await?
+        };
+        let Some(last) = keys.last() else {
+            return Ok(removed);
+        };
+        after.clone_from(last);
+        let full = keys.len() as i64 == CHUNK;
+        removed += state
+            .db
+            .write_one(move |conn| {
+                Box::pin(
+                    async move { store::rate_limits::delete_stale(conn, &keys, before_ms).await },
+                )
+            })
+            .await?;
+        if !full {
+            return Ok(removed);
+        }
+    }
 }

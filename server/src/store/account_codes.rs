@@ -89,13 +89,19 @@ pub async fn consume(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::E
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes codes that expired before `before_ms`; returns how many.
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM account_codes WHERE expires_at_ms < $1")
-            .bind(before_ms)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+/// Deletes up to `limit` codes that expired before `before_ms`; returns how many.
+pub async fn prune(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM account_codes WHERE id IN \
+         (SELECT id FROM account_codes WHERE expires_at_ms < $1 LIMIT $2)",
     )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

@@ -239,15 +239,40 @@ pub async fn clear_failures(
     Ok(())
 }
 
-/// Deletes failure counts untouched since `before_ms`; returns how many.
-pub async fn prune_lockouts(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM admin_lockouts WHERE updated_at_ms < $1")
-            .bind(before_ms)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+/// Deletes up to `limit` administrator sessions that expired or were revoked before
+/// `before_ms`; returns how many.
+pub async fn prune_sessions(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM admin_sessions WHERE token_hash IN \
+         (SELECT token_hash FROM admin_sessions \
+          WHERE expires_at_ms < $1 OR revoked_at_ms < $1 LIMIT $2)",
     )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
+}
+
+/// Deletes up to `limit` failure counts untouched since `before_ms`; returns how many.
+pub async fn prune_lockouts(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM admin_lockouts WHERE (admin_id, client_ip) IN \
+         (SELECT admin_id, client_ip FROM admin_lockouts WHERE updated_at_ms < $1 LIMIT $2)",
+    )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }
 
 // ---- sessions ----

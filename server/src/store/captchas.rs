@@ -73,11 +73,19 @@ pub async fn take(
     (expires_at_ms > now_ms).then(|| row.try_get(0)).transpose()
 }
 
-/// Deletes verification codes that expired before `before_ms`.
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM captchas WHERE expires_at_ms < $1")
-        .bind(before_ms)
-        .execute(conn)
-        .await
-        .map(|d| d.rows_affected())
+/// Deletes up to `limit` verification codes that expired before `before_ms`; returns how many.
+pub async fn prune(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM captchas WHERE id IN \
+         (SELECT id FROM captchas WHERE expires_at_ms < $1 LIMIT $2)",
+    )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

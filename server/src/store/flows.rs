@@ -306,19 +306,20 @@ pub async fn choose_questions(
         .await
 }
 
-/// Deletes flows that expired before `before_ms`, with their passcodes; returns how many rows.
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    let passcodes = sqlx::query(
-        "DELETE FROM passcodes WHERE flow_id IN (SELECT id FROM flows WHERE expires_at_ms < $1)",
+/// Deletes up to `limit` flows that expired before `before_ms` (their passcodes and push
+/// challenges go with them: `ON DELETE CASCADE`); returns how many flows.
+pub async fn prune(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM flows WHERE id IN \
+         (SELECT id FROM flows WHERE expires_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    let flows = sqlx::query("DELETE FROM flows WHERE expires_at_ms < $1")
-        .bind(before_ms)
-        .execute(conn)
-        .await?
-        .rows_affected();
-    Ok(passcodes + flows)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

@@ -338,19 +338,38 @@ pub async fn revoke_access(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes pending requests that expired before `before_ms`, and grants (with their codes and
-/// tokens) that expired or were revoked before it; returns how many rows went.
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    let pending = sqlx::query("DELETE FROM oidc_pending WHERE expires_at_ms < $1")
-        .bind(before_ms)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    let grants =
-        sqlx::query("DELETE FROM oidc_grants WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
-            .bind(before_ms)
-            .execute(conn)
-            .await?
-            .rows_affected();
-    Ok(pending + grants)
+/// Deletes up to `limit` pending sign-in requests that expired before `before_ms`; returns how
+/// many.
+pub async fn prune_pending(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM oidc_pending WHERE id_hash IN \
+         (SELECT id_hash FROM oidc_pending WHERE expires_at_ms < $1 LIMIT $2)",
+    )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
+}
+
+/// Deletes up to `limit` grants that expired or were revoked before `before_ms` (their codes
+/// and tokens go with them: `ON DELETE CASCADE`); returns how many grants.
+pub async fn prune_grants(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM oidc_grants WHERE id IN \
+         (SELECT id FROM oidc_grants WHERE expires_at_ms < $1 OR revoked_at_ms < $1 LIMIT $2)",
+    )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

@@ -164,13 +164,19 @@ pub async fn kept(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Kept>, sql
         .collect()
 }
 
-/// Deletes messages delivered before `before_ms`; returns how many.
-pub async fn prune_sent(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM outbox WHERE sent_at_ms IS NOT NULL AND sent_at_ms < $1")
-            .bind(before_ms)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+/// Deletes up to `limit` messages delivered before `before_ms`; returns how many.
+pub async fn prune_sent(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM outbox WHERE id IN \
+         (SELECT id FROM outbox WHERE sent_at_ms IS NOT NULL AND sent_at_ms < $1 LIMIT $2)",
     )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

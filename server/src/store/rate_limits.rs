@@ -45,11 +45,47 @@ pub fn hits_of(row: &AnyRow) -> Result<i64, sqlx::Error> {
     row.try_get("hits")
 }
 
-/// Deletes counters whose window ended before `before_ms`.
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM rate_limits WHERE window_start_ms < $1")
-        .bind(before_ms)
-        .execute(conn)
-        .await
-        .map(|d| d.rows_affected())
+/// Up to `limit` keys after `after`, in key order, whose window began before `before_ms`: the
+/// next chunk for [`delete_stale`].
+///
+/// The janitor walks the table by key, reading outside the write gate, because an index on
+/// `window_start_ms` would cost every hit a page: the upsert sets the column, and SQLite
+/// rewrites an index entry whenever its column is set, even to the same value.
+pub async fn stale_keys(
+    conn: &mut AnyConnection,
+    after: &str,
+    before_ms: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT key FROM rate_limits WHERE key > $1 AND window_start_ms < $2 \
+         ORDER BY key LIMIT $3",
+    )
+    .bind(after)
+    .bind(before_ms)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Deletes the counters of `keys` whose window still began before `before_ms` (one hit since
+/// [`stale_keys`] read them has started a new window, and keeps its row); returns how many.
+pub async fn delete_stale(
+    conn: &mut AnyConnection,
+    keys: &[String],
+    before_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let placeholders: Vec<String> = (2..keys.len() + 2).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "DELETE FROM rate_limits WHERE window_start_ms < $1 AND key IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(before_ms);
+    for key in keys {
+        query = query.bind(key);
+    }
+    query.execute(conn).await.map(|d| d.rows_affected())
 }

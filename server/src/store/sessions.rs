@@ -198,13 +198,20 @@ pub async fn revoke_all(
     Ok(done.rows_affected())
 }
 
-/// Deletes sessions that expired or were revoked before `before_ms`; returns how many.
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
-            .bind(before_ms)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+/// Deletes up to `limit` sessions that expired or were revoked before `before_ms`; returns how
+/// many.
+pub async fn prune(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM sessions WHERE token_hash IN \
+         (SELECT token_hash FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1 LIMIT $2)",
     )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

@@ -93,13 +93,20 @@ pub async fn retire_others(
     Ok(done.rows_affected())
 }
 
-/// Deletes keys retired before `before_ms` (no token they signed is still valid).
-pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM signing_keys WHERE retired_at_ms < $1")
-            .bind(before_ms)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+/// Deletes up to `limit` keys retired before `before_ms` (no token they signed is still
+/// valid); returns how many.
+pub async fn prune(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM signing_keys WHERE kid IN \
+         (SELECT kid FROM signing_keys WHERE retired_at_ms < $1 LIMIT $2)",
     )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
 }

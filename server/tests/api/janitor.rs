@@ -32,4 +32,80 @@ backend_tests! {
         assert_eq!(count(&app, "rate_limits").await, 0);
         assert_eq!(count(&app, "users").await, 1, "accounts are never swept");
     }
+
+    async fn the_janitor_sweeps_a_backlog_larger_than_a_chunk_and_keeps_what_still_counts(app) {
+        const DAY_MS: i64 = 24 * 60 * 60_000;
+        let user = app.sign_up("keep@contoso.example", PASSWORD).await;
+        drop(user);
+        let user_id: String = sqlx::query_scalar("SELECT id FROM users")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("user");
+        let now = app.state.now_ms();
+        let old = now - 2 * DAY_MS;
+        let sessions_before = count(&app, "sessions").await;
+        let rate_limits_before = count(&app, "rate_limits").await;
+        // 700 stale counters, with a live one between every tenth, so the walk by key has to
+        // step over live rows inside and across its chunks.
+        for n in 0..770 {
+            let window = if n % 11 == 10 { now } else { old };
+            sqlx::query("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1)")
+                .bind(format!("test:{n:04}"))
+                .bind(window)
+                .execute(&app.db.pool)
+                .await
+                .expect("counter");
+        }
+        // 600 expired on-screen codes and one still live.
+        for n in 0..601 {
+            let expires = if n == 600 { now + 60_000 } else { old };
+            sqlx::query(
+                "INSERT INTO captchas (id, answer_hash, image, audio, created_at_ms, expires_at_ms) \
+                 VALUES ($1, '', '', '', $2, $2)",
+            )
+            .bind(format!("captcha-{n}"))
+            .bind(expires)
+            .execute(&app.db.pool)
+            .await
+            .expect("captcha");
+        }
+        // 300 sessions that ended over a week ago — half expired, half revoked while their
+        // expiry is still ahead — and one revoked only yesterday.
+        for n in 0..301 {
+            let (expires, revoked) = match n {
+                300 => (now + DAY_MS, Some(now - DAY_MS)),
+                n if n % 2 == 0 => (now - 8 * DAY_MS, None),
+                _ => (now + DAY_MS, Some(now - 8 * DAY_MS)),
+            };
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, public_id, user_id, created_at_ms, \
+                 expires_at_ms, last_seen_ms, revoked_at_ms, user_agent, client_ip) \
+                 VALUES ($1, $2, $3, $4, $5, $4, $6, 'test', '192.0.2.1')",
+            )
+            .bind(format!("token-{n}"))
+            .bind(format!("public-{n}"))
+            .bind(&user_id)
+            .bind(now - 9 * DAY_MS)
+            .bind(expires)
+            .bind(revoked)
+            .execute(&app.db.pool)
+            .await
+            .expect("session");
+        }
+
+        let removed = sspr_server::janitor::sweep(&app.state).await.expect("sweep");
+
+        assert_eq!(count(&app, "rate_limits").await, rate_limits_before + 70);
+        let stale: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits WHERE window_start_ms < $1")
+            .bind(now - DAY_MS)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("stale");
+        assert_eq!(stale, 0, "no stale counter is left");
+        assert_eq!(count(&app, "captchas").await, 1, "the live code stays");
+        assert_eq!(count(&app, "sessions").await, sessions_before + 1, "yesterday's stays");
+        assert!(removed >= 700 + 600 + 300, "removed {removed}");
+        // A second pass finds nothing more.
+        assert_eq!(sspr_server::janitor::sweep(&app.state).await.expect("sweep"), 0);
+    }
 }
