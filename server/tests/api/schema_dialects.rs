@@ -8,7 +8,8 @@
 //! default byte order; SQLite appends the row id to every index, so on a table whose
 //! `INTEGER PRIMARY KEY` is the row id an index ends with that column; and an index counts as
 //! present on the other side when an index there begins with the same columns (PostgreSQL keeps
-//! a few narrower indexes that its wider ones also serve).
+//! a few narrower indexes that its wider ones also serve). A partial index matches only one
+//! with the same condition.
 
 use crate::helpers::admin_exec;
 use sqlx::Row;
@@ -48,12 +49,31 @@ fn kind(declared: &str) -> String {
 }
 
 /// An index's column list from its SQL, `(a, lower(b) COLLATE "C", c DESC)` → `["a", "lower(b)",
-/// "c desc"]`.
+/// "c desc"]`. A partial index's condition comes first, `… (a) WHERE (a IS NOT NULL)` →
+/// `["where a is not null", "a"]` (parentheses dropped, as PostgreSQL adds them), so it is
+/// served only by an index with the same condition.
 fn index_columns(sql: &str) -> Vec<String> {
     let open = sql.find('(').unwrap_or(0);
-    let close = sql.rfind(')').unwrap_or(sql.len());
+    let mut depth = 0;
+    let mut close = sql.len();
+    for (at, c) in sql.char_indices().skip_while(|(at, _)| *at <= open) {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => {
+                close = at;
+                break;
+            }
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
     let inner = &sql[open + 1..close];
     let mut columns = Vec::new();
+    let rest = sql.get(close + 1..).unwrap_or("").to_ascii_lowercase();
+    if let Some(at) = rest.find("where ") {
+        let condition: String = rest[at..].chars().filter(|c| !"()".contains(*c)).collect();
+        columns.push(condition.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
     let mut depth = 0;
     let mut current = String::new();
     for c in inner.chars() {
@@ -422,5 +442,13 @@ fn a_table_column_or_index_on_one_side_only_is_found() {
     assert_eq!(
         index_columns("CREATE INDEX x ON public.t USING btree (lower(a), b COLLATE \"C\")"),
         ["lower(a)", "b"]
+    );
+    assert_eq!(
+        index_columns("CREATE INDEX x ON public.t USING btree (a) WHERE (a IS NOT NULL)"),
+        index_columns("CREATE INDEX x ON t (a)\n    WHERE a IS NOT NULL"),
+    );
+    assert_eq!(
+        index_columns("CREATE INDEX x ON t (a) WHERE a IS NOT NULL"),
+        ["where a is not null", "a"]
     );
 }
