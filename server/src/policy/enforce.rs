@@ -18,15 +18,17 @@ use crate::store::users::User;
 use crate::AppState;
 use sqlx::AnyConnection;
 use sspr_api::graph::{MethodConfiguration, MethodState, TargetType};
-use sspr_api::{FlowPurpose, MethodKind, ResetPolicy, SsprScope, UserType};
+use sspr_api::{FlowPurpose, MethodKind, SsprScope, UserType};
+use std::sync::Arc;
 
 /// The rules in force for one flow request.
 #[derive(Debug, Clone)]
 pub struct FlowRules {
     /// The passcode rules, with the Email method's length, lifetimes and tries.
     pub passcodes: PasscodePolicy,
-    pub email: MethodConfiguration,
-    pub reset: ResetPolicy,
+    /// The settings they come from, for the rest of the request (what the user may prove or
+    /// register next) without reading them again.
+    settings: Arc<AdminSettings>,
     purpose: FlowPurpose,
 }
 
@@ -41,8 +43,8 @@ pub async fn read(
 }
 
 /// The rules in force for a `purpose` flow under `settings`.
-pub fn rules(settings: &AdminSettings, state: &AppState, purpose: FlowPurpose) -> FlowRules {
-    let email = settings.email.clone();
+pub fn rules(settings: &Arc<AdminSettings>, state: &AppState, purpose: FlowPurpose) -> FlowRules {
+    let email = &settings.email;
     let mut passcodes = (*state.passcodes).clone();
     if let Some(length) = email.passcode_length {
         passcodes.length = length;
@@ -58,22 +60,27 @@ pub fn rules(settings: &AdminSettings, state: &AppState, purpose: FlowPurpose) -
     }
     FlowRules {
         passcodes,
-        email,
-        reset: settings.reset().clone(),
+        settings: Arc::clone(settings),
         purpose,
     }
 }
 
 impl FlowRules {
+    /// The settings these rules come from.
+    pub fn settings(&self) -> &AdminSettings {
+        &self.settings
+    }
+
     /// What the policies set for everyone, as `domain::admission` weighs it.
     pub fn methods(&self) -> Methods {
         Methods {
-            email_otp: self.email.state == MethodState::Enabled,
+            email_otp: self.settings.email.state == MethodState::Enabled,
             guest_passcodes: self
+                .settings
                 .email
                 .allow_external_id_to_use_email_otp
                 .is_none_or(|s| s.allows_guests()),
-            reset_enabled: self.reset.enabled_for != SsprScope::None,
+            reset_enabled: self.settings.reset().enabled_for != SsprScope::None,
             // The counted methods a customer can prove (security questions never alone).
             reset_methods_provable: u8::try_from(reset_methods::usable(
                 &[
@@ -83,10 +90,10 @@ impl FlowRules {
                     MethodKind::MobilePhone,
                     MethodKind::OfficePhone,
                 ],
-                &self.reset,
+                self.settings.reset(),
             ))
             .unwrap_or(u8::MAX),
-            reset_methods_required: self.reset.methods_required,
+            reset_methods_required: self.settings.reset().methods_required,
         }
     }
 
@@ -103,12 +110,13 @@ impl FlowRules {
         }
         // No account: an id no account has, so only `all_users` includes it.
         let user_id = user.map_or("", |u| u.id.as_str());
-        let targeted = targets_user(conn, &self.email, user_id).await?;
+        let targeted = targets_user(conn, &self.settings.email, user_id).await?;
         let resets = matches!(
             self.purpose,
             FlowPurpose::PasswordReset | FlowPurpose::Unlock
         );
-        let in_scope = match (&self.reset.enabled_for, &self.reset.group_id) {
+        let reset = self.settings.reset();
+        let in_scope = match (&reset.enabled_for, &reset.group_id) {
             (SsprScope::Group, Some(group)) if resets => {
                 groups::member_of_any(conn, user_id, std::slice::from_ref(group)).await?
                     && user.is_some()

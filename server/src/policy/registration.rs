@@ -9,6 +9,7 @@
 //! has `isOfficePhoneAllowed`. The policies come from the settings held in memory while they are
 //! current (`policy::admin_settings`), as a flow's rules do.
 
+use super::admin_settings::AdminSettings;
 use super::{enforce::targets_user, methods, reset};
 use crate::AppState;
 use sqlx::AnyConnection;
@@ -142,6 +143,15 @@ pub async fn read(
     user_id: &str,
 ) -> Result<Registration, sqlx::Error> {
     let settings = state.admin_settings.now(conn, &state.config).await?;
+    under(conn, &settings, user_id).await
+}
+
+/// What `user_id` may register under `settings`, read earlier in the same request.
+pub async fn under(
+    conn: &mut AnyConnection,
+    settings: &AdminSettings,
+    user_id: &str,
+) -> Result<Registration, sqlx::Error> {
     let sources = &settings.registration;
     let mut available = Vec::new();
     for kind in REGISTRABLE {

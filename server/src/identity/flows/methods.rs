@@ -17,7 +17,7 @@
 //! An unknown address never gets a code, so it never reaches these steps: before the code, the
 //! answers are the same for every address, and these endpoints answer `flow_wrong_state`.
 
-use super::{event, load, load_with_rules, method_codes, phone, view_of, wrong_state};
+use super::{event, load_with_rules, method_codes, phone, view_of, wrong_state};
 use crate::domain::reset_methods;
 use crate::domain::security_questions;
 use crate::domain::totp;
@@ -26,6 +26,7 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, VERIFY};
 use crate::identity::security_info::{describe, proof::wrong_app_code};
 use crate::identity::sign_in::count_failure;
+use crate::policy::admin_settings::AdminSettings;
 use crate::policy::registration;
 use crate::store::audit;
 use crate::store::flows::{self as store, Flow};
@@ -56,6 +57,7 @@ pub struct Progress {
 pub async fn progress(
     conn: &mut AnyConnection,
     state: &AppState,
+    settings: &AdminSettings,
     flow: &Flow,
 ) -> Result<Option<Progress>, sqlx::Error> {
     let resets = matches!(
@@ -65,7 +67,7 @@ pub async fn progress(
     let (true, FlowState::CodeVerified, Some(user_id)) = (resets, flow.state, &flow.user_id) else {
         return Ok(None);
     };
-    let registration = registration::read(conn, state, user_id).await?;
+    let registration = registration::under(conn, settings, user_id).await?;
     let policy = &registration.reset;
     let mut proven = vec![MethodKind::Email];
     proven.extend(flow.proven.split(',').filter_map(MethodKind::parse));
@@ -114,10 +116,11 @@ pub async fn progress(
 pub async fn with_progress(
     conn: &mut AnyConnection,
     state: &AppState,
+    settings: &AdminSettings,
     flow: &Flow,
     mut view: FlowView,
 ) -> Result<FlowView, sqlx::Error> {
-    if let Some(progress) = progress(conn, state, flow).await? {
+    if let Some(progress) = progress(conn, state, settings, flow).await? {
         view.methods_required = progress.required;
         view.methods_proven = progress.proven;
         view.method_choices = progress.choices;
@@ -132,7 +135,8 @@ pub async fn require_enough(
     state: &AppState,
     flow: &Flow,
 ) -> Result<(), ApiError> {
-    match progress(conn, state, flow).await? {
+    let settings = state.admin_settings.now(conn, &state.config).await?;
+    match progress(conn, state, &settings, flow).await? {
         Some(progress) if !progress.enough => Err(ApiError::new(
             ErrorCode::MoreMethodsRequired,
             "Your password reset needs another verification method first.",
@@ -148,9 +152,17 @@ pub async fn questions(
     id: &str,
 ) -> Result<FlowQuestions, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let flow = load(&mut conn, state, binding, id).await?;
-    let progress = offered(&mut conn, state, &flow, MethodKind::SecurityQuestions).await?;
-    let (chosen, answers) = chosen_questions(&mut conn, &flow, &progress).await?;
+    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
+    let settings = rules.settings();
+    let progress = offered(
+        &mut conn,
+        state,
+        settings,
+        &flow,
+        MethodKind::SecurityQuestions,
+    )
+    .await?;
+    let (chosen, answers) = chosen_questions(&mut conn, settings, &flow, &progress).await?;
     Ok(FlowQuestions {
         questions: chosen
             .iter()
@@ -170,10 +182,12 @@ pub async fn prove(
 ) -> Result<FlowView, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
-    let progress = offered(&mut conn, state, &flow, request.method).await?;
+    let progress = offered(&mut conn, state, rules.settings(), &flow, request.method).await?;
     let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
     let chosen = match request.method {
-        MethodKind::SecurityQuestions => Some(chosen_questions(&mut conn, &flow, &progress).await?),
+        MethodKind::SecurityQuestions => {
+            Some(chosen_questions(&mut conn, rules.settings(), &flow, &progress).await?)
+        }
         _ => None,
     };
     drop(conn);
@@ -265,7 +279,7 @@ pub async fn prove(
     };
     let mut conn = state.db.pool.acquire().await?;
     let view = view_of(&rules.passcodes, &flow, now);
-    Ok(with_progress(&mut conn, state, &flow, view).await?)
+    Ok(with_progress(&mut conn, state, rules.settings(), &flow, view).await?)
 }
 
 /// What a choice shows: the method's name.
@@ -277,10 +291,13 @@ fn detail_of(method: &Method) -> String {
 pub(super) async fn offered(
     conn: &mut AnyConnection,
     state: &AppState,
+    settings: &AdminSettings,
     flow: &Flow,
     kind: MethodKind,
 ) -> Result<Progress, ApiError> {
-    let progress = progress(conn, state, flow).await?.ok_or_else(wrong_state)?;
+    let progress = progress(conn, state, settings, flow)
+        .await?
+        .ok_or_else(wrong_state)?;
     if progress.disabled.contains(&kind) {
         return Err(ApiError::new(
             ErrorCode::MethodDisabled,
@@ -298,6 +315,7 @@ pub(super) async fn offered(
 /// The positions of the flow's questions (chosen now if not yet) and the user's answers.
 async fn chosen_questions(
     conn: &mut AnyConnection,
+    settings: &AdminSettings,
     flow: &Flow,
     progress: &Progress,
 ) -> Result<(Vec<usize>, Vec<methods::Answer>), ApiError> {
@@ -307,7 +325,7 @@ async fn chosen_questions(
         .find(|m| m.kind == MethodKind::SecurityQuestions)
         .ok_or_else(wrong_state)?;
     let answers = methods::answers(conn, &method.id).await?;
-    let asked = crate::policy::reset::load(conn).await?.questions_to_reset;
+    let asked = settings.reset().questions_to_reset;
     let fresh: Vec<String> = security_questions::random_subset(answers.len(), usize::from(asked))
         .iter()
         .map(usize::to_string)

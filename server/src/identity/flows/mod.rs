@@ -45,7 +45,7 @@ pub async fn get(
     let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
     let mut view = view_of(&rules.passcodes, &flow, state.now_ms());
     view.needs_profile = flow::needs_profile(flow.purpose, flow.state);
-    Ok(methods::with_progress(&mut conn, state, &flow, view).await?)
+    Ok(methods::with_progress(&mut conn, state, rules.settings(), &flow, view).await?)
 }
 
 /// The flow `id`, if it exists, belongs to this browser and has not expired.

@@ -104,7 +104,7 @@ pub async fn send(
     let now = state.now_ms();
     let mut conn = state.db.pool.acquire().await?;
     let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
-    let progress = offered(&mut conn, state, &flow, request.method).await?;
+    let progress = offered(&mut conn, state, rules.settings(), &flow, request.method).await?;
     if !progress
         .choices
         .iter()

@@ -9,7 +9,7 @@
 //! be approved. A request still pending past its time is marked `expired` by whichever of the
 //! page's poll or the device's answer sees it first, and audited once.
 
-use super::{event, load, methods::offered, wrong_state};
+use super::{event, load, load_with_rules, methods::offered, wrong_state};
 use crate::domain::push as rules;
 use crate::error::ApiError;
 use crate::http::client::Client;
@@ -30,8 +30,16 @@ pub async fn start(
     id: &str,
 ) -> Result<PushStarted, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let flow = load(&mut conn, state, binding, id).await?;
-    offered(&mut conn, state, &flow, MethodKind::MicrosoftAuthenticator).await?;
+    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
+    let settings = rules.settings();
+    offered(
+        &mut conn,
+        state,
+        settings,
+        &flow,
+        MethodKind::MicrosoftAuthenticator,
+    )
+    .await?;
     drop(conn);
     let user_id = flow.user_id.clone().ok_or_else(wrong_state)?;
     limits::enforce(state, VERIFY, &client.ip).await?;

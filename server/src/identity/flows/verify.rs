@@ -67,7 +67,8 @@ pub async fn verify(
         view.return_to = Some(flow::landing(flow.return_to.as_deref()));
     }
     let mut conn = state.db.pool.acquire().await?;
-    let view = super::methods::with_progress(&mut conn, state, &flow, view).await?;
+    let view =
+        super::methods::with_progress(&mut conn, state, rules.settings(), &flow, view).await?;
     Ok(Verified { view, session })
 }
 
