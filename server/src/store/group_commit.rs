@@ -633,10 +633,12 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_steady_stream_of_batches_fails_none_and_the_file_catches_up_after_it() {
+    async fn checkpoints_run_amid_a_steady_stream_of_batches_and_fail_none() {
         let (dir, db) = open().await;
-        // Eight clients write rows of more than a page for up to ten checkpoint intervals, so
-        // a batch is always waiting when the writer checkpoints.
+        let before = in_the_file(dir.path()).await.unwrap_or(0);
+        // Eight clients write for ten checkpoint intervals, so a batch is always waiting when
+        // the writer checkpoints: rows of more than a page, at most 400 of them a client
+        // (about 40 MB in all on a fast disk), then small ones until the time is up.
         let until = std::time::Instant::now() + super::CHECKPOINT_EVERY * 10;
         let writers: Vec<_> = (0..8)
             .map(|writer| {
@@ -644,9 +646,9 @@ mod tests {
                 tokio::spawn(async move {
                     let big = "x".repeat(5_000);
                     let mut jobs = 0;
-                    // At most 400 rows a client (about 40 MB in all) on a fast disk.
-                    while std::time::Instant::now() < until && jobs < 400 {
-                        let key = format!("{writer}-{jobs}{big}");
+                    while std::time::Instant::now() < until {
+                        let pad = if jobs < 400 { big.as_str() } else { "" };
+                        let key = format!("{writer}-{jobs}{pad}");
                         counted(db.clone(), "steady", key)
                             .await
                             .expect("a committed job");
@@ -656,10 +658,28 @@ mod tests {
                 })
             })
             .collect();
+        // Meanwhile, what the database file alone holds, every interval until the stream ends.
+        let mut in_the_file_meanwhile = Vec::new();
+        while std::time::Instant::now() + super::CHECKPOINT_EVERY < until {
+            tokio::time::sleep(super::CHECKPOINT_EVERY).await;
+            in_the_file_meanwhile.extend(in_the_file(dir.path()).await);
+        }
         let mut jobs = 0;
         for writer in writers {
             jobs += writer.await.expect("a writer");
         }
+        // The writer checkpoints after a batch once an interval has passed, so the file grows
+        // from one sample to the next; SQLite's own checkpoint alone (every 10,000 frames)
+        // grew it in two intervals of seven here.
+        let grew = std::iter::once(&before)
+            .chain(&in_the_file_meanwhile)
+            .zip(&in_the_file_meanwhile)
+            .filter(|(earlier, later)| later > earlier)
+            .count();
+        assert!(
+            in_the_file_meanwhile.len() >= 4 && grew * 2 >= in_the_file_meanwhile.len(),
+            "the writer's checkpoints did not keep up with the stream: {in_the_file_meanwhile:?}"
+        );
         assert_eq!(hits(&db, "steady").await, Some(jobs));
         // One more batch, after the checkpoint interval: the checkpoint that follows it copies
         // everything.
