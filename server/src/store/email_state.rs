@@ -93,9 +93,15 @@ pub fn count_otp_failure(
         .bind(now_ms + policy.account_failure_block_ms);
 }
 
-/// Adds to `script` the end of `canonical`'s run of failures (a right passcode).
+/// Adds to `script` the end of `canonical`'s run of failures (a right passcode). A row with
+/// no failures is left alone, as most right codes follow no wrong one: on PostgreSQL an
+/// update that changes nothing still writes a new row version and its WAL record. (SQLite
+/// already skips a row whose bytes do not change.)
 pub fn clear_otp_failures(script: &mut Script, canonical: &str) {
     script
-        .add("UPDATE email_state SET otp_failures = 0 WHERE email_canonical = $1")
+        .add(
+            "UPDATE email_state SET otp_failures = 0 \
+             WHERE email_canonical = $1 AND otp_failures <> 0",
+        )
         .bind(canonical);
 }
