@@ -39,7 +39,7 @@ const CHUNK: i64 = 250;
 /// beside them (a batch that found the lock taken would sleep in `busy_timeout`), and it stays
 /// far below the 10,000 pages at which SQLite would checkpoint inside the commit. Each chunk
 /// finds its rows through an index on the time it tests, except the rate limits' counters,
-/// which are walked by key (see [`store::rate_limits::stale_keys`]).
+/// which are walked by key (see [`store::rate_limits::scan`]).
 pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = state.now_ms();
     let mut total = prune_rate_limits(state, now - DAY_MS).await?;
@@ -78,30 +78,38 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     Ok(total)
 }
 
-/// The rate limits' counters whose window began before `before_ms`: each chunk's keys are read
-/// on a pooled connection, outside the write gate, then deleted as a write of its own.
+/// The rate limits' counters whose window began before `before_ms`: the table is read
+/// [`CHUNK`] counters at a time on a pooled connection, outside the write gate, and each
+/// chunk's stale keys are deleted as a write of their own.
 async fn prune_rate_limits(state: &AppState, before_ms: i64) -> Result<u64, sqlx::Error> {
     let mut removed = 0;
     let mut after = String::new();
     loop {
-        let keys = {
+        let chunk = {
             let mut conn = state.db.pool.acquire().await?;
-            store::rate_limits::stale_keys(&mut conn, &after, before_ms, CHUNK).await?
+            store::rate_limits::scan(&mut conn, &after, CHUNK).await?
         };
-        let Some(last) = keys.last() else {
+        let Some((last, _)) = chunk.last() else {
             return Ok(removed);
         };
         after.clone_from(last);
-        let full = keys.len() as i64 == CHUNK;
-        removed += state
-            .db
-            .write_one(move |conn| {
-                Box::pin(
-                    async move { store::rate_limits::delete_stale(conn, &keys, before_ms).await },
-                )
-            })
-            .await?;
-        if !full {
+        let walked_all = chunk.len() < CHUNK as usize;
+        let stale: Vec<String> = chunk
+            .into_iter()
+            .filter(|(_, window_start_ms)| *window_start_ms < before_ms)
+            .map(|(key, _)| key)
+            .collect();
+        if !stale.is_empty() {
+            removed += state
+                .db
+                .write_one(move |conn| {
+                    Box::pin(async move {
+                        store::rate_limits::delete_stale(conn, &stale, before_ms).await
+                    })
+                })
+                .await?;
+        }
+        if walked_all {
             return Ok(removed);
         }
     }

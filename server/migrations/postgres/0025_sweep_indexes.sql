@@ -1,7 +1,7 @@
 -- The janitor deletes old rows in chunks of a few hundred (`janitor::sweep`); these indexes
 -- let each chunk find its rows without scanning the table. The revocation times are indexed
 -- only where set, so a session that is never revoked costs no entry. (The rate limits'
--- counters have no such index on purpose: see `store::rate_limits::stale_keys`.)
+-- counters have no such index on purpose: see `store::rate_limits::scan`.)
 CREATE INDEX sessions_expires ON sessions (expires_at_ms);
 CREATE INDEX sessions_revoked ON sessions (revoked_at_ms) WHERE revoked_at_ms IS NOT NULL;
 CREATE INDEX admin_sessions_expires ON admin_sessions (expires_at_ms);

@@ -45,31 +45,29 @@ pub fn hits_of(row: &AnyRow) -> Result<i64, sqlx::Error> {
     row.try_get("hits")
 }
 
-/// Up to `limit` keys after `after`, in key order, whose window began before `before_ms`: the
-/// next chunk for [`delete_stale`].
+/// The next `limit` counters after the key `after`, in key order: their keys and when their
+/// windows began. The janitor walks the table with it, a bounded read at a time, outside the
+/// write gate, and hands the stale keys to [`delete_stale`].
 ///
-/// The janitor walks the table by key, reading outside the write gate, because an index on
-/// `window_start_ms` would cost every hit a page: the upsert sets the column, and SQLite
-/// rewrites an index entry whenever its column is set, even to the same value.
-pub async fn stale_keys(
+/// It walks instead of searching by time because an index on `window_start_ms` would cost
+/// every hit a page: the upsert sets the column, and SQLite rewrites an index entry whenever
+/// its column is set, even to the same value.
+pub async fn scan(
     conn: &mut AnyConnection,
     after: &str,
-    before_ms: i64,
     limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT key FROM rate_limits WHERE key > $1 AND window_start_ms < $2 \
-         ORDER BY key LIMIT $3",
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT key, window_start_ms FROM rate_limits WHERE key > $1 ORDER BY key LIMIT $2",
     )
     .bind(after)
-    .bind(before_ms)
     .bind(limit)
     .fetch_all(conn)
     .await
 }
 
-/// Deletes the counters of `keys` whose window still began before `before_ms` (one hit since
-/// [`stale_keys`] read them has started a new window, and keeps its row); returns how many.
+/// Deletes the counters of `keys` whose window still began before `before_ms` (a hit since
+/// [`scan`] read them has started a new window, and keeps its row); returns how many.
 pub async fn delete_stale(
     conn: &mut AnyConnection,
     keys: &[String],
