@@ -63,14 +63,17 @@ pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     prune!(store::flows::prune, now - DAY_MS);
     prune!(store::account_codes::prune, now - DAY_MS);
     prune!(store::captchas::prune, now);
-    prune!(store::sessions::prune, now - 7 * DAY_MS);
-    prune!(store::admins::prune_sessions, now - 7 * DAY_MS);
+    prune!(store::sessions::prune_expired, now - 7 * DAY_MS);
+    prune!(store::sessions::prune_revoked, now - 7 * DAY_MS);
+    prune!(store::admins::prune_expired_sessions, now - 7 * DAY_MS);
+    prune!(store::admins::prune_revoked_sessions, now - 7 * DAY_MS);
     prune!(store::outbox::prune_sent, now - 7 * DAY_MS);
     prune!(store::phone_outbox::prune_sent, now - 7 * DAY_MS);
     // Untouched for a day, so any lock has ended (locks last 15 minutes).
     prune!(store::admins::prune_lockouts, now - DAY_MS);
     prune!(store::oidc::prune_pending, now - DAY_MS);
-    prune!(store::oidc::prune_grants, now - DAY_MS);
+    prune!(store::oidc::prune_expired_grants, now - DAY_MS);
+    prune!(store::oidc::prune_revoked_grants, now - DAY_MS);
     prune!(
         store::signing_keys::prune,
         now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS

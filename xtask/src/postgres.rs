@@ -4,12 +4,12 @@
 //! PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that
 //! Debian's package creates. For the tests durability settings are relaxed (`fsync=off`): the
 //! data is thrown away anyway, and the tests exercise SQL semantics, not the disk. The
-//! benchmark's cluster ([`Cluster::start_durable`]) keeps PostgreSQL's defaults, so a committed
-//! passcode request is on disk, as in production.
+//! benchmark's cluster ([`Cluster::start_durable`]) keeps PostgreSQL's durability defaults, so
+//! a committed passcode request is on disk, as in production.
 //!
 //! `SSPR_BENCH_PG_LOG=<file>` keeps the benchmark cluster's own log: every checkpoint and every
-//! autovacuum run is logged, with its time, and the log is copied to `<file>` when the cluster
-//! stops, to set beside the benchmark's timed progress lines.
+//! autovacuum run is logged, with its time in UTC, and the log is copied to `<file>` when the
+//! cluster stops, to set beside the benchmark's timed progress lines.
 
 use crate::cmd;
 use std::net::TcpListener;
@@ -18,6 +18,8 @@ use std::process::Command;
 
 pub struct Cluster {
     dir: PathBuf,
+    /// The benchmark's cluster, whose log `SSPR_BENCH_PG_LOG` keeps.
+    durable: bool,
     bin: PathBuf,
     port: u16,
     as_postgres: bool,
@@ -73,6 +75,7 @@ impl Cluster {
         }
         let cluster = Cluster {
             dir,
+            durable,
             bin,
             port,
             as_postgres,
@@ -93,7 +96,7 @@ impl Cluster {
             ],
         )?;
         let relaxed = if durable {
-            " -c log_checkpoints=on -c log_autovacuum_min_duration=0"
+            " -c log_checkpoints=on -c log_autovacuum_min_duration=0 -c log_timezone=UTC"
         } else {
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         };
@@ -177,7 +180,7 @@ impl Drop for Cluster {
                 "stop",
             ],
         );
-        if let Some(copy) = std::env::var_os("SSPR_BENCH_PG_LOG") {
+        if let Some(copy) = std::env::var_os("SSPR_BENCH_PG_LOG").filter(|_| self.durable) {
             match std::fs::copy(self.dir.join("server.log"), &copy) {
                 Ok(_) => println!("postgresql: log copied to {}", copy.to_string_lossy()),
                 Err(e) => println!("postgresql: log not copied: {e}"),

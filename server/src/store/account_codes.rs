@@ -96,7 +96,7 @@ pub async fn prune(
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "DELETE FROM account_codes WHERE id IN \
+        "DELETE FROM account_codes WHERE expires_at_ms < $1 AND id IN \
          (SELECT id FROM account_codes WHERE expires_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)

@@ -80,7 +80,7 @@ pub async fn prune(
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "DELETE FROM captchas WHERE id IN \
+        "DELETE FROM captchas WHERE expires_at_ms < $1 AND id IN \
          (SELECT id FROM captchas WHERE expires_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)

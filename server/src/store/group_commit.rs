@@ -538,6 +538,7 @@ mod tests {
     use super::super::{rate_limits, Db};
     use sqlx::any::AnyRow;
     use sqlx::Row;
+    use std::sync::Arc;
 
     /// A counted job as a flow start makes one: count `key`, then insert `row` into
     /// `rate_limits` (a key already there makes the insert fail). Its result: the count seen.
@@ -591,13 +592,21 @@ mod tests {
     }
 
     /// How many rows `rate_limits` has in the database file alone: a copy of the file without
-    /// its WAL, as the last checkpoint left it. `None` when the copy cannot be read.
-    async fn in_the_file(dir: &std::path::Path) -> Option<i64> {
+    /// its WAL, as the last checkpoint left it. `None` when the copy cannot be read. Taken
+    /// while `db`'s write gate is held, so no checkpoint writes the file during the copy.
+    async fn in_the_file(db: &Db, dir: &std::path::Path) -> Option<i64> {
         let copy = dir.join("copy.db");
         for side in ["copy.db-wal", "copy.db-shm"] {
             let _ = std::fs::remove_file(dir.join(side));
         }
-        std::fs::copy(dir.join("test.db"), &copy).ok()?;
+        {
+            let _held = db.gate.enter().await.ok()?;
+            let (from, to) = (dir.join("test.db"), copy.clone());
+            tokio::task::spawn_blocking(move || std::fs::copy(from, to))
+                .await
+                .ok()?
+                .ok()?;
+        }
         let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", copy.display()))
             .await
             .ok()?;
@@ -613,7 +622,7 @@ mod tests {
     #[tokio::test]
     async fn the_writer_checkpoints_between_batches_long_before_the_wal_is_full() {
         let (dir, db) = open().await;
-        let before = in_the_file(dir.path()).await.unwrap_or(0);
+        let before = in_the_file(&db, dir.path()).await.unwrap_or(0);
         for i in 0..2 {
             counted(db.clone(), "checkpointed", format!("checkpointed{i}"))
                 .await
@@ -623,7 +632,7 @@ mod tests {
         }
         // Two small batches are far below SQLite's own mark: only the writer copies them.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while in_the_file(dir.path()).await != Some(before + 3) {
+        while in_the_file(&db, dir.path()).await != Some(before + 3) {
             assert!(
                 std::time::Instant::now() < deadline,
                 "the batches never reached the database file"
@@ -635,18 +644,19 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn checkpoints_run_amid_a_steady_stream_of_batches_and_fail_none() {
         let (dir, db) = open().await;
-        let before = in_the_file(dir.path()).await.unwrap_or(0);
-        // Eight clients write for ten checkpoint intervals, so a batch is always waiting when
-        // the writer checkpoints: rows of more than a page, at most 400 of them a client
-        // (about 40 MB in all on a fast disk), then small ones until the time is up.
-        let until = std::time::Instant::now() + super::CHECKPOINT_EVERY * 10;
+        let before = in_the_file(&db, dir.path()).await.unwrap_or(0);
+        // Eight clients write until eight samples of the file are taken, one every checkpoint
+        // interval, so a batch is always waiting when the writer checkpoints: rows of more
+        // than a page, at most 400 of them a client (about 40 MB in all on a fast disk), then
+        // small ones.
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let writers: Vec<_> = (0..8)
             .map(|writer| {
-                let db = db.clone();
+                let (db, stop) = (db.clone(), Arc::clone(&stop));
                 tokio::spawn(async move {
                     let big = "x".repeat(5_000);
                     let mut jobs = 0;
-                    while std::time::Instant::now() < until {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         let pad = if jobs < 400 { big.as_str() } else { "" };
                         let key = format!("{writer}-{jobs}{pad}");
                         counted(db.clone(), "steady", key)
@@ -658,26 +668,27 @@ mod tests {
                 })
             })
             .collect();
-        // Meanwhile, what the database file alone holds, every interval until the stream ends.
         let mut in_the_file_meanwhile = Vec::new();
-        while std::time::Instant::now() + super::CHECKPOINT_EVERY < until {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while in_the_file_meanwhile.len() < 8 && std::time::Instant::now() < deadline {
             tokio::time::sleep(super::CHECKPOINT_EVERY).await;
-            in_the_file_meanwhile.extend(in_the_file(dir.path()).await);
+            in_the_file_meanwhile.extend(in_the_file(&db, dir.path()).await);
         }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let mut jobs = 0;
         for writer in writers {
             jobs += writer.await.expect("a writer");
         }
         // The writer checkpoints after a batch once an interval has passed, so the file grows
-        // from one sample to the next; SQLite's own checkpoint alone (every 10,000 frames)
-        // grew it in two intervals of seven here.
+        // from one sample to the next; with SQLite's own checkpoint alone (every 10,000
+        // frames) it grew in two intervals of eight here.
         let grew = std::iter::once(&before)
             .chain(&in_the_file_meanwhile)
             .zip(&in_the_file_meanwhile)
             .filter(|(earlier, later)| later > earlier)
             .count();
         assert!(
-            in_the_file_meanwhile.len() >= 4 && grew * 2 >= in_the_file_meanwhile.len(),
+            in_the_file_meanwhile.len() == 8 && grew * 2 >= in_the_file_meanwhile.len(),
             "the writer's checkpoints did not keep up with the stream: {in_the_file_meanwhile:?}"
         );
         assert_eq!(hits(&db, "steady").await, Some(jobs));
@@ -693,7 +704,7 @@ mod tests {
             .expect("a count")
             .get(0);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while in_the_file(dir.path()).await != Some(committed) {
+        while in_the_file(&db, dir.path()).await != Some(committed) {
             assert!(
                 std::time::Instant::now() < deadline,
                 "the database file never caught up with the WAL"

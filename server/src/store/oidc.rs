@@ -346,7 +346,7 @@ pub async fn prune_pending(
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "DELETE FROM oidc_pending WHERE id_hash IN \
+        "DELETE FROM oidc_pending WHERE expires_at_ms < $1 AND id_hash IN \
          (SELECT id_hash FROM oidc_pending WHERE expires_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)
@@ -356,16 +356,36 @@ pub async fn prune_pending(
     .map(|d| d.rows_affected())
 }
 
-/// Deletes up to `limit` grants that expired or were revoked before `before_ms` (their codes
-/// and tokens go with them: `ON DELETE CASCADE`); returns how many grants.
-pub async fn prune_grants(
+/// Deletes up to `limit` grants that expired before `before_ms` (their codes and tokens go
+/// with them: `ON DELETE CASCADE`); returns how many grants.
+/// Each test is a range of one index, so a chunk stops at `limit` on PostgreSQL too (an `OR`
+/// of the two would collect every match of both indexes first).
+pub async fn prune_expired_grants(
     conn: &mut AnyConnection,
     before_ms: i64,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "DELETE FROM oidc_grants WHERE id IN \
-         (SELECT id FROM oidc_grants WHERE expires_at_ms < $1 OR revoked_at_ms < $1 LIMIT $2)",
+        "DELETE FROM oidc_grants WHERE expires_at_ms < $1 AND id IN \
+         (SELECT id FROM oidc_grants WHERE expires_at_ms < $1 LIMIT $2)",
+    )
+    .bind(before_ms)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|d| d.rows_affected())
+}
+
+/// Deletes up to `limit` grants revoked before `before_ms`, with their codes and tokens;
+/// returns how many grants.
+pub async fn prune_revoked_grants(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM oidc_grants WHERE revoked_at_ms < $1 AND id IN \
+         (SELECT id FROM oidc_grants WHERE revoked_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)
     .bind(limit)

@@ -159,8 +159,8 @@ pub async fn prune_sent(
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "DELETE FROM phone_outbox WHERE id IN \
-         (SELECT id FROM phone_outbox WHERE sent_at_ms IS NOT NULL AND sent_at_ms < $1 LIMIT $2)",
+        "DELETE FROM phone_outbox WHERE sent_at_ms < $1 AND id IN \
+         (SELECT id FROM phone_outbox WHERE sent_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)
     .bind(limit)

@@ -81,7 +81,8 @@ pub async fn delete_stale(
         "DELETE FROM rate_limits WHERE window_start_ms < $1 AND key IN ({})",
         placeholders.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(before_ms);
+    // Not kept among the connection's prepared statements: each length of `keys` is another.
+    let mut query = sqlx::query(&sql).persistent(false).bind(before_ms);
     for key in keys {
         query = query.bind(key);
     }

@@ -101,7 +101,7 @@ pub async fn prune(
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "DELETE FROM signing_keys WHERE kid IN \
+        "DELETE FROM signing_keys WHERE retired_at_ms < $1 AND kid IN \
          (SELECT kid FROM signing_keys WHERE retired_at_ms < $1 LIMIT $2)",
     )
     .bind(before_ms)

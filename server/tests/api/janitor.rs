@@ -45,6 +45,8 @@ backend_tests! {
         let old = now - 2 * DAY_MS;
         let sessions_before = count(&app, "sessions").await;
         let rate_limits_before = count(&app, "rate_limits").await;
+        // One transaction for the 1,672 rows: each a commit of its own is slow on a slow disk.
+        let mut tx = app.db.pool.begin().await.expect("a transaction");
         // 700 stale counters, with a live one between every tenth, so the walk by key has to
         // step over live rows inside and across its chunks.
         for n in 0..770 {
@@ -52,7 +54,7 @@ backend_tests! {
             sqlx::query("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, $2, 1)")
                 .bind(format!("test:{n:04}"))
                 .bind(window)
-                .execute(&app.db.pool)
+                .execute(&mut *tx)
                 .await
                 .expect("counter");
         }
@@ -65,7 +67,7 @@ backend_tests! {
             )
             .bind(format!("captcha-{n}"))
             .bind(expires)
-            .execute(&app.db.pool)
+            .execute(&mut *tx)
             .await
             .expect("captcha");
         }
@@ -88,10 +90,11 @@ backend_tests! {
             .bind(now - 9 * DAY_MS)
             .bind(expires)
             .bind(revoked)
-            .execute(&app.db.pool)
+            .execute(&mut *tx)
             .await
             .expect("session");
         }
+        tx.commit().await.expect("the rows");
 
         let removed = sspr_server::janitor::sweep(&app.state).await.expect("sweep");
 

@@ -30,12 +30,11 @@ pub async fn start(
     id: &str,
 ) -> Result<PushStarted, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let (flow, rules) = load_with_rules(&mut conn, state, binding, id).await?;
-    let settings = rules.settings();
+    let (flow, flow_rules) = load_with_rules(&mut conn, state, binding, id).await?;
     offered(
         &mut conn,
         state,
-        settings,
+        flow_rules.settings(),
         &flow,
         MethodKind::MicrosoftAuthenticator,
     )
