@@ -317,6 +317,11 @@ async fn writer(
     }
 }
 
+/// A batch that takes longer is logged at `debug` ("slow batch": its jobs, the time they ran
+/// and the time its `COMMIT` took, which on SQLite is mostly the fsync), to tell where a
+/// request's tail goes beside the checkpoint log.
+const SLOW_BATCH: Duration = Duration::from_millis(2);
+
 /// How often the writer copies the WAL back into the database file, at most.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
@@ -405,7 +410,9 @@ async fn run_batch(
     conn: &mut AnyConnection,
     batch: Batch,
 ) -> (bool, (Option<sqlx::Error>, Vec<Answer>)) {
+    let began = Instant::now();
     let Batch { mut counted, jobs } = batch;
+    let size = counted.len() + jobs.len();
     let open = if counted.is_empty() {
         "BEGIN IMMEDIATE; SAVEPOINT job"
     } else {
@@ -459,7 +466,17 @@ async fn run_batch(
     } else {
         "COMMIT"
     };
-    match conn.execute(end).await {
+    let committing = Instant::now();
+    let committed = conn.execute(end).await;
+    if began.elapsed() >= SLOW_BATCH {
+        tracing::debug!(
+            jobs = size,
+            run_ms = (committing - began).as_secs_f64() * 1000.0,
+            commit_ms = committing.elapsed().as_secs_f64() * 1000.0,
+            "slow batch"
+        );
+    }
+    match committed {
         Ok(_) => (true, (None, answers)),
         Err(error) => {
             tracing::error!(%error, "a batch of writes did not commit");
