@@ -5,6 +5,7 @@
 //! after they expired or were revoked, and signing keys once no token they signed can be valid.
 //! Any instance may run it; the deletes are idempotent.
 
+use crate::store::sweep::Stale;
 use crate::{store, AppState};
 use std::time::Duration;
 
@@ -43,42 +44,61 @@ const CHUNK: i64 = 250;
 pub async fn sweep(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = state.now_ms();
     let mut total = prune_rate_limits(state, now - DAY_MS).await?;
-    /// Deletes from one table, chunk by chunk, the rows older than `before_ms`; adds to
-    /// `removed`.
-    macro_rules! prune {
-        ($delete:path, $before_ms:expr) => {{
-            let before_ms = $before_ms;
-            loop {
-                let removed = state
-                    .db
-                    .write_one(move |conn| Box::pin($delete(conn, before_ms, CHUNK)))
-                    .await?;
-                total += removed;
-                if removed < CHUNK as u64 {
-                    break;
-                }
+    for (stale, kept_ms) in SWEPT {
+        let before_ms = now - kept_ms;
+        loop {
+            let removed = state
+                .db
+                .write_one(move |conn| {
+                    Box::pin(store::sweep::delete_chunk(conn, stale, before_ms, CHUNK))
+                })
+                .await?;
+            total += removed;
+            if removed < CHUNK as u64 {
+                break;
             }
-        }};
+        }
     }
-    prune!(store::flows::prune, now - DAY_MS);
-    prune!(store::account_codes::prune, now - DAY_MS);
-    prune!(store::captchas::prune, now);
-    prune!(store::sessions::prune_expired, now - 7 * DAY_MS);
-    prune!(store::sessions::prune_revoked, now - 7 * DAY_MS);
-    prune!(store::admins::prune_expired_sessions, now - 7 * DAY_MS);
-    prune!(store::admins::prune_revoked_sessions, now - 7 * DAY_MS);
-    prune!(store::outbox::prune_sent, now - 7 * DAY_MS);
-    prune!(store::phone_outbox::prune_sent, now - 7 * DAY_MS);
-    // Untouched for a day, so any lock has ended (locks last 15 minutes).
-    prune!(store::admins::prune_lockouts, now - DAY_MS);
-    prune!(store::oidc::prune_pending, now - DAY_MS);
-    prune!(store::oidc::prune_expired_grants, now - DAY_MS);
-    prune!(store::oidc::prune_revoked_grants, now - DAY_MS);
-    prune!(
-        store::signing_keys::prune,
-        now - crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS
-    );
     Ok(total)
+}
+
+/// What is swept besides the rate limits, and how long after its time a row is kept.
+const SWEPT: [(Stale, i64); 14] = [
+    // Flows a day after they expired, with their passcodes (`ON DELETE CASCADE`).
+    (stale("flows", "id", "expires_at_ms"), DAY_MS),
+    (stale("account_codes", "id", "expires_at_ms"), DAY_MS),
+    // On-screen verification codes once expired.
+    (stale("captchas", "id", "expires_at_ms"), 0),
+    (stale("sessions", "token_hash", "expires_at_ms"), 7 * DAY_MS),
+    (stale("sessions", "token_hash", "revoked_at_ms"), 7 * DAY_MS),
+    (
+        stale("admin_sessions", "token_hash", "expires_at_ms"),
+        7 * DAY_MS,
+    ),
+    (
+        stale("admin_sessions", "token_hash", "revoked_at_ms"),
+        7 * DAY_MS,
+    ),
+    (stale("outbox", "id", "sent_at_ms"), 7 * DAY_MS),
+    (stale("phone_outbox", "id", "sent_at_ms"), 7 * DAY_MS),
+    // Untouched for a day, so any lock has ended (locks last 15 minutes).
+    (
+        stale("admin_lockouts", "admin_id, client_ip", "updated_at_ms"),
+        DAY_MS,
+    ),
+    (stale("oidc_pending", "id_hash", "expires_at_ms"), DAY_MS),
+    // Grants with their codes and tokens (`ON DELETE CASCADE`).
+    (stale("oidc_grants", "id", "expires_at_ms"), DAY_MS),
+    (stale("oidc_grants", "id", "revoked_at_ms"), DAY_MS),
+    // Signing keys once no token they signed can still be valid.
+    (
+        stale("signing_keys", "kid", "retired_at_ms"),
+        crate::oidc::keys::PUBLISHED_AFTER_RETIREMENT_MS,
+    ),
+];
+
+const fn stale(table: &'static str, key: &'static str, time: &'static str) -> Stale {
+    Stale { table, key, time }
 }
 
 /// The rate limits' counters whose window began before `before_ms`: the table is read

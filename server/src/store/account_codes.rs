@@ -88,20 +88,3 @@ pub async fn consume(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::E
         .await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// Deletes up to `limit` codes that expired before `before_ms`; returns how many.
-pub async fn prune(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM account_codes WHERE expires_at_ms < $1 AND id IN \
-         (SELECT id FROM account_codes WHERE expires_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}

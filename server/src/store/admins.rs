@@ -239,61 +239,6 @@ pub async fn clear_failures(
     Ok(())
 }
 
-/// Deletes up to `limit` administrator sessions that expired before `before_ms`; returns how
-/// many.
-/// Each test is a range of one index, so a chunk stops at `limit` on PostgreSQL too (an `OR`
-/// of the two would collect every match of both indexes first).
-pub async fn prune_expired_sessions(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM admin_sessions WHERE expires_at_ms < $1 AND token_hash IN \
-         (SELECT token_hash FROM admin_sessions WHERE expires_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}
-
-/// Deletes up to `limit` administrator sessions revoked before `before_ms`; returns how many.
-pub async fn prune_revoked_sessions(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM admin_sessions WHERE revoked_at_ms < $1 AND token_hash IN \
-         (SELECT token_hash FROM admin_sessions WHERE revoked_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}
-
-/// Deletes up to `limit` failure counts untouched since `before_ms` (one a failure has just
-/// renewed is checked again, and stays); returns how many.
-pub async fn prune_lockouts(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM admin_lockouts WHERE updated_at_ms < $1 AND (admin_id, client_ip) IN \
-         (SELECT admin_id, client_ip FROM admin_lockouts WHERE updated_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}
-
 // ---- sessions ----
 
 pub async fn insert_session(

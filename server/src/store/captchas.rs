@@ -72,20 +72,3 @@ pub async fn take(
     let expires_at_ms: i64 = row.try_get(1)?;
     (expires_at_ms > now_ms).then(|| row.try_get(0)).transpose()
 }
-
-/// Deletes up to `limit` verification codes that expired before `before_ms`; returns how many.
-pub async fn prune(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM captchas WHERE expires_at_ms < $1 AND id IN \
-         (SELECT id FROM captchas WHERE expires_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}

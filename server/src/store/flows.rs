@@ -305,21 +305,3 @@ pub async fn choose_questions(
         .fetch_one(conn)
         .await
 }
-
-/// Deletes up to `limit` flows that expired before `before_ms` (their passcodes, push
-/// challenges and client records go with them: `ON DELETE CASCADE`); returns how many flows.
-pub async fn prune(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM flows WHERE expires_at_ms < $1 AND id IN \
-         (SELECT id FROM flows WHERE expires_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}

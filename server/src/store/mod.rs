@@ -38,6 +38,7 @@ pub mod script;
 pub mod sessions;
 pub mod settings_version;
 pub mod signing_keys;
+pub mod sweep;
 pub mod user_flows;
 pub mod users;
 

@@ -163,20 +163,3 @@ pub async fn kept(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Kept>, sql
         })
         .collect()
 }
-
-/// Deletes up to `limit` messages delivered before `before_ms`; returns how many.
-pub async fn prune_sent(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM outbox WHERE sent_at_ms < $1 AND id IN \
-         (SELECT id FROM outbox WHERE sent_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}

@@ -197,39 +197,3 @@ pub async fn revoke_all(
     .await?;
     Ok(done.rows_affected())
 }
-
-/// Deletes up to `limit` sessions that expired before `before_ms`; returns how many.
-/// Each test is a range of one index, so a chunk stops at `limit` on PostgreSQL too (an `OR`
-/// of the two would collect every match of both indexes first).
-pub async fn prune_expired(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM sessions WHERE expires_at_ms < $1 AND token_hash IN \
-         (SELECT token_hash FROM sessions WHERE expires_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}
-
-/// Deletes up to `limit` sessions revoked before `before_ms`; returns how many.
-pub async fn prune_revoked(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM sessions WHERE revoked_at_ms < $1 AND token_hash IN \
-         (SELECT token_hash FROM sessions WHERE revoked_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}

@@ -92,21 +92,3 @@ pub async fn retire_others(
     .await?;
     Ok(done.rows_affected())
 }
-
-/// Deletes up to `limit` keys retired before `before_ms` (no token they signed is still
-/// valid); returns how many.
-pub async fn prune(
-    conn: &mut AnyConnection,
-    before_ms: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM signing_keys WHERE retired_at_ms < $1 AND kid IN \
-         (SELECT kid FROM signing_keys WHERE retired_at_ms < $1 LIMIT $2)",
-    )
-    .bind(before_ms)
-    .bind(limit)
-    .execute(conn)
-    .await
-    .map(|d| d.rows_affected())
-}
