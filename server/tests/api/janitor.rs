@@ -45,7 +45,10 @@ backend_tests! {
         let old = now - 2 * DAY_MS;
         let sessions_before = count(&app, "sessions").await;
         let rate_limits_before = count(&app, "rate_limits").await;
-        // One transaction for the 1,672 rows: each a commit of its own is slow on a slow disk.
+        let flows_before = count(&app, "flows").await;
+        let passcodes_before = count(&app, "passcodes").await;
+        let flow_clients_before = count(&app, "flow_clients").await;
+        // One transaction for the 2,454 rows: each a commit of its own is slow on a slow disk.
         let mut tx = app.db.pool.begin().await.expect("a transaction");
         // 700 stale counters, with a live one between every tenth, so the walk by key has to
         // step over live rows inside and across its chunks.
@@ -94,6 +97,54 @@ backend_tests! {
             .await
             .expect("session");
         }
+        // 260 flows that expired two days ago, each with a passcode and the application it was
+        // started for, so the flows' sweep takes more than one chunk and each chunk takes its
+        // children by cascade; and one flow still live.
+        for n in 0..261 {
+            let expires = if n == 260 { now + 60_000 } else { old };
+            sqlx::query(
+                "INSERT INTO flows (id, purpose, state, email, email_canonical, binding_hash, \
+                 created_at_ms, expires_at_ms, last_sent_at_ms) \
+                 VALUES ($1, 'password_reset', 'code_sent', 'a@contoso.example', \
+                 'a@contoso.example', 'binding', $2, $3, $2)",
+            )
+            .bind(format!("flow-{n}"))
+            .bind(expires - 60_000)
+            .bind(expires)
+            .execute(&mut *tx)
+            .await
+            .expect("flow");
+            sqlx::query(
+                "INSERT INTO passcodes (id, flow_id, code_hash, created_at_ms, expires_at_ms) \
+                 VALUES ($1, $2, 'hash', $3, $3)",
+            )
+            .bind(format!("passcode-{n}"))
+            .bind(format!("flow-{n}"))
+            .bind(expires)
+            .execute(&mut *tx)
+            .await
+            .expect("passcode");
+            sqlx::query(
+                "INSERT INTO flow_clients (flow_id, user_flow_id, client_id) VALUES ($1, 'uf', 'app')",
+            )
+            .bind(format!("flow-{n}"))
+            .execute(&mut *tx)
+            .await
+            .expect("flow's application");
+        }
+        // 260 administrators' lockouts untouched for two days, and one renewed now.
+        for n in 0..261 {
+            let updated = if n == 260 { now } else { old };
+            sqlx::query(
+                "INSERT INTO admin_lockouts (admin_id, client_ip, failures, updated_at_ms) \
+                 VALUES ($1, '192.0.2.1', 3, $2)",
+            )
+            .bind(format!("admin-{n}"))
+            .bind(updated)
+            .execute(&mut *tx)
+            .await
+            .expect("lockout");
+        }
         tx.commit().await.expect("the rows");
 
         let removed = sspr_server::janitor::sweep(&app.state).await.expect("sweep");
@@ -107,7 +158,31 @@ backend_tests! {
         assert_eq!(stale, 0, "no stale counter is left");
         assert_eq!(count(&app, "captchas").await, 1, "the live code stays");
         assert_eq!(count(&app, "sessions").await, sessions_before + 1, "yesterday's stays");
-        assert!(removed >= 700 + 600 + 300, "removed {removed}");
+        assert_eq!(count(&app, "flows").await, flows_before + 1, "the live flow stays");
+        let children: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM passcodes p JOIN flow_clients c ON c.flow_id = p.flow_id \
+             WHERE p.flow_id = 'flow-260'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the live flow's children");
+        assert_eq!(children, 1, "the live flow keeps its passcode and application");
+        assert_eq!(
+            count(&app, "passcodes").await,
+            passcodes_before + 1,
+            "passcodes go with their flows"
+        );
+        assert_eq!(
+            count(&app, "flow_clients").await,
+            flow_clients_before + 1,
+            "so do their applications"
+        );
+        let lockout: String = sqlx::query_scalar("SELECT admin_id FROM admin_lockouts")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("the renewed lockout, alone");
+        assert_eq!(lockout, "admin-260");
+        assert!(removed >= 700 + 600 + 300 + 260 + 260, "removed {removed}");
         // A second pass finds nothing more.
         assert_eq!(sspr_server::janitor::sweep(&app.state).await.expect("sweep"), 0);
     }
