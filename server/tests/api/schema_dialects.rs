@@ -48,6 +48,39 @@ fn kind(declared: &str) -> String {
     }
 }
 
+/// A partial index's condition as both dialects can be compared: PostgreSQL's parentheses and
+/// casts (`(state = 'open'::text)`) dropped, words lowercased, quoted literals kept as they are
+/// (`'Open'` and `'open'` differ). A condition PostgreSQL rewrites further (`IN (…)` becomes
+/// `= ANY (ARRAY[…])`) reads differently on the two sides, so the comparison reports it rather
+/// than passing it.
+fn condition(sql: &str) -> String {
+    let mut out = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                out.push(c);
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == '\'' {
+                        break;
+                    }
+                }
+            }
+            '(' | ')' => {}
+            ':' if chars.peek() == Some(&':') => {
+                chars.next();
+                while chars
+                    .next_if(|t| t.is_ascii_alphanumeric() || *t == '_')
+                    .is_some()
+                {}
+            }
+            _ => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// An index's column list from its SQL, `(a, lower(b) COLLATE "C", c DESC)` → `["a", "lower(b)",
 /// "c desc"]`. A partial index's condition comes first, `… (a) WHERE (a IS NOT NULL)` →
 /// `["where a is not null", "a"]` (parentheses dropped, as PostgreSQL adds them), so it is
@@ -69,11 +102,6 @@ fn index_columns(sql: &str) -> Vec<String> {
     }
     let inner = &sql[open + 1..close];
     let mut columns = Vec::new();
-    let rest = sql.get(close + 1..).unwrap_or("").to_ascii_lowercase();
-    if let Some(at) = rest.find("where ") {
-        let condition: String = rest[at..].chars().filter(|c| !"()".contains(*c)).collect();
-        columns.push(condition.split_whitespace().collect::<Vec<_>>().join(" "));
-    }
     let mut depth = 0;
     let mut current = String::new();
     for c in inner.chars() {
@@ -89,17 +117,20 @@ fn index_columns(sql: &str) -> Vec<String> {
         current.push(c);
     }
     columns.push(current);
-    columns
-        .iter()
-        .map(|c| {
-            c.to_ascii_lowercase()
-                .replace("collate \"c\"", "")
-                .replace(" asc", "")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    let rest = sql.get(close + 1..).unwrap_or("");
+    let partial = rest
+        .to_ascii_lowercase()
+        .find("where ")
+        .map(|at| condition(&rest[at..]));
+    let columns = columns.iter().map(|c| {
+        c.to_ascii_lowercase()
+            .replace("collate \"c\"", "")
+            .replace(" asc", "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    partial.into_iter().chain(columns).collect()
 }
 
 async fn sqlite_schema(db: &Db) -> BTreeMap<String, Table> {
@@ -450,5 +481,16 @@ fn a_table_column_or_index_on_one_side_only_is_found() {
     assert_eq!(
         index_columns("CREATE INDEX x ON t (a) WHERE a IS NOT NULL"),
         ["where a is not null", "a"]
+    );
+    // PostgreSQL's casts go; a literal's case counts.
+    assert_eq!(
+        index_columns(
+            "CREATE INDEX x ON public.t USING btree (a) WHERE ((s)::text = 'Open'::text)"
+        ),
+        index_columns("CREATE INDEX x ON t (a) WHERE s = 'Open'"),
+    );
+    assert_ne!(
+        index_columns("CREATE INDEX x ON t (a) WHERE s = 'Open'"),
+        index_columns("CREATE INDEX x ON t (a) WHERE s = 'open'"),
     );
 }
