@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Where a flow start's time goes, on SQLite: the release server (no mail server, so only the
-# request path and the worker's bookkeeping count) under `wrk` (2 threads, 16 connections) on
-# password-reset starts for unknown addresses, each from its own client address; after a 5 s
-# warm-up, 10 s measured with the server's CPU per thread kind (/proc/PID/task/*/stat) and its
-# system calls (perf's syscall tracepoints), divided by the requests answered.
+# request path and the worker's bookkeeping count) under `wrk` (16 connections on 2 threads, or
+# CONNECTIONS) on password-reset starts for unknown addresses, each from its own client
+# address; after a 5 s warm-up, 10 s measured with the server's CPU per thread kind
+# (/proc/PID/task/*/stat) and its system calls (perf's syscall tracepoints), divided by the
+# requests answered.
 #
-#   bench/profile-flow-start.sh            (from the repository root; installs wrk and perf)
+#   bench/profile-flow-start.sh [CONNECTIONS]   (from the repository root; installs wrk and perf)
+#
+# With one connection every start is alone in its batch: the latency is one request's own path.
+# SSPR_BENCH_LOG, when set, is the server's log filter (for example
+# `warn,sspr_server::store::group_commit=debug` for every checkpoint and every batch over 2 ms),
+# and the server's log is kept in target/profile-flow-start.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+connections=${1:-16}
+wrk_threads=$((connections < 2 ? connections : 2))
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
 need perf linux-perf
@@ -18,21 +26,21 @@ mkdir -p "$work/web"
 SSPR_LISTEN=127.0.0.1:$port SSPR_PUBLIC_ORIGIN=http://127.0.0.1:$port \
   SSPR_DATABASE_URL="sqlite://$work/sspr.db?mode=rwc" \
   SSPR_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-  SSPR_TRUST_FORWARDED_FOR=true SSPR_DEV=false SSPR_LOG=warn SSPR_WEB_DIR="$work/web" \
+  SSPR_TRUST_FORWARDED_FOR=true SSPR_DEV=false SSPR_LOG="${SSPR_BENCH_LOG:-warn}" SSPR_WEB_DIR="$work/web" \
   SSPR_FLOW_STARTS_PER_MINUTE=1000000000 SSPR_REQUESTS_PER_MINUTE=1000000000 \
   target/release/sspr-server serve >"$work/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; [ -z "${SSPR_BENCH_LOG:-}" ] || cp "$work/server.log" target/profile-flow-start.log; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
 lua=bench/wrk/request-unknown.lua
-wrk -t2 -c16 -d5s -s $lua "http://127.0.0.1:$port" >/dev/null
+wrk -t$wrk_threads -c$connections -d5s -s $lua "http://127.0.0.1:$port" >/dev/null
 threads() { for t in /proc/$pid/task/*; do echo "$(basename "$t") $(cat "$t/comm" | tr ' ' _) $(awk '{print $14, $15}' "$t/stat")"; done | sort; }
 threads >"$work/before"
 events=fsync,futex,pwrite64,pread64,getrandom
 perf stat -x, -e "$(echo $events | sed 's/\([a-z0-9_]*\)/syscalls:sys_enter_\1/g'),context-switches" \
   -p $pid -o "$work/perf" -- sleep 10 &
 perf_pid=$!
-out=$(wrk -t2 -c16 -d10s -s $lua "http://127.0.0.1:$port" | grep BENCH_JSON)
+out=$(wrk -t$wrk_threads -c$connections -d10s -s $lua "http://127.0.0.1:$port" | grep BENCH_JSON)
 wait $perf_pid
 threads >"$work/after"
 requests=$(echo "$out" | sed 's/.*"requests":\([0-9]*\).*/\1/')

@@ -8,18 +8,32 @@
 //! write ([`store::settle`]): on SQLite every write waits for the one writer, which the
 //! requests need. A failed send is retried after 5 s, 10 s, 20 s … up to 10 minutes, forever:
 //! mail is never dropped, only delayed.
+//!
+//! For the same reason the worker claims in batches ([`serve`]): woken by a queued message, it
+//! waits [`GATHER`] before it claims, so that the messages queued meanwhile share its claim and
+//! its settling writes. Claiming as each message came made two writes of every passcode
+//! request, each a transaction (and, on SQLite, an fsync) of its own when no request's batch
+//! was there to join.
 
 use super::outbox::Envelope;
 use super::transport::Transport;
 use crate::store::outbox::{self as store, Claimed, Settled};
 use crate::store::script::Script;
 use crate::AppState;
+use std::future::Future;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const BATCH: i64 = 20;
 const LEASE_MS: i64 = 60_000;
-const POLL: Duration = Duration::from_secs(1);
+
+/// How often a worker looks for due messages when nothing wakes it (retries come due so).
+pub(crate) const POLL: Duration = Duration::from_secs(1);
+
+/// How long a woken worker waits before it claims, so the messages queued meanwhile go in
+/// one claim: a passcode arrives this much later, and a thousand requests a second cost the
+/// writer about a hundred claims and settling writes a second instead of a thousand of each.
+pub(crate) const GATHER: Duration = Duration::from_millis(10);
 
 /// Runs until `shutdown` resolves.
 pub async fn run(
@@ -27,24 +41,53 @@ pub async fn run(
     transport: Transport,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
+    serve(
+        "outbox",
+        BATCH,
+        || drain(&state, &transport),
+        || state.outbox.woken(),
+        shutdown,
+    )
+    .await;
+}
+
+/// A worker's loop, the mail's and the phone's: `drain` claims at most `batch` due messages,
+/// delivers them and says how many it claimed. After a full claim it claims again at once (a
+/// backlog); otherwise it waits until `woken` resolves (a message was queued) or [`POLL`]
+/// passes, then [`GATHER`] more. A stop request wins over a backlog (it stays queued).
+pub(crate) async fn serve<D, DF, W, WF>(
+    what: &'static str,
+    batch: i64,
+    mut drain: D,
+    woken: W,
+    shutdown: impl Future<Output = ()>,
+) where
+    D: FnMut() -> DF,
+    DF: Future<Output = Result<usize, sqlx::Error>>,
+    W: Fn() -> WF,
+    WF: Future<Output = ()>,
+{
     tokio::pin!(shutdown);
     loop {
-        match drain(&state, &transport).await {
-            Ok(0) => {}
-            Ok(_) => {
-                // More may be due; but a stop request wins over a backlog (it stays queued).
+        match drain().await {
+            Ok(claimed) if i64::try_from(claimed).is_ok_and(|n| n >= batch) => {
                 tokio::select! {
                     biased;
                     () = &mut shutdown => return,
                     () = std::future::ready(()) => continue,
                 }
             }
-            Err(error) => tracing::warn!(%error, "outbox: could not read the queue"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "{what}: could not read the queue"),
         }
         tokio::select! {
             () = &mut shutdown => return,
-            () = state.outbox.woken() => {}
+            () = woken() => {}
             () = tokio::time::sleep(POLL) => {}
+        }
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(GATHER) => {}
         }
     }
 }
@@ -200,7 +243,9 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, serve, GATHER, POLL};
+    use std::sync::Arc;
+    use std::time::Duration;
 
     #[test]
     fn retries_back_off_from_five_seconds_to_ten_minutes() {
@@ -208,5 +253,95 @@ mod tests {
         assert_eq!(backoff_ms(2), 10_000);
         assert_eq!(backoff_ms(4), 40_000);
         assert_eq!(backoff_ms(50), 600_000);
+    }
+
+    /// `serve` with a queue of `queued` messages: each drain claims up to `batch` of them and
+    /// records when it ran and how many it claimed.
+    struct Queue {
+        queued: std::sync::Mutex<usize>,
+        drains: std::sync::Mutex<Vec<(tokio::time::Instant, usize)>>,
+        wake: tokio::sync::Notify,
+    }
+
+    impl Queue {
+        fn add(&self, messages: usize) {
+            *self.queued.lock().expect("the queue") += messages;
+            self.wake.notify_one();
+        }
+
+        fn drains(&self) -> Vec<(tokio::time::Instant, usize)> {
+            self.drains.lock().expect("the drains").clone()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_woken_worker_gathers_what_is_queued_meanwhile_and_claims_a_backlog_at_once() {
+        let queue = Arc::new(Queue {
+            queued: std::sync::Mutex::new(0),
+            drains: std::sync::Mutex::new(Vec::new()),
+            wake: tokio::sync::Notify::new(),
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = tokio::spawn({
+            let queue = Arc::clone(&queue);
+            async move {
+                let drain = || {
+                    let queue = Arc::clone(&queue);
+                    async move {
+                        let mut queued = queue.queued.lock().expect("the queue");
+                        let claimed = (*queued).min(20);
+                        *queued -= claimed;
+                        let now = tokio::time::Instant::now();
+                        queue
+                            .drains
+                            .lock()
+                            .expect("the drains")
+                            .push((now, claimed));
+                        Ok(claimed)
+                    }
+                };
+                let woken = || queue.wake.notified();
+                serve("test", 20, drain, woken, async {
+                    let _ = stopped.await;
+                })
+                .await;
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let start = tokio::time::Instant::now();
+        // Three messages a millisecond apart go in one claim, GATHER after the first.
+        for _ in 0..3 {
+            queue.add(1);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(GATHER * 4).await;
+        let claims: Vec<_> = queue
+            .drains()
+            .into_iter()
+            .filter(|(at, n)| *at >= start && *n > 0)
+            .collect();
+        assert_eq!(claims.len(), 1, "{claims:?}");
+        assert_eq!(claims[0].1, 3);
+        assert_eq!(claims[0].0 - start, GATHER);
+        // A backlog of 45: 20, 20 and 5, the second and third at once after the first.
+        tokio::time::sleep(POLL * 2).await;
+        let backlog = tokio::time::Instant::now();
+        queue.add(45);
+        tokio::time::sleep(GATHER * 2).await;
+        let claims: Vec<_> = queue
+            .drains()
+            .into_iter()
+            .filter(|(at, n)| *at >= backlog && *n > 0)
+            .collect();
+        assert_eq!(
+            claims.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            [20, 20, 5]
+        );
+        assert!(
+            claims.iter().all(|(at, _)| *at == backlog + GATHER),
+            "{claims:?}"
+        );
+        stop.send(()).expect("the worker runs");
+        worker.await.expect("the worker stops");
     }
 }

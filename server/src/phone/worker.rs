@@ -9,42 +9,29 @@
 
 use super::provider::PhoneProvider;
 use super::PhoneMessage;
-use crate::mail::worker::{deliver_per_recipient, failed};
+use crate::mail::worker::{deliver_per_recipient, failed, serve};
 use crate::store::outbox::Settled;
 use crate::store::phone_outbox::{self as store, Claimed};
 use crate::AppState;
 use std::sync::Arc;
-use std::time::Duration;
 
 const BATCH: i64 = 20;
 const LEASE_MS: i64 = 60_000;
-const POLL: Duration = Duration::from_secs(1);
 
-/// Runs until `shutdown` resolves.
+/// Runs until `shutdown` resolves, as the mail worker does (`mail::worker::serve`).
 pub async fn run(
     state: AppState,
     provider: Arc<dyn PhoneProvider>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    tokio::pin!(shutdown);
-    loop {
-        match drain(&state, &provider).await {
-            Ok(0) => {}
-            Ok(_) => {
-                tokio::select! {
-                    biased;
-                    () = &mut shutdown => return,
-                    () = std::future::ready(()) => continue,
-                }
-            }
-            Err(error) => tracing::warn!(%error, "phone outbox: could not read the queue"),
-        }
-        tokio::select! {
-            () = &mut shutdown => return,
-            () = state.phone_outbox.woken() => {}
-            () = tokio::time::sleep(POLL) => {}
-        }
-    }
+    serve(
+        "phone outbox",
+        BATCH,
+        || drain(&state, &provider),
+        || state.phone_outbox.woken(),
+        shutdown,
+    )
+    .await;
 }
 
 /// Delivers what is due; returns how many messages it handled. Messages to one number go in

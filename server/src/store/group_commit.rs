@@ -540,12 +540,18 @@ async fn run_counted(
     Ok(())
 }
 
-/// The writer's own connection, with the pool's settings (every commit fsynced).
+/// The writer's own connection, with the pool's settings (every commit fsynced), its
+/// temporary storage in memory.
 async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Error> {
     let mut conn = options.connect().await?;
     conn.execute(SQLITE_PRAGMAS).await?;
     // SQLite's checkpoint inside a commit only as a backstop: the writer runs them (`checkpoint`).
     conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
+    // Each job's savepoint keeps the pages it changes in a statement journal; past 64 KiB,
+    // which one flow start's pages nearly fill, SQLite spilled it into a temporary file in
+    // /var/tmp, made and removed for nearly every batch. The writer runs short jobs only, never a large sort, so its
+    // temporary storage stays in memory.
+    conn.execute("PRAGMA temp_store = MEMORY").await?;
     Ok(conn)
 }
 
