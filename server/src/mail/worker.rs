@@ -9,19 +9,16 @@
 //! requests need. A failed send is retried after 5 s, 10 s, 20 s … up to 10 minutes, forever:
 //! mail is never dropped, only delayed.
 //!
-//! For the same reason, on SQLite the worker claims in batches ([`serve`]): woken by a queued
-//! message, it waits [`GATHER`] before it claims, so that the messages queued meanwhile share
-//! its claim and its settling writes. Claiming as each message came made two writes of every
-//! passcode request, each a transaction and an fsync of its own when no request's batch was
-//! there to join. On PostgreSQL the worker's writes run beside the requests', not in front of
-//! them, and it claims at once: there the gathered deliveries came in bursts that lengthened
-//! the requests' tail (README, "Performance").
+//! For the same reason the worker claims in batches ([`serve`]): woken by a queued message, it
+//! waits [`GATHER`] before it claims, so that the messages queued meanwhile share its claim and
+//! its settling writes. Claiming as each message came made two writes of every passcode
+//! request, each a transaction (and, on SQLite, an fsync) of its own when no request's batch
+//! was there to join.
 
 use super::outbox::Envelope;
 use super::transport::Transport;
 use crate::store::outbox::{self as store, Claimed, Settled};
 use crate::store::script::Script;
-use crate::store::Backend;
 use crate::AppState;
 use std::future::Future;
 use std::time::Duration;
@@ -33,19 +30,10 @@ const LEASE_MS: i64 = 60_000;
 /// How often a worker looks for due messages when nothing wakes it (retries come due so).
 pub(crate) const POLL: Duration = Duration::from_secs(1);
 
-/// How long a woken worker waits on SQLite before it claims, so the messages queued meanwhile
-/// go in one claim: a passcode arrives this much later, and a thousand requests a second cost
-/// the one writer about a hundred claims and settling writes a second instead of a thousand of
-/// each.
+/// How long a woken worker waits before it claims, so the messages queued meanwhile go in
+/// one claim: a passcode arrives this much later, and a thousand requests a second cost the
+/// writer about a hundred claims and settling writes a second instead of a thousand of each.
 pub(crate) const GATHER: Duration = Duration::from_millis(10);
-
-/// How long a woken worker waits before it claims on `backend` (see the module documentation).
-pub(crate) fn gather(backend: Backend) -> Duration {
-    match backend {
-        Backend::Sqlite => GATHER,
-        Backend::Postgres => Duration::ZERO,
-    }
-}
 
 /// Runs until `shutdown` resolves.
 pub async fn run(
@@ -56,7 +44,6 @@ pub async fn run(
     serve(
         "outbox",
         BATCH,
-        gather(state.db.backend),
         || drain(&state, &transport),
         || state.outbox.woken(),
         shutdown,
@@ -67,12 +54,10 @@ pub async fn run(
 /// A worker's loop, the mail's and the phone's: `drain` claims at most `batch` due messages,
 /// delivers them and says how many it claimed. After a full claim it claims again at once (a
 /// backlog); otherwise it waits until `woken` resolves (a message was queued) or [`POLL`]
-/// passes, then `gather` more ([`gather`]). A stop request wins over a backlog (it stays
-/// queued).
+/// passes, then [`GATHER`] more. A stop request wins over a backlog (it stays queued).
 pub(crate) async fn serve<D, DF, W, WF>(
     what: &'static str,
     batch: i64,
-    gather: Duration,
     mut drain: D,
     woken: W,
     shutdown: impl Future<Output = ()>,
@@ -100,11 +85,9 @@ pub(crate) async fn serve<D, DF, W, WF>(
             () = woken() => {}
             () = tokio::time::sleep(POLL) => {}
         }
-        if !gather.is_zero() {
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = tokio::time::sleep(gather) => {}
-            }
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(GATHER) => {}
         }
     }
 }
@@ -260,8 +243,7 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{backoff_ms, gather, serve, GATHER, POLL};
-    use crate::store::Backend;
+    use super::{backoff_ms, serve, GATHER, POLL};
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -319,7 +301,7 @@ mod tests {
                     }
                 };
                 let woken = || queue.wake.notified();
-                serve("test", 20, GATHER, drain, woken, async {
+                serve("test", 20, drain, woken, async {
                     let _ = stopped.await;
                 })
                 .await;
@@ -361,11 +343,5 @@ mod tests {
         );
         stop.send(()).expect("the worker runs");
         worker.await.expect("the worker stops");
-    }
-
-    #[test]
-    fn only_the_sqlite_worker_gathers() {
-        assert_eq!(gather(Backend::Sqlite), GATHER);
-        assert!(gather(Backend::Postgres).is_zero());
     }
 }

@@ -9,7 +9,7 @@
 
 use super::provider::PhoneProvider;
 use super::PhoneMessage;
-use crate::mail::worker::{deliver_per_recipient, failed, gather, serve};
+use crate::mail::worker::{deliver_per_recipient, failed, serve};
 use crate::store::outbox::Settled;
 use crate::store::phone_outbox::{self as store, Claimed};
 use crate::AppState;
@@ -27,7 +27,6 @@ pub async fn run(
     serve(
         "phone outbox",
         BATCH,
-        gather(state.db.backend),
         || drain(&state, &provider),
         || state.phone_outbox.woken(),
         shutdown,
