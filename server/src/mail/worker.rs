@@ -269,8 +269,14 @@ mod tests {
             self.wake.notify_one();
         }
 
-        fn drains(&self) -> Vec<(tokio::time::Instant, usize)> {
-            self.drains.lock().expect("the drains").clone()
+        /// The claims that took at least one message, from `from` on.
+        fn claims_since(&self, from: tokio::time::Instant) -> Vec<(tokio::time::Instant, usize)> {
+            let drains = self.drains.lock().expect("the drains");
+            drains
+                .iter()
+                .filter(|(at, n)| *at >= from && *n > 0)
+                .copied()
+                .collect()
         }
     }
 
@@ -315,11 +321,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         tokio::time::sleep(GATHER * 4).await;
-        let claims: Vec<_> = queue
-            .drains()
-            .into_iter()
-            .filter(|(at, n)| *at >= start && *n > 0)
-            .collect();
+        let claims = queue.claims_since(start);
         assert_eq!(claims.len(), 1, "{claims:?}");
         assert_eq!(claims[0].1, 3);
         assert_eq!(claims[0].0 - start, GATHER);
@@ -328,11 +330,7 @@ mod tests {
         let backlog = tokio::time::Instant::now();
         queue.add(45);
         tokio::time::sleep(GATHER * 2).await;
-        let claims: Vec<_> = queue
-            .drains()
-            .into_iter()
-            .filter(|(at, n)| *at >= backlog && *n > 0)
-            .collect();
+        let claims = queue.claims_since(backlog);
         assert_eq!(
             claims.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
             [20, 20, 5]
