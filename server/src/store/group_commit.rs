@@ -549,8 +549,8 @@ async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Err
     conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
     // Each job's savepoint keeps the pages it changes in a statement journal; past 64 KiB,
     // which one flow start's pages nearly fill, SQLite spilled it into a temporary file in
-    // /var/tmp, made and removed for nearly every batch. The writer runs short jobs only, never a large sort, so its
-    // temporary storage stays in memory.
+    // /var/tmp, made and removed for nearly every batch. The writer runs short jobs only,
+    // never a large sort, so its temporary storage stays in memory.
     conn.execute("PRAGMA temp_store = MEMORY").await?;
     Ok(conn)
 }
