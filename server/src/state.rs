@@ -14,9 +14,22 @@ use crate::secrets::{SecretError, Secrets};
 use crate::store::Db;
 use std::sync::Arc;
 
-/// Cheap to clone: everything inside is shared.
+/// Cheap to clone: one reference count, whatever the services inside (axum clones the state
+/// for every request). Its fields are [`Services`]'.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What the handlers share, behind [`AppState`].
+#[derive(Debug)]
+pub struct Services {
     pub config: Arc<Config>,
     pub db: Db,
     pub clock: Arc<dyn Clock>,
@@ -58,7 +71,7 @@ impl AppState {
             guest_lifetime_ms: i64::from(config.guest_passcode_lifetime_secs) * 1000,
             ..PasscodePolicy::default()
         };
-        Ok(AppState {
+        Ok(AppState(Arc::new(Services {
             config: Arc::new(config),
             db,
             clock,
@@ -71,7 +84,7 @@ impl AppState {
             look: LookCache::default(),
             admin_settings: AdminSettingsCache::default(),
             dev_captchas: Default::default(),
-        })
+        })))
     }
 
     /// Now, in unix milliseconds.
