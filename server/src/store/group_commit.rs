@@ -32,11 +32,12 @@
 //! A *counted* job ([`Db::write_counted`](super::Db::write_counted)) is the shape of a flow
 //! start: counters that each return one row, then writes that depend only on those rows. The
 //! writer runs the counted jobs of a batch together: every job's counters in one script, then
-//! every job's writes in one more, so a batch of N flow starts is four hand-offs to SQLite's
-//! thread (open, counters, writes, commit) rather than three for each job. Counters of the same
-//! key in one batch run one after another, each seeing the ones before. Should anything fail
-//! there, the batch goes back to before the counted jobs and runs each in a savepoint of its
-//! own, so a job that fails keeps nothing, as any other.
+//! every job's writes in one more, so a batch of N flow starts is two hand-offs to SQLite's
+//! thread (the transaction opens with the counters and commits with the writes) rather than
+//! three for each job (four when other jobs share the batch). Counters of the same key in one
+//! batch run one after another, each seeing the ones before. Should anything fail there, the
+//! batch goes back to before the counted jobs and runs each in a savepoint of its own, so a job
+//! that fails keeps nothing, as any other.
 //!
 //! On PostgreSQL each job runs in a transaction of its own on a pooled connection: concurrent
 //! commits already share WAL flushes there, and a batch on one connection would queue the
@@ -474,22 +475,31 @@ async fn run_batch(
     let began = Instant::now();
     let Batch { mut counted, jobs } = batch;
     let size = counted.len() + jobs.len();
-    let open = if counted.is_empty() {
-        "BEGIN IMMEDIATE; SAVEPOINT job"
-    } else {
-        "BEGIN IMMEDIATE; SAVEPOINT counted"
-    };
-    if let Err(error) = conn.execute(open).await {
-        let answers = Batch { counted, jobs }.refuse(&error).await;
-        return (false, (None, answers));
+    // Counted jobs alone (a burst of flow starts): the transaction opens with their counters
+    // and commits with their writes, two hand-offs in all.
+    let alone = !counted.is_empty() && jobs.is_empty();
+    if !alone {
+        let open = if counted.is_empty() {
+            "BEGIN IMMEDIATE; SAVEPOINT job"
+        } else {
+            OPEN_COUNTED
+        };
+        if let Err(error) = conn.execute(open).await {
+            let answers = Batch { counted, jobs }.refuse(&error).await;
+            return (false, (None, answers));
+        }
     }
     let mut answers = Vec::with_capacity(counted.len() + jobs.len());
     if !counted.is_empty() {
-        let ran = run_counted(conn, &mut counted).await;
+        let ran = run_counted(conn, &mut counted, alone).await;
         answers.extend(counted_answers(counted));
         let next = match ran {
-            Ok(()) if jobs.is_empty() => Ok(()),
-            Ok(()) => conn
+            Ok(Transaction::Committed) => {
+                log_batch(size, began, began.elapsed());
+                return (true, (None, answers));
+            }
+            Ok(Transaction::Open) if jobs.is_empty() => Ok(()),
+            Ok(Transaction::Open) => conn
                 .execute("RELEASE counted; SAVEPOINT job")
                 .await
                 .map(|_| ()),
@@ -529,14 +539,7 @@ async fn run_batch(
     };
     let committing = Instant::now();
     let committed = conn.execute(end).await;
-    if began.elapsed() >= SLOW_BATCH {
-        tracing::debug!(
-            jobs = size,
-            run_ms = (committing - began).as_secs_f64() * 1000.0,
-            commit_ms = committing.elapsed().as_secs_f64() * 1000.0,
-            "slow batch"
-        );
-    }
+    log_batch(size, began, committing - began);
     match committed {
         Ok(_) => (true, (None, answers)),
         Err(error) => {
@@ -546,16 +549,52 @@ async fn run_batch(
     }
 }
 
-/// Runs the counted jobs inside the open savepoint `counted`: every job's counters in one
-/// script, every job's writes in another. Should either fail, or a job fail, it goes back to
-/// the savepoint and runs each job alone in a savepoint of its own, so that only a job that
-/// fails loses its writes. `Err` only when the connection itself failed.
+/// Logs a batch that took [`SLOW_BATCH`] or more: `ran` of it before its `COMMIT`.
+fn log_batch(size: usize, began: Instant, ran: Duration) {
+    let took = began.elapsed();
+    if took >= SLOW_BATCH {
+        tracing::debug!(
+            jobs = size,
+            run_ms = ran.as_secs_f64() * 1000.0,
+            commit_ms = (took - ran).as_secs_f64() * 1000.0,
+            "slow batch"
+        );
+    }
+}
+
+/// Opens the batch's transaction and the savepoint its counted jobs run in.
+const OPEN_COUNTED: &str = "BEGIN IMMEDIATE; SAVEPOINT counted";
+
+/// Where [`run_counted`] left the transaction.
+enum Transaction {
+    /// Still open: the caller commits it.
+    Open,
+    /// Committed with the jobs' writes.
+    Committed,
+}
+
+/// Runs the counted jobs inside the savepoint `counted`: every job's counters in one script,
+/// every job's writes in another. Should either fail, or a job fail, it goes back to the
+/// savepoint and runs each job alone in a savepoint of its own, so that only a job that fails
+/// loses its writes. `Err` only when the connection itself failed.
+///
+/// With `alone` (no other job in the batch) the transaction and the savepoint open in the
+/// counters' script, and `COMMIT` ends the writes' script when no statement of it is a
+/// one-row one (whose missing row would be known only after the commit). A statement that
+/// fails stops its script, so a failure before `COMMIT` leaves the transaction open for the
+/// way back; one in `COMMIT` itself either leaves it open as well, or has rolled it back, and
+/// then going back to the savepoint fails and so does the batch.
 async fn run_counted(
     conn: &mut AnyConnection,
     jobs: &mut [Box<dyn CountedJob>],
-) -> Result<(), sqlx::Error> {
+    alone: bool,
+) -> Result<Transaction, sqlx::Error> {
     let sizes: Vec<usize> = jobs.iter().map(|job| job.counts().len()).collect();
-    let counts = Script::concat(jobs.iter().map(|job| job.counts()));
+    let mut open = Script::default();
+    if alone {
+        open.add(OPEN_COUNTED);
+    }
+    let counts = Script::concat(std::iter::once(&open).chain(jobs.iter().map(|job| job.counts())));
     if let Ok(rows) = counts.run(conn).await {
         if rows.len() == sizes.iter().sum::<usize>() {
             let mut writes = Vec::with_capacity(jobs.len());
@@ -567,8 +606,19 @@ async fn run_counted(
                 }
                 from += size;
             }
-            if writes.len() == jobs.len() && Script::concat(writes.iter()).run(conn).await.is_ok() {
-                return Ok(());
+            if writes.len() == jobs.len() {
+                let mut writes = Script::concat(writes.iter());
+                let commit = alone && !writes.has_one_row();
+                if commit {
+                    writes.add("COMMIT");
+                }
+                if writes.run(conn).await.is_ok() {
+                    return Ok(if commit {
+                        Transaction::Committed
+                    } else {
+                        Transaction::Open
+                    });
+                }
             }
         }
     }
@@ -598,7 +648,7 @@ async fn run_counted(
         };
         conn.execute(close).await?;
     }
-    Ok(())
+    Ok(Transaction::Open)
 }
 
 /// The writer's own connection, with the pool's settings (every commit fsynced), its
@@ -867,6 +917,50 @@ mod tests {
         for i in 0..20 {
             assert_eq!(hits(&db, &format!("row{i}")).await, Some(1));
         }
+    }
+
+    /// A counted job whose writes end with a guarded one: an insert of `row`, then an update
+    /// that must return a row and returns none when `key` has no counter.
+    async fn guarded(db: Db, key: &'static str, row: String) -> Result<(), sqlx::Error> {
+        let mut counts = Script::default();
+        rate_limits::add_hit(&mut counts, "guarded", 60_000, 1_000);
+        db.write_counted(counts, move |_: &[AnyRow]| {
+            let mut writes = Script::default();
+            writes
+                .add("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, 1)")
+                .bind(row.clone());
+            writes
+                .add_one_row("UPDATE rate_limits SET hits = hits + 1 WHERE key = $1 RETURNING hits")
+                .bind(key);
+            Ok::<_, sqlx::Error>((writes, ()))
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_guarded_write_that_finds_no_row_fails_its_job_alone_before_the_commit() {
+        let (_dir, db) = open().await;
+        let held = db.gate.enter().await.expect("the gate");
+        let tasks = vec![
+            tokio::spawn(guarded(db.clone(), "guarded", "kept".to_owned())),
+            tokio::spawn(guarded(db.clone(), "nowhere", "dropped".to_owned())),
+        ];
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.expect("the job's task"));
+        }
+        // The second job's update found no counter: its insert and its counter's hit went
+        // back, though no statement failed; the first job's writes were committed.
+        assert!(results[0].is_ok(), "{results:?}");
+        assert!(
+            results[1].is_err(),
+            "the job whose guard found no row is refused"
+        );
+        assert_eq!(hits(&db, "kept").await, Some(1));
+        assert_eq!(hits(&db, "dropped").await, None);
+        assert_eq!(hits(&db, "guarded").await, Some(2));
     }
 
     #[tokio::test]

@@ -159,6 +159,12 @@ impl Script {
         self.statements.len()
     }
 
+    /// Whether it holds a one-row statement (whose missing row [`Script::run`] reports only
+    /// after every statement ran).
+    pub fn has_one_row(&self) -> bool {
+        self.statements.iter().any(|s| s.one_row)
+    }
+
     /// The statements of `scripts`, one script after another.
     pub fn concat<'a>(scripts: impl Iterator<Item = &'a Script>) -> Script {
         Script {
