@@ -549,7 +549,8 @@ async fn run_batch(
     }
 }
 
-/// Logs a batch that took [`SLOW_BATCH`] or more: `ran` of it before its `COMMIT`.
+/// Logs a batch that took [`SLOW_BATCH`] or more: `ran` of it before its `COMMIT` (all of it
+/// when the `COMMIT` rode with the writes).
 fn log_batch(size: usize, began: Instant, ran: Duration) {
     let took = began.elapsed();
     if took >= SLOW_BATCH {
