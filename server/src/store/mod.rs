@@ -421,4 +421,60 @@ mod tests {
         let with_mode = format!("{url}?mode=ro");
         assert_eq!(sqlite_url(&with_mode).expect("ok"), with_mode);
     }
+
+    #[tokio::test]
+    async fn the_counters_keep_their_rows_when_they_become_without_rowid_tables() {
+        use sqlx::Row;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        before.migrations = std::borrow::Cow::Owned(
+            before
+                .migrations
+                .iter()
+                .filter(|m| m.version <= 25)
+                .cloned()
+                .collect(),
+        );
+        before.run(&pool).await.expect("the migrations up to 0025");
+        for sql in [
+            "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ('flow_start:10.0.0.1', 5, 3)",
+            "INSERT INTO email_state (email_canonical, sends_in_window, otp_failures) \
+             VALUES ('ada@example.com', 2, 4)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.expect(sql);
+        }
+        pool.close().await;
+        let db = Db::connect(&url, 1)
+            .await
+            .expect("the remaining migrations");
+        let hits: i64 =
+            sqlx::query("SELECT hits FROM rate_limits WHERE key = 'flow_start:10.0.0.1'")
+                .fetch_one(&db.pool)
+                .await
+                .expect("the counter")
+                .get(0);
+        let row = sqlx::query(
+            "SELECT sends_in_window, otp_failures FROM email_state \
+             WHERE email_canonical = 'ada@example.com'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .expect("the address's state");
+        assert_eq!(
+            (hits, row.get::<i64, _>(0), row.get::<i64, _>(1)),
+            (3, 2, 4)
+        );
+        for table in ["rate_limits", "email_state"] {
+            let sql: String = sqlx::query("SELECT sql FROM sqlite_master WHERE name = $1")
+                .bind(table)
+                .fetch_one(&db.pool)
+                .await
+                .expect("the table")
+                .get(0);
+            assert!(sql.ends_with("WITHOUT ROWID"), "{table}: {sql}");
+        }
+    }
 }
