@@ -74,12 +74,14 @@ async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, ApiErr
             "{what} must be a name of lower-case letters and underscores, such as sign_in."
         ))),
     };
-    let time = |value: &Option<String>, what: &str| match non_empty(value) {
+    // Blank is "no bound" (the portal sends its empty date fields); anything else must be
+    // digits alone, as the published schema's integer says: no sign, no spaces.
+    let time = |value: &Option<String>, what: &str| match value.as_deref() {
         None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|t| *t >= 0)
+        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) => Some(v)
+            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|v| v.parse::<i64>().ok())
             .map(Some)
             .ok_or_else(|| {
                 ApiError::validation(format!("{what} must be a time in unix milliseconds."))

@@ -289,7 +289,7 @@ backend_tests! {
         assert_eq!(month["resets"], json!({"started": 4, "completed": 3, "abandoned": 1}));
         assert_eq!(month["by_day"][19]["resets"], json!({"started": 1, "completed": 1, "abandoned": 0}));
 
-        for bad in ["days=8", "days=", "weeks=1"] {
+        for bad in ["days=8", "days=", "days=%207", "weeks=1"] {
             let answer = admin.get(&format!("/api/admin/reports/usage?{bad}")).await.expect_status(422);
             assert_eq!(answer.code(), "validation_failed", "{bad}");
         }
@@ -433,6 +433,8 @@ backend_tests! {
                 ("$top=0", "validation_failed"),
                 ("$top=1000", "validation_failed"),
                 ("$top=ten", "validation_failed"),
+                ("$top=%2B5", "validation_failed"),
+                ("$top=%205", "validation_failed"),
                 ("$count=true", "validation_failed"),
                 ("$filter=nonsense", "invalid_filter"),
                 ("$filter=a eq true or b eq true", "invalid_filter"),

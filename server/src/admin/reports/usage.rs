@@ -33,7 +33,7 @@ pub struct UsageParams {
 
 /// `GET /api/admin/reports/usage`.
 pub async fn report(state: &AppState, params: &UsageParams) -> Result<UsageReport, ApiError> {
-    let days: u32 = match params.days.as_deref().map(str::trim) {
+    let days: u32 = match params.days.as_deref() {
         None | Some("7") => 7,
         Some("30") => 30,
         Some(_) => return Err(ApiError::validation("days must be 7 or 30.")),

@@ -416,7 +416,11 @@ fn directory_queries(document: &mut Value) {
     let name = json!({"type": "string", "pattern": "^([a-z_]{1,64}|\\s*)$"});
     parameter(document, "/api/admin/audit", "event", &name);
     parameter(document, "/api/admin/audit", "outcome", &name);
-    let time = json!({"type": "integer", "minimum": 0, "maximum": i64::MAX});
+    // Blank is no bound: the portal sends its empty date fields.
+    let time = json!({"anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": i64::MAX},
+        {"type": "string", "pattern": "^\\s*$"},
+    ]});
     parameter(document, "/api/admin/audit", "from", &time);
     parameter(document, "/api/admin/audit", "to", &time);
     parameter(
