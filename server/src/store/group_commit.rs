@@ -668,10 +668,6 @@ async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Err
     // /var/tmp, made and removed for nearly every batch. The writer runs short jobs only,
     // never a large sort, so its temporary storage stays in memory.
     conn.execute("PRAGMA temp_store = MEMORY").await?;
-    // The writer touches a random page of each counter and of the audit log's subject index
-    // for every new address and client: past SQLite's default 2 MiB of cache those were read
-    // back from the kernel on the one writer's path. 32 MiB keeps them (docs/performance.md).
-    conn.execute("PRAGMA cache_size = -32768").await?;
     Ok(conn)
 }
 
