@@ -9,6 +9,7 @@
 use super::paging::{self, List};
 use super::users::plausible_id;
 use crate::error::ApiError;
+use crate::http::query::whole_number;
 use crate::store::audit_search::{self, Filter};
 use crate::store::users;
 use crate::AppState;
@@ -74,18 +75,13 @@ async fn filter(state: &AppState, params: &AuditParams) -> Result<Filter, ApiErr
             "{what} must be a name of lower-case letters and underscores, such as sign_in."
         ))),
     };
-    // Blank is "no bound" (the portal sends its empty date fields); anything else must be
-    // digits alone, as the published schema's integer says: no sign, no spaces.
+    // Blank is "no bound" (the portal sends its empty date fields).
     let time = |value: &Option<String>, what: &str| match value.as_deref() {
         None => Ok(None),
         Some(v) if v.trim().is_empty() => Ok(None),
-        Some(v) => Some(v)
-            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|v| v.parse::<i64>().ok())
-            .map(Some)
-            .ok_or_else(|| {
-                ApiError::validation(format!("{what} must be a time in unix milliseconds."))
-            }),
+        Some(v) => whole_number::<i64>(v).map(Some).ok_or_else(|| {
+            ApiError::validation(format!("{what} must be a time in unix milliseconds."))
+        }),
     };
     let from_ms = time(&params.from, "from")?;
     let to_ms = time(&params.to, "to")?;

@@ -42,9 +42,8 @@ pub fn limit(raw: Option<&str>) -> Result<u32, ApiError> {
     let Some(raw) = raw else {
         return Ok(DEFAULT_PAGE);
     };
-    let digits = raw.bytes().all(|b| b.is_ascii_digit());
-    match raw.parse::<u32>() {
-        Ok(n) if digits && (1..=MAX_PAGE).contains(&n) => Ok(n),
+    match crate::http::query::whole_number::<u32>(raw) {
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
         _ => Err(ApiError::validation(format!(
             "limit must be a whole number from 1 to {MAX_PAGE}."
         ))),

@@ -54,9 +54,8 @@ pub fn invalid(message: impl Into<String>) -> ApiError {
 pub fn top(raw: Option<&str>, default: u32, max: u32) -> Result<u32, ApiError> {
     match raw {
         None => Ok(default),
-        // Digits alone, as the published schema's integer says: no sign, no spaces.
-        Some(raw) => match raw.parse::<u32>() {
-            Ok(n) if raw.bytes().all(|b| b.is_ascii_digit()) && (1..=max).contains(&n) => Ok(n),
+        Some(raw) => match super::query::whole_number::<u32>(raw) {
+            Some(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(ApiError::validation(format!(
                 "$top must be a whole number from 1 to {max}."
             ))),
