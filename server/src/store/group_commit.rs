@@ -11,10 +11,10 @@
 //! rolls back its own writes and nothing else), commits once and only then answers each job with
 //! its result. The writer makes its statements one after another, each a hand-off to the
 //! connection's thread, so jobs send theirs in as few [`Script`](super::script::Script)s as they
-//! can. Its connection, as every other, runs with `synchronous = FULL`, so the commit is
-//! fsynced: an answer means the job's rows are on disk, and N concurrent jobs pay for one
-//! `BEGIN`, one `COMMIT`, one write of each touched page to the WAL, and one fsync. While one
-//! batch commits the next one gathers. The writer takes the same in-process write gate as
+//! can. An answer means the job's rows are on disk: N concurrent jobs pay for one `BEGIN`, one
+//! `COMMIT`, one write of each touched page to the WAL, and one fsync, which a thread of its
+//! own makes after the commit ([`super::wal_sync`]) while the writer runs the next batch; the
+//! batch is answered once it is done. The writer takes the same in-process write gate as
 //! `begin_write`, so batches and other write transactions take SQLite's write lock in turn, in
 //! arrival order, instead of polling for it under `busy_timeout`.
 //!
@@ -53,11 +53,14 @@
 //! error) and the writer goes on.
 
 use super::script::Script;
+use super::wal_sync::{Syncer, WalFile};
 use super::SQLITE_PRAGMAS;
 use sqlx::any::{AnyConnectOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
@@ -170,6 +173,10 @@ enum Work {
 #[derive(Debug, Clone)]
 pub struct Batcher {
     jobs: mpsc::UnboundedSender<Work>,
+    /// The WAL fsyncs made off the writer's path so far (see `wal_sync`): how the tests see
+    /// that a batch was answered after one.
+    #[cfg_attr(not(test), allow(dead_code))]
+    synced: Arc<AtomicU64>,
 }
 
 impl Batcher {
@@ -181,11 +188,12 @@ impl Batcher {
     /// the next one at once rather than queue behind the requests on the server's runtime.
     pub fn start(options: AnyConnectOptions, gate: WriteGate, pool: AnyPool) -> Batcher {
         let (jobs, queue) = mpsc::unbounded_channel();
+        let synced = Arc::new(AtomicU64::new(0));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build();
         let spawned = runtime.and_then(|runtime| {
-            let writer = writer(options, gate, pool, queue);
+            let writer = writer(options, gate, pool, queue, Arc::clone(&synced));
             std::thread::Builder::new()
                 .name("sspr-writer".into())
                 .spawn(move || runtime.block_on(writer))
@@ -193,7 +201,7 @@ impl Batcher {
         if let Err(error) = spawned {
             tracing::error!(%error, "the writer thread did not start; no batched write can commit");
         }
-        Batcher { jobs }
+        Batcher { jobs, synced }
     }
 
     /// Runs `job` in the next batch; its result once the batch committed (or the commit's error).
@@ -272,8 +280,10 @@ async fn writer(
     gate: WriteGate,
     pool: AnyPool,
     mut queue: mpsc::UnboundedReceiver<Work>,
+    synced: Arc<AtomicU64>,
 ) {
     let mut conn: Option<AnyConnection> = None;
+    let mut syncer: Option<Syncer> = None;
     let mut checkpoints = Checkpoints::new(pool.clone());
     while let Some(first) = queue.recv().await {
         let mut batch = Batch::default();
@@ -290,7 +300,7 @@ async fn writer(
             (Err(error), _) => Err(again(error)),
             _ if pool.is_closed() => Err(sqlx::Error::PoolClosed),
             (Ok(_), Some(open)) => Ok(open),
-            (Ok(_), None) => connect(&options).await,
+            (Ok(_), None) => connect(&options, &mut syncer, &synced).await,
         };
         let (failed, answers) = match opened {
             // In a task of its own, so that a job that panics fails its batch, not the writer.
@@ -313,8 +323,16 @@ async fn writer(
             },
             Err(error) => (None, batch.refuse(&error).await),
         };
-        // Answered after the gate is released: the next batch can begin meanwhile.
+        // Answered after the gate is released: the next batch can begin meanwhile. A batch that
+        // committed is answered once the WAL is synced (see `wal_sync`).
         drop(entered);
+        let (answers, failed) = match (failed, &syncer) {
+            (None, Some(syncer)) => match syncer.answer_after_sync(answers) {
+                Ok(()) => (Vec::new(), None),
+                Err(back) => (back, Some(sqlx::Error::WorkerCrashed)),
+            },
+            (failed, _) => (answers, failed),
+        };
         for answer in answers {
             answer(failed.as_ref());
         }
@@ -658,9 +676,36 @@ async fn run_counted(
 
 /// The writer's own connection, with the pool's settings (every commit fsynced), its
 /// temporary storage in memory.
-async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Error> {
+/// Opens the writer's connection. Its commits skip their own fsync (`synchronous = NORMAL`)
+/// only when `syncer` runs, started here for the database's WAL file the first time: a
+/// database without one (in memory) keeps `FULL`, and its batches are answered at once.
+async fn connect(
+    options: &AnyConnectOptions,
+    syncer: &mut Option<Syncer>,
+    synced: &Arc<AtomicU64>,
+) -> Result<AnyConnection, sqlx::Error> {
     let mut conn = options.connect().await?;
     conn.execute(SQLITE_PRAGMAS).await?;
+    if syncer.is_none() {
+        if let Some(database) = wal_database(&mut conn).await? {
+            let mut wal = WalFile::beside(&database);
+            let synced = Arc::clone(synced);
+            let sync = move || {
+                wal.sync()?;
+                synced.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            };
+            match Syncer::start(sync) {
+                Ok(started) => *syncer = Some(started),
+                Err(error) => {
+                    tracing::warn!(%error, "no WAL sync thread; batches commit with their fsync")
+                }
+            }
+        }
+    }
+    if syncer.is_some() {
+        conn.execute("PRAGMA synchronous = NORMAL").await?;
+    }
     // SQLite's checkpoint inside a commit only as a backstop: the writer runs them (`checkpoint`).
     conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
     // Each job's savepoint keeps the pages it changes in a statement journal; past 64 KiB,
@@ -669,6 +714,22 @@ async fn connect(options: &AnyConnectOptions) -> Result<AnyConnection, sqlx::Err
     // never a large sort, so its temporary storage stays in memory.
     conn.execute("PRAGMA temp_store = MEMORY").await?;
     Ok(conn)
+}
+
+/// The file of the connection's database when it keeps a WAL (not in memory).
+async fn wal_database(conn: &mut AnyConnection) -> Result<Option<PathBuf>, sqlx::Error> {
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Ok(None);
+    }
+    let file: String = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .fetch_one(conn)
+        .await?
+        .try_get(0)?;
+    Ok((!file.is_empty()).then(|| PathBuf::from(file)))
 }
 
 #[cfg(test)]
@@ -904,6 +965,40 @@ mod tests {
                 "the database file never caught up with the WAL"
             );
             tokio::time::sleep(super::CHECKPOINT_EVERY).await;
+        }
+    }
+
+    /// The WAL fsyncs the writer's sync thread has made.
+    fn synced(db: &Db) -> u64 {
+        let batcher = db.batcher.as_ref().expect("SQLite has a writer");
+        batcher.synced.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn synchronous(conn: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+        sqlx::query("PRAGMA synchronous")
+            .fetch_one(conn)
+            .await?
+            .try_get(0)
+    }
+
+    #[tokio::test]
+    async fn on_a_database_file_a_batch_commits_without_its_fsync_and_is_answered_after_the_wals() {
+        let (_dir, db) = open().await;
+        // The writer's connection leaves the commit's fsync to the sync thread (NORMAL = 1);
+        // every other connection keeps making its own (FULL = 2).
+        let writer = db
+            .write_batched(|conn| Box::pin(synchronous(conn)))
+            .await
+            .expect("a batched job");
+        assert_eq!(writer, 1);
+        let mut pooled = db.pool.acquire().await.expect("a connection");
+        assert_eq!(synchronous(&mut pooled).await.expect("a read"), 2);
+        drop(pooled);
+        for n in 1..=3 {
+            let before = synced(&db);
+            let seen = counted(db.clone(), "synced", format!("row-{n}")).await;
+            assert_eq!(seen.expect("committed"), n);
+            assert!(synced(&db) > before, "answered before an fsync of the WAL");
         }
     }
 
