@@ -55,9 +55,9 @@ pub(super) const CLAIM: &str =
 /// In the order of `phone_outbox_due` (`sent_at_ms`, `next_attempt_ms`), so that the claim walks the
 /// index and stops at `batch` rows. In order of queueing it sorted every waiting row at each
 /// claim: under a burst the backlog grew faster than the claims, and each claim took longer
-/// (8 ms with 34,000 rows waiting), holding up the writer every flow start waits for. A message
-/// is due when queued, so the two orders differ only for retries; within a claim each
-/// recipient's messages are put back in the order they were queued.
+/// (about 8 ms each in a burst of flow starts), holding up the writer every request waits
+/// for. A message is due when queued, so the two orders differ only for retries; within a
+/// claim each recipient's messages are put back in the order they were queued.
 pub async fn claim(
     conn: &mut AnyConnection,
     now_ms: i64,
