@@ -318,18 +318,24 @@ async fn writer(
                 }
                 Err(_) => {
                     tracing::error!("a batch of writes panicked and was rolled back");
-                    (None, Vec::new())
+                    (Some(sqlx::Error::WorkerCrashed), Vec::new())
                 }
             },
-            Err(error) => (None, batch.refuse(&error).await),
+            Err(error) => (Some(again(&error)), batch.refuse(&error).await),
         };
         // Answered after the gate is released: the next batch can begin meanwhile. A batch that
         // committed is answered once the WAL is synced (see `wal_sync`).
         drop(entered);
-        let (answers, failed) = match (failed, &syncer) {
-            (None, Some(syncer)) => match syncer.answer_after_sync(answers) {
+        let (answers, failed) = match (failed, syncer.as_ref()) {
+            (None, Some(sync)) => match sync.answer_after_sync(answers) {
                 Ok(()) => (Vec::new(), None),
-                Err(back) => (back, Some(sqlx::Error::WorkerCrashed)),
+                Err(back) => {
+                    // Not known to be durable: refused, and the next batch starts afresh.
+                    tracing::error!("the WAL's sync thread is gone; the writer starts it again");
+                    syncer = None;
+                    conn = None;
+                    (back, Some(sqlx::Error::WorkerCrashed))
+                }
             },
             (failed, _) => (answers, failed),
         };
@@ -341,8 +347,8 @@ async fn writer(
 }
 
 /// A batch that takes longer is logged at `debug` ("slow batch": its jobs, the time they ran
-/// and the time its `COMMIT` took, which on SQLite is mostly the fsync), to tell where a
-/// request's tail goes beside the checkpoint log.
+/// and the time its `COMMIT` took, which writes the WAL; the fsync comes after, on the sync
+/// thread), to tell where a request's tail goes beside the checkpoint log.
 const SLOW_BATCH: Duration = Duration::from_millis(2);
 
 /// How often a checkpoint begins, at most.
@@ -508,7 +514,7 @@ async fn run_batch(
         };
         if let Err(error) = conn.execute(open).await {
             let answers = Batch { counted, jobs }.refuse(&error).await;
-            return (false, (None, answers));
+            return (false, (Some(again(&error)), answers));
         }
     }
     let mut answers = Vec::with_capacity(counted.len() + jobs.len());
@@ -674,11 +680,11 @@ async fn run_counted(
     Ok(Transaction::Open)
 }
 
-/// The writer's own connection, with the pool's settings (every commit fsynced), its
-/// temporary storage in memory.
-/// Opens the writer's connection. Its commits skip their own fsync (`synchronous = NORMAL`)
-/// only when `syncer` runs, started here for the database's WAL file the first time: a
-/// database without one (in memory) keeps `FULL`, and its batches are answered at once.
+/// Opens the writer's own connection: the pool's settings, its temporary storage in memory,
+/// and SQLite's own checkpoints only as a backstop. Its commits skip their own fsync
+/// (`synchronous = NORMAL`) only when `syncer` runs, started here for the database's WAL file
+/// the first time: a database without one (in memory) keeps `FULL`, and its batches are
+/// answered at once.
 async fn connect(
     options: &AnyConnectOptions,
     syncer: &mut Option<Syncer>,

@@ -18,18 +18,21 @@
 //!   leaves out is the commit's own sync, which this thread makes.
 //!
 //! What changes: other connections can read a batch's rows up to one fsync before they are
-//! durable. Nobody was answered on them yet (their requests are waiting here), so a power cut
-//! in that moment loses only writes no client was told of, as a commit that never happened; a
-//! rate limit may have counted such a write against someone meanwhile.
+//! durable. The requests that wrote them are still waiting here, but a request that only reads
+//! may answer from them meanwhile (a rate limit that counts such a write, a flow's page), and
+//! the mail worker may claim a message queued by one; a power cut in that moment loses the
+//! rows as if they had never been committed.
 //!
-//! If the fsync fails, the batches waiting on it are answered with the error (their rows may or
-//! may not survive a power cut, so nobody is told they were kept), and the failure is logged.
+//! If an fsync fails, the batches waiting on it and every batch after it are answered with an
+//! error, and the failure is logged: their rows may or may not survive a power cut, and once an
+//! fsync has failed a later one may succeed although the pages of the failed one were lost
+//! (Linux drops them from its cache), so nothing the writer commits is reported as kept again
+//! until the server is restarted (SQLite then recovers the database from what is on disk).
 //! Only the group-commit writer works this way; every other write transaction still commits
 //! with `synchronous = FULL`.
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -52,13 +55,26 @@ impl Syncer {
         std::thread::Builder::new()
             .name("sspr-wal-sync".into())
             .spawn(move || {
+                // Once an fsync failed, no later one is trusted (see the module documentation).
+                let mut broken: Option<String> = None;
                 while let Ok(mut waiting) = handed.recv() {
                     while let Ok(more) = handed.try_recv() {
                         waiting.extend(more);
                     }
-                    let failed = sync().err().map(|error| {
-                        tracing::error!(%error, "the WAL's fsync failed; its writes are answered with an error");
-                        sqlx::Error::Io(error)
+                    if broken.is_none() {
+                        if let Err(error) = sync() {
+                            tracing::error!(
+                                %error,
+                                "the WAL's fsync failed: no batched write is reported as kept \
+                                 until the server restarts"
+                            );
+                            broken = Some(error.to_string());
+                        }
+                    }
+                    let failed = broken.as_ref().map(|error| {
+                        sqlx::Error::Io(io::Error::other(format!(
+                            "an fsync of the WAL failed ({error}); restart the server"
+                        )))
                     });
                     for answer in waiting {
                         answer(failed.as_ref());
@@ -99,21 +115,31 @@ impl WalFile {
 
     /// `fdatasync` of the file now at the path.
     pub(super) fn sync(&mut self) -> io::Result<()> {
-        let now = std::fs::metadata(&self.path)?;
-        let same = match &self.open {
-            Some(file) => {
-                let open = file.metadata()?;
-                (open.dev(), open.ino()) == (now.dev(), now.ino())
-            }
-            None => false,
-        };
-        if !same {
+        if !self.still_open()? {
             self.open = Some(File::open(&self.path)?);
         }
         match &self.open {
             Some(file) => file.sync_data(),
             None => Err(io::Error::other("the WAL is not open")),
         }
+    }
+
+    /// Whether the open file is the one at the path (an error when the path names none).
+    #[cfg(unix)]
+    fn still_open(&self) -> io::Result<bool> {
+        use std::os::unix::fs::MetadataExt;
+        let now = std::fs::metadata(&self.path)?;
+        let Some(file) = &self.open else {
+            return Ok(false);
+        };
+        let open = file.metadata()?;
+        Ok((open.dev(), open.ino()) == (now.dev(), now.ino()))
+    }
+
+    /// Elsewhere the file is opened again for every fsync.
+    #[cfg(not(unix))]
+    fn still_open(&self) -> io::Result<bool> {
+        std::fs::metadata(&self.path).map(|_| false)
     }
 }
 
@@ -188,18 +214,40 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_fsync_answers_its_batches_with_an_error() {
-        let syncer = Syncer::start(|| Err(std::io::Error::other("disk gone"))).expect("thread");
+    fn a_failed_fsync_answers_its_batches_and_every_later_one_with_an_error() {
+        // The first fsync fails, every later one would succeed.
+        let calls = Arc::new(Mutex::new(0));
+        let counted = Arc::clone(&calls);
+        let syncer = Syncer::start(move || {
+            let mut calls = counted.lock().expect("the count");
+            *calls += 1;
+            if *calls == 1 {
+                Err(std::io::Error::other("disk gone"))
+            } else {
+                Ok(())
+            }
+        })
+        .expect("thread");
         let (answered, heard) = mpsc::channel();
-        syncer
-            .answer_after_sync(answers(3, &answered))
-            .unwrap_or_else(|_| panic!("the sync thread is gone"));
-        for _ in 0..3 {
-            let failed = heard
-                .recv_timeout(Duration::from_secs(5))
-                .expect("answered");
-            assert!(failed, "a write was answered as kept after a failed fsync");
+        for batch in 0..3 {
+            syncer
+                .answer_after_sync(answers(2, &answered))
+                .unwrap_or_else(|_| panic!("the sync thread is gone"));
+            for _ in 0..2 {
+                let failed = heard
+                    .recv_timeout(Duration::from_secs(5))
+                    .expect("answered");
+                assert!(
+                    failed,
+                    "batch {batch} was answered as kept after a failed fsync"
+                );
+            }
         }
+        assert_eq!(
+            *calls.lock().expect("the count"),
+            1,
+            "an fsync after the failed one"
+        );
     }
 
     #[test]
