@@ -250,6 +250,12 @@ mod tests {
         );
     }
 
+    /// The inode of the file `wal` holds open.
+    fn open_inode(wal: &WalFile) -> u64 {
+        let file = wal.open.as_ref().expect("open");
+        file.metadata().expect("its metadata").ino()
+    }
+
     #[test]
     fn the_wal_is_opened_again_when_its_path_names_another_file() {
         let dir = tempfile::tempdir().expect("a temporary folder");
@@ -259,35 +265,17 @@ mod tests {
         assert!(wal.sync().is_err(), "synced a WAL that does not exist");
         std::fs::write(&wal_path, b"first").expect("a file");
         wal.sync().expect("the first WAL");
-        let first = wal
-            .open
-            .as_ref()
-            .expect("open")
-            .metadata()
-            .expect("meta")
-            .ino();
+        let first = open_inode(&wal);
         // Kept while the path names the same file.
         wal.sync().expect("again");
-        let same = wal
-            .open
-            .as_ref()
-            .expect("open")
-            .metadata()
-            .expect("meta")
-            .ino();
+        let same = open_inode(&wal);
         assert_eq!(first, same);
         // Removed and made again, as when the last connection closes and another opens.
         let held = std::fs::File::open(&wal_path).expect("held open");
         std::fs::remove_file(&wal_path).expect("removed");
         std::fs::write(&wal_path, b"second").expect("a new file");
         wal.sync().expect("the new WAL");
-        let now = wal
-            .open
-            .as_ref()
-            .expect("open")
-            .metadata()
-            .expect("meta")
-            .ino();
+        let now = open_inode(&wal);
         assert_ne!(now, held.metadata().expect("meta").ino());
         assert_eq!(now, std::fs::metadata(&wal_path).expect("meta").ino());
     }
