@@ -97,7 +97,7 @@ struct Ran {
 }
 
 /// Answers a job's caller, given the batch's error if it did not commit.
-type Answer = Box<dyn FnOnce(Option<&sqlx::Error>) + Send>;
+pub(super) type Answer = Box<dyn FnOnce(Option<&sqlx::Error>) + Send>;
 
 /// A job as the writer holds it: given the connection, or the reason there is none (then it
 /// only makes its caller's answer).

@@ -31,13 +31,14 @@
 //! Only the group-commit writer works this way; every other write transaction still commits
 //! with `synchronous = FULL`.
 
+use super::group_commit::Answer;
 use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
 /// Answers waiting for an fsync: each is called once, with the error if the fsync failed.
-pub(super) type Waiting = Vec<Box<dyn FnOnce(Option<&sqlx::Error>) + Send>>;
+pub(super) type Waiting = Vec<Answer>;
 
 /// The sync thread's handle; the thread ends once this is dropped and it has answered every
 /// batch handed over.
@@ -157,7 +158,7 @@ mod tests {
                 let to = to.clone();
                 Box::new(move |failed: Option<&sqlx::Error>| {
                     let _ = to.send(failed.is_some());
-                }) as Box<dyn FnOnce(Option<&sqlx::Error>) + Send>
+                }) as super::Answer
             })
             .collect()
     }
