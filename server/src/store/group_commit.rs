@@ -18,8 +18,9 @@
 //! `begin_write`, so batches and other write transactions take SQLite's write lock in turn, in
 //! arrival order, instead of polling for it under `busy_timeout`.
 //!
-//! The writer also checkpoints the WAL (copies it back into the database file) about every
-//! [`CHECKPOINT_EVERY`], in two steps ([`Checkpoints`]). SQLite's own checkpoint ran inside the
+//! The writer also checkpoints the WAL (copies it back into the database file) in two steps
+//! ([`Checkpoints`]), paced so that each finds about [`CHECKPOINT_FRAMES`] pages in the WAL, and
+//! at least every [`CHECKPOINT_EVERY`]. SQLite's own checkpoint ran inside the
 //! commit that took the WAL past 1,000 pages, so that batch's requests waited for it: with a
 //! million users it was the p99 of a passcode request and a verify (docs/performance.md,
 //! "1,000,000 users"). The first step copies the bulk from a pooled connection while batches go
@@ -27,7 +28,11 @@
 //! meanwhile, so that no commit comes in between and the next one starts the WAL over (a
 //! checkpoint beside the writer alone never let it start over, and the WAL kept growing). At
 //! 1,000 flow starts a second the gate is then held about 0.8 ms a checkpoint instead of about
-//! 3.6 ms, and most of the slowest 1 % of requests had been waiting behind it.
+//! 3.6 ms, and most of the slowest 1 % of requests had been waiting behind it. The second step
+//! holds the gate longer the more the WAL took in since the first began: every
+//! [`CHECKPOINT_EVERY`] under a stream of passcode mail (about 36,000 pages a second) it held
+//! it about 11 ms four times a second, which was most of a known address's p99. So checkpoints
+//! come sooner the faster pages are written (docs/performance.md, "2026-12-05, evening").
 //!
 //! A *counted* job ([`Db::write_counted`](super::Db::write_counted)) is the shape of a flow
 //! start: counters that each return one row, then writes that depend only on those rows. The
@@ -351,8 +356,29 @@ async fn writer(
 /// thread), to tell where a request's tail goes beside the checkpoint log.
 const SLOW_BATCH: Duration = Duration::from_millis(2);
 
-/// How often a checkpoint begins, at most.
+/// The longest wait between two checkpoints (under a light load).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// About how many WAL frames (one for each page a commit writes) a checkpoint should find.
+/// The second step's hold of the gate grows with the pages written during the first, which
+/// grow with the frames: at about 1,000 a checkpoint it held the gate about 4 ms, at 9,000
+/// about 11 ms (both under a stream of known-address passcode requests, docs/performance.md).
+const CHECKPOINT_FRAMES: f64 = 1_000.0;
+
+/// The shortest wait between two checkpoints: each costs two fsyncs of the database file.
+const CHECKPOINT_SOONEST: Duration = Duration::from_millis(20);
+
+/// The wait before the next checkpoint, for the last cycle's rate (`frames` written in
+/// `cycle`) to leave about [`CHECKPOINT_FRAMES`] in the WAL, between [`CHECKPOINT_SOONEST`]
+/// and [`CHECKPOINT_EVERY`].
+fn next_checkpoint_in(frames: i64, cycle: Duration) -> Duration {
+    if frames <= 0 {
+        return CHECKPOINT_EVERY;
+    }
+    cycle
+        .mul_f64(CHECKPOINT_FRAMES / frames as f64)
+        .clamp(CHECKPOINT_SOONEST, CHECKPOINT_EVERY)
+}
 
 /// The writer's WAL checkpoints, each in two steps. Both are logged at `debug` (target
 /// `sspr_server::store::group_commit`) with the frames in the WAL (one for each page a commit
@@ -362,8 +388,10 @@ struct Checkpoints {
     pool: AnyPool,
     /// The first step, while it runs.
     copying: Option<JoinHandle<()>>,
-    /// When the last checkpoint ended.
+    /// When the last checkpoint ended (the WAL started over after it).
     last: Instant,
+    /// The wait from `last` to the next checkpoint ([`next_checkpoint_in`]).
+    every: Duration,
 }
 
 impl Checkpoints {
@@ -372,22 +400,25 @@ impl Checkpoints {
             pool,
             copying: None,
             last: Instant::now(),
+            every: CHECKPOINT_EVERY,
         }
     }
 
-    /// After each batch is answered: once [`CHECKPOINT_EVERY`] has passed, the first step
-    /// begins on a pooled connection, beside the batches that follow; once it is done, the
-    /// second runs here, inside the gate.
+    /// After each batch is answered: once the wait has passed, the first step begins on a
+    /// pooled connection, beside the batches that follow; once it is done, the second runs
+    /// here, inside the gate, and sets the next wait from the frames the WAL took in.
     async fn after_batch(&mut self, gate: &WriteGate, conn: Option<&mut AnyConnection>) {
         match &self.copying {
             Some(copying) if copying.is_finished() => {
                 self.copying = None;
                 if let Some(conn) = conn {
-                    finish_checkpoint(gate, conn).await;
+                    if let Some(frames) = finish_checkpoint(gate, conn).await {
+                        self.every = next_checkpoint_in(frames, self.last.elapsed());
+                    }
                 }
                 self.last = Instant::now();
             }
-            None if self.last.elapsed() >= CHECKPOINT_EVERY => {
+            None if self.last.elapsed() >= self.every => {
                 self.copying = Some(tokio::spawn(copy_wal(self.pool.clone())));
             }
             _ => {}
@@ -416,20 +447,27 @@ async fn copy_wal(pool: AnyPool) {
 }
 
 /// The second step, between two batches and inside the gate: copies what was committed during
-/// the first, so that no commit comes in between and the next one starts the WAL over.
-async fn finish_checkpoint(gate: &WriteGate, conn: &mut AnyConnection) {
+/// the first, so that no commit comes in between and the next one starts the WAL over. The
+/// frames the WAL held, when it ran.
+async fn finish_checkpoint(gate: &WriteGate, conn: &mut AnyConnection) -> Option<i64> {
     let Ok(_entered) = gate.enter().await else {
-        return;
+        return None;
     };
     let started = Instant::now();
     match wal_checkpoint(conn).await {
-        Ok((wal_frames, copied_frames)) => tracing::debug!(
-            wal_frames,
-            copied_frames,
-            held_ms = started.elapsed().as_secs_f64() * 1e3,
-            "checkpoint"
-        ),
-        Err(error) => tracing::warn!(%error, "a WAL checkpoint failed"),
+        Ok((wal_frames, copied_frames)) => {
+            tracing::debug!(
+                wal_frames,
+                copied_frames,
+                held_ms = started.elapsed().as_secs_f64() * 1e3,
+                "checkpoint"
+            );
+            Some(wal_frames)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "a WAL checkpoint failed");
+            None
+        }
     }
 }
 
@@ -837,6 +875,22 @@ mod tests {
         header
             .get(12..16)
             .map_or(0, |n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]))
+    }
+
+    #[test]
+    fn checkpoints_come_sooner_the_faster_the_wal_fills_within_their_bounds() {
+        use super::{next_checkpoint_in, CHECKPOINT_EVERY, CHECKPOINT_SOONEST};
+        let ms = std::time::Duration::from_millis;
+        // 9,000 frames in 250 ms: the next checkpoint finds about 1,000 after about 28 ms.
+        let wait = next_checkpoint_in(9_000, ms(250));
+        assert!(wait > ms(27) && wait < ms(28), "{wait:?}");
+        // Half the rate, twice the wait.
+        assert_eq!(next_checkpoint_in(4_500, ms(250)), wait * 2);
+        // A light load waits the longest, a very heavy one the shortest; nothing written,
+        // the longest.
+        assert_eq!(next_checkpoint_in(100, ms(250)), CHECKPOINT_EVERY);
+        assert_eq!(next_checkpoint_in(100_000, ms(250)), CHECKPOINT_SOONEST);
+        assert_eq!(next_checkpoint_in(0, ms(250)), CHECKPOINT_EVERY);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

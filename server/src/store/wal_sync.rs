@@ -36,6 +36,7 @@ use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::Duration;
 
 /// Answers waiting for an fsync: each is called once, with the error if the fsync failed.
 pub(super) type Waiting = Vec<Answer>;
@@ -63,7 +64,10 @@ impl Syncer {
                         waiting.extend(more);
                     }
                     if broken.is_none() {
-                        if let Err(error) = sync() {
+                        let started = std::time::Instant::now();
+                        let synced = sync();
+                        log_sync(started.elapsed(), waiting.len());
+                        if let Err(error) = synced {
                             tracing::error!(
                                 %error,
                                 "the WAL's fsync failed: no batched write is reported as kept \
@@ -91,6 +95,17 @@ impl Syncer {
         self.queue
             .send(waiting)
             .map_err(|mpsc::SendError(back)| back)
+    }
+}
+
+/// An fsync that takes longer is logged at `debug` ("slow fsync": how long it took and how many
+/// requests' answers waited for it), to set beside the writer's "slow batch" and checkpoint
+/// lines (target `sspr_server::store::wal_sync`).
+const SLOW_SYNC: Duration = Duration::from_millis(2);
+
+fn log_sync(took: Duration, answers: usize) {
+    if took >= SLOW_SYNC {
+        tracing::debug!(took_ms = took.as_secs_f64() * 1e3, answers, "slow fsync");
     }
 }
 
