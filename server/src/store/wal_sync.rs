@@ -36,7 +36,7 @@ use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Answers waiting for an fsync: each is called once, with the error if the fsync failed.
 pub(super) type Waiting = Vec<Answer>;
@@ -64,7 +64,7 @@ impl Syncer {
                         waiting.extend(more);
                     }
                     if broken.is_none() {
-                        let started = std::time::Instant::now();
+                        let started = Instant::now();
                         let synced = sync();
                         log_sync(started.elapsed(), waiting.len());
                         if let Err(error) = synced {
