@@ -12,9 +12,7 @@
 //! typed on two keyboards hashes the same. Unknown accounts are verified against a dummy hash,
 //! so a sign-in takes as long whether or not the account exists.
 
-use argon2::password_hash::{
-    Output, PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString,
-};
+use argon2::password_hash::{Output, PasswordHash, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -52,6 +50,14 @@ fn hash_into(
             .hash_password_into_with_memory(password, salt, out, &mut blocks[..])
             .map_err(|e| anyhow::anyhow!("argon2: {e}"))
     })
+}
+
+/// The PHC string of an Argon2id hash at the policy's parameters.
+fn phc(salt: &SaltString, output: &Output) -> String {
+    format!(
+        "$argon2id$v=19$m={M_COST},t={T_COST},p={P_COST}${}${output}",
+        salt.as_str()
+    )
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -153,11 +159,15 @@ impl Passwords {
         let params =
             Params::new(M_COST, T_COST, P_COST, Some(OUTPUT_LEN)).expect("valid Argon2 parameters");
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let dummy_salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let dummy_hash = argon2
-            .hash_password(b"a password no account has", &dummy_salt)
-            .expect("hashing cannot fail with valid parameters")
-            .to_string();
+        // A hash of no password: a fresh salt and random output in the form of a real one.
+        // Verifying against it costs one Argon2id run like any other and matches no password
+        // (2⁻²⁵⁶), and making it costs no hash and no 19 MiB at start.
+        let mut random_output = [0u8; OUTPUT_LEN];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random_output);
+        let dummy_hash = phc(
+            &SaltString::generate(&mut rand::rngs::OsRng),
+            &Output::new(&random_output).expect("a 32-byte output is valid"),
+        );
         Passwords {
             argon2: Arc::new(argon2),
             pool: Arc::new(HashPool::new(workers.max(1))),
@@ -208,10 +218,7 @@ impl Passwords {
             let mut out = [0u8; OUTPUT_LEN];
             hash_into(&argon2, password.as_bytes(), raw_salt, &mut out)?;
             let output = Output::new(&out).map_err(|e| anyhow::anyhow!("output: {e}"))?;
-            Ok(format!(
-                "$argon2id$v=19$m={M_COST},t={T_COST},p={P_COST}${}${output}",
-                salt.as_str()
-            ))
+            Ok(phc(&salt, &output))
         })
         .await
     }
@@ -276,6 +283,7 @@ fn load_common() -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordHasher as _;
 
     #[test]
     fn a_new_password_is_checked_against_length_the_list_and_its_context() {
@@ -413,5 +421,18 @@ mod tests {
             .verify("a password no account has", None)
             .await
             .expect("verify"));
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        // Verifying against it takes the path a stored hash at the policy's parameters takes.
+        let passwords = Passwords::new(1);
+        let dummy = PasswordHash::new(&passwords.dummy_hash).expect("a PHC string");
+        assert!(passwords
+            .dummy_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert_eq!(dummy.hash.map(|h| h.len()), Some(OUTPUT_LEN));
+        assert!(dummy.salt.is_some());
+        assert_ne!(passwords.dummy_hash, Passwords::new(1).dummy_hash, "fresh");
     }
 }
