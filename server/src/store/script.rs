@@ -217,20 +217,23 @@ impl Script {
                 _ if sqlite && group => grouped(statements),
                 _ => None,
             };
-            let (sql, copies, order) = match (grouped, statements) {
-                (Some((sql, order)), _) => (sql, 1, order),
+            let (sql, copies, values) = match (grouped, statements) {
+                (Some(grouped), _) => (grouped.0, 1, grouped.1),
                 (None, []) => continue,
-                (None, [one]) => (one.sql.to_owned(), 1, vec![one]),
-                (None, _) if sqlite => (joined(statements), 1, statements.iter().collect()),
+                (None, _) if sqlite => {
+                    let (sql, values) = joined(statements);
+                    (sql, 1, values)
+                }
+                (None, [one]) => (one.sql.to_owned(), 1, one.values.clone()),
                 (None, [first, ..]) if first.one_row => (
                     one_row_clauses(statements),
                     statements.len(),
-                    statements.iter().collect(),
+                    in_order(statements),
                 ),
-                (None, _) => (with_clauses(statements), 1, statements.iter().collect()),
+                (None, _) => (with_clauses(statements), 1, in_order(statements)),
             };
             let mut query = sqlx::query(&sql);
-            for value in order.into_iter().flat_map(|s| s.values.iter().cloned()) {
+            for value in values {
                 query = value.bind(query);
             }
             let returned = query.fetch_all(&mut *conn).await?;
@@ -266,23 +269,29 @@ fn runs(statements: &[Statement]) -> Vec<Range<usize>> {
     runs
 }
 
-/// The statements as one multi-statement query (SQLite), their placeholders numbered on across
-/// them.
-fn joined(statements: &[Statement]) -> String {
+/// The values of `statements`, one statement's after another (PostgreSQL, whose joined
+/// statements number their placeholders on across them).
+fn in_order(statements: &[Statement]) -> Vec<Value> {
+    statements.iter().flat_map(|s| s.values.clone()).collect()
+}
+
+/// The statements as one multi-statement query (SQLite), with positional placeholders, and the
+/// values to bind to them in order; see [`positional`].
+fn joined(statements: &[Statement]) -> (String, Vec<Value>) {
     let mut sql = String::new();
-    let mut offset = 0;
+    let mut values = Vec::with_capacity(statements.iter().map(|s| s.values.len()).sum());
     for statement in statements {
-        renumber(statement.sql, offset, &mut sql);
+        positional(statement.sql, &statement.values, &mut sql, &mut values);
         sql.push_str(";\n");
-        offset += statement.values.len();
     }
-    sql
+    (sql, values)
 }
 
 /// SQLite, for [`Script::run_grouped`]: the plain inserts that begin `statements` grouped by
-/// their text into multi-row inserts, then the rest as they are, as one multi-statement query,
-/// with the statements in the order their values are bound; `None` when no text repeats.
-fn grouped(statements: &[Statement]) -> Option<(String, Vec<&Statement>)> {
+/// their text into multi-row inserts, then the rest as they are, as one multi-statement query
+/// with positional placeholders, and the values to bind to them in order; `None` when no text
+/// repeats.
+fn grouped(statements: &[Statement]) -> Option<(String, Vec<Value>)> {
     let inserts = statements
         .iter()
         .take_while(|s| !s.one_row && values_at(s.sql).is_some())
@@ -298,8 +307,7 @@ fn grouped(statements: &[Statement]) -> Option<(String, Vec<&Statement>)> {
         return None;
     }
     let mut sql = String::new();
-    let mut order = Vec::with_capacity(statements.len());
-    let mut offset = 0;
+    let mut values = Vec::with_capacity(statements.iter().map(|s| s.values.len()).sum());
     for text in texts {
         let at = values_at(text)?;
         sql.push_str(&text[..at]);
@@ -307,19 +315,15 @@ fn grouped(statements: &[Statement]) -> Option<(String, Vec<&Statement>)> {
             if i > 0 {
                 sql.push_str(", ");
             }
-            renumber(&text[at..], offset, &mut sql);
-            offset += statement.values.len();
-            order.push(statement);
+            positional(&text[at..], &statement.values, &mut sql, &mut values);
         }
         sql.push_str(";\n");
     }
     for statement in rest {
-        renumber(statement.sql, offset, &mut sql);
+        positional(statement.sql, &statement.values, &mut sql, &mut values);
         sql.push_str(";\n");
-        offset += statement.values.len();
-        order.push(statement);
     }
-    Some((sql, order))
+    Some((sql, values))
 }
 
 /// Where the row of a plain insert begins (`INSERT INTO t (…) VALUES (…)`, one row, nothing
@@ -379,9 +383,40 @@ fn one_row_clauses(statements: &[Statement]) -> String {
 /// Writes `sql` to `out` with every `$n` placeholder outside a quoted literal or identifier
 /// made `$(n + offset)`.
 fn renumber(sql: &str, offset: usize, out: &mut String) {
-    let mut chars = sql.char_indices().peekable();
+    rewrite(sql, out, |n, out| {
+        let _ = write!(out, "${}", n + offset);
+    });
+}
+
+/// SQLite: writes `sql` to `out` with every `$n` placeholder outside a quoted literal or
+/// identifier made an anonymous `?`, and pushes `values[n - 1]` to `bound` for each, in the
+/// order they occur (a placeholder used twice binds its value twice). SQLite then binds by
+/// position: sqlx looks up the name of every named parameter, a walk of the statement's list
+/// of names, so a multi-row insert with hundreds of named ones cost time that grew with the
+/// square of their number.
+fn positional(sql: &str, values: &[Value], out: &mut String, bound: &mut Vec<Value>) {
+    rewrite(sql, out, |n, out| {
+        out.push('?');
+        debug_assert!(
+            (1..=values.len()).contains(&n),
+            "${n} in {sql:?} has no bound value"
+        );
+        // Unbound, SQLite's placeholder would be NULL: the same here.
+        bound.push(
+            n.checked_sub(1)
+                .and_then(|i| values.get(i))
+                .cloned()
+                .unwrap_or(Value::Int(None)),
+        );
+    });
+}
+
+/// Writes `sql` to `out`, with `placeholder(n, out)` writing what stands for each `$n` outside
+/// a quoted literal or identifier; a `$` without digits is left as it is.
+fn rewrite(sql: &str, out: &mut String, mut placeholder: impl FnMut(usize, &mut String)) {
+    let mut chars = sql.chars().peekable();
     let mut quote: Option<char> = None;
-    while let Some((_, c)) = chars.next() {
+    while let Some(c) = chars.next() {
         match quote {
             Some(q) => {
                 out.push(c);
@@ -394,19 +429,18 @@ fn renumber(sql: &str, offset: usize, out: &mut String) {
                 out.push(c);
             }
             None if c == '$' => {
-                let mut digits = String::new();
-                while let Some(&(_, d)) = chars.peek() {
-                    if !d.is_ascii_digit() {
-                        break;
-                    }
-                    digits.push(d);
+                let mut n: Option<usize> = None;
+                while let Some(digit) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    n = Some(
+                        n.unwrap_or(0)
+                            .saturating_mul(10)
+                            .saturating_add(digit as usize),
+                    );
                     chars.next();
                 }
-                match digits.parse::<usize>() {
-                    Ok(n) => {
-                        let _ = write!(out, "${}", n + offset);
-                    }
-                    Err(_) => out.push('$'),
+                match n {
+                    Some(n) => placeholder(n, out),
+                    None => out.push('$'),
                 }
             }
             None => out.push(c),
@@ -444,6 +478,24 @@ mod tests {
     }
 
     #[test]
+    fn sqlite_placeholders_become_positional_with_their_values_in_the_order_used() {
+        let mut sql = String::new();
+        let mut bound = Vec::new();
+        super::positional(
+            "UPDATE t SET a = $2, b = '$1' WHERE c = $1 OR d = $2 || $",
+            &["one".into(), 2.into()],
+            &mut sql,
+            &mut bound,
+        );
+        assert_eq!(
+            sql,
+            "UPDATE t SET a = ?, b = '$1' WHERE c = ? OR d = ? || $"
+        );
+        let expected: Vec<super::Value> = vec![2.into(), "one".into(), 2.into()];
+        assert_eq!(bound, expected);
+    }
+
+    #[test]
     fn statements_are_joined_with_their_placeholders_numbered_across_them() {
         let mut script = Script::default();
         script
@@ -455,9 +507,30 @@ mod tests {
             .bind("y")
             .bind(2);
         script.add("DELETE FROM e WHERE f = $1").bind(None::<i64>);
+        // SQLite: positional placeholders, the values in the order they are used.
+        let (sql, values) = joined(&script.statements);
         assert_eq!(
-            joined(&script.statements),
-            "INSERT INTO a VALUES ($1, $2);\nUPDATE b SET c = $4 WHERE d = $3;\nDELETE FROM e WHERE f = $5;\n"
+            sql,
+            "INSERT INTO a VALUES (?, ?);\nUPDATE b SET c = ? WHERE d = ?;\nDELETE FROM e WHERE f = ?;\n"
+        );
+        let expected: Vec<super::Value> = vec![
+            1.into(),
+            "x".into(),
+            2.into(),
+            "y".into(),
+            None::<i64>.into(),
+        ];
+        assert_eq!(values, expected);
+        // PostgreSQL: numbered on across the statements, the values in statement order.
+        assert_eq!(
+            super::in_order(&script.statements),
+            vec![
+                1.into(),
+                "x".into(),
+                "y".into(),
+                2.into(),
+                None::<i64>.into()
+            ]
         );
         assert_eq!(
             with_clauses(&script.statements),
@@ -483,15 +556,15 @@ mod tests {
             .bind("c")
             .bind(2);
         script.add("COMMIT");
-        let (sql, order) = grouped(&script.statements).expect("texts repeat");
+        let (sql, bound) = grouped(&script.statements).expect("texts repeat");
         assert_eq!(
             sql,
-            "INSERT INTO p (id, at) VALUES ($1, $2), ($3, $4), ($5, $6);\n\
-             INSERT INTO c (id, p) VALUES ($7, $7), ($8, $8);\n\
+            "INSERT INTO p (id, at) VALUES (?, ?), (?, ?), (?, ?);\n\
+             INSERT INTO c (id, p) VALUES (?, ?), (?, ?);\n\
              COMMIT;\n"
         );
-        // The values are bound in the new order: every `p` row, then every `c` row.
-        let bound: Vec<_> = order.iter().flat_map(|s| s.values.clone()).collect();
+        // The values are bound in the new order: every `p` row, then every `c` row, a value
+        // used twice bound twice.
         let expected: Vec<super::Value> = vec![
             "a".into(),
             1.into(),
@@ -500,6 +573,8 @@ mod tests {
             "c".into(),
             2.into(),
             "a".into(),
+            "a".into(),
+            "b".into(),
             "b".into(),
         ];
         assert_eq!(bound, expected);
