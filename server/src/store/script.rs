@@ -414,38 +414,32 @@ fn positional(sql: &str, values: &[Value], out: &mut String, bound: &mut Vec<Val
 /// Writes `sql` to `out`, with `placeholder(n, out)` writing what stands for each `$n` outside
 /// a quoted literal or identifier; a `$` without digits is left as it is.
 fn rewrite(sql: &str, out: &mut String, mut placeholder: impl FnMut(usize, &mut String)) {
-    let mut chars = sql.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
+    // Byte by byte: every character the scan stops at is ASCII, so each slice written is whole
+    // characters, and the text between placeholders is copied in one piece.
+    let bytes = sql.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut written = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
         match quote {
-            Some(q) => {
-                out.push(c);
-                if c == q {
-                    quote = None;
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if b == b'$' => {
+                let digits = bytes[i..].iter().take_while(|d| d.is_ascii_digit()).count();
+                if digits > 0 {
+                    out.push_str(&sql[written..i - 1]);
+                    placeholder(sql[i..i + digits].parse().unwrap_or(usize::MAX), out);
+                    i += digits;
+                    written = i;
                 }
             }
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                out.push(c);
-            }
-            None if c == '$' => {
-                let mut n: Option<usize> = None;
-                while let Some(digit) = chars.peek().and_then(|d| d.to_digit(10)) {
-                    n = Some(
-                        n.unwrap_or(0)
-                            .saturating_mul(10)
-                            .saturating_add(digit as usize),
-                    );
-                    chars.next();
-                }
-                match n {
-                    Some(n) => placeholder(n, out),
-                    None => out.push('$'),
-                }
-            }
-            None => out.push(c),
+            None => {}
         }
     }
+    out.push_str(&sql[written..]);
 }
 
 #[cfg(test)]
@@ -474,6 +468,10 @@ mod tests {
         assert_eq!(
             renumbered("SELECT '$1', \"$2\", $1, 'it''s $3' || $ ", 5),
             "SELECT '$1', \"$2\", $6, 'it''s $3' || $ "
+        );
+        assert_eq!(
+            renumbered("SELECT 'é', $1 || 'ü' || ß$2", 1),
+            "SELECT 'é', $2 || 'ü' || ß$3"
         );
     }
 
