@@ -218,7 +218,7 @@ impl Script {
                 _ => None,
             };
             let (sql, copies, values) = match (grouped, statements) {
-                (Some(grouped), _) => (grouped.0, 1, grouped.1),
+                (Some((sql, values)), _) => (sql, 1, values),
                 (None, []) => continue,
                 (None, _) if sqlite => {
                     let (sql, values) = joined(statements);
