@@ -143,8 +143,13 @@ async fn session(socket: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 let mut code = None;
                 loop {
                     line.clear();
-                    // Acknowledge what arrived now rather than after the delayed-ACK timer.
-                    let _ = socket2::SockRef::from(read.get_ref().as_ref()).set_tcp_quickack(true);
+                    // When this line makes the reader read the socket again, acknowledge what
+                    // arrives at once rather than after the delayed-ACK timer (once a read,
+                    // not once a line: a message is tens of lines, mostly in one read).
+                    if !read.buffer().contains(&b'\n') {
+                        let _ =
+                            socket2::SockRef::from(read.get_ref().as_ref()).set_tcp_quickack(true);
+                    }
                     if read.read_line(&mut line).await? == 0 {
                         return Ok(());
                     }
