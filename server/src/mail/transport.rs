@@ -7,6 +7,7 @@
 
 use super::outbox::Envelope;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Where mail goes.
@@ -30,6 +31,7 @@ impl Transport {
                     AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                         .map_err(|e| anyhow::anyhow!("SSPR_SMTP_URL is not usable: {e}"))?
                         .timeout(Some(std::time::Duration::from_secs(20)))
+                        .pool_config(pool_config())
                         .build(),
                 );
                 let from = from
@@ -73,4 +75,13 @@ impl Transport {
             }
         }
     }
+}
+
+/// The SMTP connections kept open between messages: as many as the worker delivers at once
+/// ([`super::worker::BATCH`]). With lettre's default of 10, a drain of 20 recipients opened
+/// ten connections more and closed them again after one message each (a TCP handshake,
+/// greeting, `EHLO` and `QUIT` for every second message under a backlog).
+fn pool_config() -> PoolConfig {
+    let most = u32::try_from(super::worker::BATCH).unwrap_or(u32::MAX);
+    PoolConfig::new().max_size(most)
 }

@@ -24,7 +24,9 @@ use std::future::Future;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-const BATCH: i64 = 20;
+/// Most messages a claim takes; a drain delivers them one task per recipient, so up to this
+/// many at once (the SMTP pool keeps as many connections, [`super::transport`]).
+pub(crate) const BATCH: i64 = 20;
 const LEASE_MS: i64 = 60_000;
 
 /// How often a worker looks for due messages when nothing wakes it (retries come due so).

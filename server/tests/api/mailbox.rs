@@ -50,6 +50,8 @@ pub struct Mailbox {
     arrived: Arc<Notify>,
     /// While set, every connection is turned away with `421`, as by a mail server that is down.
     down: Arc<std::sync::atomic::AtomicBool>,
+    /// Sessions the client ended with `QUIT`.
+    quits: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Mailbox {
@@ -60,6 +62,7 @@ impl Mailbox {
             inner: Arc::default(),
             arrived: Arc::default(),
             down: Arc::default(),
+            quits: Arc::default(),
         };
         let serving = mailbox.clone();
         tokio::spawn(async move {
@@ -127,6 +130,7 @@ impl Mailbox {
                 self.arrived.notify_waiters();
                 b"250 queued\r\n"
             } else if upper == "QUIT" {
+                self.quits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 write.write_all(b"221 bye\r\n").await?;
                 return Ok(());
             } else {
@@ -135,6 +139,12 @@ impl Mailbox {
             write.write_all(reply).await?;
         }
         Ok(())
+    }
+
+    /// How many sessions the client has ended with `QUIT` (a pooled client ends one when it
+    /// does not keep the connection).
+    pub fn quits(&self) -> usize {
+        self.quits.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Turns the mail server away (`true`) or back on.

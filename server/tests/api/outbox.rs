@@ -21,6 +21,19 @@ async fn pending(app: &crate::helpers::TestApp) -> (i64, i64) {
     )
 }
 
+/// Waits (10 s at most) until `pending` is `want`.
+async fn wait_pending(app: &crate::helpers::TestApp, want: (i64, i64), what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pending(app).await != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: {:?}",
+            pending(app).await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 backend_tests! {
     async fn a_message_the_mail_server_refuses_is_retried_until_it_is_delivered(app) {
         let email = "retry@contoso.example";
@@ -95,6 +108,36 @@ mod development {
             assert_eq!(page.status(), 200);
             let html = page.text().await.expect("html");
             assert!(html.contains("Development outbox") && html.contains("dev@contoso.example"));
+        }
+    }
+}
+
+mod pooled_connections {
+    use super::*;
+
+    backend_tests_with! {
+        |c| c.flow_starts_per_minute = 1_000;
+
+        async fn a_full_batch_of_recipients_is_delivered_over_connections_the_pool_keeps(app) {
+            // Twenty messages fail while the mail server is down, so that after the back-off all
+            // come due at once: one claim, delivered to twenty recipients concurrently.
+            app.mailbox.set_down(true);
+            let addresses: Vec<String> =
+                (0..20).map(|i| format!("batch{i:02}@contoso.example")).collect();
+            for address in &addresses {
+                app.start_flow(&app.browser(), "sign_up", address).await;
+            }
+            wait_pending(&app, (20, 20), "every first try failed").await;
+            app.mailbox.set_down(false);
+            app.clock.advance_ms(10 * 60_000);
+            for address in &addresses {
+                assert_eq!(app.mailbox.code_for(address).await.len(), 8);
+            }
+            wait_pending(&app, (0, 0), "every delivery recorded").await;
+            // The pool keeps every connection the batch used: none is closed after one message
+            // (lettre's default pool of ten closed half of them with QUIT, and a backlog opened
+            // as many again for every claim).
+            assert_eq!(app.mailbox.quits(), 0);
         }
     }
 }
