@@ -6,6 +6,7 @@ use crate::backend_tests_with;
 use crate::helpers::PASSWORD;
 use serde_json::json;
 use sqlx::Row;
+use std::time::Duration;
 
 /// Messages waiting to be sent, and how many of them have a recorded failure.
 async fn pending(app: &crate::helpers::TestApp) -> (i64, i64) {
@@ -21,9 +22,14 @@ async fn pending(app: &crate::helpers::TestApp) -> (i64, i64) {
     )
 }
 
-/// Waits (10 s at most) until `pending` is `want`.
-async fn wait_pending(app: &crate::helpers::TestApp, want: (i64, i64), what: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+/// Waits until `pending` is `want`, failing with `what` after `within`.
+async fn wait_pending(
+    app: &crate::helpers::TestApp,
+    want: (i64, i64),
+    within: std::time::Duration,
+    what: &str,
+) {
+    let deadline = std::time::Instant::now() + within;
     while pending(app).await != want {
         assert!(
             std::time::Instant::now() < deadline,
@@ -42,25 +48,14 @@ backend_tests! {
         let browser = app.browser();
         // The request answers at once: it never waits for the mail server.
         app.start_flow(&browser, "password_reset", email).await;
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            if pending(&app).await == (1, 1) {
-                break;
-            }
-            assert!(std::time::Instant::now() < deadline, "the failed send was not recorded");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        wait_pending(&app, (1, 1), Duration::from_secs(10), "the failed send was not recorded").await;
         // The mail server comes back; after the back-off the message goes out.
         app.mailbox.set_down(false);
         app.clock.advance_ms(10 * 60_000);
         let code = app.mailbox.code_for(email).await;
         assert_eq!(code.len(), 8);
         // The worker records the delivery right after the mail server took the message.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while pending(&app).await.0 != 0 {
-            assert!(std::time::Instant::now() < deadline, "the delivery was not recorded");
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        wait_pending(&app, (0, 0), Duration::from_secs(5), "the delivery was not recorded").await;
         // Delivered mail keeps no body (it held the code).
         let bodies: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE sealed_body IS NOT NULL")
             .fetch_one(&app.db.pool)
@@ -127,13 +122,13 @@ mod pooled_connections {
             for address in &addresses {
                 app.start_flow(&app.browser(), "sign_up", address).await;
             }
-            wait_pending(&app, (20, 20), "every first try failed").await;
+            wait_pending(&app, (20, 20), Duration::from_secs(10), "every first try failed").await;
             app.mailbox.set_down(false);
             app.clock.advance_ms(10 * 60_000);
             for address in &addresses {
                 assert_eq!(app.mailbox.code_for(address).await.len(), 8);
             }
-            wait_pending(&app, (0, 0), "every delivery recorded").await;
+            wait_pending(&app, (0, 0), Duration::from_secs(10), "every delivery recorded").await;
             // The pool keeps every connection the batch used: none is closed after one message
             // (lettre's default pool of ten closed half of them with QUIT, and a backlog opened
             // as many again for every claim).
