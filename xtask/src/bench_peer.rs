@@ -34,6 +34,7 @@ const SCENARIOS: [(&str, &str); 5] = [
 pub fn run(quick: bool) -> Result<(), String> {
     tools::ensure_wrk()?;
     tools::ensure_node()?;
+    cmd::step(&format!("Machine at the start — {}", machine()));
     let peer = run_peer(quick)?;
     let release = build_release()?;
     let work = std::env::temp_dir().join(format!("sspr-peer-{}", std::process::id()));

@@ -13,6 +13,7 @@ mod lighthouse;
 mod postgres;
 mod schemathesis;
 mod tools;
+mod wake_up;
 mod wasm_breakdown;
 mod web;
 
