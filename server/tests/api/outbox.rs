@@ -26,7 +26,7 @@ async fn pending(app: &crate::helpers::TestApp) -> (i64, i64) {
 async fn wait_pending(
     app: &crate::helpers::TestApp,
     want: (i64, i64),
-    within: std::time::Duration,
+    within: Duration,
     what: &str,
 ) {
     let deadline = std::time::Instant::now() + within;
@@ -36,7 +36,7 @@ async fn wait_pending(
             "{what}: {:?}",
             pending(app).await
         );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
