@@ -9,11 +9,10 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START, VERIFY};
 use crate::policy::enforce::{self as policy, FlowRules};
 use crate::store::flows::Flow;
-use crate::store::script::Script;
+use crate::store::script::{Row, Script};
 use crate::store::users::{self, User};
 use crate::store::{email_state, invitations, rate_limits};
 use crate::AppState;
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use sspr_api::FlowPurpose;
 
@@ -80,7 +79,7 @@ impl SendCounter {
 
     /// Whether both limits still allow the send, from the rows of [`SendCounter::counts`]; an
     /// address over its cap gets its block added to `writes`.
-    pub fn judge(&self, rows: &[AnyRow], writes: &mut Script) -> Result<bool, sqlx::Error> {
+    pub fn judge(&self, rows: &[Row], writes: &mut Script) -> Result<bool, sqlx::Error> {
         let [ip_row, send_row] = rows else {
             return Err(sqlx::Error::RowNotFound);
         };

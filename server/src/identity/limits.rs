@@ -6,9 +6,8 @@ use crate::config::Config;
 use crate::domain::admission::Refusal;
 use crate::error::ApiError;
 use crate::store::rate_limits;
-use crate::store::script::Script;
+use crate::store::script::{Row, Script};
 use crate::AppState;
-use sqlx::any::AnyRow;
 
 /// A limit: at most `max(config)` hits per `window_ms` for one client address.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +82,7 @@ pub fn add_count(script: &mut Script, limit: Limit, ip: &str, now_ms: i64) {
 pub fn counted(
     config: &Config,
     limit: Limit,
-    row: &AnyRow,
+    row: &Row,
     now_ms: i64,
 ) -> Result<(bool, i64), sqlx::Error> {
     let hits = rate_limits::hits_of(row)?;

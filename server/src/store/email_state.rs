@@ -2,10 +2,8 @@
 //! per 10 minutes, then a 24 h block) and the consecutive passcode failures, which no resend
 //! resets (SECURITY.md §10). Each is one atomic upsert.
 
-use super::script::Script;
+use super::script::{Row, Script};
 use crate::domain::passcode::PasscodePolicy;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// Counts one message to `canonical` in `script`: its statement returns one row, for
 /// [`send_allowed`].
@@ -32,13 +30,13 @@ pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy,
 /// to `writes`.
 pub fn send_allowed(
     writes: &mut Script,
-    row: &AnyRow,
+    row: &Row,
     canonical: &str,
     policy: &PasscodePolicy,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let sends: i64 = row.try_get("sends_in_window")?;
-    let blocked_until: i64 = row.try_get("send_blocked_until_ms")?;
+    let sends = row.int("sends_in_window")?;
+    let blocked_until = row.int("send_blocked_until_ms")?;
     if blocked_until > now_ms {
         return Ok(false);
     }
@@ -64,8 +62,8 @@ pub fn add_otp_blocked(script: &mut Script, canonical: &str) {
 }
 
 /// Whether checks are stopped at `now_ms`, from the row of [`add_otp_blocked`]'s statement.
-pub fn otp_blocked_of(row: &AnyRow, now_ms: i64) -> Result<bool, sqlx::Error> {
-    Ok(row.try_get::<i64, _>("otp_blocked_until_ms")? > now_ms)
+pub fn otp_blocked_of(row: &Row, now_ms: i64) -> Result<bool, sqlx::Error> {
+    Ok(row.int("otp_blocked_until_ms")? > now_ms)
 }
 
 /// Adds to `script` one wrong passcode for `canonical`: the run of failures grows by one, and

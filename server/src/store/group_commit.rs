@@ -57,11 +57,11 @@
 //! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
 //! error) and the writer goes on.
 
-use super::script::Script;
+use super::script::{Row, Script};
 use super::wal_sync::{Syncer, WalFile};
 use super::SQLITE_PRAGMAS;
-use sqlx::any::{AnyConnectOptions, AnyRow};
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row as _};
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -115,7 +115,7 @@ pub(super) trait CountedJob: Send {
     /// The counters: statements that each return exactly one row.
     fn counts(&self) -> &Script;
     /// The writes, given the counters' rows; `None` when the job failed (its error is kept).
-    fn then(&mut self, rows: &[AnyRow]) -> Option<Script>;
+    fn then(&mut self, rows: &[Row]) -> Option<Script>;
     /// Keeps `error` as the job's result.
     fn fail(&mut self, error: sqlx::Error);
     /// Answers the caller, given the batch's error if it did not commit.
@@ -134,13 +134,13 @@ impl<T, E, F> CountedJob for Counted<T, E, F>
 where
     T: Send + 'static,
     E: From<sqlx::Error> + Send + 'static,
-    F: Fn(&[AnyRow]) -> Result<(Script, T), E> + Send + 'static,
+    F: Fn(&[Row]) -> Result<(Script, T), E> + Send + 'static,
 {
     fn counts(&self) -> &Script {
         &self.counts
     }
 
-    fn then(&mut self, rows: &[AnyRow]) -> Option<Script> {
+    fn then(&mut self, rows: &[Row]) -> Option<Script> {
         match (self.then)(rows) {
             Ok((writes, value)) => {
                 self.result = Some(Ok(value));
@@ -250,7 +250,7 @@ impl Batcher {
     where
         T: Send + 'static,
         E: From<sqlx::Error> + Send + 'static,
-        F: Fn(&[AnyRow]) -> Result<(Script, T), E> + Send + 'static,
+        F: Fn(&[Row]) -> Result<(Script, T), E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job = Counted {
@@ -778,10 +778,9 @@ async fn wal_database(conn: &mut AnyConnection) -> Result<Option<PathBuf>, sqlx:
 
 #[cfg(test)]
 mod tests {
-    use super::super::script::Script;
+    use super::super::script::{Row, Script};
     use super::super::{rate_limits, Db};
-    use sqlx::any::AnyRow;
-    use sqlx::Row;
+    use sqlx::Row as _;
     use std::sync::Arc;
 
     /// A counted job as a flow start makes one: count `key`, then insert `row` into
@@ -789,8 +788,8 @@ mod tests {
     async fn counted(db: Db, key: &'static str, row: String) -> Result<i64, sqlx::Error> {
         let mut counts = Script::default();
         rate_limits::add_hit(&mut counts, key, 60_000, 1_000);
-        db.write_counted(counts, move |rows: &[AnyRow]| {
-            let seen: i64 = rows[0].try_get("hits")?;
+        db.write_counted(counts, move |rows: &[Row]| {
+            let seen = rows[0].int("hits")?;
             let mut writes = Script::default();
             writes
                 .add("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, 1)")
@@ -1084,7 +1083,7 @@ mod tests {
     async fn guarded(db: Db, key: &'static str, row: String) -> Result<(), sqlx::Error> {
         let mut counts = Script::default();
         rate_limits::add_hit(&mut counts, "guarded", 60_000, 1_000);
-        db.write_counted(counts, move |_: &[AnyRow]| {
+        db.write_counted(counts, move |_: &[Row]| {
             let mut writes = Script::default();
             writes
                 .add("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, 1)")
@@ -1130,7 +1129,7 @@ mod tests {
     ) -> Result<(), sqlx::Error> {
         let mut counts = Script::default();
         rate_limits::add_hit(&mut counts, "inserts", 60_000, 1_000);
-        db.write_counted(counts, move |_: &[AnyRow]| {
+        db.write_counted(counts, move |_: &[Row]| {
             let mut writes = Script::default();
             for (sql, values) in &inserts {
                 let statement = writes.add(sql);

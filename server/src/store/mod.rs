@@ -277,7 +277,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<sqlx::Error> + Send + 'static,
-        F: Fn(&[sqlx::any::AnyRow]) -> Result<(script::Script, T), E> + Send + 'static,
+        F: Fn(&[script::Row]) -> Result<(script::Script, T), E> + Send + 'static,
     {
         if let Some(batcher) = &self.batcher {
             return batcher.run_counted(counts, then).await;

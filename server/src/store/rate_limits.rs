@@ -1,9 +1,8 @@
 //! Fixed-window rate limits in the database, so every instance behind a load balancer counts
 //! against the same numbers (SPEC §2).
 
-use super::script::Script;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use super::script::{Row, Script};
+use sqlx::AnyConnection;
 
 /// Counts one hit on `key` in the current window of `window_ms`; returns the hits so far in
 /// it and the milliseconds until the window ends.
@@ -41,8 +40,8 @@ pub fn add_hit(script: &mut Script, key: &str, window_ms: i64, now_ms: i64) {
 }
 
 /// The hits so far in the window, from the row [`add_hit`]'s statement returned.
-pub fn hits_of(row: &AnyRow) -> Result<i64, sqlx::Error> {
-    row.try_get("hits")
+pub fn hits_of(row: &Row) -> Result<i64, sqlx::Error> {
+    row.int("hits")
 }
 
 /// The next `limit` counters after the key `after`, in key order: their keys and when their

@@ -29,7 +29,7 @@
 
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection};
+use sqlx::{Any, AnyConnection, Column as _, Row as _};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -94,6 +94,66 @@ impl From<&Option<String>> for Value {
 impl From<Option<&str>> for Value {
     fn from(value: Option<&str>) -> Self {
         Value::Text(value.map(str::to_owned))
+    }
+}
+
+/// The row a one-row statement returned, its columns read by name: the same whichever
+/// connection ran the script (a pooled one on either back end, or the group-commit writer's
+/// own), so what reads a counter's row reads it from any of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Row {
+    columns: Vec<(String, Value)>,
+}
+
+impl Row {
+    /// A row of `columns`, each a name and its value.
+    pub fn new(columns: Vec<(String, Value)>) -> Row {
+        Row { columns }
+    }
+
+    /// The integer in column `name`; an error when there is none, or it is NULL or text.
+    pub fn int(&self, name: &str) -> Result<i64, sqlx::Error> {
+        match self.value(name)? {
+            Value::Int(Some(value)) => Ok(*value),
+            other => Err(not_a(name, "an integer", other)),
+        }
+    }
+
+    /// The text in column `name`; an error when there is none, or it is NULL or an integer.
+    pub fn text(&self, name: &str) -> Result<&str, sqlx::Error> {
+        match self.value(name)? {
+            Value::Text(Some(value)) => Ok(value),
+            other => Err(not_a(name, "text", other)),
+        }
+    }
+
+    fn value(&self, name: &str) -> Result<&Value, sqlx::Error> {
+        self.columns
+            .iter()
+            .find(|(column, _)| column == name)
+            .map(|(_, value)| value)
+            .ok_or_else(|| sqlx::Error::ColumnNotFound(name.to_owned()))
+    }
+
+    /// The columns of a row sqlx read: integers as integers, anything else as text.
+    fn of(row: &AnyRow) -> Result<Row, sqlx::Error> {
+        let mut columns = Vec::with_capacity(row.len());
+        for (i, column) in row.columns().iter().enumerate() {
+            let value = match row.try_get::<Option<i64>, _>(i) {
+                Ok(int) => Value::Int(int),
+                Err(_) => Value::Text(row.try_get::<Option<String>, _>(i)?),
+            };
+            columns.push((column.name().to_owned(), value));
+        }
+        Ok(Row { columns })
+    }
+}
+
+/// The error for column `name` holding `found` where `wanted` was read.
+fn not_a(name: &str, wanted: &str, found: &Value) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: name.to_owned(),
+        source: format!("{wanted} was read, the column holds {found:?}").into(),
     }
 }
 
@@ -181,7 +241,7 @@ impl Script {
 
     /// Runs the statements in order on `conn`; a row for each one-row statement, in order, or
     /// [`sqlx::Error::RowNotFound`] when one of them returned none.
-    pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
+    pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Row>, sqlx::Error> {
         self.run_as(conn, false).await
     }
 
@@ -193,15 +253,11 @@ impl Script {
     /// is the outcome, except that a row may now be inserted before one it refers to that
     /// came earlier under another text: the script fails, where in order it would not. So
     /// only a caller that then runs the statements again, each job alone, may use it.
-    pub async fn run_grouped(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
+    pub async fn run_grouped(self, conn: &mut AnyConnection) -> Result<Vec<Row>, sqlx::Error> {
         self.run_as(conn, true).await
     }
 
-    async fn run_as(
-        self,
-        conn: &mut AnyConnection,
-        group: bool,
-    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+    async fn run_as(self, conn: &mut AnyConnection, group: bool) -> Result<Vec<Row>, sqlx::Error> {
         let one_row = self.statements.iter().filter(|s| s.one_row).count();
         let sqlite = conn.backend_name() == "SQLite";
         let queries = if sqlite {
@@ -238,13 +294,12 @@ impl Script {
             }
             let returned = query.fetch_all(&mut *conn).await?;
             if copies > 1 {
-                let row = returned
-                    .into_iter()
-                    .next()
-                    .ok_or(sqlx::Error::RowNotFound)?;
-                rows.extend(std::iter::repeat_n(row, copies));
+                let row = returned.first().ok_or(sqlx::Error::RowNotFound)?;
+                rows.extend(std::iter::repeat_n(Row::of(row)?, copies));
             } else {
-                rows.extend(returned);
+                for row in &returned {
+                    rows.push(Row::of(row)?);
+                }
             }
         }
         if rows.len() != one_row {
@@ -445,8 +500,30 @@ fn rewrite(sql: &str, out: &mut String, mut placeholder: impl FnMut(usize, &mut 
 #[cfg(test)]
 mod tests {
     use super::{
-        grouped, joined, one_row_clauses, renumber, runs, values_at, with_clauses, Script,
+        grouped, joined, one_row_clauses, renumber, runs, values_at, with_clauses, Row, Script,
+        Value,
     };
+
+    #[test]
+    fn a_row_gives_its_columns_by_name_and_says_which_is_missing_or_of_another_kind() {
+        let row = Row::new(vec![
+            ("hits".to_owned(), Value::Int(Some(3))),
+            ("moved_to".to_owned(), Value::from("verified")),
+            ("blocked".to_owned(), Value::Int(None)),
+        ]);
+        assert_eq!(row.int("hits").expect("an integer"), 3);
+        assert_eq!(row.text("moved_to").expect("a text"), "verified");
+        assert!(matches!(
+            row.int("absent"),
+            Err(sqlx::Error::ColumnNotFound(name)) if name == "absent"
+        ));
+        assert!(matches!(
+            row.int("moved_to"),
+            Err(sqlx::Error::ColumnDecode { index, .. }) if index == "moved_to"
+        ));
+        assert!(row.int("blocked").is_err(), "NULL is not an integer");
+        assert!(row.text("hits").is_err());
+    }
 
     fn renumbered(sql: &str, offset: usize) -> String {
         let mut out = String::new();

@@ -49,7 +49,7 @@ backend_tests! {
         let mut tx = app.db.pool.begin().await.expect("a transaction");
         let rows = script("scripts:present").run(&mut tx).await.expect("the script");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].get::<String, _>("guarded"), "scripts:present");
+        assert_eq!(rows[1].text("guarded").expect("a text"), "scripts:present");
         tx.commit().await.expect("the commit");
         assert_eq!(keys().await, ["scripts:after", "scripts:counted", "scripts:present"]);
     }
