@@ -6,12 +6,11 @@
 //! counters, flow, passcode, sealed message and audit record): a job is a closure that writes on
 //! the connection it is given and returns its result.
 //!
-//! On SQLite one writer task owns a connection of its own. It takes every job waiting, opens one
-//! `BEGIN IMMEDIATE` transaction, runs each job inside a savepoint of its own (a job that fails
-//! rolls back its own writes and nothing else), commits once and only then answers each job with
-//! its result. The writer makes its statements one after another, each a hand-off to the
-//! connection's thread, so jobs send theirs in as few [`Script`](super::script::Script)s as they
-//! can. An answer means the job's rows are on disk: N concurrent jobs pay for one `BEGIN`, one
+//! On SQLite one writer, on a thread of its own, owns two connections to the database file.
+//! It takes every job waiting and runs the batch in one `BEGIN IMMEDIATE` transaction on each
+//! connection that has jobs, each job inside a savepoint of its own (a job that fails rolls back
+//! its own writes and nothing else), commits, and only then answers each job with its result.
+//! An answer means the job's rows are on disk: N concurrent jobs pay for one `BEGIN`, one
 //! `COMMIT`, one write of each touched page to the WAL, and one fsync, which a thread of its
 //! own makes after the commit ([`super::wal_sync`]) while the writer runs the next batch; the
 //! batch is answered once it is done. The writer takes the same in-process write gate as
@@ -35,18 +34,13 @@
 //! come sooner the faster pages are written (docs/performance.md, "2026-12-05, evening").
 //!
 //! A *counted* job ([`Db::write_counted`](super::Db::write_counted)) is the shape of a flow
-//! start: counters that each return one row, then writes that depend only on those rows. The
-//! writer runs the counted jobs of a batch together: every job's counters in one script, then
-//! every job's writes in one more, so a batch of N flow starts is two hand-offs to SQLite's
-//! thread (the transaction opens with the counters and commits with the writes) rather than
-//! three for each job (four when other jobs share the batch). In the writes' script the jobs'
-//! inserts of the same text are one multi-row insert
-//! ([`Script::run_grouped`](super::script::Script::run_grouped)): a batch of N flow starts
-//! writes with four statements, not 4·N, and each statement's result is one fewer message
-//! from the connection's thread back to the writer. Counters of the same key in one
-//! batch run one after another, each seeing the ones before. Should anything fail there, the
-//! batch goes back to before the counted jobs and runs each in a savepoint of its own, so a job
-//! that fails keeps nothing, as any other.
+//! start: counters that each return one row, then writes that depend only on those rows, both
+//! [`Script`]s. Counted jobs run on the writer's direct connection ([`super::direct`]): SQLite
+//! called in place on the writer's thread, each statement prepared once, with no hand-off to
+//! another thread and back. Counters of the same key in one batch count one after another, each
+//! seeing the ones before. Every other job is a Rust closure over an `AnyConnection` and runs on
+//! the writer's sqlx connection, whose statements are each a hand-off to the connection's
+//! thread, so those jobs send theirs in as few [`Script`]s as they can.
 //!
 //! On PostgreSQL each job runs in a transaction of its own on a pooled connection: concurrent
 //! commits already share WAL flushes there, and a batch on one connection would queue the
@@ -57,6 +51,7 @@
 //! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
 //! error) and the writer goes on.
 
+use super::direct::Direct;
 use super::script::{Row, Script};
 use super::wal_sync::{Syncer, WalFile};
 use super::SQLITE_PRAGMAS;
@@ -279,7 +274,7 @@ fn again(error: &sqlx::Error) -> sqlx::Error {
     }
 }
 
-/// The writer task: gathers waiting jobs, runs them in one transaction, commits, answers.
+/// The writer task: gathers waiting jobs, runs them, commits, answers.
 async fn writer(
     options: AnyConnectOptions,
     gate: WriteGate,
@@ -287,7 +282,7 @@ async fn writer(
     mut queue: mpsc::UnboundedReceiver<Work>,
     synced: Arc<AtomicU64>,
 ) {
-    let mut conn: Option<AnyConnection> = None;
+    let mut conns: Option<Connections> = None;
     let mut syncer: Option<Syncer> = None;
     let mut checkpoints = Checkpoints::new(pool.clone());
     while let Some(first) = queue.recv().await {
@@ -301,13 +296,13 @@ async fn writer(
                 Err(_) => break,
             }
         }
-        let opened = match (&entered, conn.take()) {
+        let opened = match (&entered, conns.take()) {
             (Err(error), _) => Err(again(error)),
             _ if pool.is_closed() => Err(sqlx::Error::PoolClosed),
             (Ok(_), Some(open)) => Ok(open),
             (Ok(_), None) => connect(&options, &mut syncer, &synced).await,
         };
-        let (failed, answers) = match opened {
+        let outcomes = match opened {
             // In a task of its own, so that a job that panics fails its batch, not the writer.
             Ok(mut open) => match tokio::spawn(async move {
                 let ran = run_batch(&mut open, batch).await;
@@ -315,39 +310,51 @@ async fn writer(
             })
             .await
             {
-                Ok((open, (fit, outcome))) => {
+                Ok((open, (fit, outcomes))) => {
                     if fit {
-                        conn = Some(open);
+                        conns = Some(open);
                     }
-                    outcome
+                    outcomes
                 }
                 Err(_) => {
                     tracing::error!("a batch of writes panicked and was rolled back");
-                    (Some(sqlx::Error::WorkerCrashed), Vec::new())
+                    Vec::new()
                 }
             },
-            Err(error) => (Some(again(&error)), batch.refuse(&error).await),
+            Err(error) => vec![(Some(again(&error)), batch.refuse(&error).await)],
         };
-        // Answered after the gate is released: the next batch can begin meanwhile. A batch that
-        // committed is answered once the WAL is synced (see `wal_sync`).
+        // Answered after the gate is released: the next batch can begin meanwhile. What
+        // committed is answered once the WAL is synced (see `wal_sync`), the rest at once.
         drop(entered);
-        let (answers, failed) = match (failed, syncer.as_ref()) {
-            (None, Some(sync)) => match sync.answer_after_sync(answers) {
-                Ok(()) => (Vec::new(), None),
+        let mut committed = Vec::new();
+        for (failed, answers) in outcomes {
+            match failed {
+                None => committed.extend(answers),
+                Some(error) => answers.into_iter().for_each(|answer| answer(Some(&error))),
+            }
+        }
+        let refused = match syncer.as_ref() {
+            Some(sync) if !committed.is_empty() => match sync.answer_after_sync(committed) {
+                Ok(()) => Vec::new(),
                 Err(back) => {
                     // Not known to be durable: refused, and the next batch starts afresh.
                     tracing::error!("the WAL's sync thread is gone; the writer starts it again");
                     syncer = None;
-                    conn = None;
-                    (back, Some(sqlx::Error::WorkerCrashed))
+                    conns = None;
+                    back
                 }
             },
-            (failed, _) => (answers, failed),
+            _ => {
+                committed.into_iter().for_each(|answer| answer(None));
+                Vec::new()
+            }
         };
-        for answer in answers {
-            answer(failed.as_ref());
-        }
-        checkpoints.after_batch(&gate, conn.as_mut()).await;
+        refused
+            .into_iter()
+            .for_each(|answer| answer(Some(&sqlx::Error::WorkerCrashed)));
+        checkpoints
+            .after_batch(&gate, conns.as_mut().map(|c| &mut c.direct))
+            .await;
     }
 }
 
@@ -407,7 +414,7 @@ impl Checkpoints {
     /// After each batch is answered: once the wait has passed, the first step begins on a
     /// pooled connection, beside the batches that follow; once it is done, the second runs
     /// here, inside the gate, and sets the next wait from the frames the WAL took in.
-    async fn after_batch(&mut self, gate: &WriteGate, conn: Option<&mut AnyConnection>) {
+    async fn after_batch(&mut self, gate: &WriteGate, conn: Option<&mut Direct>) {
         match &self.copying {
             Some(copying) if copying.is_finished() => {
                 self.copying = None;
@@ -449,12 +456,12 @@ async fn copy_wal(pool: AnyPool) {
 /// The second step, between two batches and inside the gate: copies what was committed during
 /// the first, so that no commit comes in between and the next one starts the WAL over. The
 /// frames the WAL held, when it ran.
-async fn finish_checkpoint(gate: &WriteGate, conn: &mut AnyConnection) -> Option<i64> {
+async fn finish_checkpoint(gate: &WriteGate, conn: &mut Direct) -> Option<i64> {
     let Ok(_entered) = gate.enter().await else {
         return None;
     };
     let started = Instant::now();
-    match wal_checkpoint(conn).await {
+    match conn.wal_checkpoint() {
         Ok((wal_frames, copied_frames)) => {
             tracing::debug!(
                 wal_frames,
@@ -471,7 +478,8 @@ async fn finish_checkpoint(gate: &WriteGate, conn: &mut AnyConnection) -> Option
     }
 }
 
-/// `PRAGMA wal_checkpoint(PASSIVE)`: the frames in the WAL, and how many are in the file.
+/// `PRAGMA wal_checkpoint(PASSIVE)` on a pooled connection: the frames in the WAL, and how
+/// many are in the file.
 async fn wal_checkpoint(conn: &mut AnyConnection) -> Result<(i64, i64), sqlx::Error> {
     let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(conn)
@@ -524,58 +532,98 @@ async fn refuse_all(jobs: Vec<Erased>, error: &sqlx::Error) -> Vec<Answer> {
     answers
 }
 
-/// Runs `batch` in one transaction on `conn`; returns whether `conn` is fit to keep, and the
-/// batch's error (if any) with each job's answer.
-///
-/// The counted jobs run first, inside the savepoint `counted` ([`run_counted`]); then each
-/// other job inside the savepoint `job`. The transaction's statements are raw SQL rather
-/// than sqlx's `Transaction`, so that closing one job's savepoint and opening the next is one
-/// hand-off to the connection's thread (see [`super::script`]) instead of two, and `BEGIN` and
-/// `COMMIT` ride with the first and last. The connection is the writer's own and no caller can
-/// cancel the batch, so nothing can leave it inside a transaction unnoticed: on any error it is
-/// given up (closing it rolls back).
-async fn run_batch(
-    conn: &mut AnyConnection,
-    batch: Batch,
-) -> (bool, (Option<sqlx::Error>, Vec<Answer>)) {
+/// What one transaction of a batch left: its error, if it did not commit, and its jobs'
+/// answers.
+type Outcome = (Option<sqlx::Error>, Vec<Answer>);
+
+/// The writer's two connections to the database file: the direct one for counted jobs, the
+/// sqlx one for the other jobs (see [`super::direct`]).
+struct Connections {
+    direct: Direct,
+    any: AnyConnection,
+}
+
+/// Runs `batch`: its counted jobs in one transaction on the direct connection, then its other
+/// jobs in one on the sqlx connection. Returns whether both connections are fit to keep, and
+/// each transaction's outcome.
+async fn run_batch(conns: &mut Connections, batch: Batch) -> (bool, Vec<Outcome>) {
     let began = Instant::now();
     let Batch { mut counted, jobs } = batch;
     let size = counted.len() + jobs.len();
-    // Counted jobs alone (a burst of flow starts): the transaction opens with their counters
-    // and commits with their writes, two hand-offs in all.
-    let alone = !counted.is_empty() && jobs.is_empty();
-    if !alone {
-        let open = if counted.is_empty() {
-            "BEGIN IMMEDIATE; SAVEPOINT job"
-        } else {
-            OPEN_COUNTED
-        };
-        if let Err(error) = conn.execute(open).await {
-            let answers = Batch { counted, jobs }.refuse(&error).await;
-            return (false, (Some(again(&error)), answers));
-        }
-    }
-    let mut answers = Vec::with_capacity(counted.len() + jobs.len());
+    let mut fit = true;
+    let mut outcomes = Vec::with_capacity(2);
     if !counted.is_empty() {
-        let ran = run_counted(conn, &mut counted, alone).await;
-        answers.extend(counted_answers(counted));
-        let next = match ran {
-            Ok(Transaction::Committed) => {
-                log_batch(size, began, began.elapsed());
-                return (true, (None, answers));
-            }
-            Ok(Transaction::Open) if jobs.is_empty() => Ok(()),
-            Ok(Transaction::Open) => conn
-                .execute("RELEASE counted; SAVEPOINT job")
-                .await
-                .map(|_| ()),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = next {
-            answers.extend(refuse_all(jobs, &error).await);
-            return (false, (Some(error), answers));
+        let ran = run_counted(&conns.direct, &mut counted);
+        if let Err(error) = &ran {
+            tracing::error!(%error, "a batch of counted writes did not commit");
+            fit = false;
         }
+        outcomes.push((ran.err(), counted_answers(counted)));
     }
+    if !jobs.is_empty() {
+        let (kept, outcome) = run_jobs(&mut conns.any, jobs).await;
+        fit &= kept;
+        outcomes.push(outcome);
+    }
+    let took = began.elapsed();
+    if took >= SLOW_BATCH {
+        tracing::debug!(
+            jobs = size,
+            took_ms = took.as_secs_f64() * 1000.0,
+            "slow batch"
+        );
+    }
+    (fit, outcomes)
+}
+
+/// Runs the counted jobs in one transaction on the direct connection, each job (its counters,
+/// then the writes that depend on their rows) in a savepoint of its own: a job that fails
+/// keeps nothing, not even its counts, and the others commit. Counters of the same key count
+/// one after another, each job seeing the ones before. `Err` when the transaction itself
+/// failed; then the connection is given up (closing it rolls back).
+fn run_counted(direct: &Direct, jobs: &mut [Box<dyn CountedJob>]) -> Result<(), sqlx::Error> {
+    direct.execute("BEGIN IMMEDIATE")?;
+    for job in jobs.iter_mut() {
+        direct.execute("SAVEPOINT job")?;
+        let kept = match direct.run(job.counts()) {
+            Ok(rows) => match job.then(&rows) {
+                Some(writes) => match direct.run(&writes) {
+                    Ok(_) => true,
+                    Err(error) => {
+                        job.fail(error);
+                        false
+                    }
+                },
+                None => false,
+            },
+            Err(error) => {
+                job.fail(error);
+                false
+            }
+        };
+        direct.execute(if kept {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        })?;
+    }
+    direct.execute("COMMIT")
+}
+
+/// Runs `jobs` in one transaction on the sqlx connection, each inside the savepoint `job`;
+/// returns whether the connection is fit to keep, and the outcome.
+///
+/// The transaction's statements are raw SQL rather than sqlx's `Transaction`, so that closing
+/// one job's savepoint and opening the next is one hand-off to the connection's thread (see
+/// [`super::script`]) instead of two. The connection is the writer's own and no caller can
+/// cancel the batch, so nothing can leave it inside a transaction unnoticed: on any error it
+/// is given up (closing it rolls back).
+async fn run_jobs(conn: &mut AnyConnection, jobs: Vec<Erased>) -> (bool, Outcome) {
+    if let Err(error) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await {
+        let answers = refuse_all(jobs, &error).await;
+        return (false, (Some(again(&error)), answers));
+    }
+    let mut answers = Vec::with_capacity(jobs.len());
     // Whether the last job failed: its writes are rolled back before anything else runs.
     let mut undo = false;
     let mut pending = jobs.into_iter();
@@ -603,10 +651,7 @@ async fn run_batch(
     } else {
         "COMMIT"
     };
-    let committing = Instant::now();
-    let committed = conn.execute(end).await;
-    log_batch(size, began, committing - began);
-    match committed {
+    match conn.execute(end).await {
         Ok(_) => (true, (None, answers)),
         Err(error) => {
             tracing::error!(%error, "a batch of writes did not commit");
@@ -615,149 +660,45 @@ async fn run_batch(
     }
 }
 
-/// Logs a batch that took [`SLOW_BATCH`] or more: `ran` of it before its `COMMIT` (all of it
-/// when the `COMMIT` rode with the writes).
-fn log_batch(size: usize, began: Instant, ran: Duration) {
-    let took = began.elapsed();
-    if took >= SLOW_BATCH {
-        tracing::debug!(
-            jobs = size,
-            run_ms = ran.as_secs_f64() * 1000.0,
-            commit_ms = (took - ran).as_secs_f64() * 1000.0,
-            "slow batch"
-        );
-    }
-}
-
-/// Opens the batch's transaction and the savepoint its counted jobs run in.
-const OPEN_COUNTED: &str = "BEGIN IMMEDIATE; SAVEPOINT counted";
-
-/// Where [`run_counted`] left the transaction.
-enum Transaction {
-    /// Still open: the caller commits it.
-    Open,
-    /// Committed with the jobs' writes.
-    Committed,
-}
-
-/// Runs the counted jobs inside the savepoint `counted`: every job's counters in one script,
-/// every job's writes in another. Should either fail, or a job fail, it goes back to the
-/// savepoint and runs each job alone in a savepoint of its own, so that only a job that fails
-/// loses its writes. `Err` only when the connection itself failed.
-///
-/// With `alone` (no other job in the batch) the transaction and the savepoint open in the
-/// counters' script, and `COMMIT` ends the writes' script when no statement of it is a
-/// one-row one (whose missing row would be known only after the commit). A statement that
-/// fails stops its script, so a failure before `COMMIT` leaves the transaction open for the
-/// way back; one in `COMMIT` itself either leaves it open as well, or has rolled it back, and
-/// then going back to the savepoint fails and so does the batch.
-async fn run_counted(
-    conn: &mut AnyConnection,
-    jobs: &mut [Box<dyn CountedJob>],
-    alone: bool,
-) -> Result<Transaction, sqlx::Error> {
-    let sizes: Vec<usize> = jobs.iter().map(|job| job.counts().len()).collect();
-    let mut open = Script::default();
-    if alone {
-        open.add(OPEN_COUNTED);
-    }
-    let counts = Script::concat(std::iter::once(&open).chain(jobs.iter().map(|job| job.counts())));
-    if let Ok(rows) = counts.run(conn).await {
-        if rows.len() == sizes.iter().sum::<usize>() {
-            let mut writes = Vec::with_capacity(jobs.len());
-            let mut from = 0;
-            for (job, size) in jobs.iter_mut().zip(&sizes) {
-                match job.then(&rows[from..from + size]) {
-                    Some(script) => writes.push(script),
-                    None => break,
-                }
-                from += size;
-            }
-            if writes.len() == jobs.len() {
-                let mut writes = Script::concat(writes.iter());
-                let commit = alone && !writes.has_one_row();
-                if commit {
-                    writes.add("COMMIT");
-                }
-                if writes.run_grouped(conn).await.is_ok() {
-                    return Ok(if commit {
-                        Transaction::Committed
-                    } else {
-                        Transaction::Open
-                    });
-                }
-            }
-        }
-    }
-    conn.execute("ROLLBACK TO counted").await?;
-    for job in jobs.iter_mut() {
-        conn.execute("SAVEPOINT one").await?;
-        let kept = match job.counts().clone().run(conn).await {
-            Ok(rows) => match job.then(&rows) {
-                Some(writes) => match writes.run(conn).await {
-                    Ok(_) => true,
-                    Err(error) => {
-                        job.fail(error);
-                        false
-                    }
-                },
-                None => false,
-            },
-            Err(error) => {
-                job.fail(error);
-                false
-            }
-        };
-        let close = if kept {
-            "RELEASE one"
-        } else {
-            "ROLLBACK TO one; RELEASE one"
-        };
-        conn.execute(close).await?;
-    }
-    Ok(Transaction::Open)
-}
-
-/// Opens the writer's own connection: the pool's settings, its temporary storage in memory,
-/// and SQLite's own checkpoints only as a backstop. Its commits skip their own fsync
-/// (`synchronous = NORMAL`) only when `syncer` runs, started here for the database's WAL file
-/// the first time: a database without one (in memory) keeps `FULL`, and its batches are
-/// answered at once.
+/// Opens the writer's connections to the database file: the pool's settings, temporary
+/// storage in memory, and SQLite's own checkpoints only as a backstop. Their commits skip
+/// their own fsync (`synchronous = NORMAL`) only when `syncer` runs, started here for the
+/// database's WAL file the first time; without it they keep `FULL`, and batches are answered
+/// at once. The database must be a file: the writer opens it twice.
 async fn connect(
     options: &AnyConnectOptions,
     syncer: &mut Option<Syncer>,
     synced: &Arc<AtomicU64>,
-) -> Result<AnyConnection, sqlx::Error> {
-    let mut conn = options.connect().await?;
-    conn.execute(SQLITE_PRAGMAS).await?;
+) -> Result<Connections, sqlx::Error> {
+    let mut any = options.connect().await?;
+    any.execute(SQLITE_PRAGMAS).await?;
+    let Some(database) = wal_database(&mut any).await? else {
+        return Err(sqlx::Error::Configuration(
+            "the group-commit writer needs a SQLite database file in WAL mode".into(),
+        ));
+    };
     if syncer.is_none() {
-        if let Some(database) = wal_database(&mut conn).await? {
-            let mut wal = WalFile::beside(&database);
-            let synced = Arc::clone(synced);
-            let sync = move || {
-                wal.sync()?;
-                synced.fetch_add(1, Ordering::Relaxed);
-                Ok(())
-            };
-            match Syncer::start(sync) {
-                Ok(started) => *syncer = Some(started),
-                Err(error) => {
-                    tracing::warn!(%error, "no WAL sync thread; batches commit with their fsync")
-                }
+        let mut wal = WalFile::beside(&database);
+        let synced = Arc::clone(synced);
+        let sync = move || {
+            wal.sync()?;
+            synced.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        };
+        match Syncer::start(sync) {
+            Ok(started) => *syncer = Some(started),
+            Err(error) => {
+                tracing::warn!(%error, "no WAL sync thread; batches commit with their fsync")
             }
         }
     }
     if syncer.is_some() {
-        conn.execute("PRAGMA synchronous = NORMAL").await?;
+        any.execute("PRAGMA synchronous = NORMAL").await?;
     }
-    // SQLite's checkpoint inside a commit only as a backstop: the writer runs them (`checkpoint`).
-    conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
-    // Each job's savepoint keeps the pages it changes in a statement journal; past 64 KiB,
-    // which one flow start's pages nearly fill, SQLite spilled it into a temporary file in
-    // /var/tmp, made and removed for nearly every batch. The writer runs short jobs only,
-    // never a large sort, so its temporary storage stays in memory.
-    conn.execute("PRAGMA temp_store = MEMORY").await?;
-    Ok(conn)
+    any.execute("PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY")
+        .await?;
+    let direct = Direct::open(&database, syncer.is_some())?;
+    Ok(Connections { direct, any })
 }
 
 /// The file of the connection's database when it keeps a WAL (not in memory).
@@ -1143,7 +1084,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_batch_whose_grouped_inserts_break_a_reference_commits_each_job_in_its_own_order() {
+    async fn each_counted_job_of_a_batch_writes_in_its_own_order_so_its_rows_may_refer_to_each_other(
+    ) {
         let (_dir, db) = open().await;
         sqlx::raw_sql(
             "CREATE TABLE parents (id TEXT PRIMARY KEY); \
@@ -1156,8 +1098,8 @@ mod tests {
         const PARENT: &str = "INSERT INTO parents (id) VALUES ($1)";
         const CHILD: &str = "INSERT INTO children (id, parent) VALUES ($1, $2)";
         let held = db.gate.enter().await.expect("the gate");
-        // Grouped by text in order of first appearance, every child comes before every new
-        // parent, and the second job's child would refer to a parent not yet inserted.
+        // Grouped by text across the batch, every child would come before every new parent,
+        // and the second job's child would refer to a parent not yet inserted.
         let tasks = vec![
             tokio::spawn(inserts(
                 db.clone(),
@@ -1212,5 +1154,73 @@ mod tests {
         assert_eq!(hits(&db, "a").await, Some(2));
         assert_eq!(hits(&db, "first").await, Some(1));
         assert_eq!(hits(&db, "third").await, Some(1));
+    }
+
+    #[tokio::test]
+    async fn counted_and_other_jobs_of_one_batch_all_commit_and_are_answered_after_the_wals_sync() {
+        let (_dir, db) = open().await;
+        let before = synced(&db);
+        let held = db.gate.enter().await.expect("the gate");
+        let counted_jobs: Vec<_> = (0..3)
+            .map(|i| tokio::spawn(counted(db.clone(), "mixed", format!("mixed{i}"))))
+            .collect();
+        let other = tokio::spawn({
+            let db = db.clone();
+            async move {
+                db.write_batched(|conn| {
+                    Box::pin(async move {
+                        sqlx::query(
+                            "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ('other', 0, 9)",
+                        )
+                        .execute(conn)
+                        .await
+                        .map(drop)
+                    })
+                })
+                .await
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        for job in counted_jobs {
+            job.await.expect("the job's task").expect("a committed job");
+        }
+        other
+            .await
+            .expect("the job's task")
+            .expect("a committed job");
+        assert!(synced(&db) > before, "answered before an fsync of the WAL");
+        assert_eq!(hits(&db, "mixed").await, Some(3));
+        assert_eq!(hits(&db, "other").await, Some(9));
+        for i in 0..3 {
+            assert_eq!(hits(&db, &format!("mixed{i}")).await, Some(1));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_fails_its_batch_and_the_writer_goes_on() {
+        let (_dir, db) = open().await;
+        let held = db.gate.enter().await.expect("the gate");
+        let beside = tokio::spawn(counted(db.clone(), "beside", "beside-row".to_owned()));
+        let panics = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut counts = Script::default();
+                rate_limits::add_hit(&mut counts, "panics", 60_000, 1_000);
+                db.write_counted(counts, |_: &[Row]| -> Result<(Script, ()), sqlx::Error> {
+                    panic!("a job's bug")
+                })
+                .await
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        assert!(panics.await.expect("the caller's task").is_err());
+        assert!(beside.await.expect("the caller's task").is_err());
+        assert_eq!(hits(&db, "beside").await, None, "the batch was rolled back");
+        assert_eq!(hits(&db, "panics").await, None);
+        // The writer opens its connections again and the next batch commits.
+        let next = counted(db.clone(), "beside", "next-row".to_owned()).await;
+        assert_eq!(next.expect("a committed job"), 1);
     }
 }

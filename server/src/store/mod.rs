@@ -20,6 +20,7 @@ pub mod audit_page;
 pub mod audit_search;
 pub mod branding;
 pub mod captchas;
+mod direct;
 pub mod directory;
 pub mod email_state;
 pub mod flows;

@@ -219,6 +219,14 @@ impl Script {
         self.statements.len()
     }
 
+    /// Its statements in order: each one's text (with `$n` placeholders), values, and whether
+    /// it returns one row.
+    pub(super) fn statements(&self) -> impl Iterator<Item = (&'static str, &[Value], bool)> {
+        self.statements
+            .iter()
+            .map(|s| (s.sql, s.values.as_slice(), s.one_row))
+    }
+
     /// Whether it holds a one-row statement (whose missing row [`Script::run`] reports only
     /// after every statement ran).
     pub fn has_one_row(&self) -> bool {
@@ -242,22 +250,6 @@ impl Script {
     /// Runs the statements in order on `conn`; a row for each one-row statement, in order, or
     /// [`sqlx::Error::RowNotFound`] when one of them returned none.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Row>, sqlx::Error> {
-        self.run_as(conn, false).await
-    }
-
-    /// [`Script::run`], but on SQLite the plain inserts it begins with (`INSERT INTO … VALUES
-    /// (…)`) are grouped by their text, in the order each text first appears, and each group
-    /// is one multi-row insert: the group-commit writer's many flow starts are then a handful
-    /// of statements instead of four each, and each statement is a result sent back across
-    /// the connection's thread, often a wake-up of the writer. The rows are the same and so
-    /// is the outcome, except that a row may now be inserted before one it refers to that
-    /// came earlier under another text: the script fails, where in order it would not. So
-    /// only a caller that then runs the statements again, each job alone, may use it.
-    pub async fn run_grouped(self, conn: &mut AnyConnection) -> Result<Vec<Row>, sqlx::Error> {
-        self.run_as(conn, true).await
-    }
-
-    async fn run_as(self, conn: &mut AnyConnection, group: bool) -> Result<Vec<Row>, sqlx::Error> {
         let one_row = self.statements.iter().filter(|s| s.one_row).count();
         let sqlite = conn.backend_name() == "SQLite";
         let queries = if sqlite {
@@ -269,24 +261,19 @@ impl Script {
         let mut rows = Vec::new();
         for range in queries {
             let statements = &self.statements[range];
-            let grouped = match statements {
-                _ if sqlite && group => grouped(statements),
-                _ => None,
-            };
-            let (sql, copies, values) = match (grouped, statements) {
-                (Some((sql, values)), _) => (sql, 1, values),
-                (None, []) => continue,
-                (None, _) if sqlite => {
+            let (sql, copies, values) = match statements {
+                [] => continue,
+                _ if sqlite => {
                     let (sql, values) = joined(statements);
                     (sql, 1, values)
                 }
-                (None, [one]) => (one.sql.to_owned(), 1, one.values.clone()),
-                (None, [first, ..]) if first.one_row => (
+                [one] => (one.sql.to_owned(), 1, one.values.clone()),
+                [first, ..] if first.one_row => (
                     one_row_clauses(statements),
                     statements.len(),
                     in_order(statements),
                 ),
-                (None, _) => (with_clauses(statements), 1, in_order(statements)),
+                _ => (with_clauses(statements), 1, in_order(statements)),
             };
             let mut query = sqlx::query(&sql);
             for value in values {
@@ -340,59 +327,6 @@ fn joined(statements: &[Statement]) -> (String, Vec<Value>) {
         sql.push_str(";\n");
     }
     (sql, values)
-}
-
-/// SQLite, for [`Script::run_grouped`]: the plain inserts that begin `statements` grouped by
-/// their text into multi-row inserts, then the rest as they are, as one multi-statement query
-/// with positional placeholders, and the values to bind to them in order; `None` when no text
-/// repeats.
-fn grouped(statements: &[Statement]) -> Option<(String, Vec<Value>)> {
-    let inserts = statements
-        .iter()
-        .take_while(|s| !s.one_row && values_at(s.sql).is_some())
-        .count();
-    let (inserts, rest) = statements.split_at(inserts);
-    let mut texts: Vec<&'static str> = Vec::new();
-    for statement in inserts {
-        if !texts.contains(&statement.sql) {
-            texts.push(statement.sql);
-        }
-    }
-    if texts.len() == inserts.len() {
-        return None;
-    }
-    let mut sql = String::new();
-    let mut values = Vec::with_capacity(statements.iter().map(|s| s.values.len()).sum());
-    for text in texts {
-        let at = values_at(text)?;
-        sql.push_str(&text[..at]);
-        for (i, statement) in inserts.iter().filter(|s| s.sql == text).enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            positional(&text[at..], &statement.values, &mut sql, &mut values);
-        }
-        sql.push_str(";\n");
-    }
-    for statement in rest {
-        positional(statement.sql, &statement.values, &mut sql, &mut values);
-        sql.push_str(";\n");
-    }
-    Some((sql, values))
-}
-
-/// Where the row of a plain insert begins (`INSERT INTO t (…) VALUES (…)`, one row, nothing
-/// after it): the index of its `(`; `None` for any other statement.
-fn values_at(sql: &str) -> Option<usize> {
-    let plain = sql.starts_with("INSERT INTO ")
-        && sql.ends_with(')')
-        && sql.matches("VALUES").count() == 1
-        && !["SELECT", "RETURNING", "ON CONFLICT", "DEFAULT"]
-            .iter()
-            .any(|word| sql.contains(word));
-    let at = sql.find("VALUES")? + "VALUES".len();
-    let row = sql[at..].trim_start();
-    (plain && row.starts_with('(') && row.matches('(').count() == 1).then(|| sql.len() - row.len())
 }
 
 /// Statements that return no rows as one statement (PostgreSQL): each but the last a
@@ -499,10 +433,7 @@ fn rewrite(sql: &str, out: &mut String, mut placeholder: impl FnMut(usize, &mut 
 
 #[cfg(test)]
 mod tests {
-    use super::{
-        grouped, joined, one_row_clauses, renumber, runs, values_at, with_clauses, Row, Script,
-        Value,
-    };
+    use super::{joined, one_row_clauses, renumber, runs, with_clauses, Row, Script, Value};
 
     #[test]
     fn a_row_gives_its_columns_by_name_and_says_which_is_missing_or_of_another_kind() {
@@ -612,78 +543,6 @@ mod tests {
             "WITH s0 AS (INSERT INTO a VALUES ($1, $2)), s1 AS (UPDATE b SET c = $4 WHERE d = $3) \
              DELETE FROM e WHERE f = $5"
         );
-    }
-
-    #[test]
-    fn repeated_plain_inserts_become_one_multi_row_insert_each_in_order_of_first_appearance() {
-        let mut script = Script::default();
-        for job in ["a", "b"] {
-            script
-                .add("INSERT INTO p (id, at) VALUES ($1, $2)")
-                .bind(job)
-                .bind(1);
-            script
-                .add("INSERT INTO c (id, p) VALUES ($1, $1)")
-                .bind(job);
-        }
-        script
-            .add("INSERT INTO p (id, at) VALUES ($1, $2)")
-            .bind("c")
-            .bind(2);
-        script.add("COMMIT");
-        let (sql, bound) = grouped(&script.statements).expect("texts repeat");
-        assert_eq!(
-            sql,
-            "INSERT INTO p (id, at) VALUES (?, ?), (?, ?), (?, ?);\n\
-             INSERT INTO c (id, p) VALUES (?, ?), (?, ?);\n\
-             COMMIT;\n"
-        );
-        // The values are bound in the new order: every `p` row, then every `c` row, a value
-        // used twice bound twice.
-        let expected: Vec<super::Value> = vec![
-            "a".into(),
-            1.into(),
-            "b".into(),
-            1.into(),
-            "c".into(),
-            2.into(),
-            "a".into(),
-            "a".into(),
-            "b".into(),
-            "b".into(),
-        ];
-        assert_eq!(bound, expected);
-    }
-
-    #[test]
-    fn only_plain_one_row_inserts_at_the_start_are_grouped() {
-        for sql in [
-            "INSERT INTO t (a) VALUES ($1)",
-            "INSERT INTO t (a, b) VALUES ($1, 0)",
-        ] {
-            assert!(values_at(sql).is_some(), "{sql}");
-        }
-        for sql in [
-            "INSERT INTO t (a) SELECT $1",
-            "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING",
-            "INSERT INTO t (a) VALUES (lower($1))",
-            "INSERT INTO t (a) VALUES ($1), ($2)",
-            "INSERT INTO t DEFAULT VALUES",
-            "UPDATE t SET a = $1",
-        ] {
-            assert!(values_at(sql).is_none(), "{sql}");
-        }
-        // Nothing repeats: left as it is.
-        let mut script = Script::default();
-        script.add("INSERT INTO p (id) VALUES ($1)").bind("a");
-        script.add("INSERT INTO c (id) VALUES ($1)").bind("a");
-        assert!(grouped(&script.statements).is_none());
-        // An update first: nothing after it moves either.
-        let mut script = Script::default();
-        script.add("UPDATE p SET id = $1").bind("a");
-        script.add("INSERT INTO p (id) VALUES ($1)").bind("a");
-        script.add("INSERT INTO p (id) VALUES ($1)").bind("b");
-        assert!(grouped(&script.statements).is_none());
     }
 
     #[test]
