@@ -57,17 +57,14 @@ pub const GENERAL: Limit = Limit {
 
 /// Counts one hit; `Ok(false)` when over the limit. The hit is a write of its own: on SQLite
 /// it joins the next batch of the group-commit writer, so it queues for the write lock in turn
-/// instead of polling for it ([`Db::write_one`](crate::store::Db::write_one)).
+/// instead of polling for it ([`Db::count`](crate::store::Db::count)).
 pub async fn allow(state: &AppState, limit: Limit, ip: &str) -> Result<(bool, i64), ApiError> {
-    let key = format!("{}:{ip}", limit.name);
     let now = state.now_ms();
-    let (hits, reset_in_ms) = state
-        .db
-        .write_one(move |conn| {
-            Box::pin(async move { rate_limits::hit(conn, &key, limit.window_ms, now).await })
-        })
-        .await?;
-    Ok((hits <= limit.max_for(&state.config), reset_in_ms))
+    let mut script = Script::default();
+    add_count(&mut script, limit, ip, now);
+    let rows = state.db.count(script).await?;
+    let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+    Ok(counted(&state.config, limit, row, now)?)
 }
 
 /// Adds one hit for client address `ip` to `script`, inside the caller's write; its one row

@@ -178,10 +178,7 @@ async fn record_as_they_come(
         while let Ok(more) = settled.try_recv() {
             settle(&mut script, more);
         }
-        let written = state
-            .db
-            .write_one(move |conn| Box::pin(async move { script.run(conn).await.map(drop) }))
-            .await;
+        let written = state.db.write_script(script).await;
         if let Err(error) = written {
             first_error.get_or_insert(error);
         }

@@ -267,9 +267,9 @@ impl Db {
     /// atomic counter that returns exactly one row, then the writes `then` makes of their rows
     /// (and the value to answer with). Its result comes back only once the writes are committed.
     ///
-    /// On SQLite the group-commit writer runs the counted jobs of a batch together, in two
-    /// scripts for the whole batch ([`group_commit`]); a job that fails keeps nothing. `then`
-    /// may run more than once there; only its last result counts. On PostgreSQL the counters
+    /// On SQLite the group-commit writer runs it in the next batch on its direct connection
+    /// ([`group_commit`]), in a savepoint of its own: a job that fails keeps nothing. (`then`
+    /// is an `Fn` so that a job may be run again; only its last result counts.) On PostgreSQL the counters
     /// run on their own (each is atomic, and a counter is never un-counted: a write that fails
     /// after them leaves them counted, as a rate limit counts a request it then refuses), then
     /// the writes as one statement (see [`script`]) — two to three round trips, no `BEGIN`
@@ -300,6 +300,25 @@ impl Db {
         })
         .await
         .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+
+    /// Counters alone ([`Db::write_counted`] with no writes after them): a row for each, once
+    /// committed.
+    pub async fn count(&self, counts: script::Script) -> Result<Vec<script::Row>, sqlx::Error> {
+        self.write_counted(counts, |rows| {
+            Ok::<_, sqlx::Error>((script::Script::default(), rows.to_vec()))
+        })
+        .await
+    }
+
+    /// Writes alone ([`Db::write_counted`] with no counters before them), once committed: on
+    /// SQLite in the next batch, on PostgreSQL as one statement when they fit one (see
+    /// [`script`]) and in a transaction otherwise.
+    pub async fn write_script(&self, writes: script::Script) -> Result<(), sqlx::Error> {
+        self.write_counted(script::Script::default(), move |_| {
+            Ok::<_, sqlx::Error>((writes.clone(), ()))
+        })
+        .await
     }
 
     /// [`Db::write_batched`] for a job that is one statement (atomic on its own, such as a
