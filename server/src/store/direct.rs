@@ -18,7 +18,7 @@
 //! Errors come back as [`sqlx::Error`]s of the kind the rest of the store answers on: busy or
 //! locked as [`sqlx::Error::PoolTimedOut`] and a failed read or write of the disk as
 //! [`sqlx::Error::Io`] (both a 503), a missing row as [`sqlx::Error::RowNotFound`], anything
-//! else as a protocol error (a 500).
+//! else (a broken constraint too) as a protocol error with SQLite's message (a 500).
 
 use super::script::{Row, Script, Value};
 use rusqlite::types::{Null, ValueRef};
@@ -66,7 +66,7 @@ impl Direct {
 
     /// Runs the statements of `script` in order, each prepared once and kept; a row for each
     /// one-row statement, in order, or [`sqlx::Error::RowNotFound`] when one of them returned
-    /// none (after every statement ran, as [`Script::run`] does).
+    /// none or more than one (after every statement ran, as [`Script::run`] does).
     pub(super) fn run(&self, script: &Script) -> Result<Vec<Row>, sqlx::Error> {
         let mut rows = Vec::new();
         let mut wanted = 0;
@@ -79,6 +79,10 @@ impl Direct {
                     .parameter_name(i)
                     .and_then(|name| name.strip_prefix('$')?.parse::<usize>().ok())
                     .and_then(|n| values.get(n.checked_sub(1)?));
+                debug_assert!(
+                    value.is_some(),
+                    "placeholder {i} in {sql:?} has no bound value"
+                );
                 match value {
                     Some(Value::Int(int)) => statement.raw_bind_parameter(i, int),
                     Some(Value::Text(text)) => statement.raw_bind_parameter(i, text),
@@ -89,11 +93,13 @@ impl Direct {
             let mut returned = statement.raw_query();
             if one_row {
                 wanted += 1;
-                if let Some(row) = returned.next().map_err(error_of)? {
+                // Every row it returned: more than one fails the script as none does.
+                while let Some(row) = returned.next().map_err(error_of)? {
                     rows.push(row_of(row)?);
                 }
+            } else {
+                while returned.next().map_err(error_of)?.is_some() {}
             }
-            while returned.next().map_err(error_of)?.is_some() {}
         }
         if rows.len() != wanted {
             return Err(sqlx::Error::RowNotFound);
@@ -206,7 +212,7 @@ mod tests {
     }
 
     #[test]
-    fn a_one_row_statement_that_returns_none_fails_the_script_after_the_rest_ran() {
+    fn a_one_row_statement_that_returns_no_row_or_two_fails_the_script_after_the_rest_ran() {
         let (_dir, direct) = open();
         let mut script = Script::default();
         script
@@ -221,6 +227,11 @@ mod tests {
             direct.run(&read).expect("the read")[0].int("hits").ok(),
             Some(1)
         );
+        // Two rows from a one-row statement fail it as none does.
+        let mut two = Script::default();
+        count(&mut two, "second");
+        two.add_one_row("SELECT hits FROM counters");
+        assert!(matches!(direct.run(&two), Err(sqlx::Error::RowNotFound)));
     }
 
     #[test]

@@ -10,8 +10,9 @@
 //! It takes every job waiting and runs the batch in one `BEGIN IMMEDIATE` transaction on each
 //! connection that has jobs, each job inside a savepoint of its own (a job that fails rolls back
 //! its own writes and nothing else), commits, and only then answers each job with its result.
-//! An answer means the job's rows are on disk: N concurrent jobs pay for one `BEGIN`, one
-//! `COMMIT`, one write of each touched page to the WAL, and one fsync, which a thread of its
+//! An answer means the job's rows are on disk: N concurrent jobs pay for one `BEGIN` and one
+//! `COMMIT` on each connection that has jobs (counted jobs on one, the others on the other; see
+//! below), one write of each touched page to the WAL, and one fsync, which a thread of its
 //! own makes after the commit ([`super::wal_sync`]) while the writer runs the next batch; the
 //! batch is answered once it is done. The writer takes the same in-process write gate as
 //! `begin_write`, so batches and other write transactions take SQLite's write lock in turn, in
@@ -47,9 +48,9 @@
 //! statements' round trips one behind another.
 //!
 //! A job runs in the writer's task, not the caller's: a caller that goes away (a client that
-//! disconnects) cannot interrupt a job half-way; its rows commit or roll back with the batch. A
-//! batch runs in a task of its own: a job that panics rolls its batch back (its callers get an
-//! error) and the writer goes on.
+//! disconnects) cannot interrupt a job half-way; its rows commit or roll back with the batch.
+//! Each of a batch's two transactions runs in a task of its own: a job that panics rolls its
+//! transaction back (its callers get an error), and the other transaction and the writer go on.
 
 use super::direct::Direct;
 use super::script::{Row, Script};
@@ -118,9 +119,10 @@ pub(super) trait CountedJob: Send {
 }
 
 /// A counted job and the caller waiting for it.
-pub(super) struct Counted<T, E, F> {
-    pub counts: Script,
-    pub then: F,
+struct Counted<T, E, F> {
+    counts: Script,
+    /// Taken when it runs.
+    then: Option<F>,
     result: Option<Result<T, E>>,
     reply: oneshot::Sender<Result<T, E>>,
 }
@@ -129,14 +131,15 @@ impl<T, E, F> CountedJob for Counted<T, E, F>
 where
     T: Send + 'static,
     E: From<sqlx::Error> + Send + 'static,
-    F: Fn(&[Row]) -> Result<(Script, T), E> + Send + 'static,
+    F: FnOnce(&[Row]) -> Result<(Script, T), E> + Send + 'static,
 {
     fn counts(&self) -> &Script {
         &self.counts
     }
 
     fn then(&mut self, rows: &[Row]) -> Option<Script> {
-        match (self.then)(rows) {
+        let then = self.then.take()?;
+        match then(rows) {
             Ok((writes, value)) => {
                 self.result = Some(Ok(value));
                 Some(writes)
@@ -183,9 +186,10 @@ impl Batcher {
     /// Starts the SQLite writer task for the database `options` opens; it stops writing when
     /// `pool` is closed, as every other use of the database does.
     ///
-    /// The writer runs on a thread of its own, with a single-threaded runtime: each of a batch's
-    /// statements is a hand-off to the connection's thread and back, and the writer must take up
-    /// the next one at once rather than queue behind the requests on the server's runtime.
+    /// The writer runs on a thread of its own, with a single-threaded runtime: its direct
+    /// connection's statements run on that thread, and each statement on its sqlx connection
+    /// is a hand-off to that connection's thread and back, which the writer must take up at
+    /// once rather than queue behind the requests on the server's runtime.
     pub fn start(options: AnyConnectOptions, gate: WriteGate, pool: AnyPool) -> Batcher {
         let (jobs, queue) = mpsc::unbounded_channel();
         let synced = Arc::new(AtomicU64::new(0));
@@ -239,18 +243,17 @@ impl Batcher {
     }
 
     /// Runs the counted job `counts`, then `then`'s writes, in the next batch; `then`'s value
-    /// once the batch committed (or the commit's error). `then` may run more than once (after
-    /// a failure elsewhere in the batch); only its last result counts.
+    /// once the batch committed (or the commit's error).
     pub async fn run_counted<T, E, F>(&self, counts: Script, then: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<sqlx::Error> + Send + 'static,
-        F: Fn(&[Row]) -> Result<(Script, T), E> + Send + 'static,
+        F: FnOnce(&[Row]) -> Result<(Script, T), E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job = Counted {
             counts,
-            then,
+            then: Some(then),
             result: None,
             reply,
         };
@@ -303,24 +306,11 @@ async fn writer(
             (Ok(_), None) => connect(&options, &mut syncer, &synced).await,
         };
         let outcomes = match opened {
-            // In a task of its own, so that a job that panics fails its batch, not the writer.
-            Ok(mut open) => match tokio::spawn(async move {
-                let ran = run_batch(&mut open, batch).await;
-                (open, ran)
-            })
-            .await
-            {
-                Ok((open, (fit, outcomes))) => {
-                    if fit {
-                        conns = Some(open);
-                    }
-                    outcomes
-                }
-                Err(_) => {
-                    tracing::error!("a batch of writes panicked and was rolled back");
-                    Vec::new()
-                }
-            },
+            Ok(open) => {
+                let (kept, outcomes) = run_batch(open, batch).await;
+                conns = kept;
+                outcomes
+            }
             Err(error) => vec![(Some(again(&error)), batch.refuse(&error).await)],
         };
         // Answered after the gate is released: the next batch can begin meanwhile. What
@@ -358,9 +348,9 @@ async fn writer(
     }
 }
 
-/// A batch that takes longer is logged at `debug` ("slow batch": its jobs, the time they ran
-/// and the time its `COMMIT` took, which writes the WAL; the fsync comes after, on the sync
-/// thread), to tell where a request's tail goes beside the checkpoint log.
+/// A batch that takes longer is logged at `debug` ("slow batch": its jobs and the time they
+/// took to run and commit, which writes the WAL; the fsync comes after, on the sync thread),
+/// to tell where a request's tail goes beside the checkpoint log.
 const SLOW_BATCH: Duration = Duration::from_millis(2);
 
 /// The longest wait between two checkpoints (under a light load).
@@ -544,27 +534,63 @@ struct Connections {
 }
 
 /// Runs `batch`: its counted jobs in one transaction on the direct connection, then its other
-/// jobs in one on the sqlx connection. Returns whether both connections are fit to keep, and
-/// each transaction's outcome.
-async fn run_batch(conns: &mut Connections, batch: Batch) -> (bool, Vec<Outcome>) {
+/// jobs in one on the sqlx connection, each in a task of its own, so that a job that panics
+/// rolls back its own transaction (its callers get an error) and neither the other
+/// transaction's answers nor the writer. The connections come back when both are fit to keep,
+/// with each transaction's outcome.
+async fn run_batch(conns: Connections, batch: Batch) -> (Option<Connections>, Vec<Outcome>) {
     let began = Instant::now();
-    let Batch { mut counted, jobs } = batch;
+    let Connections { direct, any } = conns;
+    let Batch { counted, jobs } = batch;
     let size = counted.len() + jobs.len();
-    let mut fit = true;
     let mut outcomes = Vec::with_capacity(2);
-    if !counted.is_empty() {
-        let ran = run_counted(&conns.direct, &mut counted);
-        if let Err(error) = &ran {
-            tracing::error!(%error, "a batch of counted writes did not commit");
-            fit = false;
+    let direct = if counted.is_empty() {
+        Some(direct)
+    } else {
+        let ran = tokio::spawn(async move {
+            let mut counted = counted;
+            let ran = run_counted(&direct, &mut counted);
+            if let Err(error) = &ran {
+                tracing::error!(%error, "a batch of counted writes did not commit");
+                // Out of the transaction before the other jobs open theirs; the connection is
+                // given up all the same.
+                let _ = direct.execute("ROLLBACK");
+            }
+            let fit = ran.is_ok();
+            ((ran.err(), counted_answers(counted)), fit.then_some(direct))
+        })
+        .await;
+        match ran {
+            Ok((outcome, direct)) => {
+                outcomes.push(outcome);
+                direct
+            }
+            Err(_) => {
+                tracing::error!("a batch of counted writes panicked and was rolled back");
+                None
+            }
         }
-        outcomes.push((ran.err(), counted_answers(counted)));
-    }
-    if !jobs.is_empty() {
-        let (kept, outcome) = run_jobs(&mut conns.any, jobs).await;
-        fit &= kept;
-        outcomes.push(outcome);
-    }
+    };
+    let any = if jobs.is_empty() {
+        Some(any)
+    } else {
+        let ran = tokio::spawn(async move {
+            let mut any = any;
+            let (fit, outcome) = run_jobs(&mut any, jobs).await;
+            (outcome, fit.then_some(any))
+        })
+        .await;
+        match ran {
+            Ok((outcome, any)) => {
+                outcomes.push(outcome);
+                any
+            }
+            Err(_) => {
+                tracing::error!("a batch of writes panicked and was rolled back");
+                None
+            }
+        }
+    };
     let took = began.elapsed();
     if took >= SLOW_BATCH {
         tracing::debug!(
@@ -573,7 +599,10 @@ async fn run_batch(conns: &mut Connections, batch: Batch) -> (bool, Vec<Outcome>
             "slow batch"
         );
     }
-    (fit, outcomes)
+    let kept = direct
+        .zip(any)
+        .map(|(direct, any)| Connections { direct, any });
+    (kept, outcomes)
 }
 
 /// Runs the counted jobs in one transaction on the direct connection, each job (its counters,
@@ -1222,5 +1251,57 @@ mod tests {
         // The writer opens its connections again and the next batch commits.
         let next = counted(db.clone(), "beside", "next-row".to_owned()).await;
         assert_eq!(next.expect("a committed job"), 1);
+    }
+
+    /// A job that is a closure over the sqlx connection: inserts a counter `key`, or panics.
+    async fn other(db: Db, key: &'static str, panics: bool) -> Result<(), sqlx::Error> {
+        db.write_batched(move |conn| {
+            Box::pin(async move {
+                assert!(!panics, "a job's bug");
+                sqlx::query(
+                    "INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, 5)",
+                )
+                .bind(key)
+                .execute(conn)
+                .await
+                .map(drop)
+            })
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_rolls_back_its_own_transaction_and_the_other_commits() {
+        let (_dir, db) = open().await;
+        // A counted job beside another job that panics: the counted one commits.
+        let held = db.gate.enter().await.expect("the gate");
+        let kept = tokio::spawn(counted(db.clone(), "first", "kept-row".to_owned()));
+        let panics = tokio::spawn(other(db.clone(), "never", true));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        assert_eq!(kept.await.expect("the caller").expect("committed"), 1);
+        assert!(panics.await.expect("the caller").is_err());
+        assert_eq!(hits(&db, "kept-row").await, Some(1));
+        assert_eq!(hits(&db, "never").await, None);
+        // A counted job that panics beside another job: the other one commits.
+        let held = db.gate.enter().await.expect("the gate");
+        let panics = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut counts = Script::default();
+                rate_limits::add_hit(&mut counts, "panics", 60_000, 1_000);
+                db.write_counted(counts, |_: &[Row]| -> Result<(Script, ()), sqlx::Error> {
+                    panic!("a job's bug")
+                })
+                .await
+            }
+        });
+        let beside = tokio::spawn(other(db.clone(), "beside", false));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        assert!(panics.await.expect("the caller").is_err());
+        beside.await.expect("the caller").expect("committed");
+        assert_eq!(hits(&db, "beside").await, Some(5));
+        assert_eq!(hits(&db, "panics").await, None);
     }
 }

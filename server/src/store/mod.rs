@@ -268,9 +268,8 @@ impl Db {
     /// (and the value to answer with). Its result comes back only once the writes are committed.
     ///
     /// On SQLite the group-commit writer runs it in the next batch on its direct connection
-    /// ([`group_commit`]), in a savepoint of its own: a job that fails keeps nothing. (`then`
-    /// is an `Fn` so that a job may be run again; only its last result counts.) On PostgreSQL the counters
-    /// run on their own (each is atomic, and a counter is never un-counted: a write that fails
+    /// ([`group_commit`]), in a savepoint of its own: a job that fails keeps nothing. On
+    /// PostgreSQL the counters run on their own (each is atomic, and a counter is never un-counted: a write that fails
     /// after them leaves them counted, as a rate limit counts a request it then refuses), then
     /// the writes as one statement (see [`script`]) — two to three round trips, no `BEGIN`
     /// and `COMMIT`; writes that do not fit one statement run in a transaction.
@@ -278,7 +277,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<sqlx::Error> + Send + 'static,
-        F: Fn(&[script::Row]) -> Result<(script::Script, T), E> + Send + 'static,
+        F: FnOnce(&[script::Row]) -> Result<(script::Script, T), E> + Send + 'static,
     {
         if let Some(batcher) = &self.batcher {
             return batcher.run_counted(counts, then).await;
@@ -316,7 +315,7 @@ impl Db {
     /// [`script`]) and in a transaction otherwise.
     pub async fn write_script(&self, writes: script::Script) -> Result<(), sqlx::Error> {
         self.write_counted(script::Script::default(), move |_| {
-            Ok::<_, sqlx::Error>((writes.clone(), ()))
+            Ok::<_, sqlx::Error>((writes, ()))
         })
         .await
     }

@@ -135,13 +135,17 @@ impl Row {
             .ok_or_else(|| sqlx::Error::ColumnNotFound(name.to_owned()))
     }
 
-    /// The columns of a row sqlx read: integers as integers, anything else as text.
+    /// The columns of a row sqlx read: integers as integers, booleans as 0 and 1, anything else
+    /// as text.
     fn of(row: &AnyRow) -> Result<Row, sqlx::Error> {
         let mut columns = Vec::with_capacity(row.len());
         for (i, column) in row.columns().iter().enumerate() {
             let value = match row.try_get::<Option<i64>, _>(i) {
                 Ok(int) => Value::Int(int),
-                Err(_) => Value::Text(row.try_get::<Option<String>, _>(i)?),
+                Err(_) => match row.try_get::<Option<bool>, _>(i) {
+                    Ok(flag) => Value::Int(flag.map(i64::from)),
+                    Err(_) => Value::Text(row.try_get::<Option<String>, _>(i)?),
+                },
             };
             columns.push((column.name().to_owned(), value));
         }
@@ -210,34 +214,12 @@ impl Script {
         &mut self.statements[last]
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.statements.is_empty()
-    }
-
-    /// How many statements it holds.
-    pub fn len(&self) -> usize {
-        self.statements.len()
-    }
-
     /// Its statements in order: each one's text (with `$n` placeholders), values, and whether
     /// it returns one row.
     pub(super) fn statements(&self) -> impl Iterator<Item = (&'static str, &[Value], bool)> {
         self.statements
             .iter()
             .map(|s| (s.sql, s.values.as_slice(), s.one_row))
-    }
-
-    /// Whether it holds a one-row statement (whose missing row [`Script::run`] reports only
-    /// after every statement ran).
-    pub fn has_one_row(&self) -> bool {
-        self.statements.iter().any(|s| s.one_row)
-    }
-
-    /// The statements of `scripts`, one script after another.
-    pub fn concat<'a>(scripts: impl Iterator<Item = &'a Script>) -> Script {
-        Script {
-            statements: scripts.flat_map(|s| s.statements.iter().cloned()).collect(),
-        }
     }
 
     /// Whether it runs as one statement on PostgreSQL (its statements all of one kind): then
@@ -381,8 +363,8 @@ fn renumber(sql: &str, offset: usize, out: &mut String) {
 /// identifier made an anonymous `?`, and pushes `values[n - 1]` to `bound` for each, in the
 /// order they occur (a placeholder used twice binds its value twice). SQLite then binds by
 /// position: sqlx looks up the name of every named parameter, a walk of the statement's list
-/// of names, so a multi-row insert with hundreds of named ones cost time that grew with the
-/// square of their number.
+/// of names, so a script of many statements with hundreds of named ones cost time that grew
+/// with the square of their number.
 fn positional(sql: &str, values: &[Value], out: &mut String, bound: &mut Vec<Value>) {
     rewrite(sql, out, |n, out| {
         out.push('?');
