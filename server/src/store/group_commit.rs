@@ -547,7 +547,7 @@ async fn run_batch(conns: Connections, batch: Batch) -> (Option<Connections>, Ve
     let direct = if counted.is_empty() {
         Some(direct)
     } else {
-        let ran = tokio::spawn(async move {
+        let counting = async move {
             let mut counted = counted;
             let ran = run_counted(&direct, &mut counted);
             if let Err(error) = &ran {
@@ -558,38 +558,18 @@ async fn run_batch(conns: Connections, batch: Batch) -> (Option<Connections>, Ve
             }
             let fit = ran.is_ok();
             ((ran.err(), counted_answers(counted)), fit.then_some(direct))
-        })
-        .await;
-        match ran {
-            Ok((outcome, direct)) => {
-                outcomes.push(outcome);
-                direct
-            }
-            Err(_) => {
-                tracing::error!("a batch of counted writes panicked and was rolled back");
-                None
-            }
-        }
+        };
+        in_task(counting, &mut outcomes).await
     };
     let any = if jobs.is_empty() {
         Some(any)
     } else {
-        let ran = tokio::spawn(async move {
+        let running = async move {
             let mut any = any;
             let (fit, outcome) = run_jobs(&mut any, jobs).await;
             (outcome, fit.then_some(any))
-        })
-        .await;
-        match ran {
-            Ok((outcome, any)) => {
-                outcomes.push(outcome);
-                any
-            }
-            Err(_) => {
-                tracing::error!("a batch of writes panicked and was rolled back");
-                None
-            }
-        }
+        };
+        in_task(running, &mut outcomes).await
     };
     let took = began.elapsed();
     if took >= SLOW_BATCH {
@@ -603,6 +583,26 @@ async fn run_batch(conns: Connections, batch: Batch) -> (Option<Connections>, Ve
         .zip(any)
         .map(|(direct, any)| Connections { direct, any });
     (kept, outcomes)
+}
+
+/// Runs one of a batch's transactions in a task of its own: its outcome goes to `outcomes`, and
+/// its connection comes back when fit to keep. A job that panics drops the connection with the
+/// task (closing it rolls the transaction back); its callers' answers go with it, and they get
+/// an error.
+async fn in_task<C: Send + 'static>(
+    transaction: impl Future<Output = (Outcome, Option<C>)> + Send + 'static,
+    outcomes: &mut Vec<Outcome>,
+) -> Option<C> {
+    match tokio::spawn(transaction).await {
+        Ok((outcome, conn)) => {
+            outcomes.push(outcome);
+            conn
+        }
+        Err(_) => {
+            tracing::error!("a batch's transaction panicked and was rolled back");
+            None
+        }
+    }
 }
 
 /// Runs the counted jobs in one transaction on the direct connection, each job (its counters,
@@ -1226,22 +1226,22 @@ mod tests {
         }
     }
 
+    /// A counted job whose `then` panics, after counting `panics`.
+    async fn panicking_counted(db: Db) -> Result<(), sqlx::Error> {
+        let mut counts = Script::default();
+        rate_limits::add_hit(&mut counts, "panics", 60_000, 1_000);
+        db.write_counted(counts, |_: &[Row]| -> Result<(Script, ()), sqlx::Error> {
+            panic!("a job's bug")
+        })
+        .await
+    }
+
     #[tokio::test]
     async fn a_job_that_panics_fails_its_batch_and_the_writer_goes_on() {
         let (_dir, db) = open().await;
         let held = db.gate.enter().await.expect("the gate");
         let beside = tokio::spawn(counted(db.clone(), "beside", "beside-row".to_owned()));
-        let panics = tokio::spawn({
-            let db = db.clone();
-            async move {
-                let mut counts = Script::default();
-                rate_limits::add_hit(&mut counts, "panics", 60_000, 1_000);
-                db.write_counted(counts, |_: &[Row]| -> Result<(Script, ()), sqlx::Error> {
-                    panic!("a job's bug")
-                })
-                .await
-            }
-        });
+        let panics = tokio::spawn(panicking_counted(db.clone()));
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         drop(held);
         assert!(panics.await.expect("the caller's task").is_err());
@@ -1285,17 +1285,7 @@ mod tests {
         assert_eq!(hits(&db, "never").await, None);
         // A counted job that panics beside another job: the other one commits.
         let held = db.gate.enter().await.expect("the gate");
-        let panics = tokio::spawn({
-            let db = db.clone();
-            async move {
-                let mut counts = Script::default();
-                rate_limits::add_hit(&mut counts, "panics", 60_000, 1_000);
-                db.write_counted(counts, |_: &[Row]| -> Result<(Script, ()), sqlx::Error> {
-                    panic!("a job's bug")
-                })
-                .await
-            }
-        });
+        let panics = tokio::spawn(panicking_counted(db.clone()));
         let beside = tokio::spawn(other(db.clone(), "beside", false));
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         drop(held);
