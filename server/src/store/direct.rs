@@ -24,7 +24,6 @@ use super::script::{Row, Script, Value};
 use rusqlite::types::{Null, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
-use std::time::Duration;
 
 /// Statements kept prepared: a flow start uses about ten, the other counted jobs a few more.
 const PREPARED: usize = 64;
@@ -35,28 +34,12 @@ pub(super) struct Direct {
 }
 
 impl Direct {
-    /// Opens `file` as the pool's connections do (WAL, foreign keys, a busy timeout), with its
-    /// temporary storage in memory and SQLite's own checkpoints only as a backstop; its
-    /// commits skip their fsync (`synchronous = NORMAL`) when `synced` (the WAL sync thread
-    /// makes it), and make it otherwise.
-    pub(super) fn open(file: &Path, synced: bool) -> Result<Direct, sqlx::Error> {
+    /// Opens `file`, which must exist; the writer gives it its settings ([`Direct::execute`]).
+    pub(super) fn open(file: &Path) -> Result<Direct, sqlx::Error> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(file, flags).map_err(error_of)?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(error_of)?;
         conn.set_prepared_statement_cache_capacity(PREPARED);
-        let direct = Direct { conn };
-        direct.execute(if synced {
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-        } else {
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-        })?;
-        // Each job's savepoint keeps the pages it changes in a statement journal; past 64 KiB,
-        // which one flow start's pages nearly fill, SQLite spilled it into a temporary file in
-        // /var/tmp, made and removed for nearly every batch. The writer runs short jobs only,
-        // never a large sort, so its temporary storage stays in memory.
-        direct.execute("PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;")?;
-        Ok(direct)
+        Ok(Direct { conn })
     }
 
     /// Runs `sql`, statements that return nothing (a transaction's `BEGIN`, `SAVEPOINT`, …).
@@ -173,7 +156,7 @@ mod tests {
                 )
             })
             .expect("the table");
-        let direct = Direct::open(&file, true).expect("the connection");
+        let direct = Direct::open(&file).expect("the connection");
         (dir, direct)
     }
 

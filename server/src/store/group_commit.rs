@@ -689,11 +689,10 @@ async fn run_jobs(conn: &mut AnyConnection, jobs: Vec<Erased>) -> (bool, Outcome
     }
 }
 
-/// Opens the writer's connections to the database file: the pool's settings, temporary
-/// storage in memory, and SQLite's own checkpoints only as a backstop. Their commits skip
-/// their own fsync (`synchronous = NORMAL`) only when `syncer` runs, started here for the
-/// database's WAL file the first time; without it they keep `FULL`, and batches are answered
-/// at once. The database must be a file: the writer opens it twice.
+/// Opens the writer's connections to the database file, each with the pool's settings and
+/// then [`writer_settings`]; `syncer` is started here for the database's WAL file the first
+/// time. Without it the commits keep their own fsync (`FULL`), and batches are answered at
+/// once. The database must be a file: the writer opens it twice.
 async fn connect(
     options: &AnyConnectOptions,
     syncer: &mut Option<Syncer>,
@@ -721,13 +720,27 @@ async fn connect(
             }
         }
     }
-    if syncer.is_some() {
-        any.execute("PRAGMA synchronous = NORMAL").await?;
-    }
-    any.execute("PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY")
-        .await?;
-    let direct = Direct::open(&database, syncer.is_some())?;
+    let settings = writer_settings(syncer.is_some());
+    any.execute(settings).await?;
+    let direct = Direct::open(&database)?;
+    direct.execute(SQLITE_PRAGMAS)?;
+    direct.execute(settings)?;
     Ok(Connections { direct, any })
+}
+
+/// The writer's connections' settings beyond the pool's ([`SQLITE_PRAGMAS`]): their commits
+/// leave the fsync to the sync thread when it runs (`synced`), SQLite's own checkpoint is only
+/// a backstop (the writer runs them, see [`Checkpoints`]), and temporary storage stays in
+/// memory. Each job's savepoint keeps the pages it changes in a statement journal; past 64 KiB,
+/// which one flow start's pages nearly fill, SQLite spilled it into a temporary file in
+/// /var/tmp, made and removed for nearly every batch. The writer runs short jobs only, never a
+/// large sort.
+fn writer_settings(synced: bool) -> &'static str {
+    if synced {
+        "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;"
+    } else {
+        "PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;"
+    }
 }
 
 /// The file of the connection's database when it keeps a WAL (not in memory).
@@ -1013,13 +1026,18 @@ mod tests {
     #[tokio::test]
     async fn on_a_database_file_a_batch_commits_without_its_fsync_and_is_answered_after_the_wals() {
         let (_dir, db) = open().await;
-        // The writer's connection leaves the commit's fsync to the sync thread (NORMAL = 1);
-        // every other connection keeps making its own (FULL = 2).
+        // The writer's connections leave the commit's fsync to the sync thread (NORMAL = 1):
+        // the sqlx one and the direct one; every other connection keeps making its own
+        // (FULL = 2).
         let writer = db
             .write_batched(|conn| Box::pin(synchronous(conn)))
             .await
             .expect("a batched job");
         assert_eq!(writer, 1);
+        let mut read = Script::default();
+        read.add_one_row("SELECT synchronous FROM pragma_synchronous");
+        let direct = db.count(read).await.expect("a counted read");
+        assert_eq!(direct[0].int("synchronous").expect("the setting"), 1);
         let mut pooled = db.pool.acquire().await.expect("a connection");
         assert_eq!(synchronous(&mut pooled).await.expect("a read"), 2);
         drop(pooled);

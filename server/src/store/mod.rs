@@ -269,9 +269,9 @@ impl Db {
     ///
     /// On SQLite the group-commit writer runs it in the next batch on its direct connection
     /// ([`group_commit`]), in a savepoint of its own: a job that fails keeps nothing. On
-    /// PostgreSQL the counters run on their own (each is atomic, and a counter is never un-counted: a write that fails
-    /// after them leaves them counted, as a rate limit counts a request it then refuses), then
-    /// the writes as one statement (see [`script`]) — two to three round trips, no `BEGIN`
+    /// PostgreSQL the counters run on their own (each is atomic, and a counter is never
+    /// un-counted: a write that fails after them leaves them counted, as a rate limit counts a
+    /// request it then refuses), then the writes as one statement (see [`script`]) — two to three round trips, no `BEGIN`
     /// and `COMMIT`; writes that do not fit one statement run in a transaction.
     pub async fn write_counted<T, E, F>(&self, counts: script::Script, then: F) -> Result<T, E>
     where
