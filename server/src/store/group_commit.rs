@@ -18,21 +18,19 @@
 //! `begin_write`, so batches and other write transactions take SQLite's write lock in turn, in
 //! arrival order, instead of polling for it under `busy_timeout`.
 //!
-//! The writer also checkpoints the WAL (copies it back into the database file) in two steps
-//! ([`Checkpoints`]), paced so that each finds about [`CHECKPOINT_FRAMES`] pages in the WAL, and
-//! at least every [`CHECKPOINT_EVERY`]. SQLite's own checkpoint ran inside the
-//! commit that took the WAL past 1,000 pages, so that batch's requests waited for it: with a
-//! million users it was the p99 of a passcode request and a verify (docs/performance.md,
-//! "1,000,000 users"). The first step copies the bulk from a pooled connection while batches go
-//! on; the second, between two batches and inside the write gate, copies only what was committed
-//! meanwhile, so that no commit comes in between and the next one starts the WAL over (a
-//! checkpoint beside the writer alone never let it start over, and the WAL kept growing). At
-//! 1,000 flow starts a second the gate is then held about 0.8 ms a checkpoint instead of about
-//! 3.6 ms, and most of the slowest 1 % of requests had been waiting behind it. The second step
-//! holds the gate longer the more the WAL took in since the first began: every
-//! [`CHECKPOINT_EVERY`] under a stream of passcode mail (about 36,000 pages a second) it held
-//! it about 11 ms four times a second, which was most of a known address's p99. So checkpoints
-//! come sooner the faster pages are written (docs/performance.md, "2026-12-05, evening").
+//! The writer also checkpoints the WAL (copies it back into the database file) ([`Checkpoints`]).
+//! SQLite's own checkpoint ran inside the commit that took the WAL past 1,000 pages, so that
+//! batch's requests waited for it: with a million users it was the p99 of a passcode request
+//! and a verify (docs/performance.md, "1,000,000 users"). Now a copy on a pooled connection
+//! runs beside the batches, paced so that each finds about [`CHECKPOINT_FRAMES`] pages in the
+//! WAL, and at least every [`CHECKPOINT_EVERY`]. The WAL starts over only once a checkpoint has
+//! copied every frame and no commit came in between (a checkpoint beside the writer alone never
+//! let it start over, and the WAL kept growing), so at most every [`RESTART_EVERY`] a second
+//! step follows the copy, between two batches and inside the write gate: it copies only what
+//! was committed during the copy, and fsyncs the WAL and the database file. At 1,000 flow
+//! starts a second that second step held the gate about 1.3 ms; after every copy, as it ran
+//! until 2026-12-06, it came about 18 times a second, and the requests that waited behind it
+//! were much of the p99 (docs/performance.md, "2026-12-06, afternoon").
 //!
 //! A *counted* job ([`Db::write_counted`](super::Db::write_counted)) is the shape of a flow
 //! start: counters that each return one row, then writes that depend only on those rows, both
@@ -356,14 +354,23 @@ const SLOW_BATCH: Duration = Duration::from_millis(2);
 /// The longest wait between two checkpoints (under a light load).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
-/// About how many WAL frames (one for each page a commit writes) a checkpoint should find.
-/// The second step's hold of the gate grows with the pages written during the first, which
-/// grow with the frames: at about 1,000 a checkpoint it held the gate about 4 ms, at 9,000
-/// about 11 ms (both under a stream of known-address passcode requests, docs/performance.md).
+/// About how many WAL frames (one for each page a commit writes) a checkpoint's copy should
+/// find. The copy's time grows with them, and with it the frames committed meanwhile, which
+/// the second step copies inside the gate: at about 1,000 a checkpoint it held the gate about
+/// 4 ms, at 9,000 about 11 ms (both under a stream of known-address passcode requests,
+/// docs/performance.md).
 const CHECKPOINT_FRAMES: f64 = 1_000.0;
 
 /// The shortest wait between two checkpoints: each costs two fsyncs of the database file.
 const CHECKPOINT_SOONEST: Duration = Duration::from_millis(20);
+
+/// The longest the WAL goes on without starting over (the second step, inside the gate).
+const RESTART_EVERY: Duration = CHECKPOINT_EVERY;
+
+/// The most frames the WAL takes in before it starts over, whatever the time: well below
+/// SQLite's own checkpoint (`wal_autocheckpoint`, [`writer_settings`]), which would run inside
+/// a batch's commit.
+const RESTART_FRAMES: i64 = 5_000;
 
 /// The wait before the next checkpoint, for the last cycle's rate (`frames` written in
 /// `cycle`) to leave about [`CHECKPOINT_FRAMES`] in the WAL, between [`CHECKPOINT_SOONEST`]
@@ -377,18 +384,32 @@ fn next_checkpoint_in(frames: i64, cycle: Duration) -> Duration {
         .clamp(CHECKPOINT_SOONEST, CHECKPOINT_EVERY)
 }
 
-/// The writer's WAL checkpoints, each in two steps. Both are logged at `debug` (target
-/// `sspr_server::store::group_commit`) with the frames in the WAL (one for each page a commit
-/// wrote), how many of them are now in the database file, and how long the step took; the
-/// checkpoint figures in docs/performance.md come from that log.
+/// Whether the WAL should start over after a copy: `since` it last did, with `frames` in it.
+fn restart_due(since: Duration, frames: i64) -> bool {
+    since >= RESTART_EVERY || frames >= RESTART_FRAMES
+}
+
+/// The writer's WAL checkpoints. Each is a copy on a pooled connection, beside the batches,
+/// paced by [`next_checkpoint_in`]; at most every [`RESTART_EVERY`] (or [`RESTART_FRAMES`]),
+/// a second step follows inside the gate so that the WAL starts over. Between two restarts the
+/// WAL only grows, but its readers look a page up among the frames after the last copy alone,
+/// and once it has reached its largest size its writes reuse the file's blocks. Both steps are
+/// logged at `debug` (target `sspr_server::store::group_commit`) with the frames in the WAL (one
+/// for each page a commit wrote since it started over), how many of them are now in the
+/// database file, and how long the step took; the checkpoint figures in docs/performance.md
+/// come from that log.
 struct Checkpoints {
     pool: AnyPool,
-    /// The first step, while it runs.
-    copying: Option<JoinHandle<()>>,
-    /// When the last checkpoint ended (the WAL started over after it).
+    /// The copy, while it runs: the frames the WAL held when it ran.
+    copying: Option<JoinHandle<Option<i64>>>,
+    /// When the last checkpoint ended.
     last: Instant,
     /// The wait from `last` to the next checkpoint ([`next_checkpoint_in`]).
     every: Duration,
+    /// The frames the WAL held at the last checkpoint (0 once it started over).
+    seen: i64,
+    /// When the WAL last started over (the last second step).
+    restarted: Instant,
 }
 
 impl Checkpoints {
@@ -398,19 +419,32 @@ impl Checkpoints {
             copying: None,
             last: Instant::now(),
             every: CHECKPOINT_EVERY,
+            seen: 0,
+            restarted: Instant::now(),
         }
     }
 
-    /// After each batch is answered: once the wait has passed, the first step begins on a
-    /// pooled connection, beside the batches that follow; once it is done, the second runs
-    /// here, inside the gate, and sets the next wait from the frames the WAL took in.
+    /// After each batch is answered: once the wait has passed, a copy begins on a pooled
+    /// connection, beside the batches that follow; once it is done, the next wait is set from
+    /// the frames the WAL took in, and the WAL starts over when it is due (the second step,
+    /// here, inside the gate).
     async fn after_batch(&mut self, gate: &WriteGate, conn: Option<&mut Direct>) {
-        match &self.copying {
+        match self.copying.take() {
             Some(copying) if copying.is_finished() => {
-                self.copying = None;
-                if let Some(conn) = conn {
-                    if let Some(frames) = finish_checkpoint(gate, conn).await {
-                        self.every = next_checkpoint_in(frames, self.last.elapsed());
+                if let Ok(Some(frames)) = copying.await {
+                    let new = if frames >= self.seen {
+                        frames - self.seen
+                    } else {
+                        frames
+                    };
+                    self.every = next_checkpoint_in(new, self.last.elapsed());
+                    self.seen = frames;
+                }
+                let due = restart_due(self.restarted.elapsed(), self.seen);
+                if let (true, Some(conn)) = (due, conn) {
+                    if finish_checkpoint(gate, conn).await {
+                        self.seen = 0;
+                        self.restarted = Instant::now();
                     }
                 }
                 self.last = Instant::now();
@@ -418,37 +452,44 @@ impl Checkpoints {
             None if self.last.elapsed() >= self.every => {
                 self.copying = Some(tokio::spawn(copy_wal(self.pool.clone())));
             }
-            _ => {}
+            running => self.copying = running,
         }
     }
 }
 
-/// The first step: a passive checkpoint on a pooled connection, outside the gate. It copies
-/// every frame committed when it began, and fsyncs the database file, while batches go on
-/// (a passive checkpoint never blocks a writer); their frames are left for the second step.
-async fn copy_wal(pool: AnyPool) {
+/// The copy: a passive checkpoint on a pooled connection, outside the gate. It copies every
+/// frame committed when it began, and fsyncs the database file, while batches go on (a passive
+/// checkpoint never blocks a writer); their frames are left for the next. The frames the WAL
+/// held.
+async fn copy_wal(pool: AnyPool) -> Option<i64> {
     let started = Instant::now();
     let copied = match pool.acquire().await {
         Ok(mut conn) => wal_checkpoint(&mut conn).await,
         Err(error) => Err(error),
     };
     match copied {
-        Ok((wal_frames, copied_frames)) => tracing::debug!(
-            wal_frames,
-            copied_frames,
-            took_ms = started.elapsed().as_secs_f64() * 1e3,
-            "checkpoint copy"
-        ),
-        Err(error) => tracing::warn!(%error, "a WAL checkpoint's copy failed"),
+        Ok((wal_frames, copied_frames)) => {
+            tracing::debug!(
+                wal_frames,
+                copied_frames,
+                took_ms = started.elapsed().as_secs_f64() * 1e3,
+                "checkpoint copy"
+            );
+            Some(wal_frames)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "a WAL checkpoint's copy failed");
+            None
+        }
     }
 }
 
 /// The second step, between two batches and inside the gate: copies what was committed during
-/// the first, so that no commit comes in between and the next one starts the WAL over. The
-/// frames the WAL held, when it ran.
-async fn finish_checkpoint(gate: &WriteGate, conn: &mut Direct) -> Option<i64> {
+/// the copy, so that no commit comes in between and the next one starts the WAL over. Whether
+/// it ran.
+async fn finish_checkpoint(gate: &WriteGate, conn: &mut Direct) -> bool {
     let Ok(_entered) = gate.enter().await else {
-        return None;
+        return false;
     };
     let started = Instant::now();
     match conn.wal_checkpoint() {
@@ -459,11 +500,11 @@ async fn finish_checkpoint(gate: &WriteGate, conn: &mut Direct) -> Option<i64> {
                 held_ms = started.elapsed().as_secs_f64() * 1e3,
                 "checkpoint"
             );
-            Some(wal_frames)
+            true
         }
         Err(error) => {
             tracing::warn!(%error, "a WAL checkpoint failed");
-            None
+            false
         }
     }
 }
@@ -875,16 +916,28 @@ mod tests {
         assert_eq!(next_checkpoint_in(0, ms(250)), CHECKPOINT_EVERY);
     }
 
+    #[test]
+    fn the_wal_starts_over_once_the_interval_has_passed_or_it_holds_too_many_frames() {
+        use super::{restart_due, RESTART_EVERY, RESTART_FRAMES};
+        let soon = RESTART_EVERY / 2;
+        assert!(!restart_due(soon, 1_000));
+        assert!(restart_due(RESTART_EVERY, 1_000));
+        assert!(restart_due(soon, RESTART_FRAMES));
+        assert!(!restart_due(soon, RESTART_FRAMES - 1));
+        // SQLite's own checkpoint, inside a batch's commit, is never the one that comes first.
+        assert!(RESTART_FRAMES < 10_000 && super::writer_settings(true).contains("= 10000;"));
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_wal_starts_over_after_each_checkpoint_amid_a_steady_stream() {
+    async fn the_wal_starts_over_amid_a_steady_stream() {
         let (dir, db) = open().await;
         counted(db.clone(), "stream", "first".to_owned())
             .await
             .expect("a committed job");
         let before = wal_restarts(dir.path());
-        // Four clients write for sixteen checkpoint intervals, so batches are committed all
-        // through each checkpoint's first step.
-        let until = std::time::Instant::now() + super::CHECKPOINT_EVERY * 16;
+        // Four clients write for sixteen restart intervals, so batches are committed all
+        // through each checkpoint's copy.
+        let until = std::time::Instant::now() + super::RESTART_EVERY * 16;
         let writers: Vec<_> = (0..4)
             .map(|writer| {
                 let db = db.clone();
@@ -905,13 +958,15 @@ mod tests {
         for writer in writers {
             jobs += writer.await.expect("a writer");
         }
-        // Each checkpoint's second step leaves nothing uncopied, so the commit after it writes
+        // A checkpoint's second step leaves nothing uncopied, so the commit after it writes
         // the WAL from its start again. A checkpoint beside the writer alone would never let
-        // it start over while commits come in (here, about 6 times in 16 intervals).
+        // it start over while commits come in (here, about 6 times in 16 intervals). (How
+        // often it does is `restart_due`'s: about 20 times here, 90 when it was after every
+        // copy.)
         let restarts = wal_restarts(dir.path()).wrapping_sub(before);
         assert!(
             restarts >= 11,
-            "the WAL started over {restarts} times in sixteen checkpoint intervals"
+            "the WAL started over {restarts} times in sixteen restart intervals"
         );
         assert_eq!(hits(&db, "stream").await, Some(jobs));
     }
