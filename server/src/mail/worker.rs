@@ -97,10 +97,11 @@ pub(crate) async fn serve<D, DF, W, WF>(
 /// Sends what is due; returns how many messages it handled.
 pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sqlx::Error> {
     let now = state.clock.now_ms();
-    let claimed = state
+    let rows = state
         .db
-        .write_one(move |conn| Box::pin(store::claim(conn, now, now + LEASE_MS, BATCH)))
+        .count(store::claim(now, now + LEASE_MS, BATCH))
         .await?;
+    let claimed = store::claimed(&rows)?;
     let count = claimed.len();
     let transport = transport.clone();
     let context = state.clone();

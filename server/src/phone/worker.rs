@@ -41,10 +41,11 @@ pub async fn drain(
     provider: &Arc<dyn PhoneProvider>,
 ) -> Result<usize, sqlx::Error> {
     let now = state.clock.now_ms();
-    let claimed = state
+    let rows = state
         .db
-        .write_one(move |conn| Box::pin(store::claim(conn, now, now + LEASE_MS, BATCH)))
+        .count(store::claim(now, now + LEASE_MS, BATCH))
         .await?;
+    let claimed = store::claimed(&rows)?;
     let count = claimed.len();
     let provider = provider.clone();
     let context = state.clone();

@@ -5,13 +5,14 @@
 //! thread and every statement's result comes back as a message, and the writer slept until
 //! each arrived, about eight times a flow start (docs/performance.md, "why a request's tail
 //! is longer on the AMD EPYC host"). The writer's hot path, the counted jobs of a batch (flow
-//! starts: counters, then the writes that depend on them), runs here instead, through rusqlite
+//! starts: counters, then the writes that depend on them; the mail queue's claims and
+//! settling), runs here instead, through rusqlite
 //! on the same SQLite library: each statement prepared once and kept, then bound and stepped
 //! with no hand-off. Measured alone, the flow start's batch took a quarter less time and CPU
 //! than through sqlx's thread, and 16 clients made a fifth more of them a second.
 //!
 //! Jobs that are Rust closures over an [`AnyConnection`](sqlx::AnyConnection) (a passcode
-//! check, a mail claim) still run on the writer's sqlx connection, in a transaction of their
+//! check, a new user) still run on the writer's sqlx connection, in a transaction of their
 //! own after the counted jobs' one: both connections are the writer's, taken in turn inside
 //! the write gate, and the WAL's one fsync after the batch makes both commits durable.
 //!
@@ -20,7 +21,7 @@
 //! [`sqlx::Error::Io`] (both a 503), a missing row as [`sqlx::Error::RowNotFound`], anything
 //! else (a broken constraint too) as a protocol error with SQLite's message (a 500).
 
-use super::script::{Row, Script, Value};
+use super::script::{only_statement, Returns, Row, Script, Value};
 use rusqlite::types::{Null, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
@@ -49,11 +50,16 @@ impl Direct {
 
     /// Runs the statements of `script` in order, each prepared once and kept; a row for each
     /// one-row statement, in order, or [`sqlx::Error::RowNotFound`] when one of them returned
-    /// none or more than one (after every statement ran, as [`Script::run`] does).
+    /// none or more than one (after every statement ran, as [`Script::run`] does); or every row
+    /// of a [`Script::add_rows`] statement.
     pub(super) fn run(&self, script: &Script) -> Result<Vec<Row>, sqlx::Error> {
         let mut rows = Vec::new();
         let mut wanted = 0;
-        for (sql, values, one_row) in script.statements() {
+        let rows_alone = script.statements().count() == 1;
+        for (sql, values, returns) in script.statements() {
+            if returns == Returns::Rows && !rows_alone {
+                return Err(only_statement());
+            }
             let mut statement = self.conn.prepare_cached(sql).map_err(error_of)?;
             for i in 1..=statement.parameter_count() {
                 // `$n` binds the statement's n-th value; one without a value is NULL, as
@@ -74,14 +80,20 @@ impl Direct {
                 .map_err(error_of)?;
             }
             let mut returned = statement.raw_query();
-            if one_row {
-                wanted += 1;
-                // Every row it returned: more than one fails the script as none does.
-                while let Some(row) = returned.next().map_err(error_of)? {
-                    rows.push(row_of(row)?);
+            match returns {
+                Returns::Nothing => while returned.next().map_err(error_of)?.is_some() {},
+                // Every row it returned: from a one-row statement more than one fails the
+                // script as none does.
+                Returns::OneRow | Returns::Rows => {
+                    while let Some(row) = returned.next().map_err(error_of)? {
+                        rows.push(row_of(row)?);
+                    }
                 }
-            } else {
-                while returned.next().map_err(error_of)?.is_some() {}
+            }
+            match returns {
+                Returns::Rows => return Ok(rows),
+                Returns::OneRow => wanted += 1,
+                Returns::Nothing => {}
             }
         }
         if rows.len() != wanted {
@@ -215,6 +227,38 @@ mod tests {
         count(&mut two, "second");
         two.add_one_row("SELECT hits FROM counters");
         assert!(matches!(direct.run(&two), Err(sqlx::Error::RowNotFound)));
+    }
+
+    #[test]
+    fn a_rows_statement_gives_every_row_it_returned_or_none() {
+        let (_dir, direct) = open();
+        let mut counts = Script::default();
+        count(&mut counts, "a");
+        direct.run(&counts).expect("a counter");
+        count(&mut counts, "b");
+        for _ in 0..2 {
+            direct.run(&counts).expect("two counters");
+        }
+        // a: 3 hits, b: 2.
+        let mut claim = Script::default();
+        claim
+            .add_rows("UPDATE counters SET note = $1 WHERE hits >= $2 RETURNING key, note")
+            .bind("claimed")
+            .bind(2);
+        let rows = direct.run(&claim).expect("the claim");
+        let mut keys: Vec<_> = rows
+            .iter()
+            .map(|row| row.text("key").expect("key"))
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["a", "b"]);
+        assert!(rows
+            .iter()
+            .all(|row| row.text_or_null("note").ok() == Some(Some("claimed"))));
+        let mut none = Script::default();
+        none.add_rows("UPDATE counters SET note = NULL WHERE hits > $1 RETURNING key")
+            .bind(100);
+        assert_eq!(direct.run(&none).expect("no row"), Vec::new());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! leasing as the mail `outbox`, with the channel (`sms`, `voice`) beside the recipient.
 
 use super::outbox::Settled;
-use super::script::Script;
-use sqlx::{AnyConnection, Row};
+use super::script::{Row, Script};
+use sqlx::{AnyConnection, Row as _};
 
 /// A queued row; `sealed_body` absent for a suppressed message (nothing to send, the same write).
 pub fn insert(
@@ -57,30 +57,34 @@ pub(super) const CLAIM: &str =
 /// claim: under a burst the backlog grew faster than the claims, and each claim took longer
 /// (about 8 ms each in a burst of flow starts), holding up the writer every request waits
 /// for. A message is due when queued, so the two orders differ only for retries; within a
-/// claim each recipient's messages are put back in the order they were queued.
-pub async fn claim(
-    conn: &mut AnyConnection,
-    now_ms: i64,
-    lease_until_ms: i64,
-    batch: i64,
-) -> Result<Vec<Claimed>, sqlx::Error> {
-    let rows = sqlx::query(CLAIM)
+/// claim each recipient's messages are put back in the order they were queued ([`claimed`]).
+///
+/// A script for [`Db::count`](super::Db::count): on SQLite it runs among the writer's counted
+/// jobs, on its direct connection, and shares their batch's one transaction.
+pub fn claim(now_ms: i64, lease_until_ms: i64, batch: i64) -> Script {
+    let mut script = Script::default();
+    script
+        .add_rows(CLAIM)
         .bind(lease_until_ms)
         .bind(now_ms)
-        .bind(batch)
-        .fetch_all(conn)
-        .await?;
+        .bind(batch);
+    script
+}
+
+/// The messages [`claim`]'s rows hold, in the order they were queued (`RETURNING` promises no
+/// order).
+pub fn claimed(rows: &[Row]) -> Result<Vec<Claimed>, sqlx::Error> {
     let mut claimed = rows
         .iter()
         .map(|row| {
             Ok(Claimed {
-                id: row.try_get("id")?,
-                purpose: row.try_get("purpose")?,
-                channel: row.try_get("channel")?,
-                recipient: row.try_get("recipient")?,
-                sealed: row.try_get("sealed_body")?,
-                attempts: row.try_get("attempts")?,
-                created_at_ms: row.try_get("created_at_ms")?,
+                id: row.text("id")?.to_owned(),
+                purpose: row.text("purpose")?.to_owned(),
+                channel: row.text("channel")?.to_owned(),
+                recipient: row.text("recipient")?.to_owned(),
+                sealed: row.text_or_null("sealed_body")?.map(str::to_owned),
+                attempts: row.int("attempts")?,
+                created_at_ms: row.int("created_at_ms")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -14,17 +14,18 @@
 //! s1 AS (… RETURNING b, c) SELECT * FROM s0 CROSS JOIN s1`, whose one row stands for each
 //! of them. One round trip, atomic on its own.
 //!
-//! Statements are written as everywhere else, with their own `$1`, `$2`, … placeholders; the
-//! join renumbers them. [`Script::run`] gives back one row for each one-row statement, in
-//! order; read its columns by name (on PostgreSQL it holds the columns of its neighbours too,
-//! so their names must differ). The statements of a script must not read what another of them
-//! writes, nor change the same row: joined on PostgreSQL they all see the database as it was
-//! before the statement (foreign keys are checked at its end, so a row may refer to one
-//! inserted beside it). A statement that fails stops the script; the ones before it may have
-//! run, so a script runs inside the caller's transaction or savepoint, which undoes them, or
-//! is one statement on PostgreSQL ([`Script::is_one_statement_on_postgres`]) that cannot fail
-//! half-way. A guarded write added as a one-row statement can: when it returns no row the
-//! statement's other parts are still done and only the script reports the failure, so such a
+//! Statements are written as everywhere else, with their own `$1`, `$2`, … placeholders; the join
+//! renumbers them. [`Script::run`] gives back one row for each one-row statement, in order; read
+//! its columns by name (on PostgreSQL it holds the columns of its neighbours too, so their names
+//! must differ). A statement that returns any number of rows (a queue's claim,
+//! [`Script::add_rows`]) is its script's only one, and its rows all come back. The statements of a
+//! script must not read what another of them writes, nor change the same row: joined on PostgreSQL
+//! they all see the database as it was before the statement (foreign keys are checked at its end,
+//! so a row may refer to one inserted beside it). A statement that fails stops the script; the ones
+//! before it may have run, so a script runs inside the caller's transaction or savepoint, which
+//! undoes them, or is one statement on PostgreSQL ([`Script::is_one_statement_on_postgres`]) that
+//! cannot fail half-way. A guarded write added as a one-row statement can: when it returns no row
+//! the statement's other parts are still done and only the script reports the failure, so such a
 //! script always runs inside a transaction or savepoint.
 
 use sqlx::any::{AnyArguments, AnyRow};
@@ -127,6 +128,16 @@ impl Row {
         }
     }
 
+    /// The text in column `name`, or `None` when it is NULL; an error when there is no such
+    /// column, or it holds an integer.
+    pub fn text_or_null(&self, name: &str) -> Result<Option<&str>, sqlx::Error> {
+        match self.value(name)? {
+            Value::Text(Some(value)) => Ok(Some(value)),
+            Value::Text(None) | Value::Int(None) => Ok(None),
+            other => Err(not_a(name, "text", other)),
+        }
+    }
+
     fn value(&self, name: &str) -> Result<&Value, sqlx::Error> {
         self.columns
             .iter()
@@ -161,13 +172,23 @@ fn not_a(name: &str, wanted: &str, found: &Value) -> sqlx::Error {
     }
 }
 
+/// What a statement returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Returns {
+    /// No rows ([`Script::add`]).
+    Nothing,
+    /// Exactly one row ([`Script::add_one_row`]).
+    OneRow,
+    /// Any number of rows, the script's only statement ([`Script::add_rows`]).
+    Rows,
+}
+
 /// One statement of a script and its arguments.
 #[derive(Debug, Clone)]
 pub struct Statement {
     sql: &'static str,
     values: Vec<Value>,
-    /// Whether it returns exactly one row ([`Script::add_one_row`]); otherwise none.
-    one_row: bool,
+    returns: Returns,
 }
 
 impl Statement {
@@ -192,7 +213,7 @@ impl Script {
             !sql.contains("RETURNING"),
             "a statement that returns a row is added with add_one_row"
         );
-        self.push(sql, false)
+        self.push(sql, Returns::Nothing)
     }
 
     /// Adds `sql`, a statement that returns exactly one row (a counter's `… RETURNING …`),
@@ -201,25 +222,41 @@ impl Script {
     /// script fails with [`sqlx::Error::RowNotFound`] on either back end, and the caller's
     /// transaction, which such a script needs, undoes the rest.
     pub fn add_one_row(&mut self, sql: &'static str) -> &mut Statement {
-        self.push(sql, true)
+        self.push(sql, Returns::OneRow)
     }
 
-    fn push(&mut self, sql: &'static str, one_row: bool) -> &mut Statement {
+    /// Adds `sql`, a statement that returns any number of rows (a queue's claim, `UPDATE …
+    /// RETURNING …`), as the script's only statement: [`Script::run`] gives back every row it
+    /// returned, in the order they came.
+    pub fn add_rows(&mut self, sql: &'static str) -> &mut Statement {
+        self.push(sql, Returns::Rows)
+    }
+
+    fn push(&mut self, sql: &'static str, returns: Returns) -> &mut Statement {
+        debug_assert!(
+            self.statements.is_empty() || (returns != Returns::Rows && !self.returns_rows()),
+            "a statement added with add_rows is its script's only one"
+        );
         self.statements.push(Statement {
             sql,
             values: Vec::new(),
-            one_row,
+            returns,
         });
         let last = self.statements.len() - 1;
         &mut self.statements[last]
     }
 
-    /// Its statements in order: each one's text (with `$n` placeholders), values, and whether
-    /// it returns one row.
-    pub(super) fn statements(&self) -> impl Iterator<Item = (&'static str, &[Value], bool)> {
+    /// Whether its statement returns any number of rows ([`Script::add_rows`]).
+    fn returns_rows(&self) -> bool {
+        self.statements.iter().any(|s| s.returns == Returns::Rows)
+    }
+
+    /// Its statements in order: each one's text (with `$n` placeholders), values, and what it
+    /// returns.
+    pub(super) fn statements(&self) -> impl Iterator<Item = (&'static str, &[Value], Returns)> {
         self.statements
             .iter()
-            .map(|s| (s.sql, s.values.as_slice(), s.one_row))
+            .map(|s| (s.sql, s.values.as_slice(), s.returns))
     }
 
     /// Whether it runs as one statement on PostgreSQL (its statements all of one kind): then
@@ -230,9 +267,25 @@ impl Script {
     }
 
     /// Runs the statements in order on `conn`; a row for each one-row statement, in order, or
-    /// [`sqlx::Error::RowNotFound`] when one of them returned none.
+    /// [`sqlx::Error::RowNotFound`] when one of them returned none; or every row of a
+    /// [`Script::add_rows`] statement.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Row>, sqlx::Error> {
-        let one_row = self.statements.iter().filter(|s| s.one_row).count();
+        if self.returns_rows() {
+            let [one] = self.statements.as_slice() else {
+                return Err(only_statement());
+            };
+            let mut query = sqlx::query(one.sql);
+            for value in one.values.iter().cloned() {
+                query = value.bind(query);
+            }
+            let returned = query.fetch_all(conn).await?;
+            return returned.iter().map(Row::of).collect();
+        }
+        let one_row = self
+            .statements
+            .iter()
+            .filter(|s| s.returns == Returns::OneRow)
+            .count();
         let sqlite = conn.backend_name() == "SQLite";
         let queries = if sqlite {
             // One multi-statement query holds them all.
@@ -250,7 +303,7 @@ impl Script {
                     (sql, 1, values)
                 }
                 [one] => (one.sql.to_owned(), 1, one.values.clone()),
-                [first, ..] if first.one_row => (
+                [first, ..] if first.returns == Returns::OneRow => (
                     one_row_clauses(statements),
                     statements.len(),
                     in_order(statements),
@@ -280,13 +333,18 @@ impl Script {
     }
 }
 
+/// The error for a script that holds a [`Script::add_rows`] statement and another.
+pub(super) fn only_statement() -> sqlx::Error {
+    sqlx::Error::Protocol("a statement that returns rows is its script's only one".into())
+}
+
 /// PostgreSQL's queries: the statements of one kind (one-row counters, or writes that return
 /// nothing) that follow one another, as ranges of `statements`.
 fn runs(statements: &[Statement]) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
     for (i, statement) in statements.iter().enumerate() {
         match runs.last_mut() {
-            Some(run) if statements[run.start].one_row == statement.one_row => run.end = i + 1,
+            Some(run) if statements[run.start].returns == statement.returns => run.end = i + 1,
             _ => runs.push(i..i + 1),
         }
     }
@@ -436,6 +494,47 @@ mod tests {
         ));
         assert!(row.int("blocked").is_err(), "NULL is not an integer");
         assert!(row.text("hits").is_err());
+        assert_eq!(row.text_or_null("blocked").expect("NULL"), None);
+        assert_eq!(
+            row.text_or_null("moved_to").expect("a text"),
+            Some("verified")
+        );
+        assert!(row.text_or_null("hits").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_rows_statement_run_through_sqlx_gives_every_row_it_returned_or_none() {
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect("sqlite::memory:")
+            .await
+            .expect("a database");
+        sqlx::query(
+            "CREATE TABLE queue (id TEXT PRIMARY KEY, body TEXT, leased INTEGER NOT NULL); \
+             INSERT INTO queue VALUES ('a', 'one', 0), ('b', NULL, 0), ('c', 'three', 5);",
+        )
+        .execute(&mut conn)
+        .await
+        .expect("the queue");
+        let claim = || {
+            let mut script = Script::default();
+            script
+                .add_rows("UPDATE queue SET leased = $1 WHERE leased < $1 RETURNING id, body")
+                .bind(3);
+            script
+        };
+        let rows = claim().run(&mut conn).await.expect("the claim");
+        let mut claimed: Vec<_> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.text("id").expect("id"),
+                    row.text_or_null("body").expect("body"),
+                )
+            })
+            .collect();
+        claimed.sort_unstable();
+        assert_eq!(claimed, [("a", Some("one")), ("b", None)]);
+        assert_eq!(claim().run(&mut conn).await.expect("none left"), Vec::new());
     }
 
     fn renumbered(sql: &str, offset: usize) -> String {
