@@ -270,16 +270,9 @@ impl Script {
     /// [`sqlx::Error::RowNotFound`] when one of them returned none; or every row of a
     /// [`Script::add_rows`] statement.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Row>, sqlx::Error> {
-        if self.returns_rows() {
-            let [one] = self.statements.as_slice() else {
-                return Err(only_statement());
-            };
-            let mut query = sqlx::query(one.sql);
-            for value in one.values.iter().cloned() {
-                query = value.bind(query);
-            }
-            let returned = query.fetch_all(conn).await?;
-            return returned.iter().map(Row::of).collect();
+        let any_rows = self.returns_rows();
+        if any_rows && self.statements.len() > 1 {
+            return Err(only_statement());
         }
         let one_row = self
             .statements
@@ -324,7 +317,7 @@ impl Script {
                 }
             }
         }
-        if rows.len() != one_row {
+        if !any_rows && rows.len() != one_row {
             // A one-row statement returned none: on SQLite the query's rows fall short, and on
             // PostgreSQL one that ran alone returned none (a joined one failed above).
             return Err(sqlx::Error::RowNotFound);
