@@ -104,23 +104,27 @@ impl SendCounter {
     }
 }
 
-/// Whether a passcode for `flow` may be checked now, inside the check's write: the methods'
-/// rules, the client's rate limit for checks (counted here), and the address's block after too
-/// many wrong codes. `Ok(Err(refusal))`: refused, with the hit counted (keep the write).
-pub async fn verify(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    client: &Client,
-    flow: &Flow,
-    rules: &FlowRules,
-) -> Result<Result<(), ApiError>, ApiError> {
-    let now = state.now_ms();
-    // One hand-off: the hit, and whether the address is blocked.
+/// What a passcode check for `flow` counts first, inside its write: the client's hit against
+/// its rate limit for checks, and (read in the same script) whether the address is blocked
+/// after too many wrong codes. [`verify`] reads its rows.
+pub fn verify_counts(client: &Client, flow: &Flow, now: i64) -> Script {
     let mut script = Script::default();
     limits::add_count(&mut script, VERIFY, &client.ip, now);
     email_state::add_otp_blocked(&mut script, &flow.email_canonical);
-    let rows = script.run(conn).await?;
-    let [hit, blocked] = rows.as_slice() else {
+    script
+}
+
+/// Whether a passcode for `flow` may be checked now, from the rows of [`verify_counts`]: the
+/// methods' rules, the client's rate limit for checks, and the address's block after too many
+/// wrong codes. `Ok(Err(refusal))`: refused, with the hit counted (keep the write).
+pub fn verify(
+    state: &AppState,
+    rows: &[Row],
+    flow: &Flow,
+    rules: &FlowRules,
+    now: i64,
+) -> Result<Result<(), ApiError>, ApiError> {
+    let [hit, blocked] = rows else {
         return Err(sqlx::Error::RowNotFound.into());
     };
     let (within, wait_ms) = limits::counted(&state.config, VERIFY, hit, now)?;

@@ -5,16 +5,17 @@
 //! thread and every statement's result comes back as a message, and the writer slept until
 //! each arrived, about eight times a flow start (docs/performance.md, "why a request's tail
 //! is longer on the AMD EPYC host"). The writer's hot path, the counted jobs of a batch (flow
-//! starts: counters, then the writes that depend on them; the mail queue's claims and
-//! settling), runs here instead, through rusqlite
-//! on the same SQLite library: each statement prepared once and kept, then bound and stepped
-//! with no hand-off. Measured alone, the flow start's batch took a quarter less time and CPU
-//! than through sqlx's thread, and 16 clients made a fifth more of them a second.
+//! starts: counters, then the writes that depend on them; passcode checks, in stages; the mail
+//! queue's claims and settling), runs here instead, through rusqlite on the same SQLite
+//! library: each statement prepared once and kept, then bound and stepped with no hand-off.
+//! Measured alone, the flow start's batch took a quarter less time and CPU than through sqlx's
+//! thread, and 16 clients made a fifth more of them a second.
 //!
 //! Jobs that are Rust closures over an [`AnyConnection`](sqlx::AnyConnection) (a passcode
-//! check, a new user) still run on the writer's sqlx connection, in a transaction of their
-//! own after the counted jobs' one: both connections are the writer's, taken in turn inside
-//! the write gate, and the WAL's one fsync after the batch makes both commits durable.
+//! check that signs in, a new user) still run on the writer's sqlx connection, in a
+//! transaction of their own after the counted jobs' one: both connections are the writer's,
+//! taken in turn inside the write gate, and the WAL's one fsync after the batch makes both
+//! commits durable.
 //!
 //! Errors come back as [`sqlx::Error`]s of the kind the rest of the store answers on: busy or
 //! locked as [`sqlx::Error::PoolTimedOut`] and a failed read or write of the disk as

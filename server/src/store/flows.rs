@@ -5,8 +5,8 @@
 //! code's use and its flow's move ([`use_code`]) run in the caller's transaction, which keeps
 //! both or neither.
 
-use super::script::Script;
-use sqlx::{AnyConnection, Row};
+use super::script::{Row, Script};
+use sqlx::{AnyConnection, Row as _};
 use sspr_api::WireName;
 use sspr_api::{FlowPurpose, FlowState};
 
@@ -209,32 +209,48 @@ pub struct Try {
 }
 
 /// Counts one try on the flow's live code, atomically, if it is unexpired, unused, unrevoked
-/// and has tries left. `None`: there is no code to try (dead, expired or replaced).
+/// and has tries left: the script's one statement returns the code's row then, and no row when
+/// there is no code to try (dead, expired or replaced). [`tried`] reads it.
+pub fn count_try_script(flow_id: &str, max_attempts: i64, now_ms: i64) -> Script {
+    let mut script = Script::default();
+    script
+        .add_rows(
+            "UPDATE passcodes SET attempts = attempts + 1 \
+             WHERE flow_id = $1 AND used_at_ms IS NULL AND revoked_at_ms IS NULL \
+               AND expires_at_ms > $2 AND attempts < $3 \
+             RETURNING id, code_hash, attempts",
+        )
+        .bind(flow_id)
+        .bind(now_ms)
+        .bind(max_attempts);
+    script
+}
+
+/// The try [`count_try_script`] counted, from its rows; `None` when there was no code to try.
+pub fn tried(rows: &[Row]) -> Result<Option<Try>, sqlx::Error> {
+    rows.first()
+        .map(|row| {
+            Ok(Try {
+                passcode_id: row.text("id")?.to_owned(),
+                code_hash: row.text("code_hash")?.to_owned(),
+                attempts: row.int("attempts")?,
+            })
+        })
+        .transpose()
+}
+
+/// [`count_try_script`] run on `conn`, inside the caller's transaction.
 pub async fn count_try(
     conn: &mut AnyConnection,
     flow_id: &str,
     max_attempts: i64,
     now_ms: i64,
 ) -> Result<Option<Try>, sqlx::Error> {
-    let row = sqlx::query(
-        "UPDATE passcodes SET attempts = attempts + 1 \
-         WHERE flow_id = $1 AND used_at_ms IS NULL AND revoked_at_ms IS NULL \
-           AND expires_at_ms > $2 AND attempts < $3 \
-         RETURNING id, code_hash, attempts",
+    tried(
+        &count_try_script(flow_id, max_attempts, now_ms)
+            .run(conn)
+            .await?,
     )
-    .bind(flow_id)
-    .bind(now_ms)
-    .bind(max_attempts)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| {
-        Ok(Try {
-            passcode_id: r.try_get("id")?,
-            code_hash: r.try_get("code_hash")?,
-            attempts: r.try_get("attempts")?,
-        })
-    })
-    .transpose()
 }
 
 /// Uses a code unless it is used or revoked; returns a row when it did.

@@ -32,14 +32,17 @@
 //! until 2026-12-06, it came about 18 times a second, and the requests that waited behind it
 //! were much of the p99 (docs/performance.md, "2026-12-06, afternoon").
 //!
-//! A *counted* job ([`Db::write_counted`](super::Db::write_counted)) is the shape of a flow
-//! start: counters that each return one row, then writes that depend only on those rows, both
-//! [`Script`]s. Counted jobs run on the writer's direct connection ([`super::direct`]): SQLite
-//! called in place on the writer's thread, each statement prepared once, with no hand-off to
-//! another thread and back. Counters of the same key in one batch count one after another, each
-//! seeing the ones before. Every other job is a Rust closure over an `AnyConnection` and runs on
-//! the writer's sqlx connection, whose statements are each a hand-off to the connection's
-//! thread, so those jobs send theirs in as few [`Script`]s as they can.
+//! A *counted* job is one made of [`Script`]s: the shape of a flow start
+//! ([`Db::write_counted`](super::Db::write_counted): counters that each return one row, then
+//! writes that depend only on those rows), or of a passcode check
+//! ([`Db::write_staged`](super::Db::write_staged): scripts one after another, each chosen from
+//! what the one before returned, [`Stage`]). Counted jobs run on the writer's direct connection
+//! ([`super::direct`]): SQLite called in place on the writer's thread, each statement prepared
+//! once, with no hand-off to another thread and back. Counters of the same key in one batch
+//! count one after another, each seeing the ones before. Every other job is a Rust closure over
+//! an `AnyConnection` and runs on the writer's sqlx connection, whose statements are each a
+//! hand-off to the connection's thread, so those jobs send theirs in as few [`Script`]s as they
+//! can.
 //!
 //! On PostgreSQL each job runs in a transaction of its own on a pooled connection: concurrent
 //! commits already share WAL flushes there, and a batch on one connection would queue the
@@ -52,6 +55,7 @@
 
 use super::direct::Direct;
 use super::script::{Row, Script};
+use super::staged::{Stage, Then};
 use super::wal_sync::{Syncer, WalFile};
 use super::SQLITE_PRAGMAS;
 use sqlx::any::AnyConnectOptions;
@@ -104,53 +108,53 @@ type Erased = Box<
     dyn for<'c> FnOnce(Result<&'c mut AnyConnection, sqlx::Error>) -> JobFuture<'c, Ran> + Send,
 >;
 
-/// A counted job as the writer holds it (see the module documentation).
+/// A counted job as the writer holds it (see the module documentation): scripts run one after
+/// another, each chosen from what the one before returned ([`Stage`]).
 pub(super) trait CountedJob: Send {
-    /// The counters: statements that each return exactly one row.
-    fn counts(&self) -> &Script;
-    /// The writes, given the counters' rows; `None` when the job failed (its error is kept).
-    fn then(&mut self, rows: &[Row]) -> Option<Script>;
-    /// Keeps `error` as the job's result.
-    fn fail(&mut self, error: sqlx::Error);
+    /// The next script to run; `None` once the job is done.
+    fn next(&mut self) -> Option<Script>;
+    /// What the last script returned.
+    fn ran(&mut self, ran: Result<Vec<Row>, sqlx::Error>);
+    /// Whether the job ended with a value to keep (else its writes are undone).
+    fn kept(&self) -> bool;
     /// Answers the caller, given the batch's error if it did not commit.
     fn answer(self: Box<Self>, failed: Option<&sqlx::Error>);
 }
 
 /// A counted job and the caller waiting for it.
-struct Counted<T, E, F> {
-    counts: Script,
-    /// Taken when it runs.
-    then: Option<F>,
+struct Counted<T, E> {
+    /// Its next step.
+    stage: Option<Stage<T, E>>,
+    /// What reads the rows of the script that ran last.
+    waiting: Option<Then<T, E>>,
     result: Option<Result<T, E>>,
     reply: oneshot::Sender<Result<T, E>>,
 }
 
-impl<T, E, F> CountedJob for Counted<T, E, F>
+impl<T, E> CountedJob for Counted<T, E>
 where
     T: Send + 'static,
     E: From<sqlx::Error> + Send + 'static,
-    F: FnOnce(&[Row]) -> Result<(Script, T), E> + Send + 'static,
 {
-    fn counts(&self) -> &Script {
-        &self.counts
-    }
-
-    fn then(&mut self, rows: &[Row]) -> Option<Script> {
-        let then = self.then.take()?;
-        match then(rows) {
-            Ok((writes, value)) => {
-                self.result = Some(Ok(value));
-                Some(writes)
+    fn next(&mut self) -> Option<Script> {
+        match self.stage.take()? {
+            Stage::Run(script, then) => {
+                self.waiting = Some(then);
+                Some(script)
             }
-            Err(error) => {
-                self.result = Some(Err(error));
+            Stage::Done(result) => {
+                self.result = Some(result);
                 None
             }
         }
     }
 
-    fn fail(&mut self, error: sqlx::Error) {
-        self.result = Some(Err(E::from(error)));
+    fn ran(&mut self, ran: Result<Vec<Row>, sqlx::Error>) {
+        self.stage = self.waiting.take().map(|then| then(ran));
+    }
+
+    fn kept(&self) -> bool {
+        matches!(self.result, Some(Ok(_)))
     }
 
     fn answer(self: Box<Self>, failed: Option<&sqlx::Error>) {
@@ -240,18 +244,17 @@ impl Batcher {
             .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
     }
 
-    /// Runs the counted job `counts`, then `then`'s writes, in the next batch; `then`'s value
-    /// once the batch committed (or the commit's error).
-    pub async fn run_counted<T, E, F>(&self, counts: Script, then: F) -> Result<T, E>
+    /// Runs the staged job `stage` in the next batch; its value once the batch committed (or the
+    /// commit's error).
+    pub async fn run_staged<T, E>(&self, stage: Stage<T, E>) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<sqlx::Error> + Send + 'static,
-        F: FnOnce(&[Row]) -> Result<(Script, T), E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job = Counted {
-            counts,
-            then: Some(then),
+            stage: Some(stage),
+            waiting: None,
             result: None,
             reply,
         };
@@ -646,32 +649,19 @@ async fn in_task<C: Send + 'static>(
     }
 }
 
-/// Runs the counted jobs in one transaction on the direct connection, each job (its counters,
-/// then the writes that depend on their rows) in a savepoint of its own: a job that fails
-/// keeps nothing, not even its counts, and the others commit. Counters of the same key count
-/// one after another, each job seeing the ones before. `Err` when the transaction itself
-/// failed; then the connection is given up (closing it rolls back).
+/// Runs the counted jobs in one transaction on the direct connection, each job (its scripts, one
+/// after another) in a savepoint of its own: a job that fails keeps nothing, not even its
+/// counts, and the others commit. Counters of the same key count one after another, each job
+/// seeing the ones before. `Err` when the transaction itself failed; then the connection is
+/// given up (closing it rolls back).
 fn run_counted(direct: &Direct, jobs: &mut [Box<dyn CountedJob>]) -> Result<(), sqlx::Error> {
     direct.execute("BEGIN IMMEDIATE")?;
     for job in jobs.iter_mut() {
         direct.execute("SAVEPOINT job")?;
-        let kept = match direct.run(job.counts()) {
-            Ok(rows) => match job.then(&rows) {
-                Some(writes) => match direct.run(&writes) {
-                    Ok(_) => true,
-                    Err(error) => {
-                        job.fail(error);
-                        false
-                    }
-                },
-                None => false,
-            },
-            Err(error) => {
-                job.fail(error);
-                false
-            }
-        };
-        direct.execute(if kept {
+        while let Some(script) = job.next() {
+            job.ran(direct.run(&script));
+        }
+        direct.execute(if job.kept() {
             "RELEASE job"
         } else {
             "ROLLBACK TO job; RELEASE job"
@@ -803,6 +793,7 @@ async fn wal_database(conn: &mut AnyConnection) -> Result<Option<PathBuf>, sqlx:
 #[cfg(test)]
 mod tests {
     use super::super::script::{Row, Script};
+    use super::super::staged::Stage;
     use super::super::{rate_limits, Db};
     use sqlx::Row as _;
     use std::sync::Arc;
@@ -1256,6 +1247,75 @@ mod tests {
         assert_eq!(hits(&db, "a").await, Some(2));
         assert_eq!(hits(&db, "first").await, Some(1));
         assert_eq!(hits(&db, "third").await, Some(1));
+    }
+
+    /// A staged job as a passcode check makes one: count `key`; on its first count, count
+    /// `second` too and insert a row named after both counts; on a later one, end refused —
+    /// kept (`Ok(Err(count))`) or undone (`Err`) as `keep_refusal` says.
+    async fn staged(
+        db: Db,
+        key: &'static str,
+        keep_refusal: bool,
+    ) -> Result<Result<i64, i64>, sqlx::Error> {
+        let mut counts = Script::default();
+        rate_limits::add_hit(&mut counts, key, 60_000, 1_000);
+        let stage = Stage::read(counts, move |rows| {
+            let seen = match rows[0].int("hits") {
+                Ok(seen) => seen,
+                Err(error) => return Stage::Done(Err(error)),
+            };
+            if seen > 1 {
+                return Stage::Done(if keep_refusal {
+                    Ok(Err(seen))
+                } else {
+                    Err(sqlx::Error::RowNotFound)
+                });
+            }
+            let mut second = Script::default();
+            rate_limits::add_hit(&mut second, "second", 60_000, 1_000);
+            Stage::read(second, move |rows| {
+                let Ok(then) = rows[0].int("hits") else {
+                    return Stage::Done(Err(sqlx::Error::RowNotFound));
+                };
+                let mut writes = Script::default();
+                writes
+                    .add("INSERT INTO rate_limits (key, window_start_ms, hits) VALUES ($1, 0, $2)")
+                    .bind(format!("{key}-after-{then}"))
+                    .bind(then);
+                Stage::write(writes, Ok(seen))
+            })
+        });
+        db.write_staged(stage).await
+    }
+
+    #[tokio::test]
+    async fn staged_jobs_in_one_batch_each_choose_their_next_script_from_the_rows_before_it() {
+        let (_dir, db) = open().await;
+        let held = db.gate.enter().await.expect("the gate");
+        let tasks: Vec<_> = [("a", true), ("a", true), ("a", false), ("b", false)]
+            .into_iter()
+            .map(|(key, keep)| tokio::spawn(staged(db.clone(), key, keep)))
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        drop(held);
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.expect("the job's task"));
+        }
+        assert!(matches!(results[0], Ok(Ok(1))), "{results:?}");
+        assert!(
+            matches!(results[1], Ok(Err(2))),
+            "a kept refusal: {results:?}"
+        );
+        assert!(results[2].is_err(), "an undone refusal: {results:?}");
+        assert!(matches!(results[3], Ok(Ok(1))), "{results:?}");
+        // The undone job's count went back; the kept refusal's stayed.
+        assert_eq!(hits(&db, "a").await, Some(2));
+        assert_eq!(hits(&db, "b").await, Some(1));
+        // Each first count went on to the second stage, which saw the one before it.
+        assert_eq!(hits(&db, "second").await, Some(2));
+        assert_eq!(hits(&db, "a-after-1").await, Some(1));
+        assert_eq!(hits(&db, "b-after-2").await, Some(2));
     }
 
     #[tokio::test]

@@ -39,6 +39,7 @@ pub mod script;
 pub mod sessions;
 pub mod settings_version;
 pub mod signing_keys;
+pub mod staged;
 pub mod sweep;
 pub mod user_flows;
 pub mod users;
@@ -47,6 +48,7 @@ mod wal_sync;
 use group_commit::{Batcher, JobFuture, WriteGate};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
+use staged::Stage;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -280,7 +282,11 @@ impl Db {
         F: FnOnce(&[script::Row]) -> Result<(script::Script, T), E> + Send + 'static,
     {
         if let Some(batcher) = &self.batcher {
-            return batcher.run_counted(counts, then).await;
+            let stage = Stage::read(counts, move |rows| match then(&rows) {
+                Ok((writes, value)) => Stage::write(writes, value),
+                Err(error) => Stage::Done(Err(error)),
+            });
+            return batcher.run_staged(stage).await;
         }
         let db = self.clone();
         tokio::spawn(async move {
@@ -295,6 +301,31 @@ impl Db {
                 writes.run(&mut tx).await?;
                 tx.commit().await?;
             }
+            Ok(value)
+        })
+        .await
+        .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+
+    /// A write in stages ([`staged`]): scripts run one after another, each chosen from what the
+    /// ones before returned; its value once it is committed, and nothing kept when it ends with
+    /// an error. On SQLite the group-commit writer runs it in the next batch on its direct
+    /// connection, as a counted job ([`group_commit`]), in a savepoint of its own; on
+    /// PostgreSQL it runs in a transaction of its own, each script one or a few round trips
+    /// ([`script`]).
+    pub async fn write_staged<T, E>(&self, stage: Stage<T, E>) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+    {
+        if let Some(batcher) = &self.batcher {
+            return batcher.run_staged(stage).await;
+        }
+        let db = self.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin_write().await?;
+            let value = staged::run(&mut tx, stage).await?;
+            tx.commit().await?;
             Ok(value)
         })
         .await

@@ -1,5 +1,5 @@
 //! Checking a flow's passcode. The try is counted and the code used by guarded statements, each
-//! atomic (`store::flows::count_try`, `use_code`), so concurrent submissions of one code
+//! atomic (`store::flows::count_try_script`, `use_code`), so concurrent submissions of one code
 //! succeed once and at most `max_attempts` wrong ones are judged (SECURITY.md §11). A right code
 //! moves the flow on (`domain::flow::after_verify`); guests and known passwordless users are
 //! signed in here.
@@ -14,8 +14,9 @@ use crate::identity::registration;
 use crate::identity::sessions::{self, NewSession};
 use crate::policy::enforce::FlowRules;
 use crate::store::audit;
-use crate::store::flows::{self as store, Flow};
+use crate::store::flows::{self as store, Flow, Try};
 use crate::store::script::Script;
+use crate::store::staged::{self, Stage};
 use crate::store::{email_state, invitations};
 use crate::AppState;
 use sqlx::AnyConnection;
@@ -30,9 +31,10 @@ pub struct Verified {
 }
 
 /// `POST /api/flows/{id}/verify`. The flow and the rules are read first; then the client's
-/// rate limit, the try, and what a right or wrong code changes are one batched write
-/// ([`Db::write_batched`](crate::store::Db::write_batched)). A refusal that counted something
-/// (the rate limit, a try, a failure) is answered once that is committed.
+/// rate limit, the try, and what a right or wrong code changes are one staged write
+/// ([`Check::stages`], [`Db::write_staged`](crate::store::Db::write_staged)), to which a check
+/// that signs the user in adds the session ([`Check::sign_in`]). A refusal that counted
+/// something (the rate limit, a try, a failure) is answered once that is committed.
 pub async fn verify(
     state: &AppState,
     client: &Client,
@@ -53,10 +55,14 @@ pub async fn verify(
         code: code.to_owned(),
         now,
     };
-    let (next, session) = state
-        .db
-        .write_batched(move |conn| Box::pin(async move { check.run(conn).await }))
-        .await??;
+    let (next, session) = if check.next() == FlowState::Completed {
+        state
+            .db
+            .write_batched(move |conn| Box::pin(async move { check.sign_in(conn).await }))
+            .await??
+    } else {
+        (state.db.write_staged(check.stages()).await??, None)
+    };
     let flow = Flow {
         state: next,
         ..flow
@@ -72,7 +78,7 @@ pub async fn verify(
     Ok(Verified { view, session })
 }
 
-/// One passcode check, owned so a batched write can carry it.
+/// One passcode check, owned so a staged or batched write can carry it.
 #[derive(Debug)]
 struct Check {
     state: AppState,
@@ -83,105 +89,141 @@ struct Check {
     now: i64,
 }
 
-/// The flow's new state and the session when it signs in; or a refusal whose counting is kept.
-type Checked = Result<(FlowState, Option<NewSession>), ApiError>;
+/// The flow's new state; or a refusal whose counting is kept.
+type Checked = Result<FlowState, ApiError>;
+
+/// The check's stages: what each script returned, read to choose the next.
+type Stages = Stage<Checked, ApiError>;
 
 impl Check {
-    /// Counts the check against the client's rate limit, then the try, then judges it. `Err`
-    /// only when nothing may be kept.
-    async fn run(self, conn: &mut AnyConnection) -> Result<Checked, ApiError> {
-        let (state, flow, now) = (&self.state, &self.flow, self.now);
-        if let Err(refused) = gather::verify(conn, state, &self.client, flow, &self.rules).await? {
-            return Ok(Err(refused));
-        }
+    /// The state a right code moves the flow to.
+    fn next(&self) -> FlowState {
+        flow::after_verify(self.flow.purpose, self.flow.user_id.is_some())
+    }
+
+    /// Counts the check against the client's rate limit, then the try, then judges it: its
+    /// stages, each script one hand-off (on SQLite, all on the group-commit writer's direct
+    /// connection). It ends with `Err` only when nothing may be kept.
+    fn stages(self) -> Stages {
+        let counts = gather::verify_counts(&self.client, &self.flow, self.now);
+        Stage::read(counts, move |rows| {
+            let (state, flow, now) = (&self.state, &self.flow, self.now);
+            match gather::verify(state, &rows, flow, &self.rules, now) {
+                Ok(Ok(())) => self.count_try(),
+                Ok(Err(refused)) => Stage::Done(Ok(Err(refused))),
+                Err(error) => Stage::Done(Err(error)),
+            }
+        })
+    }
+
+    /// Counts a try on the flow's live code, if the typed one looks like a code.
+    fn count_try(self) -> Stages {
         let passcodes = &self.rules.passcodes;
         let Some(code) = passcodes.normalise(&self.code) else {
-            return Ok(Err(ApiError::new(
+            return Stage::Done(Ok(Err(ApiError::new(
                 ErrorCode::InvalidCode,
                 format!("Enter the {}-digit code from the email.", passcodes.length),
-            )));
+            ))));
         };
         let max = i64::from(passcodes.max_attempts);
-        let Some(attempt) = store::count_try(conn, &flow.id, max, now).await? else {
-            return Ok(Err(code_expired()));
-        };
-        let typed = state
-            .secrets
-            .passcode_hash(&flow.id, flow.purpose.as_str(), &code);
-        let subject = flow.user_id.clone().unwrap_or(flow.email_canonical.clone());
-        if let Judged::Wrong { tries_left } =
-            passcode::judge(&attempt.code_hash, &typed, attempt.attempts, max)
-        {
-            let failed = event(
-                &self.client,
-                "passcode_verified",
-                "failure",
-                &subject,
-                flow.purpose,
-            );
-            let mut script = Script::default();
-            email_state::count_otp_failure(&mut script, &flow.email_canonical, passcodes, now);
-            audit::add_record(&mut script, &failed, now);
-            script.run(conn).await?;
-            return Ok(Err(ApiError::new(
-                ErrorCode::InvalidCode,
-                passcode::wrong_code_message(tries_left),
-            )
-            .with_attempts_left(tries_left)));
-        }
-        let passcode = &attempt.passcode_id;
-        accept(conn, state, &self.client, flow, passcode, &subject, now)
-            .await
-            .map(Ok)
+        let counted = store::count_try_script(&self.flow.id, max, self.now);
+        Stage::read(counted, move |rows| match store::tried(&rows) {
+            Ok(Some(attempt)) => self.judge(&attempt, &code, max),
+            Ok(None) => Stage::Done(Ok(Err(code_expired()))),
+            Err(error) => Stage::Done(Err(error.into())),
+        })
     }
-}
 
-/// A right code: uses it and moves the flow on (one script with the failures' reset and the
-/// audit record), and signs the user in when the flow ends here. Returns the flow's new state;
-/// `flow_wrong_state`, keeping nothing, when a concurrent request used the code or moved the
-/// flow first.
-async fn accept(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    client: &Client,
-    flow: &Flow,
-    passcode_id: &str,
-    subject: &str,
-    now: i64,
-) -> Result<(FlowState, Option<NewSession>), ApiError> {
-    let next = flow::after_verify(flow.purpose, flow.user_id.is_some());
-    let verified = event(
-        client,
-        "passcode_verified",
-        "success",
-        subject,
-        flow.purpose,
-    );
-    let mut script = Script::default();
-    store::use_code(&mut script, passcode_id, &flow.id, next, now);
-    email_state::clear_otp_failures(&mut script, &flow.email_canonical);
-    audit::add_record(&mut script, &verified, now);
-    if let Err(error) = script.run(conn).await {
-        return Err(match error {
-            sqlx::Error::RowNotFound => wrong_state(),
-            other => other.into(),
-        });
+    /// A counted try of `code`: a wrong one's failure recorded, a right one accepted.
+    fn judge(self, attempt: &Try, code: &str, max: i64) -> Stages {
+        let flow = &self.flow;
+        let typed = self
+            .state
+            .secrets
+            .passcode_hash(&flow.id, flow.purpose.as_str(), code);
+        let Judged::Wrong { tries_left } =
+            passcode::judge(&attempt.code_hash, &typed, attempt.attempts, max)
+        else {
+            return self.accept(&attempt.passcode_id);
+        };
+        let subject = self.subject();
+        let failed = event(
+            &self.client,
+            "passcode_verified",
+            "failure",
+            &subject,
+            flow.purpose,
+        );
+        let mut script = Script::default();
+        let passcodes = &self.rules.passcodes;
+        email_state::count_otp_failure(&mut script, &flow.email_canonical, passcodes, self.now);
+        audit::add_record(&mut script, &failed, self.now);
+        let wrong = ApiError::new(
+            ErrorCode::InvalidCode,
+            passcode::wrong_code_message(tries_left),
+        )
+        .with_attempts_left(tries_left);
+        Stage::write(script, Err(wrong))
     }
-    let mut session = None;
-    if next == FlowState::Completed {
+
+    /// A right code: uses it and moves the flow on, with the failures' reset and the audit
+    /// record, in one script; `flow_wrong_state`, keeping nothing, when a concurrent request
+    /// used the code or moved the flow first.
+    fn accept(self, passcode_id: &str) -> Stages {
+        let (flow, now, next) = (&self.flow, self.now, self.next());
+        let subject = self.subject();
+        let verified = event(
+            &self.client,
+            "passcode_verified",
+            "success",
+            &subject,
+            flow.purpose,
+        );
+        let mut script = Script::default();
+        store::use_code(&mut script, passcode_id, &flow.id, next, now);
+        email_state::clear_otp_failures(&mut script, &flow.email_canonical);
+        audit::add_record(&mut script, &verified, now);
+        Stage::run(script, move |ran| {
+            Stage::Done(match ran {
+                Ok(_) => Ok(Ok(next)),
+                Err(sqlx::Error::RowNotFound) => Err(wrong_state()),
+                Err(other) => Err(other.into()),
+            })
+        })
+    }
+
+    /// Who the audit records are about: the account, or the address of a flow without one.
+    fn subject(&self) -> String {
+        let flow = &self.flow;
+        flow.user_id.clone().unwrap_or(flow.email_canonical.clone())
+    }
+
+    /// [`Check::stages`] for a flow that ends here (a guest's or a returning user's passcode
+    /// sign-in), then the session, inside the same write on `conn`: creating it reads the
+    /// account (whether the sign-in owes a registration), so this runs as a batched write's
+    /// closure.
+    async fn sign_in(
+        self,
+        conn: &mut AnyConnection,
+    ) -> Result<Result<(FlowState, Option<NewSession>), ApiError>, ApiError> {
+        let (state, client, now) = (self.state.clone(), self.client.clone(), self.now);
+        let flow = self.flow.clone();
+        let next = match staged::run(conn, self.stages()).await? {
+            Ok(next) => next,
+            Err(refused) => return Ok(Err(refused)),
+        };
         let user_id = flow.user_id.as_deref().ok_or_else(wrong_state)?;
         if let Some(invitation) = &flow.invitation_id {
             invitations::mark_redeemed(conn, invitation, now).await?;
         }
-        let created = sessions::create(conn, state, user_id, client).await?;
+        let created = sessions::create(conn, &state, user_id, &client).await?;
         // A passcode sign-in (returning or a guest's) stops for security info as a password
         // one does.
-        registration::after_flow(conn, state, user_id, &created.hash(state)).await?;
-        session = Some(created);
-        let signed_in = event(client, "sign_in", "success", user_id, flow.purpose);
+        registration::after_flow(conn, &state, user_id, &created.hash(&state)).await?;
+        let signed_in = event(&client, "sign_in", "success", user_id, flow.purpose);
         audit::record(conn, &signed_in, now).await?;
+        Ok(Ok((next, Some(created))))
     }
-    Ok((next, session))
 }
 
 fn code_expired() -> ApiError {
