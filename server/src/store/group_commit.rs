@@ -830,16 +830,25 @@ mod tests {
             .map(|row| row.get(0))
     }
 
-    /// Submits the jobs while the write gate is held, so the writer takes them as one batch.
+    /// Counted jobs ([`counted`]) of each key and row, as one batch ([`all_in_one_batch`]).
     async fn in_one_batch(
         db: &Db,
         jobs: Vec<(&'static str, String)>,
     ) -> Vec<Result<i64, sqlx::Error>> {
-        let held = db.gate.enter().await.expect("the gate");
-        let tasks: Vec<_> = jobs
+        let jobs = jobs
             .into_iter()
-            .map(|(key, row)| tokio::spawn(counted(db.clone(), key, row)))
-            .collect();
+            .map(|(key, row)| counted(db.clone(), key, row));
+        all_in_one_batch(db, jobs).await
+    }
+
+    /// Starts `jobs` in order while the write gate is held, so the writer takes them as one
+    /// batch; their results, in order.
+    async fn all_in_one_batch<T: Send + 'static>(
+        db: &Db,
+        jobs: impl IntoIterator<Item = impl std::future::Future<Output = T> + Send + 'static>,
+    ) -> Vec<T> {
+        let held = db.gate.enter().await.expect("the gate");
+        let tasks: Vec<_> = jobs.into_iter().map(tokio::spawn).collect();
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         drop(held);
         let mut results = Vec::new();
@@ -1291,17 +1300,10 @@ mod tests {
     #[tokio::test]
     async fn staged_jobs_in_one_batch_each_choose_their_next_script_from_the_rows_before_it() {
         let (_dir, db) = open().await;
-        let held = db.gate.enter().await.expect("the gate");
-        let tasks: Vec<_> = [("a", true), ("a", true), ("a", false), ("b", false)]
+        let jobs = [("a", true), ("a", true), ("a", false), ("b", false)]
             .into_iter()
-            .map(|(key, keep)| tokio::spawn(staged(db.clone(), key, keep)))
-            .collect();
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        drop(held);
-        let mut results = Vec::new();
-        for task in tasks {
-            results.push(task.await.expect("the job's task"));
-        }
+            .map(|(key, keep)| staged(db.clone(), key, keep));
+        let results = all_in_one_batch(&db, jobs).await;
         assert!(matches!(results[0], Ok(Ok(1))), "{results:?}");
         assert!(
             matches!(results[1], Ok(Err(2))),

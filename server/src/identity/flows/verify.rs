@@ -146,18 +146,10 @@ impl Check {
         else {
             return self.accept(&attempt.passcode_id);
         };
-        let subject = self.subject();
-        let failed = event(
-            &self.client,
-            "passcode_verified",
-            "failure",
-            &subject,
-            flow.purpose,
-        );
         let mut script = Script::default();
         let passcodes = &self.rules.passcodes;
         email_state::count_otp_failure(&mut script, &flow.email_canonical, passcodes, self.now);
-        audit::add_record(&mut script, &failed, self.now);
+        self.record(&mut script, "failure");
         let wrong = ApiError::new(
             ErrorCode::InvalidCode,
             passcode::wrong_code_message(tries_left),
@@ -171,18 +163,10 @@ impl Check {
     /// used the code or moved the flow first.
     fn accept(self, passcode_id: &str) -> Stages {
         let (flow, now, next) = (&self.flow, self.now, self.next());
-        let subject = self.subject();
-        let verified = event(
-            &self.client,
-            "passcode_verified",
-            "success",
-            &subject,
-            flow.purpose,
-        );
         let mut script = Script::default();
         store::use_code(&mut script, passcode_id, &flow.id, next, now);
         email_state::clear_otp_failures(&mut script, &flow.email_canonical);
-        audit::add_record(&mut script, &verified, now);
+        self.record(&mut script, "success");
         Stage::run(script, move |ran| {
             Stage::Done(match ran {
                 Ok(_) => Ok(Ok(next)),
@@ -192,10 +176,19 @@ impl Check {
         })
     }
 
-    /// Who the audit records are about: the account, or the address of a flow without one.
-    fn subject(&self) -> String {
+    /// Adds the check's audit record with `outcome` to `script`: about the account, or the
+    /// address of a flow without one.
+    fn record(&self, script: &mut Script, outcome: &str) {
         let flow = &self.flow;
-        flow.user_id.clone().unwrap_or(flow.email_canonical.clone())
+        let subject = flow.user_id.as_deref().unwrap_or(&flow.email_canonical);
+        let checked = event(
+            &self.client,
+            "passcode_verified",
+            outcome,
+            subject,
+            flow.purpose,
+        );
+        audit::add_record(script, &checked, self.now);
     }
 
     /// [`Check::stages`] for a flow that ends here (a guest's or a returning user's passcode
