@@ -318,18 +318,13 @@ impl Db {
         T: Send + 'static,
         E: From<sqlx::Error> + Send + 'static,
     {
-        if let Some(batcher) = &self.batcher {
-            return batcher.run_staged(stage).await;
+        match &self.batcher {
+            Some(batcher) => batcher.run_staged(stage).await,
+            None => {
+                self.write_batched(move |conn| Box::pin(staged::run(conn, stage)))
+                    .await
+            }
         }
-        let db = self.clone();
-        tokio::spawn(async move {
-            let mut tx = db.begin_write().await?;
-            let value = staged::run(&mut tx, stage).await?;
-            tx.commit().await?;
-            Ok(value)
-        })
-        .await
-        .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
     }
 
     /// Counters alone ([`Db::write_counted`] with no writes after them): a row for each, once
