@@ -30,7 +30,10 @@
 //! was committed during the copy, and fsyncs the WAL and the database file. At 1,000 flow
 //! starts a second that second step held the gate about 1.3 ms; after every copy, as it ran
 //! until 2026-12-06, it came about 18 times a second, and the requests that waited behind it
-//! were much of the p99 (docs/performance.md, "2026-12-06, afternoon").
+//! were much of the p99 (docs/performance.md, "2026-12-06, afternoon"). Under 5,000
+//! known-address requests a second it held the gate 8.4 ms at the median, nine times a second,
+//! nearly all of it the database file's fsync, and that is the p99 of such a request
+//! (docs/performance.md, "2026-12-06, late evening").
 //!
 //! A *counted* job is one made of [`Script`]s: the shape of a flow start
 //! ([`Db::write_counted`](super::Db::write_counted): counters that each return one row, then
@@ -461,9 +464,10 @@ impl Checkpoints {
 }
 
 /// The copy: a passive checkpoint on a pooled connection, outside the gate. It copies every
-/// frame committed when it began, and fsyncs the database file, while batches go on (a passive
-/// checkpoint never blocks a writer); their frames are left for the next. The frames the WAL
-/// held.
+/// frame committed when it began while batches go on (a passive checkpoint never blocks a
+/// writer); their frames are left for the next. SQLite fsyncs the database file after a copy
+/// only when no batch committed while it ran; otherwise the copied pages become durable with
+/// the second step's fsync ([`finish_checkpoint`]). The frames the WAL held.
 async fn copy_wal(pool: AnyPool) -> Option<i64> {
     let started = Instant::now();
     let copied = match pool.acquire().await {
