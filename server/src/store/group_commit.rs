@@ -534,10 +534,15 @@ async fn copy_passes(conn: &mut AnyConnection) -> Result<(i64, i64, usize), sqlx
     let (mut wal_frames, mut copied_frames) = wal_checkpoint(conn).await?;
     let mut passes = 1;
     while passes < COPY_PASSES {
-        let before = wal_frames;
-        (wal_frames, copied_frames) = wal_checkpoint(conn).await?;
+        let (wal, copied) = wal_checkpoint(conn).await?;
         passes += 1;
-        if wal_frames <= before {
+        // -1: another connection's checkpoint was running; what the pass before found stands.
+        if wal < 0 {
+            break;
+        }
+        let settled = wal <= wal_frames;
+        (wal_frames, copied_frames) = (wal, copied);
+        if settled {
             break;
         }
     }
