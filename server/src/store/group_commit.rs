@@ -525,11 +525,8 @@ const COPY_PASSES: usize = 4;
 /// (nothing was committed since) or [`COPY_PASSES`] ran. Each pass after the first copies only
 /// what was committed while the one before ran: a short copy, which most often ends before the
 /// next batch commits, and then SQLite fsyncs the database file after it, here beside the
-/// batches. Under known-address passcode requests, whose counters and audit records land on
-/// pages all over their indexes, the one pass before left that fsync to the second step,
-/// inside the gate: 8.4 ms at the median, the p99 of those requests (docs/performance.md,
-/// "2026-12-06, late evening"). The frames the WAL held at the last pass, how many of them are
-/// in the file, and the passes made.
+/// batches rather than in the second step inside the gate (see the module documentation). The
+/// frames the WAL held at the last pass, how many of them are in the file, and the passes made.
 async fn copy_passes(conn: &mut AnyConnection) -> Result<(i64, i64, usize), sqlx::Error> {
     let (mut wal_frames, mut copied_frames) = wal_checkpoint(conn).await?;
     let mut passes = 1;
