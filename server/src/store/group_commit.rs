@@ -27,7 +27,11 @@
 //! copied every frame and no commit came in between (a checkpoint beside the writer alone never
 //! let it start over, and the WAL kept growing), so at most every [`RESTART_EVERY`] a second
 //! step follows the copy, between two batches and inside the write gate: it copies only what
-//! was committed during the copy, and fsyncs the WAL and the database file. At 1,000 flow
+//! was committed during the copy, and fsyncs the WAL and the database file. A copy that
+//! *settled* (its last pass found nothing committed since the pass before) needs no second
+//! step: the next commit starts the WAL over. Over a run of `cargo xtask bench --sqlite` about
+//! a third of the copies settle; under a steady stream of thousands a second, hardly any
+//! (docs/performance.md, "2026-12-06, late night"). At 1,000 flow
 //! starts a second that second step held the gate about 1.3 ms; after every copy, as it ran
 //! until 2026-12-06, it came about 18 times a second, and the requests that waited behind it
 //! were much of the p99 (docs/performance.md, "2026-12-06, afternoon"). Under 5,000
@@ -396,9 +400,26 @@ fn restart_due(since: Duration, frames: i64) -> bool {
     since >= RESTART_EVERY || frames >= RESTART_FRAMES
 }
 
+/// What a copy found ([`copy_passes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Copied {
+    /// The frames in the WAL at its last pass.
+    frames: i64,
+    /// How many of them are in the database file.
+    copied: i64,
+    /// The passes it made.
+    passes: usize,
+    /// Whether its last pass found the WAL as the pass before found it: nothing was committed
+    /// from the start of the pass before to the start of the last, so SQLite fsynced the file
+    /// after the pass before and every frame is in it. The next commit starts the WAL over, as
+    /// after the second step.
+    settled: bool,
+}
+
 /// The writer's WAL checkpoints. Each is a copy on a pooled connection, beside the batches,
-/// paced by [`next_checkpoint_in`]; at most every [`RESTART_EVERY`] (or [`RESTART_FRAMES`]),
-/// a second step follows inside the gate so that the WAL starts over. Between two restarts the
+/// paced by [`next_checkpoint_in`]. A copy that settled lets the next commit start
+/// the WAL over; when none has for [`RESTART_EVERY`] (or the WAL holds [`RESTART_FRAMES`]), a
+/// second step follows inside the gate so that the WAL starts over. Between two restarts the
 /// WAL only grows, but its readers look a page up among the frames after the last copy alone,
 /// and once it has reached its largest size its writes reuse the file's blocks. Both steps are
 /// logged at `debug` (target `sspr_server::store::group_commit`) with the frames in the WAL (one
@@ -407,15 +428,15 @@ fn restart_due(since: Duration, frames: i64) -> bool {
 /// come from that log.
 struct Checkpoints {
     pool: AnyPool,
-    /// The copy, while it runs: the frames the WAL held when it ran.
-    copying: Option<JoinHandle<Option<i64>>>,
+    /// The copy, while it runs: what it found.
+    copying: Option<JoinHandle<Option<Copied>>>,
     /// When the last checkpoint ended.
     last: Instant,
     /// The wait from `last` to the next checkpoint ([`next_checkpoint_in`]).
     every: Duration,
     /// The frames the WAL held at the last checkpoint (0 once it started over).
     seen: i64,
-    /// When the WAL last started over (the last second step).
+    /// When the WAL last started over (the last second step, or copy that settled).
     restarted: Instant,
 }
 
@@ -431,27 +452,50 @@ impl Checkpoints {
         }
     }
 
+    /// Takes in what a copy found (nothing if it failed): sets the wait before the next one
+    /// from the frames the WAL took in, and notes a start-over if it settled.
+    /// Whether the second step is due.
+    fn copy_done(&mut self, copied: Option<Copied>) -> bool {
+        if let Some(Copied {
+            frames, settled, ..
+        }) = copied
+        {
+            let new = if frames >= self.seen {
+                frames - self.seen
+            } else {
+                frames
+            };
+            self.every = next_checkpoint_in(new, self.last.elapsed());
+            self.seen = frames;
+            // Past `RESTART_FRAMES`, the WAL has not started over after such copies (a reader
+            // held on to its frames); the second step comes as it would without them.
+            if settled && frames < RESTART_FRAMES {
+                self.started_over();
+                return false;
+            }
+        }
+        restart_due(self.restarted.elapsed(), self.seen)
+    }
+
+    /// The WAL starts over at the next commit.
+    fn started_over(&mut self) {
+        self.seen = 0;
+        self.restarted = Instant::now();
+    }
+
     /// After each batch is answered: once the wait has passed, a copy begins on a pooled
     /// connection, beside the batches that follow; once it is done, the next wait is set from
-    /// the frames the WAL took in, and the WAL starts over when it is due (the second step,
-    /// here, inside the gate).
+    /// the frames the WAL took in. A copy that settled lets the next commit start the
+    /// WAL over; when none has for too long, the second step follows, here, inside the gate.
     async fn after_batch(&mut self, gate: &WriteGate, conn: Option<&mut Direct>) {
         match self.copying.take() {
             Some(copying) if copying.is_finished() => {
-                if let Ok(Some(frames)) = copying.await {
-                    let new = if frames >= self.seen {
-                        frames - self.seen
-                    } else {
-                        frames
-                    };
-                    self.every = next_checkpoint_in(new, self.last.elapsed());
-                    self.seen = frames;
-                }
-                let due = restart_due(self.restarted.elapsed(), self.seen);
-                if let (true, Some(conn)) = (due, conn) {
-                    if finish_checkpoint(gate, conn).await {
-                        self.seen = 0;
-                        self.restarted = Instant::now();
+                let copied = copying.await.ok().flatten();
+                if self.copy_done(copied) {
+                    if let Some(conn) = conn {
+                        if finish_checkpoint(gate, conn).await {
+                            self.started_over();
+                        }
                     }
                 }
                 self.last = Instant::now();
@@ -468,23 +512,24 @@ impl Checkpoints {
 /// Each copies every frame committed when it began while batches go on (a passive checkpoint
 /// never blocks a writer). SQLite fsyncs the database file after a pass only when no batch
 /// committed while it ran; the pages of the others become durable with a later pass's fsync or
-/// the second step's ([`finish_checkpoint`]). The frames the WAL held.
-async fn copy_wal(pool: AnyPool) -> Option<i64> {
+/// the second step's ([`finish_checkpoint`]).
+async fn copy_wal(pool: AnyPool) -> Option<Copied> {
     let started = Instant::now();
     let copied = match pool.acquire().await {
         Ok(mut conn) => copy_passes(&mut conn).await,
         Err(error) => Err(error),
     };
     match copied {
-        Ok((wal_frames, copied_frames, passes)) => {
+        Ok(copied) => {
             tracing::debug!(
-                wal_frames,
-                copied_frames,
-                passes,
+                wal_frames = copied.frames,
+                copied_frames = copied.copied,
+                passes = copied.passes,
+                settled = copied.settled,
                 took_ms = started.elapsed().as_secs_f64() * 1e3,
                 "checkpoint copy"
             );
-            Some(wal_frames)
+            Some(copied)
         }
         Err(error) => {
             tracing::warn!(%error, "a WAL checkpoint's copy failed");
@@ -525,25 +570,29 @@ const COPY_PASSES: usize = 4;
 /// (nothing was committed since) or [`COPY_PASSES`] ran. Each pass after the first copies only
 /// what was committed while the one before ran: a short copy, which most often ends before the
 /// next batch commits, and then SQLite fsyncs the database file after it, here beside the
-/// batches rather than in the second step inside the gate (see the module documentation). The
-/// frames the WAL held at the last pass, how many of them are in the file, and the passes made.
-async fn copy_passes(conn: &mut AnyConnection) -> Result<(i64, i64, usize), sqlx::Error> {
-    let (mut wal_frames, mut copied_frames) = wal_checkpoint(conn).await?;
-    let mut passes = 1;
-    while passes < COPY_PASSES {
-        let (wal, copied) = wal_checkpoint(conn).await?;
-        passes += 1;
+/// batches rather than in the second step inside the gate (see the module documentation).
+async fn copy_passes(conn: &mut AnyConnection) -> Result<Copied, sqlx::Error> {
+    let (frames, copied) = wal_checkpoint(conn).await?;
+    let mut found = Copied {
+        frames,
+        copied,
+        passes: 1,
+        settled: false,
+    };
+    while found.passes < COPY_PASSES {
+        let (frames, copied) = wal_checkpoint(conn).await?;
+        found.passes += 1;
         // -1: another connection's checkpoint was running; what the pass before found stands.
-        if wal < 0 {
+        if frames < 0 {
             break;
         }
-        let settled = wal <= wal_frames;
-        (wal_frames, copied_frames) = (wal, copied);
-        if settled {
+        found.settled = frames <= found.frames;
+        (found.frames, found.copied) = (frames, copied);
+        if found.settled {
             break;
         }
     }
-    Ok((wal_frames, copied_frames, passes))
+    Ok(found)
 }
 
 /// `PRAGMA wal_checkpoint(PASSIVE)` on a pooled connection: the frames in the WAL, and how
@@ -1016,12 +1065,44 @@ mod tests {
         // The writer's own copy, if one began after those batches, is over by then.
         tokio::time::sleep(super::CHECKPOINT_EVERY * 2).await;
         let mut conn = db.pool.acquire().await.expect("a connection");
-        let (wal_frames, copied_frames, passes) =
-            super::copy_passes(&mut conn).await.expect("the copy");
-        assert!(wal_frames > 0, "the batches left no frame in the WAL");
-        assert_eq!(copied_frames, wal_frames);
+        let copied = super::copy_passes(&mut conn).await.expect("the copy");
+        assert!(copied.frames > 0, "the batches left no frame in the WAL");
+        assert_eq!(copied.copied, copied.frames);
         // The second pass found the WAL as the first left it: nothing more to copy.
-        assert_eq!(passes, 2);
+        assert_eq!(copied.passes, 2);
+        assert!(copied.settled);
+    }
+
+    #[tokio::test]
+    async fn a_copy_that_settled_stands_for_the_second_step_unless_the_wal_is_too_long() {
+        use super::{Checkpoints, Copied, RESTART_EVERY, RESTART_FRAMES};
+        let (_dir, db) = open().await;
+        let mut checkpoints = Checkpoints::new(db.pool.clone());
+        let long_ago = std::time::Instant::now() - RESTART_EVERY * 2;
+        let copy = |frames, settled| {
+            Some(Copied {
+                frames,
+                copied: frames,
+                passes: if settled { 2 } else { super::COPY_PASSES },
+                settled,
+            })
+        };
+        // Due by time: a copy that settled needs no second step, and counts as the WAL's
+        // start-over.
+        checkpoints.restarted = long_ago;
+        assert!(!checkpoints.copy_done(copy(1_200, true)));
+        assert_eq!(checkpoints.seen, 0);
+        assert!(checkpoints.restarted > long_ago);
+        // One that did not settle (batches committed during each pass) is no start-over, nor
+        // is a failed one; once due, the second step follows.
+        assert!(!checkpoints.copy_done(copy(900, false)));
+        checkpoints.restarted = long_ago;
+        assert!(checkpoints.copy_done(copy(1_500, false)));
+        assert!(checkpoints.copy_done(None));
+        assert_eq!(checkpoints.seen, 1_500);
+        // A WAL that went on growing after settled copies (a reader held on to its frames)
+        // gets the second step.
+        assert!(checkpoints.copy_done(copy(RESTART_FRAMES, true)));
     }
 
     #[tokio::test]
