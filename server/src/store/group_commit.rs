@@ -568,9 +568,10 @@ const COPY_PASSES: usize = 4;
 
 /// Passive checkpoints one after another, until one finds the WAL as the one before found it
 /// (nothing was committed since) or [`COPY_PASSES`] ran. Each pass after the first copies only
-/// what was committed while the one before ran: a short copy, which most often ends before the
-/// next batch commits, and then SQLite fsyncs the database file after it, here beside the
-/// batches rather than in the second step inside the gate (see the module documentation).
+/// what was committed while the one before ran: a short copy, which may end before the next
+/// batch commits, and then SQLite fsyncs the database file after it, here beside the batches
+/// rather than in the second step inside the gate (see the module documentation). Under
+/// thousands of requests a second nearly every copy makes all its passes and does not settle.
 async fn copy_passes(conn: &mut AnyConnection) -> Result<Copied, sqlx::Error> {
     let (frames, copied) = wal_checkpoint(conn).await?;
     let mut found = Copied {
