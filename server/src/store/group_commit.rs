@@ -31,14 +31,14 @@
 //! *settled* (its last pass found nothing committed since the pass before) needs no second
 //! step: the next commit starts the WAL over. Over a run of `cargo xtask bench --sqlite` about
 //! a third of the copies settle; under a steady stream of thousands a second, hardly any
-//! (docs/performance.md, "2026-12-06, late night"). At 1,000 flow
-//! starts a second that second step held the gate about 1.3 ms; after every copy, as it ran
-//! until 2026-12-06, it came about 18 times a second, and the requests that waited behind it
-//! were much of the p99 (docs/performance.md, "2026-12-06, afternoon"). Under 5,000
-//! known-address requests a second it held the gate 8.4 ms at the median, nine times a second,
-//! nearly all of it the database file's fsync, which the copy had left to it; the copy now
-//! makes short passes after its first, so that SQLite fsyncs the file beside the batches
-//! ([`copy_passes`]; docs/performance.md, "2026-12-06, late evening").
+//! (docs/performance.md, "2026-12-06, late night"). At 1,000 flow starts a second that second
+//! step held the gate about 1.3 ms; after every copy, as it ran until 2026-12-06, it came about
+//! 18 times a second, and the requests that waited behind it were much of the p99
+//! (docs/performance.md, "2026-12-06, afternoon"). Under 5,000 known-address requests a second
+//! it held the gate 8.4 ms at the median, nine times a second, nearly all of it the database
+//! file's fsync, which the copy had left to it; the copy now makes short passes after its
+//! first, so that SQLite fsyncs the file beside the batches ([`copy_passes`];
+//! docs/performance.md, "2026-12-06, late evening").
 //!
 //! A *counted* job is one made of [`Script`]s: the shape of a flow start
 //! ([`Db::write_counted`](super::Db::write_counted): counters that each return one row, then
@@ -401,7 +401,7 @@ fn restart_due(since: Duration, frames: i64) -> bool {
 }
 
 /// What a copy found ([`copy_passes`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 struct Copied {
     /// The frames in the WAL at its last pass.
     frames: i64,
