@@ -378,10 +378,14 @@ const CHECKPOINT_SOONEST: Duration = Duration::from_millis(20);
 /// The longest the WAL goes on without starting over (the second step, inside the gate).
 const RESTART_EVERY: Duration = CHECKPOINT_EVERY;
 
-/// The most frames the WAL takes in before it starts over, whatever the time: well below
-/// SQLite's own checkpoint (`wal_autocheckpoint`, [`writer_settings`]), which would run inside
-/// a batch's commit.
-const RESTART_FRAMES: i64 = 5_000;
+/// The most frames the WAL takes in before it starts over, whatever the time: half SQLite's own
+/// checkpoint (`wal_autocheckpoint`, [`writer_settings`]), which would run inside a batch's
+/// commit. Under thousands of requests a second the copies hardly ever settle and this, not
+/// [`RESTART_EVERY`], brings the second step: at 5,000 frames (20 MB) it came 10–13 times a
+/// second under `--peer`'s passcode requests, at 20,000 (80 MB) 2–4 times, each holding the
+/// gate a little longer (2.1–2.2 ms at the median against 1.7–2.0); the known address's p99 was
+/// lower in three of four pairs (docs/performance.md, "2026-12-07, night").
+const RESTART_FRAMES: i64 = 20_000;
 
 /// The wait before the next checkpoint, for the last cycle's rate (`frames` written in
 /// `cycle`) to leave about [`CHECKPOINT_FRAMES`] in the WAL, between [`CHECKPOINT_SOONEST`]
@@ -852,9 +856,9 @@ async fn connect(
 /// large sort.
 fn writer_settings(synced: bool) -> &'static str {
     if synced {
-        "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;"
+        "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 40000; PRAGMA temp_store = MEMORY;"
     } else {
-        "PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;"
+        "PRAGMA wal_autocheckpoint = 40000; PRAGMA temp_store = MEMORY;"
     }
 }
 
@@ -1009,7 +1013,10 @@ mod tests {
         assert!(restart_due(soon, RESTART_FRAMES));
         assert!(!restart_due(soon, RESTART_FRAMES - 1));
         // SQLite's own checkpoint, inside a batch's commit, is never the one that comes first.
-        assert!(RESTART_FRAMES < 10_000 && super::writer_settings(true).contains("= 10000;"));
+        for synced in [true, false] {
+            assert!(super::writer_settings(synced).contains("wal_autocheckpoint = 40000;"));
+        }
+        assert!(RESTART_FRAMES <= 40_000 / 2);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
