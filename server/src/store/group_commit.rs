@@ -1016,7 +1016,7 @@ mod tests {
         for synced in [true, false] {
             assert!(super::writer_settings(synced).contains("wal_autocheckpoint = 40000;"));
         }
-        assert!(RESTART_FRAMES <= 40_000 / 2);
+        const { assert!(RESTART_FRAMES <= 40_000 / 2) };
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
