@@ -29,7 +29,8 @@
 //! step follows the copy, between two batches and inside the write gate: it copies only what
 //! was committed during the copy, and fsyncs the WAL and the database file. A copy that
 //! *settled* (its last pass found nothing committed since the pass before) needs no second
-//! step: the next commit starts the WAL over. Over a run of `cargo xtask bench --sqlite` about
+//! step: the next commit starts the WAL over, and the next copy follows it after the usual
+//! wait whether or not another batch comes. Over a run of `cargo xtask bench --sqlite` about
 //! a third of the copies settle; under a steady stream of thousands a second, hardly any
 //! (docs/performance.md, "2026-12-06, late night"). At 1,000 flow starts a second that second
 //! step held the gate about 1.3 ms; after every copy, as it ran until 2026-12-06, it came about
@@ -495,12 +496,23 @@ impl Checkpoints {
         match self.copying.take() {
             Some(copying) if copying.is_finished() => {
                 let copied = copying.await.ok().flatten();
+                let settled = copied.is_some_and(|c| c.settled);
                 if self.copy_done(copied) {
                     if let Some(conn) = conn {
                         if finish_checkpoint(gate, conn).await {
                             self.started_over();
                         }
                     }
+                } else if settled {
+                    // The batch that just committed came after the copy's last pass (a batch
+                    // during it would have kept it from settling): the next copy comes after
+                    // the wait even if no batch follows, or an idle writer would leave this
+                    // one's frames out of the file.
+                    let (wait, pool) = (self.every, self.pool.clone());
+                    self.copying = Some(tokio::spawn(async move {
+                        tokio::time::sleep(wait).await;
+                        copy_wal(pool).await
+                    }));
                 }
                 self.last = Instant::now();
             }
@@ -1111,6 +1123,32 @@ mod tests {
         // A WAL that went on growing after settled copies (a reader held on to its frames)
         // gets the second step.
         assert!(checkpoints.copy_done(copy(RESTART_FRAMES, true)));
+    }
+
+    #[tokio::test]
+    async fn a_batch_after_a_copy_that_settled_reaches_the_file_with_no_batch_after_it() {
+        let (dir, db) = open().await;
+        let before = in_the_file(&db, dir.path()).await.unwrap_or(0);
+        // After the checkpoint interval, the first batch is followed by a copy, which settles
+        // on a writer with nothing more to write.
+        tokio::time::sleep(super::CHECKPOINT_EVERY * 2).await;
+        counted(db.clone(), "settled", "first".to_owned())
+            .await
+            .expect("a committed job");
+        tokio::time::sleep(super::CHECKPOINT_EVERY).await;
+        // The second batch finds that copy done: no second step follows it, and nothing is
+        // written after it.
+        counted(db.clone(), "settled", "second".to_owned())
+            .await
+            .expect("a committed job");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while in_the_file(&db, dir.path()).await != Some(before + 3) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the batch after the settled copy never reached the database file"
+            );
+            tokio::time::sleep(super::CHECKPOINT_EVERY).await;
+        }
     }
 
     #[tokio::test]
