@@ -388,6 +388,10 @@ const RESTART_EVERY: Duration = CHECKPOINT_EVERY;
 /// lower in three of four pairs (docs/performance.md, "2026-12-07, night").
 const RESTART_FRAMES: i64 = 20_000;
 
+/// SQLite's own checkpoint on the writer's connections (`wal_autocheckpoint`): only a backstop,
+/// twice [`RESTART_FRAMES`].
+const SQLITE_CHECKPOINT_FRAMES: i64 = 2 * RESTART_FRAMES;
+
 /// The wait before the next checkpoint, for the last cycle's rate (`frames` written in
 /// `cycle`) to leave about [`CHECKPOINT_FRAMES`] in the WAL, between [`CHECKPOINT_SOONEST`]
 /// and [`CHECKPOINT_EVERY`].
@@ -419,6 +423,19 @@ struct Copied {
     /// after the pass before and every frame is in it. The next commit starts the WAL over, as
     /// after the second step.
     settled: bool,
+}
+
+/// What follows a copy ([`Checkpoints::copy_done`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterCopy {
+    /// The second step, now, inside the gate.
+    SecondStep,
+    /// The next copy after the wait, whether or not a batch comes: the copy settled, and the
+    /// batch that just committed came after its last pass (a batch during it would have kept it
+    /// from settling), so an idle writer would otherwise leave that batch out of the file.
+    CopyAfterWait,
+    /// The next copy after the wait, begun by a batch.
+    NextBatch,
 }
 
 /// The writer's WAL checkpoints. Each is a copy on a pooled connection, beside the batches,
@@ -458,9 +475,9 @@ impl Checkpoints {
     }
 
     /// Takes in what a copy found (nothing if it failed): sets the wait before the next one
-    /// from the frames the WAL took in, and notes a start-over if it settled.
-    /// Whether the second step is due.
-    fn copy_done(&mut self, copied: Option<Copied>) -> bool {
+    /// from the frames the WAL took in, notes a start-over if it settled, and says what
+    /// follows.
+    fn copy_done(&mut self, copied: Option<Copied>) -> AfterCopy {
         if let Some(Copied {
             frames, settled, ..
         }) = copied
@@ -476,10 +493,14 @@ impl Checkpoints {
             // held on to its frames); the second step comes as it would without them.
             if settled && frames < RESTART_FRAMES {
                 self.started_over();
-                return false;
+                return AfterCopy::CopyAfterWait;
             }
         }
-        restart_due(self.restarted.elapsed(), self.seen)
+        if restart_due(self.restarted.elapsed(), self.seen) {
+            AfterCopy::SecondStep
+        } else {
+            AfterCopy::NextBatch
+        }
     }
 
     /// The WAL starts over at the next commit.
@@ -496,23 +517,22 @@ impl Checkpoints {
         match self.copying.take() {
             Some(copying) if copying.is_finished() => {
                 let copied = copying.await.ok().flatten();
-                let settled = copied.is_some_and(|c| c.settled);
-                if self.copy_done(copied) {
-                    if let Some(conn) = conn {
-                        if finish_checkpoint(gate, conn).await {
-                            self.started_over();
+                match self.copy_done(copied) {
+                    AfterCopy::SecondStep => {
+                        if let Some(conn) = conn {
+                            if finish_checkpoint(gate, conn).await {
+                                self.started_over();
+                            }
                         }
                     }
-                } else if settled {
-                    // The batch that just committed came after the copy's last pass (a batch
-                    // during it would have kept it from settling): the next copy comes after
-                    // the wait even if no batch follows, or an idle writer would leave this
-                    // one's frames out of the file.
-                    let (wait, pool) = (self.every, self.pool.clone());
-                    self.copying = Some(tokio::spawn(async move {
-                        tokio::time::sleep(wait).await;
-                        copy_wal(pool).await
-                    }));
+                    AfterCopy::CopyAfterWait => {
+                        let (wait, pool) = (self.every, self.pool.clone());
+                        self.copying = Some(tokio::spawn(async move {
+                            tokio::time::sleep(wait).await;
+                            copy_wal(pool).await
+                        }));
+                    }
+                    AfterCopy::NextBatch => {}
                 }
                 self.last = Instant::now();
             }
@@ -852,10 +872,10 @@ async fn connect(
         }
     }
     let settings = writer_settings(syncer.is_some());
-    any.execute(settings).await?;
+    any.execute(settings.as_str()).await?;
     let direct = Direct::open(&database)?;
     direct.execute(SQLITE_PRAGMAS)?;
-    direct.execute(settings)?;
+    direct.execute(&settings)?;
     Ok(Connections { direct, any })
 }
 
@@ -866,12 +886,16 @@ async fn connect(
 /// which one flow start's pages nearly fill, SQLite spilled it into a temporary file in
 /// /var/tmp, made and removed for nearly every batch. The writer runs short jobs only, never a
 /// large sort.
-fn writer_settings(synced: bool) -> &'static str {
-    if synced {
-        "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 40000; PRAGMA temp_store = MEMORY;"
+fn writer_settings(synced: bool) -> String {
+    let synchronous = if synced {
+        "PRAGMA synchronous = NORMAL; "
     } else {
-        "PRAGMA wal_autocheckpoint = 40000; PRAGMA temp_store = MEMORY;"
-    }
+        ""
+    };
+    format!(
+        "{synchronous}PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_FRAMES}; \
+         PRAGMA temp_store = MEMORY;"
+    )
 }
 
 /// The file of the connection's database when it keeps a WAL (not in memory).
@@ -1026,9 +1050,11 @@ mod tests {
         assert!(!restart_due(soon, RESTART_FRAMES - 1));
         // SQLite's own checkpoint, inside a batch's commit, is never the one that comes first.
         for synced in [true, false] {
-            assert!(super::writer_settings(synced).contains("wal_autocheckpoint = 40000;"));
+            let autocheckpoint =
+                format!("wal_autocheckpoint = {};", super::SQLITE_CHECKPOINT_FRAMES);
+            assert!(super::writer_settings(synced).contains(&autocheckpoint));
         }
-        const { assert!(RESTART_FRAMES <= 40_000 / 2) };
+        const { assert!(RESTART_FRAMES < super::SQLITE_CHECKPOINT_FRAMES) };
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1095,6 +1121,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_copy_that_settled_stands_for_the_second_step_unless_the_wal_is_too_long() {
+        use super::AfterCopy::{CopyAfterWait, NextBatch, SecondStep};
         use super::{Checkpoints, Copied, RESTART_EVERY, RESTART_FRAMES};
         let (_dir, db) = open().await;
         let mut checkpoints = Checkpoints::new(db.pool.clone());
@@ -1110,19 +1137,22 @@ mod tests {
         // Due by time: a copy that settled needs no second step, and counts as the WAL's
         // start-over.
         checkpoints.restarted = long_ago;
-        assert!(!checkpoints.copy_done(copy(1_200, true)));
+        assert_eq!(checkpoints.copy_done(copy(1_200, true)), CopyAfterWait);
         assert_eq!(checkpoints.seen, 0);
         assert!(checkpoints.restarted > long_ago);
         // One that did not settle (batches committed during each pass) is no start-over, nor
         // is a failed one; once due, the second step follows.
-        assert!(!checkpoints.copy_done(copy(900, false)));
+        assert_eq!(checkpoints.copy_done(copy(900, false)), NextBatch);
         checkpoints.restarted = long_ago;
-        assert!(checkpoints.copy_done(copy(1_500, false)));
-        assert!(checkpoints.copy_done(None));
+        assert_eq!(checkpoints.copy_done(copy(1_500, false)), SecondStep);
+        assert_eq!(checkpoints.copy_done(None), SecondStep);
         assert_eq!(checkpoints.seen, 1_500);
         // A WAL that went on growing after settled copies (a reader held on to its frames)
         // gets the second step.
-        assert!(checkpoints.copy_done(copy(RESTART_FRAMES, true)));
+        assert_eq!(
+            checkpoints.copy_done(copy(RESTART_FRAMES, true)),
+            SecondStep
+        );
     }
 
     #[tokio::test]
