@@ -2,7 +2,8 @@
 //!
 //! Several server instances may run workers on one database: a message is claimed by setting a
 //! lease (`locked_until_ms`) in a single `UPDATE … WHERE locked_until_ms <= now`, which only one
-//! of them wins. A batch is delivered concurrently across recipients (one SMTP conversation
+//! of them wins; on PostgreSQL a claim passes over rows another worker holds instead of waiting
+//! for them ([`store::claim`]). A batch is delivered concurrently across recipients (one SMTP conversation
 //! waits on the network far more than it computes) and in order for each recipient, over
 //! pooled SMTP connections. What became of each message is written as it comes, several to a
 //! write ([`store::settle`]): on SQLite every write waits for the one writer, which the
@@ -99,7 +100,7 @@ pub async fn drain(state: &AppState, transport: &Transport) -> Result<usize, sql
     let now = state.clock.now_ms();
     let rows = state
         .db
-        .count(store::claim(now, now + LEASE_MS, BATCH))
+        .count(store::claim(state.db.backend, now, now + LEASE_MS, BATCH))
         .await?;
     let claimed = store::claimed(&rows)?;
     let count = claimed.len();

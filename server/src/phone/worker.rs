@@ -43,7 +43,7 @@ pub async fn drain(
     let now = state.clock.now_ms();
     let rows = state
         .db
-        .count(store::claim(now, now + LEASE_MS, BATCH))
+        .count(store::claim(state.db.backend, now, now + LEASE_MS, BATCH))
         .await?;
     let claimed = store::claimed(&rows)?;
     let count = claimed.len();

@@ -2,6 +2,7 @@
 //! secret (`mail::outbox` seals, `mail::worker` delivers).
 
 use super::script::{Row, Script};
+use super::Backend;
 use sqlx::{AnyConnection, Row as _};
 
 /// A queued row: `recipient` empty and `sealed_body` absent for a suppressed message.
@@ -36,10 +37,20 @@ pub struct Claimed {
     pub created_at_ms: i64,
 }
 
-/// [`claim`]'s statement: lease until `$1` at most `$3` of the messages due at `$2`.
+/// [`claim`]'s statement on SQLite: lease until `$1` at most `$3` of the messages due at `$2`.
 pub(super) const CLAIM: &str = "UPDATE outbox SET locked_until_ms = $1, attempts = attempts + 1 \
      WHERE id IN (SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
                   AND locked_until_ms <= $2 ORDER BY next_attempt_ms LIMIT $3) \
+       AND locked_until_ms <= $2 \
+     RETURNING id, purpose, recipient, sealed_body, attempts, created_at_ms";
+
+/// [`CLAIM`] on PostgreSQL: the due rows are locked as they are picked, and a row another
+/// worker holds is passed over ([`claim`]).
+pub(super) const CLAIM_POSTGRES: &str =
+    "UPDATE outbox SET locked_until_ms = $1, attempts = attempts + 1 \
+     WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
+                          AND locked_until_ms <= $2 ORDER BY next_attempt_ms LIMIT $3 \
+                          FOR UPDATE SKIP LOCKED)) \
        AND locked_until_ms <= $2 \
      RETURNING id, purpose, recipient, sealed_body, attempts, created_at_ms";
 
@@ -55,10 +66,23 @@ pub(super) const CLAIM: &str = "UPDATE outbox SET locked_until_ms = $1, attempts
 ///
 /// A script for [`Db::count`](super::Db::count): on SQLite it runs among the writer's counted
 /// jobs, on its direct connection, and shares their batch's one transaction.
-pub fn claim(now_ms: i64, lease_until_ms: i64, batch: i64) -> Script {
+///
+/// On PostgreSQL, where several instances' workers claim at once, the due rows are locked as
+/// they are picked (`FOR UPDATE SKIP LOCKED`), so a claim never waits for another worker. As a
+/// plain `UPDATE … WHERE id IN (…)` it did: it waited for a row another worker was settling,
+/// while keeping the locks it had taken on rows that worker had claimed (PostgreSQL re-reads
+/// a row changed under an `UPDATE` and keeps it locked even when it no longer matches), which
+/// the settling write then needed: a deadlock, which PostgreSQL broke after a second by failing
+/// one of them. When that was a settling write, its messages were tried again once their lease
+/// ended, and delivered ones went out twice.
+pub fn claim(backend: Backend, now_ms: i64, lease_until_ms: i64, batch: i64) -> Script {
+    let statement = match backend {
+        Backend::Sqlite => CLAIM,
+        Backend::Postgres => CLAIM_POSTGRES,
+    };
     let mut script = Script::default();
     script
-        .add_rows(CLAIM)
+        .add_rows(statement)
         .bind(lease_until_ms)
         .bind(now_ms)
         .bind(batch);

@@ -136,3 +136,71 @@ mod pooled_connections {
         }
     }
 }
+
+/// On PostgreSQL several instances' workers claim from one queue: a claim passes over a
+/// message another worker holds (here: is settling) instead of waiting for it. A claim that
+/// waited kept the locks it had already taken on the rows that worker had claimed, which the
+/// settling write needed next: a deadlock, broken after a second by failing one of the two.
+/// (On SQLite one writer makes every claim and settling write in turn.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_a_claim_passes_over_a_message_another_worker_holds() {
+    use sspr_server::clock::Clock as _;
+    use sspr_server::store::{outbox, phone_outbox, Backend};
+    let Some(app) = crate::helpers::spawn_app_with(Backend::Postgres, |_| {}).await else {
+        return;
+    };
+    // Due a day from now on the test's clock, so the app's own workers leave them alone.
+    let due = app.clock.now_ms() + 86_400_000;
+    type Claim = fn(Backend, i64, i64, i64) -> sspr_server::store::script::Script;
+    let queues: [(&str, &str, Claim); 2] = [
+        ("outbox", "", outbox::claim),
+        ("phone_outbox", "'sms', ", phone_outbox::claim),
+    ];
+    for (table, channel, claim) in queues {
+        let columns = if channel.is_empty() { "" } else { "channel, " };
+        for (id, at) in [("held", due - 1), ("free", due)] {
+            sqlx::query(&format!(
+                "INSERT INTO {table} (id, purpose, {columns}recipient, created_at_ms, next_attempt_ms) \
+                 VALUES ($1, 'test', {channel}'+15550100', $2, $2)"
+            ))
+            .bind(id)
+            .bind(at)
+            .execute(&app.db.pool)
+            .await
+            .expect("a queued message");
+        }
+        let mut other = app
+            .db
+            .pool
+            .begin()
+            .await
+            .expect("another worker's transaction");
+        sqlx::query(&format!(
+            "UPDATE {table} SET attempts = attempts WHERE id = 'held'"
+        ))
+        .execute(&mut *other)
+        .await
+        .expect("the other worker holds its row");
+        let rows = tokio::time::timeout(
+            Duration::from_secs(5),
+            app.db
+                .count(claim(Backend::Postgres, due, due + 60_000, 20)),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{table}: the claim waited for the row another worker holds"))
+        .expect("the claim");
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|row| row.text("id").expect("an id").to_owned())
+            .collect();
+        assert_eq!(ids, ["free"], "{table}: the free message, and only it");
+        other.rollback().await.expect("the other worker lets go");
+        let rows = app
+            .db
+            .count(claim(Backend::Postgres, due, due + 60_000, 20))
+            .await
+            .expect("the next claim");
+        assert_eq!(rows.len(), 1, "{table}: the held message, once let go");
+        assert_eq!(rows[0].text("id").expect("an id"), "held");
+    }
+}
