@@ -1,7 +1,8 @@
 //! Two instances of the server on one database, as behind a load balancer (SPEC §2): the
-//! per-address limits and the single-use codes hold across them, because both live in the
-//! database, not in either process; and what an administrator changes on one holds on the
-//! other from the next request on, though each holds the settings in memory.
+//! per-address limits and the single-use codes hold across them, and their mail workers send
+//! each queued message once, because the limits, the codes and the queue live in the database,
+//! not in either process; and what an administrator changes on one holds on the other from the
+//! next request on, though each holds the settings in memory.
 
 use crate::admins::first_global;
 use crate::backend_tests_with;
@@ -94,6 +95,53 @@ backend_tests_with! { trust_forwarded_for;
         statuses.sort_unstable();
         assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
         assert!(statuses.iter().all(|s| [200, 400, 409].contains(s)), "{statuses:?}");
+    }
+
+    async fn mail_queued_through_both_instances_goes_out_once_each(app) {
+        // Both instances' workers drain one queue, each message leased to one of them: codes
+        // for new addresses and, for addresses with no account, suppressed rows that a worker
+        // deletes as soon as it claims them.
+        let second = SecondInstance::start(&app).await;
+        let gate = Arc::new(Barrier::new(16));
+        let mut set = JoinSet::new();
+        for lane in 0..16 {
+            let browser = on_instance(&app, &second, lane, "none");
+            let gate = gate.clone();
+            set.spawn(async move {
+                gate.wait().await;
+                for n in (lane..240).step_by(16) {
+                    let (purpose, email) = if n % 2 == 0 {
+                        ("sign_up", format!("once{n}@contoso.example"))
+                    } else {
+                        ("password_reset", format!("nobody{n}@contoso.example"))
+                    };
+                    let body = json!({"purpose": purpose, "email": email});
+                    post(&browser, "/api/flows", &ip(300 + n), body).await.expect_status(201);
+                }
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            done.expect("a lane of starts");
+        }
+        let sent: Vec<String> = (0..240).step_by(2).map(|n| format!("once{n}@contoso.example")).collect();
+        let unsent = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE sent_at_ms IS NULL")
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("the queue")
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while unsent().await > 0 || sent.iter().any(|to| app.mailbox.count_for(to) == 0) {
+            assert!(std::time::Instant::now() < deadline, "the queue drained: {} left", unsent().await);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // Past every lease: a message whose delivery went unrecorded would go out again now.
+        app.clock.advance_ms(120_000);
+        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        for to in &sent {
+            assert_eq!(app.mailbox.count_for(to), 1, "{to} got its code once");
+        }
+        assert_eq!(unsent().await, 0, "every message recorded as sent or dropped");
     }
 
     async fn a_client_address_meets_its_limit_once_across_both_instances(app) {
