@@ -1015,6 +1015,17 @@ mod tests {
         count
     }
 
+    /// Waits up to 10 s, looking every [`CHECKPOINT_EVERY`](super::CHECKPOINT_EVERY), until
+    /// the database file itself holds `want` rows of `rate_limits` ([`in_the_file`]); fails
+    /// with `what` otherwise.
+    async fn until_in_the_file(db: &Db, dir: &std::path::Path, want: i64, what: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while in_the_file(db, dir).await != Some(want) {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            tokio::time::sleep(super::CHECKPOINT_EVERY).await;
+        }
+    }
+
     /// The WAL's checkpoint sequence number: SQLite adds one each time a commit starts the WAL
     /// over, from its beginning.
     fn wal_restarts(dir: &std::path::Path) -> u32 {
@@ -1171,14 +1182,13 @@ mod tests {
         counted(db.clone(), "settled", "second".to_owned())
             .await
             .expect("a committed job");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while in_the_file(&db, dir.path()).await != Some(before + 3) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the batch after the settled copy never reached the database file"
-            );
-            tokio::time::sleep(super::CHECKPOINT_EVERY).await;
-        }
+        until_in_the_file(
+            &db,
+            dir.path(),
+            before + 3,
+            "the batch after the settled copy never reached the database file",
+        )
+        .await;
     }
 
     #[tokio::test]
@@ -1193,14 +1203,13 @@ mod tests {
             tokio::time::sleep(super::CHECKPOINT_EVERY * 2).await;
         }
         // Two small batches are far below SQLite's own mark: only the writer copies them.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while in_the_file(&db, dir.path()).await != Some(before + 3) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the batches never reached the database file"
-            );
-            tokio::time::sleep(super::CHECKPOINT_EVERY).await;
-        }
+        until_in_the_file(
+            &db,
+            dir.path(),
+            before + 3,
+            "the batches never reached the database file",
+        )
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1265,14 +1274,13 @@ mod tests {
             .await
             .expect("a count")
             .get(0);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while in_the_file(&db, dir.path()).await != Some(committed) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the database file never caught up with the WAL"
-            );
-            tokio::time::sleep(super::CHECKPOINT_EVERY).await;
-        }
+        until_in_the_file(
+            &db,
+            dir.path(),
+            committed,
+            "the database file never caught up with the WAL",
+        )
+        .await;
     }
 
     /// The WAL fsyncs the writer's sync thread has made.
