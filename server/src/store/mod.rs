@@ -3,8 +3,10 @@
 //! One `sqlx::AnyPool` serves both back ends, so every query is written once. The SQL is the
 //! common subset of the two dialects: `$1` placeholders (SQLite accepts them too), `BIGINT` unix
 //! milliseconds for time, `TEXT` ids, `INSERT … ON CONFLICT` and `UPDATE … RETURNING` for the
-//! atomic steps. Only the schema differs, so each back end has its own migration folder
-//! (`server/migrations/{sqlite,postgres}`), applied automatically at start.
+//! atomic steps. The schema differs, so each back end has its own migration folder
+//! (`server/migrations/{sqlite,postgres}`), applied automatically at start; a few statements
+//! differ where one dialect has the better tool (a queue's claim skips, on PostgreSQL, the rows
+//! another worker holds: [`queue`]).
 //!
 //! Every SQL statement of the server is in this folder, one file per table group (a unit test
 //! checks no other module holds one), and every write transaction opens with
@@ -33,6 +35,7 @@ pub mod outbox;
 pub mod phone_outbox;
 pub mod policies;
 pub mod push;
+mod queue;
 pub mod rate_limits;
 pub mod reports;
 pub mod script;
@@ -476,8 +479,8 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("claim.db").display());
         let db = Db::connect(&url, 2).await.expect("the database");
         for (claim, index) in [
-            (outbox::CLAIM, "outbox_due"),
-            (phone_outbox::CLAIM, "phone_outbox_due"),
+            (outbox::CLAIM.sqlite, "outbox_due"),
+            (phone_outbox::CLAIM.sqlite, "phone_outbox_due"),
         ] {
             let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {claim}"))
                 .bind(2_i64)

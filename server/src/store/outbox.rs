@@ -1,6 +1,7 @@
 //! The `outbox` table: messages waiting for the mail worker, their bodies sealed with the server
 //! secret (`mail::outbox` seals, `mail::worker` delivers).
 
+use super::queue::{claim_statements, Claim};
 use super::script::{Row, Script};
 use super::Backend;
 use sqlx::{AnyConnection, Row as _};
@@ -37,56 +38,16 @@ pub struct Claimed {
     pub created_at_ms: i64,
 }
 
-/// [`claim`]'s statement on SQLite: lease until `$1` at most `$3` of the messages due at `$2`.
-pub(super) const CLAIM: &str = "UPDATE outbox SET locked_until_ms = $1, attempts = attempts + 1 \
-     WHERE id IN (SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
-                  AND locked_until_ms <= $2 ORDER BY next_attempt_ms LIMIT $3) \
-       AND locked_until_ms <= $2 \
-     RETURNING id, purpose, recipient, sealed_body, attempts, created_at_ms";
+/// [`claim`]'s statements.
+pub(super) const CLAIM: Claim = claim_statements!(
+    "outbox",
+    "id, purpose, recipient, sealed_body, attempts, created_at_ms"
+);
 
-/// [`CLAIM`] on PostgreSQL: the due rows are locked as they are picked, and a row another
-/// worker holds is passed over ([`claim`]).
-pub(super) const CLAIM_POSTGRES: &str =
-    "UPDATE outbox SET locked_until_ms = $1, attempts = attempts + 1 \
-     WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE sent_at_ms IS NULL AND next_attempt_ms <= $2 \
-                          AND locked_until_ms <= $2 ORDER BY next_attempt_ms LIMIT $3 \
-                          FOR UPDATE SKIP LOCKED)) \
-       AND locked_until_ms <= $2 \
-     RETURNING id, purpose, recipient, sealed_body, attempts, created_at_ms";
-
-/// Leases up to `batch` due messages until `lease_until_ms`, counting an attempt on each, in one
-/// `UPDATE … WHERE locked_until_ms <= now` that only one worker wins; longest due first.
-///
-/// In the order of `outbox_due` (`sent_at_ms`, `next_attempt_ms`), so that the claim walks the
-/// index and stops at `batch` rows. In order of queueing it sorted every waiting row at each
-/// claim: under a burst the backlog grew faster than the claims, and each claim took longer
-/// (about 8 ms each in a burst of flow starts), holding up the writer every request waits
-/// for. A message is due when queued, so the two orders differ only for retries; within a
-/// claim each recipient's messages are put back in the order they were queued ([`claimed`]).
-///
-/// A script for [`Db::count`](super::Db::count): on SQLite it runs among the writer's counted
-/// jobs, on its direct connection, and shares their batch's one transaction.
-///
-/// On PostgreSQL, where several instances' workers claim at once, the due rows are locked as
-/// they are picked (`FOR UPDATE SKIP LOCKED`), so a claim never waits for another worker. As a
-/// plain `UPDATE … WHERE id IN (…)` it did: it waited for a row another worker was settling,
-/// while keeping the locks it had taken on rows that worker had claimed (PostgreSQL re-reads
-/// a row changed under an `UPDATE` and keeps it locked even when it no longer matches), which
-/// the settling write then needed: a deadlock, which PostgreSQL broke after a second by failing
-/// one of them. When that was a settling write, its messages were tried again once their lease
-/// ended, and delivered ones went out twice.
+/// Leases up to `batch` due messages until `lease_until_ms` ([`Claim::script`]); [`claimed`]
+/// reads them.
 pub fn claim(backend: Backend, now_ms: i64, lease_until_ms: i64, batch: i64) -> Script {
-    let statement = match backend {
-        Backend::Sqlite => CLAIM,
-        Backend::Postgres => CLAIM_POSTGRES,
-    };
-    let mut script = Script::default();
-    script
-        .add_rows(statement)
-        .bind(lease_until_ms)
-        .bind(now_ms)
-        .bind(batch);
-    script
+    CLAIM.script(backend, now_ms, lease_until_ms, batch)
 }
 
 /// The messages [`claim`]'s rows hold, in the order they were queued (`RETURNING` promises no
