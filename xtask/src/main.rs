@@ -157,7 +157,17 @@ fn test() -> Result<(), String> {
 
     cmd::step("Browser tests: Playwright in Chromium against the production-mode server");
     // The OpenID Connect spec signs in to the example application, which it starts itself.
-    cmd::run(cmd::cargo().args(["build", "--locked", "--package", "sspr-example-sign-in"]))?;
+    // Built with the same targets as the Rust tests above, so its dependencies are theirs with
+    // the same features: `--package` alone would compile 120 of them again.
+    cmd::run(cmd::cargo().args([
+        "build",
+        "--locked",
+        "--workspace",
+        "--tests",
+        "--examples",
+        "--bin",
+        "sspr-example-sign-in",
+    ]))?;
     let web = free_port_pair()?;
     let taken = |port: u16| port == web || Some(port) == web.checked_add(1);
     let smtp = loop {
