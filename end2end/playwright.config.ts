@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as crypto from 'node:crypto';
 
-// Set once in the runner and inherited by its workers, so every process agrees.
+// Set once in the runner and inherited by its workers, so every process agrees. `cargo xtask
+// test` passes a folder it removes after the run; run by hand, the folder stays for a look.
 process.env.SSPR_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sspr-e2e-'));
 process.env.SSPR_E2E_SECRET ??= crypto.randomBytes(32).toString('base64');
 const dataDir = process.env.SSPR_E2E_DIR;

@@ -23,8 +23,8 @@ pub fn run(quick: bool) -> Result<(), String> {
     tools::ensure_postgres()?;
     let release = build_release()?;
     cmd::step(&format!("Machine at the start — {}", machine()));
-    let work = std::env::temp_dir().join(format!("sspr-bench-{}", std::process::id()));
-    let _cleanup = RemoveOnDrop(work.clone());
+    let work = cmd::TempDir::new("sspr-bench")?;
+    let work = work.path();
 
     let sqlite_dir = work.join("sqlite");
     std::fs::create_dir_all(&sqlite_dir).map_err(|e| format!("{}: {e}", sqlite_dir.display()))?;
@@ -53,8 +53,8 @@ pub fn run(quick: bool) -> Result<(), String> {
 pub fn run_one(backend: &str, quick: bool) -> Result<(), String> {
     let release = build_release()?;
     cmd::step(&format!("Machine at the start — {}", machine()));
-    let work = std::env::temp_dir().join(format!("sspr-bench-{}", std::process::id()));
-    let _cleanup = RemoveOnDrop(work.clone());
+    let work = cmd::TempDir::new("sspr-bench")?;
+    let work = work.path();
     let dir = work.join(backend);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let (table, _cluster) = if backend == "sqlite" {
@@ -308,15 +308,6 @@ pub(crate) fn machine() -> String {
         date.trim(),
         if wake_up.is_empty() { "" } else { "; " },
     )
-}
-
-/// Deletes a folder when dropped.
-pub(crate) struct RemoveOnDrop(pub(crate) PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 #[cfg(test)]

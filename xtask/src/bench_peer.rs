@@ -13,7 +13,7 @@
 //! The product's goal (issue "Performance"): at least 7× the peer's code requests a second,
 //! 3.5× its full resets a second, p99s at least 10× lower, and no failed request.
 
-use crate::bench::{build_release, free_port, machine, server_command, RemoveOnDrop, Server};
+use crate::bench::{build_release, free_port, machine, server_command, Server};
 use crate::{cmd, tools};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -37,11 +37,9 @@ pub fn run(quick: bool) -> Result<(), String> {
     cmd::step(&format!("Machine at the start — {}", machine()));
     let peer = run_peer(quick)?;
     let release = build_release()?;
-    let work = std::env::temp_dir().join(format!("sspr-peer-{}", std::process::id()));
-    let _cleanup = RemoveOnDrop(work.clone());
-    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let ours = work.join("results");
-    run_ours(&release, &work, &ours, quick)?;
+    let work = cmd::TempDir::new("sspr-peer")?;
+    let ours = work.path().join("results");
+    run_ours(&release, work.path(), &ours, quick)?;
     cmd::step(&format!(
         "SSPR and better-auth, side by side — {}",
         machine()

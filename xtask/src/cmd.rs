@@ -1,6 +1,6 @@
 //! Small helpers for running commands and finding the workspace's folders.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The workspace root (the folder of the top-level Cargo.toml).
@@ -73,6 +73,28 @@ pub fn exists(program: &str) -> bool {
 /// the `postgres` user).
 pub fn is_root() -> bool {
     output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
+
+/// A folder of its own under the system's temporary folder (`<name>-<process id>`), removed
+/// with everything in it when dropped, also when a step fails.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> Result<TempDir, String> {
+        let path = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(TempDir(path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn describe(command: &Command) -> String {

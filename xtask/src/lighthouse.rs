@@ -122,7 +122,7 @@ pub fn figures(json: &str) -> Option<Figures> {
 struct Server {
     child: Child,
     origin: String,
-    _data: TempDir,
+    _data: cmd::TempDir,
 }
 
 impl Server {
@@ -131,7 +131,7 @@ impl Server {
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
-        let data = TempDir::new()?;
+        let data = cmd::TempDir::new("sspr-lighthouse")?;
         let origin = format!("http://127.0.0.1:{port}");
         let child = Command::new(cmd::target_dir().join("debug").join("sspr-server"))
             .arg("serve")
@@ -141,7 +141,7 @@ impl Server {
             .env("SSPR_PUBLIC_ORIGIN", &origin)
             .env(
                 "SSPR_DATABASE_URL",
-                format!("sqlite://{}", data.0.join("sspr.db").display()),
+                format!("sqlite://{}", data.path().join("sspr.db").display()),
             )
             .env("SSPR_WEB_DIR", cmd::root().join("dist"))
             .env("SSPR_LOG", "warn")
@@ -185,23 +185,6 @@ fn healthy(port: u16) -> bool {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer.starts_with("HTTP/1.1 200")
-}
-
-/// A folder under the system's temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, String> {
-        let path = std::env::temp_dir().join(format!("sspr-lighthouse-{}", std::process::id()));
-        std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 #[cfg(test)]

@@ -182,8 +182,11 @@ fn test() -> Result<(), String> {
             break port;
         }
     };
+    // The servers' databases, mail and texts: removed after the run, whatever its outcome.
+    let data = cmd::TempDir::new("sspr-e2e")?;
     let mut e2e = cmd::npx();
     e2e.current_dir(cmd::root().join("end2end"))
+        .env("SSPR_E2E_DIR", data.path())
         .args(["playwright", "test"])
         .env(
             "SSPR_SERVER_BIN",
