@@ -69,6 +69,18 @@ pub fn exists(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
+/// The space free on the disk holding `path`, in GB, as `df` reports it.
+pub fn free_gigabytes(path: &Path) -> Option<f64> {
+    free_in_df_report(&output(Command::new("df").arg("-Pk").arg(path))?)
+}
+
+/// The "Available" column of `df -Pk`'s one filesystem line, in GB.
+fn free_in_df_report(report: &str) -> Option<f64> {
+    let line = report.lines().nth(1)?;
+    let kilobytes: f64 = line.split_whitespace().nth(3)?.parse().ok()?;
+    Some(kilobytes / 1e6)
+}
+
 /// Whether this process runs as root (then installs need no sudo and PostgreSQL runs as
 /// the `postgres` user).
 pub fn is_root() -> bool {
@@ -104,4 +116,18 @@ fn describe(command: &Command) -> String {
         text.push_str(&arg.to_string_lossy());
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_free_space_is_dfs_available_column() {
+        let report = "Filesystem     1024-blocks      Used Available Capacity Mounted on\n\
+                      /dev/vda         263174212  28144908 233144504      11% /\n";
+        assert_eq!(free_in_df_report(report), Some(233.144504));
+        assert_eq!(free_in_df_report("Filesystem 1024-blocks Used\n"), None);
+        assert_eq!(free_in_df_report(""), None);
+    }
 }

@@ -137,6 +137,7 @@ fn run() -> Result<(), String> {
 
 /// Every test tier, in order from quickest feedback to slowest.
 fn test() -> Result<(), String> {
+    report_free_disk();
     tools::ensure_web_tools()?;
     tools::ensure_test_tools()?;
     web::build()?;
@@ -205,6 +206,24 @@ fn test() -> Result<(), String> {
     cmd::run(&mut e2e)?;
     cmd::step("All test tiers passed");
     Ok(())
+}
+
+/// How much disk the builds have, first, so that a run that fails on a full disk says why.
+fn report_free_disk() {
+    /// What a run from a fresh clone writes under `target/` (README, "The two commands").
+    const NEEDED_GB: f64 = 5.0;
+    let Some(free) = cmd::free_gigabytes(&cmd::root()) else {
+        return;
+    };
+    if free < NEEDED_GB + 1.0 {
+        println!(
+            "xtask: warning: {free:.1} GB free on the disk of {}; a run from a fresh clone \
+             writes about {NEEDED_GB:.0} GB under target/",
+            cmd::root().display()
+        );
+    } else {
+        println!("xtask: {free:.1} GB free on the disk of the workspace");
+    }
 }
 
 /// A port that is free on 127.0.0.1, with the one after it free too.
