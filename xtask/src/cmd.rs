@@ -87,14 +87,16 @@ pub fn is_root() -> bool {
     output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
 }
 
-/// A folder of its own under the system's temporary folder (`<name>-<process id>`), removed
-/// with everything in it when dropped, also when a step fails.
+/// An empty folder under the system's temporary folder (`<name>-<process id>`), removed with
+/// everything in it when dropped, also when a step fails. A folder of that name left by an
+/// interrupted run whose process id came round again is emptied first.
 pub struct TempDir(PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> Result<TempDir, String> {
         let path = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(TempDir(path))
     }
 

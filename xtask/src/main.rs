@@ -183,7 +183,7 @@ fn test() -> Result<(), String> {
             break port;
         }
     };
-    // The servers' databases, mail and texts: removed after the run, whatever its outcome.
+    // The servers' databases, mail and texts: removed after the run, passed or failed.
     let data = cmd::TempDir::new("sspr-e2e")?;
     let mut e2e = cmd::npx();
     e2e.current_dir(cmd::root().join("end2end"))
@@ -212,17 +212,26 @@ fn test() -> Result<(), String> {
 fn report_free_disk() {
     /// What a run from a fresh clone writes under `target/` (README, "The two commands").
     const NEEDED_GB: f64 = 5.0;
-    let Some(free) = cmd::free_gigabytes(&cmd::root()) else {
+    // The target folder, or the nearest folder above it that exists yet.
+    let target = cmd::target_dir();
+    let Some(free) = target
+        .ancestors()
+        .find(|dir| dir.is_dir())
+        .and_then(cmd::free_gigabytes)
+    else {
         return;
     };
     if free < NEEDED_GB + 1.0 {
         println!(
             "xtask: warning: {free:.1} GB free on the disk of {}; a run from a fresh clone \
-             writes about {NEEDED_GB:.0} GB under target/",
-            cmd::root().display()
+             writes about {NEEDED_GB:.0} GB there",
+            target.display()
         );
     } else {
-        println!("xtask: {free:.1} GB free on the disk of the workspace");
+        println!(
+            "xtask: {free:.1} GB free on the disk of {}",
+            target.display()
+        );
     }
 }
 

@@ -62,7 +62,7 @@ impl Drop for TestApp {
         // because a test may have dropped the database itself. Never a panic here: a database
         // left behind (the test binary ended first) costs disk until the cluster goes, nothing
         // more.
-        std::thread::spawn(move || {
+        let dropping = std::thread::Builder::new().spawn(move || {
             let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -80,6 +80,9 @@ impl Drop for TestApp {
                 pool.close().await;
             });
         });
+        if let Err(error) = dropping {
+            eprintln!("test database not dropped: no thread to drop it ({error})");
+        }
     }
 }
 
