@@ -23,8 +23,8 @@ pub fn run(quick: bool) -> Result<(), String> {
     tools::ensure_postgres()?;
     let release = build_release()?;
     cmd::step(&format!("Machine at the start — {}", machine()));
-    let work = cmd::TempDir::new("sspr-bench")?;
-    let work = work.path();
+    let temp = cmd::TempDir::new("sspr-bench")?;
+    let work = temp.path();
 
     let sqlite_dir = work.join("sqlite");
     std::fs::create_dir_all(&sqlite_dir).map_err(|e| format!("{}: {e}", sqlite_dir.display()))?;
@@ -53,9 +53,8 @@ pub fn run(quick: bool) -> Result<(), String> {
 pub fn run_one(backend: &str, quick: bool) -> Result<(), String> {
     let release = build_release()?;
     cmd::step(&format!("Machine at the start — {}", machine()));
-    let work = cmd::TempDir::new("sspr-bench")?;
-    let work = work.path();
-    let dir = work.join(backend);
+    let temp = cmd::TempDir::new("sspr-bench")?;
+    let dir = temp.path().join(backend);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let (table, _cluster) = if backend == "sqlite" {
         let url = format!("sqlite://{}", dir.join("sspr.db").display());

@@ -29,11 +29,8 @@ pub fn run(quick: bool) -> Result<(), String> {
     tools::ensure_haproxy()?;
     let release = build_release()?;
     let cluster = postgres::Cluster::start_durable()?;
-    let work = std::env::temp_dir().join(format!("sspr-cluster-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let result = measure(&release, &cluster, &work, quick);
-    let _ = std::fs::remove_dir_all(&work);
-    let table = result?;
+    let work = cmd::TempDir::new("sspr-cluster")?;
+    let table = measure(&release, &cluster, work.path(), quick)?;
     cmd::step("Two instances on one PostgreSQL behind HAProxy");
     println!("\n{table}");
     Ok(())

@@ -58,17 +58,12 @@ fn on_both_backends(example: &str, what: &str, args: &[&str]) -> Result<(), Stri
         example,
     ]))?;
     let binary = cmd::target_dir().join("release/examples").join(example);
-    let work = std::env::temp_dir().join(format!("sspr-{example}-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let sqlite_url = format!("sqlite://{}", work.join("sspr.db").display());
-    let result = (|| {
-        cmd::step(&format!("{what} on sqlite"));
-        cmd::run(Command::new(&binary).arg(&sqlite_url).args(args))?;
-        let cluster = postgres::Cluster::start_durable()?;
-        let postgres_url = cluster.create_database(&format!("sspr_{example}"))?;
-        cmd::step(&format!("{what} on postgres"));
-        cmd::run(Command::new(&binary).arg(&postgres_url).args(args))
-    })();
-    let _ = std::fs::remove_dir_all(&work);
-    result
+    let work = cmd::TempDir::new(&format!("sspr-{example}"))?;
+    let sqlite_url = format!("sqlite://{}", work.path().join("sspr.db").display());
+    cmd::step(&format!("{what} on sqlite"));
+    cmd::run(Command::new(&binary).arg(&sqlite_url).args(args))?;
+    let cluster = postgres::Cluster::start_durable()?;
+    let postgres_url = cluster.create_database(&format!("sspr_{example}"))?;
+    cmd::step(&format!("{what} on postgres"));
+    cmd::run(Command::new(&binary).arg(&postgres_url).args(args))
 }

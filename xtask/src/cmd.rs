@@ -69,6 +69,20 @@ pub fn exists(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
+/// Builds the debug binaries `bins` for the test tiers and returns their folder. With the same
+/// targets as `cargo test --workspace` (`--tests --examples` beside the binaries), so that their
+/// dependencies are the ones the Rust tests built, with the same features: built with
+/// `--package` alone, the server compiled 176 units again and the example application 120.
+pub fn build_test_binaries(bins: &[&str]) -> Result<PathBuf, String> {
+    let mut build = cargo();
+    build.args(["build", "--locked", "--workspace", "--tests", "--examples"]);
+    for bin in bins {
+        build.args(["--bin", bin]);
+    }
+    run(&mut build)?;
+    Ok(target_dir().join("debug"))
+}
+
 /// The space free on the disk holding `path`, in GB, as `df` reports it.
 pub fn free_gigabytes(path: &Path) -> Option<f64> {
     free_in_df_report(&output(Command::new("df").arg("-Pk").arg(path))?)

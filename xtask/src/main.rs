@@ -158,17 +158,7 @@ fn test() -> Result<(), String> {
 
     cmd::step("Browser tests: Playwright in Chromium against the production-mode server");
     // The OpenID Connect spec signs in to the example application, which it starts itself.
-    // Built with the same targets as the Rust tests above, so its dependencies are theirs with
-    // the same features: `--package` alone would compile 120 of them again.
-    cmd::run(cmd::cargo().args([
-        "build",
-        "--locked",
-        "--workspace",
-        "--tests",
-        "--examples",
-        "--bin",
-        "sspr-example-sign-in",
-    ]))?;
+    let bins = cmd::build_test_binaries(&["sspr-server", "sspr-example-sign-in"])?;
     let web = free_port_pair()?;
     let taken = |port: u16| port == web || Some(port) == web.checked_add(1);
     let smtp = loop {
@@ -189,14 +179,8 @@ fn test() -> Result<(), String> {
     e2e.current_dir(cmd::root().join("end2end"))
         .env("SSPR_E2E_DIR", data.path())
         .args(["playwright", "test"])
-        .env(
-            "SSPR_SERVER_BIN",
-            cmd::target_dir().join("debug").join("sspr-server"),
-        )
-        .env(
-            "SSPR_EXAMPLE_BIN",
-            cmd::target_dir().join("debug").join("sspr-example-sign-in"),
-        )
+        .env("SSPR_SERVER_BIN", bins.join("sspr-server"))
+        .env("SSPR_EXAMPLE_BIN", bins.join("sspr-example-sign-in"))
         .env("SSPR_WEB_DIR", cmd::root().join("dist"))
         // Ports free now, so another server on this machine never collides with the tests'
         // (the tests start a second server on the port after theirs).

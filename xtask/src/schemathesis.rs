@@ -25,13 +25,11 @@ const MAX_EXAMPLES: &str = "40";
 pub fn run() -> Result<(), String> {
     cmd::step("API schema tests: schemathesis against the production-mode server");
     let venv = ensure_installed()?;
-    cmd::run(cmd::cargo().args(["build", "--package", "sspr-server"]))?;
-    let bin = cmd::target_dir().join("debug").join("sspr-server");
-    let dir = std::env::temp_dir().join(format!("sspr-schemathesis-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("web")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let result = run_in(&venv, &bin, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    let bin = cmd::build_test_binaries(&["sspr-server"])?.join("sspr-server");
+    let dir = cmd::TempDir::new("sspr-schemathesis")?;
+    let web = dir.path().join("web");
+    std::fs::create_dir_all(&web).map_err(|e| format!("{}: {e}", web.display()))?;
+    run_in(&venv, &bin, dir.path())
 }
 
 fn run_in(venv: &Path, bin: &Path, dir: &Path) -> Result<(), String> {
