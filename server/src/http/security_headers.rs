@@ -77,7 +77,10 @@ pub async fn apply(
 ) -> Response {
     let path = request.uri().path();
     // Branding images and CSS are named by their content hash and public: cached for a year.
-    let is_api = path.starts_with("/api") && !path.starts_with(BRANDING_ASSETS);
+    // The OpenID Connect endpoints answer with codes, tokens and claims (userinfo), except the
+    // published keys.
+    let no_store = (path.starts_with("/api") && !path.starts_with(BRANDING_ASSETS))
+        || (path.starts_with("/oauth2/") && path != "/oauth2/keys");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, (*headers.csp).clone());
@@ -94,7 +97,7 @@ pub async fn apply(
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
-    if is_api {
+    if no_store {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

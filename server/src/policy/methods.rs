@@ -373,7 +373,8 @@ pub fn apply_settings(current: &Settings, patch: MethodsPolicyPatch) -> Result<S
     }
     if let Some(days) = patch.reconfirmation_in_days {
         if let Some(d) = days {
-            within("reconfirmationInDays", d, &(0..=365))?;
+            // The portal's reset policy holds the same value (`reconfirm_after_days`, 0–730).
+            within("reconfirmationInDays", d, &(0..=730))?;
         }
         next.reconfirmation_in_days = days;
     }

@@ -455,6 +455,21 @@ backend_tests! {
         assert_eq!((status, body["error"].as_str()), (401, Some("invalid_token")));
     }
 
+    async fn userinfo_is_never_cached_and_the_published_keys_may_be(app) {
+        let (_, tokens, _) = signed_in_tokens(&app, &["email"]).await;
+        let answer = http()
+            .get(app.url("/oauth2/userinfo"))
+            .bearer_auth(tokens.access_token().secret())
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(answer.status(), 200);
+        assert_eq!(answer.headers()["cache-control"], "no-store");
+        let keys = http().get(app.url("/oauth2/keys")).send().await.expect("sent");
+        assert_eq!(keys.status(), 200);
+        assert!(keys.headers().get("cache-control").is_none_or(|value| value != "no-store"));
+    }
+
     async fn revoking_a_refresh_token_ends_its_grant_and_a_password_reset_ends_every_grant(app) {
         let (rp, tokens, _) = signed_in_tokens(&app, &["offline_access"]).await;
         let refresh = tokens.refresh_token().expect("refresh").clone();

@@ -131,6 +131,19 @@ backend_tests! {
         assert_eq!(admin.get(PATH).await.body["registration_snooze_days"], 1);
     }
 
+    async fn the_reconfirmation_days_are_graphs_either_way_and_one_range(app) {
+        let admin = first_global(&app).await;
+        let graph = "/api/graph/v1.0/policies/authenticationMethodsPolicy";
+        put(&app, &admin, PATH, policy(json!({"reconfirm_after_days": 500}))).await.expect_status(200);
+        assert_eq!(admin.get(graph).await.expect_status(200).body["reconfirmationInDays"], 500);
+        // What Graph reads back, a script can write back; past the portal's bound it cannot.
+        for (days, status) in [(500, 204), (730, 204), (731, 400)] {
+            let patched = crate::policy_support::patch(&app, &admin, graph, json!({"reconfirmationInDays": days})).await;
+            assert_eq!(patched.status, status, "{days}: {}", patched.text);
+        }
+        assert_eq!(admin.get(PATH).await.body["reconfirm_after_days"], 730);
+    }
+
     async fn reset_for_nobody_refuses_reset_and_unlock(app) {
         let member = "member@contoso.example";
         app.sign_up(member, PASSWORD).await;
