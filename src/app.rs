@@ -11,6 +11,7 @@ use crate::pages::flow::Wizard;
 use crate::pages::{
     access::Access,
     account::Account,
+    change_password::ChangePasswordPage,
     home::Home,
     more_info::MoreInfo,
     not_found::NotFound,
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/password") view=SignInPassword/>
                     <Route path=path!("/access") view=Access/>
                     <Route path=path!("/account") view=Account/>
+                    <Route path=path!("/account/password") view=ChangePasswordPage/>
                     <Route path=path!("/account/security-info") view=SecurityInfoPage/>
                     <Route path=path!("/more-info") view=MoreInfo/>
                     <Wizard purpose=FlowPurpose::PasswordReset/>

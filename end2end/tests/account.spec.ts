@@ -1,6 +1,7 @@
-// The account page: sessions, signing another one out, and signing out.
+// The account page: sessions, signing another one out, signing out, and changing the password.
 import { test, expect } from '@playwright/test';
-import { uniqueEmail } from './fixtures/mailbox';
+import { countFor, messageFor, uniqueEmail } from './fixtures/mailbox';
+import { axeClean } from './fixtures/methods';
 import { PASSWORD, SignInPage, signUp } from './fixtures/pages';
 
 test('signing out ends the session on the server', async ({ page }) => {
@@ -28,4 +29,64 @@ test('a customer signs out another of their sessions', async ({ page, browser })
   await otherPage.reload();
   await expect(otherPage).toHaveURL(/\/sign-in$/);
   await other.close();
+});
+
+test('a customer changes their password: the current one first, the rules as they type, other sessions signed out', async ({
+  page,
+  browser,
+}) => {
+  const email = uniqueEmail('change');
+  const newPassword = 'another long passphrase 2027';
+  await signUp(page, email);
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await new SignInPage(otherPage).signIn(email, PASSWORD);
+  await expect(otherPage).toHaveURL(/\/account$/);
+
+  await page.getByRole('link', { name: 'Change password' }).click();
+  await expect(page).toHaveURL(/\/account\/password$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change your password');
+  await expect(page.locator('input[autocomplete="username"]')).toHaveValue(email);
+  await axeClean(page, 'change password');
+
+  // A wrong current password is refused, and that field is the one marked.
+  const current = page.getByLabel('Current password', { exact: true });
+  await current.fill('not my password at all');
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('Confirm password', { exact: true }).fill(newPassword);
+  await expect(page.locator('.rule[data-met="true"]')).toHaveCount(4);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/current password is not right/);
+  await expect(current).toHaveAttribute('aria-invalid', 'true');
+  await expect(current).toBeFocused();
+
+  // Confirmation that differs is caught before anything is sent.
+  await current.fill(PASSWORD);
+  await page.getByLabel('Confirm password', { exact: true }).fill(`${newPassword}!`);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/not the same/);
+  await expect(page.getByLabel('Confirm password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+
+  const seen = countFor(email);
+  await page.getByLabel('Confirm password', { exact: true }).fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your password was changed' })).toBeVisible();
+  expect((await messageFor(email, seen)).data).toContain('password was changed');
+
+  // The other session is gone; the new password signs in and the old one does not.
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL(/\/sign-in$/);
+  await other.close();
+  await page.getByRole('link', { name: 'Back to your account' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const signIn = new SignInPage(page);
+  await signIn.signIn(email, PASSWORD);
+  await expect(page.getByRole('alert')).toHaveText(/email address or password is not right/);
+  await signIn.signIn(email, newPassword);
+  await expect(page).toHaveURL(/\/account$/);
+});
+
+test('the password change page sends a visitor who is not signed in to sign in', async ({ page }) => {
+  await page.goto('/account/password');
+  await expect(page).toHaveURL(/\/sign-in$/);
 });

@@ -10,7 +10,9 @@ test('a customer signs up: email, code, name and password, then signed in', asyn
   const email = uniqueEmail('signup');
   await signUp(page, email);
   await expect(page.getByRole('heading', { name: 'Sign-in methods' })).toBeVisible();
-  await expect(page.getByRole('listitem').filter({ hasText: /^Password$/ })).toBeVisible();
+  const password = page.getByRole('listitem').filter({ hasText: /^Password\b/ });
+  await expect(password).toBeVisible();
+  await expect(password.getByRole('link', { name: 'Change password' })).toBeVisible();
 });
 
 test('a customer signs in with an emailed code and no password', async ({ page }) => {

@@ -30,6 +30,24 @@ test('the language follows the switcher and sets the document language', async (
   await expect(shell.status).toContainText('Le service fonctionne');
 });
 
+test('the API hears the language chosen in the footer, not only the browser\'s', async ({ page }) => {
+  const shell = new ShellPage(page);
+  await shell.goto('/sign-in');
+  await expect(shell.heading).toHaveText('Sign in');
+  const branding = page.waitForRequest((r) => r.url().includes('/api/branding?language=fr'));
+  await shell.language.selectOption('fr');
+  // The branding of the new language is read in it...
+  expect((await branding).headers()['accept-language']).toBe('fr');
+  // ...and a state change (here a sign-in) asks in it too, so the notices and texts it causes
+  // speak French.
+  await page.getByRole('textbox').first().fill('nobody@contoso.example');
+  await page.getByRole('textbox').first().press('Enter');
+  const post = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/session'));
+  await page.locator('input[type="password"]').fill('not the password of anyone');
+  await page.locator('input[type="password"]').press('Enter');
+  expect((await post).headers()['accept-language']).toBe('fr');
+});
+
 test.describe('with a French browser', () => {
   test.use({ locale: 'fr-FR' });
   test('the page starts in French', async ({ page }) => {

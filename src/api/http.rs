@@ -50,11 +50,13 @@ impl std::error::Error for ApiError {}
 
 /// `GET path` (with `query` pairs, empty values left out), decoded into `T`.
 pub async fn get<T: DeserializeOwned>(path: &str, query: &[(&str, &str)]) -> Result<T, ApiError> {
-    let request = Request::get(path)
-        .query(query.iter().copied().filter(|(_, v)| !v.is_empty()))
-        .header("accept", "application/json")
-        .build()
-        .map_err(|_| ApiError::Network)?;
+    let request = in_language(
+        Request::get(path)
+            .query(query.iter().copied().filter(|(_, v)| !v.is_empty()))
+            .header("accept", "application/json"),
+    )
+    .build()
+    .map_err(|_| ApiError::Network)?;
     decode(exchange(request).await?).await
 }
 
@@ -78,15 +80,26 @@ pub fn json_request(
     path: &str,
     body: Option<&impl Serialize>,
 ) -> Result<Request, ApiError> {
-    let builder = RequestBuilder::new(path)
-        .method(method)
-        .header("accept", "application/json")
-        .header(CSRF_HEADER, "1");
+    let builder = in_language(
+        RequestBuilder::new(path)
+            .method(method)
+            .header("accept", "application/json")
+            .header(CSRF_HEADER, "1"),
+    );
     match body {
         Some(body) => builder.json(body),
         None => builder.build(),
     }
     .map_err(|_| ApiError::Network)
+}
+
+/// `builder` with `Accept-Language` the page's language ([`crate::i18n::chosen_tag`]), which
+/// the server answers in and sends notices and texts in.
+fn in_language(builder: RequestBuilder) -> RequestBuilder {
+    match crate::i18n::chosen_tag() {
+        "" => builder,
+        tag => builder.header("accept-language", tag),
+    }
 }
 
 /// Sends `request` and answers the response, whatever its status: the one place that calls

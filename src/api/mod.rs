@@ -9,11 +9,12 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    AccessRequest, AddAlternateEmail, AddCallPhone, AddMobilePhone, CaptchaChallenge, CompleteFlow,
-    ConfirmMethod, CustomerUserFlow, FlowDone, FlowPhoneCodeSent, FlowQuestions, FlowView, Health,
-    Me, PasswordPolicy, PendingMethod, PendingPhone, ProofSent, ProveIdentity, ProveMethod,
-    PublicBranding, QuestionCatalog, RegisterQuestions, RegistrationPrompt, SecurityInfo,
-    SendPhoneCode, SessionList, SignIn, StartFlow, TotpEnrolment, VerifyCode,
+    AccessRequest, AddAlternateEmail, AddCallPhone, AddMobilePhone, CaptchaChallenge,
+    ChangePassword, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowDone, FlowPhoneCodeSent,
+    FlowQuestions, FlowView, Health, Me, PasswordPolicy, PendingMethod, PendingPhone, ProofSent,
+    ProveIdentity, ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions,
+    RegistrationPrompt, SecurityInfo, SendPhoneCode, SessionList, SignIn, StartFlow, TotpEnrolment,
+    VerifyCode,
 };
 
 /// `GET /api/branding?language=`: the company branding in `language`.
@@ -105,6 +106,12 @@ pub async fn sign_in(body: SignIn) -> Result<Me, ApiError> {
 /// `GET /api/session`: who is signed in.
 pub async fn me() -> Result<Me, ApiError> {
     http::get("/api/session", &[]).await
+}
+
+/// `POST /api/account/password`: changes the signed-in user's password; the other sessions
+/// are signed out.
+pub async fn change_password(body: ChangePassword) -> Result<(), ApiError> {
+    http::send(Method::POST, "/api/account/password", Some(&body)).await
 }
 
 /// `DELETE /api/session`: signs out.

@@ -10,7 +10,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| {
         let tag = event_target_value(&ev);
         if let Some(locale) = Locale::ALL.iter().copied().find(|l| l.tag() == tag) {
-            i18n.locale.set(locale);
+            i18n.choose(locale);
         }
     };
     view! {

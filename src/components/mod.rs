@@ -9,4 +9,5 @@ pub mod form;
 pub mod health_status;
 pub mod language_switcher;
 pub mod layout;
+pub mod password_policy;
 pub mod qr;

@@ -219,6 +219,11 @@ pub struct Messages {
     pub loading: &'static str,
     pub security_info_title: &'static str,
     pub security_info_link: &'static str,
+    pub change_password_link: &'static str,
+    pub change_password_title: &'static str,
+    pub current_password_label: &'static str,
+    pub current_password_wrong: &'static str,
+    pub password_changed_done: &'static str,
     pub security_info_intro: &'static str,
     pub back_to_account: &'static str,
     pub method_added: &'static str,
@@ -323,6 +328,25 @@ impl I18n {
     pub fn t(&self) -> &'static Messages {
         self.locale.get().messages()
     }
+
+    /// Switches the page to `locale`: its texts, `<html lang>`, and the language the API hears.
+    pub fn choose(&self, locale: Locale) {
+        CHOSEN.with(|chosen| chosen.set(locale.tag()));
+        self.locale.set(locale);
+    }
+}
+
+thread_local! {
+    /// The tag of the page's language, kept with the signal by [`provide_i18n`] and
+    /// [`I18n::choose`], and read outside any reactive owner by the API's requests.
+    static CHOSEN: std::cell::Cell<&'static str> = const { std::cell::Cell::new("") };
+}
+
+/// The tag of the page's language (`en`, `fr`; empty before [`provide_i18n`]). Every API
+/// request sends it as `Accept-Language`, so the notices and texts (SMS, calls) a request
+/// causes speak the language the reader chose, not only the browser's.
+pub fn chosen_tag() -> &'static str {
+    CHOSEN.with(std::cell::Cell::get)
 }
 
 /// A text of the catalog, named by a function from the catalog to it: `|m| m.sign_in`.
@@ -338,7 +362,9 @@ pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stati
 /// Puts an [`I18n`] in context, starting from the browser's preferred languages, and keeps
 /// `<html lang>` in step with it.
 pub fn provide_i18n() {
-    let locale = RwSignal::new(browser_locale());
+    let start = browser_locale();
+    CHOSEN.with(|chosen| chosen.set(start.tag()));
+    let locale = RwSignal::new(start);
     Effect::new(move || {
         let tag = locale.get().tag();
         if let Some(html) = document().document_element() {

@@ -93,7 +93,7 @@ pub fn Account() -> impl IntoView {
 }
 
 /// "Loading…" with a spinner, announced politely.
-fn loading() -> impl IntoView {
+pub fn loading() -> impl IntoView {
     view! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{tr(|m| m.loading)}</p> }
 }
 
@@ -110,7 +110,12 @@ fn who_view(me: Me) -> impl IntoView {
         <h2>{tr(|m| m.methods_title)}</h2>
         <ul class="methods">
             <li>{tr(|m| m.method_email)}</li>
-            {has_password.then(|| view! { <li>{tr(|m| m.method_password)}</li> })}
+            {has_password.then(|| view! {
+                <li>
+                    {tr(|m| m.method_password)} " "
+                    <A href="/account/password" exact=true>{tr(|m| m.change_password_link)}</A>
+                </li>
+            })}
         </ul>
         <p class="links"><A href="/account/security-info" exact=true>{tr(|m| m.security_info_link)}</A></p>
     }

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod account;
+pub mod change_password;
 pub mod flow;
 pub mod home;
 pub mod more_info;

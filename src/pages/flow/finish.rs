@@ -6,6 +6,7 @@
 use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, Problem};
 use crate::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
+use crate::components::password_policy::{server_says_common, violations, PolicyChecklist};
 use crate::i18n::{tr, Text};
 use crate::memory::{go, use_memory};
 use crate::pages::flow::code::restart;
@@ -14,7 +15,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use sspr_api::password::{self, Violation};
 use sspr_api::{CompleteFlow, ErrorCode, FlowPurpose, UnlockAction, UserAttribute, WireName};
 use std::collections::BTreeMap;
 
@@ -37,35 +37,13 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
         .collect();
     let extra = StoredValue::new(extra);
     let problem = RwSignal::new(None::<Problem>);
+    // The field the page's own check found wrong (its id), marked `aria-invalid`.
+    let wrong = RwSignal::new(None::<&'static str>);
     let typed = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let flow = StoredValue::new(flow);
-    // The organisation's name is a context word too; until it has loaded (or if it cannot
-    // be), the checklist checks the rest and the server has the last word.
-    let policy = LocalResource::new(move || async move {
-        match wants_password {
-            true => api::password_policy().await.ok(),
-            false => None,
-        }
-    });
-    let broken = move || {
-        let email = memory.email.get();
-        let local = email.split('@').next().unwrap_or_default().to_owned();
-        let org = policy
-            .get()
-            .flatten()
-            .map(|p| p.organisation_name)
-            .unwrap_or_default();
-        typed.with(|p| password::check_with(p, &[&local, &org], |_| false, browser_lowercase))
-    };
-    let server_says_common = move || {
-        problem.with(|p| match p {
-            Some(Problem::Api(ApiError::Server { body, .. })) => {
-                body.violations.contains(&Violation::Common)
-            }
-            _ => false,
-        })
-    };
+    let broken = wants_password.then(|| violations(typed, memory.email.into()));
+    let common = server_says_common(problem);
 
     let complete = Action::new_local(move |body: &CompleteFlow| {
         let (id, body) = (flow.get_value(), body.clone());
@@ -85,9 +63,11 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        wrong.set(None);
         let display_name = wants_name.then(|| value_of(name));
         if display_name.as_deref() == Some("") {
             problem.set(Some(Problem::Local(|m| m.name_required)));
+            wrong.set(Some("display-name"));
             focus(name);
             return;
         }
@@ -96,6 +76,7 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
             let typed = value_of(node);
             if typed.is_empty() {
                 problem.set(Some(Problem::Local(|m| m.attribute_required)));
+                wrong.set(Some(attribute.as_str()));
                 focus(node);
                 return;
             }
@@ -107,13 +88,15 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
             (None, None)
         };
         if wants_password {
-            if !broken().is_empty() {
+            if broken.is_some_and(|broken| !broken.with_untracked(Vec::is_empty)) {
                 problem.set(Some(Problem::Local(|m| m.err_password_policy)));
+                wrong.set(Some("new-password"));
                 focus(new);
                 return;
             }
             if password != password_confirm {
                 problem.set(Some(Problem::Local(|m| m.err_mismatch)));
+                wrong.set(Some("confirm-password"));
                 focus(confirm);
                 return;
             }
@@ -133,61 +116,35 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
         FlowPurpose::Passwordless => |m| m.profile_title,
         _ => |m| m.new_password_title,
     };
-    let rule = move |label: Text, met: Signal<bool>| {
-        view! {
-            <li class="rule" data-met=move || if met.get() { "true" } else { "false" }>
-                <span class="rule__mark" aria-hidden="true"></span>
-                {tr(label)}
-                <span class="visually-hidden">
-                    " — " {move || if met.get() { tr(|m| m.rule_met)() } else { tr(|m| m.rule_unmet)() }}
-                </span>
-            </li>
-        }
-    };
-    let checklist = wants_password.then(|| {
-        let strength = move || typed.with(|p| password::strength(p));
-        view! {
-            <div id="policy" class="policy">
-                <p>{tr(|m| m.policy_title)}</p>
-                <ul class="rules">
-                    {rule(|m| m.rule_length, Signal::derive(move || {
-                        let b = broken();
-                        !typed.with(String::is_empty) && !b.contains(&Violation::TooShort) && !b.contains(&Violation::TooLong)
-                    }))}
-                    {rule(|m| m.rule_context, Signal::derive(move || {
-                        !typed.with(String::is_empty) && !broken().contains(&Violation::ContainsContext)
-                    }))}
-                    {rule(|m| m.rule_common, Signal::derive(move || !typed.with(String::is_empty) && !server_says_common()))}
-                    {rule(|m| m.rule_match, Signal::derive(move || !typed.with(String::is_empty) && typed.get() == again.get()))}
-                </ul>
-                <label class="strength">
-                    {tr(|m| m.strength_label)} " "
-                    <meter min="0" max="4" low="2" high="3" optimum="4" value=move || strength().to_string()></meter>
-                    " "
-                    <span>
-                        {move || {
-                            let texts: [Text; 5] = [|m| m.strength_0, |m| m.strength_1, |m| m.strength_2, |m| m.strength_3, |m| m.strength_4];
-                            tr(texts[usize::from(strength().min(4))])()
-                        }}
-                    </span>
-                </label>
-            </div>
-        }
+    let checklist = broken.map(|broken| view! { <PolicyChecklist typed again broken common/> });
+    // The new password is the field in error for the server's answers too.
+    let invalid = Signal::derive(move || match wrong.get() {
+        Some(field) => field == "new-password",
+        None => problem.with(Option::is_some),
     });
-    let invalid = Signal::derive(move || problem.with(Option::is_some));
     view! {
         <section class="card">
             <h1 tabindex="-1">{tr(title)}</h1>
             <form on:submit=submit novalidate>
                 <Alert problem restart=path(purpose, Step::Email, "")/>
                 {wants_name.then(|| view! {
-                    <Field id="display-name" label=tr(|m| m.display_name_label) autocomplete="name" node=name/>
+                    <Field
+                        id="display-name"
+                        label=tr(|m| m.display_name_label)
+                        autocomplete="name"
+                        node=name
+                        invalid=Signal::derive(move || wrong.get() == Some("display-name"))
+                    />
                 })}
                 {extra.get_value().into_iter().map(|(attribute, node)| {
                     let (label, autocomplete) = field_of(attribute);
-                    view! { <Field id=attribute.as_str() label=tr(label) autocomplete node/> }
+                    let id = attribute.as_str();
+                    let invalid = Signal::derive(move || wrong.get() == Some(id));
+                    view! { <Field id label=tr(label) autocomplete node invalid/> }
                 }).collect_view()}
                 {wants_password.then(|| view! {
+                    // The account's name beside the new password, for password managers.
+                    <input type="email" name="username" autocomplete="username" value=memory.email.get_untracked() hidden/>
                     <PasswordField
                         id="new-password"
                         label=tr(|m| m.new_password_label)
@@ -202,6 +159,7 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
                         label=tr(|m| m.confirm_password_label)
                         autocomplete="new-password"
                         node=confirm
+                        invalid=Signal::derive(move || wrong.get() == Some("confirm-password"))
                         on_input=Callback::new(move |v| again.set(v))
                     />
                 })}
@@ -234,10 +192,4 @@ fn field_of(attribute: UserAttribute) -> (Text, &'static str) {
 /// Whether the last step was refused because the reset needs another method first.
 pub fn more_methods_required(error: &ApiError) -> bool {
     Problem::from(error.clone()).code() == Some(ErrorCode::MoreMethodsRequired)
-}
-
-/// Unicode lower-casing by the browser (`String.prototype.toLowerCase`): the same mapping as
-/// the server's, without Rust's case tables in the wasm.
-fn browser_lowercase(text: &str) -> String {
-    js_sys::JsString::from(text).to_lower_case().into()
 }

@@ -8,7 +8,7 @@ use super::call_phone::CallPhone;
 use super::kind_text;
 use crate::api;
 use crate::components::alert::Problem;
-use crate::components::form::{focus, value_of, Field, Submit};
+use crate::components::form::{focus, raw_value_of, value_of, Field, Submit};
 use crate::components::qr::qr_code;
 use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
@@ -352,7 +352,7 @@ fn Questions(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
                                 .get_untracked()
                                 .map(|s| s.value())
                                 .unwrap_or_default(),
-                            answer: value_of(*answer),
+                            answer: raw_value_of(*answer),
                         })
                         .collect()
                 });
