@@ -329,7 +329,7 @@ pub struct MethodsPolicyPatch {
     pub id: Option<String>,
     #[serde(default)]
     pub policy_migration_state: Option<PolicyMigrationState>,
-    /// 0 to 365 (`null` clears it).
+    /// 0 to 730, as the portal's reset policy (`null` clears it).
     #[serde(default, with = "double_option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>))]
     pub reconfirmation_in_days: Option<Option<u32>>,

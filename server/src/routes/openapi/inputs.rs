@@ -535,7 +535,7 @@ fn graph(document: &mut Value) {
         document,
         "MethodsPolicyPatch",
         "reconfirmationInDays",
-        optional(json!({"type": "integer", "minimum": 0, "maximum": 365})),
+        optional(json!({"type": "integer", "minimum": 0, "maximum": 730})),
     );
 }
 
