@@ -1,11 +1,14 @@
 //! What the forms that set a new password share (the last step of a sign-up or reset, and the
-//! account's password change): the password rules checked as the user types, from the same
-//! shared rules the server applies (`sspr_api::password`), shown as a live checklist with a
-//! strength meter. The server has the last word (the common-password list is only there).
+//! account's password change): the new password and its confirmation, named for password
+//! managers with the account's address, and the password rules checked as the user types, from
+//! the same shared rules the server applies (`sspr_api::password`), shown as a live checklist
+//! with a strength meter. The server has the last word (the common-password list is only there).
 
 use crate::api::{self, ApiError};
 use crate::components::alert::Problem;
+use crate::components::form::PasswordField;
 use crate::i18n::{tr, Text};
+use leptos::html::Input;
 use leptos::prelude::*;
 use sspr_api::password::{self, Violation};
 
@@ -36,6 +39,41 @@ pub fn server_says_common(problem: RwSignal<Option<Problem>>) -> Signal<bool> {
             _ => false,
         })
     })
+}
+
+/// **New password** (described by the checklist) and **Confirm password**, with the account's
+/// `email` in a hidden `username` field so that a password manager saves the new password
+/// under it; what is typed goes to `typed` and `again`.
+#[component]
+pub fn NewPasswordFields(
+    email: String,
+    new: NodeRef<Input>,
+    confirm: NodeRef<Input>,
+    typed: RwSignal<String>,
+    again: RwSignal<String>,
+    #[prop(into)] new_invalid: Signal<bool>,
+    #[prop(into)] confirm_invalid: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <input type="email" name="username" autocomplete="username" value=email hidden/>
+        <PasswordField
+            id="new-password"
+            label=tr(|m| m.new_password_label)
+            autocomplete="new-password"
+            node=new
+            invalid=new_invalid
+            describedby="policy"
+            on_input=Callback::new(move |v| typed.set(v))
+        />
+        <PasswordField
+            id="confirm-password"
+            label=tr(|m| m.confirm_password_label)
+            autocomplete="new-password"
+            node=confirm
+            invalid=confirm_invalid
+            on_input=Callback::new(move |v| again.set(v))
+        />
+    }
 }
 
 /// The checklist (`id="policy"`, which the new-password field points to) and the strength

@@ -7,7 +7,9 @@
 use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, LoadFailed, Problem};
 use crate::components::form::{focus, raw_value_of, PasswordField, Submit};
-use crate::components::password_policy::{server_says_common, violations, PolicyChecklist};
+use crate::components::password_policy::{
+    server_says_common, violations, NewPasswordFields, PolicyChecklist,
+};
 use crate::i18n::tr;
 use crate::pages::account::loading;
 use leptos::ev::SubmitEvent;
@@ -120,7 +122,6 @@ fn ChangeForm(email: String) -> impl IntoView {
         view! {
             <form on:submit=submit novalidate>
                 <Alert problem/>
-                <input type="email" name="username" autocomplete="username" value=email.clone() hidden/>
                 <PasswordField
                     id="current-password"
                     label=tr(|m| m.current_password_label)
@@ -128,22 +129,14 @@ fn ChangeForm(email: String) -> impl IntoView {
                     node=current
                     invalid=invalid("current-password")
                 />
-                <PasswordField
-                    id="new-password"
-                    label=tr(|m| m.new_password_label)
-                    autocomplete="new-password"
-                    node=new
-                    invalid=invalid("new-password")
-                    describedby="policy"
-                    on_input=Callback::new(move |v| typed.set(v))
-                />
-                <PasswordField
-                    id="confirm-password"
-                    label=tr(|m| m.confirm_password_label)
-                    autocomplete="new-password"
-                    node=confirm
-                    invalid=invalid("confirm-password")
-                    on_input=Callback::new(move |v| again.set(v))
+                <NewPasswordFields
+                    email=email.clone()
+                    new
+                    confirm
+                    typed
+                    again
+                    new_invalid=invalid("new-password")
+                    confirm_invalid=invalid("confirm-password")
                 />
                 <PolicyChecklist typed again broken common/>
                 <Submit label=tr(|m| m.change_password_link) busy=change.pending()/>

@@ -5,8 +5,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, Problem};
-use crate::components::form::{focus, raw_value_of, value_of, Field, PasswordField, Submit};
-use crate::components::password_policy::{server_says_common, violations, PolicyChecklist};
+use crate::components::form::{focus, raw_value_of, value_of, Field, Submit};
+use crate::components::password_policy::{
+    server_says_common, violations, NewPasswordFields, PolicyChecklist,
+};
 use crate::i18n::{tr, Text};
 use crate::memory::{go, use_memory};
 use crate::pages::flow::code::restart;
@@ -143,24 +145,14 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
                     view! { <Field id label=tr(label) autocomplete node invalid/> }
                 }).collect_view()}
                 {wants_password.then(|| view! {
-                    // The account's name beside the new password, for password managers.
-                    <input type="email" name="username" autocomplete="username" value=memory.email.get_untracked() hidden/>
-                    <PasswordField
-                        id="new-password"
-                        label=tr(|m| m.new_password_label)
-                        autocomplete="new-password"
-                        node=new
-                        invalid
-                        describedby="policy"
-                        on_input=Callback::new(move |v| typed.set(v))
-                    />
-                    <PasswordField
-                        id="confirm-password"
-                        label=tr(|m| m.confirm_password_label)
-                        autocomplete="new-password"
-                        node=confirm
-                        invalid=Signal::derive(move || wrong.get() == Some("confirm-password"))
-                        on_input=Callback::new(move |v| again.set(v))
+                    <NewPasswordFields
+                        email=memory.email.get_untracked()
+                        new
+                        confirm
+                        typed
+                        again
+                        new_invalid=invalid
+                        confirm_invalid=Signal::derive(move || wrong.get() == Some("confirm-password"))
                     />
                 })}
                 {checklist}
