@@ -1,8 +1,8 @@
 // The account page: sessions, signing another one out, signing out, and changing the password.
 import { test, expect } from '@playwright/test';
-import { countFor, messageFor, uniqueEmail } from './fixtures/mailbox';
+import { countFor, messageFor, nextCode, uniqueEmail } from './fixtures/mailbox';
 import { axeClean } from './fixtures/methods';
-import { PASSWORD, SignInPage, signUp } from './fixtures/pages';
+import { FlowPages, PASSWORD, SignInPage, signUp } from './fixtures/pages';
 
 test('signing out ends the session on the server', async ({ page }) => {
   await signUp(page, uniqueEmail('signout'));
@@ -71,6 +71,8 @@ test('a customer changes their password: the current one first, the rules as the
   await page.getByLabel('Confirm password', { exact: true }).fill(newPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your password was changed' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page.getByLabel('Current password', { exact: true })).toHaveCount(0);
   expect((await messageFor(email, seen)).data).toContain('password was changed');
 
   // The other session is gone; the new password signs in and the old one does not.
@@ -79,6 +81,7 @@ test('a customer changes their password: the current one first, the rules as the
   await other.close();
   await page.getByRole('link', { name: 'Back to your account' }).click();
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
   const signIn = new SignInPage(page);
   await signIn.signIn(email, PASSWORD);
   await expect(page.getByRole('alert')).toHaveText(/email address or password is not right/);
@@ -89,4 +92,19 @@ test('a customer changes their password: the current one first, the rules as the
 test('the password change page sends a visitor who is not signed in to sign in', async ({ page }) => {
   await page.goto('/account/password');
   await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test('an account without a password is told it has none to change', async ({ page }) => {
+  const email = uniqueEmail('nopassword');
+  const flow = new FlowPages(page);
+  await page.goto('/passwordless');
+  await flow.submitEmail(email);
+  await flow.submitCode(await nextCode(email, 0));
+  await page.getByLabel('Display name').fill('Codes Only');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('link', { name: 'Change password' })).toHaveCount(0);
+  await page.goto('/account/password');
+  await expect(page.getByText('has no password to change')).toBeVisible();
+  await expect(page.getByLabel('Current password', { exact: true })).toHaveCount(0);
 });

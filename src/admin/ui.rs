@@ -222,7 +222,7 @@ pub fn Switch(
 pub fn when(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     date.to_locale_string(
-        use_i18n().locale.get_untracked().tag(),
+        use_i18n().locale().get_untracked().tag(),
         &wasm_bindgen::JsValue::UNDEFINED,
     )
     .as_string()

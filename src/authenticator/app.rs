@@ -382,7 +382,7 @@ fn RequestCard(waiting: Waiting, answer: Action<Answer, Answered>) -> impl IntoV
         let at = request.created_at_ms as f64;
         move || {
             js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at))
-                .to_locale_time_string(i18n.locale.get().tag())
+                .to_locale_time_string(i18n.locale().get().tag())
                 .as_string()
                 .unwrap_or_default()
         }

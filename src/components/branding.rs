@@ -34,7 +34,7 @@ impl CompanyBranding {
 /// Fetches the branding for the current language and provides it to every page.
 pub fn provide_branding() {
     let i18n = use_i18n();
-    let fetched = LocalResource::new(move || api::branding(i18n.locale.get().tag()));
+    let fetched = LocalResource::new(move || api::branding(i18n.locale().get().tag()));
     let current = Signal::derive(move || fetched.get().and_then(Result::ok).unwrap_or_default());
     provide_context(CompanyBranding(current));
 }

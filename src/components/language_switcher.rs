@@ -24,7 +24,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
                         view! {
                             <option
                                 value=locale.tag()
-                                selected=move || i18n.locale.get() == locale
+                                selected=move || i18n.locale().get() == locale
                             >
                                 {locale.messages().language_name}
                             </option>

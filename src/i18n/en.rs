@@ -172,6 +172,7 @@ pub static MESSAGES: Messages = Messages {
     security_info_link: "Security info",
     change_password_link: "Change password",
     change_password_title: "Change your password",
+    no_password_to_change: "Your account signs in with a code sent to your email and has no password to change.",
     current_password_label: "Current password",
     current_password_wrong: "The current password is not right.",
     password_changed_done: "Your password was changed, and your other sessions were signed out.",

@@ -170,6 +170,7 @@ pub static MESSAGES: Messages = Messages {
     security_info_link: "Informations de sécurité",
     change_password_link: "Modifier le mot de passe",
     change_password_title: "Modifier votre mot de passe",
+    no_password_to_change: "Votre compte se connecte avec un code envoyé par e-mail et n’a pas de mot de passe à modifier.",
     current_password_label: "Mot de passe actuel",
     current_password_wrong: "Le mot de passe actuel n’est pas correct.",
     password_changed_done: "Votre mot de passe a été modifié, et vos autres sessions ont été fermées.",

@@ -221,6 +221,7 @@ pub struct Messages {
     pub security_info_link: &'static str,
     pub change_password_link: &'static str,
     pub change_password_title: &'static str,
+    pub no_password_to_change: &'static str,
     pub current_password_label: &'static str,
     pub current_password_wrong: &'static str,
     pub password_changed_done: &'static str,
@@ -320,13 +321,19 @@ pub struct Messages {
 /// The current locale, shared through context.
 #[derive(Debug, Clone, Copy)]
 pub struct I18n {
-    pub locale: RwSignal<Locale>,
+    /// Changed only by [`I18n::choose`], which keeps the API's language with it.
+    locale: RwSignal<Locale>,
 }
 
 impl I18n {
     /// The current catalog (reactive: reading it in a view re-renders on a language switch).
     pub fn t(&self) -> &'static Messages {
         self.locale.get().messages()
+    }
+
+    /// The current locale (reactive).
+    pub fn locale(&self) -> ReadSignal<Locale> {
+        self.locale.read_only()
     }
 
     /// Switches the page to `locale`: its texts, `<html lang>`, and the language the API hears.
@@ -342,8 +349,8 @@ thread_local! {
     static CHOSEN: std::cell::Cell<&'static str> = const { std::cell::Cell::new("") };
 }
 
-/// The tag of the page's language (`en`, `fr`; empty before [`provide_i18n`]). Every API
-/// request sends it as `Accept-Language`, so the notices and texts (SMS, calls) a request
+/// The tag of the page's language (`en`, `fr`; empty before [`provide_i18n`]). Every request
+/// built by `api::http` sends it as `Accept-Language`, so the notices and texts (SMS, calls) a request
 /// causes speak the language the reader chose, not only the browser's.
 pub fn chosen_tag() -> &'static str {
     CHOSEN.with(std::cell::Cell::get)

@@ -1,8 +1,10 @@
 //! `/account/password`: the signed-in user changes their password. The current one first, then
 //! the new one and its confirmation, under the rules of sign-up and reset (SPEC §6), checked as
 //! they type. Once changed, every other session is signed out and a notice is mailed (the
-//! server's part); the page says so and leads back to the account. Nobody signed in: to the
-//! sign-in page.
+//! server's part); the page says so in its status line and leads back to the account. Nobody
+//! signed in (or no longer): to the sign-in page; a sign-in that still owes the registration
+//! interrupt: to it, as the account page does. An account without a password (it signs in with
+//! emailed codes) is told it has none to change.
 
 use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, LoadFailed, Problem};
@@ -23,14 +25,27 @@ use sspr_api::{ChangePassword, ErrorCode};
 pub fn ChangePasswordPage() -> impl IntoView {
     let navigate = use_navigate();
     let me = LocalResource::new(api::me);
+    // Signed out meanwhile: the same way out as a page opened signed out.
+    let signed_out = RwSignal::new(false);
     Effect::new(move || {
-        if let Some(Err(error)) = me.get() {
-            if error.status() == Some(401) {
-                let replace = NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                };
-                navigate("/sign-in", replace);
+        let replace = NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
+        match me.get() {
+            Some(Ok(found)) if found.registration.is_some() => navigate("/more-info", replace),
+            Some(Err(error)) if error.status() == Some(401) => navigate("/sign-in", replace),
+            _ if signed_out.get() => navigate("/sign-in", replace),
+            _ => {}
+        }
+    });
+    let done = RwSignal::new(false);
+    // The form goes once the password is changed: focus to the heading, not lost to the body.
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move || {
+        if done.get() {
+            if let Some(heading) = heading.get_untracked() {
+                let _ = heading.focus();
             }
         }
     });
@@ -38,25 +53,37 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let form = move || {
         Suspend::new(async move {
             let me = me.await?;
-            Ok::<_, ApiError>(view! { <ChangeForm email=me.user.email/> })
+            let has_password = me.user.methods.iter().any(|m| m == "password");
+            Ok::<_, ApiError>(if has_password {
+                view! { <ChangeForm email=me.user.email done signed_out/> }.into_any()
+            } else {
+                view! { <p>{tr(|m| m.no_password_to_change)}</p> }.into_any()
+            })
         })
     };
     view! {
         <section class="card">
-            <h1 tabindex="-1">{tr(|m| m.change_password_title)}</h1>
-            <Transition fallback=loading>
-                <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors retry/> }>
-                    {form}
-                </ErrorBoundary>
-            </Transition>
+            <h1 tabindex="-1" node_ref=heading>{tr(|m| m.change_password_title)}</h1>
+            // One status line, there from the start, so that the change is announced.
+            <p class="notice" role="status">
+                {move || done.get().then(|| tr(|m| m.password_changed_done)())}
+            </p>
+            <Show when=move || !done.get()>
+                <Transition fallback=loading>
+                    <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors retry/> }>
+                        {form}
+                    </ErrorBoundary>
+                </Transition>
+            </Show>
             <p class="links"><A href="/account" exact=true>{tr(|m| m.back_to_account)}</A></p>
         </section>
     }
 }
 
-/// The form for the account `email` (named beside the new password for password managers).
+/// The form for the account `email` (named beside the new password for password managers);
+/// sets `done` once the password is changed, `signed_out` when the session has gone.
 #[component]
-fn ChangeForm(email: String) -> impl IntoView {
+fn ChangeForm(email: String, done: RwSignal<bool>, signed_out: RwSignal<bool>) -> impl IntoView {
     let (current, new, confirm) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     let problem = RwSignal::new(None::<Problem>);
     // The field in error (its id), marked `aria-invalid`.
@@ -64,24 +91,31 @@ fn ChangeForm(email: String) -> impl IntoView {
     let (typed, again) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let broken = violations(typed, Signal::stored(email.clone()));
     let common = server_says_common(problem);
-    let done = RwSignal::new(false);
     let change = Action::new_local(move |body: &ChangePassword| {
         let body = body.clone();
         async move {
-            match api::change_password(body).await {
-                Ok(()) => done.set(true),
-                Err(error) => {
-                    let problem_now = Problem::from(error);
-                    if problem_now.code() == Some(ErrorCode::InvalidCredentials) {
-                        problem.set(Some(Problem::Local(|m| m.current_password_wrong)));
-                        wrong.set(Some("current-password"));
-                        focus(current);
-                    } else {
-                        problem.set(Some(problem_now));
-                        wrong.set(Some("new-password"));
-                        focus(new);
-                    }
+            let error = match api::change_password(body).await {
+                Ok(()) => return done.set(true),
+                Err(error) => Problem::from(error),
+            };
+            let (text, field) = match (error.code(), &error) {
+                (Some(ErrorCode::InvalidCredentials), _) => (
+                    Some(Problem::Local(|m| m.current_password_wrong)),
+                    Some(("current-password", current)),
+                ),
+                (Some(ErrorCode::PasswordPolicy | ErrorCode::ValidationFailed), _) => {
+                    (Some(error), Some(("new-password", new)))
                 }
+                (_, Problem::Api(api)) if api.status() == Some(401) => {
+                    signed_out.set(true);
+                    (None, None)
+                }
+                _ => (Some(error), None),
+            };
+            problem.set(text);
+            wrong.set(field.map(|(id, _)| id));
+            if let Some((_, node)) = field {
+                focus(node);
             }
         }
     });
@@ -114,34 +148,27 @@ fn ChangeForm(email: String) -> impl IntoView {
         });
     };
     let invalid = move |field: &'static str| Signal::derive(move || wrong.get() == Some(field));
-    move || {
-        if done.get() {
-            return view! { <p class="notice" role="status">{tr(|m| m.password_changed_done)}</p> }
-                .into_any();
-        }
-        view! {
-            <form on:submit=submit novalidate>
-                <Alert problem/>
-                <PasswordField
-                    id="current-password"
-                    label=tr(|m| m.current_password_label)
-                    autocomplete="current-password"
-                    node=current
-                    invalid=invalid("current-password")
-                />
-                <NewPasswordFields
-                    email=email.clone()
-                    new
-                    confirm
-                    typed
-                    again
-                    new_invalid=invalid("new-password")
-                    confirm_invalid=invalid("confirm-password")
-                />
-                <PolicyChecklist typed again broken common/>
-                <Submit label=tr(|m| m.change_password_link) busy=change.pending()/>
-            </form>
-        }
-        .into_any()
+    view! {
+        <form on:submit=submit novalidate>
+            <Alert problem/>
+            <PasswordField
+                id="current-password"
+                label=tr(|m| m.current_password_label)
+                autocomplete="current-password"
+                node=current
+                invalid=invalid("current-password")
+            />
+            <NewPasswordFields
+                email
+                new
+                confirm
+                typed
+                again
+                new_invalid=invalid("new-password")
+                confirm_invalid=invalid("confirm-password")
+            />
+            <PolicyChecklist typed again broken common/>
+            <Submit label=tr(|m| m.change_password_link) busy=change.pending()/>
+        </form>
     }
 }

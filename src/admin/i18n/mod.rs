@@ -25,12 +25,12 @@ pub type AText = fn(&'static AdminMessages) -> &'static str;
 /// The text `text` in the current language, as a reactive view or attribute value.
 pub fn at(text: AText) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
-    move || text(messages(i18n.locale.get()))
+    move || text(messages(i18n.locale().get()))
 }
 
 /// The current catalog (reactive).
 pub fn catalog() -> &'static AdminMessages {
-    messages(use_i18n().locale.get())
+    messages(use_i18n().locale().get())
 }
 
 macro_rules! catalog {

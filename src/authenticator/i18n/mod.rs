@@ -23,7 +23,7 @@ pub type Text = fn(&'static AppMessages) -> &'static str;
 /// The text `text` in the current language, as a reactive view or attribute value.
 pub fn t(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
-    move || text(messages(i18n.locale.get()))
+    move || text(messages(i18n.locale().get()))
 }
 
 macro_rules! catalog {

@@ -141,7 +141,7 @@ fn date(ms: Option<i64>) -> String {
     let Some(ms) = ms else {
         return "—".to_owned();
     };
-    let tag = use_i18n().locale.get_untracked().tag();
+    let tag = use_i18n().locale().get_untracked().tag();
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
         .to_locale_date_string(tag, &wasm_bindgen::JsValue::UNDEFINED)
         .into()
