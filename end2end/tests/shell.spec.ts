@@ -38,7 +38,7 @@ test('the API hears the language chosen in the footer, not only the browser\'s',
   await shell.language.selectOption('fr');
   // The branding of the new language is read in it...
   expect((await branding).headers()['accept-language']).toBe('fr');
-  // ...and a state change (here a sign-in) asks in it too, so the notices and texts it causes
+  // ...and a state change (here a sign-in) asks in it too, so the mail, notices and texts it causes
   // speak French.
   await page.getByRole('textbox').first().fill('nobody@contoso.example');
   await page.getByRole('textbox').first().press('Enter');

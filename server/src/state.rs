@@ -92,24 +92,32 @@ impl AppState {
         self.clock.now_ms()
     }
 
-    /// Queues `mail` to `to` on `conn` (inside the caller's transaction), rendered with the
-    /// organisation's name, the public origin and the company branding (from memory, so known
-    /// and unknown addresses do the same work). Call `self.outbox.wake()` after the commit.
+    /// Queues `mail` to `to` on `conn` (inside the caller's transaction), rendered in
+    /// `language` with the organisation's name, the public origin and the company branding of
+    /// that language (from memory, so known and unknown addresses do the same work). Call
+    /// `self.outbox.wake()` after the commit.
     pub async fn queue_mail(
         &self,
         conn: &mut sqlx::AnyConnection,
         mail: &Mail,
         to: &str,
+        language: Language,
     ) -> Result<(), sqlx::Error> {
-        let sealed = self.seal_mail(mail, to)?;
+        let sealed = self.seal_mail(mail, to, language)?;
         crate::mail::outbox::enqueue_sealed(conn, self.now_ms(), sealed).await
     }
 
     /// `mail` to `to`, rendered as [`AppState::queue_mail`] does and sealed, to queue later
     /// inside a write (`mail::outbox::enqueue_sealed`).
-    pub fn seal_mail(&self, mail: &Mail, to: &str) -> Result<Sealed, sqlx::Error> {
-        let look = self.look.get(Language::En);
+    pub fn seal_mail(
+        &self,
+        mail: &Mail,
+        to: &str,
+        language: Language,
+    ) -> Result<Sealed, sqlx::Error> {
+        let look = self.look.get(language);
         let rendered = mail.render(
+            language,
             &self.config.organisation_name,
             &self.config.public_origin,
             &look,

@@ -94,7 +94,7 @@ pub fn json_request(
 }
 
 /// `builder` with `Accept-Language` the page's language ([`crate::i18n::chosen_tag`]), which
-/// the server answers in and sends notices and texts in.
+/// the server answers in and sends mail, notices and texts in.
 fn in_language(builder: RequestBuilder) -> RequestBuilder {
     match crate::i18n::chosen_tag() {
         "" => builder,

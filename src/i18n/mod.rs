@@ -350,8 +350,8 @@ thread_local! {
 }
 
 /// The tag of the page's language (`en`, `fr`; empty before [`provide_i18n`]). Every request
-/// built by `api::http` sends it as `Accept-Language`, so the notices and texts (SMS, calls) a request
-/// causes speak the language the reader chose, not only the browser's.
+/// built by `api::http` sends it as `Accept-Language`, so the mail, notices and texts (SMS,
+/// calls) a request causes speak the language the reader chose, not only the browser's.
 pub fn chosen_tag() -> &'static str {
     CHOSEN.with(std::cell::Cell::get)
 }

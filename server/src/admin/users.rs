@@ -241,6 +241,8 @@ pub async fn act(
                     "Guests have no password: they sign in with a one-time code.",
                 ));
             }
+            // In the language the user last signed in with, as their notices.
+            let language = crate::notify::language_of(&mut tx, id).await?;
             state
                 .queue_mail(
                     &mut tx,
@@ -248,6 +250,7 @@ pub async fn act(
                         email: entry.email.clone(),
                     },
                     &entry.email,
+                    language,
                 )
                 .await?;
             (

@@ -3,6 +3,7 @@
 //! The server's command line, the portal and the Graph-compatible `POST /invitations` run them;
 //! the `*_on` forms work inside the caller's transaction (so the portal audits in the same one).
 
+use crate::domain::language::Language;
 use crate::error::ApiError;
 use crate::mail::Mail;
 use crate::secrets::random_token;
@@ -108,7 +109,11 @@ pub async fn invite_on(
         let mail = Mail::Invitation {
             token: token.clone(),
         };
-        state.queue_mail(conn, &mail, email.as_str()).await?;
+        // A new guest has signed in with no language yet.
+        let language = Language::default();
+        state
+            .queue_mail(conn, &mail, email.as_str(), language)
+            .await?;
     }
     audit::record(
         conn,
@@ -157,7 +162,10 @@ pub async fn resend_on(
     let mail = Mail::Invitation {
         token: token.clone(),
     };
-    state.queue_mail(conn, &mail, &guest.email).await?;
+    let language = crate::notify::language_of(conn, &guest.id).await?;
+    state
+        .queue_mail(conn, &mail, &guest.email, language)
+        .await?;
     audit::record(
         conn,
         &Event {

@@ -55,8 +55,16 @@ impl Mail {
         }
     }
 
-    /// Subject, text and HTML for `organisation` at `origin`, in the company branding `look`.
-    pub fn render(&self, organisation: &str, origin: &str, look: &Look) -> Rendered {
+    /// Subject, text and HTML in `language` for `organisation` at `origin`, in the company
+    /// branding `look`.
+    pub fn render(
+        &self,
+        language: Language,
+        organisation: &str,
+        origin: &str,
+        look: &Look,
+    ) -> Rendered {
+        let w = Words::of(language);
         let (subject, lines, code): (String, Vec<String>, Option<&str>) = match self {
             Mail::Passcode {
                 purpose,
@@ -64,64 +72,45 @@ impl Mail {
                 minutes,
             } => {
                 let (subject, why) = match purpose {
-                    FlowPurpose::PasswordReset => (
-                        format!("{organisation} password reset code"),
-                        "Use this code to reset your password.",
-                    ),
-                    FlowPurpose::SignUp => (
-                        format!("{organisation} account verification code"),
-                        "Use this code to verify your email address and create your account.",
-                    ),
-                    FlowPurpose::Passwordless => (
-                        format!("{organisation} sign-in code"),
-                        "Use this code to sign in.",
-                    ),
-                    FlowPurpose::Guest => (
-                        format!("{organisation} guest sign-in code"),
-                        "Use this code to sign in as a guest.",
-                    ),
-                    FlowPurpose::Unlock => (
-                        format!("{organisation} account unlock code"),
-                        "Use this code to unlock your account.",
-                    ),
+                    FlowPurpose::PasswordReset => w.reset_code,
+                    FlowPurpose::SignUp => w.sign_up_code,
+                    FlowPurpose::Passwordless => w.sign_in_code,
+                    FlowPurpose::Guest => w.guest_code,
+                    FlowPurpose::Unlock => w.unlock_code,
                 };
                 (
-                    subject,
-                    vec![
-                        why.to_owned(),
-                        format!("The code expires in {minutes} minutes and works once."),
-                        "If you did not ask for it, ignore this message: nothing changes without the code.".to_owned(),
-                    ],
+                    subject(organisation),
+                    vec![why.to_owned(), (w.expires)(*minutes), w.ignore.to_owned()],
                     Some(code.as_str()),
                 )
             }
             Mail::AccountExists => (
-                format!("{organisation}: you already have an account"),
+                (w.exists_subject)(organisation),
                 vec![
-                    "Someone, probably you, tried to create an account with this email address, which already has one.".to_owned(),
-                    format!("Sign in at {origin}/sign-in, or reset your password there if you have forgotten it."),
-                    "If it was not you, ignore this message.".to_owned(),
+                    w.exists_body.to_owned(),
+                    (w.exists_sign_in)(origin),
+                    w.not_you.to_owned(),
                 ],
                 None,
             ),
             Mail::Invitation { token } => (
-                format!("You are invited to {organisation}"),
+                (w.invitation_subject)(organisation),
                 vec![
-                    format!("You have been invited to sign in to {organisation} as a guest."),
-                    format!("Open this link to accept: {origin}/guest?invitation={token}"),
-                    "You will get a one-time code by email to sign in.".to_owned(),
+                    (w.invitation_body)(organisation),
+                    (w.invitation_link)(&format!("{origin}/guest?invitation={token}")),
+                    w.invitation_code.to_owned(),
                 ],
                 None,
             ),
             Mail::ResetRequested { email } => (
-                format!("{organisation}: please reset your password"),
+                (w.reset_requested_subject)(organisation),
                 vec![
-                    "Your administrator asked you to choose a new password for your account.".to_owned(),
-                    format!(
-                        "Open this link to start: {origin}/reset?email={}",
+                    w.reset_requested_body.to_owned(),
+                    (w.reset_requested_link)(&format!(
+                        "{origin}/reset?email={}",
                         form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
-                    ),
-                    "You will get a one-time code by email to confirm it is you. Nobody else, your administrator included, sees or chooses your new password.".to_owned(),
+                    )),
+                    w.reset_requested_code.to_owned(),
                 ],
                 None,
             ),
@@ -129,31 +118,106 @@ impl Mail {
                 code,
                 minutes,
                 verifying_address,
-            } => (
-                if *verifying_address {
-                    format!("{organisation}: verify your alternate email address")
+            } => {
+                let (subject, why) = if *verifying_address {
+                    w.alternate_email_code
                 } else {
-                    format!("{organisation} security info verification code")
-                },
-                vec![
-                    if *verifying_address {
-                        "Use this code to add this address to your security info.".to_owned()
-                    } else {
-                        "Use this code to confirm it is you before changing your security info."
-                            .to_owned()
-                    },
-                    format!("The code expires in {minutes} minutes and works once."),
-                    "If you did not ask for it, ignore this message: nothing changes without the code.".to_owned(),
-                ],
-                Some(code.as_str()),
-            ),
+                    w.security_info_code
+                };
+                (
+                    subject(organisation),
+                    vec![why.to_owned(), (w.expires)(*minutes), w.ignore.to_owned()],
+                    Some(code.as_str()),
+                )
+            }
         };
         let page = Page {
-            language: Language::En,
+            language,
             organisation,
             look,
         };
         layout(&page, code, &lines, subject)
+    }
+}
+
+/// A subject made from the organisation's name, and the sentence that says what the code is for.
+type CodeWords = (fn(&str) -> String, &'static str);
+
+/// One language's sentences for the messages above.
+struct Words {
+    reset_code: CodeWords,
+    sign_up_code: CodeWords,
+    sign_in_code: CodeWords,
+    guest_code: CodeWords,
+    unlock_code: CodeWords,
+    alternate_email_code: CodeWords,
+    security_info_code: CodeWords,
+    expires: fn(i64) -> String,
+    ignore: &'static str,
+    exists_subject: fn(&str) -> String,
+    exists_body: &'static str,
+    exists_sign_in: fn(&str) -> String,
+    not_you: &'static str,
+    invitation_subject: fn(&str) -> String,
+    invitation_body: fn(&str) -> String,
+    invitation_link: fn(&str) -> String,
+    invitation_code: &'static str,
+    reset_requested_subject: fn(&str) -> String,
+    reset_requested_body: &'static str,
+    reset_requested_link: fn(&str) -> String,
+    reset_requested_code: &'static str,
+}
+
+impl Words {
+    fn of(language: Language) -> Words {
+        match language {
+            Language::En => Words {
+                reset_code: (|o| format!("{o} password reset code"), "Use this code to reset your password."),
+                sign_up_code: (|o| format!("{o} account verification code"), "Use this code to verify your email address and create your account."),
+                sign_in_code: (|o| format!("{o} sign-in code"), "Use this code to sign in."),
+                guest_code: (|o| format!("{o} guest sign-in code"), "Use this code to sign in as a guest."),
+                unlock_code: (|o| format!("{o} account unlock code"), "Use this code to unlock your account."),
+                alternate_email_code: (|o| format!("{o}: verify your alternate email address"), "Use this code to add this address to your security info."),
+                security_info_code: (|o| format!("{o} security info verification code"), "Use this code to confirm it is you before changing your security info."),
+                expires: |m| format!("The code expires in {m} minutes and works once."),
+                ignore: "If you did not ask for it, ignore this message: nothing changes without the code.",
+                exists_subject: |o| format!("{o}: you already have an account"),
+                exists_body: "Someone, probably you, tried to create an account with this email address, which already has one.",
+                exists_sign_in: |origin| format!("Sign in at {origin}/sign-in, or reset your password there if you have forgotten it."),
+                not_you: "If it was not you, ignore this message.",
+                invitation_subject: |o| format!("You are invited to {o}"),
+                invitation_body: |o| format!("You have been invited to sign in to {o} as a guest."),
+                invitation_link: |link| format!("Open this link to accept: {link}"),
+                invitation_code: "You will get a one-time code by email to sign in.",
+                reset_requested_subject: |o| format!("{o}: please reset your password"),
+                reset_requested_body: "Your administrator asked you to choose a new password for your account.",
+                reset_requested_link: |link| format!("Open this link to start: {link}"),
+                reset_requested_code: "You will get a one-time code by email to confirm it is you. Nobody else, your administrator included, sees or chooses your new password.",
+            },
+            Language::Fr => Words {
+                reset_code: (|o| format!("{o} : code de réinitialisation du mot de passe"), "Utilisez ce code pour réinitialiser votre mot de passe."),
+                sign_up_code: (|o| format!("{o} : code de vérification du compte"), "Utilisez ce code pour vérifier votre adresse e-mail et créer votre compte."),
+                sign_in_code: (|o| format!("{o} : code de connexion"), "Utilisez ce code pour vous connecter."),
+                guest_code: (|o| format!("{o} : code de connexion invité"), "Utilisez ce code pour vous connecter en tant qu’invité."),
+                unlock_code: (|o| format!("{o} : code de déverrouillage du compte"), "Utilisez ce code pour déverrouiller votre compte."),
+                alternate_email_code: (|o| format!("{o} : vérifiez votre adresse e-mail secondaire"), "Utilisez ce code pour ajouter cette adresse à vos informations de sécurité."),
+                security_info_code: (|o| format!("{o} : code de vérification des informations de sécurité"), "Utilisez ce code pour confirmer votre identité avant de modifier vos informations de sécurité."),
+                expires: |m| format!("Le code expire dans {m} minutes et ne sert qu’une fois."),
+                ignore: "Si vous ne l’avez pas demandé, ignorez ce message : rien ne change sans le code.",
+                exists_subject: |o| format!("{o} : vous avez déjà un compte"),
+                exists_body: "Quelqu’un, probablement vous, a tenté de créer un compte avec cette adresse e-mail, qui en a déjà un.",
+                exists_sign_in: |origin| format!("Connectez-vous sur {origin}/sign-in, ou réinitialisez-y votre mot de passe si vous l’avez oublié."),
+                not_you: "Si ce n’était pas vous, ignorez ce message.",
+                invitation_subject: |o| format!("Invitation de {o}"),
+                invitation_body: |o| format!("Vous êtes invité à vous connecter à {o} en tant qu’invité."),
+                invitation_link: |link| format!("Ouvrez ce lien pour accepter : {link}"),
+                invitation_code: "Vous recevrez par e-mail un code à usage unique pour vous connecter.",
+                reset_requested_subject: |o| format!("{o} : veuillez réinitialiser votre mot de passe"),
+                reset_requested_body: "Votre administrateur vous demande de choisir un nouveau mot de passe pour votre compte.",
+                reset_requested_link: |link| format!("Ouvrez ce lien pour commencer : {link}"),
+                reset_requested_code: "Vous recevrez par e-mail un code à usage unique pour confirmer votre identité. Personne d’autre, votre administrateur compris, ne voit ni ne choisit votre nouveau mot de passe.",
+            },
+        }
     }
 }
 
@@ -211,9 +275,13 @@ pub fn layout(page: &Page<'_>, code: Option<&str>, lines: &[String], subject: St
         ));
     }
     if let Some(code) = code {
-        text.push_str(&format!("Your code: {code}\n\n"));
+        let label = match page.language {
+            Language::En => "Your code:",
+            Language::Fr => "Votre code :",
+        };
+        text.push_str(&format!("{label} {code}\n\n"));
         html.push_str(&format!(
-            "<p>Your code:</p><p style=\"font-size:28px;letter-spacing:4px\"><strong>{}</strong></p>",
+            "<p>{label}</p><p style=\"font-size:28px;letter-spacing:4px\"><strong>{}</strong></p>",
             escape(code)
         ));
     }
@@ -257,7 +325,12 @@ mod tests {
             code: "12345678".into(),
             minutes: 10,
         };
-        let r = mail.render("Contoso", "https://id.contoso.com", &Look::default());
+        let r = mail.render(
+            Language::En,
+            "Contoso",
+            "https://id.contoso.com",
+            &Look::default(),
+        );
         assert_eq!(r.subject, "Contoso password reset code");
         assert!(r.text.contains("Your code: 12345678"));
         assert!(r.text.contains("10 minutes"));
@@ -269,7 +342,12 @@ mod tests {
         let r = Mail::Invitation {
             token: "abc".into(),
         }
-        .render("A<b>", "https://id.example.com", &Look::default());
+        .render(
+            Language::En,
+            "A<b>",
+            "https://id.example.com",
+            &Look::default(),
+        );
         assert!(r
             .text
             .contains("https://id.example.com/guest?invitation=abc"));
@@ -288,7 +366,7 @@ mod tests {
         let r = Mail::Invitation {
             token: "abc".into(),
         }
-        .render("Contoso", "https://id.contoso.com", &look);
+        .render(Language::En, "Contoso", "https://id.contoso.com", &look);
         assert!(r.html.contains(
             "<img src=\"https://id.contoso.com/api/branding/assets/ab.png\" alt=\"Contoso\""
         ));
@@ -306,9 +384,66 @@ mod tests {
         let r = Mail::ResetRequested {
             email: "ann+x@contoso.example".into(),
         }
-        .render("Contoso", "https://id.contoso.com", &Look::default());
+        .render(
+            Language::En,
+            "Contoso",
+            "https://id.contoso.com",
+            &Look::default(),
+        );
         assert!(r
             .text
             .contains("https://id.contoso.com/reset?email=ann%2Bx%40contoso.example"));
+    }
+
+    #[test]
+    fn a_message_speaks_the_language_it_is_rendered_in() {
+        let mail = Mail::Passcode {
+            purpose: FlowPurpose::PasswordReset,
+            code: "12345678".into(),
+            minutes: 10,
+        };
+        let r = mail.render(
+            Language::Fr,
+            "Contoso",
+            "https://id.contoso.com",
+            &Look::default(),
+        );
+        assert_eq!(
+            r.subject,
+            "Contoso : code de réinitialisation du mot de passe"
+        );
+        assert!(r.text.contains("Votre code : 12345678"));
+        assert!(r.text.contains("Le code expire dans 10 minutes"));
+        assert!(r.html.contains("<html lang=\"fr\">"));
+        // Every message has its words in each language: none is left in English.
+        let english = |m: &Mail| m.render(Language::En, "Contoso", "https://x", &Look::default());
+        let french = |m: &Mail| m.render(Language::Fr, "Contoso", "https://x", &Look::default());
+        let mut every = vec![
+            Mail::AccountExists,
+            Mail::Invitation { token: "t".into() },
+            Mail::ResetRequested {
+                email: "a@b.example".into(),
+            },
+            Mail::AccountCode {
+                code: "1".into(),
+                minutes: 5,
+                verifying_address: true,
+            },
+            Mail::AccountCode {
+                code: "1".into(),
+                minutes: 5,
+                verifying_address: false,
+            },
+        ];
+        every.extend(FlowPurpose::ALL.map(|purpose| Mail::Passcode {
+            purpose,
+            code: "1".into(),
+            minutes: 5,
+        }));
+        for m in &every {
+            let (en, fr) = (english(m), french(m));
+            assert_ne!(en.subject, fr.subject, "{}", m.kind());
+            assert_ne!(en.text, fr.text, "{}", m.kind());
+        }
     }
 }

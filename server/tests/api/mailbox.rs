@@ -26,9 +26,11 @@ impl Delivered {
             .to_owned()
     }
 
-    /// The passcode in the message, if it has one.
+    /// The passcode in the message, if it has one (in English or French).
     pub fn code(&self) -> Option<String> {
-        let at = self.data.find("Your code: ")? + "Your code: ".len();
+        let at = ["Your code: ", "Votre code : "]
+            .iter()
+            .find_map(|label| Some(self.data.find(label)? + label.len()))?;
         let code: String = self.data[at..]
             .chars()
             .take_while(char::is_ascii_digit)

@@ -122,6 +122,21 @@ backend_tests! {
         assert!(text.contains("lang=\"fr\""), "{text}");
     }
 
+    async fn a_code_asked_for_in_french_is_mailed_in_french(app) {
+        let email = "code.fr@contoso.example";
+        app.sign_up(email, PASSWORD).await;
+        reset_with(&app, email, &[("accept-language", "fr-FR,fr;q=0.9")]).await;
+        let codes = delivered(&app, email, "Utilisez ce code pour réinitialiser votre mot de passe.").await;
+        assert_eq!(codes.len(), 1, "the reset's code, in French");
+        let text = decoded(&codes[0].data);
+        assert!(text.contains("Votre code : "), "{text}");
+        assert!(text.contains("Le code expire dans"), "{text}");
+        assert!(text.contains("lang=\"fr\""), "{text}");
+        assert!(codes[0].code().is_some(), "the code is found in a French message too");
+        // The sign-up, asked for with no language, was in English.
+        assert_eq!(delivered(&app, email, "Use this code to verify your email address").await.len(), 1);
+    }
+
     async fn a_password_change_tells_the_user_unless_the_reset_switch_is_off(app) {
         let email = "changer@contoso.example";
         let browser = app.sign_up(email, PASSWORD).await;

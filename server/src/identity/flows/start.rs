@@ -334,7 +334,7 @@ impl Issue {
             Send::Nothing => None,
         };
         let mail = match (mail, to) {
-            (Some(mail), Some(to)) => Some(state.seal_mail(&mail, to)?),
+            (Some(mail), Some(to)) => Some(state.seal_mail(&mail, to, client.language)?),
             _ => None,
         };
         Ok(Issue {

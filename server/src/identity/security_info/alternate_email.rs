@@ -54,7 +54,7 @@ pub async fn add(
         verifying_address: true,
     };
     state
-        .queue_mail(&mut tx, &mail, request.email.as_str())
+        .queue_mail(&mut tx, &mail, request.email.as_str(), client.language)
         .await?;
     let event = audit::Event {
         event: "alternate_email_code_sent",

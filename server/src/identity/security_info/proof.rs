@@ -30,7 +30,9 @@ pub async fn send_email(
         minutes,
         verifying_address: false,
     };
-    state.queue_mail(&mut tx, &mail, &user.email).await?;
+    state
+        .queue_mail(&mut tx, &mail, &user.email, client.language)
+        .await?;
     let event = event(
         client,
         &user.id,
