@@ -17,22 +17,7 @@ pub fn Account() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let me = LocalResource::new(api::me);
     let sessions = LocalResource::new(api::sessions);
-    // Not signed in (or no longer): to the sign-in page, in place of this one.
-    let to_sign_in = navigate.clone();
-    Effect::new(move || match me.get() {
-        // A sign-in that still owes the registration interrupt (a passcode sign-in, a reload).
-        Some(Ok(found)) if found.registration.is_some() => {
-            to_sign_in("/more-info", NavigateOptions::default());
-        }
-        Some(Err(error)) if error.status() == Some(401) => {
-            let replace = NavigateOptions {
-                replace: true,
-                ..Default::default()
-            };
-            to_sign_in("/sign-in", replace);
-        }
-        _ => {}
-    });
+    leave_unless_signed_in(me, Signal::stored(false));
     let sign_out = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
         async move {
@@ -90,6 +75,27 @@ pub fn Account() -> impl IntoView {
             </button>
         </section>
     }
+}
+
+/// The account pages' way out: not signed in (`me` answered 401, or `signed_out` turned true
+/// meanwhile), to the sign-in page in place of this one; a sign-in that still owes the
+/// registration interrupt (a passcode sign-in, a reload), to it.
+pub fn leave_unless_signed_in(me: LocalResource<Result<Me, ApiError>>, signed_out: Signal<bool>) {
+    let navigate = use_navigate();
+    Effect::new(move || {
+        let replace = NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
+        match me.get() {
+            Some(Ok(found)) if found.registration.is_some() => {
+                navigate("/more-info", NavigateOptions::default());
+            }
+            Some(Err(error)) if error.status() == Some(401) => navigate("/sign-in", replace),
+            _ if signed_out.get() => navigate("/sign-in", replace),
+            _ => {}
+        }
+    });
 }
 
 /// "Loading…" with a spinner, announced politely.

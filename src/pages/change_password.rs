@@ -13,32 +13,18 @@ use crate::components::password_policy::{
     server_says_common, violations, NewPasswordFields, PolicyChecklist,
 };
 use crate::i18n::tr;
-use crate::pages::account::loading;
+use crate::pages::account::{leave_unless_signed_in, loading};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use sspr_api::{ChangePassword, ErrorCode};
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let navigate = use_navigate();
     let me = LocalResource::new(api::me);
     // Signed out meanwhile: the same way out as a page opened signed out.
     let signed_out = RwSignal::new(false);
-    Effect::new(move || {
-        let replace = NavigateOptions {
-            replace: true,
-            ..Default::default()
-        };
-        match me.get() {
-            Some(Ok(found)) if found.registration.is_some() => navigate("/more-info", replace),
-            Some(Err(error)) if error.status() == Some(401) => navigate("/sign-in", replace),
-            _ if signed_out.get() => navigate("/sign-in", replace),
-            _ => {}
-        }
-    });
+    leave_unless_signed_in(me, signed_out.into());
     let done = RwSignal::new(false);
     // The form goes once the password is changed: focus to the heading, not lost to the body.
     let heading = NodeRef::<leptos::html::H1>::new();
