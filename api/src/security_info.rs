@@ -59,6 +59,38 @@ pub enum MethodKind {
     OfficePhone,
 }
 
+impl MethodKind {
+    /// Whether the method holds an address or a number, which lists show masked as its
+    /// `detail`. For the others `detail` is only the method's English name, which a page shows
+    /// from its own catalog instead.
+    pub fn has_address(self) -> bool {
+        !matches!(
+            self,
+            MethodKind::AuthenticatorApp
+                | MethodKind::SecurityQuestions
+                | MethodKind::MicrosoftAuthenticator
+        )
+    }
+}
+
+/// The questions every user may choose from, as Entra's predefined list offers them. A built-in
+/// question is stored and sent by this English text; a page shows it in the reader's language
+/// from its own catalog, in this order. An administrator's custom questions are shown as written.
+pub const BUILT_IN_QUESTIONS: [&str; 12] = [
+    "In what city did you meet your first spouse or partner?",
+    "In what city did your parents meet?",
+    "In what city does your nearest sibling live?",
+    "In what city was your father born?",
+    "In what city was your first job?",
+    "In what city was your mother born?",
+    "What is your favourite food?",
+    "What was the name of your first pet?",
+    "What was the name of your first school?",
+    "What was the make and model of your first car?",
+    "What was your childhood nickname?",
+    "What is the name of the street you grew up on?",
+];
+
 /// Why a sign-in stops for security info.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -94,8 +126,8 @@ pub struct RegisteredMethod {
     /// `email` for the account's address; otherwise the method's id, for **Delete**.
     pub id: String,
     pub kind: MethodKind,
-    /// What the user recognises it by, masked: `n•••@contoso.com`, "Authenticator app",
-    /// "3 questions".
+    /// What the user recognises it by: its address or number, masked (`n•••@contoso.com`), or
+    /// for a method without one ([`MethodKind::has_address`]) its English name.
     pub detail: String,
     /// When it was added (none for the account's address, which came with the account).
     #[serde(default, skip_serializing_if = "Option::is_none")]

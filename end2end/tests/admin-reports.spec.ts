@@ -87,6 +87,12 @@ test('an administrator reads the reports of a small seeded set', async ({ page, 
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(signIns).toHaveCount(2);
   await checkPage(page, 'report-sign-ins');
+  // In French the reason and the method read from the portal's catalog, not the server's English.
+  await page.getByLabel(/Language|Langue/).selectOption('fr');
+  await expect(signIns.nth(1)).toContainText('Nom d’utilisateur ou mot de passe incorrect. (50126)');
+  await expect(signIns.nth(1)).toContainText('Mot de passe');
+  await page.getByLabel(/Language|Langue/).selectOption('en');
+  await expect(signIns.nth(1)).toContainText('Invalid username or password. (50126)');
 
   // Directory audits: the group added, under group management.
   await reports.getByRole('link', { name: 'Directory audits' }).click();

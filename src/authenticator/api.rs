@@ -42,7 +42,7 @@ pub async fn pair(pairing_code: String, public_key: String) -> Result<PairedDevi
 pub async fn requests(account: &Account) -> Result<PushRequests, Failure> {
     let now = js_sys::Date::now() as i64;
     let signature = account.sign(&list_message(&account.device_id, now)).await?;
-    let request = Request::get("/api/authenticator/requests")
+    let request = http::in_language(Request::get("/api/authenticator/requests"))
         .header("accept", "application/json")
         .header(DEVICE_HEADER, &account.device_id)
         .header(DEVICE_TIME_HEADER, &now.to_string())

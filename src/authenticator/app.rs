@@ -16,7 +16,7 @@ use sspr_api::push::Location;
 use sspr_api::{PushDecision, PushRequest, PushState, PushStatus};
 use sspr_web::api::http::ApiError;
 use sspr_web::components::language_switcher::LanguageSwitcher;
-use sspr_web::i18n::{provide_i18n, use_i18n};
+use sspr_web::i18n::{provide_i18n, tr, use_i18n};
 use std::time::Duration;
 
 /// How often the waiting requests are fetched.
@@ -100,6 +100,9 @@ fn forget_pairing_code() {
 #[component]
 pub fn AuthenticatorApp() -> impl IntoView {
     provide_i18n();
+    // The tab's title (and a bookmark's name) in the page's language.
+    let app_name = t(|m| m.app_name);
+    Effect::new(move |_| document().set_title(app_name()));
     let keys = StoredValue::new_local(Vec::<Account>::new());
     let changed = RwSignal::new(0_u32);
     let accounts = LocalResource::new(move || {
@@ -277,7 +280,7 @@ pub fn AuthenticatorApp() -> impl IntoView {
     };
 
     view! {
-        <a class="skip-link" href="#content">{t(|m| m.app_name)}</a>
+        <a class="skip-link" href="#content">{tr(|m| m.skip_to_content)}</a>
         <header class="site-header">
             <span class="brand"><span class="brand__name">{t(|m| m.app_name)}</span></span>
         </header>

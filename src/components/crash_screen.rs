@@ -3,10 +3,11 @@
 //!
 //! A panic in wasm stops the app, so this is a panic hook that writes plain DOM. It reads no
 //! signal (the reactive system may be mid-update) and formats nothing (Rust's formatting
-//! machinery would cost the size budget): the texts come from the catalog of the browser's
-//! language. Errors a page expects — network, validation, server — are shown by the page itself.
+//! machinery would cost the size budget): the texts come from the catalog of the page's
+//! language, the one chosen in the footer (kept outside the reactive system, [`chosen_tag`]),
+//! else the browser's. Errors a page expects — network, validation, server — are shown by the page itself.
 
-use crate::i18n::browser_locale;
+use crate::i18n::{browser_locale, chosen_tag, Locale};
 use leptos::prelude::document;
 
 /// Installs the hook; call once, before mounting.
@@ -15,7 +16,11 @@ pub fn install() {
 }
 
 fn show() {
-    let t = browser_locale().messages();
+    let locale = match chosen_tag() {
+        "" => browser_locale(),
+        tag => Locale::negotiate([tag]),
+    };
+    let t = locale.messages();
     let Some(body) = document().body() else {
         return;
     };

@@ -218,6 +218,7 @@ pub static MESSAGES: Messages = Messages {
     phone_delivery_off: "Codes cannot be sent this way. Choose the other option: a text message or a call.",
     questions_intro: "Choose a different question for each answer. Answers need at least 3 characters; capital letters do not matter, but spelling and spacing do.",
     question_label: "Question",
+    built_in_questions: sspr_api::security_info::BUILT_IN_QUESTIONS,
     answer_label: "Answer",
     save: "Save",
     guest_badge: "Guest",

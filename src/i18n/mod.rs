@@ -267,6 +267,9 @@ pub struct Messages {
     pub phone_delivery_off: &'static str,
     pub questions_intro: &'static str,
     pub question_label: &'static str,
+    /// The built-in security questions, in the order of
+    /// [`sspr_api::security_info::BUILT_IN_QUESTIONS`] ([`question_in`]).
+    pub built_in_questions: [&'static str; 12],
     pub answer_label: &'static str,
     pub save: &'static str,
     pub guest_badge: &'static str,
@@ -356,6 +359,15 @@ pub fn chosen_tag() -> &'static str {
     CHOSEN.with(std::cell::Cell::get)
 }
 
+/// A security question as `messages` word it: a built-in one from the catalog (the server stores
+/// and sends its English text), an administrator's custom one as written.
+pub fn question_in<'a>(messages: &'static Messages, question: &'a str) -> &'a str {
+    sspr_api::security_info::BUILT_IN_QUESTIONS
+        .iter()
+        .position(|built_in| *built_in == question)
+        .map_or(question, |i| messages.built_in_questions[i])
+}
+
 /// A text of the catalog, named by a function from the catalog to it: `|m| m.sign_in`.
 pub type Text = fn(&'static Messages) -> &'static str;
 
@@ -440,6 +452,24 @@ mod tests {
             let debug = format!("{m:?}");
             assert!(!debug.contains(": \"\""), "{locale:?} has an empty text");
             assert!(!debug.contains(": \" \""), "{locale:?} has a blank text");
+        }
+    }
+
+    #[test]
+    fn a_built_in_question_reads_in_the_page_language_and_a_custom_one_as_written() {
+        let built_in = sspr_api::security_info::BUILT_IN_QUESTIONS[7];
+        assert_eq!(question_in(Locale::En.messages(), built_in), built_in);
+        assert_eq!(
+            question_in(Locale::Fr.messages(), built_in),
+            "Quel était le nom de votre premier animal de compagnie\u{a0}?"
+        );
+        let custom = "What was the name of the ship?";
+        assert_eq!(question_in(Locale::Fr.messages(), custom), custom);
+        for (i, question) in Locale::Fr.messages().built_in_questions.iter().enumerate() {
+            assert!(
+                question.ends_with('?'),
+                "French question {i} is not a question"
+            );
         }
     }
 }

@@ -66,7 +66,7 @@ pub fn MoreInfo() -> impl IntoView {
                 <p>{tr(|m| m.reconfirm_intro)}</p>
                 <ul>
                     {found.methods.into_iter().map(|method| view! {
-                        <li><strong>{tr(kind_text(method.kind))}</strong> " " {method.detail}</li>
+                        <li><strong>{tr(kind_text(method.kind))}</strong> " " {method.kind.has_address().then_some(method.detail)}</li>
                     }).collect_view()}
                 </ul>
                 <form on:submit=move |ev: SubmitEvent| {

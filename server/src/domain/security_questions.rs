@@ -22,21 +22,9 @@ pub const MAX_CUSTOM: usize = 20;
 /// A custom question's length in characters.
 pub const CUSTOM_CHARS: RangeInclusive<usize> = 5..=200;
 
-/// The questions every user may choose from, as Entra's predefined list offers them.
-pub const BUILT_IN: &[&str] = &[
-    "In what city did you meet your first spouse or partner?",
-    "In what city did your parents meet?",
-    "In what city does your nearest sibling live?",
-    "In what city was your father born?",
-    "In what city was your first job?",
-    "In what city was your mother born?",
-    "What is your favourite food?",
-    "What was the name of your first pet?",
-    "What was the name of your first school?",
-    "What was the make and model of your first car?",
-    "What was your childhood nickname?",
-    "What is the name of the street you grew up on?",
-];
+/// The questions every user may choose from, as Entra's predefined list offers them (in the API
+/// crate, whose pages show them in the reader's language).
+pub const BUILT_IN: &[&str] = &sspr_api::security_info::BUILT_IN_QUESTIONS;
 
 /// Checks the administrator's settings; the error is a sentence.
 pub fn check_settings(to_register: u8, to_reset: u8, custom: &[String]) -> Result<(), String> {

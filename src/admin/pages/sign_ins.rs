@@ -3,7 +3,7 @@
 
 use super::reports::{date_filter, Pager, ReportNav};
 use crate::api;
-use crate::i18n::at;
+use crate::i18n::{at, AText};
 use crate::ui::Loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -103,16 +103,26 @@ pub fn SignIns() -> impl IntoView {
                             {found.value.into_iter().map(|row| {
                                 let outcome = match row.status.failure_reason {
                                     None => view! { <span>{at(|m| m.outcome_success)}</span> }.into_any(),
-                                    Some(reason) => view! {
-                                        <span>{at(|m| m.outcome_failure)} ": " {reason} " (" {row.status.error_code} ")"</span>
-                                    }.into_any(),
+                                    Some(reason) => {
+                                        let reason = match failure_text(row.status.error_code) {
+                                            Some(text) => view! { {at(text)} }.into_any(),
+                                            None => reason.into_any(),
+                                        };
+                                        view! {
+                                            <span>{at(|m| m.outcome_failure)} ": " {reason} " (" {row.status.error_code} ")"</span>
+                                        }.into_any()
+                                    }
+                                };
+                                let method = match method_text(&row.authentication_method) {
+                                    Some(text) => view! { {at(text)} }.into_any(),
+                                    None => row.authentication_method.into_any(),
                                 };
                                 view! {
                                     <tr>
                                         <td>{row.created_date_time}</td>
                                         <td class="cell--wrap">{row.user_principal_name}</td>
                                         <td>{row.app_display_name}</td>
-                                        <td>{row.authentication_method}</td>
+                                        <td>{method}</td>
                                         <td>{row.ip_address}</td>
                                         <td>{outcome}</td>
                                     </tr>
@@ -125,4 +135,26 @@ pub fn SignIns() -> impl IntoView {
             }.into_any()
         }/>
     }
+}
+
+/// The catalog's sentence for a sign-in failure's Graph error code; the server's English
+/// `failureReason` for any other.
+fn failure_text(error_code: i64) -> Option<AText> {
+    Some(match error_code {
+        50034 => |m| m.sign_in_unknown_account,
+        50053 => |m| m.sign_in_locked,
+        50057 => |m| m.sign_in_disabled,
+        50126 => |m| m.sign_in_wrong_credentials,
+        _ => return None,
+    })
+}
+
+/// The catalog's name for a sign-in's `authenticationMethod`; the value itself for any other.
+fn method_text(method: &str) -> Option<AText> {
+    Some(match method {
+        "password" => |m| m.method_password,
+        "emailPasscode" => |m| m.method_email,
+        "session" => |m| m.method_session,
+        _ => return None,
+    })
 }

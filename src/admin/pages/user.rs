@@ -143,7 +143,7 @@ pub fn User(id: String) -> impl IntoView {
                                     {u.registered_methods.into_iter().map(|r| {
                                         let method_id = r.id.clone();
                                         view! {
-                                            <tr><td>{at(kind_text(r.kind))}</td><td>{r.detail}</td>
+                                            <tr><td>{at(kind_text(r.kind))}</td><td>{r.kind.has_address().then_some(r.detail)}</td>
                                             <td>{r.added_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
                                             <td>{r.last_used_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
                                             <td><Guarded permission=Permission::ManageUsers>

@@ -13,7 +13,7 @@
 use crate::api;
 use crate::components::alert::{Alert, Problem};
 use crate::components::form::{focus, value_of, Field, Submit};
-use crate::i18n::tr;
+use crate::i18n::{question_in, tr, use_i18n};
 use crate::pages::flow::code::restart;
 use crate::pages::flow::steps::{after_verify, flow_id, path, Step};
 use crate::pages::security_info::kind_text;
@@ -33,6 +33,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
         return restart(purpose).into_any();
     };
     let flow = StoredValue::new(flow);
+    let i18n = use_i18n();
     let navigate = StoredValue::new(use_navigate());
     let problem = RwSignal::new(None::<Problem>);
     // The flow as last answered (loaded, then each proof's answer), and the method chosen.
@@ -277,7 +278,9 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                     let id = ["answer-", &i.to_string()].concat();
                     view! {
                         <div class="field">
-                            <label class="field__label" for=id.clone()>{question}</label>
+                            <label class="field__label" for=id.clone()>
+                                {move || question_in(i18n.t(), &question).to_owned()}
+                            </label>
                             <input class="field__input" id=id.clone() name=id type="text"
                                 autocomplete="off" required
                                 aria-describedby=move || invalid.get().then_some("form-error")

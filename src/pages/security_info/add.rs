@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::alert::Problem;
 use crate::components::form::{focus, raw_value_of, value_of, Field, Submit};
 use crate::components::qr::qr_code;
-use crate::i18n::tr;
+use crate::i18n::{question_in, tr, use_i18n};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{
@@ -322,6 +322,7 @@ pub(super) fn phone_problem(error: api::ApiError) -> Problem {
 
 #[component]
 fn Questions(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let i18n = use_i18n();
     let catalog = LocalResource::new(api::question_catalog);
     let save = Action::new_local(move |body: &RegisterQuestions| {
         let body = body.clone();
@@ -366,7 +367,11 @@ fn Questions(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
                             .questions
                             .iter()
                             .enumerate()
-                            .map(|(j, q)| view! { <option value=q.clone() selected=i == j>{q.clone()}</option> })
+                            .map(|(j, q)| {
+                                let shown = q.clone();
+                                let shown = move || question_in(i18n.t(), &shown).to_owned();
+                                view! { <option value=q.clone() selected=i == j>{shown}</option> }
+                            })
                             .collect_view();
                         let question_id = format!("question-{i}");
                         let answer_id = format!("answer-{i}");

@@ -174,7 +174,7 @@ fn methods_table(
                         view! {
                             <tr>
                                 <td>{name}</td>
-                                <td>{method.detail}</td>
+                                <td>{method.kind.has_address().then_some(method.detail)}</td>
                                 <td>{date(method.added_at_ms)}</td>
                                 <td>{date(method.last_used_at_ms)}</td>
                                 <td>{delete}</td>
