@@ -27,8 +27,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// The built SPA served for every path outside `/api` (`SSPR_WEB_DIR`).
     pub web_dir: PathBuf,
-    /// `smtp://host:port` (plain), `smtp+starttls://…`, or `smtps://…`, with optional
-    /// `user:password@`; unset means the development outbox (`SSPR_SMTP_URL`).
+    /// `smtp://host:port` (plain), `smtp://host:587?tls=required` (STARTTLS), or `smtps://…`,
+    /// with optional `user:password@`; unset means the development outbox (`SSPR_SMTP_URL`).
     pub smtp_url: Option<String>,
     /// The `From` of every message (`SSPR_MAIL_FROM`).
     pub mail_from: String,
@@ -187,6 +187,14 @@ pub enum ConfigError {
     BadSecret(#[from] crate::secrets::BadSecret),
     #[error("{0}")]
     Phone(&'static str),
+    #[error(
+        "SSPR_LOG must be a tracing filter such as `info` or `info,sspr_server=debug`, got {0:?}"
+    )]
+    Log(String),
+    #[error("SSPR_MAIL_FROM must be an address such as `SSPR <no-reply@example.com>`, got {0:?}")]
+    MailFrom(String),
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
 }
 
 impl Config {
@@ -241,6 +249,34 @@ impl Config {
         }
         if self.database_max_connections == 0 {
             return Err(ConfigError::MaxConnections);
+        }
+        // A limit of 0 would refuse every request it counts, and a timeout of 0 would time out
+        // every request: neither is a setting anyone means.
+        let counts = [
+            ("SSPR_REQUEST_TIMEOUT_SECS", self.request_timeout_secs),
+            (
+                "SSPR_FLOW_STARTS_PER_MINUTE",
+                self.flow_starts_per_minute.into(),
+            ),
+            (
+                "SSPR_CODE_CHECKS_PER_MINUTE",
+                self.code_checks_per_minute.into(),
+            ),
+            (
+                "SSPR_PASSWORD_ATTEMPTS_PER_MINUTE",
+                self.password_attempts_per_minute.into(),
+            ),
+            ("SSPR_REQUESTS_PER_MINUTE", self.requests_per_minute.into()),
+            ("SSPR_CAPTCHAS_PER_MINUTE", self.captchas_per_minute.into()),
+        ];
+        if let Some((name, _)) = counts.iter().find(|(_, value)| *value == 0) {
+            return Err(ConfigError::Zero(name));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
+            return Err(ConfigError::Log(self.log.clone()));
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::MailFrom(self.mail_from.clone()));
         }
         if !passcode::LIFETIME_BOUNDS.contains(&self.passcode_lifetime_secs)
             || !passcode::GUEST_LIFETIME_BOUNDS.contains(&self.guest_passcode_lifetime_secs)
@@ -524,6 +560,40 @@ mod tests {
             assert_eq!(config.twilio_base_url, "https://api.twilio.com");
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_setting_that_cannot_work_is_refused_at_start() {
+        let valid = Config {
+            dev: true,
+            ..Config::default()
+        };
+        let refused = |change: fn(&mut Config)| {
+            let mut config = valid.clone();
+            change(&mut config);
+            config.validate().expect_err("refused").to_string()
+        };
+        assert_eq!(
+            refused(|c| c.request_timeout_secs = 0),
+            "SSPR_REQUEST_TIMEOUT_SECS must be at least 1"
+        );
+        assert_eq!(
+            refused(|c| c.requests_per_minute = 0),
+            "SSPR_REQUESTS_PER_MINUTE must be at least 1"
+        );
+        assert_eq!(
+            refused(|c| c.flow_starts_per_minute = 0),
+            "SSPR_FLOW_STARTS_PER_MINUTE must be at least 1"
+        );
+        assert!(refused(|c| c.log = "sspr_server=loud".into()).starts_with("SSPR_LOG must be"));
+        assert!(refused(|c| c.mail_from = "not an address".into())
+            .starts_with("SSPR_MAIL_FROM must be"));
+        let mut config = valid.clone();
+        config.log = "warn,sspr_server::store=debug".into();
+        config.mail_from = "Contoso <no-reply@contoso.example>".into();
+        config
+            .validate()
+            .expect("a filter and an address that work");
     }
 
     #[test]

@@ -7,12 +7,20 @@
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; a second call (as in tests) is a no-op.
+/// `default_filter` is `SSPR_LOG`, which the configuration has checked; a `RUST_LOG` that is set
+/// but not a filter is ignored, and said so in the log.
 pub fn init(default_filter: &str) {
-    let filter = EnvFilter::try_from_default_env()
+    let from_env = EnvFilter::try_from_default_env();
+    let ignored = from_env.is_err() && std::env::var_os("RUST_LOG").is_some();
+    let filter = from_env
         .or_else(|_| EnvFilter::try_new(default_filter))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .try_init();
+        .try_init()
+        .is_ok();
+    if installed && ignored {
+        tracing::warn!("RUST_LOG is not a tracing filter and was ignored: SSPR_LOG is used");
+    }
 }

@@ -87,7 +87,9 @@ fn main() -> ExitCode {
         },
         Some("build-web") => tools::ensure_web_tools().and_then(|()| web::build()),
         Some("schema") => schemathesis::run(),
-        Some("setup") => tools::ensure_web_tools().and_then(|()| tools::ensure_test_tools()),
+        Some("setup") => tools::ensure_web_tools()
+            .and_then(|()| tools::ensure_test_tools())
+            .and_then(|()| schemathesis::ensure_installed().map(drop)),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

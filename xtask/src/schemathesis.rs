@@ -169,8 +169,9 @@ fn scripts() -> PathBuf {
     cmd::root().join("xtask").join("schemathesis")
 }
 
-/// The virtual environment with schemathesis 4.x, created and installed when missing.
-fn ensure_installed() -> Result<PathBuf, String> {
+/// The virtual environment with schemathesis 4.x, created and installed when missing (also by
+/// `cargo xtask setup`).
+pub fn ensure_installed() -> Result<PathBuf, String> {
     let venv = cmd::target_dir().join("schemathesis");
     let bin = venv.join("bin/schemathesis");
     let installed = cmd::output(Command::new(&bin).arg("--version")).unwrap_or_default();
