@@ -92,3 +92,41 @@ async fn a_setup_link_printed_by_the_command_line_works_on_the_running_developme
     let _ = stop.send(());
     server.await.expect("server task").expect("server");
 }
+
+#[test]
+fn a_setting_that_cannot_work_stops_the_command_with_its_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = format!("sqlite://{}", dir.path().join("data/sspr.db").display());
+    let base = [
+        ("SSPR_DEV", "true"),
+        ("SSPR_DATABASE_URL", database_url.as_str()),
+    ];
+    for (setting, value, said) in [
+        (
+            "SSPR_REQUESTS_PER_MINUTE",
+            "0",
+            "SSPR_REQUESTS_PER_MINUTE must be at least 1",
+        ),
+        (
+            "SSPR_REQUEST_TIMEOUT_SECS",
+            "0",
+            "SSPR_REQUEST_TIMEOUT_SECS must be at least 1",
+        ),
+        (
+            "SSPR_MAIL_FROM",
+            "nobody",
+            "SSPR_MAIL_FROM must be an address",
+        ),
+    ] {
+        let mut env = base.to_vec();
+        env.push((setting, value));
+        let refused = command_line(&env, &["bootstrap-admin"]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success(), "{setting}={value} was accepted");
+        assert!(stderr.contains(said), "{setting}={value}: {stderr}");
+    }
+    assert!(
+        !dir.path().join("data/sspr.db").exists(),
+        "nothing was made before the refusal"
+    );
+}
