@@ -56,11 +56,14 @@ test('a customer registers security questions on the security info page', async 
     await page.locator(`#answer-${i}`).fill(`Answer number ${i}`);
   }
   await axeClean(page, 'security-info-questions');
-  // In French the built-in questions read in French; what is chosen and typed stays.
+  // In French the built-in questions read in French; what is chosen and typed stays, and what is
+  // sent is still the question's English text.
+  await page.locator('#question-0').selectOption({ index: 7 });
   await page.getByLabel(/Language|Langue/).selectOption('fr');
   await expect(page.locator('#question-0 option:checked')).toHaveText(
-    'Dans quelle ville avez-vous rencontré votre premier conjoint ou partenaire\u00a0?',
+    'Quel était le nom de votre premier animal de compagnie\u00a0?',
   );
+  await expect(page.locator('#question-0')).toHaveValue('What was the name of your first pet?');
   await expect(page.locator('#answer-0')).toHaveValue('Answer number 0');
   await page.getByLabel(/Language|Langue/).selectOption('en');
   await page.getByRole('button', { name: 'Save' }).click();

@@ -179,8 +179,6 @@ pub enum ConfigError {
         passcode::GUEST_LIFETIME_BOUNDS.end()
     )]
     PasscodeLifetime,
-    #[error("SSPR_DATABASE_MAX_CONNECTIONS must be at least 1")]
-    MaxConnections,
     #[error("SSPR_SECRET is required outside development mode (32+ random bytes, base64 or hex; e.g. `openssl rand -base64 32`)")]
     MissingSecret,
     #[error(transparent)]
@@ -230,7 +228,9 @@ impl Config {
             .unwrap_or_default()
     }
 
-    /// Checks what the types cannot: origin and database URL shapes.
+    /// Checks what the types cannot: the shapes of the origin, the database URL, the theme's
+    /// name, the secret and the phone provider's settings; the bounds of every count and
+    /// lifetime; that the log filter and the sender's address can be read.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let origin_ok = axum::http::Uri::try_from(self.public_origin.as_str()).is_ok_and(|uri| {
             matches!(uri.scheme_str(), Some("http" | "https"))
@@ -247,12 +247,13 @@ impl Config {
         if !matches!(scheme, "sqlite" | "postgres" | "postgresql") {
             return Err(ConfigError::DatabaseUrl(scheme.to_owned()));
         }
-        if self.database_max_connections == 0 {
-            return Err(ConfigError::MaxConnections);
-        }
         // A limit of 0 would refuse every request it counts, and a timeout of 0 would time out
         // every request: neither is a setting anyone means.
         let counts = [
+            (
+                "SSPR_DATABASE_MAX_CONNECTIONS",
+                self.database_max_connections.into(),
+            ),
             ("SSPR_REQUEST_TIMEOUT_SECS", self.request_timeout_secs),
             (
                 "SSPR_FLOW_STARTS_PER_MINUTE",
@@ -272,7 +273,7 @@ impl Config {
         if let Some((name, _)) = counts.iter().find(|(_, value)| *value == 0) {
             return Err(ConfigError::Zero(name));
         }
-        if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
+        if crate::telemetry::filter(&self.log).is_err() {
             return Err(ConfigError::Log(self.log.clone()));
         }
         if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
@@ -589,7 +590,7 @@ mod tests {
         assert!(refused(|c| c.mail_from = "not an address".into())
             .starts_with("SSPR_MAIL_FROM must be"));
         let mut config = valid.clone();
-        config.log = "warn,sspr_server::store=debug".into();
+        config.log = "warn, sspr_server::store=debug".into();
         config.mail_from = "Contoso <no-reply@contoso.example>".into();
         config
             .validate()

@@ -226,7 +226,7 @@ pub static MESSAGES: Messages = Messages {
         "Quel est votre plat préféré\u{a0}?",
         "Quel était le nom de votre premier animal de compagnie\u{a0}?",
         "Quel était le nom de votre première école\u{a0}?",
-        "Quelles étaient la marque et le modèle de votre première voiture\u{a0}?",
+        "Quels étaient la marque et le modèle de votre première voiture\u{a0}?",
         "Quel était votre surnom d’enfance\u{a0}?",
         "Quel est le nom de la rue où vous avez grandi\u{a0}?",
     ],

@@ -2,7 +2,7 @@
 //!
 //! Everything comes from the package registries this project may use: rustup's wasm target,
 //! crates.io (Trunk, the wasm-bindgen CLI), npm (binaryen's wasm-opt, Playwright), Debian
-//! (Chromium, PostgreSQL, Node.js). Nothing downloads a prebuilt binary from elsewhere, which is
+//! (Chromium, PostgreSQL, Node.js, Python), PyPI (schemathesis, `crate::schemathesis`). Nothing downloads a prebuilt binary from elsewhere, which is
 //! why Trunk is always run with `--offline` and Playwright with its browser download off.
 
 use crate::cmd;
