@@ -282,6 +282,17 @@ pub struct AccessRequest {
     pub client_id: Option<String>,
 }
 
+/// `GET /api/flows/access`: whether this client's next try of **Can't access your account?**
+/// must carry a verification code, so that the page shows the picture from the start. With
+/// `SSPR_CAPTCHA_FREE_TRIES` 0 (the default) it always must; otherwise once this client address
+/// has used its free tries (a try for an address that has used its own is still refused with
+/// `captcha_required`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessPrompt {
+    pub captcha_required: bool,
+}
+
 /// `POST /api/captcha`: a new on-screen verification code. Its picture is at
 /// `/api/captcha/{captcha_id}/image`, its spoken form at `/api/captcha/{captcha_id}/audio`;
 /// the answer is never sent.

@@ -44,9 +44,9 @@ pub use directory::{
 pub use email::{Email, EmailError};
 pub use error::{ErrorBody, ErrorCode};
 pub use flow::{
-    AccessChoice, AccessRequest, CaptchaChallenge, CompleteFlow, FlowDone, FlowPhoneCodeSent,
-    FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod, SendPhoneCode,
-    StartFlow, UnlockAction, VerifyCode,
+    AccessChoice, AccessPrompt, AccessRequest, CaptchaChallenge, CompleteFlow, FlowDone,
+    FlowPhoneCodeSent, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod,
+    SendPhoneCode, StartFlow, UnlockAction, VerifyCode,
 };
 pub use health::{DatabaseStatus, Health};
 pub use invitation::{CreateInvitation, InvitationList, InvitationView, RedemptionStatus};

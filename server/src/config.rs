@@ -78,7 +78,7 @@ pub struct Config {
     pub captchas_per_minute: u32,
     /// Tries of **Can't access your account?** allowed per client address and per email
     /// address in 15 minutes before an on-screen verification code is asked for
-    /// (`SSPR_CAPTCHA_FREE_TRIES`, 3; 0 asks for one every time).
+    /// (`SSPR_CAPTCHA_FREE_TRIES`, 0: one is asked for every time, as seed 003's page does).
     pub captcha_free_tries: u32,
     /// How texts and calls leave (`SSPR_PHONE_PROVIDER`): `outbox` (the development outbox,
     /// the default), `webhook` or `twilio` (`phone::provider`).
@@ -146,7 +146,7 @@ impl Default for Config {
             password_attempts_per_minute: 30,
             requests_per_minute: 300,
             captchas_per_minute: 10,
-            captcha_free_tries: 3,
+            captcha_free_tries: 0,
             phone_provider: PhoneProviderKind::Outbox,
             phone_from: None,
             phone_webhook_url: None,

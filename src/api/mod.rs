@@ -9,7 +9,7 @@ pub use http::ApiError;
 
 use gloo_net::http::Method;
 use sspr_api::{
-    AccessRequest, AddAlternateEmail, AddCallPhone, AddMobilePhone, CaptchaChallenge,
+    AccessPrompt, AccessRequest, AddAlternateEmail, AddCallPhone, AddMobilePhone, CaptchaChallenge,
     ChangePassword, CompleteFlow, ConfirmMethod, CustomerUserFlow, FlowDone, FlowPhoneCodeSent,
     FlowQuestions, FlowView, Health, Me, PasswordPolicy, PendingMethod, PendingPhone, ProofSent,
     ProveIdentity, ProveMethod, PublicBranding, QuestionCatalog, RegisterQuestions,
@@ -35,6 +35,12 @@ pub async fn start_flow(body: StartFlow) -> Result<FlowView, ApiError> {
 /// `POST /api/flows/access`: "Can't access your account?" starts a reset or an unlock.
 pub async fn access(body: AccessRequest) -> Result<FlowView, ApiError> {
     http::send(Method::POST, "/api/flows/access", Some(&body)).await
+}
+
+/// `GET /api/flows/access`: whether the next try needs the on-screen code, so the page shows it
+/// from the start.
+pub async fn access_prompt() -> Result<AccessPrompt, ApiError> {
+    http::get("/api/flows/access", &[]).await
 }
 
 /// `POST /api/captcha`: a new on-screen verification code.

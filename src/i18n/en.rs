@@ -79,7 +79,7 @@ pub static MESSAGES: Messages = Messages {
     captcha_listen: "Listen to the digits (opens a new tab)",
     captcha_new: "New picture",
     captcha_missing: "Type the digits in the picture.",
-    err_captcha_required: "This address or device has tried several times. Type the digits in the picture to go on.",
+    err_captcha_required: "To go on, type the digits in the picture, or listen to them.",
     err_captcha_invalid: "Those digits did not match, or the picture expired. Try again with the new picture.",
     reset_title: "Reset your password",
     reset_intro: "We will send a code to your email address to confirm it is you.",

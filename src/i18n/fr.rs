@@ -78,7 +78,7 @@ pub static MESSAGES: Messages = Messages {
     captcha_listen: "Écouter les chiffres (ouvre un nouvel onglet)",
     captcha_new: "Nouvelle image",
     captcha_missing: "Saisissez les chiffres de l’image.",
-    err_captcha_required: "Cette adresse ou cet appareil a fait plusieurs essais. Saisissez les chiffres de l’image pour continuer.",
+    err_captcha_required: "Pour continuer, saisissez les chiffres de l’image, ou écoutez-les.",
     err_captcha_invalid: "Ces chiffres ne correspondent pas, ou l’image a expiré. Réessayez avec la nouvelle image.",
     reset_title: "Réinitialiser votre mot de passe",
     reset_intro: "Nous allons envoyer un code à votre adresse e-mail pour confirmer qu’il s’agit bien de vous.",

@@ -1,9 +1,11 @@
 //! `/access`: **Can't access your account?** (SPEC C10), linked from the password page. The
-//! email and what happened — **I forgot my password** (the reset wizard) or **I know my
-//! password, but still can't sign in** (the unlock wizard) — then the chosen wizard's code page.
-//! After several tries from this device or for this address the server asks for the digits of
-//! an on-screen picture (`captcha_required`); the page then shows it, with a link to hear the
-//! digits and a button for a new picture, and a refused answer brings a new one.
+//! email, what happened — **I forgot my password** (the reset wizard) or **I know my password,
+//! but still can't sign in** (the unlock wizard) — and the digits of an on-screen picture, then
+//! the chosen wizard's code page. The page asks the server at load whether the picture is
+//! needed (always, by default; a deployment may allow a few tries without one) and shows it
+//! from the start when it is; a try the server still refuses for want of one
+//! (`captcha_required`) brings it then. With the picture come a link to hear the digits and a
+//! button for a new picture, and a refused answer brings a new one.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
@@ -30,18 +32,35 @@ pub fn Access() -> impl IntoView {
     let choice = RwSignal::new(None::<AccessChoice>);
     // The verification code shown, once the server asked for one.
     let captcha = RwSignal::new(None::<String>);
-    // A new picture, its field emptied and focused once it shows.
-    let new_captcha = Action::new_local(move |_: &()| async move {
-        match api::new_captcha().await {
-            Ok(made) => {
-                captcha.set(Some(made.captcha_id));
-                if let Some(input) = answer.get_untracked() {
-                    input.set_value("");
+    // A new picture, its field emptied and, after a refusal or on request, focused once it
+    // shows (not when the page opens with it).
+    let new_captcha = Action::new_local(move |then_focus: &bool| {
+        let then_focus = *then_focus;
+        async move {
+            match api::new_captcha().await {
+                Ok(made) => {
+                    captcha.set(Some(made.captcha_id));
+                    if let Some(input) = answer.get_untracked() {
+                        input.set_value("");
+                    }
+                    if then_focus {
+                        leptos::task::tick().await;
+                        focus(answer);
+                    }
                 }
-                leptos::task::tick().await;
-                focus(answer);
+                Err(error) => problem.set(Some(error.into())),
             }
-            Err(error) => problem.set(Some(error.into())),
+        }
+    });
+    // The picture from the start when the server will ask for it.
+    let prompt = LocalResource::new(api::access_prompt);
+    Effect::new(move || {
+        let required = prompt
+            .get()
+            .and_then(Result::ok)
+            .map(|p| p.captcha_required);
+        if required == Some(true) && captcha.get_untracked().is_none() {
+            new_captcha.dispatch(false);
         }
     });
     let send = Action::new_local(move |body: &AccessRequest| {
@@ -65,7 +84,7 @@ pub fn Access() -> impl IntoView {
                     });
                     problem.set(Some(refused));
                     if asked {
-                        new_captcha.dispatch(());
+                        new_captcha.dispatch(true);
                     } else {
                         focus(email);
                     }
@@ -132,7 +151,7 @@ pub fn Access() -> impl IntoView {
                         " "
                         <button type="button" class="button button--secondary"
                             disabled=new_captcha.pending()
-                            on:click=move |_| { new_captcha.dispatch(()); }>
+                            on:click=move |_| { new_captcha.dispatch(true); }>
                             {tr(|m| m.captcha_new)}
                         </button>
                     </p>

@@ -1,7 +1,9 @@
 //! **Can't access your account?** (SPEC C10): the email, the choice between a password reset
-//! and an unlock, and — once the client address or the email address has tried this entry point
-//! more than `SSPR_CAPTCHA_FREE_TRIES` times (3) in [`WINDOW_MS`](captcha::WINDOW_MS) (15
-//! minutes) — an on-screen verification code. Past it,
+//! and an unlock, and an on-screen verification code — on every try by default, as seed 003's
+//! page asks for it, or, with `SSPR_CAPTCHA_FREE_TRIES` above 0, once the client address or the
+//! email address has tried this entry point more than that many times in
+//! [`WINDOW_MS`](captcha::WINDOW_MS) (15 minutes). [`prompt`] tells the page beforehand whether
+//! to show the picture. Past it,
 //! the existing reset or unlock flow starts ([`flows::start`]), with its answers and limits: known
 //! and unknown addresses get the same answers here too, as nothing before the start looks at
 //! the account. The plain **Forgot password?** (`POST /api/flows`) never asks for a code.
@@ -26,7 +28,9 @@ use crate::store::captchas::{self, Media, NewCaptcha};
 use crate::store::rate_limits;
 use crate::AppState;
 use base64::Engine;
-use sspr_api::{AccessRequest, CaptchaChallenge, ErrorCode, FlowPurpose, StartFlow, WireName};
+use sspr_api::{
+    AccessPrompt, AccessRequest, CaptchaChallenge, ErrorCode, FlowPurpose, StartFlow, WireName,
+};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -34,6 +38,34 @@ use std::sync::{Arc, Mutex};
 const PURPOSE: &str = "captcha";
 /// How many answers development mode lists.
 const DEV_KEPT: usize = 20;
+
+/// `GET /api/flows/access`: whether this client's next try needs a verification code, as far as
+/// the client address tells (the address typed is not known yet). Counts nothing.
+pub async fn prompt(state: &AppState, client: &Client) -> Result<AccessPrompt, ApiError> {
+    let free = state.config.captcha_free_tries;
+    if free == 0 {
+        return Ok(AccessPrompt {
+            captcha_required: true,
+        });
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let tries = rate_limits::hits_now(
+        &mut conn,
+        &client_key(client),
+        captcha::WINDOW_MS,
+        state.now_ms(),
+    )
+    .await?;
+    Ok(AccessPrompt {
+        // The next try is this many plus one.
+        captcha_required: captcha::required(free, tries + 1, 0),
+    })
+}
+
+/// The counter of a client address's tries.
+fn client_key(client: &Client) -> String {
+    format!("access:{}", client.ip)
+}
 
 /// `POST /api/flows/access`: counts the try, checks the verification code when one is required,
 /// and starts the chosen flow.
@@ -44,7 +76,7 @@ pub async fn access(
     request: AccessRequest,
 ) -> Result<Started, ApiError> {
     let now = state.now_ms();
-    let client_key = format!("access:{}", client.ip);
+    let client_key = client_key(client);
     // Keyed, so the counters name no address in clear.
     let address_key = format!(
         "access_address:{}",

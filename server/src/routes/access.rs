@@ -14,18 +14,18 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use sspr_api::{AccessRequest, CaptchaChallenge};
+use sspr_api::{AccessPrompt, AccessRequest, CaptchaChallenge};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/flows/access", post(start))
+        .route("/flows/access", get(prompt).post(start))
         .route("/captcha", post(challenge))
         .route("/captcha/{id}/image", get(image))
         .route("/captcha/{id}/audio", get(audio))
 }
 
 #[utoipa::path(post, path = "/api/flows/access", tag = "flows", request_body = AccessRequest,
-    responses((status = 201, description = "The chosen flow (password reset or unlock) started, as `POST /api/flows` starts it; the answer is the same whether or not the address has an account", body = sspr_api::FlowView), (status = 400, description = "This client address or email address tried more than `SSPR_CAPTCHA_FREE_TRIES` times (3) in 15 minutes and no verification code came with the try (`captcha_required`), or the verification code was wrong, used already or expired (`captcha_invalid`; it is used either way), or the body is not an email address and a choice of `reset` or `unlock` (`invalid_json`)", body = sspr_api::ErrorBody), (status = 403, description = "The method is off for everyone or for this application (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No application has this client id (`not_found`)", body = sspr_api::ErrorBody)))]
+    responses((status = 201, description = "The chosen flow (password reset or unlock) started, as `POST /api/flows` starts it; the answer is the same whether or not the address has an account", body = sspr_api::FlowView), (status = 400, description = "A verification code is required (always with `SSPR_CAPTCHA_FREE_TRIES` 0, the default; otherwise once this client address or email address has tried more than that many times in 15 minutes) and none came with the try (`captcha_required`), or the verification code was wrong, used already or expired (`captcha_invalid`; it is used either way), or the body is not an email address and a choice of `reset` or `unlock` (`invalid_json`)", body = sspr_api::ErrorBody), (status = 403, description = "The method is off for everyone or for this application (`method_disabled`), or the CSRF check failed", body = sspr_api::ErrorBody), (status = 404, description = "No application has this client id (`not_found`)", body = sspr_api::ErrorBody)))]
 async fn start(
     State(state): State<AppState>,
     client: Client,
@@ -43,6 +43,15 @@ async fn start(
         Some(cookie) => with_cookie(response, cookie),
         None => response,
     })
+}
+
+#[utoipa::path(get, path = "/api/flows/access", tag = "flows",
+    responses((status = 200, description = "Whether this client's next try must carry a verification code: always with `SSPR_CAPTCHA_FREE_TRIES` 0 (the default), otherwise once this client address has used its free tries in 15 minutes", body = AccessPrompt)))]
+async fn prompt(
+    State(state): State<AppState>,
+    client: Client,
+) -> Result<Json<AccessPrompt>, ApiError> {
+    Ok(Json(access::prompt(&state, &client).await?))
 }
 
 #[utoipa::path(post, path = "/api/captcha", tag = "flows",

@@ -19,6 +19,23 @@ pub async fn hit(
     Ok((hits_of(row)?, window_left_ms(window_ms, now_ms)))
 }
 
+/// The hits on `key` so far in the current window of `window_ms`, without counting one.
+pub async fn hits_now(
+    conn: &mut AnyConnection,
+    key: &str,
+    window_ms: i64,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let window_start = now_ms - now_ms.rem_euclid(window_ms);
+    let hits: Option<i64> =
+        sqlx::query_scalar("SELECT hits FROM rate_limits WHERE key = $1 AND window_start_ms = $2")
+            .bind(key)
+            .bind(window_start)
+            .fetch_optional(conn)
+            .await?;
+    Ok(hits.unwrap_or(0))
+}
+
 /// The milliseconds left at `now_ms` in the current window of `window_ms`.
 pub fn window_left_ms(window_ms: i64, now_ms: i64) -> i64 {
     window_ms - now_ms.rem_euclid(window_ms)

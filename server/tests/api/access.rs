@@ -1,6 +1,7 @@
 //! "Can't access your account?" (`POST /api/flows/access`) and its on-screen verification code
-//! (`POST /api/captcha`): free for the first 3 tries in 15 minutes from a client or for an
-//! address, then a code is required; each code is single use, lives 5 minutes, is stored only
+//! (`POST /api/captcha`): by default required on every try; with `SSPR_CAPTCHA_FREE_TRIES=3`
+//! (most of these tests) free for the first 3 tries in 15 minutes from a client or for an
+//! address, then required, and `GET /api/flows/access` tells a page beforehand; each code is single use, lives 5 minutes, is stored only
 //! as its keyed hash, and its answer is readable only in development mode; a refused answer is
 //! audited, and a client makes at most ten codes a minute.
 
@@ -11,8 +12,15 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 /// Development mode (the answers listed at `/api/dev/captchas`), with mail still delivered over
-/// SMTP, and the client address taken from `X-Forwarded-For`.
+/// SMTP, the client address taken from `X-Forwarded-For`, and `SSPR_CAPTCHA_FREE_TRIES=3`.
 fn development(config: &mut sspr_server::Config) {
+    config.dev = true;
+    config.trust_forwarded_for = true;
+    config.captcha_free_tries = 3;
+}
+
+/// Development mode with the default `SSPR_CAPTCHA_FREE_TRIES`.
+fn by_default(config: &mut sspr_server::Config) {
     config.dev = true;
     config.trust_forwarded_for = true;
 }
@@ -29,9 +37,24 @@ fn no_free_try(config: &mut sspr_server::Config) {
     config.captcha_free_tries = 0;
 }
 
-/// Production mode, client addresses from `X-Forwarded-For`.
+/// Production mode, client addresses from `X-Forwarded-For`, `SSPR_CAPTCHA_FREE_TRIES=3`.
 fn production(config: &mut sspr_server::Config) {
     config.trust_forwarded_for = true;
+    config.captcha_free_tries = 3;
+}
+
+/// `GET /api/flows/access` from client address `ip`: whether a code is asked for beforehand.
+async fn prompted(app: &TestApp, browser: &Browser, ip: &str) -> bool {
+    let answer = browser
+        .client
+        .get(app.url("/api/flows/access"))
+        .header("x-forwarded-for", ip)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(answer.status(), 200);
+    let body: Value = answer.json().await.expect("json");
+    body["captcha_required"].as_bool().expect("a boolean")
 }
 
 fn access(email: &str, choice: &str) -> Value {
@@ -154,6 +177,25 @@ mod configured_tries {
         }
     }
 
+    mod by_default {
+        use super::*;
+
+        backend_tests_with! { by_default;
+            async fn by_default_the_first_try_asks_for_a_verification_code_and_the_page_knows_beforehand(app) {
+                let browser = app.browser();
+                assert!(prompted(&app, &browser, "10.9.0.1").await);
+                let first = try_access(&app, &browser, access("first@contoso.example", "reset"), "10.9.0.1").await;
+                assert_eq!(first.status, 400, "{}", first.text);
+                assert_eq!(first.code(), "captcha_required");
+                let id = new_captcha(&browser).await;
+                let answer = dev_answer(&browser, &id).await;
+                try_access(&app, &browser, with_captcha("first@contoso.example", "reset", &id, &answer), "10.9.0.1")
+                    .await
+                    .expect_status(201);
+            }
+        }
+    }
+
     mod none {
         use super::*;
 
@@ -172,7 +214,11 @@ backend_tests_with! { development;
     async fn the_entry_point_asks_for_a_verification_code_only_after_three_tries_in_fifteen_minutes(app) {
         let browser = app.browser();
         let email = "often@contoso.example";
+        assert!(!prompted(&app, &browser, "10.1.0.1").await, "free tries left: no picture beforehand");
         use_free_tries(&app, &browser, email, "10.1.0.1").await;
+        // Asking counts nothing, and once the client's tries are used the page knows.
+        assert!(prompted(&app, &browser, "10.1.0.1").await);
+        assert!(!prompted(&app, &browser, "10.1.0.9").await);
         let fourth = try_access(&app, &browser, access(email, "reset"), "10.1.0.1").await;
         assert_eq!(fourth.status, 400, "{}", fourth.text);
         assert_eq!(fourth.code(), "captcha_required");

@@ -35,6 +35,7 @@ use utoipa::OpenApi;
         super::flows::prove,
         super::flows::complete,
         super::access::start,
+        super::access::prompt,
         super::access::challenge,
         super::access::image,
         super::access::audio,
