@@ -15,6 +15,7 @@
 //! POST /api/flows/{id}/prove       {method, code? | answers?}                 → FlowView
 //! POST /api/flows/{id}/complete    {password?, password_confirm?, display_name?, action?, attributes?} → FlowDone
 //! POST /api/captcha                                                            → CaptchaChallenge
+//! GET  /api/flows/access                                                      → AccessPrompt
 //! POST /api/flows/access           {email, choice, captcha_id?, captcha_answer?} → FlowView
 //! ```
 
@@ -260,8 +261,9 @@ impl AccessChoice {
     }
 }
 
-/// `POST /api/flows/access`: the email, the choice, and — once this address or client has
-/// tried too often — the answer to an on-screen verification code (`POST /api/captcha`).
+/// `POST /api/flows/access`: the email, the choice, and the answer to an on-screen verification
+/// code (`POST /api/captcha`): on every try by default, or once this address or client has used
+/// the tries `SSPR_CAPTCHA_FREE_TRIES` allows without one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

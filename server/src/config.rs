@@ -145,7 +145,7 @@ impl Default for Config {
             code_checks_per_minute: 30,
             password_attempts_per_minute: 30,
             requests_per_minute: 300,
-            captchas_per_minute: 10,
+            captchas_per_minute: 30,
             captcha_free_tries: 0,
             phone_provider: PhoneProviderKind::Outbox,
             phone_from: None,

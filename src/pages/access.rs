@@ -59,7 +59,10 @@ pub fn Access() -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .map(|p| p.captcha_required);
-        if required == Some(true) && captcha.get_untracked().is_none() {
+        if required == Some(true)
+            && captcha.get_untracked().is_none()
+            && !new_captcha.pending().get_untracked()
+        {
             new_captcha.dispatch(false);
         }
     });
@@ -83,10 +86,12 @@ pub fn Access() -> impl IntoView {
                         Culprit::Email
                     });
                     problem.set(Some(refused));
-                    if asked {
-                        new_captcha.dispatch(true);
-                    } else {
+                    if !asked {
                         focus(email);
+                    } else if !new_captcha.pending().get_untracked() {
+                        // One picture at a time: each counts against the client's limit a
+                        // minute.
+                        new_captcha.dispatch(true);
                     }
                 }
             }

@@ -127,7 +127,7 @@ async fn check(
     let (Some(id), Some(typed)) = (id, typed) else {
         return Err(ApiError::new(
             ErrorCode::CaptchaRequired,
-            "Type the characters from the picture, or listen to them, to go on.",
+            "Type the digits from the picture, or listen to them, to go on.",
         ));
     };
     let now = state.now_ms();
@@ -169,7 +169,7 @@ async fn check(
     } else {
         Err(ApiError::new(
             ErrorCode::CaptchaInvalid,
-            "Those characters did not match. Try again with the new picture.",
+            "Those digits did not match. Try again with the new picture.",
         ))
     }
 }

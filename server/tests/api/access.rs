@@ -3,7 +3,7 @@
 //! (most of these tests) free for the first 3 tries in 15 minutes from a client or for an
 //! address, then required, and `GET /api/flows/access` tells a page beforehand; each code is single use, lives 5 minutes, is stored only
 //! as its keyed hash, and its answer is readable only in development mode; a refused answer is
-//! audited, and a client makes at most ten codes a minute.
+//! audited, and a client makes at most `SSPR_CAPTCHAS_PER_MINUTE` (30) codes a minute.
 
 use crate::backend_tests_with;
 use crate::helpers::{Answer, Browser, TestApp, PASSWORD};
@@ -404,9 +404,10 @@ backend_tests_with! { development;
         assert_eq!(failures(&app).await.len(), 2);
     }
 
-    async fn a_client_makes_at_most_ten_verification_codes_a_minute(app) {
+    async fn a_client_makes_at_most_thirty_verification_codes_a_minute(app) {
         let browser = app.browser();
-        for _ in 0..10 {
+        assert_eq!(sspr_server::Config::default().captchas_per_minute, 30);
+        for _ in 0..30 {
             post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.1").await.expect_status(201);
         }
         let refused = post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.1").await;
@@ -414,7 +415,7 @@ backend_tests_with! { development;
         assert_eq!(refused.code(), "too_many_requests");
         assert!(refused.headers.get("retry-after").is_some(), "says when to come back");
         let stored = crate::support::count(&app, "captchas").await;
-        assert_eq!(stored, 10, "nothing drawn or stored past the limit");
+        assert_eq!(stored, 30, "nothing drawn or stored past the limit");
         // Another client is not held back, and the first may go on a minute later.
         post_from(&app, &browser, "/api/captcha", json!({}), "10.7.0.2").await.expect_status(201);
         app.clock.advance_ms(60_000);
