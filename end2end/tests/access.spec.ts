@@ -130,6 +130,21 @@ test('Can’t access your account? asks for the email and the on-screen code fro
   await expect(page.getByText(`(${email})`)).toBeVisible();
 });
 
+test('a picture about to expire with nothing typed is replaced quietly', async ({ page }) => {
+  await page.clock.install();
+  await page.goto(`${devOrigin}/access`);
+  const picture = page.getByRole('img', { name: /Verification picture/ });
+  await expect(picture).toBeVisible();
+  const first = await picture.getAttribute('src');
+  // Four minutes on (a picture lives five), nothing typed: still the same one.
+  await page.clock.runFor('04:00');
+  await expect(picture).toHaveAttribute('src', first!);
+  // Within half a minute of its end it is replaced, and the focus stays where it was.
+  await page.clock.runFor('00:45');
+  await expect(picture).not.toHaveAttribute('src', first!);
+  await expect(page.getByLabel('Digits in the picture')).not.toBeFocused();
+});
+
 test('the unlock choice of Can’t access your account? leads to the unlock steps', async ({ page, context }) => {
   const email = uniqueEmail('access-unlock');
   await signUp(page, email);

@@ -5,7 +5,8 @@
 //! needed (always, by default; a deployment may allow a few tries without one) and shows it
 //! from the start when it is; a try the server still refuses for want of one
 //! (`captcha_required`) brings it then. With the picture come a link to hear the digits and a
-//! button for a new picture, and a refused answer brings a new one.
+//! button for a new picture; a refused answer brings a new one, and so does a picture about to
+//! expire before anything was typed for it.
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
@@ -19,6 +20,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use sspr_api::{AccessChoice, AccessRequest, Email, ErrorCode};
+use std::time::Duration;
 
 #[component]
 pub fn Access() -> impl IntoView {
@@ -30,8 +32,9 @@ pub fn Access() -> impl IntoView {
     // The field the problem is about (marked invalid and described by the alert).
     let culprit = RwSignal::new(Culprit::Email);
     let choice = RwSignal::new(None::<AccessChoice>);
-    // The verification code shown, once the server asked for one.
+    // The verification code shown, once the server asked for one, and when it expires (ms).
     let captcha = RwSignal::new(None::<String>);
+    let expires_at = StoredValue::new(0.0_f64);
     // A new picture, its field emptied and, after a refusal or on request, focused once it
     // shows (not when the page opens with it).
     let new_captcha = Action::new_local(move |then_focus: &bool| {
@@ -39,6 +42,8 @@ pub fn Access() -> impl IntoView {
         async move {
             match api::new_captcha().await {
                 Ok(made) => {
+                    expires_at
+                        .set_value(js_sys::Date::now() + made.expires_in_secs as f64 * 1000.0);
                     captcha.set(Some(made.captcha_id));
                     if let Some(input) = answer.get_untracked() {
                         input.set_value("");
@@ -52,6 +57,24 @@ pub fn Access() -> impl IntoView {
             }
         }
     });
+    // A picture about to expire that nothing was typed for yet is replaced quietly, so a slow
+    // reader is not refused for it (one typed into is kept: a refusal then brings a new one).
+    if let Ok(ticker) = set_interval_with_handle(
+        move || {
+            let soon = js_sys::Date::now() + EXPIRY_MARGIN_MS > expires_at.get_value();
+            let untouched = answer.get_untracked().is_some_and(|a| a.value().is_empty());
+            if captcha.get_untracked().is_some()
+                && soon
+                && untouched
+                && !new_captcha.pending().get_untracked()
+            {
+                new_captcha.dispatch(false);
+            }
+        },
+        Duration::from_secs(15),
+    ) {
+        on_cleanup(move || ticker.clear());
+    }
     // The picture from the start when the server will ask for it.
     let prompt = LocalResource::new(api::access_prompt);
     Effect::new(move || {
@@ -201,6 +224,9 @@ pub fn Access() -> impl IntoView {
         </section>
     }
 }
+
+/// How long before its expiry an untouched picture is replaced.
+const EXPIRY_MARGIN_MS: f64 = 30_000.0;
 
 /// Which field a problem is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
