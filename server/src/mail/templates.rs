@@ -166,6 +166,8 @@ struct Words {
     reset_requested_body: &'static str,
     reset_requested_link: fn(&str) -> String,
     reset_requested_code: &'static str,
+    /// What comes before the code, in the text and in the HTML ([`layout`]).
+    your_code: &'static str,
 }
 
 impl Words {
@@ -193,6 +195,7 @@ impl Words {
                 reset_requested_body: "Your administrator asked you to choose a new password for your account.",
                 reset_requested_link: |link| format!("Open this link to start: {link}"),
                 reset_requested_code: "You will get a one-time code by email to confirm it is you. Nobody else, your administrator included, sees or chooses your new password.",
+                your_code: "Your code:",
             },
             Language::Fr => Words {
                 reset_code: (|o| format!("{o} : code de réinitialisation du mot de passe"), "Utilisez ce code pour réinitialiser votre mot de passe."),
@@ -216,6 +219,7 @@ impl Words {
                 reset_requested_body: "Votre administrateur vous demande de choisir un nouveau mot de passe pour votre compte.",
                 reset_requested_link: |link| format!("Ouvrez ce lien pour commencer : {link}"),
                 reset_requested_code: "Vous recevrez par e-mail un code à usage unique pour confirmer votre identité. Personne d’autre, votre administrateur compris, ne voit ni ne choisit votre nouveau mot de passe.",
+                your_code: "Votre code :",
             },
         }
     }
@@ -275,10 +279,7 @@ pub fn layout(page: &Page<'_>, code: Option<&str>, lines: &[String], subject: St
         ));
     }
     if let Some(code) = code {
-        let label = match page.language {
-            Language::En => "Your code:",
-            Language::Fr => "Votre code :",
-        };
+        let label = Words::of(page.language).your_code;
         text.push_str(&format!("{label} {code}\n\n"));
         html.push_str(&format!(
             "<p>{label}</p><p style=\"font-size:28px;letter-spacing:4px\"><strong>{}</strong></p>",
