@@ -9,6 +9,7 @@ use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START, VERIFY};
 use crate::policy::enforce::{self as policy, FlowRules};
 use crate::store::flows::Flow;
+use crate::store::judged::Verdict;
 use crate::store::script::{Row, Script};
 use crate::store::users::{self, User};
 use crate::store::{email_state, invitations, rate_limits};
@@ -77,30 +78,25 @@ impl SendCounter {
         script
     }
 
-    /// Whether both limits still allow the send, from the rows of [`SendCounter::counts`]; an
-    /// address over its cap gets its block added to `writes`.
-    pub fn judge(&self, rows: &[Row], writes: &mut Script) -> Result<bool, sqlx::Error> {
+    /// Whether both limits still allow the send, from the rows of [`SendCounter::counts`].
+    pub fn judge(&self, rows: &[Row]) -> Result<bool, sqlx::Error> {
         let [ip_row, send_row] = rows else {
             return Err(sqlx::Error::RowNotFound);
         };
-        let ip_hits = rate_limits::hits_of(ip_row)?;
-        let cap_ok = email_state::send_allowed(
-            writes,
-            send_row,
-            &self.canonical,
-            &self.passcodes,
-            self.now,
-        )?;
-        Ok(ip_hits <= self.max_per_window && cap_ok)
+        Ok(rate_limits::hits_of(ip_row)? <= self.max_per_window
+            && email_state::send_allowed(send_row, self.now)?)
+    }
+
+    /// [`SendCounter::judge`] in SQL over the same rows' columns, for a write that counts and
+    /// writes in one statement ([`Db::write_judged`](crate::store::Db::write_judged)).
+    pub fn verdict(&self) -> Verdict {
+        email_state::within_limits(self.max_per_window, self.now)
     }
 
     /// Counts the send inside the caller's transaction; whether both limits still allow it.
     pub async fn count(&self, conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
-        let rows = self.counts().run(&mut *conn).await?;
-        let mut block = Script::default();
-        let allowed = self.judge(&rows, &mut block)?;
-        block.run(conn).await?;
-        Ok(allowed)
+        let rows = self.counts().run(conn).await?;
+        self.judge(&rows)
     }
 }
 

@@ -2,52 +2,54 @@
 //! per 10 minutes, then a 24 h block) and the consecutive passcode failures, which no resend
 //! resets (SECURITY.md §10). Each is one atomic upsert.
 
+use super::judged::Verdict;
 use super::script::{Row, Script};
 use crate::domain::passcode::PasscodePolicy;
 
 /// Counts one message to `canonical` in `script`: its statement returns one row, for
-/// [`send_allowed`].
+/// [`send_allowed`]. The message that takes the address over its cap (and none while it is
+/// blocked) also starts its block of `send_block_ms`, in the same upsert, so the count and the
+/// block are one atomic write and nothing is decided between them.
 pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy, now_ms: i64) {
     script
         .add_one_row(
-            "INSERT INTO email_state (email_canonical, send_window_start_ms, sends_in_window) \
-             VALUES ($1, $2, 1) \
+            "INSERT INTO email_state \
+               (email_canonical, send_window_start_ms, sends_in_window, send_blocked_until_ms) \
+             VALUES ($1, $2, 1, CASE WHEN 1 > $4 THEN $5 ELSE 0 END) \
              ON CONFLICT (email_canonical) DO UPDATE SET \
                sends_in_window = CASE WHEN email_state.send_window_start_ms > $3 \
                                       THEN email_state.sends_in_window + 1 ELSE 1 END, \
                send_window_start_ms = CASE WHEN email_state.send_window_start_ms > $3 \
-                                           THEN email_state.send_window_start_ms ELSE $2 END \
-             RETURNING sends_in_window, send_blocked_until_ms",
+                                           THEN email_state.send_window_start_ms ELSE $2 END, \
+               send_blocked_until_ms = CASE \
+                 WHEN email_state.send_blocked_until_ms <= $2 \
+                  AND CASE WHEN email_state.send_window_start_ms > $3 \
+                           THEN email_state.sends_in_window + 1 ELSE 1 END > $4 \
+                 THEN $5 ELSE email_state.send_blocked_until_ms END \
+             RETURNING send_blocked_until_ms",
         )
         .bind(canonical)
         .bind(now_ms)
-        .bind(now_ms - policy.send_window_ms);
+        .bind(now_ms - policy.send_window_ms)
+        .bind(policy.sends_per_window)
+        .bind(now_ms + policy.send_block_ms);
 }
 
-/// Whether the message [`count_send`] counted (its statement returned `row`) may go; `false`
-/// when the address is over its cap (then nothing is sent, and the request answers as if it
-/// had been). Once over its cap the address is blocked for `send_block_ms`: that write is added
-/// to `writes`.
-pub fn send_allowed(
-    writes: &mut Script,
-    row: &Row,
-    canonical: &str,
-    policy: &PasscodePolicy,
-    now_ms: i64,
-) -> Result<bool, sqlx::Error> {
-    let sends = row.int("sends_in_window")?;
-    let blocked_until = row.int("send_blocked_until_ms")?;
-    if blocked_until > now_ms {
-        return Ok(false);
-    }
-    if sends > policy.sends_per_window {
-        writes
-            .add("UPDATE email_state SET send_blocked_until_ms = $1 WHERE email_canonical = $2")
-            .bind(now_ms + policy.send_block_ms)
-            .bind(canonical);
-        return Ok(false);
-    }
-    Ok(true)
+/// Whether the message [`count_send`] counted (its statement returned `row`) may go at
+/// `now_ms`; `false` while the address is blocked, from the message that took it over its cap
+/// on (then nothing is sent, and the request answers as if it had been).
+pub fn send_allowed(row: &Row, now_ms: i64) -> Result<bool, sqlx::Error> {
+    Ok(row.int("send_blocked_until_ms")? <= now_ms)
+}
+
+/// Whether a send may go, in SQL over the rows of a client address's counter
+/// ([`super::rate_limits::add_hit`]) and the address's [`count_send`]: the client's hits at
+/// most `max_hits` and the address not blocked at `now_ms`. The same as
+/// [`super::rate_limits::hits_of`] `<= max_hits` and [`send_allowed`] in Rust.
+pub fn within_limits(max_hits: i64, now_ms: i64) -> Verdict {
+    Verdict::new("hits <= $1 AND send_blocked_until_ms <= $2")
+        .bind(max_hits)
+        .bind(now_ms)
 }
 
 /// Adds to `script` whether passcode checks for `canonical` are stopped after too many

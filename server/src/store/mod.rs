@@ -29,6 +29,7 @@ pub mod flows;
 pub mod group_commit;
 pub mod groups;
 pub mod invitations;
+pub mod judged;
 pub mod methods;
 pub mod oidc;
 pub mod outbox;
@@ -308,6 +309,48 @@ impl Db {
         })
         .await
         .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+
+    /// A counted write whose writes depend only on a yes or no over the counters' rows: `judge`
+    /// says it in Rust and `verdict` in SQL, and `build` makes the writes (and the value to
+    /// answer with) for either. On SQLite, [`Db::write_counted`] with `judge`; on PostgreSQL
+    /// the counters and both outcomes' writes are one statement ([`judged`]), when the two
+    /// outcomes are the same statements with other values, and `write_counted` otherwise.
+    pub async fn write_judged<T, E, J, B>(
+        &self,
+        counts: script::Script,
+        verdict: judged::Verdict,
+        judge: J,
+        build: B,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+        J: Fn(&[script::Row]) -> Result<bool, sqlx::Error> + Send + 'static,
+        B: Fn(bool) -> Result<(script::Script, T), E> + Send + 'static,
+    {
+        if self.batcher.is_none() && self.backend == Backend::Postgres {
+            let (allowed, if_allowed) = build(true)?;
+            let (refused, if_refused) = build(false)?;
+            if let Some(statement) = judged::Judged::new(&counts, &verdict, &allowed, &refused) {
+                let pool = self.pool.clone();
+                // On a task of its own, so a request given up half-way still finishes its write.
+                let (rows, verdict) = tokio::spawn(async move {
+                    let mut conn = pool.acquire().await?;
+                    statement.run(&mut conn).await
+                })
+                .await
+                .unwrap_or(Err(sqlx::Error::WorkerCrashed))?;
+                debug_assert_eq!(
+                    judge(&rows).ok(),
+                    Some(verdict),
+                    "the verdict in SQL and the judge in Rust disagree"
+                );
+                return Ok(if verdict { if_allowed } else { if_refused });
+            }
+        }
+        self.write_counted(counts, move |rows| build(judge(rows)?))
+            .await
     }
 
     /// A write in stages ([`staged`]): scripts run one after another, each chosen from what the

@@ -42,7 +42,10 @@ pub enum Value {
 }
 
 impl Value {
-    fn bind<'q>(self, query: Query<'q, Any, AnyArguments<'q>>) -> Query<'q, Any, AnyArguments<'q>> {
+    pub(super) fn bind<'q>(
+        self,
+        query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Query<'q, Any, AnyArguments<'q>> {
         match self {
             Value::Int(value) => query.bind(value),
             Value::Text(value) => query.bind(value),
@@ -148,7 +151,7 @@ impl Row {
 
     /// The columns of a row sqlx read: integers as integers, booleans as 0 and 1, anything else
     /// as text.
-    fn of(row: &AnyRow) -> Result<Row, sqlx::Error> {
+    pub(super) fn of(row: &AnyRow) -> Result<Row, sqlx::Error> {
         let mut columns = Vec::with_capacity(row.len());
         for (i, column) in row.columns().iter().enumerate() {
             let value = match row.try_get::<Option<i64>, _>(i) {
@@ -435,7 +438,11 @@ fn positional(sql: &str, values: &[Value], out: &mut String, bound: &mut Vec<Val
 
 /// Writes `sql` to `out`, with `placeholder(n, out)` writing what stands for each `$n` outside
 /// a quoted literal or identifier; a `$` without digits is left as it is.
-fn rewrite(sql: &str, out: &mut String, mut placeholder: impl FnMut(usize, &mut String)) {
+pub(super) fn rewrite(
+    sql: &str,
+    out: &mut String,
+    mut placeholder: impl FnMut(usize, &mut String),
+) {
     // Byte by byte: every character the scan stops at is ASCII, so each slice written is whole
     // characters, and the text between placeholders is copied in one piece.
     let bytes = sql.as_bytes();

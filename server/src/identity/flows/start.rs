@@ -125,20 +125,25 @@ pub async fn start(
     let remember = followed.remembered();
     let flow = state
         .db
-        .write_counted(counter.counts(), move |counted| {
-            let mut writes = Script::default();
-            let send = issue.decide(counter.judge(counted, &mut writes)?);
-            let flow = Flow {
-                user_id: account.clone().filter(|_| send == Send::Code),
-                ..flow.clone()
-            };
-            store::insert(&mut writes, &flow, now);
-            if let Some(remember) = &remember {
-                remember.write(&mut writes, &flow.id);
-            }
-            issue.write(&mut writes, &flow, send, Passcodes::First);
-            Ok::<_, ApiError>((writes, flow))
-        })
+        .write_judged(
+            counter.counts(),
+            counter.verdict(),
+            move |rows| counter.judge(rows),
+            move |within_limits| {
+                let mut writes = Script::default();
+                let send = issue.decide(within_limits);
+                let flow = Flow {
+                    user_id: account.clone().filter(|_| send == Send::Code),
+                    ..flow.clone()
+                };
+                store::insert(&mut writes, &flow, now);
+                if let Some(remember) = &remember {
+                    remember.write(&mut writes, &flow.id);
+                }
+                issue.write(&mut writes, &flow, send, Passcodes::First);
+                Ok::<_, ApiError>((writes, flow))
+            },
+        )
         .await?;
     state.outbox.wake();
     Ok(Started {
