@@ -516,32 +516,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_claim_of_due_mail_or_texts_walks_the_due_index_and_sorts_no_backlog() {
-        use sqlx::Row;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("claim.db").display());
-        let db = Db::connect(&url, 2).await.expect("the database");
-        for (claim, index) in [
-            (outbox::CLAIM.sqlite, "outbox_due"),
-            (phone_outbox::CLAIM.sqlite, "phone_outbox_due"),
-        ] {
-            let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {claim}"))
-                .bind(2_i64)
-                .bind(1_i64)
-                .bind(20_i64)
-                .fetch_all(&db.pool)
-                .await
-                .expect("a plan");
-            let steps: Vec<String> = plan.iter().map(|row| row.get("detail")).collect();
-            assert!(steps.iter().any(|step| step.contains(index)), "{steps:?}");
-            assert!(
-                !steps.iter().any(|step| step.contains("TEMP B-TREE")),
-                "every claim sorts the whole queue: {steps:?}"
-            );
-        }
-    }
-
-    #[tokio::test]
     async fn the_counters_keep_their_rows_when_they_become_without_rowid_tables() {
         use sqlx::Row;
         let dir = tempfile::tempdir().expect("temp dir");

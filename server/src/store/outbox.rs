@@ -50,6 +50,16 @@ pub fn claim(backend: Backend, now_ms: i64, lease_until_ms: i64, batch: i64) -> 
     CLAIM.script(backend, now_ms, lease_until_ms, batch)
 }
 
+/// The database's plan for a claim of due mail ([`claim`]) at `now_ms`, one line per
+/// step.
+pub async fn claim_plan(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    now_ms: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    CLAIM.plan(conn, backend, now_ms).await
+}
+
 /// The messages [`claim`]'s rows hold, in the order they were queued (`RETURNING` promises no
 /// order).
 pub fn claimed(rows: &[Row]) -> Result<Vec<Claimed>, sqlx::Error> {

@@ -73,6 +73,25 @@ backend_tests! {
         let text = page.text().await.expect("text");
         assert!(!text.contains("Development outbox"));
     }
+
+    async fn a_claim_behind_a_backlog_walks_the_due_index_and_sorts_nothing(app) {
+        let backend = app.backend;
+        for (table, index) in [("outbox", "outbox_due"), ("phone_outbox", "phone_outbox_due")] {
+            backlog(&app, table, 3_000).await;
+            let mut conn = app.db.pool.acquire().await.expect("a connection");
+            let plan = if table == "outbox" {
+                sspr_server::store::outbox::claim_plan(&mut conn, backend, LATER_MS + 3_000).await
+            } else {
+                sspr_server::store::phone_outbox::claim_plan(&mut conn, backend, LATER_MS + 3_000).await
+            }
+            .expect("a plan");
+            assert!(plan.iter().any(|step| step.contains(index)), "{table}: {plan:?}");
+            assert!(
+                !plan.iter().any(|step| step.contains("TEMP B-TREE") || step.contains("Sort")),
+                "{table}: every claim sorts the whole backlog: {plan:?}"
+            );
+        }
+    }
 }
 
 mod development {
@@ -203,4 +222,58 @@ async fn on_postgres_a_claim_passes_over_a_message_another_worker_holds() {
         assert_eq!(rows.len(), 1, "{table}: the held message, once let go");
         assert_eq!(rows[0].text("id").expect("an id"), "held");
     }
+}
+
+/// Far enough ahead that the server's own worker claims none of a [`backlog`].
+const LATER_MS: i64 = 4_000_000_000_000;
+
+/// Queues `n` messages straight into `table`, due from [`LATER_MS`] on, as a burst of flow
+/// starts leaves them: on top of `n` delivered ones that the database's statistics last saw
+/// (a table that grows faster than autovacuum looks at it).
+async fn backlog(app: &crate::helpers::TestApp, table: &str, n: i64) {
+    let delivered = format!(
+        "INSERT INTO {table} (id, purpose, recipient, created_at_ms, next_attempt_ms, sent_at_ms{}) \
+         SELECT 'd' || i, 'password_reset', 'someone@contoso.example', i, i, i{} \
+         FROM (SELECT {} AS i) AS n",
+        if table == "phone_outbox" { ", channel" } else { "" },
+        if table == "phone_outbox" { ", 'sms'" } else { "" },
+        "$1",
+    );
+    let mut tx = app.db.pool.begin().await.expect("a transaction");
+    for i in 0..n {
+        sqlx::query(&delivered)
+            .bind(i)
+            .execute(&mut *tx)
+            .await
+            .expect("a delivered message");
+    }
+    tx.commit().await.expect("committed");
+    sqlx::query(&format!("ANALYZE {table}"))
+        .execute(&app.db.pool)
+        .await
+        .expect("statistics");
+    let channel = if table == "phone_outbox" {
+        ", channel"
+    } else {
+        ""
+    };
+    let value = if table == "phone_outbox" {
+        ", 'sms'"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "INSERT INTO {table} (id, purpose, recipient, sealed_body, created_at_ms, next_attempt_ms{channel}) \
+         VALUES ($1, 'password_reset', 'someone@contoso.example', 'sealed', $2, $2{value})"
+    );
+    let mut tx = app.db.pool.begin().await.expect("a transaction");
+    for i in 0..n {
+        sqlx::query(&sql)
+            .bind(format!("m{i:06}"))
+            .bind(LATER_MS + i)
+            .execute(&mut *tx)
+            .await
+            .expect("a queued message");
+    }
+    tx.commit().await.expect("committed");
 }
