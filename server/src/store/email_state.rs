@@ -9,8 +9,13 @@ use crate::domain::passcode::PasscodePolicy;
 /// Counts one message to `canonical` in `script`: its statement returns one row, for
 /// [`send_allowed`]. The message that takes the address over its cap (and none while it is
 /// blocked) also starts its block of `send_block_ms`, in the same upsert, so the count and the
-/// block are one atomic write and nothing is decided between them.
+/// block are one atomic write and nothing is decided between them. ([`send_allowed`] reads the
+/// block's end, so a block must last: `send_block_ms` is positive.)
 pub fn count_send(script: &mut Script, canonical: &str, policy: &PasscodePolicy, now_ms: i64) {
+    debug_assert!(
+        policy.send_block_ms > 0,
+        "a block that ends at once sends over the cap"
+    );
     script
         .add_one_row(
             "INSERT INTO email_state \

@@ -63,6 +63,11 @@ impl Judged {
     /// The one statement, or `None` when the counters are not all one-row statements, a write
     /// returns rows, or the two outcomes' writes are not the same statements in the same order
     /// (then the caller counts and writes in two steps).
+    ///
+    /// It runs without a transaction around it, so each counter must return its row whatever
+    /// the tables hold, as an upsert does: with a guarded write among them that found no row,
+    /// the writes would still be made (with the refused outcome's values) and only the answer
+    /// would fail.
     pub(super) fn new(
         counts: &Script,
         verdict: &Verdict,
@@ -111,8 +116,10 @@ impl Judged {
         for value in self.values {
             query = value.bind(query);
         }
-        let row = query.fetch_one(conn).await?;
-        let row = Row::of(&row)?;
+        // Every message read to the end, the commit's answer included: a row can arrive before
+        // PostgreSQL says whether the statement's implicit commit succeeded.
+        let rows = query.fetch_all(conn).await?;
+        let row = Row::of(rows.first().ok_or(sqlx::Error::RowNotFound)?)?;
         let verdict = row.int("verdict")? == 1;
         Ok((std::iter::repeat_n(row, self.counters).collect(), verdict))
     }
