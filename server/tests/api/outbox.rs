@@ -231,49 +231,41 @@ const LATER_MS: i64 = 4_000_000_000_000;
 /// starts leaves them: on top of `n` delivered ones that the database's statistics last saw
 /// (a table that grows faster than autovacuum looks at it).
 async fn backlog(app: &crate::helpers::TestApp, table: &str, n: i64) {
-    let delivered = format!(
-        "INSERT INTO {table} (id, purpose, recipient, created_at_ms, next_attempt_ms, sent_at_ms{}) \
-         SELECT 'd' || i, 'password_reset', 'someone@contoso.example', i, i, i{} \
-         FROM (SELECT {} AS i) AS n",
-        if table == "phone_outbox" { ", channel" } else { "" },
-        if table == "phone_outbox" { ", 'sms'" } else { "" },
-        "$1",
-    );
-    let mut tx = app.db.pool.begin().await.expect("a transaction");
-    for i in 0..n {
-        sqlx::query(&delivered)
-            .bind(i)
-            .execute(&mut *tx)
-            .await
-            .expect("a delivered message");
-    }
-    tx.commit().await.expect("committed");
+    insert_messages(app, table, n, true).await;
     sqlx::query(&format!("ANALYZE {table}"))
         .execute(&app.db.pool)
         .await
         .expect("statistics");
-    let channel = if table == "phone_outbox" {
-        ", channel"
+    insert_messages(app, table, n, false).await;
+}
+
+/// Inserts `n` messages into `table`: delivered long ago, or waiting from [`LATER_MS`] on.
+async fn insert_messages(app: &crate::helpers::TestApp, table: &str, n: i64, delivered: bool) {
+    let (channel, sms) = if table == "phone_outbox" {
+        (", channel", ", 'sms'")
     } else {
-        ""
-    };
-    let value = if table == "phone_outbox" {
-        ", 'sms'"
-    } else {
-        ""
+        ("", "")
     };
     let sql = format!(
-        "INSERT INTO {table} (id, purpose, recipient, sealed_body, created_at_ms, next_attempt_ms{channel}) \
-         VALUES ($1, 'password_reset', 'someone@contoso.example', 'sealed', $2, $2{value})"
+        "INSERT INTO {table} \
+           (id, purpose, recipient, sealed_body, created_at_ms, next_attempt_ms, sent_at_ms{channel}) \
+         VALUES ($1, 'password_reset', 'someone@contoso.example', $2, $3, $3, $4{sms})"
     );
     let mut tx = app.db.pool.begin().await.expect("a transaction");
     for i in 0..n {
+        let (id, sealed, due, sent) = if delivered {
+            (format!("d{i:06}"), None, i, Some(i))
+        } else {
+            (format!("m{i:06}"), Some("sealed"), LATER_MS + i, None)
+        };
         sqlx::query(&sql)
-            .bind(format!("m{i:06}"))
-            .bind(LATER_MS + i)
+            .bind(id)
+            .bind(sealed)
+            .bind(due)
+            .bind(sent)
             .execute(&mut *tx)
             .await
-            .expect("a queued message");
+            .expect("a message");
     }
     tx.commit().await.expect("committed");
 }
