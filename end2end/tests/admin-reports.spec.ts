@@ -102,9 +102,17 @@ test('an administrator reads the reports of a small seeded set', async ({ page, 
   await page.getByRole('button', { name: 'Apply filters' }).click();
   // Only group changes once the filter is applied (the header row aside).
   const audits = page.getByTestId('audits-table').getByRole('row');
-  await expect(audits.filter({ hasNotText: 'GroupManagement' })).toHaveCount(1);
+  await expect(audits.filter({ hasNotText: 'Group management' })).toHaveCount(1);
   const change = audits.nth(1);
   await expect(change).toContainText('Add group');
-  await expect(change).toContainText('GroupManagement');
+  await expect(change).toContainText('Group management');
+  // In French the activity and the category read from the portal's catalog, not Graph's English.
+  await page.getByLabel(/Language|Langue/).selectOption('fr');
+  await expect(change).toContainText('Ajouter un groupe');
+  await expect(change).toContainText('Gestion des groupes');
+  await expect(change).toContainText('Groupe ');
+  await expect(page.getByLabel('Catégorie').locator('option[value="GroupManagement"]')).toHaveText('Gestion des groupes');
+  await page.getByLabel(/Language|Langue/).selectOption('en');
+  await expect(change).toContainText('Add group');
   await checkPage(page, 'report-audits');
 });

@@ -122,6 +122,22 @@ catalog! {
     nav_branding, branding_title, branding_intro, branding_colour, branding_colour_hint, branding_logo, branding_logo_hint, branding_sign_in_text, branding_username_hint, branding_forgot_text, branding_theme, branding_theme_default, branding_preview_light, branding_preview_dark, branding_contrast_low, branding_language, branding_language_default, branding_language_fr, branding_language_hint, branding_square_logo, branding_square_logo_hint, branding_background_image, branding_background_image_hint, branding_file_type, branding_file_size, branding_privacy_text, branding_privacy_url, branding_terms_text, branding_terms_url, branding_url_hint, branding_css, branding_css_hint, branding_css_refused, preview_sign_in, preview_email, preview_forgot, preview_next,
     // Reports
     nav_reports, nav_report_usage, nav_report_registration, nav_report_sign_ins, nav_report_audits, report_filters, report_none, registration_intro, col_sspr_registered, col_sspr_enabled, col_sspr_capable, col_mfa_registered, usage_intro, usage_period, usage_7_days, usage_30_days, usage_totals, usage_resets, usage_unlocks, usage_started, usage_completed, usage_abandoned, usage_day, usage_chart_summary, usage_show_table, usage_methods, usage_methods_summary, usage_succeeded, usage_failed, sign_ins_intro, sign_in_unknown_account, sign_in_locked, sign_in_disabled, sign_in_wrong_credentials, method_session, col_application, audits_intro, col_activity, col_category,
+    // Directory audits: activities, categories and the types of what changed
+    activity_admin_create, activity_admin_reset_sign_in, activity_api_token_create,
+    activity_api_token_revoke, activity_application_create, activity_application_update,
+    activity_application_delete, activity_application_add_password,
+    activity_application_remove_password, activity_authentication_method,
+    activity_authentication_methods_policy, activity_password_reset_policy, activity_branding,
+    activity_branding_localization_deleted, activity_group_create, activity_group_update,
+    activity_group_delete, activity_guest_invite, activity_guest_resend_invitation,
+    activity_guest_reset_redemption, activity_user_unlock, activity_user_disable,
+    activity_user_enable, activity_user_revoke_sessions, activity_user_require_reregistration,
+    activity_user_reset_password, activity_user_delete_method, activity_user_flow_create,
+    activity_user_flow_update, activity_user_flow_delete, category_application_management,
+    category_directory_management, category_group_management, category_policy,
+    category_role_management, category_user_management, resource_administrator,
+    resource_api_token, resource_application, resource_policy, resource_branding,
+    resource_group, resource_user, resource_user_flow,
 }
 
 #[cfg(test)]

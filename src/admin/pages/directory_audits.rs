@@ -1,24 +1,30 @@
 //! `/admin/reports/directory-audits`: every change administrators and API tokens made (Graph's
 //! `directoryAudits`), newest first, filtered by category, result and time, 50 a page, each with
 //! the properties it changed.
+//!
+//! The activity, the category and the type of what changed read from the portal's catalog (by
+//! `operationType`, `category` and `resourceType`), so they follow the portal's language; Graph's
+//! English names are shown only for what this portal does not know yet.
 
 use super::reports::{date_filter, Pager, ReportNav};
 use crate::api;
-use crate::i18n::at;
+use crate::i18n::{at, AText};
 use crate::ui::Loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::reports::DirectoryAuditPage;
 use sspr_web::components::form::value_of;
 
-/// The categories, as Graph names them.
-const CATEGORIES: [&str; 6] = [
-    "ApplicationManagement",
-    "DirectoryManagement",
-    "GroupManagement",
-    "Policy",
-    "RoleManagement",
-    "UserManagement",
+/// The categories, as Graph names them, with the catalog's name for each.
+const CATEGORIES: [(&str, AText); 6] = [
+    ("ApplicationManagement", |m| {
+        m.category_application_management
+    }),
+    ("DirectoryManagement", |m| m.category_directory_management),
+    ("GroupManagement", |m| m.category_group_management),
+    ("Policy", |m| m.category_policy),
+    ("RoleManagement", |m| m.category_role_management),
+    ("UserManagement", |m| m.category_user_management),
 ];
 
 #[component]
@@ -72,7 +78,7 @@ pub fn DirectoryAudits() -> impl IntoView {
                 <label class="field__label" for="audits-category">{at(|m| m.col_category)}</label>
                 <select class="field__input" id="audits-category" node_ref=category>
                     <option value="">{at(|m| m.audit_any)}</option>
-                    {CATEGORIES.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+                    {CATEGORIES.iter().map(|(value, text)| view! { <option value=*value>{at(*text)}</option> }).collect_view()}
                 </select>
             </div>
             <div class="field">
@@ -120,13 +126,27 @@ pub fn DirectoryAudits() -> impl IntoView {
                                 };
                                 let target = row.target_resources.first().cloned();
                                 let changed = target.as_ref().map(|t| t.modified_properties.clone()).unwrap_or_default();
+                                let activity = match activity_text(&row.operation_type) {
+                                    Some(text) => view! { {at(text)} }.into_any(),
+                                    None => row.activity_display_name.into_any(),
+                                };
+                                let category = match CATEGORIES.iter().find(|(value, _)| *value == row.category) {
+                                    Some((_, text)) => view! { {at(*text)} }.into_any(),
+                                    None => row.category.into_any(),
+                                };
                                 view! {
                                     <tr>
                                         <td>{row.activity_date_time}</td>
-                                        <td>{row.activity_display_name}</td>
-                                        <td>{row.category}</td>
+                                        <td>{activity}</td>
+                                        <td>{category}</td>
                                         <td class="cell--wrap">{by}</td>
-                                        <td class="cell--wrap">{target.map(|t| [t.resource_type, " ".into(), t.id].concat())}</td>
+                                        <td class="cell--wrap">{target.map(|t| {
+                                            let kind = match resource_text(&t.resource_type) {
+                                                Some(text) => view! { {at(text)} }.into_any(),
+                                                None => t.resource_type.into_any(),
+                                            };
+                                            view! { {kind} " " {t.id} }
+                                        })}</td>
                                         <td>{at(if row.result == "success" { |m| m.outcome_success } else { |m| m.outcome_failure })}</td>
                                         <td class="cell--wrap">
                                             {(!changed.is_empty()).then(|| view! {
@@ -151,4 +171,62 @@ pub fn DirectoryAudits() -> impl IntoView {
             }.into_any()
         }/>
     }
+}
+
+/// The catalog's name for a change (`operationType`, the audit log's name for it); `None` for a
+/// change this portal does not know, whose English `activityDisplayName` is shown instead.
+fn activity_text(operation_type: &str) -> Option<AText> {
+    if let Some(branding) = operation_type.strip_prefix("branding") {
+        return Some(if branding.contains("localization_deleted") {
+            |m| m.activity_branding_localization_deleted
+        } else {
+            |m| m.activity_branding
+        });
+    }
+    Some(match operation_type {
+        "admin.create" => |m| m.activity_admin_create,
+        "admin.reset_sign_in" => |m| m.activity_admin_reset_sign_in,
+        "api_token.create" => |m| m.activity_api_token_create,
+        "api_token.revoke" => |m| m.activity_api_token_revoke,
+        "application.create" => |m| m.activity_application_create,
+        "application.update" => |m| m.activity_application_update,
+        "application.delete" => |m| m.activity_application_delete,
+        "application.add_password" => |m| m.activity_application_add_password,
+        "application.remove_password" => |m| m.activity_application_remove_password,
+        "authentication_method" => |m| m.activity_authentication_method,
+        "authentication_methods_policy" => |m| m.activity_authentication_methods_policy,
+        "password_reset_policy" => |m| m.activity_password_reset_policy,
+        "group.create" => |m| m.activity_group_create,
+        "group.update" => |m| m.activity_group_update,
+        "group.delete" => |m| m.activity_group_delete,
+        "guest.invite" => |m| m.activity_guest_invite,
+        "guest.resend_invitation" => |m| m.activity_guest_resend_invitation,
+        "guest.reset_redemption" => |m| m.activity_guest_reset_redemption,
+        "user.unlock" => |m| m.activity_user_unlock,
+        "user.disable" => |m| m.activity_user_disable,
+        "user.enable" => |m| m.activity_user_enable,
+        "user.revoke_sessions" => |m| m.activity_user_revoke_sessions,
+        "user.require_reregistration" => |m| m.activity_user_require_reregistration,
+        "user.reset_password" => |m| m.activity_user_reset_password,
+        "user.delete_method" => |m| m.activity_user_delete_method,
+        "user_flow.create" => |m| m.activity_user_flow_create,
+        "user_flow.update" => |m| m.activity_user_flow_update,
+        "user_flow.delete" => |m| m.activity_user_flow_delete,
+        _ => return None,
+    })
+}
+
+/// The catalog's name for the type of what changed (`resourceType`); `None` for any other.
+fn resource_text(resource_type: &str) -> Option<AText> {
+    Some(match resource_type {
+        "Administrator" => |m| m.resource_administrator,
+        "ApiToken" => |m| m.resource_api_token,
+        "Application" => |m| m.resource_application,
+        "Policy" => |m| m.resource_policy,
+        "Branding" => |m| m.resource_branding,
+        "Group" => |m| m.resource_group,
+        "User" => |m| m.resource_user,
+        "UserFlow" => |m| m.resource_user_flow,
+        _ => return None,
+    })
 }
