@@ -203,6 +203,78 @@ fn luminance(colour: &str) -> Option<f64> {
     Some(0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?)
 }
 
+/// The rule a refused custom CSS broke (`PUT …/customCSS`): the refusal's one
+/// [`ErrorDetail`](crate::ErrorDetail) carries it as `code`, with what broke it as `target` and
+/// its line, so the portal says it in its reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CssRule {
+    /// The sheet is not UTF-8 text.
+    NotUtf8,
+    /// Over the size limit; `target` is the limit in KB.
+    TooLarge,
+    /// An at-rule other than `@media` (`target`: `@import`, …).
+    AtRule,
+    /// An `@media` rule with no block.
+    MediaWithoutBlock,
+    /// An `@media` condition that calls a function.
+    MediaFunction,
+    /// An attribute selector (`[…]`).
+    AttributeSelector,
+    /// A class that is not documented (`target`: `.mine`).
+    UnknownClass,
+    /// A pseudo-class or pseudo-element not allowed (`target`: `:has`).
+    Pseudo,
+    /// An element selector (`target`: `input`).
+    ElementSelector,
+    /// An id selector (`#…`).
+    IdSelector,
+    /// Anything else that cannot be in a selector (`target`: it).
+    SelectorToken,
+    /// A style rule with no block.
+    RuleWithoutBlock,
+    /// Something other than `name: value;` inside a rule.
+    DeclarationExpected,
+    /// A custom property that is not a design token (`target`: `--name`).
+    UnknownToken,
+    /// A property not allowed (`target`: `behavior`, `-moz-binding`).
+    Property,
+    /// A function not allowed (`target`: `attr`).
+    Function,
+    /// A block inside a declaration.
+    NestedRule,
+    /// A `url()` or a string that is not closed.
+    Unclosed,
+    /// A `url()` that is not a path on this site (`target`: the URL).
+    ForeignUrl,
+}
+
+impl CssRule {
+    /// Every rule.
+    pub const ALL: [CssRule; 19] = [
+        CssRule::NotUtf8,
+        CssRule::TooLarge,
+        CssRule::AtRule,
+        CssRule::MediaWithoutBlock,
+        CssRule::MediaFunction,
+        CssRule::AttributeSelector,
+        CssRule::UnknownClass,
+        CssRule::Pseudo,
+        CssRule::ElementSelector,
+        CssRule::IdSelector,
+        CssRule::SelectorToken,
+        CssRule::RuleWithoutBlock,
+        CssRule::DeclarationExpected,
+        CssRule::UnknownToken,
+        CssRule::Property,
+        CssRule::Function,
+        CssRule::NestedRule,
+        CssRule::Unclosed,
+        CssRule::ForeignUrl,
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

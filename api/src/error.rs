@@ -2,8 +2,9 @@
 //!
 //! `code` is stable and machine-readable (clients branch on it), `message` is for people, and
 //! `request_id` matches the `x-request-id` response header so a user can quote it to support.
-//! Three optional fields carry what a page needs to say more: `attempts_left` (wrong passcode),
-//! `retry_after_secs` (throttled), `violations` (refused password).
+//! Four optional fields carry what a page needs to say more: `attempts_left` (wrong passcode),
+//! `retry_after_secs` (throttled), `violations` (refused password) and `details` (what exactly
+//! broke a rule, and where: a refused custom CSS).
 
 use crate::WireName;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,29 @@ pub struct ErrorBody {
     /// For a refused password: every rule it breaks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<crate::Violation>,
+    /// What exactly broke a rule, and where (OData's error `details`, which Graph's envelope
+    /// carries too), so a page can say it in its reader's language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+}
+
+/// One thing that broke a rule: OData's error detail (`code`, `message`, `target`), with the
+/// line it is on when the input has lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// The rule broken, a stable snake_case code (for custom CSS, a `CssRule`:
+    /// `unknown_class`, `foreign_url`, …).
+    pub code: String,
+    /// The same, as a sentence for people (English).
+    pub message: String,
+    /// What broke it, as written in the input (`.mine`, `@import`, …); empty when nothing
+    /// in particular.
+    #[serde(default)]
+    pub target: String,
+    /// The line it is on, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 impl ErrorBody {

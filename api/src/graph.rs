@@ -382,7 +382,8 @@ pub struct GraphInvitation {
     pub invited_user: InvitedUser,
 }
 
-/// Graph's error body: `{"error": {"code", "message", "innerError": {"request-id", "date"}}}`.
+/// Graph's error body: `{"error": {"code", "message", "details"?, "innerError": {"request-id",
+/// "date"}}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GraphErrorBody {
@@ -396,6 +397,9 @@ pub struct GraphError {
     /// `Authorization_RequestDenied`, `Request_ResourceNotFound`, …).
     pub code: String,
     pub message: String,
+    /// OData's `details`: what exactly broke a rule, and where (a refused custom CSS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<crate::ErrorDetail>,
     #[serde(rename = "innerError")]
     pub inner_error: GraphInnerError,
 }

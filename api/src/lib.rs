@@ -42,7 +42,7 @@ pub use directory::{
     UserDetail, UserPage, UserSession, UserSummary,
 };
 pub use email::{Email, EmailError};
-pub use error::{ErrorBody, ErrorCode};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use flow::{
     AccessChoice, AccessPrompt, AccessRequest, CaptchaChallenge, CompleteFlow, FlowDone,
     FlowPhoneCodeSent, FlowPurpose, FlowQuestions, FlowState, FlowView, MethodChoice, ProveMethod,

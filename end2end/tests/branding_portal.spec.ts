@@ -1,8 +1,9 @@
 // Company branding (SPEC A8, C11) edited entirely in the portal: the first administrator uploads a
 // square logo, sees a wrong file refused as it is chosen and custom CSS that could read the page
-// refused with the server's message, then picks French in the language selector and sets a French
-// sign-in text. A French customer's sign-in page shows the square logo and the French text; an
-// English one keeps the default's. The branding is put back as it was at the end.
+// refused with the rule it breaks (in English, then in French), then picks French in the
+// language selector and sets a French sign-in text. A French customer's sign-in page shows the
+// square logo and the French text; an English one keeps the default's. The branding is put back
+// as it was at the end.
 import { test, expect } from '@playwright/test';
 import * as path from 'node:path';
 import { AdminPortal, adminState } from './fixtures/admin_pages';
@@ -39,7 +40,13 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     expect((await css).headers()['accept-language']).toBe('en');
     const refused = page.getByRole('alert').filter({ hasText: 'This CSS was not saved:' });
     await expect(refused).toBeVisible();
+    await expect(refused).toHaveText('This CSS was not saved: Line 1: Element selectors such as input are not allowed: use the documented class names.');
     await expect(page.getByLabel('Custom CSS')).toHaveAttribute('aria-invalid', 'true');
+    // In French the reason reads from the portal's catalog, with the same line and selector.
+    await page.getByLabel(/Language|Langue/).selectOption('fr');
+    await expect(page.locator('#branding-css-error')).toHaveText("Cette CSS n'a pas été enregistrée : Ligne 1 : Les sélecteurs d’élément comme input ne sont pas autorisés : utilisez les classes documentées.");
+    await page.getByLabel(/Language|Langue/).selectOption('en');
+    await expect(refused).toBeVisible();
     await page.getByLabel('Custom CSS').fill('');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByText('Your changes are saved.')).toBeVisible();

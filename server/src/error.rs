@@ -21,6 +21,7 @@ pub struct ErrorDetails {
     pub attempts_left: Option<u32>,
     pub retry_after_secs: Option<u64>,
     pub violations: Vec<sspr_api::Violation>,
+    pub details: Vec<sspr_api::ErrorDetail>,
 }
 
 /// Every way an API request can fail.
@@ -47,6 +48,7 @@ impl ApiError {
             attempts_left: None,
             retry_after_secs: None,
             violations: Vec::new(),
+            details: Vec::new(),
         }))
     }
 
@@ -80,6 +82,14 @@ impl ApiError {
     pub fn with_violations(mut self, violations: Vec<sspr_api::Violation>) -> Self {
         if let ApiError::Refused(e) = &mut self {
             e.violations = violations;
+        }
+        self
+    }
+
+    /// Adds what exactly broke the rule, and where.
+    pub fn with_detail(mut self, detail: sspr_api::ErrorDetail) -> Self {
+        if let ApiError::Refused(e) = &mut self {
+            e.details.push(detail);
         }
         self
     }
@@ -159,6 +169,7 @@ fn described(code: ErrorCode) -> ErrorDetails {
         attempts_left: None,
         retry_after_secs: None,
         violations: Vec::new(),
+        details: Vec::new(),
     }
 }
 

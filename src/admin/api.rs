@@ -459,14 +459,15 @@ async fn graph<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resul
         .map_err(|_| ApiError::Decode { status })?;
     Err(ApiError::Server {
         status,
-        body: ErrorBody {
+        body: Box::new(ErrorBody {
             code: error.error.inner_error.code,
             message: error.error.message,
             request_id: error.error.inner_error.request_id,
             attempts_left: None,
             retry_after_secs: None,
             violations: Vec::new(),
-        },
+            details: error.error.details,
+        }),
     })
 }
 

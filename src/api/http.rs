@@ -12,8 +12,9 @@ use sspr_api::ErrorBody;
 /// Why an API call did not give the expected answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The server answered with an error body (`{code, message, request_id, …}`).
-    Server { status: u16, body: ErrorBody },
+    /// The server answered with an error body (`{code, message, request_id, …}`), boxed to
+    /// keep every `Result` of the client small.
+    Server { status: u16, body: Box<ErrorBody> },
     /// The request did not reach the server or the answer did not arrive.
     Network,
     /// The server's answer was not in the expected shape (HTTP status kept).
@@ -118,7 +119,10 @@ pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiErr
             .json::<ErrorBody>()
             .await
             .map_err(|_| ApiError::Decode { status })?;
-        return Err(ApiError::Server { status, body });
+        return Err(ApiError::Server {
+            status,
+            body: Box::new(body),
+        });
     }
     let text = if status == 204 {
         "null".to_owned()

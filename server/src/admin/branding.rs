@@ -302,9 +302,9 @@ fn check_file(kind: FileKind, bytes: &[u8]) -> Result<&'static str, ApiError> {
             .map(|checked| checked.content_type)
             .map_err(ApiError::validation),
         None => {
-            let css = std::str::from_utf8(bytes)
-                .map_err(|_| ApiError::validation("Custom CSS must be UTF-8 text."))?;
-            branding_css::check(css).map_err(ApiError::validation)?;
+            branding_css::check_bytes(bytes).map_err(|refusal| {
+                ApiError::validation(refusal.sentence()).with_detail(refusal.detail())
+            })?;
             Ok("text/css")
         }
     }

@@ -13,9 +13,12 @@
 //! - `url()` may name only a path on this origin (`/…`); `@import`, `@font-face` and every other
 //!   at-rule but `@media` are refused, and so are `attr()`, `image-set()` and `expression()`.
 //!
-//! Every refusal is a sentence naming the line, for the administrator.
+//! A refusal names the rule broken ([`CssRule`]), what broke it and its line: the API answers
+//! it as a sentence and as a detail the portal words in its reader's language.
 
-use cssparser::{Delimiter, Parser, Token};
+use cssparser::{Delimiter, Parser, ToCss, Token};
+use sspr_api::branding::CssRule;
+use sspr_api::{ErrorDetail, WireName};
 
 /// The largest custom CSS accepted, in bytes (Entra's limit too).
 pub const MAX_BYTES: usize = 25 * 1024;
@@ -84,12 +87,99 @@ pub fn tokens() -> Vec<&'static str> {
         .collect()
 }
 
-/// Checks `css`; the error is the first rule broken, as a sentence naming its line.
-pub fn check(css: &str) -> Result<(), String> {
+/// Why a sheet was refused: the first rule it breaks, its line (0 for the sheet as a whole) and
+/// what broke it, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub rule: CssRule,
+    pub line: u32,
+    pub target: String,
+}
+
+impl Refusal {
+    fn whole(rule: CssRule, target: String) -> Self {
+        Refusal {
+            rule,
+            line: 0,
+            target,
+        }
+    }
+
+    /// The refusal as a sentence for people, naming the line.
+    pub fn sentence(&self) -> String {
+        let target = &self.target;
+        let what = match self.rule {
+            CssRule::NotUtf8 => "Custom CSS must be UTF-8 text.".to_owned(),
+            CssRule::TooLarge => format!("Custom CSS may be at most {target} KB."),
+            CssRule::AtRule => format!(
+                "{target} is not allowed in custom CSS (only @media is): it could load files \
+                 from elsewhere or change the page beyond its design tokens."
+            ),
+            CssRule::MediaWithoutBlock => "An @media rule has no { … } block.".to_owned(),
+            CssRule::MediaFunction => "An @media condition may not call functions.".to_owned(),
+            CssRule::AttributeSelector => "Attribute selectors ([…]) are not allowed: they can \
+                                           read what is typed into inputs. Use the documented \
+                                           class names."
+                .to_owned(),
+            CssRule::UnknownClass => format!(
+                "{target} is not one of the documented class names (see the designer section \
+                 of the README)."
+            ),
+            CssRule::Pseudo => format!("{target} is not allowed in a selector."),
+            CssRule::ElementSelector => format!(
+                "Element selectors such as {target} are not allowed: use the documented class \
+                 names."
+            ),
+            CssRule::IdSelector => {
+                "Id selectors (#…) are not allowed: use the documented class names.".to_owned()
+            }
+            CssRule::SelectorToken => format!("{target} cannot be part of a selector here."),
+            CssRule::RuleWithoutBlock => "A rule has no { … } block.".to_owned(),
+            CssRule::DeclarationExpected => {
+                "Expected a declaration such as `color: var(--color-text);`.".to_owned()
+            }
+            CssRule::UnknownToken => {
+                format!("{target} is not a design token (see style/README.md for the list).")
+            }
+            CssRule::Property => format!("The property {target} is not allowed."),
+            CssRule::Function => format!("{target}() is not allowed in custom CSS."),
+            CssRule::NestedRule => "Nested rules are not allowed inside a declaration.".to_owned(),
+            CssRule::Unclosed => "A url() or a string is not closed.".to_owned(),
+            CssRule::ForeignUrl => format!(
+                "url({target}) is not allowed: custom CSS may only use files on this site, by a \
+                 path starting with / (upload images as the background or logos)."
+            ),
+        };
+        match self.line {
+            0 => what,
+            line => format!("Line {line}: {what}"),
+        }
+    }
+
+    /// The refusal as the API's error detail.
+    pub fn detail(&self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.rule.as_str().to_owned(),
+            message: self.sentence(),
+            target: self.target.clone(),
+            line: (self.line > 0).then_some(self.line),
+        }
+    }
+}
+
+/// Checks an uploaded sheet: UTF-8 text, then [`check`].
+pub fn check_bytes(bytes: &[u8]) -> Result<(), Refusal> {
+    let css =
+        std::str::from_utf8(bytes).map_err(|_| Refusal::whole(CssRule::NotUtf8, String::new()))?;
+    check(css)
+}
+
+/// Checks `css`; the error is the first rule broken.
+pub fn check(css: &str) -> Result<(), Refusal> {
     if css.len() > MAX_BYTES {
-        return Err(format!(
-            "Custom CSS may be at most {} KB.",
-            MAX_BYTES / 1024
+        return Err(Refusal::whole(
+            CssRule::TooLarge,
+            (MAX_BYTES / 1024).to_string(),
         ));
     }
     let mut parser = Parser::new(css);
@@ -106,14 +196,17 @@ pub fn check(css: &str) -> Result<(), String> {
 
 struct Checker {
     tokens: Vec<&'static str>,
-    problem: Option<String>,
+    problem: Option<Refusal>,
 }
 
 impl Checker {
-    fn refuse(&mut self, parser: &Parser<'_>, message: impl Into<String>) {
+    fn refuse(&mut self, parser: &Parser<'_>, rule: CssRule, target: impl Into<String>) {
         if self.problem.is_none() {
-            let line = parser.current_source_location().line + 1;
-            self.problem = Some(format!("Line {line}: {}", message.into()));
+            self.problem = Some(Refusal {
+                rule,
+                line: parser.current_source_location().line + 1,
+                target: target.into(),
+            });
         }
     }
 
@@ -128,13 +221,7 @@ impl Checker {
                 Token::AtKeyword(name) if name.eq_ignore_ascii_case("media") => {
                     self.media(parser);
                 }
-                Token::AtKeyword(name) => {
-                    let message = format!(
-                        "@{name} is not allowed in custom CSS (only @media is): it could load \
-                         files from elsewhere or change the page beyond its design tokens."
-                    );
-                    self.refuse(parser, message);
-                }
+                Token::AtKeyword(name) => self.refuse(parser, CssRule::AtRule, format!("@{name}")),
                 first => self.rule(parser, first),
             }
         }
@@ -145,7 +232,7 @@ impl Checker {
         loop {
             let token = match parser.next() {
                 Ok(token) => token.clone(),
-                Err(_) => return self.refuse(parser, "An @media rule has no { … } block."),
+                Err(_) => return self.refuse(parser, CssRule::MediaWithoutBlock, ""),
             };
             match token {
                 Token::CurlyBracketBlock => {
@@ -156,7 +243,7 @@ impl Checker {
                     return;
                 }
                 Token::Function(_) | Token::UnquotedUrl(_) | Token::BadUrl(_) => {
-                    return self.refuse(parser, "An @media condition may not call functions.");
+                    return self.refuse(parser, CssRule::MediaFunction, "");
                 }
                 _ => {}
             }
@@ -172,53 +259,36 @@ impl Checker {
             match &token {
                 Token::CurlyBracketBlock => break,
                 Token::SquareBracketBlock => {
-                    return self.refuse(
-                        parser,
-                        "Attribute selectors ([…]) are not allowed: they can read what is typed \
-                         into inputs. Use the documented class names.",
-                    );
+                    return self.refuse(parser, CssRule::AttributeSelector, "");
                 }
                 Token::Delim('.') => after_dot = true,
                 Token::Ident(name) if after_dot => {
                     if !CLASSES.contains(&name.as_ref()) {
-                        let message = format!(
-                            ".{name} is not one of the documented class names (see the \
-                             designer section of the README)."
-                        );
-                        return self.refuse(parser, message);
+                        return self.refuse(parser, CssRule::UnknownClass, format!(".{name}"));
                     }
                     after_dot = false;
                 }
                 Token::Colon => after_colon += 1,
                 Token::Ident(name) | Token::Function(name) if after_colon > 0 => {
                     if !PSEUDO.contains(&name.to_ascii_lowercase().as_str()) {
-                        return self
-                            .refuse(parser, format!(":{name} is not allowed in a selector."));
+                        return self.refuse(parser, CssRule::Pseudo, format!(":{name}"));
                     }
                     after_colon = 0;
                 }
                 Token::Ident(name) => {
-                    let message = format!(
-                        "Element selectors such as {name} are not allowed: use the documented \
-                         class names."
-                    );
-                    return self.refuse(parser, message);
+                    return self.refuse(parser, CssRule::ElementSelector, name.to_string());
                 }
                 Token::IDHash(_) | Token::Hash(_) => {
-                    return self.refuse(
-                        parser,
-                        "Id selectors (#…) are not allowed: use the documented class names.",
-                    );
+                    return self.refuse(parser, CssRule::IdSelector, "");
                 }
                 Token::Delim('>' | '+' | '~') | Token::Comma | Token::WhiteSpace(_) => {}
                 other => {
-                    let message = format!("{other:?} cannot be part of a selector here.");
-                    return self.refuse(parser, message);
+                    return self.refuse(parser, CssRule::SelectorToken, other.to_css_string());
                 }
             }
             token = match parser.next_including_whitespace() {
                 Ok(token) => token.clone(),
-                Err(_) => return self.refuse(parser, "A rule has no { … } block."),
+                Err(_) => return self.refuse(parser, CssRule::RuleWithoutBlock, ""),
             };
         }
         let _ = parser.parse_nested_block(|inner| {
@@ -237,10 +307,7 @@ impl Checker {
                 Ok::<(), cssparser::ParseError<()>>(())
             });
             if result.is_err() {
-                self.refuse(
-                    parser,
-                    "Expected a declaration such as `color: var(--color-text);`.",
-                );
+                self.refuse(parser, CssRule::DeclarationExpected, "");
             }
         }
     }
@@ -248,14 +315,12 @@ impl Checker {
     fn declaration(&mut self, parser: &mut Parser<'_>, name: &str) {
         if let Some(token) = name.strip_prefix("--") {
             if !self.tokens.contains(&token) {
-                let message =
-                    format!("--{token} is not a design token (see style/README.md for the list).");
-                return self.refuse(parser, message);
+                return self.refuse(parser, CssRule::UnknownToken, name);
             }
         }
         let lower = name.to_ascii_lowercase();
         if lower == "behavior" || lower.ends_with("-binding") {
-            return self.refuse(parser, format!("The property {name} is not allowed."));
+            return self.refuse(parser, CssRule::Property, name);
         }
         self.value(parser);
     }
@@ -280,7 +345,7 @@ impl Checker {
                 Token::Function(name)
                     if REFUSED_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str()) =>
                 {
-                    self.refuse(parser, format!("{name}() is not allowed in custom CSS."));
+                    self.refuse(parser, CssRule::Function, name.to_string());
                 }
                 Token::Function(_) | Token::ParenthesisBlock | Token::SquareBracketBlock => {
                     let _ = parser.parse_nested_block(|inner| {
@@ -289,10 +354,10 @@ impl Checker {
                     });
                 }
                 Token::CurlyBracketBlock => {
-                    self.refuse(parser, "Nested rules are not allowed inside a declaration.");
+                    self.refuse(parser, CssRule::NestedRule, "");
                 }
                 Token::BadUrl(_) | Token::BadString(_) => {
-                    self.refuse(parser, "A url() or a string is not closed.");
+                    self.refuse(parser, CssRule::Unclosed, "");
                 }
                 _ => {}
             }
@@ -303,11 +368,7 @@ impl Checker {
     fn url(&mut self, parser: &Parser<'_>, url: &str) {
         let same_origin = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
         if !same_origin {
-            let message = format!(
-                "url({url}) is not allowed: custom CSS may only use files on this site, by a path \
-                 starting with / (upload images as the background or logos)."
-            );
-            self.refuse(parser, message);
+            self.refuse(parser, CssRule::ForeignUrl, url);
         }
     }
 }
@@ -331,8 +392,14 @@ mod tests {
     #[test]
     fn attribute_selectors_on_inputs_are_refused_with_a_clear_message() {
         let css = ".card {}\n.field__input[value^=\"a\"] { background: red; }";
-        let error = check(css).expect_err("refused");
+        let refusal = check(css).expect_err("refused");
+        let error = refusal.sentence();
         assert!(error.starts_with("Line 2: Attribute selectors"), "{error}");
+        let detail = refusal.detail();
+        assert_eq!(
+            (detail.code.as_str(), detail.line, detail.message),
+            ("attribute_selector", Some(2), error)
+        );
         assert!(check("input[type=password] { color: red }").is_err());
     }
 
@@ -344,7 +411,9 @@ mod tests {
             ".card { background-image: url('http://evil.example/x') }",
             ".card { background: url(data:image/png;base64,AAAA) }",
         ] {
-            let error = check(css).expect_err(css);
+            let refusal = check(css).expect_err(css);
+            assert_eq!(refusal.rule, CssRule::ForeignUrl);
+            let error = refusal.sentence();
             assert!(
                 error.contains("is not allowed: custom CSS may only use files on this site"),
                 "{error}"
@@ -377,7 +446,7 @@ mod tests {
             (".card:has(.field) { color: red }", ":has is not allowed"),
             (".card { color: red", ""),
         ] {
-            match check(css) {
+            match check(css).map_err(|refusal| refusal.sentence()) {
                 Err(error) => assert!(error.contains(says), "{css}: {error}"),
                 Ok(()) => assert!(says.is_empty(), "{css} was accepted"),
             }
@@ -387,6 +456,52 @@ mod tests {
     #[test]
     fn large_sheets_are_refused() {
         let css = ":root { --color-bg: #ffffff; }\n".repeat(1000);
-        assert!(check(&css).expect_err("too big").contains("at most 25 KB"));
+        let refusal = check(&css).expect_err("too big");
+        assert_eq!((refusal.rule, refusal.line), (CssRule::TooLarge, 0));
+        assert_eq!(refusal.sentence(), "Custom CSS may be at most 25 KB.");
+        assert_eq!(refusal.detail().line, None);
+    }
+
+    #[test]
+    fn the_detail_names_the_rule_what_broke_it_and_its_line() {
+        for (css, rule, target, line) in [
+            (
+                "\n\n.mine { color: red }",
+                CssRule::UnknownClass,
+                ".mine",
+                3,
+            ),
+            ("@import url(/x.css);", CssRule::AtRule, "@import", 1),
+            (".card:has(.field) {}", CssRule::Pseudo, ":has", 1),
+            (".card > * {}", CssRule::SelectorToken, "*", 1),
+            (
+                ":root {\n --nope: 1px }",
+                CssRule::UnknownToken,
+                "--nope",
+                2,
+            ),
+            (
+                ".card { -moz-binding: none }",
+                CssRule::Property,
+                "-moz-binding",
+                1,
+            ),
+            (".card { content: attr(x) }", CssRule::Function, "attr", 1),
+            (
+                ".card { background: url(//evil.example/a) }",
+                CssRule::ForeignUrl,
+                "//evil.example/a",
+                1,
+            ),
+        ] {
+            let detail = check(css).expect_err(css).detail();
+            assert_eq!(
+                (detail.code.as_str(), detail.target.as_str(), detail.line),
+                (rule.as_str(), target, Some(line)),
+                "{css}"
+            );
+        }
+        let not_text = check_bytes(&[0xff, 0xfe]).expect_err("not UTF-8");
+        assert_eq!(not_text.sentence(), "Custom CSS must be UTF-8 text.");
     }
 }

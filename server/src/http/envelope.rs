@@ -1,5 +1,6 @@
 //! The error envelope: every error answer under `/api` leaves with the JSON body
-//! `{code, message, request_id}` and nothing else.
+//! `{code, message, request_id}` (and the optional fields of `sspr_api::ErrorBody` that its
+//! error filled in) and nothing else.
 //!
 //! Handlers describe errors with an [`ErrorDetails`] extension (see `crate::error`); answers that
 //! nobody described — the router's 405, the timeout's 408, a caught panic — get a generic code
@@ -40,6 +41,7 @@ pub async fn render(State(clock): State<Arc<dyn Clock>>, request: Request, next:
             status,
             details.code,
             details.message,
+            details.details,
             request_id,
             clock.now_ms(),
         )
@@ -51,6 +53,7 @@ pub async fn render(State(clock): State<Arc<dyn Clock>>, request: Request, next:
             attempts_left: details.attempts_left,
             retry_after_secs: details.retry_after_secs,
             violations: details.violations,
+            details: details.details,
         };
         (status, serde_json::to_vec(&body).unwrap_or_default())
     };

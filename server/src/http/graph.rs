@@ -1,7 +1,8 @@
 //! Microsoft Graph's wire conventions on `/api/graph/v1.0`: errors as
-//! `{"error": {"code", "message", "innerError": {"code", "request-id", "date"}}}` with Graph's
-//! codes, ISO 8601 dates, and request bodies read the way Graph reads them (Microsoft's own
-//! documented PATCH example ends its object with a trailing comma, which Graph accepts).
+//! `{"error": {"code", "message", "details"?, "innerError": {"code", "request-id", "date"}}}`
+//! with Graph's codes, ISO 8601 dates, and request bodies read the way Graph reads them
+//! (Microsoft's own documented PATCH example ends its object with a trailing comma, which Graph
+//! accepts).
 
 use crate::error::ApiError;
 use axum::http::StatusCode;
@@ -20,6 +21,7 @@ pub fn error_body(
     status: StatusCode,
     code: ErrorCode,
     message: String,
+    details: Vec<sspr_api::ErrorDetail>,
     request_id: String,
     now_ms: i64,
 ) -> (StatusCode, Vec<u8>) {
@@ -32,6 +34,7 @@ pub fn error_body(
         error: GraphError {
             code: graph_code(status, code).into(),
             message,
+            details,
             inner_error: GraphInnerError {
                 code: code.as_str().into(),
                 request_id,

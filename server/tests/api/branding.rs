@@ -189,15 +189,29 @@ backend_tests! {
         assert_eq!(response.headers()["content-type"], "text/css");
         assert_eq!(response.text().await.expect("text"), good);
 
-        for (css, says) in [
-            (".field__input[value^=\"a\"] { background: url(/x) }", "Line 1: Attribute selectors"),
-            (".card {}\n.card { background: url(https://evil.example/leak) }", "Line 2: url(https://evil.example/leak) is not allowed"),
-            ("@import url(/other.css);", "@import is not allowed"),
-            ("input { color: red }", "Element selectors such as input"),
+        // The message says it in English; the detail names the rule, what broke it and the line,
+        // for the portal to say in its reader's language.
+        for (css, says, rule, target, line) in [
+            (".field__input[value^=\"a\"] { background: url(/x) }", "Line 1: Attribute selectors", "attribute_selector", "", 1),
+            (".card {}\n.card { background: url(https://evil.example/leak) }", "Line 2: url(https://evil.example/leak) is not allowed", "foreign_url", "https://evil.example/leak", 2),
+            ("@import url(/other.css);", "@import is not allowed", "at_rule", "@import", 1),
+            ("input { color: red }", "Element selectors such as input", "element_selector", "input", 1),
         ] {
-            let message = graph_error(&upload(&app, &admin, &path, "text/css", css.as_bytes().to_vec()).await, 400);
+            let answer = upload(&app, &admin, &path, "text/css", css.as_bytes().to_vec()).await;
+            let message = graph_error(&answer, 400);
             assert!(message.contains(says), "{css}: {message}");
+            let details = answer.body["error"]["details"].as_array().expect("details");
+            assert_eq!(details.len(), 1, "{}", answer.text);
+            assert_eq!(details[0]["code"], rule, "{}", answer.text);
+            assert_eq!(details[0]["message"], message.as_str());
+            assert_eq!(details[0]["target"], target);
+            assert_eq!(details[0]["line"], line);
         }
+        let answer = upload(&app, &admin, &path, "text/css", vec![0xff, 0xfe, b'{']).await;
+        assert_eq!(graph_error(&answer, 400), "Custom CSS must be UTF-8 text.");
+        let detail = &answer.body["error"]["details"][0];
+        assert_eq!(detail["code"], "not_utf8", "{}", answer.text);
+        assert!(detail.get("line").is_none(), "{}", answer.text);
         // The accepted sheet is still the one served.
         assert_eq!(public(&app, "en").await["custom_css_url"], url.as_str());
     }

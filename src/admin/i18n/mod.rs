@@ -120,6 +120,12 @@ catalog! {
     done_admin_added, err_admin_exists,
     // Company branding
     nav_branding, branding_title, branding_intro, branding_colour, branding_colour_hint, branding_logo, branding_logo_hint, branding_sign_in_text, branding_username_hint, branding_forgot_text, branding_theme, branding_theme_default, branding_preview_light, branding_preview_dark, branding_contrast_low, branding_language, branding_language_default, branding_language_fr, branding_language_hint, branding_square_logo, branding_square_logo_hint, branding_background_image, branding_background_image_hint, branding_file_type, branding_file_size, branding_privacy_text, branding_privacy_url, branding_terms_text, branding_terms_url, branding_url_hint, branding_css, branding_css_hint, branding_css_refused, preview_sign_in, preview_email, preview_forgot, preview_next,
+    // Custom CSS refused: the rule broken
+    css_on_line, css_not_utf8, css_too_large, css_at_rule, css_media_without_block,
+    css_media_function, css_attribute_selector, css_unknown_class, css_pseudo,
+    css_element_selector, css_id_selector, css_selector_token, css_rule_without_block,
+    css_declaration_expected, css_unknown_token, css_property, css_function, css_nested_rule,
+    css_unclosed, css_foreign_url,
     // Reports
     nav_reports, nav_report_usage, nav_report_registration, nav_report_sign_ins, nav_report_audits, report_filters, report_none, registration_intro, col_sspr_registered, col_sspr_enabled, col_sspr_capable, col_mfa_registered, usage_intro, usage_period, usage_7_days, usage_30_days, usage_totals, usage_resets, usage_unlocks, usage_started, usage_completed, usage_abandoned, usage_day, usage_chart_summary, usage_show_table, usage_methods, usage_methods_summary, usage_succeeded, usage_failed, sign_ins_intro, sign_in_unknown_account, sign_in_locked, sign_in_disabled, sign_in_wrong_credentials, method_session, col_application, audits_intro, col_activity, col_category,
     // Directory audits: activities, categories and the types of what changed

@@ -7,15 +7,16 @@
 //! theme's text is below WCAG AA (4.5:1) is flagged before saving; an image of the wrong type
 //! or size is refused as it is chosen. **Save** is Graph's `PATCH …/branding` (or the
 //! localization's), then a `PUT` for each image chosen and for the CSS when it changed; the
-//! server's refusal of the CSS is shown, announced, under its field.
+//! server's refusal of the CSS is shown, announced, under its field, in the portal's language
+//! (the catalog's sentence for the rule its detail names).
 
 use crate::api;
-use crate::i18n::{at, AText};
+use crate::i18n::{at, catalog, AText, AdminMessages};
 use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::branding::{contrast_ratio, AA_TEXT_CONTRAST};
-use sspr_api::{BrandingPatch, OrganizationalBranding, Permission};
+use sspr_api::branding::{contrast_ratio, CssRule, AA_TEXT_CONTRAST};
+use sspr_api::{BrandingPatch, ErrorBody, OrganizationalBranding, Permission, WireName};
 use sspr_web::api::http::ApiError;
 use sspr_web::components::form::Submit;
 use wasm_bindgen::JsCast;
@@ -199,7 +200,7 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
     let background = Slot::new("backgroundImage", 300);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
-    let css_refused = RwSignal::new(None::<String>);
+    let css_refused = RwSignal::new(None::<ErrorBody>);
     let stored_locale = StoredValue::new(locale.clone());
     let save = Action::new_local(move |patch: &BrandingPatch| {
         let patch = patch.clone();
@@ -232,7 +233,7 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
                         status: 400 | 422,
                         body,
                     }) => {
-                        css_refused.set(Some(body.message));
+                        css_refused.set(Some(*body));
                         return;
                     }
                     Err(error) => result = Err(error),
@@ -308,7 +309,7 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
                             prop:value=move || draft.css.get()
                             on:input=move |ev| draft.css.set(event_target_value(&ev))></textarea>
                         <p class="field__error" id="branding-css-error" role="alert">
-                            {move || css_refused.get().map(|message| format!("{} {message}", at(|m| m.branding_css_refused)()))}
+                            {move || css_refused.get().map(|body| css_refusal(catalog(), &body))}
                         </p>
                     </div>
                     <div class="field" hidden=!default>
@@ -417,5 +418,119 @@ fn Preview(draft: Draft, dark: bool, caption: AText) -> impl IntoView {
                 }}
             </div>
         </figure>
+    }
+}
+
+/// The server's refusal of the custom CSS in the portal's language: the catalog's sentence for
+/// the rule its detail names, with what broke it and its line; the server's English sentence
+/// for a rule this portal does not know.
+fn css_refusal(m: &'static AdminMessages, body: &ErrorBody) -> String {
+    let said = body.details.first().and_then(|detail| {
+        let rule = CssRule::parse(&detail.code)?;
+        let text = css_rule_text(rule)(m).replace("{target}", &detail.target);
+        Some(match detail.line {
+            Some(line) => m
+                .css_on_line
+                .replace("{line}", &line.to_string())
+                .replace("{text}", &text),
+            None => text,
+        })
+    });
+    let sentence = said.unwrap_or_else(|| body.message.clone());
+    [m.branding_css_refused, " ", &sentence].concat()
+}
+
+/// The catalog's sentence for a broken custom CSS rule (`{target}`: what broke it).
+fn css_rule_text(rule: CssRule) -> AText {
+    match rule {
+        CssRule::NotUtf8 => |m| m.css_not_utf8,
+        CssRule::TooLarge => |m| m.css_too_large,
+        CssRule::AtRule => |m| m.css_at_rule,
+        CssRule::MediaWithoutBlock => |m| m.css_media_without_block,
+        CssRule::MediaFunction => |m| m.css_media_function,
+        CssRule::AttributeSelector => |m| m.css_attribute_selector,
+        CssRule::UnknownClass => |m| m.css_unknown_class,
+        CssRule::Pseudo => |m| m.css_pseudo,
+        CssRule::ElementSelector => |m| m.css_element_selector,
+        CssRule::IdSelector => |m| m.css_id_selector,
+        CssRule::SelectorToken => |m| m.css_selector_token,
+        CssRule::RuleWithoutBlock => |m| m.css_rule_without_block,
+        CssRule::DeclarationExpected => |m| m.css_declaration_expected,
+        CssRule::UnknownToken => |m| m.css_unknown_token,
+        CssRule::Property => |m| m.css_property,
+        CssRule::Function => |m| m.css_function,
+        CssRule::NestedRule => |m| m.css_nested_rule,
+        CssRule::Unclosed => |m| m.css_unclosed,
+        CssRule::ForeignUrl => |m| m.css_foreign_url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::messages;
+    use sspr_api::ErrorDetail;
+    use sspr_web::i18n::Locale;
+
+    fn refusal(code: &str, target: &str, line: Option<u32>) -> ErrorBody {
+        ErrorBody {
+            code: "validation_failed".into(),
+            message: "Line 3: the server's English.".into(),
+            request_id: String::new(),
+            attempts_left: None,
+            retry_after_secs: None,
+            violations: Vec::new(),
+            details: vec![ErrorDetail {
+                code: code.into(),
+                message: String::new(),
+                target: target.into(),
+                line,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_refused_css_is_said_in_the_portal_language_with_what_broke_it_and_its_line() {
+        let fr = messages(Locale::Fr);
+        assert_eq!(
+            css_refusal(fr, &refusal("unknown_class", ".mine", Some(3))),
+            "Cette CSS n'a pas été enregistrée : Ligne 3 : .mine ne fait pas partie des classes \
+             documentées (voir la section pour les designers du README)."
+        );
+        assert_eq!(
+            css_refusal(messages(Locale::En), &refusal("too_large", "25", None)),
+            "This CSS was not saved: Custom CSS may be at most 25 KB."
+        );
+        // A rule this portal does not know yet: the server's own sentence.
+        assert_eq!(
+            css_refusal(fr, &refusal("a_rule_added_later", "", Some(3))),
+            "Cette CSS n'a pas été enregistrée : Line 3: the server's English."
+        );
+    }
+
+    #[test]
+    fn every_rule_that_names_what_broke_it_says_it_in_every_language() {
+        let named = [
+            CssRule::TooLarge,
+            CssRule::AtRule,
+            CssRule::UnknownClass,
+            CssRule::Pseudo,
+            CssRule::ElementSelector,
+            CssRule::SelectorToken,
+            CssRule::UnknownToken,
+            CssRule::Property,
+            CssRule::Function,
+            CssRule::ForeignUrl,
+        ];
+        for locale in Locale::ALL {
+            for rule in CssRule::ALL {
+                let text = css_rule_text(rule)(messages(*locale));
+                assert_eq!(
+                    text.contains("{target}"),
+                    named.contains(&rule),
+                    "{locale:?} {rule:?}"
+                );
+            }
+        }
     }
 }
