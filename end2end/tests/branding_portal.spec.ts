@@ -1,9 +1,9 @@
 // Company branding (SPEC A8, C11) edited entirely in the portal: the first administrator uploads a
-// square logo, sees a wrong file refused as it is chosen and custom CSS that could read the page
-// refused with the rule it breaks (in English, then in French), then picks French in the
-// language selector and sets a French sign-in text. A French customer's sign-in page shows the
-// square logo and the French text; an English one keeps the default's. The branding is put back
-// as it was at the end.
+// square logo, sees a wrong file and a too large image refused as they are chosen and custom CSS
+// that could read the page refused with the rule it breaks (in English, then in French), then
+// picks French in the language selector and sets a French sign-in text. A French customer's
+// sign-in page shows the square logo and the French text; an English one keeps the default's.
+// The branding is put back as it was at the end.
 import { test, expect } from '@playwright/test';
 import * as path from 'node:path';
 import { AdminPortal, adminState } from './fixtures/admin_pages';
@@ -26,8 +26,19 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     // A file that is not an image is refused as it is chosen, and said.
     await page.getByLabel('Square logo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expect(page.getByRole('alert').filter({ hasText: 'Choose a PNG, JPEG or WebP image.' })).toBeVisible();
+    // So is an image wider than the slot allows, which the browser decodes to know (a PNG drawn
+    // on a canvas, 600 × 10 pixels against the square logo's 480 × 480).
+    const wide = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 600;
+      canvas.height = 10;
+      return canvas.toDataURL('image/png').split(',')[1];
+    });
+    await page.getByLabel('Square logo').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: Buffer.from(wide, 'base64') });
+    await expect(page.getByRole('alert').filter({ hasText: 'This image is 600 × 10 pixels; it may be at most 480 × 480.' })).toBeVisible();
     await page.getByLabel('Square logo').setInputFiles(path.join(__dirname, 'fixtures', 'contoso-square.png'));
     await expect(page.getByText('Choose a PNG, JPEG or WebP image.')).toHaveCount(0);
+    await expect(page.getByText('This image is 600 × 10 pixels')).toHaveCount(0);
 
     // CSS that could read the page is refused; the server's reason is announced next to it.
     await page.getByLabel('Custom CSS').fill('input[value^="a"] { background: url(https://evil.example/a); }');

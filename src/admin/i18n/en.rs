@@ -360,6 +360,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     branding_background_image_hint: "PNG, JPEG or WebP, at most 300 KB and 1920 × 1080 pixels.",
     branding_file_type: "Choose a PNG, JPEG or WebP image.",
     branding_file_size: "This file is larger than the size allowed.",
+    branding_file_pixels: "This image is {width} × {height} pixels; it may be at most {max_width} × {max_height}.",
     branding_privacy_text: "Privacy and cookies link text",
     branding_privacy_url: "Privacy and cookies address",
     branding_terms_text: "Terms of use link text",

@@ -360,6 +360,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     branding_background_image_hint: "PNG, JPEG ou WebP, 300 Ko et 1920 × 1080 pixels au plus.",
     branding_file_type: "Choisissez une image PNG, JPEG ou WebP.",
     branding_file_size: "Ce fichier dépasse la taille autorisée.",
+    branding_file_pixels: "Cette image fait {width} × {height} pixels ; elle peut faire au plus {max_width} × {max_height}.",
     branding_privacy_text: "Texte du lien confidentialité et cookies",
     branding_privacy_url: "Adresse de la page confidentialité et cookies",
     branding_terms_text: "Texte du lien conditions d'utilisation",

@@ -4,8 +4,8 @@
 //! keystroke; also the square logo, the background image, the privacy and terms links and the
 //! custom CSS, for every language or for French only (the language selector edits the `fr-FR`
 //! localization, created on its first save). A background colour whose contrast with the
-//! theme's text is below WCAG AA (4.5:1) is flagged before saving; an image of the wrong type
-//! or size is refused as it is chosen. **Save** is Graph's `PATCH …/branding` (or the
+//! theme's text is below WCAG AA (4.5:1) is flagged before saving; an image of the wrong type,
+//! size or pixel dimensions is refused as it is chosen. **Save** is Graph's `PATCH …/branding` (or the
 //! localization's), then a `PUT` for each image chosen and for the CSS when it changed; the
 //! server's refusal of the CSS is shown, announced, under its field, in the portal's language
 //! (the catalog's sentence for the rule its detail names).
@@ -92,27 +92,53 @@ pub fn BrandingPage() -> impl IntoView {
     }
 }
 
-/// An image slot: its Graph stream, the caps the server applies, and the file chosen for it.
+/// Why a chosen image is not kept: a catalog text, or an image too big by its pixels (its width
+/// and height).
+#[derive(Debug, Clone, Copy)]
+enum FileProblem {
+    Said(AText),
+    Pixels(u32, u32),
+}
+
+/// An image slot: its Graph stream, the caps the server applies (bytes, and pixels wide and
+/// high), and the file chosen for it.
 #[derive(Clone, Copy)]
 struct Slot {
     stream: &'static str,
     max_bytes: f64,
+    max_pixels: (u32, u32),
     chosen: StoredValue<Option<web_sys::File>, LocalStorage>,
-    error: RwSignal<Option<AText>>,
+    error: RwSignal<Option<FileProblem>>,
 }
 
 impl Slot {
-    fn new(stream: &'static str, max_kb: u32) -> Slot {
+    fn new(stream: &'static str, max_kb: u32, max_pixels: (u32, u32)) -> Slot {
         Slot {
             stream,
             max_bytes: f64::from(max_kb) * 1024.0,
+            max_pixels,
             chosen: StoredValue::new_local(None),
             error: RwSignal::new(None),
         }
     }
 
-    /// Keeps the file chosen in `ev`'s input when it is an image of an accepted type and
-    /// size; otherwise says why (announced) and keeps none.
+    /// The problem in the current language.
+    fn error_text(self) -> Option<String> {
+        let m = catalog();
+        self.error.get().map(|problem| match problem {
+            FileProblem::Said(text) => text(m).to_owned(),
+            FileProblem::Pixels(width, height) => m
+                .branding_file_pixels
+                .replace("{width}", &width.to_string())
+                .replace("{height}", &height.to_string())
+                .replace("{max_width}", &self.max_pixels.0.to_string())
+                .replace("{max_height}", &self.max_pixels.1.to_string()),
+        })
+    }
+
+    /// Keeps the file chosen in `ev`'s input when it is an image of an accepted type, size and
+    /// dimensions (the browser decodes it to know them); otherwise says why (announced) and
+    /// keeps none.
     fn choose(self, ev: leptos::ev::Event) {
         let chosen = ev
             .target()
@@ -123,13 +149,45 @@ impl Slot {
         self.error.set(None);
         let Some(chosen) = chosen else { return };
         if !["image/png", "image/jpeg", "image/webp"].contains(&chosen.type_().as_str()) {
-            self.error.set(Some(|m| m.branding_file_type));
+            self.error
+                .set(Some(FileProblem::Said(|m| m.branding_file_type)));
         } else if chosen.size() > self.max_bytes {
-            self.error.set(Some(|m| m.branding_file_size));
+            self.error
+                .set(Some(FileProblem::Said(|m| m.branding_file_size)));
         } else {
-            self.chosen.set_value(Some(chosen));
+            self.chosen.set_value(Some(chosen.clone()));
+            leptos::task::spawn_local(async move {
+                let problem = match pixels(&chosen).await {
+                    None => FileProblem::Said(|m| m.branding_file_type),
+                    Some((w, h)) if w > self.max_pixels.0 || h > self.max_pixels.1 => {
+                        FileProblem::Pixels(w, h)
+                    }
+                    Some(_) => return,
+                };
+                // Only if this file is still the one chosen.
+                let same = self.chosen.with_value(|c| c.as_ref() == Some(&chosen));
+                if same {
+                    self.chosen.set_value(None);
+                    self.error.set(Some(problem));
+                }
+            });
         }
     }
+}
+
+/// The width and height of an image file, as the browser decodes it; `None` when it cannot.
+async fn pixels(file: &web_sys::File) -> Option<(u32, u32)> {
+    let decoding = web_sys::window()?
+        .create_image_bitmap_with_blob(file)
+        .ok()?;
+    let bitmap: web_sys::ImageBitmap = wasm_bindgen_futures::JsFuture::from(decoding)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let size = (bitmap.width(), bitmap.height());
+    bitmap.close();
+    Some(size)
 }
 
 /// A file input for `image`, with its hint and its error.
@@ -146,7 +204,7 @@ fn ImageInput(id: &'static str, label: AText, hint: AText, image: Slot) -> impl 
                 aria-describedby=described aria-invalid=move || image.error.get().is_some().to_string()
                 on:change=move |ev| image.choose(ev)/>
             <p class="field__error" id=error_id role="alert">
-                {move || image.error.get().map(|e| at(e)())}
+                {move || image.error_text()}
             </p>
         </div>
     }
@@ -195,9 +253,9 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
         css: RwSignal::new(css),
         logo: RwSignal::new(found.banner_logo_relative_url.map(|r| format!("{cdn}/{r}"))),
     };
-    let banner = Slot::new("bannerLogo", 50);
-    let square = Slot::new("squareLogo", 50);
-    let background = Slot::new("backgroundImage", 300);
+    let banner = Slot::new("bannerLogo", 50, (980, 288));
+    let square = Slot::new("squareLogo", 50, (480, 480));
+    let background = Slot::new("backgroundImage", 300, (1920, 1080));
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let css_refused = RwSignal::new(None::<ErrorBody>);
