@@ -55,7 +55,7 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     await expect(page.getByLabel('Custom CSS')).toHaveAttribute('aria-invalid', 'true');
     // In French the reason reads from the portal's catalog, with the same line and selector.
     await page.getByLabel(/Language|Langue/).selectOption('fr');
-    await expect(page.locator('#branding-css-error')).toHaveText("Cette CSS n'a pas été enregistrée : Ligne 1 : Les sélecteurs d’élément comme input ne sont pas autorisés : utilisez les classes documentées.");
+    await expect(page.locator('#branding-css-error')).toHaveText("Cette feuille CSS n’a pas été enregistrée : Ligne 1 : Les sélecteurs d’élément comme input ne sont pas autorisés : utilisez les classes documentées.");
     await page.getByLabel(/Language|Langue/).selectOption('en');
     await expect(refused).toBeVisible();
     await page.getByLabel('Custom CSS').fill('');

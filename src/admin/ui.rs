@@ -218,6 +218,16 @@ pub fn Switch(
     }
 }
 
+/// A Graph time (ISO 8601) as [`when`] shows it; the text itself if it is not a time.
+pub fn when_iso(iso: &str) -> String {
+    let ms = js_sys::Date::parse(iso);
+    if ms.is_finite() {
+        when(ms as i64)
+    } else {
+        iso.to_owned()
+    }
+}
+
 /// A time (unix ms) as the browser's local date and time, in the page's language.
 pub fn when(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));

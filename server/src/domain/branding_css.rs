@@ -271,7 +271,8 @@ impl Checker {
                 Token::Colon => after_colon += 1,
                 Token::Ident(name) | Token::Function(name) if after_colon > 0 => {
                     if !PSEUDO.contains(&name.to_ascii_lowercase().as_str()) {
-                        return self.refuse(parser, CssRule::Pseudo, format!(":{name}"));
+                        let colons = ":".repeat(after_colon);
+                        return self.refuse(parser, CssRule::Pseudo, format!("{colons}{name}"));
                     }
                     after_colon = 0;
                 }
@@ -473,6 +474,7 @@ mod tests {
             ),
             ("@import url(/x.css);", CssRule::AtRule, "@import", 1),
             (".card:has(.field) {}", CssRule::Pseudo, ":has", 1),
+            (".card::selection {}", CssRule::Pseudo, "::selection", 1),
             (".card > * {}", CssRule::SelectorToken, "*", 1),
             (
                 ":root {\n --nope: 1px }",

@@ -450,6 +450,8 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     activity_group_create: "Add group",
     activity_group_update: "Update group",
     activity_group_delete: "Delete group",
+    activity_group_member_add: "Add member to group",
+    activity_group_member_remove: "Remove member from group",
     activity_guest_invite: "Invite guest",
     activity_guest_resend_invitation: "Resend guest invitation",
     activity_guest_reset_redemption: "Reset guest redemption",
@@ -477,4 +479,5 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     resource_group: "Group",
     resource_user: "User",
     resource_user_flow: "User flow",
+    resource_other: "Other",
 };

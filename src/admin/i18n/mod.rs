@@ -135,15 +135,16 @@ catalog! {
     activity_application_remove_password, activity_authentication_method,
     activity_authentication_methods_policy, activity_password_reset_policy, activity_branding,
     activity_branding_localization_deleted, activity_group_create, activity_group_update,
-    activity_group_delete, activity_guest_invite, activity_guest_resend_invitation,
-    activity_guest_reset_redemption, activity_user_unlock, activity_user_disable,
-    activity_user_enable, activity_user_revoke_sessions, activity_user_require_reregistration,
+    activity_group_delete, activity_group_member_add, activity_group_member_remove,
+    activity_guest_invite, activity_guest_resend_invitation, activity_guest_reset_redemption,
+    activity_user_unlock, activity_user_disable, activity_user_enable,
+    activity_user_revoke_sessions, activity_user_require_reregistration,
     activity_user_reset_password, activity_user_delete_method, activity_user_flow_create,
     activity_user_flow_update, activity_user_flow_delete, category_application_management,
     category_directory_management, category_group_management, category_policy,
     category_role_management, category_user_management, resource_administrator,
     resource_api_token, resource_application, resource_policy, resource_branding,
-    resource_group, resource_user, resource_user_flow,
+    resource_group, resource_user, resource_user_flow, resource_other,
 }
 
 #[cfg(test)]

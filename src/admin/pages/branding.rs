@@ -157,25 +157,30 @@ impl Slot {
         } else {
             self.chosen.set_value(Some(chosen.clone()));
             leptos::task::spawn_local(async move {
-                let problem = match pixels(&chosen).await {
-                    None => FileProblem::Said(|m| m.branding_file_type),
-                    Some((w, h)) if w > self.max_pixels.0 || h > self.max_pixels.1 => {
-                        FileProblem::Pixels(w, h)
-                    }
-                    Some(_) => return,
+                // A file the browser cannot decode is left to the server to judge.
+                let Some((width, height)) = pixels(&chosen).await else {
+                    return;
                 };
-                // Only if this file is still the one chosen.
-                let same = self.chosen.with_value(|c| c.as_ref() == Some(&chosen));
+                if width <= self.max_pixels.0 && height <= self.max_pixels.1 {
+                    return;
+                }
+                // Only if this file is still the one chosen, on a form still shown.
+                let same = self
+                    .chosen
+                    .try_with_value(|c| c.as_ref() == Some(&chosen))
+                    .unwrap_or(false);
                 if same {
                     self.chosen.set_value(None);
-                    self.error.set(Some(problem));
+                    self.error.try_set(Some(FileProblem::Pixels(width, height)));
                 }
             });
         }
     }
 }
 
-/// The width and height of an image file, as the browser decodes it; `None` when it cannot.
+/// The width and height of an image file as the browser decodes and shows it (with a photo's
+/// EXIF orientation applied; the server counts the stored pixels, so for a rotated photo the
+/// two can differ); `None` when it cannot decode it.
 async fn pixels(file: &web_sys::File) -> Option<(u32, u32)> {
     let decoding = web_sys::window()?
         .create_image_bitmap_with_blob(file)
@@ -552,8 +557,8 @@ mod tests {
         let fr = messages(Locale::Fr);
         assert_eq!(
             css_refusal(fr, &refusal("unknown_class", ".mine", Some(3))),
-            "Cette CSS n'a pas été enregistrée : Ligne 3 : .mine ne fait pas partie des classes \
-             documentées (voir la section pour les designers du README)."
+            "Cette feuille CSS n’a pas été enregistrée : Ligne 3 : .mine ne fait pas partie des \
+             classes documentées (voir la section destinée aux designers du README)."
         );
         assert_eq!(
             css_refusal(messages(Locale::En), &refusal("too_large", "25", None)),
@@ -562,7 +567,7 @@ mod tests {
         // A rule this portal does not know yet: the server's own sentence.
         assert_eq!(
             css_refusal(fr, &refusal("a_rule_added_later", "", Some(3))),
-            "Cette CSS n'a pas été enregistrée : Line 3: the server's English."
+            "Cette feuille CSS n’a pas été enregistrée : Line 3: the server's English."
         );
     }
 

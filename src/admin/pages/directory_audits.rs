@@ -9,7 +9,7 @@
 use super::reports::{date_filter, Pager, ReportNav};
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::Loaded;
+use crate::ui::{when_iso, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::reports::DirectoryAuditPage;
@@ -136,7 +136,7 @@ pub fn DirectoryAudits() -> impl IntoView {
                                 };
                                 view! {
                                     <tr>
-                                        <td>{row.activity_date_time}</td>
+                                        <td>{when_iso(&row.activity_date_time)}</td>
                                         <td>{activity}</td>
                                         <td>{category}</td>
                                         <td class="cell--wrap">{by}</td>
@@ -199,6 +199,8 @@ fn activity_text(operation_type: &str) -> Option<AText> {
         "group.create" => |m| m.activity_group_create,
         "group.update" => |m| m.activity_group_update,
         "group.delete" => |m| m.activity_group_delete,
+        "group.member_add" => |m| m.activity_group_member_add,
+        "group.member_remove" => |m| m.activity_group_member_remove,
         "guest.invite" => |m| m.activity_guest_invite,
         "guest.resend_invitation" => |m| m.activity_guest_resend_invitation,
         "guest.reset_redemption" => |m| m.activity_guest_reset_redemption,
@@ -227,6 +229,7 @@ fn resource_text(resource_type: &str) -> Option<AText> {
         "Group" => |m| m.resource_group,
         "User" => |m| m.resource_user,
         "UserFlow" => |m| m.resource_user_flow,
+        "Other" => |m| m.resource_other,
         _ => return None,
     })
 }

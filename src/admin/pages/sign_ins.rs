@@ -4,7 +4,7 @@
 use super::reports::{date_filter, Pager, ReportNav};
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::Loaded;
+use crate::ui::{when_iso, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::reports::SignInPage;
@@ -119,7 +119,7 @@ pub fn SignIns() -> impl IntoView {
                                 };
                                 view! {
                                     <tr>
-                                        <td>{row.created_date_time}</td>
+                                        <td>{when_iso(&row.created_date_time)}</td>
                                         <td class="cell--wrap">{row.user_principal_name}</td>
                                         <td>{row.app_display_name}</td>
                                         <td>{method}</td>

@@ -65,6 +65,8 @@ const ACTIVITIES: &[(&str, &str)] = &[
     ("group.create", "Add group"),
     ("group.update", "Update group"),
     ("group.delete", "Delete group"),
+    ("group.member_add", "Add member to group"),
+    ("group.member_remove", "Remove member from group"),
     ("guest.invite", "Invite guest"),
     ("guest.resend_invitation", "Resend guest invitation"),
     ("guest.reset_redemption", "Reset guest redemption"),
@@ -302,6 +304,7 @@ mod tests {
             activity("password_reset_policy"),
             "Update password reset policy"
         );
+        assert_eq!(activity("group.member_add"), "Add member to group");
         assert_eq!(activity("something_new"), "something_new");
     }
 
