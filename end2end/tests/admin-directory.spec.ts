@@ -57,6 +57,11 @@ test('an administrator finds a locked-out user and unlocks them', async ({ page,
   const entry = page.getByRole('row').filter({ hasText: 'user.unlock' });
   await expect(entry).toHaveCount(1);
   await expect(entry).toContainText('admin:');
+  await expect(entry).toContainText('Success');
+  // The outcome reads from the portal's catalog, in French too.
+  await page.getByLabel(/Language|Langue/).selectOption('fr');
+  await expect(entry).toContainText('Réussite');
+  await page.getByLabel(/Language|Langue/).selectOption('en');
   await checkPage(page, 'audit');
   // The CSV export carries the same filters.
   const csv = page.getByRole('link', { name: 'Download CSV' });

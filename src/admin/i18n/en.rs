@@ -154,6 +154,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     audit_event: "Event",
     audit_any: "Any",
     outcome_success: "Success",
+    outcome_suppressed: "Suppressed",
     outcome_failure: "Failure",
     audit_from: "From",
     audit_to: "To",

@@ -154,6 +154,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     audit_event: "Événement",
     audit_any: "Tous",
     outcome_success: "Réussite",
+    outcome_suppressed: "Retenu",
     outcome_failure: "Échec",
     audit_from: "Du",
     audit_to: "Au",

@@ -108,7 +108,7 @@ catalog! {
     groups_intro, groups_none, group_title, group_new, group_create, group_delete,
     back_to_groups, members_none, member_add_title, member_add, member_remove,
     done_group_created, done_member_added, done_member_removed, audit_intro, audit_filters,
-    audit_user, audit_event, audit_any, outcome_success, outcome_failure, audit_from, audit_to,
+    audit_user, audit_event, audit_any, outcome_success, outcome_failure, outcome_suppressed, audit_from, audit_to,
     audit_apply, audit_csv, audit_none, audit_older, audit_newest, user_methods_title,
     user_methods_none, col_added, method_delete, done_method_deleted, kind_app,
     kind_alternate_email, kind_questions, kind_email, kind_mobile_phone, kind_push,

@@ -3,7 +3,7 @@
 //! (`/api/admin/audit.csv`).
 
 use crate::api;
-use crate::i18n::at;
+use crate::i18n::{at, AText};
 use crate::ui::{when, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -71,6 +71,7 @@ pub fn Audit() -> impl IntoView {
                     <option value="">{at(|m| m.audit_any)}</option>
                     <option value="success">{at(|m| m.outcome_success)}</option>
                     <option value="failure">{at(|m| m.outcome_failure)}</option>
+                    <option value="suppressed">{at(|m| m.outcome_suppressed)}</option>
                 </select>
             </div>
             <div class="field">
@@ -105,7 +106,10 @@ pub fn Audit() -> impl IntoView {
                                 <tr>
                                     <td>{when(e.at_ms)}</td>
                                     <td><code>{e.event}</code></td>
-                                    <td>{e.outcome}</td>
+                                    <td>{match outcome_text(&e.outcome) {
+                                        Some(text) => view! { {at(text)} }.into_any(),
+                                        None => e.outcome.into_any(),
+                                    }}</td>
                                     <td>{e.actor}</td>
                                     <td class="cell--wrap">{e.subject}</td>
                                     <td>{e.client_ip}</td>
@@ -131,4 +135,14 @@ pub fn Audit() -> impl IntoView {
             }
         }/>
     }
+}
+
+/// The catalog's word for an event's outcome; the outcome itself for any other.
+fn outcome_text(outcome: &str) -> Option<AText> {
+    Some(match outcome {
+        "success" => |m| m.outcome_success,
+        "failure" => |m| m.outcome_failure,
+        "suppressed" => |m| m.outcome_suppressed,
+        _ => return None,
+    })
 }
