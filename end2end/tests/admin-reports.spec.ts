@@ -67,6 +67,8 @@ test('an administrator reads the reports of a small seeded set', async ({ page, 
   await expect(rows.last()).toContainText(email);
   await expect(rows.last().getByRole('cell').nth(3)).toHaveText('Yes');
   await expect(rows.last().getByRole('cell').nth(6)).toHaveText('No');
+  // The methods registered are named from the portal's catalog (Graph's `email` is "Email").
+  await expect(rows.last().getByRole('cell').nth(7)).toHaveText('Email');
   const csv = page.getByRole('link', { name: 'Download CSV' });
   await expect(csv).toHaveAttribute('href', /registration\.csv\?\$filter=userPrincipalName/);
   const download = await page.request.get((await csv.getAttribute('href'))!);

@@ -5,7 +5,7 @@
 use super::reports::{yes_no, Pager, ReportNav};
 use super::sign_ins::quoted;
 use crate::api;
-use crate::i18n::at;
+use crate::i18n::{at, catalog, AText};
 use crate::ui::Loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -131,7 +131,7 @@ pub fn Registration() -> impl IntoView {
                                     <td>{at(yes_no(row.is_sspr_enabled))}</td>
                                     <td>{at(yes_no(row.is_sspr_capable))}</td>
                                     <td>{at(yes_no(row.is_mfa_registered))}</td>
-                                    <td>{row.methods_registered.join(", ")}</td>
+                                    <td>{move || methods_text(&row.methods_registered)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -141,4 +141,32 @@ pub fn Registration() -> impl IntoView {
             }.into_any()
         }/>
     }
+}
+
+/// The methods a user registered (Graph's `methodsRegistered`), named from the catalog in the
+/// current language; a name this portal does not know is shown as it is.
+fn methods_text(methods: &[String]) -> String {
+    let m = catalog();
+    let names: Vec<&str> = methods
+        .iter()
+        .map(|method| match method_text(method) {
+            Some(text) => text(m),
+            None => method.as_str(),
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// The catalog's name for one of Graph's `methodsRegistered`.
+fn method_text(method: &str) -> Option<AText> {
+    Some(match method {
+        "email" => |m| m.kind_email,
+        "mobilePhone" => |m| m.kind_mobile_phone,
+        "alternateMobilePhone" => |m| m.kind_alternate_phone,
+        "officePhone" => |m| m.kind_office_phone,
+        "securityQuestion" => |m| m.kind_questions,
+        "microsoftAuthenticatorPush" => |m| m.kind_push,
+        "softwareOneTimePasscode" => |m| m.kind_app,
+        _ => return None,
+    })
 }
