@@ -124,8 +124,8 @@ pub fn Registration() -> impl IntoView {
                         <tbody>
                             {found.value.into_iter().map(|row| view! {
                                 <tr>
-                                    <td>{row.user_display_name}</td>
-                                    <td>{row.user_principal_name}</td>
+                                    <td class="cell--wrap">{row.user_display_name}</td>
+                                    <td class="cell--wrap">{row.user_principal_name}</td>
                                     <td>{at(if row.user_type == "guest" { |m| m.type_guest } else { |m| m.type_member })}</td>
                                     <td>{at(yes_no(row.is_sspr_registered))}</td>
                                     <td>{at(yes_no(row.is_sspr_enabled))}</td>
