@@ -203,6 +203,34 @@ fn luminance(colour: &str) -> Option<f64> {
     Some(0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?)
 }
 
+/// What an image slot accepts: the most bytes, and the widest and tallest image, in pixels. The
+/// server refuses more; the portal says so as the file is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageCaps {
+    pub max_bytes: usize,
+    pub max_width: u32,
+    pub max_height: u32,
+}
+
+/// The banner logo (`bannerLogo`).
+pub const BANNER_LOGO_CAPS: ImageCaps = ImageCaps {
+    max_bytes: 50 * 1024,
+    max_width: 980,
+    max_height: 288,
+};
+/// The square logo (`squareLogo`).
+pub const SQUARE_LOGO_CAPS: ImageCaps = ImageCaps {
+    max_bytes: 50 * 1024,
+    max_width: 480,
+    max_height: 480,
+};
+/// The background image (`backgroundImage`).
+pub const BACKGROUND_IMAGE_CAPS: ImageCaps = ImageCaps {
+    max_bytes: 300 * 1024,
+    max_width: 1920,
+    max_height: 1080,
+};
+
 /// The rule a refused custom CSS broke (`PUT …/customCSS`): the refusal's one
 /// [`ErrorDetail`](crate::ErrorDetail) carries it as `code`, with what broke it as `target` and
 /// its line, so the portal says it in its reader's language.

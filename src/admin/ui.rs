@@ -218,6 +218,15 @@ pub fn Switch(
     }
 }
 
+/// The catalog's text for a value the server names, in the current language; `raw`, as the server
+/// sent it, for a value this portal does not know yet.
+pub fn text_or(text: Option<AText>, raw: String) -> AnyView {
+    match text {
+        Some(text) => view! { {at(text)} }.into_any(),
+        None => raw.into_any(),
+    }
+}
+
 /// A Graph time (ISO 8601) as [`when`] shows it; the text itself if it is not a time.
 pub fn when_iso(iso: &str) -> String {
     let ms = js_sys::Date::parse(iso);

@@ -8,6 +8,7 @@
 //! like a PNG is refused too.
 
 use image::{ImageFormat, ImageReader};
+use sspr_api::branding::{ImageCaps, BACKGROUND_IMAGE_CAPS, BANNER_LOGO_CAPS, SQUARE_LOGO_CAPS};
 use std::io::Cursor;
 
 /// The three images of a branding, with their caps.
@@ -20,11 +21,11 @@ pub enum Slot {
 
 impl Slot {
     /// The most bytes, and the widest and tallest image, accepted.
-    pub fn caps(self) -> (usize, u32, u32) {
+    pub fn caps(self) -> ImageCaps {
         match self {
-            Slot::BackgroundImage => (300 * 1024, 1920, 1080),
-            Slot::BannerLogo => (50 * 1024, 980, 288),
-            Slot::SquareLogo => (50 * 1024, 480, 480),
+            Slot::BackgroundImage => BACKGROUND_IMAGE_CAPS,
+            Slot::BannerLogo => BANNER_LOGO_CAPS,
+            Slot::SquareLogo => SQUARE_LOGO_CAPS,
         }
     }
 
@@ -49,7 +50,11 @@ pub struct Checked {
 
 /// Checks `bytes` as the image of `slot`; the error is a sentence for the administrator.
 pub fn check(slot: Slot, bytes: &[u8]) -> Result<Checked, String> {
-    let (max_bytes, max_width, max_height) = slot.caps();
+    let ImageCaps {
+        max_bytes,
+        max_width,
+        max_height,
+    } = slot.caps();
     let label = slot.label();
     if bytes.is_empty() {
         return Err(format!("{label} is empty."));

@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Loaded};
+use crate::ui::{text_or, when, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::AuditPage;
@@ -106,10 +106,7 @@ pub fn Audit() -> impl IntoView {
                                 <tr>
                                     <td>{when(e.at_ms)}</td>
                                     <td><code>{e.event}</code></td>
-                                    <td>{match outcome_text(&e.outcome) {
-                                        Some(text) => view! { {at(text)} }.into_any(),
-                                        None => e.outcome.into_any(),
-                                    }}</td>
+                                    <td>{text_or(outcome_text(&e.outcome), e.outcome)}</td>
                                     <td>{e.actor}</td>
                                     <td class="cell--wrap">{e.subject}</td>
                                     <td>{e.client_ip}</td>

@@ -15,7 +15,10 @@ use crate::i18n::{at, catalog, AText, AdminMessages};
 use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use sspr_api::branding::{contrast_ratio, CssRule, AA_TEXT_CONTRAST};
+use sspr_api::branding::{
+    contrast_ratio, CssRule, ImageCaps, AA_TEXT_CONTRAST, BACKGROUND_IMAGE_CAPS, BANNER_LOGO_CAPS,
+    SQUARE_LOGO_CAPS,
+};
 use sspr_api::{BrandingPatch, ErrorBody, OrganizationalBranding, Permission, WireName};
 use sspr_web::api::http::ApiError;
 use sspr_web::components::form::Submit;
@@ -100,23 +103,20 @@ enum FileProblem {
     Pixels(u32, u32),
 }
 
-/// An image slot: its Graph stream, the caps the server applies (bytes, and pixels wide and
-/// high), and the file chosen for it.
+/// An image slot: its Graph stream, the caps the server applies, and the file chosen for it.
 #[derive(Clone, Copy)]
 struct Slot {
     stream: &'static str,
-    max_bytes: f64,
-    max_pixels: (u32, u32),
+    caps: ImageCaps,
     chosen: StoredValue<Option<web_sys::File>, LocalStorage>,
     error: RwSignal<Option<FileProblem>>,
 }
 
 impl Slot {
-    fn new(stream: &'static str, max_kb: u32, max_pixels: (u32, u32)) -> Slot {
+    fn new(stream: &'static str, caps: ImageCaps) -> Slot {
         Slot {
             stream,
-            max_bytes: f64::from(max_kb) * 1024.0,
-            max_pixels,
+            caps,
             chosen: StoredValue::new_local(None),
             error: RwSignal::new(None),
         }
@@ -131,8 +131,8 @@ impl Slot {
                 .branding_file_pixels
                 .replace("{width}", &width.to_string())
                 .replace("{height}", &height.to_string())
-                .replace("{max_width}", &self.max_pixels.0.to_string())
-                .replace("{max_height}", &self.max_pixels.1.to_string()),
+                .replace("{max_width}", &self.caps.max_width.to_string())
+                .replace("{max_height}", &self.caps.max_height.to_string()),
         })
     }
 
@@ -151,7 +151,7 @@ impl Slot {
         if !["image/png", "image/jpeg", "image/webp"].contains(&chosen.type_().as_str()) {
             self.error
                 .set(Some(FileProblem::Said(|m| m.branding_file_type)));
-        } else if chosen.size() > self.max_bytes {
+        } else if chosen.size() > self.caps.max_bytes as f64 {
             self.error
                 .set(Some(FileProblem::Said(|m| m.branding_file_size)));
         } else {
@@ -161,7 +161,7 @@ impl Slot {
                 let Some((width, height)) = pixels(&chosen).await else {
                     return;
                 };
-                if width <= self.max_pixels.0 && height <= self.max_pixels.1 {
+                if width <= self.caps.max_width && height <= self.caps.max_height {
                     return;
                 }
                 // Only if this file is still the one chosen, on a form still shown.
@@ -258,9 +258,9 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
         css: RwSignal::new(css),
         logo: RwSignal::new(found.banner_logo_relative_url.map(|r| format!("{cdn}/{r}"))),
     };
-    let banner = Slot::new("bannerLogo", 50, (980, 288));
-    let square = Slot::new("squareLogo", 50, (480, 480));
-    let background = Slot::new("backgroundImage", 300, (1920, 1080));
+    let banner = Slot::new("bannerLogo", BANNER_LOGO_CAPS);
+    let square = Slot::new("squareLogo", SQUARE_LOGO_CAPS);
+    let background = Slot::new("backgroundImage", BACKGROUND_IMAGE_CAPS);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let css_refused = RwSignal::new(None::<ErrorBody>);

@@ -9,7 +9,7 @@
 use super::reports::{date_filter, Pager, ReportNav};
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when_iso, Loaded};
+use crate::ui::{text_or, when_iso, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::reports::DirectoryAuditPage;
@@ -126,14 +126,9 @@ pub fn DirectoryAudits() -> impl IntoView {
                                 };
                                 let target = row.target_resources.first().cloned();
                                 let changed = target.as_ref().map(|t| t.modified_properties.clone()).unwrap_or_default();
-                                let activity = match activity_text(&row.operation_type) {
-                                    Some(text) => view! { {at(text)} }.into_any(),
-                                    None => row.activity_display_name.into_any(),
-                                };
-                                let category = match CATEGORIES.iter().find(|(value, _)| *value == row.category) {
-                                    Some((_, text)) => view! { {at(*text)} }.into_any(),
-                                    None => row.category.into_any(),
-                                };
+                                let activity = text_or(activity_text(&row.operation_type), row.activity_display_name);
+                                let category_text = CATEGORIES.iter().find(|(value, _)| *value == row.category).map(|(_, text)| *text);
+                                let category = text_or(category_text, row.category);
                                 view! {
                                     <tr>
                                         <td>{when_iso(&row.activity_date_time)}</td>
@@ -141,10 +136,7 @@ pub fn DirectoryAudits() -> impl IntoView {
                                         <td>{category}</td>
                                         <td class="cell--wrap">{by}</td>
                                         <td class="cell--wrap">{target.map(|t| {
-                                            let kind = match resource_text(&t.resource_type) {
-                                                Some(text) => view! { {at(text)} }.into_any(),
-                                                None => t.resource_type.into_any(),
-                                            };
+                                            let kind = text_or(resource_text(&t.resource_type), t.resource_type);
                                             view! { {kind} " " {t.id} }
                                         })}</td>
                                         <td>{at(if row.result == "success" { |m| m.outcome_success } else { |m| m.outcome_failure })}</td>

@@ -4,7 +4,7 @@
 use super::reports::{date_filter, Pager, ReportNav};
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when_iso, Loaded};
+use crate::ui::{text_or, when_iso, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::reports::SignInPage;
@@ -104,19 +104,13 @@ pub fn SignIns() -> impl IntoView {
                                 let outcome = match row.status.failure_reason {
                                     None => view! { <span>{at(|m| m.outcome_success)}</span> }.into_any(),
                                     Some(reason) => {
-                                        let reason = match failure_text(row.status.error_code) {
-                                            Some(text) => view! { {at(text)} }.into_any(),
-                                            None => reason.into_any(),
-                                        };
+                                        let reason = text_or(failure_text(row.status.error_code), reason);
                                         view! {
                                             <span>{at(|m| m.outcome_failure)} ": " {reason} " (" {row.status.error_code} ")"</span>
                                         }.into_any()
                                     }
                                 };
-                                let method = match method_text(&row.authentication_method) {
-                                    Some(text) => view! { {at(text)} }.into_any(),
-                                    None => row.authentication_method.into_any(),
-                                };
+                                let method = text_or(method_text(&row.authentication_method), row.authentication_method);
                                 view! {
                                     <tr>
                                         <td>{when_iso(&row.created_date_time)}</td>
