@@ -114,10 +114,11 @@ fn label(attribute: UserAttribute) -> &'static str {
     }
 }
 
-/// A display name: trimmed, 1 to 100 characters, no control characters.
+/// A display name: at most 100 characters as sent (the API document's `maxLength`), trimmed,
+/// not blank, no control characters.
 pub fn display_name(input: &str) -> Option<String> {
     let name = input.trim();
-    (!name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control))
+    (!name.is_empty() && input.chars().count() <= 100 && !name.chars().any(char::is_control))
         .then(|| name.to_owned())
 }
 
@@ -208,6 +209,9 @@ mod tests {
         assert_eq!(display_name("  Ada  ").as_deref(), Some("Ada"));
         assert_eq!(display_name("   "), None);
         assert_eq!(display_name(&"a".repeat(101)), None);
+        // The length counts as sent, as the API document's maxLength does.
+        assert_eq!(display_name(&format!(" {}", "a".repeat(100))), None);
+        assert_eq!(display_name(&"a".repeat(100)).map(|n| n.len()), Some(100));
         assert_eq!(display_name("a\u{7}b"), None);
     }
 }
