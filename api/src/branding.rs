@@ -231,6 +231,48 @@ pub const BACKGROUND_IMAGE_CAPS: ImageCaps = ImageCaps {
     max_height: 1080,
 };
 
+/// Why an uploaded image was refused (`PUT …/bannerLogo`, `squareLogo`, `backgroundImage`): the
+/// refusal's one [`ErrorDetail`](crate::ErrorDetail) carries it as `code`, so the portal says it
+/// in its reader's language beside the file's field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImageRule {
+    /// The file has no bytes.
+    Empty,
+    /// Over the slot's size cap; `target` is the cap in KB.
+    TooLarge,
+    /// An SVG (or other XML) document, which can carry scripts.
+    Svg,
+    /// Not a PNG, JPEG or WebP image that decodes in full.
+    NotAnImage,
+    /// Wider or taller than the slot's cap; `target` is the image's own size as stored,
+    /// `{width}x{height}` (`1200x800`).
+    TooManyPixels,
+}
+
+impl ImageRule {
+    /// Every rule.
+    pub const ALL: [ImageRule; 5] = [
+        ImageRule::Empty,
+        ImageRule::TooLarge,
+        ImageRule::Svg,
+        ImageRule::NotAnImage,
+        ImageRule::TooManyPixels,
+    ];
+}
+
+/// The `target` of an [`ImageRule::TooManyPixels`] refusal: `1200x800`.
+pub fn pixels_target(width: u32, height: u32) -> String {
+    format!("{width}x{height}")
+}
+
+/// The width and height an [`ImageRule::TooManyPixels`] refusal's `target` names.
+pub fn parse_pixels_target(target: &str) -> Option<(u32, u32)> {
+    let (width, height) = target.split_once('x')?;
+    Some((width.parse().ok()?, height.parse().ok()?))
+}
+
 /// The rule a refused custom CSS broke (`PUT …/customCSS`): the refusal's one
 /// [`ErrorDetail`](crate::ErrorDetail) carries it as `code`, with what broke it as `target` and
 /// its line, so the portal says it in its reader's language.
@@ -314,6 +356,14 @@ mod tests {
         let grey = contrast_ratio("#777777", "#ffffff").expect("colours");
         assert!(grey < AA_TEXT_CONTRAST && grey > 4.4, "{grey}");
         assert_eq!(contrast_ratio("red", "#ffffff"), None);
+    }
+
+    #[test]
+    fn an_image_refusal_names_the_pixels_it_counted() {
+        assert_eq!(pixels_target(1200, 800), "1200x800");
+        assert_eq!(parse_pixels_target("1200x800"), Some((1200, 800)));
+        assert_eq!(parse_pixels_target("1200"), None);
+        assert_eq!(parse_pixels_target("ax800"), None);
     }
 
     #[test]

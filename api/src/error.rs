@@ -41,7 +41,8 @@ pub struct ErrorBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// The rule broken, a stable snake_case code (for custom CSS, a `CssRule`:
-    /// `unknown_class`, `foreign_url`, …).
+    /// `unknown_class`, `foreign_url`, …; for a branding image, an `ImageRule`: `svg`,
+    /// `too_many_pixels`, …).
     pub code: String,
     /// The same, as a sentence for people (English).
     pub message: String,

@@ -25,6 +25,7 @@ pub trait WireName: Serialize + DeserializeOwned + Copy {
 
 impl WireName for crate::AdminRole {}
 impl WireName for crate::branding::CssRule {}
+impl WireName for crate::branding::ImageRule {}
 impl WireName for crate::ErrorCode {}
 impl WireName for crate::FlowPurpose {}
 impl WireName for crate::FlowState {}
@@ -55,6 +56,9 @@ mod tests {
     fn every_name_is_the_one_serde_writes_and_reads_back() {
         AdminRole::ALL.into_iter().for_each(agrees_with_serde);
         crate::branding::CssRule::ALL
+            .into_iter()
+            .for_each(agrees_with_serde);
+        crate::branding::ImageRule::ALL
             .into_iter()
             .for_each(agrees_with_serde);
         ErrorCode::ALL.iter().copied().for_each(agrees_with_serde);

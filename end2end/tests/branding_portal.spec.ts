@@ -1,6 +1,7 @@
 // Company branding (SPEC A8, C11) edited entirely in the portal: the first administrator uploads a
-// square logo, sees a wrong file and a too large image refused as they are chosen and custom CSS
-// that could read the page refused with the rule it breaks (in English, then in French), then
+// square logo, sees a wrong file and a too large image refused as they are chosen, a file only
+// the server can judge refused under its field, and custom CSS that could read the page refused
+// with the rule it breaks (each in English, then in French), then
 // picks French in the language selector and sets a French sign-in text. A French customer's
 // sign-in page shows the square logo and the French text; an English one keeps the default's.
 // The branding is put back as it was at the end.
@@ -36,6 +37,19 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     });
     await page.getByLabel('Square logo').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: Buffer.from(wide, 'base64') });
     await expect(page.getByRole('alert').filter({ hasText: 'This image is 600 × 10 pixels; it may be at most 480 × 480.' })).toBeVisible();
+    // A file the browser cannot decode is left to the server, whose refusal is said under the
+    // field in the portal's language (an HTML page called page.png).
+    const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>');
+    await page.getByLabel('Background image').setInputFiles({ name: 'page.png', mimeType: 'image/png', buffer: html });
+    const background = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/backgroundImage'));
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect((await background).status()).toBe(400);
+    await expect(page.locator('#branding-background-image-error')).toHaveText('This file is not a PNG, JPEG or WebP image that can be read.');
+    await expect(page.getByLabel('Background image')).toHaveAttribute('aria-invalid', 'true');
+    await page.getByLabel(/Language|Langue/).selectOption('fr');
+    await expect(page.locator('#branding-background-image-error')).toHaveText('Ce fichier n’est pas une image PNG, JPEG ou WebP lisible.');
+    await page.getByLabel(/Language|Langue/).selectOption('en');
+    await expect(page.getByText('Your changes are saved.')).toHaveCount(0);
     await page.getByLabel('Square logo').setInputFiles(path.join(__dirname, 'fixtures', 'contoso-square.png'));
     await expect(page.getByText('Choose a PNG, JPEG or WebP image.')).toHaveCount(0);
     await expect(page.getByText('This image is 600 × 10 pixels')).toHaveCount(0);

@@ -300,7 +300,9 @@ fn check_file(kind: FileKind, bytes: &[u8]) -> Result<&'static str, ApiError> {
     match kind.slot() {
         Some(slot) => branding_image::check(slot, bytes)
             .map(|checked| checked.content_type)
-            .map_err(ApiError::validation),
+            .map_err(|refusal| {
+                ApiError::validation(refusal.sentence()).with_detail(refusal.detail())
+            }),
         None => {
             branding_css::check_bytes(bytes).map_err(|refusal| {
                 ApiError::validation(refusal.sentence()).with_detail(refusal.detail())

@@ -8,7 +8,11 @@
 //! like a PNG is refused too.
 
 use image::{ImageFormat, ImageReader};
-use sspr_api::branding::{ImageCaps, BACKGROUND_IMAGE_CAPS, BANNER_LOGO_CAPS, SQUARE_LOGO_CAPS};
+use sspr_api::branding::{
+    parse_pixels_target, pixels_target, ImageCaps, ImageRule, BACKGROUND_IMAGE_CAPS,
+    BANNER_LOGO_CAPS, SQUARE_LOGO_CAPS,
+};
+use sspr_api::{ErrorDetail, WireName};
 use std::io::Cursor;
 
 /// The three images of a branding, with their caps.
@@ -48,26 +52,72 @@ pub struct Checked {
     pub height: u32,
 }
 
-/// Checks `bytes` as the image of `slot`; the error is a sentence for the administrator.
-pub fn check(slot: Slot, bytes: &[u8]) -> Result<Checked, String> {
+/// Why an image was refused: the rule it broke, and what about it (`target`, as
+/// [`ImageRule`] says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub slot: Slot,
+    pub rule: ImageRule,
+    pub target: String,
+}
+
+impl Refusal {
+    fn new(slot: Slot, rule: ImageRule, target: String) -> Refusal {
+        Refusal { slot, rule, target }
+    }
+
+    /// The refusal as a sentence for the administrator (English; the portal words it from
+    /// [`Refusal::detail`] in its own language).
+    pub fn sentence(&self) -> String {
+        let label = self.slot.label();
+        let caps = self.slot.caps();
+        match self.rule {
+            ImageRule::Empty => format!("{label} is empty."),
+            ImageRule::TooLarge => format!("{label} may be at most {} KB.", self.target),
+            ImageRule::Svg => format!(
+                "{label} is an SVG, which is not accepted (it can carry scripts): upload a PNG, JPEG or WebP."
+            ),
+            ImageRule::NotAnImage => format!("{label} is not a PNG, JPEG or WebP image."),
+            ImageRule::TooManyPixels => {
+                let (width, height) = parse_pixels_target(&self.target).unwrap_or_default();
+                format!(
+                    "{label} may be at most {} × {} pixels; this one is {width} × {height}.",
+                    caps.max_width, caps.max_height
+                )
+            }
+        }
+    }
+
+    /// The refusal as the error's one detail.
+    pub fn detail(&self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.rule.as_str().to_owned(),
+            message: self.sentence(),
+            target: self.target.clone(),
+            line: None,
+        }
+    }
+}
+
+/// Checks `bytes` as the image of `slot`.
+pub fn check(slot: Slot, bytes: &[u8]) -> Result<Checked, Refusal> {
     let ImageCaps {
         max_bytes,
         max_width,
         max_height,
     } = slot.caps();
-    let label = slot.label();
+    let refuse = |rule| Refusal::new(slot, rule, String::new());
     if bytes.is_empty() {
-        return Err(format!("{label} is empty."));
+        return Err(refuse(ImageRule::Empty));
     }
     if bytes.len() > max_bytes {
-        return Err(format!("{label} may be at most {} KB.", max_bytes / 1024));
+        let cap = (max_bytes / 1024).to_string();
+        return Err(Refusal::new(slot, ImageRule::TooLarge, cap));
     }
     if looks_like_svg(bytes) {
-        return Err(format!(
-            "{label} is an SVG, which is not accepted (it can carry scripts): upload a PNG, JPEG or WebP."
-        ));
+        return Err(refuse(ImageRule::Svg));
     }
-    let not_an_image = || format!("{label} is not a PNG, JPEG or WebP image.");
+    let not_an_image = || refuse(ImageRule::NotAnImage);
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| not_an_image())?;
@@ -79,9 +129,8 @@ pub fn check(slot: Slot, bytes: &[u8]) -> Result<Checked, String> {
     };
     let (width, height) = reader.into_dimensions().map_err(|_| not_an_image())?;
     if width > max_width || height > max_height {
-        return Err(format!(
-            "{label} may be at most {max_width} × {max_height} pixels; this one is {width} × {height}."
-        ));
+        let counted = pixels_target(width, height);
+        return Err(Refusal::new(slot, ImageRule::TooManyPixels, counted));
     }
     image::load_from_memory(bytes).map_err(|_| not_an_image())?;
     Ok(Checked {
@@ -121,22 +170,45 @@ mod tests {
     #[test]
     fn html_svg_and_truncated_images_are_refused() {
         let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
-        assert!(check(Slot::BannerLogo, html)
-            .expect_err("html")
-            .contains("not a PNG, JPEG or WebP"));
+        let refusal = check(Slot::BannerLogo, html).expect_err("html");
+        assert_eq!(refusal.rule, ImageRule::NotAnImage);
+        assert!(refusal.sentence().contains("not a PNG, JPEG or WebP"));
         let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
-        assert!(check(Slot::BannerLogo, svg)
-            .expect_err("svg")
-            .contains("is an SVG"));
+        let refusal = check(Slot::BannerLogo, svg).expect_err("svg");
+        assert_eq!(refusal.rule, ImageRule::Svg);
+        assert!(refusal.sentence().contains("is an SVG"));
         let mut cut = png(50, 50);
         cut.truncate(cut.len() / 2);
-        assert!(check(Slot::BannerLogo, &cut).is_err());
+        let refusal = check(Slot::BannerLogo, &cut).expect_err("cut");
+        assert_eq!(refusal.rule, ImageRule::NotAnImage);
+        assert_eq!(
+            check(Slot::BannerLogo, b"").expect_err("empty").rule,
+            ImageRule::Empty
+        );
     }
 
     #[test]
     fn sizes_and_dimensions_are_capped() {
-        let error = check(Slot::SquareLogo, &png(481, 10)).expect_err("too wide");
-        assert!(error.contains("at most 480 × 480 pixels"), "{error}");
+        let refusal = check(Slot::SquareLogo, &png(481, 10)).expect_err("too wide");
+        let detail = refusal.detail();
+        assert_eq!(
+            (detail.code.as_str(), detail.target.as_str()),
+            ("too_many_pixels", "481x10")
+        );
+        assert!(
+            detail
+                .message
+                .contains("at most 480 × 480 pixels; this one is 481 × 10"),
+            "{}",
+            detail.message
+        );
+        let big = vec![0_u8; SQUARE_LOGO_CAPS.max_bytes + 1];
+        let detail = check(Slot::SquareLogo, &big).expect_err("too big").detail();
+        assert_eq!(
+            (detail.code.as_str(), detail.target.as_str()),
+            ("too_large", "50")
+        );
+        assert_eq!(detail.message, "The square logo may be at most 50 KB.");
         assert!(check(Slot::BackgroundImage, &png(1920, 1080)).is_ok());
     }
 }

@@ -168,8 +168,15 @@ backend_tests! {
         let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec();
         let message = graph_error(&upload(&app, &admin, &format!("{BRANDING}/backgroundImage"), "image/svg+xml", svg).await, 400);
         assert!(message.contains("is an SVG"), "{message}");
-        let message = graph_error(&upload(&app, &admin, &format!("{BRANDING}/squareLogo"), "image/png", png(600, 600)).await, 400);
+        let answer = upload(&app, &admin, &format!("{BRANDING}/squareLogo"), "image/png", png(600, 400)).await;
+        let message = graph_error(&answer, 400);
         assert!(message.contains("at most 480 × 480 pixels"), "{message}");
+        // The one detail names the rule and the pixels counted, for the portal to word.
+        let detail = &answer.body["error"]["details"][0];
+        assert_eq!((detail["code"].as_str(), detail["target"].as_str()), (Some("too_many_pixels"), Some("600x400")));
+        let answer = upload(&app, &admin, &format!("{BRANDING}/bannerLogo"), "image/png", b"<svg/>".to_vec()).await;
+        graph_error(&answer, 400);
+        assert_eq!(answer.body["error"]["details"][0]["code"], "svg");
         let branding = admin.get(BRANDING).await.expect_status(200);
         assert!(branding.body["squareLogoRelativeUrl"].is_null());
         assert!(branding.body["backgroundImageRelativeUrl"].is_null());

@@ -7,8 +7,8 @@
 //! theme's text is below WCAG AA (4.5:1) is flagged before saving; an image of the wrong type,
 //! size or pixel dimensions is refused as it is chosen. **Save** is Graph's `PATCH …/branding` (or the
 //! localization's), then a `PUT` for each image chosen and for the CSS when it changed; the
-//! server's refusal of the CSS is shown, announced, under its field, in the portal's language
-//! (the catalog's sentence for the rule its detail names).
+//! server's refusal of an image or of the CSS is shown, announced, under its field, in the
+//! portal's language (the catalog's sentence for the rule its detail names).
 
 use crate::api;
 use crate::i18n::{at, catalog, AText, AdminMessages};
@@ -16,8 +16,8 @@ use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::branding::{
-    contrast_ratio, CssRule, ImageCaps, AA_TEXT_CONTRAST, BACKGROUND_IMAGE_CAPS, BANNER_LOGO_CAPS,
-    SQUARE_LOGO_CAPS,
+    contrast_ratio, parse_pixels_target, CssRule, ImageCaps, ImageRule, AA_TEXT_CONTRAST,
+    BACKGROUND_IMAGE_CAPS, BANNER_LOGO_CAPS, SQUARE_LOGO_CAPS,
 };
 use sspr_api::{BrandingPatch, ErrorBody, OrganizationalBranding, Permission, WireName};
 use sspr_web::api::http::ApiError;
@@ -134,6 +134,28 @@ impl Slot {
                 .replace("{max_width}", &self.caps.max_width.to_string())
                 .replace("{max_height}", &self.caps.max_height.to_string()),
         })
+    }
+
+    /// Shows the server's refusal of this slot's file under its field, in the portal's language,
+    /// and forgets the file; `false` when the refusal names no rule this portal knows.
+    fn refused(self, body: &ErrorBody) -> bool {
+        let Some(detail) = body.details.first() else {
+            return false;
+        };
+        let problem = match ImageRule::parse(&detail.code) {
+            Some(ImageRule::Empty) => FileProblem::Said(|m| m.branding_file_empty),
+            Some(ImageRule::TooLarge) => FileProblem::Said(|m| m.branding_file_size),
+            Some(ImageRule::Svg) => FileProblem::Said(|m| m.branding_file_svg),
+            Some(ImageRule::NotAnImage) => FileProblem::Said(|m| m.branding_file_unreadable),
+            Some(ImageRule::TooManyPixels) => match parse_pixels_target(&detail.target) {
+                Some((width, height)) => FileProblem::Pixels(width, height),
+                None => return false,
+            },
+            None => return false,
+        };
+        self.chosen.set_value(None);
+        self.error.set(Some(problem));
+        true
     }
 
     /// Keeps the file chosen in `ev`'s input when it is an image of an accepted type, size and
@@ -280,13 +302,21 @@ fn BrandingForm(editing: Editing) -> impl IntoView {
                     done
                 }
             };
+            let mut image_refused = false;
             for slot in [banner, square, background] {
                 if let (Ok(()), Some(chosen)) = (&result, slot.chosen.get_value()) {
-                    result = api::upload_branding_file(locale.clone(), slot.stream, chosen).await;
-                    if result.is_ok() {
-                        slot.chosen.set_value(None);
+                    match api::upload_branding_file(locale.clone(), slot.stream, chosen).await {
+                        Ok(()) => slot.chosen.set_value(None),
+                        Err(ApiError::Server {
+                            status: 400 | 422,
+                            body,
+                        }) if slot.refused(&body) => image_refused = true,
+                        Err(error) => result = Err(error),
                     }
                 }
+            }
+            if image_refused {
+                return;
             }
             let css = draft.css.get_untracked();
             if result.is_ok() && css.trim() != saved_css.get_value().trim() {
