@@ -246,8 +246,8 @@ pub enum ImageRule {
     Svg,
     /// Not a PNG, JPEG or WebP image that decodes in full.
     NotAnImage,
-    /// Wider or taller than the slot's cap; `target` is the image's own size as stored,
-    /// `{width}x{height}` (`1200x800`).
+    /// Wider or taller than the slot's cap; `target` is the image's size as shown (after a
+    /// photo's EXIF orientation), `{width}x{height}` (`1200x800`).
     TooManyPixels,
 }
 

@@ -1,6 +1,7 @@
 // Company branding (SPEC A8, C11) edited entirely in the portal: the first administrator uploads a
 // square logo, sees a wrong file and a too large image refused as they are chosen, a file only
-// the server can judge refused under its field, and custom CSS that could read the page refused
+// the server can judge refused under its field, a photo taken sideways measured as it is shown,
+// and custom CSS that could read the page refused
 // with the rule it breaks (each in English, then in French), then
 // picks French in the language selector and sets a French sign-in text. A French customer's
 // sign-in page shows the square logo and the French text; an English one keeps the default's.
@@ -50,7 +51,25 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     await expect(page.locator('#branding-background-image-error')).toHaveText('Ce fichier n’est pas une image PNG, JPEG ou WebP lisible.');
     await page.getByLabel(/Language|Langue/).selectOption('en');
     await expect(page.getByText('Your changes are saved.')).toHaveCount(0);
+    // A photo taken sideways: 1080 × 1920 pixels as stored, 1920 × 1080 as shown once its EXIF
+    // orientation (6, a quarter turn) is applied. The browser and the server both measure it as
+    // shown, so it fits the background image's 1920 × 1080.
+    const sideways = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 1080;
+      canvas.height = 1920;
+      return canvas.toDataURL('image/jpeg', 0.5).split(',')[1];
+    });
+    const jpeg = Buffer.from(sideways, 'base64');
+    // An APP1 segment right after the start of image: "Exif\0\0", then a little-endian TIFF
+    // header whose one IFD entry is Orientation (0x0112), a SHORT, 6.
+    const tiff = Buffer.from([0x49, 0x49, 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+    const exif = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff]), exif]);
+    const photo = Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
+    await page.getByLabel('Background image').setInputFiles({ name: 'sideways.jpg', mimeType: 'image/jpeg', buffer: photo });
     await page.getByLabel('Square logo').setInputFiles(path.join(__dirname, 'fixtures', 'contoso-square.png'));
+    await expect(page.locator('#branding-background-image-error')).toHaveText('');
     await expect(page.getByText('Choose a PNG, JPEG or WebP image.')).toHaveCount(0);
     await expect(page.getByText('This image is 600 × 10 pixels')).toHaveCount(0);
 
@@ -77,6 +96,7 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     await expect(page.getByText('Your changes are saved.')).toBeVisible();
     const saved = await (await page.request.get(BRANDING)).json();
     expect(saved.squareLogoRelativeUrl).toMatch(/^assets\/[0-9a-f]{64}\.png$/);
+    expect(saved.backgroundImageRelativeUrl).toMatch(/^assets\/[0-9a-f]{64}\.jpg$/);
 
     // The French texts: the language selector switches the form to the French localization.
     await page.getByLabel('Texts for').selectOption('fr-FR');
@@ -109,6 +129,7 @@ test('a square logo and a French sign-in text set in the portal show on the Fren
     await englishContext.close();
   } finally {
     await page.request.put(`${BRANDING}/squareLogo`, { headers: { ...headers, 'content-type': 'image/png' }, data: Buffer.alloc(0) });
+    await page.request.put(`${BRANDING}/backgroundImage`, { headers: { ...headers, 'content-type': 'image/jpeg' }, data: Buffer.alloc(0) });
     await page.request.delete(`${BRANDING}/localizations/fr-FR`, { headers });
   }
 });

@@ -5,9 +5,11 @@
 //! sanitiser makes that worth the risk on a sign-in page.
 //!
 //! The image is decoded once in full (within its dimension cap), so a file that only starts
-//! like a PNG is refused too.
+//! like a PNG is refused too. Its dimensions are counted as browsers show it, after a photo's
+//! EXIF orientation.
 
-use image::{ImageFormat, ImageReader};
+use image::metadata::Orientation;
+use image::{ImageDecoder, ImageFormat, ImageReader};
 use sspr_api::branding::{
     parse_pixels_target, pixels_target, ImageCaps, ImageRule, BACKGROUND_IMAGE_CAPS,
     BANNER_LOGO_CAPS, SQUARE_LOGO_CAPS,
@@ -127,7 +129,7 @@ pub fn check(slot: Slot, bytes: &[u8]) -> Result<Checked, Refusal> {
         Some(ImageFormat::WebP) => ("image/webp", "webp"),
         _ => return Err(not_an_image()),
     };
-    let (width, height) = reader.into_dimensions().map_err(|_| not_an_image())?;
+    let (width, height) = shown_dimensions(reader).ok_or_else(not_an_image)?;
     if width > max_width || height > max_height {
         let counted = pixels_target(width, height);
         return Err(Refusal::new(slot, ImageRule::TooManyPixels, counted));
@@ -138,6 +140,25 @@ pub fn check(slot: Slot, bytes: &[u8]) -> Result<Checked, Refusal> {
         extension,
         width,
         height,
+    })
+}
+
+/// The width and height of the image as browsers show it: a photo's EXIF orientation turned
+/// a quarter swaps them (the portal measures the same way, so the two agree on a rotated photo).
+fn shown_dimensions(reader: ImageReader<Cursor<&[u8]>>) -> Option<(u32, u32)> {
+    let mut decoder = reader.into_decoder().ok()?;
+    let (width, height) = decoder.dimensions();
+    let quarter_turned = matches!(
+        decoder.orientation().ok()?,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    Some(if quarter_turned {
+        (height, width)
+    } else {
+        (width, height)
     })
 }
 
@@ -185,6 +206,41 @@ mod tests {
             check(Slot::BannerLogo, b"").expect_err("empty").rule,
             ImageRule::Empty
         );
+    }
+
+    /// A JPEG `width` × `height` pixels as stored, whose EXIF says to turn it a quarter
+    /// clockwise (orientation 6) to show it.
+    fn quarter_turned_jpeg(width: u32, height: u32) -> Vec<u8> {
+        use image::codecs::jpeg::JpegEncoder;
+        use image::ImageEncoder;
+        // A little-endian TIFF header and one IFD entry: Orientation (0x0112), SHORT, 1, 6.
+        let exif = [
+            b"II*\0".as_slice(),
+            &8_u32.to_le_bytes(),
+            &1_u16.to_le_bytes(),
+            &[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0],
+            &0_u32.to_le_bytes(),
+        ]
+        .concat();
+        let mut out = Vec::new();
+        let mut encoder = JpegEncoder::new(&mut out);
+        encoder.set_exif_metadata(exif).expect("exif");
+        let pixels = vec![0_u8; (width * height * 3) as usize];
+        encoder
+            .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+            .expect("jpeg");
+        out
+    }
+
+    #[test]
+    fn a_rotated_photo_is_measured_as_it_is_shown() {
+        // 288 × 980 as stored is 980 × 288 as shown: the banner logo's cap exactly.
+        let checked = check(Slot::BannerLogo, &quarter_turned_jpeg(288, 980)).expect("fits");
+        assert_eq!((checked.width, checked.height), (980, 288));
+        assert_eq!(checked.content_type, "image/jpeg");
+        // 980 × 288 as stored is 288 × 980 as shown: too tall.
+        let refusal = check(Slot::BannerLogo, &quarter_turned_jpeg(980, 288)).expect_err("tall");
+        assert_eq!(refusal.target, "288x980");
     }
 
     #[test]

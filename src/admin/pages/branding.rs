@@ -200,9 +200,8 @@ impl Slot {
     }
 }
 
-/// The width and height of an image file as the browser decodes and shows it (with a photo's
-/// EXIF orientation applied; the server counts the stored pixels, so for a rotated photo the
-/// two can differ); `None` when it cannot decode it.
+/// The width and height of an image file as the browser decodes and shows it, with a photo's
+/// EXIF orientation applied (as the server counts them too); `None` when it cannot decode it.
 async fn pixels(file: &web_sys::File) -> Option<(u32, u32)> {
     let decoding = web_sys::window()?
         .create_image_bitmap_with_blob(file)
