@@ -172,3 +172,10 @@ pub fn focus(node: NodeRef<Input>) {
         let _ = input.focus();
     }
 }
+
+/// Moves keyboard focus to the input behind `node` once the next frame is drawn: for a field
+/// that the signal just set makes appear (the view updates after this task, so `node` is
+/// still empty now).
+pub fn focus_when_drawn(node: NodeRef<Input>) {
+    request_animation_frame(move || focus(node));
+}

@@ -12,7 +12,7 @@
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
-use crate::components::form::{focus, value_of, Field, Submit};
+use crate::components::form::{focus, focus_when_drawn, value_of, Field, Submit};
 use crate::i18n::{question_in, tr, use_i18n};
 use crate::pages::flow::code::restart;
 use crate::pages::flow::steps::{after_verify, flow_id, path, Step};
@@ -97,7 +97,8 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
                 Ok(sent) => {
                     problem.set(None);
                     mailed_to.set(Some(sent.masked_number));
-                    focus(mailed_code);
+                    // The code field appears with the first answer.
+                    focus_when_drawn(mailed_code);
                 }
                 Err(error) => problem.set(Some(turned_off(error.into(), loaded))),
             }

@@ -8,7 +8,7 @@ use super::call_phone::CallPhone;
 use super::kind_text;
 use crate::api;
 use crate::components::alert::Problem;
-use crate::components::form::{focus, raw_value_of, value_of, Field, Submit};
+use crate::components::form::{focus, focus_when_drawn, raw_value_of, value_of, Field, Submit};
 use crate::components::qr::qr_code;
 use crate::i18n::{question_in, tr, use_i18n};
 use leptos::ev::SubmitEvent;
@@ -157,7 +157,8 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
             match api::add_alternate_email(body).await {
                 Ok(sent) => {
                     pending.set(Some((sent.method_id, sent.masked_email)));
-                    focus(code);
+                    // The code field appears with the answer: focus it once it is drawn.
+                    focus_when_drawn(code);
                 }
                 Err(error) => problem.set(Some(error.into())),
             }
@@ -230,7 +231,7 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
                 Ok(sent) => {
                     pending.set(Some((sent.method_id, sent.masked_number)));
                     // The code field appears with the answer: focus it once it is drawn.
-                    request_animation_frame(move || focus(code));
+                    focus_when_drawn(code);
                 }
                 Err(error) => {
                     problem.set(Some(phone_problem(error)));

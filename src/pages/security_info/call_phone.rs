@@ -6,7 +6,7 @@ use super::add::{code_in, phone_problem};
 use super::kind_text;
 use crate::api;
 use crate::components::alert::Problem;
-use crate::components::form::{focus, value_of, Field, Submit};
+use crate::components::form::{focus, focus_when_drawn, value_of, Field, Submit};
 use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -33,7 +33,8 @@ pub fn CallPhone(
             match api::add_call_phone(office, body).await {
                 Ok(sent) => {
                     pending.set(Some((sent.method_id, sent.masked_number)));
-                    request_animation_frame(move || focus(code));
+                    // The code field appears with the answer: focus it once it is drawn.
+                    focus_when_drawn(code);
                 }
                 Err(error) => {
                     problem.set(Some(phone_problem(error)));

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::alert::Problem;
-use crate::components::form::{focus, value_of, Field, Submit};
+use crate::components::form::{focus, focus_when_drawn, value_of, Field, Submit};
 use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -22,7 +22,8 @@ pub fn Proof(
         match api::send_proof().await {
             Ok(sent) => {
                 sent_to.set(Some(sent.masked_email));
-                focus(email_code);
+                // The code field appears with the first answer.
+                focus_when_drawn(email_code);
             }
             Err(error) => problem.set(Some(error.into())),
         }
