@@ -1,11 +1,12 @@
 //! The App: language, what the visit remembers, and the routes — `leptos_router`'s `<Router>`
 //! with one route per screen and one nested [`Wizard`] per self-service flow. After every
 //! navigation, focus moves to the new page's heading so screen readers announce it and
-//! keyboard users start from the top.
+//! keyboard users start from the top, and the document title follows the heading ("Security
+//! info – Contoso"), so the tab and the screen reader's window name say which page it is.
 
-use crate::components::branding::provide_branding;
+use crate::components::branding::{provide_branding, use_branding};
 use crate::components::layout::Layout;
-use crate::i18n::provide_i18n;
+use crate::i18n::{provide_i18n, use_i18n};
 use crate::memory::provide_memory;
 use crate::pages::flow::Wizard;
 use crate::pages::{
@@ -29,8 +30,26 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     provide_memory();
     provide_branding();
+    let branding = use_branding();
+    // The organisation's name, else the product's, as the header shows it.
+    let set_title = move |heading: &web_sys::HtmlElement| {
+        let name = untrack(|| branding.get().organisation_name);
+        title_from_heading(heading, if name.is_empty() { "SSPR" } else { &name });
+    };
+    title_first_page(set_title);
+    // The branding arrives after the first page, and a language switch rewrites the heading.
+    let i18n = use_i18n();
+    Effect::new(move || {
+        branding.get();
+        i18n.locale().track();
+        request_animation_frame(move || {
+            if let Some(heading) = main_heading() {
+                set_title(&heading);
+            }
+        });
+    });
     view! {
-        <Router set_is_routing=focus_after_navigation(|_| ())>
+        <Router set_is_routing=focus_after_navigation(set_title)>
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
@@ -72,6 +91,26 @@ pub fn focus_after_navigation(
             });
         }
     })
+}
+
+/// Sets the document title from the page's heading and the site's name: "Users – SSPR".
+pub fn title_from_heading(heading: &web_sys::HtmlElement, site: &str) {
+    let title = heading.text_content().unwrap_or_default();
+    document().set_title(&[title.trim(), " – ", site].concat());
+}
+
+/// Runs `then` with the first page's heading once it is drawn (the first page is not a
+/// navigation, and may wait for a load before its heading shows); gives up after about ten
+/// seconds of frames.
+pub fn title_first_page(then: impl Fn(&web_sys::HtmlElement) + Copy + 'static) {
+    fn wait(frames: u16, then: impl Fn(&web_sys::HtmlElement) + Copy + 'static) {
+        request_animation_frame(move || match main_heading() {
+            Some(heading) => then(&heading),
+            None if frames > 0 => wait(frames - 1, then),
+            None => {}
+        });
+    }
+    wait(600, then);
 }
 
 /// The page's main heading, if it has one.

@@ -78,7 +78,8 @@ pub fn AdminApp() -> impl IntoView {
 fn Frame() -> impl IntoView {
     let portal = use_portal();
     let location = use_location();
-    title_first_page();
+    // The first page's title, once its heading is there (the session check comes first).
+    sspr_web::app::title_first_page(set_title);
     let signed_in =
         move || matches!(portal.me.get(), Some(Some(_))) && !is_public(&location.pathname.get());
     let signed_in_now = move || portal.me.get().map(|me| me.is_some());
@@ -134,20 +135,7 @@ fn Frame() -> impl IntoView {
 
 /// The document title from the page's heading: "Users – SSPR".
 fn set_title(heading: &web_sys::HtmlElement) {
-    let title = heading.text_content().unwrap_or_default();
-    document().set_title(&[title.as_str(), " – SSPR"].concat());
-}
-
-/// The first page's title, once its heading is there (the session check comes first).
-fn title_first_page() {
-    fn wait(frames: u16) {
-        request_animation_frame(move || match sspr_web::app::main_heading() {
-            Some(heading) => set_title(&heading),
-            None if frames > 0 => wait(frames - 1),
-            None => {}
-        });
-    }
-    wait(600);
+    sspr_web::app::title_from_heading(heading, "SSPR");
 }
 
 /// Who is signed in, their role, and **Sign out**.
