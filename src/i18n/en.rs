@@ -216,6 +216,8 @@ pub static MESSAGES: Messages = Messages {
     phone_code_hint: "If no code arrives within a few minutes, your number may not be supported: ask your administrator.",
     phone_invalid: "Enter a mobile number with its country code, such as +44 7400 123456. Premium-rate and landline numbers cannot be used.",
     phone_delivery_off: "Codes cannot be sent this way. Choose the other option: a text message or a call.",
+    phone_call_invalid: "Enter the number with its country code, such as +44 20 7946 0123. Premium-rate numbers cannot be used.",
+    phone_extension_invalid: "Enter the extension as 1 to 10 digits, or leave it empty.",
     questions_intro: "Choose a different question for each answer. Answers need at least 3 characters; capital letters do not matter, but spelling and spacing do.",
     question_label: "Question",
     built_in_questions: sspr_api::security_info::BUILT_IN_QUESTIONS,

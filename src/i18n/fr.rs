@@ -214,6 +214,8 @@ pub static MESSAGES: Messages = Messages {
     phone_code_hint: "Si aucun code n’arrive d’ici quelques minutes, votre numéro n’est peut-être pas pris en charge : adressez-vous à votre administrateur.",
     phone_invalid: "Saisissez un numéro de mobile avec l’indicatif du pays, par exemple +33 6 12 34 56 78. Les numéros surtaxés et les lignes fixes ne sont pas acceptés.",
     phone_delivery_off: "Les codes ne peuvent pas être envoyés ainsi. Choisissez l’autre option : un SMS ou un appel.",
+    phone_call_invalid: "Saisissez le numéro avec l’indicatif du pays, par exemple +33 1 23 45 67 89. Les numéros surtaxés ne sont pas acceptés.",
+    phone_extension_invalid: "Saisissez le poste en 1 à 10 chiffres, ou laissez-le vide.",
     questions_intro: "Choisissez une question différente pour chaque réponse. Les réponses comptent au moins 3 caractères ; les majuscules ne comptent pas, mais l’orthographe et les espaces si.",
     question_label: "Question",
     built_in_questions: [

@@ -265,6 +265,10 @@ pub struct Messages {
     pub phone_code_hint: &'static str,
     pub phone_invalid: &'static str,
     pub phone_delivery_off: &'static str,
+    /// A number refused for an alternate or office phone (called, so a landline will do).
+    pub phone_call_invalid: &'static str,
+    /// An office phone's extension that is not 1 to 10 digits.
+    pub phone_extension_invalid: &'static str,
     pub questions_intro: &'static str,
     pub question_label: &'static str,
     /// The built-in security questions, in the order of

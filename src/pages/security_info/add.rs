@@ -5,10 +5,10 @@
 //! (`super::call_phone`); security questions are chosen from the list and answered.
 
 use super::call_phone::CallPhone;
-use super::kind_text;
+use super::{about_typed, kind_text, FieldInError};
 use crate::api;
 use crate::components::alert::Problem;
-use crate::components::form::{focus, focus_when_drawn, raw_value_of, value_of, Field, Submit};
+use crate::components::form::{focus_when_drawn, raw_value_of, value_of, Field, Submit};
 use crate::components::qr::qr_code;
 use crate::i18n::{question_in, tr, use_i18n};
 use leptos::ev::SubmitEvent;
@@ -76,18 +76,18 @@ pub fn Add(
     .into_any()
 }
 
-/// The code typed in `node`, or a problem and focus on it when empty.
+/// The code typed in the field `id` (`node`), or a problem about it and focus on it when empty.
 pub(super) fn code_in(
+    wrong: FieldInError,
+    id: &'static str,
     node: NodeRef<leptos::html::Input>,
-    problem: RwSignal<Option<Problem>>,
 ) -> Option<String> {
     let code = value_of(node);
     if code.is_empty() {
-        problem.set(Some(Problem::Local(|m| m.code_invalid)));
-        focus(node);
+        wrong.refuse(|m| m.code_invalid, id, node);
         return None;
     }
-    problem.set(None);
+    wrong.clear();
     Some(code)
 }
 
@@ -95,15 +95,13 @@ pub(super) fn code_in(
 fn App(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
     let enrolment = LocalResource::new(api::enrol_app);
     let code = NodeRef::<leptos::html::Input>::new();
+    let wrong = FieldInError::new(problem);
     let confirm = Action::new_local(move |body: &ConfirmMethod| {
         let body = body.clone();
         async move {
             match api::confirm_app(body).await {
                 Ok(found) => done.run(found),
-                Err(error) => {
-                    problem.set(Some(error.into()));
-                    focus(code);
-                }
+                Err(error) => wrong.answer(error, "app-code", code),
             }
         }
     });
@@ -114,7 +112,7 @@ fn App(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl
                     let method_id = enrolment.method_id.clone();
                     let submit = move |ev: SubmitEvent| {
                         ev.prevent_default();
-                        if let Some(typed) = code_in(code, problem) {
+                        if let Some(typed) = code_in(wrong, "app-code", code) {
                             confirm.dispatch(ConfirmMethod {
                                 method_id: method_id.clone(),
                                 code: typed,
@@ -128,7 +126,7 @@ fn App(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> impl
                         <p>{tr(|m| m.app_secret)} " " <code id="totp-secret">{enrolment.secret}</code></p>
                         <form on:submit=submit novalidate>
                             <Field id="app-code" label=tr(|m| m.app_code) autocomplete="one-time-code"
-                                inputmode="numeric" node=code/>
+                                inputmode="numeric" node=code invalid=wrong.invalid("app-code")/>
                             <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
                         </form>
                     }
@@ -149,6 +147,7 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
     let address = NodeRef::<leptos::html::Input>::new();
     let code = NodeRef::<leptos::html::Input>::new();
     let pending = RwSignal::new(None::<(String, String)>);
+    let wrong = FieldInError::new(problem);
     let send = Action::new_local(move |email: &Email| {
         let body = AddAlternateEmail {
             email: email.clone(),
@@ -160,7 +159,7 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
                     // The code field appears with the answer: focus it once it is drawn.
                     focus_when_drawn(code);
                 }
-                Err(error) => problem.set(Some(error.into())),
+                Err(error) => wrong.answer(error, "alternate-email", address),
             }
         }
     });
@@ -169,7 +168,7 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
         async move {
             match api::confirm_alternate_email(body).await {
                 Ok(found) => done.run(found),
-                Err(error) => problem.set(Some(error.into())),
+                Err(error) => wrong.answer(error, "alternate-code", code),
             }
         }
     });
@@ -177,13 +176,10 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
         ev.prevent_default();
         match Email::parse(&value_of(address)) {
             Ok(email) => {
-                problem.set(None);
+                wrong.clear();
                 send.dispatch(email);
             }
-            Err(_) => {
-                problem.set(Some(Problem::Local(|m| m.email_invalid)));
-                focus(address);
-            }
+            Err(_) => wrong.refuse(|m| m.email_invalid, "alternate-email", address),
         }
     };
     let confirm_submit = move |ev: SubmitEvent| {
@@ -192,7 +188,7 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
         else {
             return;
         };
-        if let Some(typed) = code_in(code, problem) {
+        if let Some(typed) = code_in(wrong, "alternate-code", code) {
             confirm.dispatch(ConfirmMethod {
                 method_id,
                 code: typed,
@@ -203,7 +199,7 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
         <h3>{tr(|m| m.kind_alternate_email)}</h3>
         <form on:submit=send_submit novalidate>
             <Field id="alternate-email" label=tr(|m| m.alternate_email_label) kind="email"
-                autocomplete="email" node=address/>
+                autocomplete="email" node=address invalid=wrong.invalid("alternate-email")/>
             <Submit label=tr(|m| m.send_code) busy=send.pending()/>
         </form>
         <Show when=move || pending.with(Option::is_some)>
@@ -211,7 +207,7 @@ fn Alternate(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -
                 <strong>{move || pending.get().map(|(_, masked)| masked)}</strong></p>
             <form on:submit=confirm_submit novalidate>
                 <Field id="alternate-code" label=tr(|m| m.code_label) autocomplete="one-time-code"
-                    inputmode="numeric" node=code/>
+                    inputmode="numeric" node=code invalid=wrong.invalid("alternate-code")/>
                 <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
             </form>
         </Show>
@@ -224,6 +220,7 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
     let code = NodeRef::<leptos::html::Input>::new();
     let by_call = RwSignal::new(false);
     let pending = RwSignal::new(None::<(String, String)>);
+    let wrong = FieldInError::new(problem);
     let send = Action::new_local(move |body: &AddMobilePhone| {
         let body = body.clone();
         async move {
@@ -234,8 +231,8 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
                     focus_when_drawn(code);
                 }
                 Err(error) => {
-                    problem.set(Some(phone_problem(error)));
-                    focus(number);
+                    let (text, about_it) = phone_problem(error, false);
+                    wrong.show(text, about_it, "phone-number", number);
                 }
             }
         }
@@ -245,13 +242,13 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
         async move {
             match api::confirm_mobile_phone(body).await {
                 Ok(found) => done.run(found),
-                Err(error) => problem.set(Some(error.into())),
+                Err(error) => wrong.answer(error, "phone-code", code),
             }
         }
     });
     let send_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        problem.set(None);
+        wrong.clear();
         send.dispatch(AddMobilePhone {
             number: value_of(number),
             country: None,
@@ -268,7 +265,7 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
         else {
             return;
         };
-        if let Some(typed) = code_in(code, problem) {
+        if let Some(typed) = code_in(wrong, "phone-code", code) {
             confirm.dispatch(ConfirmMethod {
                 method_id,
                 code: typed,
@@ -279,7 +276,8 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
         <h3>{tr(|m| m.kind_mobile_phone)}</h3>
         <form on:submit=send_submit novalidate>
             <Field id="phone-number" label=tr(|m| m.phone_number_label) kind="tel"
-                autocomplete="tel" node=number hint=tr(|m| m.phone_number_hint)/>
+                autocomplete="tel" node=number hint=tr(|m| m.phone_number_hint)
+                invalid=wrong.invalid("phone-number")/>
             <fieldset class="choices">
                 <legend>{tr(|m| m.phone_delivery_legend)}</legend>
                 <div class="choice">
@@ -300,25 +298,29 @@ fn Phone(done: Callback<SecurityInfo>, problem: RwSignal<Option<Problem>>) -> im
                 <strong>{move || pending.get().map(|(_, masked)| masked)}</strong></p>
             <form on:submit=confirm_submit novalidate>
                 <Field id="phone-code" label=tr(|m| m.code_label) autocomplete="one-time-code"
-                    inputmode="numeric" node=code hint=tr(|m| m.phone_code_hint)/>
+                    inputmode="numeric" node=code hint=tr(|m| m.phone_code_hint)
+                    invalid=wrong.invalid("phone-code")/>
                 <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
             </form>
         </Show>
     }
 }
 
-/// What a refused number or way of sending means on this form: the general texts say "some
-/// of what you entered" and "this method", this one can say which.
-pub(super) fn phone_problem(error: api::ApiError) -> Problem {
-    let code = match &error {
-        api::ApiError::Server { body, .. } => ErrorCode::parse(&body.code),
-        _ => None,
-    };
-    match code {
+/// What a refused number or way of sending means on this form, and whether it is about the
+/// number typed: the general texts say "some of what you entered" and "this method", this one
+/// can say which. A phone that is only called (`call_only`: alternate, office) may be a
+/// landline, and has no other way of sending to choose.
+pub(super) fn phone_problem(error: api::ApiError, call_only: bool) -> (Problem, bool) {
+    let refused = Problem::from(error);
+    let about_number = about_typed(&refused);
+    let text = match refused.code() {
+        Some(ErrorCode::ValidationFailed) if call_only => Problem::Local(|m| m.phone_call_invalid),
         Some(ErrorCode::ValidationFailed) => Problem::Local(|m| m.phone_invalid),
+        Some(ErrorCode::MethodDisabled) if call_only => Problem::Local(|m| m.more_disabled),
         Some(ErrorCode::MethodDisabled) => Problem::Local(|m| m.phone_delivery_off),
-        _ => error.into(),
-    }
+        _ => refused,
+    };
+    (text, about_number)
 }
 
 #[component]

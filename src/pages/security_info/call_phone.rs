@@ -3,14 +3,17 @@
 //! extension, dialled once the call is answered), then for the code the call reads aloud.
 
 use super::add::{code_in, phone_problem};
-use super::kind_text;
+use super::{kind_text, FieldInError};
 use crate::api;
 use crate::components::alert::Problem;
-use crate::components::form::{focus, focus_when_drawn, value_of, Field, Submit};
+use crate::components::form::{focus_when_drawn, value_of, Field, Submit};
 use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AddCallPhone, ConfirmMethod, MethodKind, SecurityInfo};
+
+/// Most digits in an extension, as the server's rule has it (`domain::phone`).
+const MAX_EXTENSION_DIGITS: usize = 10;
 
 /// The form for a phone of `kind` (`AlternatePhone` or `OfficePhone`).
 #[component]
@@ -27,6 +30,7 @@ pub fn CallPhone(
     let extension = NodeRef::<leptos::html::Input>::new();
     let code = NodeRef::<leptos::html::Input>::new();
     let pending = RwSignal::new(None::<(String, String)>);
+    let wrong = FieldInError::new(problem);
     let send = Action::new_local(move |body: &AddCallPhone| {
         let body = body.clone();
         async move {
@@ -37,8 +41,8 @@ pub fn CallPhone(
                     focus_when_drawn(code);
                 }
                 Err(error) => {
-                    problem.set(Some(phone_problem(error)));
-                    focus(number);
+                    let (text, about_it) = phone_problem(error, true);
+                    wrong.show(text, about_it, "call-phone-number", number);
                 }
             }
         }
@@ -48,16 +52,27 @@ pub fn CallPhone(
         async move {
             match api::confirm_call_phone(office, body).await {
                 Ok(found) => done.run(found),
-                Err(error) => problem.set(Some(error.into())),
+                Err(error) => wrong.answer(error, "call-phone-code", code),
             }
         }
     });
     let send_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        problem.set(None);
         let typed = office
             .then(|| value_of(extension))
             .filter(|e| !e.is_empty());
+        // The server's answer does not say which field it refused: the extension is checked
+        // here, so a malformed one is named on its own field.
+        let malformed =
+            |e: &String| e.len() > MAX_EXTENSION_DIGITS || !e.bytes().all(|b| b.is_ascii_digit());
+        if typed.as_ref().is_some_and(malformed) {
+            return wrong.refuse(
+                |m| m.phone_extension_invalid,
+                "call-phone-extension",
+                extension,
+            );
+        }
+        wrong.clear();
         send.dispatch(AddCallPhone {
             number: value_of(number),
             country: None,
@@ -70,7 +85,7 @@ pub fn CallPhone(
         else {
             return;
         };
-        if let Some(typed) = code_in(code, problem) {
+        if let Some(typed) = code_in(wrong, "call-phone-code", code) {
             confirm.dispatch(ConfirmMethod {
                 method_id,
                 code: typed,
@@ -82,10 +97,12 @@ pub fn CallPhone(
         <p>{tr(|m| m.phone_call_only)}</p>
         <form on:submit=send_submit novalidate>
             <Field id="call-phone-number" label=tr(|m| m.phone_number_label) kind="tel"
-                autocomplete="tel" node=number hint=tr(|m| m.phone_number_hint)/>
+                autocomplete="tel" node=number hint=tr(|m| m.phone_number_hint)
+                invalid=wrong.invalid("call-phone-number")/>
             {office.then(|| view! {
                 <Field id="call-phone-extension" label=tr(|m| m.phone_extension_label)
-                    inputmode="numeric" node=extension hint=tr(|m| m.phone_extension_hint)/>
+                    inputmode="numeric" node=extension hint=tr(|m| m.phone_extension_hint)
+                    required=false invalid=wrong.invalid("call-phone-extension")/>
             })}
             <Submit label=tr(|m| m.send_code) busy=send.pending()/>
         </form>
@@ -94,7 +111,8 @@ pub fn CallPhone(
                 <strong>{move || pending.get().map(|(_, masked)| masked)}</strong></p>
             <form on:submit=confirm_submit novalidate>
                 <Field id="call-phone-code" label=tr(|m| m.code_label) autocomplete="one-time-code"
-                    inputmode="numeric" node=code hint=tr(|m| m.phone_code_hint)/>
+                    inputmode="numeric" node=code hint=tr(|m| m.phone_code_hint)
+                    invalid=wrong.invalid("call-phone-code")/>
                 <Submit label=tr(|m| m.confirm) busy=confirm.pending()/>
             </form>
         </Show>

@@ -12,14 +12,15 @@ mod push_pairing;
 
 use crate::api;
 use crate::components::alert::{Alert, Problem};
-use crate::components::form::Submit;
+use crate::components::form::{focus, Submit};
 use crate::i18n::{tr, use_i18n, Text};
 use crate::memory::{go, use_memory};
+use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use sspr_api::{MethodKind, RegisteredMethod, SecurityInfo};
+use sspr_api::{ErrorCode, MethodKind, RegisteredMethod, SecurityInfo};
 
 #[component]
 pub fn SecurityInfoPage() -> impl IntoView {
@@ -120,6 +121,71 @@ pub fn SecurityInfoPage() -> impl IntoView {
             <p class="links"><A href="/account" exact=true>{tr(|m| m.back_to_account)}</A></p>
         </section>
     }
+}
+
+/// Which field of the open form the page's problem is about: that field is marked
+/// `aria-invalid` and described by the alert while the problem shows, as on the other forms.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldInError {
+    problem: RwSignal<Option<Problem>>,
+    field: RwSignal<Option<&'static str>>,
+}
+
+impl FieldInError {
+    pub(crate) fn new(problem: RwSignal<Option<Problem>>) -> Self {
+        Self {
+            problem,
+            field: RwSignal::new(None),
+        }
+    }
+
+    /// Shows `text`, marks the field `id` when `about_it`, and moves focus to `node`, the
+    /// field to act on next.
+    pub(crate) fn show(
+        &self,
+        text: Problem,
+        about_it: bool,
+        id: &'static str,
+        node: NodeRef<Input>,
+    ) {
+        self.problem.set(Some(text));
+        self.field.set(about_it.then_some(id));
+        focus(node);
+    }
+
+    /// The page's own check found field `id` wrong: says `text` and focuses it.
+    pub(crate) fn refuse(&self, text: Text, id: &'static str, node: NodeRef<Input>) {
+        self.show(Problem::Local(text), true, id, node);
+    }
+
+    /// The server refused what field `id` holds, or failed: says why, marks the field when the
+    /// refusal is about what was typed (a malformed or wrong value), and focuses it.
+    pub(crate) fn answer(&self, error: api::ApiError, id: &'static str, node: NodeRef<Input>) {
+        let text = Problem::from(error);
+        let about_it = about_typed(&text);
+        self.show(text, about_it, id, node);
+    }
+
+    /// Nothing is wrong (before sending again).
+    pub(crate) fn clear(&self) {
+        self.problem.set(None);
+        self.field.set(None);
+    }
+
+    /// Whether the field `id` is the one in error (reactive).
+    pub(crate) fn invalid(&self, id: &'static str) -> Signal<bool> {
+        let (problem, field) = (self.problem, self.field);
+        Signal::derive(move || field.get() == Some(id) && problem.with(Option::is_some))
+    }
+}
+
+/// Whether a refusal is about the value typed (malformed, or a wrong code) rather than about
+/// the method, the session or the service.
+pub(crate) fn about_typed(problem: &Problem) -> bool {
+    matches!(
+        problem.code(),
+        Some(ErrorCode::ValidationFailed | ErrorCode::InvalidCode)
+    )
 }
 
 /// The name of a kind of method.
