@@ -31,7 +31,11 @@ pub fn Account() -> impl IntoView {
         let id = id.clone();
         async move {
             match api::revoke(id).await {
-                Ok(()) => sessions.refetch(),
+                Ok(()) => {
+                    // An earlier failure is over.
+                    problem.set(None);
+                    sessions.refetch();
+                }
                 Err(error) => problem.set(Some(error.into())),
             }
         }
@@ -49,6 +53,7 @@ pub fn Account() -> impl IntoView {
                 {who_view(me)}
                 <h2>{tr(|m| m.sessions_title)}</h2>
                 {sessions_view(list, move |id| {
+                    problem.set(None);
                     revoke.dispatch(id);
                 })}
             })
@@ -127,20 +132,27 @@ fn who_view(me: Me) -> impl IntoView {
     }
 }
 
-/// Where the user is signed in; every session but this one can be ended with `revoke`.
+/// Where the user is signed in; every session but this one can be ended with `revoke`. Each
+/// **Sign out this session** is described by its session's browser and address, so the
+/// buttons can be told apart out of their row.
 fn sessions_view(list: SessionList, revoke: impl Fn(String) + Copy + 'static) -> impl IntoView {
     view! {
         <ul class="sessions">
             {list
                 .sessions
                 .into_iter()
-                .map(|session| {
+                .enumerate()
+                .map(|(i, session)| {
+                    let agent_id = format!("session-{i}-agent");
+                    let ip_id = format!("session-{i}-ip");
                     let action = if session.current {
                         view! { <span class="badge">{tr(|m| m.this_session)}</span> }.into_any()
                     } else {
                         let id = session.id.clone();
                         view! {
-                            <button type="button" class="button button--secondary" on:click=move |_| revoke(id.clone())>
+                            <button type="button" class="button button--secondary"
+                                aria-describedby=format!("{agent_id} {ip_id}")
+                                on:click=move |_| revoke(id.clone())>
                                 {tr(|m| m.revoke)}
                             </button>
                         }
@@ -148,8 +160,8 @@ fn sessions_view(list: SessionList, revoke: impl Fn(String) + Copy + 'static) ->
                     };
                     view! {
                         <li class="session">
-                            <span class="session__agent">{session.user_agent}</span>
-                            <span class="session__ip">{session.client_ip}</span>
+                            <span class="session__agent" id=agent_id>{session.user_agent}</span>
+                            <span class="session__ip" id=ip_id>{session.client_ip}</span>
                             {action}
                         </li>
                     }
