@@ -165,7 +165,7 @@ pub fn Methods(purpose: FlowPurpose) -> impl IntoView {
             Some(MethodKind::AuthenticatorApp) => {
                 let code = value_of(app_code);
                 if code.is_empty() {
-                    problem.set(Some(Problem::Local(|m| m.more_app_wrong)));
+                    problem.set(Some(Problem::Local(|m| m.code_invalid)));
                     focus(app_code);
                     return;
                 }
