@@ -59,7 +59,27 @@ pub fn Finish(purpose: FlowPurpose) -> impl IntoView {
                     &path(purpose, Step::Methods, &id),
                     NavigateOptions::default(),
                 ),
-                Err(error) => problem.set(Some(error.into())),
+                Err(error) => {
+                    let refused = Problem::from(error);
+                    // The server's refusal of the password (its policy, a mismatch): focus goes
+                    // to the field in error, which `invalid` marks.
+                    let field = match refused.code() {
+                        Some(ErrorCode::PasswordMismatch) if wants_password => {
+                            Some(("confirm-password", confirm))
+                        }
+                        Some(ErrorCode::PasswordPolicy | ErrorCode::ValidationFailed)
+                            if wants_password =>
+                        {
+                            Some(("new-password", new))
+                        }
+                        _ => None,
+                    };
+                    problem.set(Some(refused));
+                    if let Some((id, node)) = field {
+                        wrong.set(Some(id));
+                        focus(node);
+                    }
+                }
             }
         }
     });
