@@ -114,7 +114,8 @@ pub fn PasswordField<L: Label>(
                     type="button"
                     class="button button--quiet"
                     aria-controls=id
-                    aria-pressed=move || if shown.get() { "true" } else { "false" }
+                    // The label says what a press does; `aria-pressed` as well would read
+                    // "Hide password, pressed".
                     aria-label=move || if shown.get() { tr(|m| m.hide_password)() } else { tr(|m| m.show_password)() }
                     on:click=move |_| shown.update(|s| *s = !*s)
                 >
