@@ -202,15 +202,17 @@ pub fn kind_text(kind: MethodKind) -> Text {
     }
 }
 
-/// A date in the page's language, or a dash.
-fn date(ms: Option<i64>) -> String {
-    let Some(ms) = ms else {
-        return "—".to_owned();
-    };
-    let tag = use_i18n().locale().get_untracked().tag();
-    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
-        .to_locale_date_string(tag, &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
+/// A date in the page's language, or a dash; follows a change of language.
+fn date(ms: Option<i64>) -> impl Fn() -> String + Send + Sync + 'static {
+    let locale = use_i18n().locale();
+    move || {
+        let Some(ms) = ms else {
+            return "—".to_owned();
+        };
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+            .to_locale_date_string(locale.get().tag(), &wasm_bindgen::JsValue::UNDEFINED)
+            .into()
+    }
 }
 
 /// The registered methods, with **Delete** where the server allows it.
