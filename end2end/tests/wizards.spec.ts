@@ -196,7 +196,7 @@ test.describe('with a French browser', () => {
     await page.getByLabel('Code', { exact: true }).fill('12345678');
     await page.getByRole('button', { name: 'Vérifier' }).click();
     // The server answered `invalid_code` with an English message; the page words it itself.
-    await expect(page.getByRole('alert')).toHaveText(/Ce code est incorrect\. Essais restants : 4/);
+    await expect(page.getByRole('alert')).toHaveText(/Ce code est incorrect\. Essais restants\u00a0: 4/);
     await expect(page.getByRole('alert')).not.toContainText('not right');
 
     await page.goto('/sign-in');

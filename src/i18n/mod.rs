@@ -460,6 +460,15 @@ mod tests {
     }
 
     #[test]
+    fn french_punctuation_is_not_left_alone_at_a_line_start() {
+        // French puts a space before ? : ; ! — a no-break one, so the sign cannot wrap alone.
+        let debug = format!("{:?}", Locale::Fr.messages());
+        for sign in [" ?", " :", " ;", " !"] {
+            assert!(!debug.contains(sign), "a plain space before {sign:?}");
+        }
+    }
+
+    #[test]
     fn a_built_in_question_reads_in_the_page_language_and_a_custom_one_as_written() {
         let built_in = sspr_api::security_info::BUILT_IN_QUESTIONS[7];
         assert_eq!(question_in(Locale::En.messages(), built_in), built_in);

@@ -159,4 +159,13 @@ mod tests {
             assert!(!debug.contains(": \"\""), "{locale:?} has an empty text");
         }
     }
+
+    #[test]
+    fn french_punctuation_is_not_left_alone_at_a_line_start() {
+        // French puts a space before ? : ; ! — a no-break one, so the sign cannot wrap alone.
+        let debug = format!("{:?}", messages(Locale::Fr));
+        for sign in [" ?", " :", " ;", " !"] {
+            assert!(!debug.contains(sign), "a plain space before {sign:?}");
+        }
+    }
 }

@@ -586,7 +586,7 @@ mod tests {
         let fr = messages(Locale::Fr);
         assert_eq!(
             css_refusal(fr, &refusal("unknown_class", ".mine", Some(3))),
-            "Cette feuille CSS n’a pas été enregistrée : Ligne 3 : .mine ne fait pas partie des \
+            "Cette feuille CSS n’a pas été enregistrée\u{a0}: Ligne 3\u{a0}: .mine ne fait pas partie des \
              classes documentées (voir la section destinée aux designers du README)."
         );
         assert_eq!(
@@ -596,7 +596,7 @@ mod tests {
         // A rule this portal does not know yet: the server's own sentence.
         assert_eq!(
             css_refusal(fr, &refusal("a_rule_added_later", "", Some(3))),
-            "Cette feuille CSS n’a pas été enregistrée : Line 3: the server's English."
+            "Cette feuille CSS n’a pas été enregistrée\u{a0}: Line 3: the server's English."
         );
     }
 
