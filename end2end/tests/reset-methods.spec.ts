@@ -123,6 +123,8 @@ test('the code goes to the alternate email instead, which is then not offered as
     await page.getByLabel('Alternate email address').fill(alternate);
     const before = countFor(alternate);
     await page.getByRole('button', { name: 'Send code' }).click();
+    // The code field appears with the answer, and has focus.
+    await expect(page.locator('#alternate-code')).toBeFocused();
     await page.locator('#alternate-code').fill(await nextCode(alternate, before));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expect(page.getByRole('cell', { name: 'Alternate email', exact: true }).first()).toBeVisible();

@@ -101,13 +101,32 @@ test('reset with an office phone call, whose payload carries the extension', asy
     await openSecurityInfo(page);
     await page.getByLabel('Method').selectOption({ label: 'Office phone' });
     await page.getByRole('button', { name: 'Add' }).click();
+    // The extension is optional; a number that cannot be read is refused without asking for a
+    // mobile one (an office phone is called, a landline will do), on the number's field.
+    const extension = page.getByLabel('Extension (optional)');
+    await expect(extension).not.toHaveAttribute('required');
+    await page.getByLabel('Phone number').fill('hello');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.getByRole('alert')).toContainText('with its country code');
+    await expect(page.getByRole('alert')).not.toContainText('mobile');
+    await expect(page.getByLabel('Phone number')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Phone number')).toBeFocused();
+    // A malformed extension is named on its own field.
     await page.getByLabel('Phone number').fill('+1 201 555 0123');
-    await page.getByLabel('Extension (optional)').fill('4521');
+    await extension.fill('45-21');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.getByRole('alert')).toContainText('1 to 10 digits');
+    await expect(extension).toHaveAttribute('aria-invalid', 'true');
+    await expect(extension).toBeFocused();
+    await expect(page.getByLabel('Phone number')).not.toHaveAttribute('aria-invalid', 'true');
+    await extension.fill('4521');
     const registering = phoneCountFor(number);
     await page.getByRole('button', { name: 'Send code' }).click();
     const registration = await phoneMessageFor(number, registering);
     expect(registration.channel).toBe('voice');
     expect(registration.extension).toBe('4521');
+    // The code field appears with the answer, and has focus.
+    await expect(page.locator('#call-phone-code')).toBeFocused();
     await page.locator('#call-phone-code').fill(codeIn(registration));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expect(page.getByRole('cell', { name: 'Office phone', exact: true }).first()).toBeVisible();
@@ -122,6 +141,7 @@ test('reset with an office phone call, whose payload carries the extension', asy
     expect(call.purpose).toBe('password_reset');
     expect(call.extension).toBe('4521');
     expect(call.text).toMatch(/code is (\d, ){5,}\d\. Again:/);
+    await expect(page.getByLabel('Code from your phone')).toBeFocused();
     await page.getByLabel('Code from your phone').fill(codeIn(call));
     await page.getByRole('button', { name: 'Verify' }).click();
     await finishAndSignIn(page, flow, email);

@@ -19,6 +19,8 @@ test('a customer registers an authenticator app from its secret key and is told 
   const email = uniqueEmail('totp-user');
   await signUp(page, email);
   await openSecurityInfo(page);
+  // The document title names the page, then the organisation.
+  await expect(page).toHaveTitle(/^Security info – \S/);
   await expect(page.getByRole('cell', { name: /•••@/ })).toBeVisible();
   await axeClean(page, 'security-info');
 
@@ -31,7 +33,15 @@ test('a customer registers an authenticator app from its secret key and is told 
 
   const seen = countFor(email);
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  await page.getByLabel('Code from the app').fill(totp.generate());
+  // A wrong code: refused, and the code field is marked, described by the alert and focused.
+  const appCode = page.getByLabel('Code from the app');
+  await appCode.fill(totp.generate() === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.locator('#form-error')).toBeVisible();
+  await expect(appCode).toHaveAttribute('aria-invalid', 'true');
+  await expect(appCode).toHaveAttribute('aria-describedby', 'form-error');
+  await expect(appCode).toBeFocused();
+  await appCode.fill(totp.generate());
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
   // The method's name, once: its detail cell stays empty rather than repeat the name in English.
@@ -88,11 +98,14 @@ test('a customer asks for a code to add a mobile phone, texted or by call, and s
     await page.getByRole('button', { name: 'Send code' }).click();
     await expect(page.getByRole('alert')).toContainText('with its country code');
     await expect(page.getByLabel('Phone number')).toBeFocused();
+    await expect(page.getByLabel('Phone number')).toHaveAttribute('aria-invalid', 'true');
     // Calls are off: only texts may be chosen by the server.
     await page.getByLabel('Phone number').fill('+44 7400 123456');
     await page.getByLabel('Call me').check();
     await page.getByRole('button', { name: 'Send code' }).click();
     await expect(page.getByRole('alert')).toContainText('Codes cannot be sent this way');
+    // The way of sending is refused, not the number: the field is not marked.
+    await expect(page.getByLabel('Phone number')).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByLabel('Text me a code').check();
     await page.getByRole('button', { name: 'Send code' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'We sent a code to' })).toContainText('+•• ••••••• 56');
