@@ -75,6 +75,15 @@ pub fn insert(script: &mut Script, flow: &Flow, now_ms: i64) {
         .bind(flow.last_sent_at_ms);
 }
 
+/// Names the account a flow is for, once a code goes to it: a start that a limit held back sent
+/// none and left the flow unnamed, as a start for an unknown address does.
+pub fn name_account(script: &mut Script, flow_id: &str, user_id: &str) {
+    script
+        .add("UPDATE flows SET user_id = $1 WHERE id = $2 AND user_id IS NULL")
+        .bind(user_id)
+        .bind(flow_id);
+}
+
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Flow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM flows WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;

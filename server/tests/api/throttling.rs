@@ -8,6 +8,8 @@ use crate::support::{comparable, exec, now, sign_in};
 use serde_json::json;
 use sqlx::Row;
 
+const NEW_PASSWORD: &str = "a brand new passphrase 2026";
+
 /// The account's security state as stored.
 async fn account_row(app: &TestApp, email: &str) -> (Option<String>, i64, i64, i64, i64) {
     let row = sqlx::query(
@@ -111,6 +113,28 @@ backend_tests! {
         app.clock.advance_ms(60_000);
         start_reset(&app, "member22@contoso.example").await;
         assert!(app.mailbox.next_for("member22@contoso.example").await.code().is_some());
+    }
+
+    async fn a_code_resent_after_a_start_the_limit_held_back_finishes_the_reset(app) {
+        members(&app, "held", 21).await;
+        for i in 0..20 {
+            start_reset(&app, &format!("held{i}@contoso.example")).await;
+        }
+        // The 21st start from this client sends nothing; its flow is answered all the same.
+        let email = "held20@contoso.example";
+        let browser = app.browser();
+        let id = app.start_flow(&browser, "password_reset", email).await;
+        assert_eq!(app.mailbox.count_for(email), 0);
+        // A minute on, the resend sends a real code, and that code finishes the reset.
+        app.clock.advance_ms(60_001);
+        browser.post(&format!("/api/flows/{id}/resend"), json!({})).await.expect_status(200);
+        let code = app.mailbox.code_for(email).await;
+        browser.post(&format!("/api/flows/{id}/verify"), json!({"code": code})).await.expect_status(200);
+        browser
+            .post(&format!("/api/flows/{id}/complete"), json!({"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}))
+            .await
+            .expect_status(200);
+        assert_eq!(sign_in(&app, email, NEW_PASSWORD).await.1.status, 200);
     }
 
     async fn a_disabled_account_gets_no_reset_code_but_the_same_answer(app) {

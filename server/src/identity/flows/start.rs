@@ -230,6 +230,10 @@ pub async fn resend(
     };
     let mut script = Script::default();
     issue.write(&mut script, &flow, send, passcodes);
+    // As a start does: the flow is the account's once a code goes to it.
+    if let (Send::Code, None, Some(user)) = (send, &flow.user_id, &user) {
+        store::name_account(&mut script, &flow.id, &user.id);
+    }
     script.run(&mut tx).await?;
     tx.commit().await?;
     state.outbox.wake();
