@@ -92,7 +92,26 @@ pub async fn password(
     }
 }
 
-/// Counts a wrong password for `user_id` and locks the account at the threshold.
+/// Refuses another guess at a second proof (an app's code, security answers) while the account
+/// is locked: those wrong guesses count towards the lock as wrong passwords do, and the lock
+/// holds them back as it holds back sign-ins, so guessing stays bounded even by someone who
+/// reads the mailbox. 429 `too_many_requests`, with the lock's time left.
+pub async fn refuse_while_locked(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    match users::by_id(conn, user_id).await? {
+        Some(user) if user.locked_until_ms > now => Err(admission::Refusal::TooMany {
+            wait_ms: user.locked_until_ms - now,
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Counts a wrong password (or a wrong second proof, [`refuse_while_locked`]) for `user_id` and
+/// locks the account at the threshold.
 pub async fn count_failure(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,

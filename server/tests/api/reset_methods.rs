@@ -8,7 +8,7 @@ use crate::backend_tests;
 use crate::helpers::{Browser, TestApp, PASSWORD};
 use crate::methods_support::*;
 use crate::policy_support::put;
-use crate::support::comparable;
+use crate::support::{comparable, sign_in};
 use serde_json::{json, Value};
 use sspr_api::graph::MethodId;
 use sspr_api::ResetMethod;
@@ -109,6 +109,39 @@ backend_tests! {
         // a million), the replay was rightly taken for it.
         let next = app_code(&app, &secret, 1);
         assert_eq!(replayed.status, 422, "code {code}, the next step's {next}: {}", replayed.text);
+    }
+
+    async fn ten_wrong_app_codes_lock_the_account_and_while_it_is_locked_no_app_code_is_checked(app) {
+        let email = "guessed@contoso.example";
+        let account = app.sign_up(email, PASSWORD).await;
+        set_method(&app, MethodId::SoftwareOath, true).await;
+        set_reset_methods(&app, 2, &[ResetMethod::Email, ResetMethod::AuthenticatorApp]).await;
+        let (_, secret) = register_app(&app, &account).await;
+        app.clock.advance_ms(30_000);
+        // Someone who reads the mailbox gets past the emailed code, then guesses the app's.
+        let (browser, id, _) = past_the_email(&app, email).await;
+        let prove = |code: String| {
+            let (browser, id) = (browser.clone(), id.clone());
+            async move {
+                browser
+                    .post(&format!("/api/flows/{id}/prove"), json!({"method": "authenticator_app", "code": code}))
+                    .await
+            }
+        };
+        for _ in 0..10 {
+            let wrong = prove(app_code(&app, &secret, 3)).await.expect_status(422);
+            assert_eq!(wrong.error().code, "invalid_code");
+        }
+        // Ten wrong guesses locked the account, as ten wrong passwords do: the right code is
+        // not even checked, and the right password does not sign in.
+        let held = prove(app_code(&app, &secret, 0)).await.expect_status(429);
+        assert_eq!(held.error().code, "too_many_requests");
+        assert_eq!(held.headers["retry-after"], "60");
+        assert_eq!(sign_in(&app, email, PASSWORD).await.1.status, 401);
+        // Once the lock's minute is over, the right code proves the method.
+        app.clock.advance_ms(60_001);
+        let proven = prove(app_code(&app, &secret, 0)).await.expect_status(200);
+        assert_eq!(proven.body["methods_proven"], json!(["email", "authenticator_app"]));
     }
 
     async fn a_wrong_security_answer_followed_by_right_ones_resets_the_password(app) {

@@ -76,6 +76,30 @@ backend_tests! {
         assert!(step(&app) > 0);
     }
 
+    async fn wrong_app_codes_on_the_security_info_page_lock_the_account_like_wrong_passwords(app) {
+        let email = "guessing.session@contoso.example";
+        let browser = app.sign_up(email, PASSWORD).await;
+        set_method(&app, MethodId::SoftwareOath, true).await;
+        let (_, secret) = register_app(&app, &browser).await;
+        app.clock.advance_ms(30_000);
+        let prove = |code: String| {
+            let browser = &browser;
+            async move {
+                browser
+                    .post("/api/account/proof", json!({"method": "authenticator_app", "code": code}))
+                    .await
+            }
+        };
+        for _ in 0..10 {
+            assert_eq!(prove(app_code(&app, &secret, 3)).await.status, 422);
+        }
+        // A stolen session cannot go on guessing: the account is locked, the right code waits.
+        let held = prove(app_code(&app, &secret, 0)).await.expect_status(429);
+        assert_eq!(held.error().code, "too_many_requests");
+        app.clock.advance_ms(60_001);
+        prove(app_code(&app, &secret, 0)).await.expect_status(200);
+    }
+
     async fn an_app_holding_the_rfc_6238_key_accepts_the_rfc_codes_at_the_rfc_times(app) {
         let email = "rfc@contoso.example";
         app.sign_up(email, PASSWORD).await;

@@ -10,7 +10,9 @@
 //! [`prove`]: a code from an authenticator app (each step once), a code texted or spoken to
 //! one of their phones (`super::phone`), or the answers to a
 //! random subset of their security questions ([`questions`], chosen once per flow). A wrong
-//! answer does not say which, and counts towards the account's lockout. The last step refuses until
+//! answer does not say which; a wrong answer or app code counts towards the account's lockout,
+//! and while the account is locked neither is checked, so someone who reads the mailbox cannot
+//! guess the second proof without bound (SECURITY.md §10). The last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
 //! alone.
 //!
@@ -25,7 +27,7 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, VERIFY};
 use crate::identity::security_info::{describe, proof::wrong_app_code};
-use crate::identity::sign_in::count_failure;
+use crate::identity::sign_in::{count_failure, refuse_while_locked};
 use crate::policy::admin_settings::AdminSettings;
 use crate::policy::registration;
 use crate::store::audit;
@@ -210,6 +212,13 @@ pub async fn prove(
         None => None,
     };
     let mut tx = state.db.begin_write().await?;
+    let guessable = matches!(
+        request.method,
+        MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions
+    );
+    if guessable {
+        refuse_while_locked(&mut tx, &user_id, now).await?;
+    }
     let mut refusal = None;
     let right = match request.method {
         MethodKind::AuthenticatorApp => {
@@ -234,7 +243,7 @@ pub async fn prove(
             && (m.kind == MethodKind::SecurityQuestions || phone::is_phone(m.kind))
     });
     if !right {
-        if request.method == MethodKind::SecurityQuestions {
+        if guessable {
             count_failure(&mut tx, state, client, &user_id, now).await?;
         }
         let mut failed = event(

@@ -1,6 +1,7 @@
 //! Proving who the user is before changing their security info (SECURITY.md §19): a passcode
 //! mailed to the account's address, or a code from an authenticator app they registered. A
-//! proof holds for ten minutes in this session.
+//! proof holds for ten minutes in this session. A wrong app code counts towards the account's
+//! lockout as a wrong password does, and while the account is locked no app code is checked.
 
 use super::codes::{self, PROOF};
 use super::{info_on, SecurityInfo};
@@ -9,6 +10,7 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, FLOW_START, VERIFY};
 use crate::identity::sessions::SignedIn;
+use crate::identity::sign_in::{count_failure, refuse_while_locked};
 use crate::mail::Mail;
 use crate::store::audit::{self, Event};
 use crate::store::{account_codes, methods, sessions, WriteTx};
@@ -104,7 +106,9 @@ async fn app_code(
     limits::enforce(state, VERIFY, &client.ip).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin_write().await?;
-    let apps = methods::verified(&mut tx, &signed_in.user.id).await?;
+    let user_id = &signed_in.user.id;
+    refuse_while_locked(&mut tx, user_id, now).await?;
+    let apps = methods::verified(&mut tx, user_id).await?;
     for app in apps
         .iter()
         .filter(|m| m.kind == MethodKind::AuthenticatorApp)
@@ -130,6 +134,7 @@ async fn app_code(
         "failure",
     );
     audit::record(&mut tx, &failed, now).await?;
+    count_failure(&mut tx, state, client, user_id, now).await?;
     tx.commit().await?;
     Err(wrong_app_code())
 }
