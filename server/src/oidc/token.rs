@@ -196,10 +196,10 @@ async fn refresh(
         };
         Ok((grant, narrowed))
     });
-    let outcome = match checked {
-        Ok((grant, scope)) => issue(&mut tx, state, client, &key, grant, &scope, false).await?,
-        Err(refused) => Err(refused),
-    };
+    // A refusal keeps nothing: the token stays unused, so the client that holds it can try
+    // again the right way without being taken for a replay.
+    let (grant, scope) = checked?;
+    let outcome = issue(&mut tx, state, client, &key, grant, &scope, false).await?;
     tx.commit().await?;
     Ok(outcome?)
 }

@@ -148,6 +148,24 @@ backend_tests! {
         assert_eq!(reuse_audited, 1);
     }
 
+    async fn a_refused_refresh_keeps_the_token_for_a_right_retry(app) {
+        let (rp, tokens, _) = signed_in_tokens(&app, &["offline_access", "email"]).await;
+        let token = tokens.refresh_token().expect("a refresh token").clone();
+        // A scope the grant does not have is refused, and the token is not used up by it...
+        let wider = rp.exchange_refresh_token(&token).expect("endpoint")
+            .add_scope(openidconnect::Scope::new("phone".to_owned()))
+            .request_async(&http()).await;
+        let refused = wider.map(|_| ()).map_err(|e| match e {
+            openidconnect::RequestTokenError::ServerResponse(r) => r.error().to_string(),
+            other => other.to_string(),
+        });
+        assert_eq!(refused.expect_err("a wider scope"), "invalid_scope");
+        // ...so the same token, asked for right, refreshes, and nothing was taken for a replay.
+        let refreshed = rp.exchange_refresh_token(&token).expect("endpoint")
+            .request_async(&http()).await.expect("refreshed");
+        assert_eq!(userinfo(&app, refreshed.access_token().secret()).await.0, 200);
+    }
+
     async fn a_code_works_once_and_its_reuse_revokes_the_tokens_issued_from_it(app) {
         let registered = web_app(&app).await;
         let rp = rp(&app, &registered, WEB_REDIRECT).await;
