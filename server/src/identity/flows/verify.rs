@@ -72,9 +72,13 @@ pub async fn verify(
     if next == FlowState::Completed {
         view.return_to = Some(flow::landing(flow.return_to.as_deref()));
     }
-    let mut conn = state.db.pool.acquire().await?;
-    let view =
-        super::methods::with_progress(&mut conn, state, rules.settings(), &flow, view).await?;
+    // Only a reset or unlock past its code has methods to show; a sign-in that is done (its
+    // session already written) is answered without waiting for another connection.
+    if next == FlowState::CodeVerified {
+        let mut conn = state.db.pool.acquire().await?;
+        view =
+            super::methods::with_progress(&mut conn, state, rules.settings(), &flow, view).await?;
+    }
     Ok(Verified { view, session })
 }
 
