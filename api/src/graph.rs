@@ -352,7 +352,10 @@ pub struct InvitedUser {
 pub struct GraphInvitationRequest {
     pub invited_user_email_address: String,
     pub invite_redirect_url: String,
+    /// The new guest's name (up to 100 characters, no control characters); none or empty:
+    /// the address's local part.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub invited_user_display_name: Option<String>,
     #[serde(default)]
     pub send_invitation_message: bool,

@@ -49,7 +49,10 @@ pub struct InvitationList {
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitation {
     pub email: Email,
+    /// The new guest's name (up to 100 characters, no control characters); none or empty:
+    /// the address's local part.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub display_name: Option<String>,
     /// Where the guest lands after redeeming: a path here or a URL on an allowed origin.
     pub redirect_url: String,

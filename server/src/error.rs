@@ -179,6 +179,12 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 ApiError::DatabaseUnavailable(error)
             }
+            // PostgreSQL's text holds no NUL byte (SQLSTATE 22021): a value that carries one,
+            // in a path or a body, is the client's to fix. The transaction it was in is dropped
+            // with the error, so nothing of the request is kept.
+            sqlx::Error::Database(ref db) if db.code().as_deref() == Some("22021") => {
+                ApiError::validation("The request holds a NUL character, which is not allowed.")
+            }
             other => ApiError::Internal(other.into()),
         }
     }
@@ -218,10 +224,12 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::BytesRejection(_) => {
                 ApiError::Refused(Box::new(described(ErrorCode::PayloadTooLarge)))
             }
-            // serde's text names the field and the problem; it never echoes secrets' values.
             _ => ApiError::new(
                 ErrorCode::InvalidJson,
-                format!("The request body is not valid: {}", rejection.body_text()),
+                format!(
+                    "The request body is not valid: {}",
+                    without_values(&rejection.body_text())
+                ),
             ),
         }
     }
@@ -234,6 +242,23 @@ impl IntoResponse for ApiError {
         response.extensions_mut().insert(details);
         response
     }
+}
+
+/// serde's text about a body it could not read, without the value it quotes: it names the field
+/// and the problem, but for a wrong type or value it also repeats what was sent (``invalid
+/// type: integer `12345678`, expected a string``), which may be a passcode or a password, and
+/// those never appear in an answer (SECURITY.md §12).
+pub fn without_values(serde_text: &str) -> String {
+    let wrong = ["invalid type: ", "invalid value: "]
+        .iter()
+        .find_map(|p| serde_text.find(p).map(|at| at + p.len()));
+    let (Some(from), Some(to)) = (wrong, serde_text.find(", expected")) else {
+        return serde_text.to_owned();
+    };
+    // The kind of value sent ("integer", "string", "floating point") stays; the value goes.
+    let sent = &serde_text[from..to.max(from)];
+    let kind = sent.find(['`', '"']).map_or(sent, |quote| &sent[..quote]);
+    [&serde_text[..from], kind.trim_end(), &serde_text[to..]].concat()
 }
 
 /// The details for an error status that no handler described (a 405 from the router, a 408
@@ -261,6 +286,26 @@ mod tests {
 
     fn status(error: ApiError) -> StatusCode {
         error.details().0
+    }
+
+    #[test]
+    fn a_body_of_the_wrong_type_is_described_without_the_value_sent() {
+        assert_eq!(
+            without_values(
+                "invalid type: integer `12345678`, expected a string at line 1 column 17"
+            ),
+            "invalid type: integer, expected a string at line 1 column 17"
+        );
+        assert_eq!(
+            without_values("code: invalid type: string \"my secret\", expected u32"),
+            "code: invalid type: string, expected u32"
+        );
+        assert_eq!(
+            without_values("invalid value: floating point `1.5`, expected an integer"),
+            "invalid value: floating point, expected an integer"
+        );
+        let missing = "missing field `code` at line 1 column 2";
+        assert_eq!(without_values(missing), missing);
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn verify(key: &str, message: &[u8], signature: &str) -> bool {
 
 /// Whether a listing signed at the device's `signed_ms` is fresh at `now_ms`.
 pub fn fresh(signed_ms: i64, now_ms: i64) -> bool {
-    (now_ms - signed_ms).abs() <= LIST_SKEW_MS
+    now_ms.abs_diff(signed_ms) <= LIST_SKEW_MS.unsigned_abs()
 }
 
 /// What the device shows as the request's location (`sspr_api::push::Location`, in its wire
@@ -161,6 +161,9 @@ mod tests {
         assert!(fresh(1_000_000, 1_000_000 + LIST_SKEW_MS));
         assert!(!fresh(1_000_000, 1_000_001 + LIST_SKEW_MS));
         assert!(fresh(1_000_000 + LIST_SKEW_MS, 1_000_000));
+        // A device clock at either end of the range is stale, not an overflow.
+        assert!(!fresh(i64::MIN, 1_000_000));
+        assert!(!fresh(i64::MAX, 1_000_000));
     }
 
     #[test]

@@ -100,7 +100,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     value.map_err(|error| {
         ApiError::new(
             ErrorCode::InvalidJson,
-            format!("The request body is not valid: {error}"),
+            format!(
+                "The request body is not valid: {}",
+                crate::error::without_values(&error)
+            ),
         )
     })
 }

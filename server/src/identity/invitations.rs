@@ -4,6 +4,7 @@
 //! the `*_on` forms work inside the caller's transaction (so the portal audits in the same one).
 
 use crate::domain::language::Language;
+use crate::domain::user_flow;
 use crate::error::ApiError;
 use crate::mail::Mail;
 use crate::secrets::random_token;
@@ -73,12 +74,17 @@ pub async fn invite_on(
         }
         None => {
             let id = uuid::Uuid::new_v4().to_string();
-            let name = display_name
-                .map(str::trim)
-                .filter(|n| !n.is_empty() && n.chars().count() <= 100)
-                .unwrap_or(email.local_part())
-                .to_owned();
-            users::insert(
+            // No name: the address's local part. A name given must be one (Graph's
+            // `invitedUserDisplayName` is up to 100 characters, no control characters).
+            let name = match display_name.filter(|n| !n.trim().is_empty()) {
+                None => email.local_part().to_owned(),
+                Some(given) => user_flow::display_name(given).ok_or_else(|| {
+                    ApiError::validation(
+                        "A guest's display name is at most 100 characters, without control characters.",
+                    )
+                })?,
+            };
+            let created = users::insert(
                 conn,
                 &users::NewUser {
                     id: &id,
@@ -91,6 +97,12 @@ pub async fn invite_on(
                 now,
             )
             .await?;
+            // The address got an account since it was looked up (a sign-up at the same moment).
+            if !created {
+                return Err(ApiError::validation(
+                    "This address got an account a moment ago; look it up and invite again if it is a guest.",
+                ));
+            }
             (id, name)
         }
     };

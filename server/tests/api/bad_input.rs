@@ -169,10 +169,14 @@ async fn send(
     path: &str,
     body: &Body,
 ) -> Answer {
-    let cookies: Vec<String> = ["__Host-sspr_session", "__Host-sspr_flow"]
-        .iter()
-        .filter_map(|name| browser.cookie(name).map(|value| format!("{name}={value}")))
-        .collect();
+    let cookies: Vec<String> = [
+        "__Host-sspr_session",
+        "__Host-sspr_flow",
+        "__Host-sspr_admin",
+    ]
+    .iter()
+    .filter_map(|name| browser.cookie(name).map(|value| format!("{name}={value}")))
+    .collect();
     let mut request = browser
         .client
         .request(method, app.url(path))
@@ -279,6 +283,32 @@ backend_tests! {
         assert_eq!(answer.status, 200, "{}", answer.text);
     }
 
+    async fn administrators_paths_with_a_nul_byte_are_refused_and_change_nothing(app) {
+        // PostgreSQL cannot hold a NUL byte in text: an id carrying one is refused, never a 500.
+        let admin = crate::admins::first_global(&app).await;
+        let before = written_rows(&app).await;
+        use reqwest::Method;
+        let empty = json("an empty object", "{}");
+        for id in ["%00", "a%00b"] {
+            for (method, path) in [
+                (Method::DELETE, format!("/api/admin/api-tokens/{id}")),
+                (Method::GET, format!("/api/admin/user-flows/{id}")),
+                (Method::GET, format!("/api/admin/users/{id}")),
+                (Method::DELETE, format!("/api/admin/users/{id}/methods/{id}")),
+                (Method::POST, format!("/api/admin/guests/{id}/reset-redemption")),
+                (Method::POST, format!("/api/admin/invitations/{id}/resend")),
+                (Method::GET, format!("/api/admin/groups/{id}")),
+                (Method::POST, format!("/api/admin/admins/{id}/reset-sign-in")),
+                (Method::GET, format!("/api/graph/v1.0/applications/{id}")),
+            ] {
+                let answer = send(&app, &admin, method.clone(), &path, &empty).await;
+                let what = format!("{method} {path}");
+                assert!((400..500).contains(&answer.status), "{what}: answered {} {}", answer.status, answer.text);
+            }
+        }
+        assert_eq!(written_rows(&app).await, before, "a refused request wrote something");
+    }
+
     async fn refusals_say_what_is_wrong_with_stable_codes(app) {
         let browser = app.browser();
         let cases: [(&str, Body, u16, &str); 6] = [
@@ -301,5 +331,12 @@ backend_tests! {
             .await;
         assert_eq!(answer.status, 400);
         assert!(!answer.text.contains(PASSWORD), "{}", answer.text);
+        // A value of the wrong type is named by its kind, never repeated (it may be a code).
+        let answer = browser
+            .post("/api/session", serde_json::json!({"email": "a@contoso.example", "password": 91_827_364_500_i64}))
+            .await;
+        assert_eq!(answer.status, 400);
+        assert!(answer.error().message.contains("invalid type: integer, expected"), "{}", answer.text);
+        assert!(!answer.text.contains("91827364500"), "{}", answer.text);
     }
 }

@@ -129,6 +129,16 @@ backend_tests! {
         app.sign_up("member@contoso.example", crate::helpers::PASSWORD).await;
         let member = global.post("/api/admin/invitations", json!({"email": "member@contoso.example", "redirect_url": "/account"})).await;
         assert_eq!(member.status, 422);
+        // A name given must be one: at most 100 characters, no control characters; none is
+        // written (PostgreSQL could not even hold the NUL).
+        for name in ["Gus\u{0}", "Gus\nBrown", &"G".repeat(101)] {
+            let named = global.post("/api/admin/invitations", json!({"email": "named@partner.example", "display_name": name, "redirect_url": "/account"})).await;
+            assert_eq!(named.status, 422, "{name:?}: {}", named.text);
+            assert_eq!(named.code(), "validation_failed");
+        }
+        let kept = sqlx::query("SELECT 1 FROM users WHERE email_canonical = 'named@partner.example'")
+            .fetch_optional(&app.db.pool).await.expect("query");
+        assert!(kept.is_none(), "no guest account was kept");
         assert_eq!(global.post("/api/admin/invitations/nope/resend", json!({})).await.status, 404);
         assert_eq!(global.post("/api/admin/guests/nope/reset-redemption", json!({})).await.status, 404);
         assert_eq!(crate::support::count(&app, "invitations").await, 0);
