@@ -77,9 +77,10 @@ pub async fn password(
                 (Some(u), None) => (u.id.clone(), "locked"),
                 (Some(u), Some(_)) => (u.id.clone(), "wrong_password"),
             };
-            if let Some(user) = usable {
-                count_failure(&mut tx, state, client, &user.id, now).await?;
-            }
+            // Every refusal runs the count, under an id no account has when nothing may be
+            // counted (unknown, locked, disabled), so that none of them answers sooner.
+            let counted = usable.map_or("", |user| user.id.as_str());
+            count_failure(&mut tx, state, client, counted, now).await?;
             audit::record(
                 &mut tx,
                 &event(client, "failure", &subject, Some(reason), app),
