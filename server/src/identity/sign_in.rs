@@ -93,10 +93,11 @@ pub async fn password(
     }
 }
 
-/// Refuses another guess at a second proof (an app's code, security answers) while the account
-/// is locked: those wrong guesses count towards the lock as wrong passwords do, and the lock
-/// holds them back as it holds back sign-ins, so guessing stays bounded even by someone who
-/// reads the mailbox. 429 `too_many_requests`, with the lock's time left.
+/// Refuses another guess at an app's code on the security info page while the account is
+/// locked: wrong codes count towards the lock as wrong passwords do, and the lock holds them
+/// back as it holds back sign-ins, so a stolen session cannot guess on without bound. 429
+/// `too_many_requests`, with the lock's time left. (A reset or unlock is bounded per flow
+/// instead: it is how a locked account proves itself.)
 pub async fn refuse_while_locked(
     conn: &mut sqlx::AnyConnection,
     user_id: &str,

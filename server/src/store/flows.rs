@@ -84,6 +84,24 @@ pub fn name_account(script: &mut Script, flow_id: &str, user_id: &str) {
         .bind(flow_id);
 }
 
+/// Counts one try at a second proof that can be guessed (an app's code, security answers) in
+/// the flow `flow_id`, atomically and before it is judged, so concurrent tries each count;
+/// `false`, counting nothing, once the flow has had `max`.
+pub async fn count_proof_try(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+    max: i64,
+) -> Result<bool, sqlx::Error> {
+    let counted = sqlx::query(
+        "UPDATE flows SET proof_tries = proof_tries + 1 WHERE id = $1 AND proof_tries < $2",
+    )
+    .bind(flow_id)
+    .bind(max)
+    .execute(conn)
+    .await?;
+    Ok(counted.rows_affected() == 1)
+}
+
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Flow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM flows WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;

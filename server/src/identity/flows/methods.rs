@@ -11,8 +11,11 @@
 //! one of their phones (`super::phone`), or the answers to a
 //! random subset of their security questions ([`questions`], chosen once per flow). A wrong
 //! answer does not say which; a wrong answer or app code counts towards the account's lockout,
-//! and while the account is locked neither is checked, so someone who reads the mailbox cannot
-//! guess the second proof without bound (SECURITY.md §10). The last step refuses until
+//! and a flow takes at most [`MAX_PROOF_TRIES`] of them (counted before each is judged; then
+//! 410 `flow_expired`, start again with a new emailed code, whose sends are capped), so someone
+//! who reads the mailbox cannot guess the second proof without bound (SECURITY.md §10). The
+//! account's lock does not stop them: an unlock is how a locked account proves itself. The
+//! last step refuses until
 //! enough different methods are proven ([`require_enough`]); security questions never count
 //! alone.
 //!
@@ -27,7 +30,7 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::identity::limits::{self, VERIFY};
 use crate::identity::security_info::{describe, proof::wrong_app_code};
-use crate::identity::sign_in::{count_failure, refuse_while_locked};
+use crate::identity::sign_in::count_failure;
 use crate::policy::admin_settings::AdminSettings;
 use crate::policy::registration;
 use crate::store::audit;
@@ -54,6 +57,9 @@ pub struct Progress {
     disabled: Vec<MethodKind>,
     pub registered: Vec<Method>,
 }
+
+/// The tries at an app's code or at security answers one flow takes, right or wrong.
+pub const MAX_PROOF_TRIES: i64 = 10;
 
 /// The progress of `flow`, when it is a reset or unlock whose emailed code was right.
 pub async fn progress(
@@ -216,8 +222,11 @@ pub async fn prove(
         request.method,
         MethodKind::AuthenticatorApp | MethodKind::SecurityQuestions
     );
-    if guessable {
-        refuse_while_locked(&mut tx, &user_id, now).await?;
+    if guessable && !store::count_proof_try(&mut tx, &flow.id, MAX_PROOF_TRIES).await? {
+        return Err(ApiError::new(
+            ErrorCode::FlowExpired,
+            "There have been too many wrong tries in this request. Please start again.",
+        ));
     }
     let mut refusal = None;
     let right = match request.method {
