@@ -4,7 +4,8 @@
 // goes from it through SSPR's pages and back. Seed 000: from the app, Forgot password?, the
 // emailed code, a new password, and signed in to the app with the right subject and email.
 // Registration at sign-in: stopped for security info on the way, the customer still lands on
-// the app, after skipping and after registering.
+// the app, after skipping and after registering. A sign-out request without the customer's own
+// ID token is confirmed first.
 import { test, expect, Page } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
@@ -130,6 +131,18 @@ test('from the app, a newcomer signs up and is signed in to the app', async ({ p
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   const session = await page.request.get(`${baseURL}/api/session`);
   expect(session.status()).toBe(401);
+});
+
+test('a sign-out request that does not carry the customer\'s own ID token asks before signing out', async ({ page }) => {
+  // Any site can send the browser to the logout endpoint: without the user's own ID token as
+  // the hint, the user is asked, and only the page's own link signs them out.
+  await signUp(page, uniqueEmail('logoutask'));
+  await page.goto('/oauth2/logout');
+  await expect(page.getByRole('heading', { name: 'Sign out?' })).toBeVisible();
+  expect((await page.request.get('/api/session')).status()).toBe(200);
+  await page.getByRole('link', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed out' })).toBeVisible();
+  expect((await page.request.get('/api/session')).status()).toBe(401);
 });
 
 test('the login_hint of the application fills the email and its ui_locales picks the language', async ({ page }) => {

@@ -5,6 +5,11 @@
 //! application's registered redirect URIs exactly (Entra's rule: no separate list), else it is
 //! shown a "signed out" page. A redirect address the application has not registered, or a hint
 //! that is not ours, stops with an error page and signs nobody out.
+//!
+//! Without a hint of the signed-in user's own (no hint, or another user's), the user is asked
+//! first (RP-Initiated Logout 1.0 §2 says the provider must): a page of ours offers **Sign
+//! out**, a link carrying a confirmation only that page can know, so another site cannot sign
+//! the user out by sending the browser here. With nobody signed in there is nothing to ask.
 
 use super::authorize::Answer;
 use super::keys;
@@ -16,6 +21,7 @@ use crate::identity::{account, sessions};
 use crate::store::applications;
 use crate::AppState;
 use axum::http::HeaderMap;
+use subtle::ConstantTimeEq;
 
 /// What a logout answers, and whether a session ended (its cookie must go).
 #[derive(Debug)]
@@ -40,16 +46,20 @@ pub async fn logout(
     }
     let params = Params::parse(query);
     let one = |name: &str| params.one(name).ok().flatten();
-    let hinted = match one("id_token_hint") {
+    // The hint's application and user.
+    let (hinted, hinted_user) = match one("id_token_hint") {
         Some(hint) => match keys::verify(state, hint, "JWT").await? {
-            Some(claims) => claims["aud"].as_str().map(str::to_owned),
+            Some(claims) => {
+                let text = |name: &str| claims[name].as_str().map(str::to_owned);
+                (text("aud"), text("sub"))
+            }
             None => {
                 return Ok(stop(
                     "The sign-out request is not valid: its ID token was not issued here.",
                 ))
             }
         },
-        None => None,
+        None => (None, None),
     };
     let client_id = match (one("client_id"), hinted.as_deref()) {
         (Some(given), Some(hinted)) if given != hinted => {
@@ -86,6 +96,22 @@ pub async fn logout(
     }
     let signed_in = sessions::current(state, headers).await?;
     if let Some(signed_in) = &signed_in {
+        let theirs = hinted_user.as_deref() == Some(signed_in.user.id.as_str());
+        let confirmation = confirmation(state, &signed_in.session.token_hash);
+        let confirmed = one("confirm").is_some_and(|given| same(given, &confirmation));
+        if !theirs && !confirmed {
+            let mut again: Vec<(&str, &str)> = ["id_token_hint", "client_id"]
+                .into_iter()
+                .chain(["post_logout_redirect_uri", "state"])
+                .filter_map(|name| one(name).map(|value| (name, value)))
+                .collect();
+            again.push(("confirm", &confirmation));
+            let link = oidc::redirect("/oauth2/logout", &again);
+            return Ok(LoggedOut {
+                answer: Answer::Page(Page::confirm_sign_out(&signed_in.user.email, link)),
+                signed_out: false,
+            });
+        }
         account::sign_out(state, client, signed_in).await?;
     }
     Ok(LoggedOut {
@@ -95,4 +121,16 @@ pub async fn logout(
         },
         signed_out: signed_in.is_some(),
     })
+}
+
+/// The proof that a sign-out was asked for on the confirmation page: only a page of this
+/// origin, in this browser's session, can read it (a keyed hash of the session's own hash).
+fn confirmation(state: &AppState, session_hash: &str) -> String {
+    state
+        .secrets
+        .token_hash(&["oidc-logout-confirmation:", session_hash].concat())
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }

@@ -1,6 +1,7 @@
 //! The few pages the provider shows itself, outside the SPA: an error that cannot be sent to
 //! the application (an unknown client, an unregistered redirect URI, an expired sign-in) and
-//! the "signed out" page of a logout without a return address. Plain HTML, no script, with the
+//! the "signed out" page of a logout without a return address, and the question a logout asks
+//! first when it cannot tell the signed-in user asked for it. Plain HTML, no script, with the
 //! theme's stylesheet.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,6 +13,8 @@ pub struct Page {
     pub status: StatusCode,
     pub title: &'static str,
     pub message: String,
+    /// A button-styled link under the message: its address and its label.
+    pub action: Option<(String, &'static str)>,
 }
 
 impl Page {
@@ -21,6 +24,7 @@ impl Page {
             status: StatusCode::BAD_REQUEST,
             title: "Sign-in stopped",
             message: message.to_owned(),
+            action: None,
         }
     }
 
@@ -30,6 +34,19 @@ impl Page {
             status: StatusCode::OK,
             title: "Signed out",
             message: "You are signed out. You can close this window.".to_owned(),
+            action: None,
+        }
+    }
+
+    /// A 200 page: does the user signed in as `email` want to sign out? `link` signs them out.
+    pub fn confirm_sign_out(email: &str, link: String) -> Self {
+        Page {
+            status: StatusCode::OK,
+            title: "Sign out?",
+            message: format!(
+                "You are signed in as {email}. An application asked to sign you out: sign out only if you meant to."
+            ),
+            action: Some((link, "Sign out")),
         }
     }
 }
@@ -47,9 +64,16 @@ impl IntoResponse for Page {
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{title}</title><link rel=\"stylesheet\" href=\"/theme.css\"></head>\
-             <body><main><h1>{title}</h1><p>{message}</p></main></body></html>",
+             <body><main><h1>{title}</h1><p>{message}</p>{action}</main></body></html>",
             title = escape(self.title),
             message = escape(&self.message),
+            action = self
+                .action
+                .map_or_else(String::new, |(href, label)| format!(
+                    "<p><a class=\"button button--primary\" href=\"{}\">{}</a></p>",
+                    escape(&href),
+                    escape(label)
+                )),
         );
         let mut response = (self.status, Html(html)).into_response();
         response

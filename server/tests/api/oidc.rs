@@ -395,7 +395,25 @@ backend_tests! {
             "/oauth2/logout?id_token_hint={hint}&post_logout_redirect_uri={}&state=bye",
             urlencode(WEB_REDIRECT)
         );
-        let back = location(&browser.get(&good).await);
+        // The hint's own user is signed out at once and sent back.
+        let (own, _) = crate::support::sign_in(&app, EMAIL, PASSWORD).await;
+        assert_eq!(location(&own.get(&good).await), format!("{WEB_REDIRECT}?state=bye"));
+        own.get("/api/session").await.expect_status(401);
+        // Another user (the hint is not theirs) is asked first, and stays signed in until they
+        // follow the page's own link: a made-up confirmation only asks again.
+        let asked = browser.get(&good).await;
+        assert_eq!(asked.status, 200, "{}", asked.text);
+        assert!(asked.text.contains("Sign out?") && asked.text.contains("grace@contoso.example"), "{}", asked.text);
+        let forged = browser.get(&format!("{good}&confirm=made-up")).await;
+        assert!(forged.text.contains("Sign out?"), "{}", forged.text);
+        let plain = browser.get("/oauth2/logout").await;
+        assert!(plain.text.contains("Sign out?"), "no hint at all: asked too");
+        browser.get("/api/session").await.expect_status(200);
+        let link = asked.text.split("class=\"button button--primary\" href=\"").nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the page's sign-out link")
+            .replace("&amp;", "&");
+        let back = location(&browser.get(&link).await);
         assert_eq!(back, format!("{WEB_REDIRECT}?state=bye"));
         browser.get("/api/session").await.expect_status(401);
         // Signed out: prompt=none now answers login_required.
