@@ -225,6 +225,15 @@ pub struct AddMobilePhone {
     pub delivery: PhoneDelivery,
 }
 
+/// Most digits in an office phone's extension (Twilio dials at most 32 keys, pauses included).
+pub const MAX_EXTENSION_DIGITS: usize = 10;
+
+/// Whether `text` is an extension: 1 to [`MAX_EXTENSION_DIGITS`] ASCII digits. The server
+/// refuses any other; the page says so on the extension's own field before sending.
+pub fn is_extension(text: &str) -> bool {
+    (1..=MAX_EXTENSION_DIGITS).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `POST /api/account/methods/alternate-phone` and `…/office-phone`: a number that is called
 /// with its code (never texted), in international form or national with its `country`; an
 /// office phone may have an `extension` (1 to 10 digits), also accepted inside the number

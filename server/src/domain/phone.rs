@@ -54,9 +54,6 @@ pub enum PhoneError {
     BadExtension,
 }
 
-/// Most digits in an extension (Twilio dials at most 32 keys, pauses included).
-pub const MAX_EXTENSION_DIGITS: usize = 10;
-
 /// The one home of the phone methods' caps against SMS pumping (SECURITY 26): the Sms and Voice
 /// configurations' defaults (`maxSendsPerNumberPerDay`, `maxSendsPerDay`) and their bounds.
 pub const DEFAULT_SENDS_PER_NUMBER_PER_DAY: u32 = 5;
@@ -112,10 +109,7 @@ pub fn parse(
         if kind != PhoneKind::Office {
             return Err(PhoneError::ExtensionNotAllowed);
         }
-        if ext.is_empty()
-            || ext.len() > MAX_EXTENSION_DIGITS
-            || !ext.bytes().all(|b| b.is_ascii_digit())
-        {
+        if !sspr_api::security_info::is_extension(ext) {
             return Err(PhoneError::BadExtension);
         }
     }

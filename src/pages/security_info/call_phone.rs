@@ -10,10 +10,8 @@ use crate::components::form::{focus_when_drawn, value_of, Field, Submit};
 use crate::i18n::tr;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use sspr_api::security_info::is_extension;
 use sspr_api::{AddCallPhone, ConfirmMethod, MethodKind, SecurityInfo};
-
-/// Most digits in an extension, as the server's rule has it (`domain::phone`).
-const MAX_EXTENSION_DIGITS: usize = 10;
 
 /// The form for a phone of `kind` (`AlternatePhone` or `OfficePhone`).
 #[component]
@@ -63,9 +61,7 @@ pub fn CallPhone(
             .filter(|e| !e.is_empty());
         // The server's answer does not say which field it refused: the extension is checked
         // here, so a malformed one is named on its own field.
-        let malformed =
-            |e: &String| e.len() > MAX_EXTENSION_DIGITS || !e.bytes().all(|b| b.is_ascii_digit());
-        if typed.as_ref().is_some_and(malformed) {
+        if typed.as_deref().is_some_and(|e| !is_extension(e)) {
             return wrong.refuse(
                 |m| m.phone_extension_invalid,
                 "call-phone-extension",
