@@ -115,6 +115,8 @@ pub struct LogoutForm {
     pub client_id: Option<String>,
     pub post_logout_redirect_uri: Option<String>,
     pub state: Option<String>,
+    /// Set by the confirmation page's own Sign out link.
+    pub confirm: Option<String>,
 }
 
 /// `?request=` of the resume address.
@@ -263,8 +265,9 @@ async fn revoke(
         ("id_token_hint" = Option<String>, Query), ("client_id" = Option<String>, Query),
         ("post_logout_redirect_uri" = Option<String>, Query, description = "One of the application's registered redirect URIs, exactly"),
         ("state" = Option<String>, Query),
+        ("confirm" = Option<String>, Query, description = "Set by the confirmation page's own Sign out link"),
     ),
-    responses((status = 303, description = "Signed out, back to the application"), (status = 200, description = "Signed out: an HTML page", content_type = "text/html"), (status = 400, description = "An HTML page: a foreign ID token or an unregistered address; nobody signed out", content_type = "text/html"), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
+    responses((status = 303, description = "Signed out, back to the application"), (status = 200, description = "Signed out, or (without the signed-in user's own id_token_hint) asked to confirm: an HTML page", content_type = "text/html"), (status = 400, description = "An HTML page: a foreign ID token or an unregistered address; nobody signed out", content_type = "text/html"), (status = 429, description = "Throttled", body = sspr_api::ErrorBody)))]
 async fn logout_get(
     State(state): State<AppState>,
     client: Client,
