@@ -11,9 +11,10 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::graph;
 use crate::http::json::Json;
+use crate::http::query::Query;
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -247,7 +248,7 @@ pub struct LanguageQuery {
 }
 
 #[utoipa::path(get, path = "/api/branding", tag = "branding", params(LanguageQuery),
-    responses((status = 200, description = "The branding in the language asked for: its localization's texts and files over the default's", body = PublicBranding)))]
+    responses((status = 200, description = "The branding in the language asked for: its localization's texts and files over the default's", body = PublicBranding), (status = 422, description = "A query that does not parse, such as `language` twice (`validation_failed`)", body = sspr_api::ErrorBody)))]
 async fn public_branding(
     State(state): State<AppState>,
     client: Client,

@@ -249,6 +249,9 @@ backend_tests! {
         let chosen: serde_json::Value = app.client.get(app.url("/api/branding?language=fr"))
             .header("accept-language", "en").send().await.expect("sent").json().await.expect("json");
         assert_eq!(chosen["texts"]["signInPageText"], "Bienvenue chez Contoso");
+        // A query that does not parse is refused in the error shape, with a code.
+        let twice = app.browser().get("/api/branding?language=fr&language=en").await;
+        assert_eq!((twice.status, twice.code().as_str()), (422, "validation_failed"), "{}", twice.text);
     }
 
     async fn the_branding_has_graphs_shapes(app) {
