@@ -105,6 +105,23 @@ backend_tests_with! { trust_forwarded_for;
         assert_eq!(answer.code(), "code_expired");
     }
 
+    async fn thirty_concurrent_wrong_app_codes_in_one_reset_are_judged_at_most_ten_times(app) {
+        use crate::methods_support::{app_code, past_the_email, register_app, set_method, set_reset_methods};
+        let email = "app.swarm@contoso.example";
+        let account = app.sign_up(email, PASSWORD).await;
+        set_method(&app, sspr_api::graph::MethodId::SoftwareOath, true).await;
+        set_reset_methods(&app, 2, &[sspr_api::ResetMethod::Email, sspr_api::ResetMethod::AuthenticatorApp]).await;
+        let (_, secret) = register_app(&app, &account).await;
+        app.clock.advance_ms(30_000);
+        let (browser, id, _) = past_the_email(&app, email).await;
+        let wrong = json!({"method": "authenticator_app", "code": app_code(&app, &secret, 3)});
+        let answers = at_once(&app, &browser, &format!("/api/flows/{id}/prove"), vec![wrong; 30]).await;
+        // Each try is counted before it is judged: ten are judged, the rest find the flow spent.
+        let judged = answers.iter().filter(|a| a.status == 422).count();
+        let spent = answers.iter().filter(|a| a.status == 410).count();
+        assert_eq!((judged, spent), (10, 20), "{:?}", statuses(&answers));
+    }
+
     async fn concurrent_flow_starts_and_sign_ins_never_fail_for_each_other(app) {
         // Twelve accounts; their flows start at once while the mail worker delivers, and their
         // owners sign in at once. On SQLite a transaction that read before writing used to fail
