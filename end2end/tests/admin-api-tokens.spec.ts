@@ -14,7 +14,15 @@ test('an administrator creates an API token a script uses, then revokes it', asy
   await portal.open('API tokens');
   await page.getByLabel('Name').fill('Nightly policy export');
   await page.getByLabel('Role').selectOption('authentication_policy_administrator');
-  await page.getByLabel('Valid for (days)').fill('30');
+  // A lifetime out of bounds is named, and the field is marked and focused.
+  const days = page.getByLabel('Valid for (days)');
+  await days.fill('400');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(portal.alert()).toHaveText('“Valid for (days)” must be a whole number from 1 to 365.');
+  await expect(days).toBeFocused();
+  await expect(days).toHaveAttribute('aria-invalid', 'true');
+  await expect(days).toHaveAttribute('aria-describedby', 'form-error');
+  await days.fill('30');
   await page.getByRole('button', { name: 'Create token' }).click();
   await expect(page.getByText('The token is created.')).toBeVisible();
   const secret = (await page.getByTestId('token-secret').textContent())!.trim();

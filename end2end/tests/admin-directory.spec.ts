@@ -86,6 +86,14 @@ test('an administrator creates a group and adds a member', async ({ page, browse
   await page.getByRole('button', { name: 'Create group' }).click();
   await expect(page.getByText('The group is created.')).toBeVisible();
   await checkPage(page, 'groups');
+  // An empty name: the field is marked and described by the error, and the last
+  // confirmation is no longer shown beside it.
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(portal.alert()).toHaveText('Enter the group’s name.');
+  await expect(page.getByLabel('Name')).toBeFocused();
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-describedby', 'form-error');
+  await expect(page.getByText('The group is created.')).toHaveCount(0);
   await page.getByRole('link', { name }).click();
   await expect(portal.heading()).toHaveText(name);
   await page.getByLabel('Search by name or email').fill(email);

@@ -135,6 +135,14 @@ test('an administrator sets the password reset policy', async ({ page }) => {
   await snooze.fill('1');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Your changes are saved.')).toBeVisible();
+  // A number out of bounds is named and its field marked, before the server is asked; the last
+  // confirmation goes.
+  await snooze.fill('20');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(portal.alert()).toHaveText('“Days before asking again after a user skips registering” must be a whole number from 0 to 14.');
+  await expect(snooze).toBeFocused();
+  await expect(snooze).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Your changes are saved.')).toHaveCount(0);
 });
 
 test('an administrator sets the security question counts and adds questions of their own', async ({ page }) => {
@@ -152,6 +160,8 @@ test('an administrator sets the security question counts and adds questions of t
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toContainText('“Questions asked at a reset” must be a whole number from 1 to 3.');
   await expect(reset).toBeFocused();
+  await expect(reset).toHaveAttribute('aria-invalid', 'true');
+  await expect(reset).toHaveAttribute('aria-describedby', 'form-error');
 
   await register.fill('4');
   await reset.fill('2');

@@ -154,6 +154,46 @@ fn LoadFailed(
     }
 }
 
+/// The field a page's own check found wrong: that field is marked `aria-invalid` and described
+/// by the page's [`Alert`] (`form-error`) for as long as the alert says that check's problem. A
+/// problem from the API names no field, so it marks none.
+#[derive(Debug, Clone, Copy)]
+pub struct Invalid {
+    field: RwSignal<&'static str>,
+    problem: RwSignal<Option<Problem>>,
+    notice: RwSignal<Option<AText>>,
+}
+
+impl Invalid {
+    /// For the page's `problem` and `notice`.
+    pub fn new(problem: RwSignal<Option<Problem>>, notice: RwSignal<Option<AText>>) -> Self {
+        Invalid {
+            field: RwSignal::new(""),
+            problem,
+            notice,
+        }
+    }
+
+    /// Says `problem` about the field `id` (whose input is `node`) and moves focus to it; the
+    /// last action's confirmation goes, so it is not read beside the error.
+    pub fn flag(self, id: &'static str, problem: Problem, node: NodeRef<leptos::html::Input>) {
+        self.notice.set(None);
+        self.field.set(id);
+        self.problem.set(Some(problem));
+        sspr_web::components::form::focus(node);
+    }
+
+    /// Whether the field `id` is the one in error (reactive): its `Field`'s `invalid`.
+    pub fn of(self, id: &'static str) -> Signal<bool> {
+        Signal::derive(move || {
+            self.field.get() == id
+                && self
+                    .problem
+                    .with(|p| matches!(p, Some(Problem::Local(_)) | Some(Problem::Range(..))))
+        })
+    }
+}
+
 /// "Loading…" with a spinner.
 #[component]
 pub fn Loading() -> impl IntoView {

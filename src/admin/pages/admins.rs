@@ -5,17 +5,18 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Invalid, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminInvitation, AdminList, AdminRole, CreateAdmin, Email, Permission, WireName};
-use sspr_web::components::form::{focus, value_of, Field, Submit};
+use sspr_web::components::form::{value_of, Field, Submit};
 
 #[component]
 pub fn Admins() -> impl IntoView {
     let list = LocalResource::new(api::admins);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let invitation = RwSignal::new(None::<AdminInvitation>);
     let email = NodeRef::<leptos::html::Input>::new();
     let name = NodeRef::<leptos::html::Input>::new();
@@ -41,14 +42,12 @@ pub fn Admins() -> impl IntoView {
     let add = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Ok(address) = Email::parse(&value_of(email)) else {
-            problem.set(Some(Problem::Local(|m| m.err_email)));
-            focus(email);
+            invalid.flag("admin-email", Problem::Local(|m| m.err_email), email);
             return;
         };
         let display_name = value_of(name);
         if display_name.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.err_name)));
-            focus(name);
+            invalid.flag("admin-name", Problem::Local(|m| m.err_name), name);
             return;
         }
         let body = CreateAdmin {
@@ -74,8 +73,8 @@ pub fn Admins() -> impl IntoView {
             <h2 id="new-admin">{at(|m| m.admin_new)}</h2>
             <form on:submit=add novalidate>
                 <Guarded permission=Permission::ManageAdmins>
-                <Field id="admin-email" label=at(|m| m.email_label) kind="email" node=email/>
-                <Field id="admin-name" label=at(|m| m.col_name) node=name/>
+                <Field id="admin-email" label=at(|m| m.email_label) kind="email" node=email invalid=invalid.of("admin-email")/>
+                <Field id="admin-name" label=at(|m| m.col_name) node=name invalid=invalid.of("admin-name")/>
                 <div class="field">
                     <label class="field__label" for="admin-role">{at(|m| m.role_label)}</label>
                     <select class="field__input" id="admin-role" on:change=move |ev| {

@@ -6,17 +6,18 @@
 use crate::api;
 use crate::app::role_text;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Invalid, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{AdminRole, ApiTokenList, CreateApiToken, Permission, WireName};
-use sspr_web::components::form::{focus, value_of, Field, Submit};
+use sspr_web::components::form::{value_of, Field, Submit};
 
 #[component]
 pub fn ApiTokens() -> impl IntoView {
     let list = LocalResource::new(api::api_tokens);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let secret = RwSignal::new(None::<String>);
     let name = NodeRef::new();
     let days = NodeRef::new();
@@ -50,14 +51,22 @@ pub fn ApiTokens() -> impl IntoView {
         ev.prevent_default();
         let token_name = value_of(name);
         if token_name.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.err_token_name)));
-            focus(name);
+            invalid.flag("token-name", Problem::Local(|m| m.err_token_name), name);
             return;
         }
+        // The lifetime is checked here too, so the form can name the field.
+        let Some(expires_in_days) = value_of(days)
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=365).contains(d))
+        else {
+            invalid.flag("token-days", Problem::Range(|m| m.token_days, 1, 365), days);
+            return;
+        };
         let body = CreateApiToken {
             name: token_name,
             role: role.get_untracked(),
-            expires_in_days: value_of(days).parse().unwrap_or(0),
+            expires_in_days,
         };
         problem.set(None);
         notice.set(None);
@@ -81,7 +90,7 @@ pub fn ApiTokens() -> impl IntoView {
             <h2 id="new-token">{at(|m| m.token_new)}</h2>
             <form on:submit=create novalidate>
                 <Guarded permission=Permission::ManageAdmins>
-                <Field id="token-name" label=at(|m| m.col_name) node=name/>
+                <Field id="token-name" label=at(|m| m.col_name) node=name invalid=invalid.of("token-name")/>
                 <div class="field">
                     <label class="field__label" for="token-role">{at(|m| m.role_label)}</label>
                     <select class="field__input" id="token-role" on:change=move |ev| {
@@ -93,7 +102,7 @@ pub fn ApiTokens() -> impl IntoView {
                     </select>
                 </div>
                 <Field id="token-days" label=at(|m| m.token_days) kind="number" inputmode="numeric" min="1" max="365"
-                    node=days value="90" hint=at(|m| m.token_days_hint)/>
+                    node=days value="90" hint=at(|m| m.token_days_hint) invalid=invalid.of("token-days")/>
                 <Submit inline=true label=at(|m| m.token_create) busy=save.pending()/>
                 </Guarded>
             </form>

@@ -6,14 +6,14 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
+use crate::ui::{Alert, Guarded, Invalid, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::{
     ApplicationCreate, GraphApplicationList, Permission, RedirectUris, UserFlowList,
     DEFAULT_USER_FLOW,
 };
-use sspr_web::components::form::{focus, value_of, Field, Submit};
+use sspr_web::components::form::{value_of, Field, Submit};
 
 /// The non-empty lines of `text`, trimmed.
 fn lines(text: &str) -> Vec<String> {
@@ -30,6 +30,7 @@ pub fn Applications() -> impl IntoView {
     let flows = LocalResource::new(api::user_flows);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let secret = RwSignal::new(None::<String>);
     let name = NodeRef::new();
     let web = RwSignal::new(String::new());
@@ -76,8 +77,7 @@ pub fn Applications() -> impl IntoView {
         ev.prevent_default();
         let display_name = value_of(name);
         if display_name.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.err_app_name)));
-            focus(name);
+            invalid.flag("app-name", Problem::Local(|m| m.err_app_name), name);
             return;
         }
         let body = ApplicationCreate {
@@ -125,7 +125,7 @@ pub fn Applications() -> impl IntoView {
             <h2 id="new-app">{at(|m| m.app_new)}</h2>
             <form on:submit=submit novalidate>
                 <Guarded permission=Permission::ManageAuthenticationPolicy>
-                <Field id="app-name" label=at(|m| m.app_name) node=name/>
+                <Field id="app-name" label=at(|m| m.app_name) node=name invalid=invalid.of("app-name")/>
                 <div class="field">
                     <label class="field__label" for="app-flow">{at(|m| m.app_user_flow)}</label>
                     <select class="field__input" id="app-flow" on:change=move |ev| flow.set(event_target_value(&ev))>

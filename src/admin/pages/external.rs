@@ -5,14 +5,14 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{when, Alert, Guarded, Loaded, Notice, Problem};
+use crate::ui::{when, Alert, Guarded, Invalid, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use sspr_api::graph::{
     ExternalEmailOtpState, MethodConfiguration, MethodConfigurationPatch, MethodId,
 };
 use sspr_api::{CreateInvitation, Email, InvitationList, Permission, RedemptionStatus};
-use sspr_web::components::form::{focus, value_of, Field, Submit};
+use sspr_web::components::form::{value_of, Field, Submit};
 
 #[component]
 pub fn External() -> impl IntoView {
@@ -109,6 +109,7 @@ fn Invitations() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
     let link = RwSignal::new(None::<String>);
+    let invalid = Invalid::new(problem, notice);
     let email = NodeRef::new();
     let name = NodeRef::new();
     let redirect = NodeRef::new();
@@ -143,8 +144,7 @@ fn Invitations() -> impl IntoView {
     let invite = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Ok(address) = Email::parse(&value_of(email)) else {
-            problem.set(Some(Problem::Local(|m| m.err_email)));
-            focus(email);
+            invalid.flag("invite-email", Problem::Local(|m| m.err_email), email);
             return;
         };
         let display_name = Some(value_of(name)).filter(|n| !n.is_empty());
@@ -165,7 +165,7 @@ fn Invitations() -> impl IntoView {
             })}
             <form on:submit=invite novalidate>
                 <Guarded permission=Permission::ManageUsers>
-                <Field id="invite-email" label=at(|m| m.email_label) kind="email" node=email/>
+                <Field id="invite-email" label=at(|m| m.email_label) kind="email" node=email invalid=invalid.of("invite-email")/>
                 <Field id="invite-name" label=at(|m| m.invite_name) node=name required=false/>
                 <Field id="invite-redirect" label=at(|m| m.invite_redirect) node=redirect value="/account" hint=at(|m| m.invite_redirect_hint)/>
                 <div class="choice">

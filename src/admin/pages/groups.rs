@@ -3,18 +3,19 @@
 
 use crate::api;
 use crate::i18n::{at, AText};
-use crate::ui::{Alert, Guarded, Loaded, Notice, Problem};
+use crate::ui::{Alert, Guarded, Invalid, Loaded, Notice, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use sspr_api::{GroupPage, NewGroup, Permission};
-use sspr_web::components::form::{focus, value_of, Field, Submit};
+use sspr_web::components::form::{value_of, Field, Submit};
 
 #[component]
 pub fn Groups() -> impl IntoView {
     let groups = LocalResource::new(api::groups);
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let name = NodeRef::<leptos::html::Input>::new();
     let description = NodeRef::<leptos::html::Input>::new();
     let save = Action::new_local(move |body: &NewGroup| {
@@ -38,8 +39,7 @@ pub fn Groups() -> impl IntoView {
         ev.prevent_default();
         let display_name = value_of(name);
         if display_name.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.err_group_name)));
-            focus(name);
+            invalid.flag("group-name", Problem::Local(|m| m.err_group_name), name);
             return;
         }
         problem.set(None);
@@ -80,7 +80,7 @@ pub fn Groups() -> impl IntoView {
             <h2 id="new-group">{at(|m| m.group_new)}</h2>
             <form on:submit=create novalidate>
                 <Guarded permission=Permission::ManageUsers>
-                <Field id="group-name" label=at(|m| m.col_name) node=name/>
+                <Field id="group-name" label=at(|m| m.col_name) node=name invalid=invalid.of("group-name")/>
                 <Field id="group-description" label=at(|m| m.col_description) node=description required=false/>
                 <Submit inline=true label=at(|m| m.group_create) busy=save.pending()/>
                 </Guarded>

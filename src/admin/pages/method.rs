@@ -8,7 +8,7 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::methods::{method_name, ALL_USERS};
-use crate::ui::{Alert, Guarded, Loaded, Notice, Problem, Switch};
+use crate::ui::{Alert, Guarded, Invalid, Loaded, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -138,6 +138,7 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
     let attempts = NodeRef::<Input>::new();
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let id = StoredValue::new(config.id.clone());
     let save = Action::new_local(move |patch: &MethodConfigurationPatch| {
         let (id, patch) = (id.get_value(), patch.clone());
@@ -152,10 +153,34 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
     // The Email settings, each checked against its bounds here (the server checks again), so
     // a wrong value is named with its field in the page's language.
     let settings = [
-        (length, (|m| m.passcode_length) as AText, 6, 10),
-        (lifetime, |m| m.passcode_lifetime, 1, 3600),
-        (guest_lifetime, |m| m.guest_passcode_lifetime, 1, 86400),
-        (attempts, |m| m.passcode_attempts, 1, 10),
+        (
+            "passcode-length",
+            length,
+            (|m| m.passcode_length) as AText,
+            6,
+            10,
+        ),
+        (
+            "passcode-lifetime",
+            lifetime,
+            |m| m.passcode_lifetime,
+            1,
+            3600,
+        ),
+        (
+            "guest-passcode-lifetime",
+            guest_lifetime,
+            |m| m.guest_passcode_lifetime,
+            1,
+            86400,
+        ),
+        (
+            "passcode-attempts",
+            attempts,
+            |m| m.passcode_attempts,
+            1,
+            10,
+        ),
     ];
     let number = |node: NodeRef<Input>| value_of(node).parse::<u32>().ok();
     let submit = move |ev: SubmitEvent| {
@@ -200,13 +225,12 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             ..Default::default()
         };
         if is_email {
-            for (node, label, min, max) in settings {
+            for (field, node, label, min, max) in settings {
                 let typed = value_of(node);
                 let fits =
                     typed.is_empty() || number(node).is_some_and(|n| (min..=max).contains(&n));
                 if !fits {
-                    problem.set(Some(Problem::Range(label, min, max)));
-                    sspr_web::components::form::focus(node);
+                    invalid.flag(field, Problem::Range(label, min, max), node);
                     return;
                 }
             }
@@ -222,16 +246,21 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
         }
         if is_phone {
             let caps = [
-                (per_number, (|m| m.sends_per_number) as AText, 1, 20),
-                (per_day, |m| m.sends_per_day, 1, 100_000),
+                (
+                    "sends-per-number",
+                    per_number,
+                    (|m| m.sends_per_number) as AText,
+                    1,
+                    20,
+                ),
+                ("sends-per-day", per_day, |m| m.sends_per_day, 1, 100_000),
             ];
-            for (node, label, min, max) in caps {
+            for (field, node, label, min, max) in caps {
                 let typed = value_of(node);
                 let fits =
                     typed.is_empty() || number(node).is_some_and(|n| (min..=max).contains(&n));
                 if !fits {
-                    problem.set(Some(Problem::Range(label, min, max)));
-                    sspr_web::components::form::focus(node);
+                    invalid.flag(field, Problem::Range(label, min, max), node);
                     return;
                 }
             }
@@ -255,13 +284,13 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             <fieldset>
                 <legend>{at(|m| m.email_settings)}</legend>
                 <Field id="passcode-length" label=at(|m| m.passcode_length) kind="number" inputmode="numeric"
-                    min="6" max="10" node=length value=show(config.passcode_length.map(u32::from)) hint=at(|m| m.passcode_length_hint)/>
+                    min="6" max="10" node=length value=show(config.passcode_length.map(u32::from)) hint=at(|m| m.passcode_length_hint) invalid=invalid.of("passcode-length")/>
                 <Field id="passcode-lifetime" label=at(|m| m.passcode_lifetime) kind="number" inputmode="numeric"
-                    min="1" max="3600" node=lifetime value=show(config.passcode_lifetime_in_seconds) hint=at(|m| m.passcode_lifetime_hint)/>
+                    min="1" max="3600" node=lifetime value=show(config.passcode_lifetime_in_seconds) hint=at(|m| m.passcode_lifetime_hint) invalid=invalid.of("passcode-lifetime")/>
                 <Field id="guest-passcode-lifetime" label=at(|m| m.guest_passcode_lifetime) kind="number" inputmode="numeric"
-                    min="1" max="86400" node=guest_lifetime value=show(config.guest_passcode_lifetime_in_seconds) hint=at(|m| m.guest_passcode_lifetime_hint)/>
+                    min="1" max="86400" node=guest_lifetime value=show(config.guest_passcode_lifetime_in_seconds) hint=at(|m| m.guest_passcode_lifetime_hint) invalid=invalid.of("guest-passcode-lifetime")/>
                 <Field id="passcode-attempts" label=at(|m| m.passcode_attempts) kind="number" inputmode="numeric"
-                    min="1" max="10" node=attempts value=show(config.passcode_max_attempts) hint=at(|m| m.passcode_attempts_hint)/>
+                    min="1" max="10" node=attempts value=show(config.passcode_max_attempts) hint=at(|m| m.passcode_attempts_hint) invalid=invalid.of("passcode-attempts")/>
                 <Switch id="allow-external" label=|m| m.allow_external checked=external hint=|m| m.allow_external_hint/>
             </fieldset>
         }
@@ -280,9 +309,9 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
                 <Field id="allowed-countries" label=at(|m| m.allowed_countries) node=countries value=listed required=false
                     hint=at(|m| m.allowed_countries_hint)/>
                 <Field id="sends-per-number" label=at(|m| m.sends_per_number) kind="number" inputmode="numeric"
-                    min="1" max="20" node=per_number value=show(config.max_sends_per_number_per_day) hint=at(|m| m.sends_per_number_hint)/>
+                    min="1" max="20" node=per_number value=show(config.max_sends_per_number_per_day) hint=at(|m| m.sends_per_number_hint) invalid=invalid.of("sends-per-number")/>
                 <Field id="sends-per-day" label=at(|m| m.sends_per_day) kind="number" inputmode="numeric"
-                    min="1" max="100000" node=per_day value=show(config.max_sends_per_day) hint=at(|m| m.sends_per_day_hint)/>
+                    min="1" max="100000" node=per_day value=show(config.max_sends_per_day) hint=at(|m| m.sends_per_day_hint) invalid=invalid.of("sends-per-day")/>
             </fieldset>
         }
     });

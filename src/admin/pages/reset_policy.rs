@@ -5,7 +5,7 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::method::group_list;
-use crate::ui::{Alert, Guarded, Loaded, Notice, Problem, Switch};
+use crate::ui::{Alert, Guarded, Invalid, Loaded, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -31,8 +31,8 @@ pub fn ResetPolicyPage() -> impl IntoView {
     }
 }
 
-/// A question count on the form: its field, its label, the number typed, and its bounds.
-type CountField = (NodeRef<Input>, AText, Option<u8>, u8, u8);
+/// A number on the form: its field's id and input, its label, the number typed, and its bounds.
+type CountField = (&'static str, NodeRef<Input>, AText, Option<u32>, u32, u32);
 
 #[component]
 fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoView {
@@ -53,6 +53,7 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
     let custom = RwSignal::new(policy.custom_questions.join("\n"));
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let save = Action::new_local(move |body: &ResetPolicy| {
         let body = body.clone();
         async move {
@@ -64,12 +65,32 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        // The question counts are checked here, so the form can name the field.
-        let register = value_of(to_register).trim().parse::<u8>().ok();
-        let reset = value_of(to_reset).trim().parse::<u8>().ok();
-        let counts: [CountField; 2] = [
-            (to_register, |m| m.questions_to_register, register, 3, 5),
+        // The numbers are checked here (the server checks again), so the form can name the
+        // field.
+        let number = |node: NodeRef<Input>| value_of(node).parse::<u32>().ok();
+        let (reconfirm_days, snooze_days) = (number(reconfirm), number(snooze));
+        let register = number(to_register);
+        let reset = number(to_reset);
+        let counts: [CountField; 4] = [
             (
+                "reconfirm",
+                reconfirm,
+                |m| m.reconfirm_days,
+                reconfirm_days,
+                0,
+                730,
+            ),
+            ("snooze", snooze, |m| m.snooze_days, snooze_days, 0, 14),
+            (
+                "questions-register",
+                to_register,
+                |m| m.questions_to_register,
+                register,
+                3,
+                5,
+            ),
+            (
+                "questions-reset",
                 to_reset,
                 |m| m.questions_to_reset,
                 reset,
@@ -77,10 +98,9 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
                 register.unwrap_or(5).clamp(1, 5),
             ),
         ];
-        for (node, label, value, min, max) in counts {
+        for (field, node, label, value, min, max) in counts {
             if !value.is_some_and(|n| (min..=max).contains(&n)) {
-                problem.set(Some(Problem::Range(label, min.into(), max.into())));
-                sspr_web::components::form::focus(node);
+                invalid.flag(field, Problem::Range(label, min, max), node);
                 return;
             }
         }
@@ -96,11 +116,12 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             notify_users_on_unlock: notify_unlock.get_untracked(),
             notify_users_on_disable: notify_disable.get_untracked(),
             notify_users_on_method_change: notify_methods.get_untracked(),
-            reconfirm_after_days: value_of(reconfirm).parse().unwrap_or(u32::MAX),
+            reconfirm_after_days: reconfirm_days.unwrap_or_default(),
             require_registration: registration.get_untracked(),
-            registration_snooze_days: value_of(snooze).parse().unwrap_or(u32::MAX),
-            questions_to_register: register.unwrap_or_default(),
-            questions_to_reset: reset.unwrap_or_default(),
+            registration_snooze_days: snooze_days.unwrap_or_default(),
+            // Checked above: at most 5.
+            questions_to_register: register.map_or(0, |n| n as u8),
+            questions_to_reset: reset.map_or(0, |n| n as u8),
             custom_questions: custom.with_untracked(|text| {
                 text.lines()
                     .map(str::trim)
@@ -185,15 +206,15 @@ fn PolicyForm(policy: ResetPolicy, groups: Signal<Vec<GroupView>>) -> impl IntoV
             <Switch id="notify-method-change" label=|m| m.notify_method_change checked=notify_methods/>
             <Switch id="require-registration" label=|m| m.require_registration checked=registration/>
             <Field id="reconfirm" label=at(|m| m.reconfirm_days) kind="number" inputmode="numeric" min="0" max="730"
-                node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint)/>
+                node=reconfirm value=policy.reconfirm_after_days.to_string() hint=at(|m| m.reconfirm_hint) invalid=invalid.of("reconfirm")/>
             <Field id="snooze" label=at(|m| m.snooze_days) kind="number" inputmode="numeric" min="0" max="14"
-                node=snooze value=policy.registration_snooze_days.to_string() hint=at(|m| m.snooze_hint)/>
+                node=snooze value=policy.registration_snooze_days.to_string() hint=at(|m| m.snooze_hint) invalid=invalid.of("snooze")/>
             <fieldset>
                 <legend>{at(|m| m.questions_legend)}</legend>
                 <Field id="questions-register" label=at(|m| m.questions_to_register) kind="number" inputmode="numeric" min="3" max="5"
-                    node=to_register value=policy.questions_to_register.to_string() hint=at(|m| m.questions_to_register_hint)/>
+                    node=to_register value=policy.questions_to_register.to_string() hint=at(|m| m.questions_to_register_hint) invalid=invalid.of("questions-register")/>
                 <Field id="questions-reset" label=at(|m| m.questions_to_reset) kind="number" inputmode="numeric" min="1" max="5"
-                    node=to_reset value=policy.questions_to_reset.to_string() hint=at(|m| m.questions_to_reset_hint)/>
+                    node=to_reset value=policy.questions_to_reset.to_string() hint=at(|m| m.questions_to_reset_hint) invalid=invalid.of("questions-reset")/>
                 <div class="field">
                     <label class="field__label" for="custom-questions">{at(|m| m.custom_questions)}</label>
                     <textarea class="field__input" id="custom-questions" rows="4" aria-describedby="custom-questions-hint"

@@ -7,7 +7,7 @@
 use crate::api;
 use crate::i18n::{at, AText};
 use crate::pages::user_flows::{provider_text, NEW};
-use crate::ui::{Alert, Guarded, Loaded, Notice, Problem, Switch};
+use crate::ui::{Alert, Guarded, Invalid, Loaded, Notice, Problem, Switch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,7 +17,7 @@ use sspr_api::{
     Application, IdentityProvider, Permission, UserAttribute, UserFlow, UserFlowInput,
     UserFlowKind, WireName,
 };
-use sspr_web::components::form::{focus, value_of, Field, Submit};
+use sspr_web::components::form::{value_of, Field, Submit};
 
 fn attribute_text(attribute: UserAttribute) -> AText {
     match attribute {
@@ -80,6 +80,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
         .unwrap_or_default();
     let problem = RwSignal::new(None::<Problem>);
     let notice = RwSignal::new(None::<AText>);
+    let invalid = Invalid::new(problem, notice);
     let save = Action::new_local({
         let navigate = navigate.clone();
         move |body: &UserFlowInput| {
@@ -114,8 +115,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
         ev.prevent_default();
         let typed_name = value_of(name);
         if typed_name.is_empty() {
-            problem.set(Some(Problem::Local(|m| m.err_flow_name)));
-            focus(name);
+            invalid.flag("flow-name", Problem::Local(|m| m.err_flow_name), name);
             return;
         }
         let body = UserFlowInput {
@@ -145,7 +145,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
             <Alert problem/>
             <Notice notice/>
             <Guarded permission=Permission::ManageAuthenticationPolicy>
-            <Field id="flow-name" label=at(|m| m.col_name) node=name value=flow.as_ref().map(|f| f.name.clone()).unwrap_or_default()/>
+            <Field id="flow-name" label=at(|m| m.col_name) node=name value=flow.as_ref().map(|f| f.name.clone()).unwrap_or_default() invalid=invalid.of("flow-name")/>
             <fieldset>
                 <legend>{at(|m| m.col_provider)}</legend>
                 {provider_radio(IdentityProvider::EmailPassword, "provider-password")}
@@ -189,6 +189,7 @@ fn FlowForm(flow: Option<UserFlow>) -> impl IntoView {
                         on:click=move |_| {
                             if let Some(flow_id) = id.get_value() {
                                 problem.set(None);
+                                notice.set(None);
                                 delete.dispatch(flow_id);
                             }
                         }>{at(|m| m.user_flow_delete)}</button>
