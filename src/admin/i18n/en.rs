@@ -24,7 +24,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     yes: "Yes",
     no: "No",
     next: "Next page",
-    previous: "First page",
+    previous: "Previous page",
     not_found_title: "Page not found",
     not_found_body: "There is no admin page at this address.",
     go_overview: "Go to the overview",

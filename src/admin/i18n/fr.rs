@@ -24,7 +24,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     yes: "Oui",
     no: "Non",
     next: "Page suivante",
-    previous: "Première page",
+    previous: "Page précédente",
     not_found_title: "Page introuvable",
     not_found_body: "Il n’y a pas de page d’administration à cette adresse.",
     go_overview: "Aller à la vue d’ensemble",

@@ -1,9 +1,11 @@
 //! `/admin/users`: search users by name or email and page through them
-//! (`GET /api/admin/users?search=&after=&limit=`, keyset pages so 100,000 users stay fast).
+//! (`GET /api/admin/users?search=&after=&limit=`, keyset pages so 100,000 users stay fast);
+//! **Previous page** goes back one page, the search kept.
 
 use crate::api;
 use crate::i18n::at;
 use crate::pages::labels::{status_text, type_text};
+use crate::pages::reports::Pager;
 use crate::ui::{when, Loaded};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -18,11 +20,11 @@ const PAGE: u32 = 50;
 pub fn Users() -> impl IntoView {
     let search = NodeRef::<leptos::html::Input>::new();
     let term = RwSignal::new(String::new());
-    let after = RwSignal::new(None::<String>);
-    let page = LocalResource::new(move || api::users(term.get(), after.get(), PAGE));
+    let pager = Pager::new();
+    let page = LocalResource::new(move || api::users(term.get(), pager.current(), PAGE));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        after.set(None);
+        pager.first();
         term.set(value_of(search));
     };
     view! {
@@ -64,14 +66,7 @@ pub fn Users() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <div class="button-row">
-                    {after.get_untracked().map(|_| view! {
-                        <button type="button" class="button button--secondary" on:click=move |_| after.set(None)>{at(|m| m.previous)}</button>
-                    })}
-                    {next.map(|cursor| view! {
-                        <button type="button" class="button button--secondary" on:click=move |_| after.set(Some(cursor.clone()))>{at(|m| m.next)}</button>
-                    })}
-                </div>
+                {pager.buttons(next)}
             }.into_any()
         }/>
     }
