@@ -96,6 +96,10 @@ test('an administrator creates a group and adds a member', async ({ page, browse
   await expect(page.getByText('The group is created.')).toHaveCount(0);
   await page.getByRole('link', { name }).click();
   await expect(portal.heading()).toHaveText(name);
+  // A search that finds nobody says so (announced) instead of showing nothing.
+  await page.getByLabel('Search by name or email').fill(`nobody-${Date.now()}@example.invalid`);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'No user matches.' })).toBeVisible();
   await page.getByLabel('Search by name or email').fill(email);
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByRole('button', { name: 'Add Jane Doe' }).click();

@@ -68,6 +68,8 @@ pub fn Group(id: String) -> impl IntoView {
             }
         }
     });
+    // One change at a time: a second press while the first runs would fail as "not found".
+    let busy = change.pending();
     let run = move |c: Change| {
         problem.set(None);
         notice.set(None);
@@ -116,7 +118,7 @@ pub fn Group(id: String) -> impl IntoView {
                                 <tr>
                                     <td><A href=["/admin/users/", &u.id].concat() exact=true>{u.display_name.clone()}</A></td>
                                     <td>{u.email.clone()}</td>
-                                    <td><button type="button" class="button button--quiet" aria-label=label
+                                    <td><button type="button" class="button button--quiet" aria-label=label disabled=busy
                                         on:click=move |_| run(Change::Remove(user_id.clone()))>
                                         {at(|m| m.member_remove)}</button></td>
                                 </tr>
@@ -137,7 +139,9 @@ pub fn Group(id: String) -> impl IntoView {
                 </div>
                 <button type="submit" class="button button--secondary">{at(|m| m.search)}</button>
             </form>
-            <Loaded resource=found children=move |page: Search| { page.map(|page| view! {
+            <Loaded resource=found children=move |page: Search| { page.map(|page| if page.items.is_empty() {
+                view! { <p role="status">{at(|m| m.users_none)}</p> }.into_any()
+            } else { view! {
                 <ul class="choices">
                     {page.items.into_iter().map(|u| {
                         let user_id = u.id.clone();
@@ -145,16 +149,16 @@ pub fn Group(id: String) -> impl IntoView {
                         view! {
                             <li class="choice">
                                 <span>{u.display_name.clone()} " (" {u.email.clone()} ")"</span>
-                                <button type="button" class="button button--secondary" aria-label=label
+                                <button type="button" class="button button--secondary" aria-label=label disabled=busy
                                     on:click=move |_| run(Change::Add(user_id.clone()))>
                                     {at(|m| m.member_add)}</button>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-            }) }/>
+            }.into_any() }) }/>
         </section>
-        <button type="button" class="button button--secondary" on:click=move |_| run(Change::Delete)>{at(|m| m.group_delete)}</button>
+        <button type="button" class="button button--secondary" disabled=busy on:click=move |_| run(Change::Delete)>{at(|m| m.group_delete)}</button>
         </Guarded>
     }
 }
