@@ -41,6 +41,9 @@ test('an administrator creates a user flow, registers an application for it, and
   await page.getByLabel('Web redirect URIs (one per line)').fill('https://shop.contoso.example/callback');
   await page.getByRole('button', { name: 'Register' }).click();
   await expect(page.getByText('The application is registered.')).toBeVisible();
+  // The form is emptied for the next application.
+  await expect(page.getByLabel('Application name')).toHaveValue('');
+  await expect(page.getByLabel('Web redirect URIs (one per line)')).toHaveValue('');
   const row = page.getByRole('row').filter({ hasText: 'Web shop' });
   await expect(row).toContainText('https://shop.contoso.example/callback');
   await row.getByRole('button', { name: 'New client secret Web shop' }).click();

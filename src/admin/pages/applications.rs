@@ -32,7 +32,7 @@ pub fn Applications() -> impl IntoView {
     let notice = RwSignal::new(None::<AText>);
     let invalid = Invalid::new(problem, notice);
     let secret = RwSignal::new(None::<String>);
-    let name = NodeRef::new();
+    let name = NodeRef::<leptos::html::Input>::new();
     let web = RwSignal::new(String::new());
     let spa = RwSignal::new(String::new());
     let flow = RwSignal::new(DEFAULT_USER_FLOW.to_owned());
@@ -42,6 +42,13 @@ pub fn Applications() -> impl IntoView {
             match api::create_application(body).await {
                 Ok(_) => {
                     notice.set(Some(|m| m.done_app_registered));
+                    // An empty form for the next one: pressing Register again does not register
+                    // the same application twice.
+                    if let Some(input) = name.get_untracked() {
+                        input.set_value("");
+                    }
+                    web.set(String::new());
+                    spa.set(String::new());
                     list.refetch();
                 }
                 Err(error) => problem.set(Some(error.into())),
@@ -139,11 +146,13 @@ pub fn Applications() -> impl IntoView {
                 <div class="field">
                     <label class="field__label" for="app-web">{at(|m| m.app_web_uris)}</label>
                     <textarea class="field__input" id="app-web" rows="2" aria-describedby="app-uris-hint"
+                        prop:value=move || web.get()
                         on:input=move |ev| web.set(event_target_value(&ev))></textarea>
                 </div>
                 <div class="field">
                     <label class="field__label" for="app-spa">{at(|m| m.app_spa_uris)}</label>
                     <textarea class="field__input" id="app-spa" rows="2" aria-describedby="app-uris-hint"
+                        prop:value=move || spa.get()
                         on:input=move |ev| spa.set(event_target_value(&ev))></textarea>
                     <p class="field__hint" id="app-uris-hint">{at(|m| m.app_uris_hint)}</p>
                 </div>
