@@ -44,6 +44,8 @@ test('an administrator creates a user flow, registers an application for it, and
   // The form is emptied for the next application.
   await expect(page.getByLabel('Application name')).toHaveValue('');
   await expect(page.getByLabel('Web redirect URIs (one per line)')).toHaveValue('');
+  // The table is named by its caption.
+  await expect(page.getByRole('table', { name: 'App registrations' })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: 'Web shop' });
   await expect(row).toContainText('https://shop.contoso.example/callback');
   await row.getByRole('button', { name: 'New client secret Web shop' }).click();

@@ -92,6 +92,7 @@ pub fn Admins() -> impl IntoView {
         <Loaded resource=list children=|found: AdminList| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_admins)>
                     <table class="table">
+                        <caption class="visually-hidden">{at(|m| m.nav_admins)}</caption>
                         <thead><tr>
                             <th scope="col">{at(|m| m.col_name)}</th>
                             <th scope="col">{at(|m| m.col_email)}</th>

@@ -113,6 +113,7 @@ pub fn ApiTokens() -> impl IntoView {
                 <Guarded permission=Permission::ManageAdmins quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_api_tokens)>
                     <table class="table">
+                        <caption class="visually-hidden">{at(|m| m.nav_api_tokens)}</caption>
                         <thead><tr>
                             <th scope="col">{at(|m| m.col_name)}</th>
                             <th scope="col">{at(|m| m.role_label)}</th>

@@ -166,6 +166,7 @@ pub fn Applications() -> impl IntoView {
                 <Guarded permission=Permission::ManageAuthenticationPolicy quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_apps)>
                     <table class="table">
+                        <caption class="visually-hidden">{at(|m| m.nav_apps)}</caption>
                         <thead><tr>
                             <th scope="col">{at(|m| m.app_name)}</th>
                             <th scope="col">{at(|m| m.app_client_id)}</th>

@@ -186,6 +186,7 @@ fn Invitations() -> impl IntoView {
                 <Guarded permission=Permission::ManageUsers quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.invitations_title)>
                     <table class="table">
+                        <caption class="visually-hidden">{at(|m| m.invitations_title)}</caption>
                         <thead><tr>
                             <th scope="col">{at(|m| m.col_email)}</th>
                             <th scope="col">{at(|m| m.col_name)}</th>

@@ -105,6 +105,7 @@ pub fn Group(id: String) -> impl IntoView {
             view! {
                 <Guarded permission=Permission::ManageUsers quiet=true>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.col_members)><table class="table">
+                    <caption class="visually-hidden">{at(|m| m.col_members)}</caption>
                     <thead><tr>
                         <th scope="col">{at(|m| m.col_name)}</th>
                         <th scope="col">{at(|m| m.col_email)}</th>

@@ -132,6 +132,7 @@ pub fn User(id: String) -> impl IntoView {
                     } else {
                         view! {
                             <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.user_methods_title)><table class="table">
+                                <caption class="visually-hidden">{at(|m| m.user_methods_title)}</caption>
                                 <thead><tr>
                                     <th scope="col">{at(|m| m.col_method)}</th>
                                     <th scope="col">{at(|m| m.col_detail)}</th>
@@ -142,12 +143,22 @@ pub fn User(id: String) -> impl IntoView {
                                 <tbody>
                                     {u.registered_methods.into_iter().map(|r| {
                                         let method_id = r.id.clone();
+                                        // Which method each Delete removes, for a screen reader's list of buttons.
+                                        let (kind, detail) = (kind_text(r.kind), r.kind.has_address().then(|| r.detail.clone()));
+                                        let label = move || {
+                                            let mut label = [at(|m| m.method_delete)(), " ", at(kind)()].concat();
+                                            if let Some(detail) = &detail {
+                                                label.push(' ');
+                                                label.push_str(detail);
+                                            }
+                                            label
+                                        };
                                         view! {
                                             <tr><td>{at(kind_text(r.kind))}</td><td>{r.kind.has_address().then_some(r.detail)}</td>
                                             <td>{r.added_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
                                             <td>{r.last_used_at_ms.map_or_else(|| "—".to_owned(), when)}</td>
                                             <td><Guarded permission=Permission::ManageUsers>
-                                                <button type="button" class="button button--secondary" disabled=removing
+                                                <button type="button" class="button button--secondary" disabled=removing aria-label=label
                                                     on:click=move |_| {
                                                         problem.set(None);
                                                         notice.set(None);
@@ -166,6 +177,7 @@ pub fn User(id: String) -> impl IntoView {
                     } else {
                         view! {
                             <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.sessions_title)><table class="table">
+                                <caption class="visually-hidden">{at(|m| m.sessions_title)}</caption>
                                 <thead><tr>
                                     <th scope="col">{at(|m| m.col_started)}</th>
                                     <th scope="col">{at(|m| m.col_last_seen)}</th>

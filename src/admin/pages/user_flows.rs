@@ -28,6 +28,7 @@ pub fn UserFlows() -> impl IntoView {
         <Loaded resource=list children=|found: UserFlowList| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label=at(|m| m.nav_user_flows)>
                     <table class="table">
+                        <caption class="visually-hidden">{at(|m| m.nav_user_flows)}</caption>
                         <thead><tr>
                             <th scope="col">{at(|m| m.col_name)}</th>
                             <th scope="col">{at(|m| m.col_provider)}</th>
