@@ -79,6 +79,45 @@ test('a two-method reset takes the emailed code and an authenticator app code', 
   }
 });
 
+test('after ten tries at the app code, the reset says it can no longer go on and offers to start again', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const admin = await asAdmin(baseURL!);
+  const enabled = await admin.patch(SOFTWARE_OATH, {
+    data: { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state: 'enabled' },
+  });
+  expect(enabled.status(), await enabled.text()).toBe(204);
+  const restore = await requireMethods(admin, 2, ['email', 'authenticator_app']);
+  try {
+    const email = uniqueEmail('two-methods-guessed');
+    await signUp(page, email);
+    await openSecurityInfo(page);
+    await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
+    await page.getByRole('button', { name: 'Add' }).click();
+    const secret = (await page.locator('#totp-secret').textContent())!.trim();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+    await page.getByLabel('Code from the app').fill(totp.generate());
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+
+    const flow = await resetUpToTheSecondMethod(page, email);
+    const code = page.getByLabel('Code from your authenticator app');
+    const wrong = (offset: number) => totp.generate({ timestamp: Date.now() + offset * 30_000 });
+    for (let i = 0; i < 10; i++) {
+      await code.fill(wrong(5));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(flow.alert()).toHaveText(/That code is not right/);
+    }
+    // The eleventh is not judged, even when right: the request is spent.
+    await code.fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(flow.alert()).toContainText('This request can no longer go on: it has expired, had too many wrong tries');
+    await expect(page.getByRole('link', { name: 'Start again' })).toBeVisible();
+  } finally {
+    await restore();
+    await admin.dispose();
+  }
+});
+
 test('a two-method reset takes the emailed code and the answers to the security questions', async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   const admin = await asAdmin(baseURL!);

@@ -123,7 +123,7 @@ pub static MESSAGES: Messages = Messages {
     err_code_wrong: "That code is not right.",
     err_tries_left: "Tries left:",
     err_code_dead: "This code no longer works. Ask for a new code.",
-    err_flow_gone: "This request has expired or was opened in another browser.",
+    err_flow_gone: "This request can no longer go on: it has expired, had too many wrong tries, or was opened in another browser.",
     err_wrong_step: "This step does not fit where you are.",
     err_throttled: "Too many attempts. Wait before trying again:",
     err_network: "We could not reach the service. Check your connection and try again.",

@@ -121,7 +121,7 @@ pub static MESSAGES: Messages = Messages {
     err_code_wrong: "Ce code est incorrect.",
     err_tries_left: "Essais restants\u{a0}:",
     err_code_dead: "Ce code ne fonctionne plus. Demandez un nouveau code.",
-    err_flow_gone: "Cette demande a expiré ou a été ouverte dans un autre navigateur.",
+    err_flow_gone: "Cette demande ne peut plus continuer\u{a0}: elle a expiré, a reçu trop d’essais erronés ou a été ouverte dans un autre navigateur.",
     err_wrong_step: "Cette étape ne correspond pas à votre progression.",
     err_throttled: "Trop de tentatives. Patientez avant de réessayer\u{a0}:",
     err_network: "Impossible de joindre le service. Vérifiez votre connexion et réessayez.",
