@@ -355,6 +355,16 @@ backend_tests! {
         assert!(location(&visit(&app, &browser, &started.url).await).starts_with("/sign-in?"));
         let started = start(&rp, &[], &[("max_age", "600")]);
         code(&app, &browser, &started, WEB_REDIRECT).await;
+        // max_age=0 asks for a sign-in now: the one made for the request gives the code.
+        let started = start(&rp, &[], &[("max_age", "0")]);
+        let to_pages = location(&visit(&app, &browser, &started.url).await);
+        assert!(to_pages.starts_with("/sign-in?"), "{to_pages}");
+        let resume = param(&to_pages, "return_to").expect("return_to");
+        app.clock.advance_ms(1000);
+        browser.post("/api/session", json!({"email": EMAIL, "password": PASSWORD})).await.expect_status(200);
+        app.clock.advance_ms(1000);
+        let back = location(&visit(&app, &browser, &resume).await);
+        assert!(param(&back, "code").is_some(), "max_age=0, signed in for it: {back}");
         // prompt=create starts at sign-up, and a sign-up comes back with a code.
         let newcomer = app.browser();
         let started = start(&rp, &["email"], &[("prompt", "create")]);
