@@ -39,6 +39,8 @@ pub struct OAuthError {
     pub status: StatusCode,
     pub error: &'static str,
     pub description: String,
+    /// A request that carried no token at all: its challenge names no error (RFC 6750 §3.1).
+    pub no_credentials: bool,
 }
 
 impl OAuthError {
@@ -47,6 +49,7 @@ impl OAuthError {
             status,
             error,
             description: description.into(),
+            no_credentials: false,
         }
     }
 
@@ -79,6 +82,14 @@ impl OAuthError {
     pub fn invalid_token(description: impl Into<String>) -> Self {
         OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_token", description)
     }
+
+    /// 401 for a request with no bearer token: the challenge says only which scheme to use.
+    pub fn no_token(description: impl Into<String>) -> Self {
+        OAuthError {
+            no_credentials: true,
+            ..OAuthError::invalid_token(description)
+        }
+    }
 }
 
 impl IntoResponse for OAuthError {
@@ -90,10 +101,12 @@ impl IntoResponse for OAuthError {
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
         let challenge = match self.error {
             "invalid_client" => Some("Basic realm=\"sspr\"".to_owned()),
+            "invalid_token" if self.no_credentials => Some("Bearer realm=\"sspr\"".to_owned()),
             "invalid_token" => Some(format!(
-                "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                "Bearer realm=\"sspr\", error=\"invalid_token\", error_description=\"{}\"",
                 self.description.replace(['"', '\\'], "")
             )),
             _ => None,

@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap};
 /// `GET` or `POST /oauth2/userinfo` with `Authorization: Bearer <access token>`.
 pub async fn userinfo(state: &AppState, headers: &HeaderMap) -> Result<serde_json::Value, Failure> {
     let token = bearer(headers)
-        .ok_or_else(|| OAuthError::invalid_token("Send the access token as a Bearer token."))?;
+        .ok_or_else(|| OAuthError::no_token("Send the access token as a Bearer token."))?;
     let grant = live_grant(state, token).await?.ok_or_else(|| {
         OAuthError::invalid_token("The access token is invalid, expired or revoked.")
     })?;

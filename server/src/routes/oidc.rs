@@ -223,9 +223,9 @@ async fn token(
 ) -> Result<Response, Failure> {
     let issued = token::exchange(&state, &client, &headers, &form_text(&body)).await?;
     let mut response = Json(issued).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     Ok(response)
 }
 

@@ -148,6 +148,23 @@ backend_tests! {
         assert_eq!(reuse_audited, 1);
     }
 
+    async fn bearer_challenges_and_token_answers_follow_rfc_6750_and_6749(app) {
+        // No token at all: the challenge names the scheme and no error (RFC 6750 §3.1).
+        let bare = http().get(app.url("/oauth2/userinfo")).send().await.expect("sent");
+        assert_eq!(bare.status(), 401);
+        assert_eq!(bare.headers()["www-authenticate"], "Bearer realm=\"sspr\"");
+        // A token that does not work: invalid_token.
+        let wrong = http().get(app.url("/oauth2/userinfo")).bearer_auth("not-a-token").send().await.expect("sent");
+        assert_eq!(wrong.status(), 401);
+        let challenge = wrong.headers()["www-authenticate"].to_str().expect("ascii").to_owned();
+        assert!(challenge.starts_with("Bearer realm=\"sspr\", error=\"invalid_token\""), "{challenge}");
+        // Token answers, refusals included, are neither stored nor cached (RFC 6749 §5.1).
+        let refused = http().post(app.url("/oauth2/token")).form(&[("grant_type", "password")]).send().await.expect("sent");
+        assert_eq!(refused.status(), 401, "no client named: invalid_client");
+        assert_eq!(refused.headers()["cache-control"], "no-store");
+        assert_eq!(refused.headers()["pragma"], "no-cache");
+    }
+
     async fn a_refused_refresh_keeps_the_token_for_a_right_retry(app) {
         let (rp, tokens, _) = signed_in_tokens(&app, &["offline_access", "email"]).await;
         let token = tokens.refresh_token().expect("a refresh token").clone();
