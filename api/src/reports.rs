@@ -49,7 +49,8 @@ pub struct UserRegistrationDetails {
     /// Graph's names: `email` (the account's or an alternate address),
     /// `softwareOneTimePasscode` (an authenticator app), `securityQuestion`.
     pub methods_registered: Vec<String>,
-    /// `oath` with an authenticator app, otherwise `none`.
+    /// Graph's `defaultMfaMethodType`: `microsoftAuthenticatorPush`, else
+    /// `softwareOneTimePasscode` (an authenticator app), else `mobilePhone`, else `none`.
     pub default_mfa_method: String,
     /// ISO 8601: the last change to the account or its methods.
     pub last_updated_date_time: String,

@@ -117,7 +117,7 @@ backend_tests! {
         };
         assert_eq!(flags(&rows[0]), [false, true, true, true, true, true, false], "ann: email and app");
         assert_eq!(rows[0]["methodsRegistered"], json!(["email", "softwareOneTimePasscode"]));
-        assert_eq!(rows[0]["defaultMfaMethod"], "oath");
+        assert_eq!(rows[0]["defaultMfaMethod"], "softwareOneTimePasscode");
         assert_eq!(flags(&rows[1]), [false, true, true, true, false, false, false], "bob: email and questions");
         assert_eq!(rows[1]["methodsRegistered"], json!(["email", "securityQuestion"]));
         assert_eq!(rows[1]["defaultMfaMethod"], "none");

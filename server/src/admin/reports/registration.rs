@@ -240,7 +240,7 @@ async fn details(
             MethodKind::MicrosoftAuthenticator,
             "microsoftAuthenticatorPush",
         ),
-        (MethodKind::AuthenticatorApp, "oath"),
+        (MethodKind::AuthenticatorApp, "softwareOneTimePasscode"),
         (MethodKind::MobilePhone, "mobilePhone"),
     ]
     .into_iter()
