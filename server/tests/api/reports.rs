@@ -223,7 +223,7 @@ backend_tests! {
         assert_eq!(lines[0], "id,userPrincipalName,userDisplayName,userType,isAdmin,isSsprRegistered,isSsprEnabled,isSsprCapable,isMfaRegistered,isMfaCapable,isPasswordlessCapable,methodsRegistered,defaultMfaMethod,lastUpdatedDateTime");
         let ann = user_id(&app, "ann@contoso.example").await;
         let seeded = sspr_server::http::graph::iso8601(app.state.now_ms());
-        assert_eq!(lines[1], format!("{ann},ann@contoso.example,Ann,member,false,true,true,true,true,true,false,email;softwareOneTimePasscode,oath,{seeded}"));
+        assert_eq!(lines[1], format!("{ann},ann@contoso.example,Ann,member,false,true,true,true,true,true,false,email;softwareOneTimePasscode,softwareOneTimePasscode,{seeded}"));
         assert!(lines[3].contains(",'=Cat,member,"), "a formula is neutralised: {}", lines[3]);
         // Session only, and a bad filter is refused the same way.
         assert_eq!(app.browser().get("/api/admin/reports/registration.csv").await.expect_status(401).code(), "unauthorized");
