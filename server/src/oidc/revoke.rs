@@ -39,6 +39,17 @@ pub async fn revoke(
             return Ok(());
         };
         let mut tx = state.db.begin_write().await?;
+        // A confidential client's token is revoked only with its secret, as its refresh
+        // tokens are (RFC 7009 §2.1); another client's, or a dead one, answers 200 unchanged.
+        let Some(grant) = store::live_access(&mut tx, jti).await? else {
+            return Ok(());
+        };
+        if grant.client_id != caller.app.app_id {
+            return Ok(());
+        }
+        if !grant.public_client && !caller.authenticated {
+            return Err(OAuthError::invalid_client("This client must authenticate.").into());
+        }
         store::revoke_access(&mut tx, jti, &caller.app.app_id, now).await?;
         tx.commit().await?;
         return Ok(());

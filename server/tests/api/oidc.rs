@@ -537,6 +537,11 @@ backend_tests! {
         let (rp, tokens, _) = signed_in_tokens(&app, &["offline_access"]).await;
         let refresh = tokens.refresh_token().expect("refresh").clone();
         let secret = web_secret(&app, &rp).await;
+        // A confidential client's access token is revoked only with its secret.
+        let access = tokens.access_token().secret().clone();
+        let (status, body) = post_form(&app, "/oauth2/revoke", &[("token", &access), ("client_id", rp.client_id().as_str())]).await;
+        assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")));
+        assert_eq!(userinfo(&app, &access).await.0, 200, "not revoked without the secret");
         let (status, _) = post_form(&app, "/oauth2/revoke", &[
             ("token", refresh.secret()), ("client_id", rp.client_id().as_str()), ("client_secret", &secret),
         ]).await;
