@@ -91,7 +91,7 @@ test('an administrator reads the reports of a small seeded set', async ({ page, 
   await checkPage(page, 'report-sign-ins');
   // In French the reason and the method read from the portal's catalog, not the server's English.
   await page.getByLabel(/Language|Langue/).selectOption('fr');
-  await expect(signIns.nth(1)).toContainText('Nom d’utilisateur ou mot de passe incorrect. (50126)');
+  await expect(signIns.nth(1)).toContainText('Échec\u00a0: Nom d’utilisateur ou mot de passe incorrect. (50126)');
   await expect(signIns.nth(1)).toContainText('Mot de passe');
   await page.getByLabel(/Language|Langue/).selectOption('en');
   await expect(signIns.nth(1)).toContainText('Invalid username or password. (50126)');

@@ -432,6 +432,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     sign_in_locked: "The account is locked after too many wrong passwords.",
     sign_in_disabled: "The account is disabled by an administrator.",
     sign_in_wrong_credentials: "Invalid username or password.",
+    sign_in_failed_because: "Failure:",
     method_session: "Existing session",
     col_application: "Application",
     audits_intro: "Every change an administrator or an API token made, newest first.",

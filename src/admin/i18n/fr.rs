@@ -432,6 +432,7 @@ pub static MESSAGES: AdminMessages = AdminMessages {
     sign_in_locked: "Le compte est verrouillé après trop de tentatives avec un mot de passe incorrect.",
     sign_in_disabled: "Le compte a été désactivé par un administrateur.",
     sign_in_wrong_credentials: "Nom d’utilisateur ou mot de passe incorrect.",
+    sign_in_failed_because: "Échec\u{a0}:",
     method_session: "Session existante",
     col_application: "Application",
     audits_intro: "Chaque modification faite par un administrateur ou un jeton d’API, de la plus récente à la plus ancienne.",

@@ -128,7 +128,7 @@ catalog! {
     css_declaration_expected, css_unknown_token, css_property, css_function, css_nested_rule,
     css_unclosed, css_foreign_url,
     // Reports
-    nav_reports, nav_report_usage, nav_report_registration, nav_report_sign_ins, nav_report_audits, report_filters, report_none, registration_intro, col_sspr_registered, col_sspr_enabled, col_sspr_capable, col_mfa_registered, usage_intro, usage_period, usage_7_days, usage_30_days, usage_totals, usage_resets, usage_unlocks, usage_started, usage_completed, usage_abandoned, usage_day, usage_chart_summary, usage_show_table, usage_methods, usage_methods_summary, usage_succeeded, usage_failed, sign_ins_intro, sign_in_unknown_account, sign_in_locked, sign_in_disabled, sign_in_wrong_credentials, method_session, col_application, audits_intro, col_activity, col_category,
+    nav_reports, nav_report_usage, nav_report_registration, nav_report_sign_ins, nav_report_audits, report_filters, report_none, registration_intro, col_sspr_registered, col_sspr_enabled, col_sspr_capable, col_mfa_registered, usage_intro, usage_period, usage_7_days, usage_30_days, usage_totals, usage_resets, usage_unlocks, usage_started, usage_completed, usage_abandoned, usage_day, usage_chart_summary, usage_show_table, usage_methods, usage_methods_summary, usage_succeeded, usage_failed, sign_ins_intro, sign_in_unknown_account, sign_in_locked, sign_in_disabled, sign_in_wrong_credentials, sign_in_failed_because, method_session, col_application, audits_intro, col_activity, col_category,
     // Directory audits: activities, categories and the types of what changed
     activity_admin_create, activity_admin_reset_sign_in, activity_api_token_create,
     activity_api_token_revoke, activity_application_create, activity_application_update,

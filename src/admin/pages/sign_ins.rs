@@ -106,7 +106,7 @@ pub fn SignIns() -> impl IntoView {
                                     Some(reason) => {
                                         let reason = text_or(failure_text(row.status.error_code), reason);
                                         view! {
-                                            <span>{at(|m| m.outcome_failure)} ": " {reason} " (" {row.status.error_code} ")"</span>
+                                            <span>{at(|m| m.sign_in_failed_because)} " " {reason} " (" {row.status.error_code} ")"</span>
                                         }.into_any()
                                     }
                                 };
