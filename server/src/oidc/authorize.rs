@@ -140,11 +140,11 @@ pub async fn resume(
     let request: Request = serde_json::from_str(&json).map_err(anyhow::Error::from)?;
     let wants_new = matches!(request.prompt, Some(Prompt::Login | Prompt::Create));
     // A sign-in made for this request is fresh whatever `max_age` says (`max_age=0` asks for
-    // exactly that, OpenID Connect Core §3.1.2.1); an older one must be within it.
+    // exactly that, OpenID Connect Core §3.1.2.1); an older one must be within it, and is never
+    // enough for `prompt=login` or `create`.
     let signed_in = sessions::current(state, headers).await?.filter(|s| {
         let made_for_it = s.session.created_at_ms > created_at_ms;
-        (made_for_it || oidc::fresh_enough(&request, s.session.created_at_ms, now))
-            && (!wants_new || made_for_it)
+        made_for_it || (!wants_new && oidc::fresh_enough(&request, s.session.created_at_ms, now))
     });
     let Some(signed_in) = signed_in else {
         return Ok(Answer::Redirect(pages_url(state, &request, id, None)));
