@@ -55,6 +55,9 @@ impl<'de> Deserialize<'de> for RedirectUris {
         struct Fields {
             #[serde(default)]
             redirect_uris: Vec<String>,
+            // Sent by Microsoft's SDKs (`#microsoft.graph.webApplication`, …); not kept.
+            #[serde(rename = "@odata.type", default)]
+            _odata_type: Option<String>,
         }
         struct ObjectOnly;
         impl<'de> serde::de::Visitor<'de> for ObjectOnly {
@@ -128,6 +131,10 @@ pub struct GraphApplicationList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplicationCreate {
+    /// Graph's type name, as Microsoft's SDKs send it (`#microsoft.graph.application`); accepted and not
+    /// kept.
+    #[serde(rename = "@odata.type", default, skip_serializing)]
+    pub odata_type: Option<String>,
     pub display_name: String,
     #[serde(default)]
     pub app_id: Option<String>,
@@ -148,6 +155,10 @@ pub struct ApplicationCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplicationPatch {
+    /// Graph's type name, as Microsoft's SDKs send it (`#microsoft.graph.application`); accepted and not
+    /// kept.
+    #[serde(rename = "@odata.type", default, skip_serializing)]
+    pub odata_type: Option<String>,
     #[serde(default)]
     pub display_name: Option<String>,
     #[serde(default)]

@@ -156,6 +156,10 @@ pub enum AdvancedConfigState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IncludeTarget {
+    /// Graph's type name, as Microsoft's SDKs send it (`#microsoft.graph.authenticationMethodTarget`); accepted and not
+    /// kept.
+    #[serde(rename = "@odata.type", default, skip_serializing)]
+    pub odata_type: Option<String>,
     /// A group id (`all_users` for everyone) or a user id.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub id: String,
@@ -172,6 +176,10 @@ pub struct IncludeTarget {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExcludeTarget {
+    /// Graph's type name, as Microsoft's SDKs send it (`#microsoft.graph.excludeTarget`); accepted and not
+    /// kept.
+    #[serde(rename = "@odata.type", default, skip_serializing)]
+    pub odata_type: Option<String>,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub id: String,
     pub target_type: TargetType,

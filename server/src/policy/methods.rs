@@ -79,6 +79,7 @@ impl Default for Settings {
 
 fn everyone() -> Vec<IncludeTarget> {
     vec![IncludeTarget {
+        odata_type: None,
         id: ALL_USERS.into(),
         target_type: TargetType::Group,
         is_registration_required: false,

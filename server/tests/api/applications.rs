@@ -58,6 +58,19 @@ backend_tests! {
         let shown = admin.get(&format!("/api/graph/v1.0/applications/{id}")).await.expect_status(200).body;
         assert_eq!(shown["displayName"], "Shop");
         assert_eq!(shown["spa"]["redirectUris"], json!([]));
+        // Microsoft's Graph SDKs send each object's @odata.type: taken, not kept.
+        let typed = json!({
+            "@odata.type": "#microsoft.graph.application",
+            "displayName": "Typed shop",
+            "web": {"@odata.type": "#microsoft.graph.webApplication", "redirectUris": ["https://typed.contoso.example/cb"]},
+        });
+        let made = admin.post("/api/graph/v1.0/applications", typed).await.expect_status(201).body;
+        assert!(made.get("@odata.type").is_none() && made["web"].get("@odata.type").is_none(), "{made}");
+        let typed_id = made["id"].as_str().expect("id").to_owned();
+        let retyped = patch(&app, &admin, &format!("/api/graph/v1.0/applications/{typed_id}"),
+            json!({"@odata.type": "#microsoft.graph.application", "spa": {"@odata.type": "#microsoft.graph.spaApplication", "redirectUris": []}})).await;
+        assert_eq!(retyped.status, 204, "{}", retyped.text);
+        admin.delete(&format!("/api/graph/v1.0/applications/{typed_id}")).await.expect_status(204);
         assert_eq!(shown["web"], created["web"], "what the patch leaves out stays");
         assert_eq!(shown["idTokenSignedResponseAlg"], "RS256");
 

@@ -202,6 +202,13 @@ backend_tests! {
             .await
             .expect_status(204);
         assert_eq!(changes(&app, "authentication_method").await.len(), 2);
+        // A target as Microsoft's SDKs send it, with its own @odata.type, is taken.
+        let typed = json!({"@odata.type": EMAIL_TYPE, "includeTargets": [{
+            "@odata.type": "#microsoft.graph.authenticationMethodTarget", "id": "all_users", "targetType": "group",
+        }]});
+        patch(&app, &policy, &path, typed).await.expect_status(204);
+        let email = policy.get(&method("Email")).await.expect_status(200).body;
+        assert_eq!(email["includeTargets"][0]["id"], "all_users");
     }
 
     async fn only_policy_and_global_administrators_may_patch(app) {

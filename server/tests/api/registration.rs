@@ -283,8 +283,8 @@ backend_tests! {
         campaign(&app, |c| {
             c.include_targets[0].id = "all_users".into();
             c.exclude_targets = vec![
-                ExcludeTarget { id: "exempt".into(), target_type: TargetType::Group },
-                ExcludeTarget { id: me.clone(), target_type: TargetType::User },
+                ExcludeTarget { odata_type: None, id: "exempt".into(), target_type: TargetType::Group },
+                ExcludeTarget { odata_type: None, id: me.clone(), target_type: TargetType::User },
             ];
         })
         .await;

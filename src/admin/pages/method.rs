@@ -188,6 +188,7 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
         let usable = is_sms.then(|| usable_for_sign_in.get_untracked());
         let include_targets = if everyone.get_untracked() {
             vec![IncludeTarget {
+                odata_type: None,
                 id: ALL_USERS.into(),
                 target_type: TargetType::Group,
                 is_registration_required: false,
@@ -198,6 +199,7 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
                 .get_untracked()
                 .into_iter()
                 .map(|id| IncludeTarget {
+                    odata_type: None,
                     id,
                     target_type: TargetType::Group,
                     is_registration_required: false,
@@ -209,6 +211,7 @@ fn MethodForm(config: MethodConfiguration, groups: Signal<Vec<GroupView>>) -> im
             .get_untracked()
             .into_iter()
             .map(|id| ExcludeTarget {
+                odata_type: None,
                 id,
                 target_type: TargetType::Group,
             })
