@@ -11,6 +11,7 @@ use crate::domain::user_flow::is_client_id;
 use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::graph::odata_context;
+use crate::http::odata;
 use crate::secrets::random_token;
 use crate::store::{applications as store, user_flows};
 use crate::AppState;
@@ -26,6 +27,35 @@ const MAX_SECRET_LIFE_MS: i64 = 2 * 365 * 24 * 60 * 60_000;
 const DEFAULT_SECRET_LIFE_MS: i64 = 180 * 24 * 60 * 60_000;
 
 /// `GET /applications`.
+/// A property of an application that `$filter` compares.
+pub type Pick = fn(&GraphApplication) -> &str;
+
+/// The comparisons of a `GET /applications` `$filter`: `appId eq '…'` and `displayName eq
+/// '…'`, joined by `and`; 400 `invalid_filter` for anything else.
+pub fn filter(raw: Option<&str>) -> Result<Vec<(Pick, String)>, ApiError> {
+    odata::parse(raw)?
+        .into_iter()
+        .map(|clause| {
+            let pick: Pick = match clause.property.as_str() {
+                "appId" => |app| &app.app_id,
+                "displayName" => |app| &app.display_name,
+                other => {
+                    return Err(odata::invalid(format!(
+                        "Applications are filtered on appId or displayName, not {other}."
+                    )))
+                }
+            };
+            match (clause.op, clause.value) {
+                (odata::Op::Eq, odata::Value::Text(value)) => Ok((pick, value)),
+                _ => Err(odata::invalid(format!(
+                    "{} is compared with eq and a quoted text.",
+                    clause.property
+                ))),
+            }
+        })
+        .collect()
+}
+
 pub async fn list(state: &AppState) -> Result<GraphApplicationList, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let apps = store::list(&mut conn).await?;

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::http::client::Client;
 use crate::http::graph;
 use crate::http::json::Json;
+use crate::http::query::Query;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -33,14 +34,31 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/removePassword", post(remove_password))
 }
 
-#[utoipa::path(get, path = "/api/graph/v1.0/applications", tag = "graph",
-    responses((status = 200, body = GraphApplicationList), (status = 401, body = GraphErrorBody)))]
+/// The query of `GET /applications`: `$filter` only; any other option is refused rather than
+/// ignored, so a script never acts on a list it did not ask for.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationListParams {
+    /// `appId eq '…'` or `displayName eq '…'`, joined by `and` (the lookups Graph scripts make).
+    #[serde(rename = "$filter")]
+    #[param(rename = "$filter")]
+    pub filter: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/graph/v1.0/applications", tag = "graph", params(ApplicationListParams),
+    responses((status = 200, body = GraphApplicationList), (status = 400, description = "A `$filter` other than `appId eq '…'` or `displayName eq '…'` (`invalid_filter`), or a query option other than `$filter` (`validation_failed`)", body = GraphErrorBody), (status = 401, body = GraphErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
+    Query(params): Query<ApplicationListParams>,
 ) -> Result<Json<GraphApplicationList>, ApiError> {
     principal.require(Permission::Read)?;
-    Ok(Json(applications::list(&state).await?))
+    let wanted = applications::filter(params.filter.as_deref())?;
+    let mut list = applications::list(&state).await?;
+    list.value
+        .retain(|app| wanted.iter().all(|(pick, value)| pick(app) == value));
+    Ok(Json(list))
 }
 
 #[utoipa::path(post, path = "/api/graph/v1.0/applications", tag = "graph", request_body = ApplicationCreate,

@@ -50,6 +50,16 @@ backend_tests! {
         let list = admin.get("/api/graph/v1.0/applications").await.expect_status(200);
         assert!(list.body["@odata.context"].as_str().is_some_and(|c| c.ends_with("$metadata#applications")));
         assert_eq!(list.body["value"], json!([created.clone()]));
+        // The lookups Graph scripts make: by appId or displayName; other options are refused,
+        // never ignored.
+        let app_id = created["appId"].as_str().expect("appId");
+        let found = admin.get(&format!("/api/graph/v1.0/applications?$filter=appId%20eq%20'{app_id}'")).await.expect_status(200);
+        assert_eq!(found.body["value"], json!([created.clone()]));
+        let none = admin.get("/api/graph/v1.0/applications?$filter=displayName%20eq%20'Nobody'").await.expect_status(200);
+        assert_eq!(none.body["value"], json!([]));
+        let other = admin.get("/api/graph/v1.0/applications?$filter=createdDateTime%20ge%202026-01-01T00:00:00Z").await.expect_status(400);
+        assert_eq!(other.body["error"]["innerError"]["code"], "invalid_filter");
+        admin.get("/api/graph/v1.0/applications?$top=1").await.expect_status(400);
 
         let changed = patch(&app, &admin, &format!("/api/graph/v1.0/applications/{id}"),
             json!({"displayName": "Shop", "spa": {"redirectUris": []}, "idTokenSignedResponseAlg": "RS256",}))
