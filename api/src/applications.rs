@@ -21,19 +21,21 @@
 use serde::{Deserialize, Serialize};
 
 /// How the ID tokens of an application are signed.
-/// Its JOSE name (`ES256`) is also the stored one (`WireName`).
+/// Its JOSE name (`RS256`) is also the stored one (`WireName`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SigningAlgorithm {
-    /// ECDSA with P-256 and SHA-256.
+    /// RSASSA-PKCS1-v1_5 with SHA-256: the default, as Entra's and as OpenID Connect's
+    /// (Dynamic Client Registration §2), which every client library expects unless told
+    /// otherwise (openid-client, Spring Security).
     #[default]
-    ES256,
-    /// RSASSA-PKCS1-v1_5 with SHA-256, for clients that know no other.
     RS256,
+    /// ECDSA with P-256 and SHA-256: smaller and faster, for clients configured for it.
+    ES256,
 }
 
 impl SigningAlgorithm {
-    pub const ALL: [SigningAlgorithm; 2] = [SigningAlgorithm::ES256, SigningAlgorithm::RS256];
+    pub const ALL: [SigningAlgorithm; 2] = [SigningAlgorithm::RS256, SigningAlgorithm::ES256];
 }
 
 /// A platform's redirect URIs (Graph's `webApplication`, `spaApplication`, `publicClientApplication`).

@@ -43,7 +43,7 @@ backend_tests! {
         assert_eq!(created["publicClient"]["redirectUris"], json!([]));
         assert_eq!(created["passwordCredentials"], json!([]));
         assert_eq!(created["userFlowId"], "default");
-        assert_eq!(created["idTokenSignedResponseAlg"], "ES256");
+        assert_eq!(created["idTokenSignedResponseAlg"], "RS256", "OpenID Connect's default");
         assert!(created["createdDateTime"].as_str().is_some_and(|d| d.ends_with('Z')));
         let shown = admin.get(&format!("/api/graph/v1.0/applications/{id}")).await.expect_status(200);
         assert_eq!(shown.body, created);
@@ -62,7 +62,7 @@ backend_tests! {
         admin.get("/api/graph/v1.0/applications?$top=1").await.expect_status(400);
 
         let changed = patch(&app, &admin, &format!("/api/graph/v1.0/applications/{id}"),
-            json!({"displayName": "Shop", "spa": {"redirectUris": []}, "idTokenSignedResponseAlg": "RS256",}))
+            json!({"displayName": "Shop", "spa": {"redirectUris": []}, "idTokenSignedResponseAlg": "ES256",}))
             .await;
         assert_eq!(changed.status, 204, "{}", changed.text);
         let shown = admin.get(&format!("/api/graph/v1.0/applications/{id}")).await.expect_status(200).body;
@@ -82,7 +82,7 @@ backend_tests! {
         assert_eq!(retyped.status, 204, "{}", retyped.text);
         admin.delete(&format!("/api/graph/v1.0/applications/{typed_id}")).await.expect_status(204);
         assert_eq!(shown["web"], created["web"], "what the patch leaves out stays");
-        assert_eq!(shown["idTokenSignedResponseAlg"], "RS256");
+        assert_eq!(shown["idTokenSignedResponseAlg"], "ES256");
 
         admin.delete(&format!("/api/graph/v1.0/applications/{id}")).await.expect_status(204);
         let gone = admin.get(&format!("/api/graph/v1.0/applications/{id}")).await.expect_status(404);

@@ -65,7 +65,7 @@ backend_tests! {
         assert_eq!(raw["response_types_supported"], json!(["code"]));
         assert_eq!(raw["authorization_response_iss_parameter_supported"], true);
         assert_eq!(raw["end_session_endpoint"], format!("{}/oauth2/logout", app.origin));
-        assert_eq!(raw["id_token_signing_alg_values_supported"], json!(["ES256", "RS256"]));
+        assert_eq!(raw["id_token_signing_alg_values_supported"], json!(["RS256", "ES256"]));
         // Unknown protocol paths are not the SPA's.
         assert_eq!(app.get("/oauth2/nothing-here").await.status(), 404);
     }
@@ -73,7 +73,7 @@ backend_tests! {
     async fn a_confidential_client_signs_a_user_in_with_code_and_pkce_and_validates_the_id_token(app) {
         let (rp, tokens, nonce) = signed_in_tokens(&app, &["email", "profile"]).await;
         let id_token = tokens.id_token().expect("an ID token");
-        assert_eq!(header_of(&id_token.to_string())["alg"], "ES256");
+        assert_eq!(header_of(&id_token.to_string())["alg"], "RS256", "the default");
         let claims = verify(&app, &rp, id_token, &nonce).expect("a valid ID token");
         assert_eq!(claims.subject().as_str(), user_id(&app, EMAIL).await);
         assert_eq!(claims.issuer().as_str(), app.origin);
@@ -480,8 +480,8 @@ backend_tests! {
         assert!(!has(&discover(&app).await.jwks().clone(), &old_kid));
     }
 
-    async fn rs256_applications_get_rs256_id_tokens(app) {
-        let body = json!({"displayName": "Legacy", "web": {"redirectUris": [WEB_REDIRECT]}, "idTokenSignedResponseAlg": "RS256"});
+    async fn es256_applications_get_es256_id_tokens(app) {
+        let body = json!({"displayName": "Compact", "web": {"redirectUris": [WEB_REDIRECT]}, "idTokenSignedResponseAlg": "ES256"});
         let registered = register(&app, body, true).await;
         let rp = rp(&app, &registered, WEB_REDIRECT).await;
         let browser = app.sign_up(EMAIL, PASSWORD).await;
@@ -489,7 +489,7 @@ backend_tests! {
         let code = code(&app, &browser, &started, WEB_REDIRECT).await;
         let tokens = redeem(&rp, &code, Some(started.verifier)).await.expect("tokens");
         let id_token = tokens.id_token().expect("id token");
-        assert_eq!(header_of(&id_token.to_string())["alg"], "RS256");
+        assert_eq!(header_of(&id_token.to_string())["alg"], "ES256");
         verify(&app, &rp, id_token, &started.nonce).expect("valid");
     }
 
@@ -500,7 +500,7 @@ backend_tests! {
         assert_eq!(header["typ"], "at+jwt");
         let jwks: jsonwebtoken::jwk::JwkSet = app.get("/oauth2/keys").await.json().await.expect("jwks");
         let jwk = jwks.find(header["kid"].as_str().expect("kid")).expect("published");
-        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
         validation.set_issuer(&[app.origin.as_str()]);
         validation.set_audience(&[rp.client_id().as_str()]);
         validation.validate_exp = false;
