@@ -3,7 +3,8 @@
 //!
 //! Inputs are uncontrolled: pages read them through a `NodeRef` on submit, which keeps the
 //! reactive work (and the wasm) small. Every field has a visible label, the right `autocomplete`
-//! and `aria-describedby` pointing at its hint; a field in error gets `aria-invalid`.
+//! and `aria-describedby` pointing at its hint; a field in error gets `aria-invalid`, and is
+//! described by the form's error and then its hint.
 //!
 //! The customer pages and the admin portal share these. Texts come in as [`Label`]s — reactive
 //! getters from either catalog: `tr(|m| m.email_label)` here, `at(|m| …)` in the portal. Each
@@ -66,11 +67,21 @@ pub fn Field<L: Label>(
                 placeholder=move || placeholder.get()
                 value=value
                 required=required
-                aria-describedby=move || if invalid.get() { Some("form-error".to_owned()) } else { described.clone() }
+                aria-describedby=move || described_by(invalid.get(), described.as_deref())
                 aria-invalid=move || invalid.get().then_some("true")
                 node_ref=node
             />
         </div>
+    }
+}
+
+/// What a field's `aria-describedby` names: the form's error first while the field is in error,
+/// then its own hint, which stays read out beside the error.
+fn described_by(invalid: bool, hint: Option<&str>) -> Option<String> {
+    match (invalid, hint) {
+        (true, Some(hint)) => Some(["form-error ", hint].concat()),
+        (true, None) => Some("form-error".to_owned()),
+        (false, hint) => hint.map(str::to_owned),
     }
 }
 
@@ -101,7 +112,7 @@ pub fn PasswordField<L: Label>(
                     autocomplete=autocomplete
                     required
                     maxlength="1024"
-                    aria-describedby=move || if invalid.get() { "form-error" } else { describedby }
+                    aria-describedby=move || described_by(invalid.get(), Some(describedby).filter(|d| !d.is_empty()))
                     aria-invalid=move || invalid.get().then_some("true")
                     node_ref=node
                     on:input=move |ev| {
@@ -179,4 +190,23 @@ pub fn focus(node: NodeRef<Input>) {
 /// still empty now).
 pub fn focus_when_drawn(node: NodeRef<Input>) {
     request_animation_frame(move || focus(node));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::described_by;
+
+    #[test]
+    fn a_field_in_error_is_described_by_the_error_then_its_hint() {
+        assert_eq!(
+            described_by(false, Some("a-hint")).as_deref(),
+            Some("a-hint")
+        );
+        assert_eq!(described_by(false, None), None);
+        assert_eq!(
+            described_by(true, Some("a-hint")).as_deref(),
+            Some("form-error a-hint")
+        );
+        assert_eq!(described_by(true, None).as_deref(), Some("form-error"));
+    }
 }
