@@ -7,7 +7,7 @@
 // the new password, which signs them in; a method the
 // administrator turns off meanwhile is refused with its own message and no longer offered. The
 // policy is put back after each test, since every spec shares the server.
-import { test, expect } from '@playwright/test';
+import { test, expect, APIRequestContext, Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { countFor, nextCode, uniqueEmail } from './fixtures/mailbox';
 import {
@@ -27,25 +27,37 @@ import { asAdmin } from './fixtures/user_flows';
 const SOFTWARE_OATH =
   '/api/graph/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/softwareOath';
 
-test('a two-method reset takes the emailed code and an authenticator app code', async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
-  const admin = await asAdmin(baseURL!);
+/** Turns the authenticator app method on and requires two methods, email and the app; gives
+ * back what puts the policy as it was. */
+async function requireAppAndEmail(admin: APIRequestContext): Promise<() => Promise<void>> {
   const enabled = await admin.patch(SOFTWARE_OATH, {
     data: { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state: 'enabled' },
   });
   expect(enabled.status(), await enabled.text()).toBe(204);
-  const restore = await requireMethods(admin, 2, ['email', 'authenticator_app']);
+  return requireMethods(admin, 2, ['email', 'authenticator_app']);
+}
+
+/** Signs `email` up and adds an authenticator app on the security info page; its codes. */
+async function signUpWithApp(page: Page, email: string): Promise<OTPAuth.TOTP> {
+  await signUp(page, email);
+  await openSecurityInfo(page);
+  await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
+  await page.getByRole('button', { name: 'Add' }).click();
+  const secret = (await page.locator('#totp-secret').textContent())!.trim();
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  await page.getByLabel('Code from the app').fill(totp.generate());
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+  return totp;
+}
+
+test('a two-method reset takes the emailed code and an authenticator app code', async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const admin = await asAdmin(baseURL!);
+  const restore = await requireAppAndEmail(admin);
   try {
     const email = uniqueEmail('two-methods-app');
-    await signUp(page, email);
-    await openSecurityInfo(page);
-    await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
-    await page.getByRole('button', { name: 'Add' }).click();
-    const secret = (await page.locator('#totp-secret').textContent())!.trim();
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-    await page.getByLabel('Code from the app').fill(totp.generate());
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+    const totp = await signUpWithApp(page, email);
 
     const flow = await resetUpToTheSecondMethod(page, email);
     const app = page.getByRole('radio', { name: 'Authenticator app' });
@@ -82,22 +94,10 @@ test('a two-method reset takes the emailed code and an authenticator app code', 
 test('after ten tries at the app code, the reset says it can no longer go on and offers to start again', async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   const admin = await asAdmin(baseURL!);
-  const enabled = await admin.patch(SOFTWARE_OATH, {
-    data: { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state: 'enabled' },
-  });
-  expect(enabled.status(), await enabled.text()).toBe(204);
-  const restore = await requireMethods(admin, 2, ['email', 'authenticator_app']);
+  const restore = await requireAppAndEmail(admin);
   try {
     const email = uniqueEmail('two-methods-guessed');
-    await signUp(page, email);
-    await openSecurityInfo(page);
-    await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
-    await page.getByRole('button', { name: 'Add' }).click();
-    const secret = (await page.locator('#totp-secret').textContent())!.trim();
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-    await page.getByLabel('Code from the app').fill(totp.generate());
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+    const totp = await signUpWithApp(page, email);
 
     const flow = await resetUpToTheSecondMethod(page, email);
     const code = page.getByLabel('Code from your authenticator app');
