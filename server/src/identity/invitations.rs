@@ -63,6 +63,17 @@ pub async fn invite_on(
             "The redirect must be a path or URL here, or a URL on an allowed application origin.",
         )
     })?;
+    // A name given must be one (Graph's `invitedUserDisplayName` is up to 100 characters, no
+    // control characters), whether the guest is new or invited again; none: the address's
+    // local part for a new guest.
+    let given_name = match display_name.filter(|n| !n.trim().is_empty()) {
+        None => None,
+        Some(given) => Some(user_flow::display_name(given).ok_or_else(|| {
+            ApiError::validation(
+                "A guest's display name is at most 100 characters, without control characters.",
+            )
+        })?),
+    };
     let now = state.now_ms();
     let canonical = email.canonical();
     let (user_id, name) = match users::by_email(conn, &canonical).await? {
@@ -74,16 +85,7 @@ pub async fn invite_on(
         }
         None => {
             let id = uuid::Uuid::new_v4().to_string();
-            // No name: the address's local part. A name given must be one (Graph's
-            // `invitedUserDisplayName` is up to 100 characters, no control characters).
-            let name = match display_name.filter(|n| !n.trim().is_empty()) {
-                None => email.local_part().to_owned(),
-                Some(given) => user_flow::display_name(given).ok_or_else(|| {
-                    ApiError::validation(
-                        "A guest's display name is at most 100 characters, without control characters.",
-                    )
-                })?,
-            };
+            let name = given_name.unwrap_or_else(|| email.local_part().to_owned());
             let created = users::insert(
                 conn,
                 &users::NewUser {

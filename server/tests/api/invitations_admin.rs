@@ -136,12 +136,16 @@ backend_tests! {
             assert_eq!(named.status, 422, "{name:?}: {}", named.text);
             assert_eq!(named.code(), "validation_failed");
         }
+        // Also for a guest invited again.
+        invite(&global, "again@partner.example").await;
+        let again = global.post("/api/admin/invitations", json!({"email": "again@partner.example", "display_name": "G".repeat(101), "redirect_url": "/account"})).await;
+        assert_eq!(again.status, 422, "{}", again.text);
         let kept = sqlx::query("SELECT 1 FROM users WHERE email_canonical = 'named@partner.example'")
             .fetch_optional(&app.db.pool).await.expect("query");
         assert!(kept.is_none(), "no guest account was kept");
         assert_eq!(global.post("/api/admin/invitations/nope/resend", json!({})).await.status, 404);
         assert_eq!(global.post("/api/admin/guests/nope/reset-redemption", json!({})).await.status, 404);
-        assert_eq!(crate::support::count(&app, "invitations").await, 0);
+        assert_eq!(crate::support::count(&app, "invitations").await, 1, "only the good invitation above");
     }
 
     async fn a_resent_invitation_has_a_new_link_and_the_old_one_stops(app) {
