@@ -54,6 +54,12 @@ fn text(max: usize) -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": NOT_BLANK})
 }
 
+/// A guest's name in an invitation: up to 100 characters, no control characters; blank is
+/// allowed (the address's local part is taken).
+fn guest_name() -> Value {
+    json!({"type": "string", "maxLength": 100, "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"})
+}
+
 fn optional(schema: Value) -> Value {
     json!({"oneOf": [{"type": "null"}, schema]})
 }
@@ -226,6 +232,12 @@ fn admin_bodies(document: &mut Value) {
         "CreateApiToken",
         "expires_in_days",
         json!({"type": "integer", "minimum": 1, "maximum": 365}),
+    );
+    property(
+        document,
+        "CreateInvitation",
+        "display_name",
+        optional(guest_name()),
     );
     property(
         document,
@@ -496,6 +508,12 @@ fn graph(document: &mut Value) {
         "GraphInvitationRequest",
         "invitedUserEmailAddress",
         json!({"$ref": "#/components/schemas/Email"}),
+    );
+    property(
+        document,
+        "GraphInvitationRequest",
+        "invitedUserDisplayName",
+        optional(guest_name()),
     );
     // `resetRedemption` names the guest in `invitedUser`.
     let invitation = schema(document, "GraphInvitationRequest").clone();
