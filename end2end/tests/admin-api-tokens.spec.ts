@@ -21,7 +21,7 @@ test('an administrator creates an API token a script uses, then revokes it', asy
   await expect(portal.alert()).toHaveText('“Valid for (days)” must be a whole number from 1 to 365.');
   await expect(days).toBeFocused();
   await expect(days).toHaveAttribute('aria-invalid', 'true');
-  await expect(days).toHaveAttribute('aria-describedby', 'form-error');
+  await expect(days).toHaveAttribute('aria-describedby', 'form-error token-days-hint');
   await days.fill('30');
   await page.getByRole('button', { name: 'Create token' }).click();
   await expect(page.getByText('The token is created.')).toBeVisible();

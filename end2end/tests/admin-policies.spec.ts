@@ -161,7 +161,7 @@ test('an administrator sets the security question counts and adds questions of t
   await expect(page.getByRole('alert')).toContainText('“Questions asked at a reset” must be a whole number from 1 to 3.');
   await expect(reset).toBeFocused();
   await expect(reset).toHaveAttribute('aria-invalid', 'true');
-  await expect(reset).toHaveAttribute('aria-describedby', 'form-error');
+  await expect(reset).toHaveAttribute('aria-describedby', 'form-error questions-reset-hint');
 
   await register.fill('4');
   await reset.fill('2');

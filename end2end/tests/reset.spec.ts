@@ -117,7 +117,7 @@ test('an unknown address sees exactly the same screens and gets no mail', async 
 
 test('an expired or foreign flow link offers to start again', async ({ page }) => {
   await page.goto('/reset/code?flow=doesnotexist');
-  await expect(page.getByRole('alert')).toHaveText(/expired or was opened in another browser/);
+  await expect(page.getByRole('alert')).toHaveText(/it has expired, had too many wrong tries, or was opened in another browser/);
   await page.getByRole('link', { name: 'Start again' }).click();
   await expect(page).toHaveURL(/\/reset$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reset your password');

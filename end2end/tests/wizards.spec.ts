@@ -83,7 +83,7 @@ test('every step of the reset, sign-up and passwordless wizards survives a reloa
   const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const strangerPage = await stranger.newPage();
   await strangerPage.goto(codeUrl);
-  await expect(strangerPage.getByRole('alert')).toHaveText(/expired or was opened in another browser/);
+  await expect(strangerPage.getByRole('alert')).toHaveText(/it has expired, had too many wrong tries, or was opened in another browser/);
   await stranger.close();
 
   // Sign-up: email, code, details.
