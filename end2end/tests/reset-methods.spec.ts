@@ -208,15 +208,7 @@ test('a method the administrator turns off during the reset is refused with a cl
   const restore = await requireMethods(admin, 2, ['email', 'authenticator_app', 'security_questions']);
   try {
     const email = uniqueEmail('two-methods-turned-off');
-    await signUp(page, email);
-    await openSecurityInfo(page);
-    await page.getByLabel('Method').selectOption({ label: 'Authenticator app' });
-    await page.getByRole('button', { name: 'Add' }).click();
-    const secret = (await page.locator('#totp-secret').textContent())!.trim();
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-    await page.getByLabel('Code from the app').fill(totp.generate());
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'The method was added' })).toBeVisible();
+    const totp = await signUpWithApp(page, email);
     const answers = await registerQuestions(page);
 
     const flow = await resetUpToTheSecondMethod(page, email);
